@@ -1,0 +1,88 @@
+import Synchronization
+
+/// The dictionaries a log has, by id, and the one new frames use.
+///
+/// Dictionary files hold a 16-byte header (magic "SDDC", u32 id, u32 length, u32 CRC32C
+/// of the dictionary) and the zstd dictionary bytes; see docs/log-format.md.
+final class DictionaryStore: Sendable {
+    private struct State {
+        var dictionaries: [UInt32: ZstdDictionary] = [:]
+        var active: ZstdDictionary?
+    }
+
+    private let state = Mutex(State())
+    let directory: String
+    let level: Int32
+
+    init(directory: String, level: Int32) {
+        self.directory = directory
+        self.level = level
+    }
+
+    func dictionary(id: UInt32) -> ZstdDictionary? { state.withLock { $0.dictionaries[id] } }
+
+    /// The dictionary new frames are compressed with, if one has been trained.
+    var active: ZstdDictionary? { state.withLock { $0.active } }
+
+    var nextID: UInt32 { state.withLock { ($0.dictionaries.keys.max() ?? 0) + 1 } }
+
+    func path(id: UInt32) -> String { directory + "/" + SegmentName.dictionary(id: id) }
+
+    /// Loads every dictionary file of the directory; the highest id becomes active.
+    func loadAll(names: [String]) throws(EventLogError) {
+        for name in names {
+            guard let id = SegmentName.parseDictionary(name) else { continue }
+            let bytes: [UInt8]
+            do {
+                let file = try SystemFile.open(path(id: id), .readOnly)
+                defer { file.close() }
+                bytes = try file.readAll()
+            }
+            guard let dictionaryBytes = Self.unwrap(bytes, id: id) else {
+                throw .missingDictionary(id: id, file: path(id: id))
+            }
+            let dictionary = try ZstdDictionary(id: id, bytes: dictionaryBytes, level: level)
+            state.withLock {
+                $0.dictionaries[id] = dictionary
+                if ($0.active?.id ?? 0) < id { $0.active = dictionary }
+            }
+        }
+    }
+
+    /// Writes a new dictionary durably (file, fsync, rename, directory fsync), then makes it active.
+    func install(_ bytes: [UInt8], id: UInt32) throws(EventLogError) {
+        try SystemFile.writeDurably(Self.wrap(bytes, id: id), to: path(id: id), directory: directory)
+        let dictionary = try ZstdDictionary(id: id, bytes: bytes, level: level)
+        state.withLock {
+            $0.dictionaries[id] = dictionary
+            $0.active = dictionary
+        }
+    }
+
+    static let magic: [UInt8] = Array("SDDC".utf8)
+
+    static func wrap(_ bytes: [UInt8], id: UInt32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 16 + bytes.count)
+        writer.write(magic)
+        writer.write(id)
+        writer.write(UInt32(bytes.count))
+        writer.write(CRC32C.checksum(bytes))
+        writer.write(bytes)
+        return writer.bytes
+    }
+
+    static func unwrap(_ file: [UInt8], id: UInt32) -> [UInt8]? {
+        file.withUnsafeBytes { raw -> [UInt8]? in
+            guard raw.count >= 16, raw.prefix(4).elementsEqual(magic) else { return nil }
+            var reader = ByteReader(raw, offset: 4)
+            guard let storedID: UInt32 = try? reader.read(), storedID == id,
+                let length: UInt32 = try? reader.read(),
+                let crc: UInt32 = try? reader.read(),
+                let body = try? reader.readBytes(Int(length)),
+                reader.remaining == 0,
+                CRC32C.checksum(body) == crc
+            else { return nil }
+            return Array(body)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An advisory `flock` on `<directory>/LOCK`: one process per data directory.
+///
+/// The kernel drops the lock when the process dies, so a crash never leaves a stale lock.
+struct DirectoryLock: Sendable {
+    private let file: SystemFile
+
+    static func acquire(directory: String) throws(EventLogError) -> DirectoryLock {
+        let path = directory + "/LOCK"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK { throw .directoryLocked(path: directory) }
+            throw .io(operation: "flock", path: path, errno: code)
+        }
+        return DirectoryLock(file: SystemFile(descriptor: fd, path: path))
+    }
+
+    func release() {
+        flock(file.descriptor, LOCK_UN)
+        file.close()
+    }
+}

@@ -1,0 +1,123 @@
+import Dispatch
+import Logging
+import Synchronization
+
+/// The embedded event log: segment files in one directory, appended by group commit.
+///
+/// One instance owns its directory (an advisory lock refuses a second). Appends from any
+/// number of tasks are queued; a single writer on its own thread takes everything queued,
+/// writes it as one or more frames with one `pwrite` and one `fdatasync`, and only then
+/// answers every append of the batch. Reads run on a separate I/O queue and never wait for
+/// the writer.
+///
+/// Open with ``init(directory:configuration:)`` (runs recovery), finish with ``close()``.
+public final class EventLog: LogStore {
+    /// The data directory holding the segments.
+    public let directory: String
+    public let configuration: Configuration
+    /// What recovery found when the log was opened.
+    public let recoveryReport: RecoveryReport
+
+    let dictionaries: DictionaryStore
+    let state: Mutex<State>
+    let writer: Mutex<SegmentWriter>
+    let lock: DirectoryLock
+    let writeQueue = DispatchQueue(label: "sessiond.eventlog.writer")
+    let ioQueue = DispatchQueue(label: "sessiond.eventlog.io", attributes: .concurrent)
+    /// Background work (dictionary training) that ``close()`` waits for.
+    let maintenance = DispatchGroup()
+    var logger: Logger { configuration.logger }
+
+    /// Everything appenders, the writer and readers share, behind one lock.
+    struct State {
+        var index: LogIndex
+        var reservation: Reservation
+        var queue: [PendingAppend] = []
+        var inFlight: [PendingAppend] = []
+        var writerActive = false
+        var failure: String?
+        var closed = false
+        /// The directory lock and the writer's descriptor are released (by ``close()`` or deinit).
+        var released = false
+        var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
+        var nextWaiterID = 0
+
+        init(index: LogIndex) {
+            self.index = index
+            reservation = Reservation(end: index.durableEnd, lastRecordedAt: index.lastRecordedAt)
+        }
+    }
+
+    /// Opens (creating if needed) the log in `directory`, recovering its tail.
+    ///
+    /// - Throws: ``EventLogError/directoryLocked(path:)`` when another process holds the directory,
+    ///   ``EventLogError/corruption(file:offset:reason:)`` when a sealed segment does not verify,
+    ///   ``EventLogError/missingDictionary(id:file:)`` when a frame's dictionary is gone.
+    public init(directory: String, configuration: Configuration = Configuration()) throws {
+        self.directory = directory
+        self.configuration = configuration
+        let lock = try Self.prepareDirectory(directory)
+        do {
+            let dictionaries = DictionaryStore(directory: directory, level: configuration.compressionLevel)
+            let opened = try Recovery.open(directory: directory, configuration: configuration, dictionaries: dictionaries)
+            self.lock = lock
+            self.dictionaries = dictionaries
+            self.recoveryReport = opened.report
+            self.state = Mutex(State(index: opened.index))
+            self.writer = Mutex(opened.writer)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    deinit {
+        for segment in state.withLock({ $0.index.segments }) { segment.readFile.close() }
+        releaseDirectory()
+    }
+
+    /// Closes the writer's descriptor and drops the directory lock, once. Readers' descriptors
+    /// stay open until deinit, so a read racing with ``close()`` never touches a reused descriptor.
+    private func releaseDirectory() {
+        let release = state.withLock { state in
+            defer { state.released = true }
+            return !state.released
+        }
+        guard release else { return }
+        writer.withLock { $0.close() }
+        lock.release()
+    }
+
+    /// Stops accepting appends, lets queued ones finish, waits for background work, and
+    /// wakes every waiter with ``EventLogError/closed``, and releases the directory lock so
+    /// the directory can be opened again.
+    public func close() async {
+        state.withLock { $0.closed = true }
+        while true {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                writeQueue.async { done.resume() }
+            }
+            if state.withLock({ !$0.writerActive && $0.queue.isEmpty }) { break }
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            maintenance.notify(queue: .global()) { done.resume() }
+        }
+        let waiters = state.withLock { state in
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: EventLogError.closed) }
+        releaseDirectory()
+    }
+
+    private static func prepareDirectory(_ directory: String) throws(EventLogError) -> DirectoryLock {
+        if mkdir(directory, 0o755) != 0, errno != EEXIST {
+            throw .io(operation: "mkdir", path: directory, errno: errno)
+        }
+        return try DirectoryLock.acquire(directory: directory)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

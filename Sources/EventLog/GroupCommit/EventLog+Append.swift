@@ -1,0 +1,186 @@
+import Dispatch
+
+extension EventLog {
+    /// Appends `records` to `stream` and returns once they are durable.
+    ///
+    /// Concurrent appends share frames and syncs (group commit). Records of one call are
+    /// contiguous in the log. See ``LogStore/append(_:to:expectedVersion:)``.
+    public func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion = .any)
+        async throws -> AppendResult
+    {
+        try Self.validate(records, stream: stream)
+        return try await withCheckedThrowingContinuation { continuation in
+            let decision = state.withLock { state in
+                reserve(records, stream: stream, expectedVersion: expectedVersion, continuation: continuation, in: &state)
+            }
+            switch decision {
+            case .queued: break
+            case .queuedStartWriter: writeQueue.async { self.drain() }
+            case .answered(let result): continuation.resume(with: result)
+            }
+        }
+    }
+
+    private enum Decision {
+        case queued, queuedStartWriter
+        case answered(Result<AppendResult, EventLogError>)
+    }
+
+    private static func validate(_ records: [ProposedRecord], stream: String) throws(EventLogError) {
+        guard !records.isEmpty else { throw .invalidAppend(reason: "no records") }
+        guard !stream.isEmpty, stream.utf8.count <= Int(UInt16.max) else {
+            throw .invalidAppend(reason: "stream id must be 1 to 65535 bytes")
+        }
+        var ids = Set<EventID>()
+        for record in records {
+            guard record.type.utf8.count <= Int(UInt16.max), !record.type.isEmpty else {
+                throw .invalidAppend(reason: "event type must be 1 to 65535 bytes")
+            }
+            guard record.body.count < Int(UInt32.max) / 2 else { throw .invalidAppend(reason: "body too large") }
+            guard record.metadata.count <= Int(UInt16.max),
+                record.metadata.allSatisfy({ $0.key.utf8.count <= Int(UInt16.max) && $0.value.utf8.count <= Int(UInt16.max) })
+            else { throw .invalidAppend(reason: "metadata too large") }
+            guard ids.insert(record.eventID).inserted else {
+                throw .idempotencyConflict(eventID: record.eventID, reason: "the id appears twice in one append")
+            }
+        }
+    }
+
+    /// Checks an append against durable and reserved state and queues it, all under the lock.
+    private func reserve(
+        _ proposed: [ProposedRecord], stream: String, expectedVersion: ExpectedVersion,
+        continuation: CheckedContinuation<AppendResult, any Error>, in state: inout State
+    ) -> Decision {
+        if state.closed { return .answered(.failure(.closed)) }
+        if let failure = state.failure { return .answered(.failure(.failed(reason: failure))) }
+
+        let known = proposed.compactMap { state.reservation.eventIDs[$0.eventID] ?? state.index.eventIDs[$0.eventID] }
+        if !known.isEmpty {
+            return retry(of: proposed, known: known, stream: stream, continuation: continuation, in: &state)
+        }
+
+        let current = state.reservation.versions[stream] ?? state.index.streams[stream]?.version ?? 0
+        guard expectedVersion.admits(current) else {
+            return .answered(.failure(.wrongExpectedVersion(stream: stream, expected: expectedVersion, actual: current)))
+        }
+        var records: [LogRecord] = []
+        records.reserveCapacity(proposed.count)
+        // Strictly increasing along the log, so a time maps to one position.
+        let recordedAt = max(configuration.clock(), state.reservation.lastRecordedAt + 1)
+        for (i, record) in proposed.enumerated() {
+            let position = state.reservation.end + 1 + UInt64(i)
+            let version = current + 1 + UInt64(i)
+            records.append(
+                LogRecord(
+                    position: LogPosition(position), stream: stream, streamVersion: version,
+                    recordedAtMicros: recordedAt + Int64(i), type: record.type, schemaVersion: record.schemaVersion,
+                    eventID: record.eventID, metadata: record.metadata, body: record.body))
+            state.reservation.eventIDs[record.eventID] = LogIndex.EventEntry(
+                position: position, streamVersion: version, stream: stream)
+        }
+        state.reservation.end += UInt64(records.count)
+        state.reservation.versions[stream] = current + UInt64(records.count)
+        state.reservation.lastRecordedAt = recordedAt + Int64(records.count - 1)
+        let result = AppendResult(
+            positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false)
+        state.queue.append(PendingAppend(records: records, result: result, waiters: [continuation]))
+        if state.writerActive { return .queued }
+        state.writerActive = true
+        return .queuedStartWriter
+    }
+
+    /// An append some of whose event ids the log already has: a retry answers the original
+    /// positions (after they are durable); anything else is a conflict.
+    private func retry(
+        of proposed: [ProposedRecord], known: [LogIndex.EventEntry], stream: String,
+        continuation: CheckedContinuation<AppendResult, any Error>, in state: inout State
+    ) -> Decision {
+        guard known.count == proposed.count else {
+            let id = proposed.first { state.reservation.eventIDs[$0.eventID] ?? state.index.eventIDs[$0.eventID] != nil }!
+            return .answered(
+                .failure(.idempotencyConflict(eventID: id.eventID, reason: "only some of the append's ids are in the log")))
+        }
+        if let other = zip(proposed, known).first(where: { $0.1.stream != stream }) {
+            return .answered(
+                .failure(.idempotencyConflict(eventID: other.0.eventID, reason: "the id belongs to stream \(other.1.stream)")))
+        }
+        let result = AppendResult(
+            positions: known.map { LogPosition($0.position) }, streamVersion: known.last!.streamVersion,
+            deduplicated: true)
+        let last = known.last!.position
+        if last <= state.index.durableEnd { return .answered(.success(result)) }
+        // Still on its way to disk: answer when (and only if) the original append does.
+        for i in state.inFlight.indices where state.inFlight[i].positions.contains(last) {
+            state.inFlight[i].waiters.append(continuation)
+            state.inFlight[i].retryResults.append(result)
+            return .queued
+        }
+        for i in state.queue.indices where state.queue[i].positions.contains(last) {
+            state.queue[i].waiters.append(continuation)
+            state.queue[i].retryResults.append(result)
+            return .queued
+        }
+        return .answered(.failure(.failed(reason: "reserved position \(last) has no pending append")))
+    }
+
+    /// The writer loop, on the serial write queue: take everything queued, write it as
+    /// frames with one sync, publish it, answer its appenders; until nothing is queued.
+    func drain() {
+        while true {
+            let batch: [PendingAppend]? = state.withLock { state in
+                if state.queue.isEmpty {
+                    state.writerActive = false
+                    return nil
+                }
+                state.inFlight = state.queue
+                state.queue = []
+                return state.inFlight
+            }
+            guard let batch else { return }
+            let records = batch.flatMap(\.records)
+            let outcome = Result { () throws(EventLogError) -> SegmentWriter.Written in
+                try writer.withLock { writer throws(EventLogError) in
+                    try writer.write(records, configuration: configuration, dictionaries: dictionaries, directory: directory)
+                }
+            }
+            switch outcome {
+            case .success(let written): commit(records, written: written)
+            case .failure(let error): fail(error)
+            }
+            startTrainingIfReady()
+        }
+    }
+
+    /// Publishes a written batch: index, durable end, then answers appenders and waiters.
+    private func commit(_ records: [LogRecord], written: SegmentWriter.Written) {
+        let (batch, waiters, end) = state.withLock { state in
+            if let segment = written.newSegment { state.index.segments.append(segment) }
+            state.index.frames.append(contentsOf: written.frames)
+            state.index.add(records)
+            state.reservation.release(records)
+            let batch = state.inFlight
+            state.inFlight = []
+            let end = state.index.durableEnd
+            let ready = state.waiters.filter { $0.value.after < end }
+            for id in ready.keys { state.waiters[id] = nil }
+            return (batch, ready.values.map(\.continuation), end)
+        }
+        for pending in batch { pending.resume(with: .success(())) }
+        for waiter in waiters { waiter.resume(returning: LogPosition(end)) }
+    }
+
+    /// A write failed: every queued append fails with it and the reservation is dropped, so
+    /// the next append starts again from the durable end.
+    private func fail(_ error: EventLogError) {
+        logger.error("log write failed", metadata: ["log.error": "\(error)"])
+        let failed = state.withLock { state in
+            let failed = state.inFlight + state.queue
+            state.inFlight = []
+            state.queue = []
+            state.reservation = Reservation(end: state.index.durableEnd, lastRecordedAt: state.reservation.lastRecordedAt)
+            if case .failed(let reason) = error { state.failure = reason }
+            return failed
+        }
+        for pending in failed { pending.resume(with: .failure(error)) }
+    }
+}

@@ -1,0 +1,140 @@
+/// The single writer's side of the newest segment: where the next frame goes and what it chains to.
+///
+/// Used only from the log's serial write queue, inside a lock that is never contended.
+final class SegmentWriter {
+    struct Written {
+        var frames: [FrameLocation] = []
+        var newSegment: SegmentInfo?
+    }
+
+    private(set) var file: SystemFile
+    private(set) var segmentIndex: Int
+    private(set) var offset: UInt64
+    private var chain: UInt32
+    private let compressor: ZstdCompressor
+    /// A segment started by a roll whose first batch has not yet committed.
+    private var unregisteredSegment: SegmentInfo?
+
+    /// Encoded records kept for dictionary training, until the budget is reached.
+    private(set) var samples: [[UInt8]] = []
+    private var sampleBytes = 0
+    private var sampleBudget: Int?
+
+    init(file: SystemFile, segmentIndex: Int, offset: UInt64, chain: UInt32, level: Int32, sampleBudget: Int?) {
+        self.file = file
+        self.segmentIndex = segmentIndex
+        self.offset = offset
+        self.chain = chain
+        self.compressor = ZstdCompressor(level: level)
+        self.sampleBudget = sampleBudget
+    }
+
+    /// Encodes `records` into frames, writes them with one `pwrite` and (per `durability`)
+    /// one `fdatasync`. On failure the segment is cut back to where it was.
+    func write(
+        _ records: [LogRecord], configuration: EventLog.Configuration, dictionaries: DictionaryStore, directory: String
+    ) throws(EventLogError) -> Written {
+        if offset >= configuration.segmentSize, let first = records.first {
+            try roll(firstPosition: first.position.rawValue, directory: directory, configuration: configuration)
+        }
+        var output: [UInt8] = []
+        var frames: [FrameLocation] = []
+        var nextChain = chain
+        var i = 0
+        while i < records.count {
+            var raw = ByteWriter(capacity: min(configuration.maximumFrameBytes, 1 << 16))
+            let first = records[i].position.rawValue
+            var count: UInt32 = 0
+            while i < records.count, count == 0 || raw.bytes.count < configuration.maximumFrameBytes {
+                let start = raw.bytes.count
+                RecordCodec.encode(records[i], into: &raw)
+                if sampleBudget != nil {
+                    samples.append(Array(raw.bytes[start...]))
+                    sampleBytes += raw.bytes.count - start
+                }
+                i += 1
+                count += 1
+            }
+            let dictionary = dictionaries.active
+            let compressed = try compressor.compress(raw.bytes, dictionary: dictionary)
+            let useCompressed = compressed.count < raw.bytes.count
+            let payload = useCompressed ? compressed : raw.bytes
+            let header = FrameHeader.sealing(
+                payload: payload, flags: useCompressed ? FrameHeader.compressedFlag : 0, firstPosition: first,
+                recordCount: count, rawLength: UInt32(raw.bytes.count),
+                dictionaryID: useCompressed ? dictionary?.id ?? 0 : 0, previousChecksum: nextChain)
+            frames.append(
+                FrameLocation(
+                    firstPosition: first, recordCount: count, segmentIndex: segmentIndex,
+                    offset: offset + UInt64(output.count), length: FrameHeader.size + payload.count))
+            output.append(contentsOf: header.encoded())
+            output.append(contentsOf: payload)
+            nextChain = header.checksum
+        }
+        do {
+            try file.write(output, at: offset)
+            if configuration.durability == .fsync { try file.syncData() }
+        } catch {
+            try cutBack()
+            throw error
+        }
+        offset += UInt64(output.count)
+        chain = nextChain
+        defer { unregisteredSegment = nil }
+        return Written(frames: frames, newSegment: unregisteredSegment)
+    }
+
+    /// Takes the training samples once the budget is reached; afterwards no more are kept.
+    func takeSamplesIfReady() -> [[UInt8]]? {
+        guard let budget = sampleBudget, sampleBytes >= budget else { return nil }
+        defer {
+            samples = []
+            sampleBudget = nil
+        }
+        return samples
+    }
+
+    /// Removes whatever a failed write left past the last good frame, so the next frame
+    /// starts clean. If even that fails, the log must stop: the file's tail is unknown.
+    private func cutBack() throws(EventLogError) {
+        do {
+            try file.truncate(to: offset)
+            try file.syncData()
+        } catch {
+            throw .failed(reason: "could not cut \(file.path) back to \(offset) after a failed write: \(error)")
+        }
+    }
+
+    /// Seals the current segment and starts the next one at `firstPosition`.
+    private func roll(firstPosition: UInt64, directory: String, configuration: EventLog.Configuration)
+        throws(EventLogError)
+    {
+        let path = directory + "/" + SegmentName.segment(firstPosition: firstPosition)
+        let header = SegmentHeader(firstPosition: firstPosition, createdAtMicros: configuration.clock())
+        let newFile = try SystemFile.open(path, .createNew)
+        do {
+            try newFile.write(header.encoded(), at: 0)
+            try newFile.sync()
+            try SystemFile.syncDirectory(directory)
+        } catch {
+            newFile.close()
+            _ = unlinkFile(path)
+            throw error
+        }
+        let readFile = try SystemFile.open(path, .readOnly)
+        try file.sync()
+        file.close()
+        file = newFile
+        segmentIndex += 1
+        offset = UInt64(SegmentHeader.size)
+        chain = header.checksum
+        unregisteredSegment = SegmentInfo(firstPosition: firstPosition, path: path, readFile: readFile)
+    }
+
+    func close() { file.close() }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func unlinkFile(_ path: String) -> Int32 { unlink(path) }
+#endif

@@ -1,0 +1,53 @@
+/// The log's contract: what every store of the log (segment files, later PostgreSQL) offers,
+/// and all that Sessions, Projections and the HTTP layer may rely on.
+///
+/// Guarantees every store keeps:
+/// - positions are dense from 1 and in commit order; a reader never sees a position
+///   whose predecessors are not all readable;
+/// - an append returns only once its records are durable (unless the store was opened
+///   with relaxed durability), and a failed append appended nothing;
+/// - appends to one stream are checked against the caller's ``ExpectedVersion``;
+/// - an event id is appended at most once: a retry returns the original positions.
+public protocol LogStore: Sendable {
+    /// Appends records to one stream as one atomic unit.
+    ///
+    /// - Parameters:
+    ///   - records: at least one record, in stream order.
+    ///   - stream: the stream (session) id.
+    ///   - expectedVersion: what the caller believes the stream's version to be.
+    /// - Returns: positions and the new stream version; `deduplicated` when every event id
+    ///   was already present (nothing appended).
+    /// - Throws: ``EventLogError/wrongExpectedVersion(stream:expected:actual:)``,
+    ///   ``EventLogError/idempotencyConflict(eventID:reason:)``, or an I/O error, in which
+    ///   case nothing was appended.
+    func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion) async throws
+        -> AppendResult
+
+    /// Up to `limit` records from `position` on (inclusive), in position order; fewer (or none)
+    /// at the durable end.
+    func read(from position: LogPosition, limit: Int) async throws -> [LogRecord]
+
+    /// A stream's records from `version` on (inclusive), in order.
+    func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord]
+
+    /// A stream's current version: 0 when it has no records.
+    func streamVersion(_ stream: String) async throws -> UInt64
+
+    /// The position of the last durable record (0 for an empty log).
+    func durableEnd() async throws -> LogPosition
+
+    /// Suspends until the durable end passes `position`, then returns it. Throws
+    /// `CancellationError` when the task is cancelled, ``EventLogError/closed`` on close.
+    func waitForDurableEnd(after position: LogPosition) async throws -> LogPosition
+
+    /// Finishes in-flight appends, stops accepting new ones and releases the store.
+    func close() async
+}
+
+extension LogStore {
+    /// Every record from `position` on: first the ones already durable, then each new one
+    /// as it lands. Ends only when the iterating task is cancelled or the log closes.
+    public func tail(from position: LogPosition, batchSize: Int = 1024) -> LogTail {
+        LogTail(store: self, start: position, batchSize: batchSize)
+    }
+}

@@ -1,0 +1,129 @@
+import Dispatch
+
+extension EventLog {
+    public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
+        guard limit > 0 else { return [] }
+        let plan = try state.withLock { state throws(EventLogError) -> [(FrameLocation, SegmentInfo)] in
+            if state.released { throw .closed }
+            guard let first = state.index.frameIndex(containing: max(position.rawValue, 1)) else { return [] }
+            var plan: [(FrameLocation, SegmentInfo)] = []
+            var covered: UInt64 = 0
+            var i = first
+            let wanted = UInt64(limit) + max(position.rawValue, 1) - state.index.frames[first].firstPosition
+            while i < state.index.frames.count, covered < wanted {
+                let frame = state.index.frames[i]
+                plan.append((frame, state.index.segments[frame.segmentIndex]))
+                covered += UInt64(frame.recordCount)
+                i += 1
+            }
+            return plan
+        }
+        if plan.isEmpty { return [] }
+        return try await onIOQueue { () throws(EventLogError) -> [LogRecord] in
+            let decoder = FrameDecoder(dictionaries: self.dictionaries)
+            var records: [LogRecord] = []
+            records.reserveCapacity(limit)
+            for (frame, segment) in plan {
+                for record in try Self.readFrame(frame, in: segment, decoder: decoder)
+                where record.position >= position {
+                    records.append(record)
+                    if records.count == limit { return records }
+                }
+            }
+            return records
+        }
+    }
+
+    public func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+        let plan = try state.withLock { state throws(EventLogError) -> [(FrameLocation, SegmentInfo, Set<UInt64>)] in
+            if state.released { throw .closed }
+            guard let positions = state.index.streams[stream]?.positions else { return [] }
+            let wanted = positions.dropFirst(Int(min(max(version, 1) - 1, UInt64(positions.count))))
+            var plan: [(FrameLocation, SegmentInfo, Set<UInt64>)] = []
+            for position in wanted {
+                if let last = plan.last, position < last.0.endPosition {
+                    plan[plan.count - 1].2.insert(position)
+                    continue
+                }
+                let frame = state.index.frames[state.index.frameIndex(containing: position)!]
+                plan.append((frame, state.index.segments[frame.segmentIndex], [position]))
+            }
+            return plan
+        }
+        return try await onIOQueue { () throws(EventLogError) -> [LogRecord] in
+            let decoder = FrameDecoder(dictionaries: self.dictionaries)
+            var records: [LogRecord] = []
+            for (frame, segment, positions) in plan {
+                records += try Self.readFrame(frame, in: segment, decoder: decoder).filter {
+                    positions.contains($0.position.rawValue)
+                }
+            }
+            return records
+        }
+    }
+
+    public func streamVersion(_ stream: String) async throws -> UInt64 {
+        state.withLock { $0.index.streams[stream]?.version ?? 0 }
+    }
+
+    public func durableEnd() async throws -> LogPosition {
+        LogPosition(state.withLock { $0.index.durableEnd })
+    }
+
+    /// The durable end without suspending, for callers outside async code.
+    public var currentDurableEnd: LogPosition { LogPosition(state.withLock { $0.index.durableEnd }) }
+
+    public func waitForDurableEnd(after position: LogPosition) async throws -> LogPosition {
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate = state.withLock { state -> Result<LogPosition, any Error>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if state.closed { return .failure(EventLogError.closed) }
+                    if state.index.durableEnd > position.rawValue { return .success(LogPosition(state.index.durableEnd)) }
+                    state.waiters[id] = (position.rawValue, continuation)
+                    return nil
+                }
+                if let immediate { continuation.resume(with: immediate) }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Reads one frame from disk, verifies it, and decodes its records.
+    static func readFrame(_ frame: FrameLocation, in segment: SegmentInfo, decoder: FrameDecoder) throws(EventLogError)
+        -> [LogRecord]
+    {
+        let bytes = try segment.readFile.read(count: frame.length, at: frame.offset)
+        let decoded = bytes.withUnsafeBytes { raw -> Result<[LogRecord], FrameDecoder.Failure> in
+            guard raw.count == frame.length,
+                let header = try? FrameHeader.parse(raw),
+                header.firstPosition == frame.firstPosition,
+                header.verifies(payload: UnsafeRawBufferPointer(rebasing: raw[FrameHeader.size...]))
+            else { return .failure(.undecodable("frame does not verify")) }
+            return Result { () throws(FrameDecoder.Failure) in
+                try decoder.records(header: header, payload: UnsafeRawBufferPointer(rebasing: raw[FrameHeader.size...]))
+            }
+        }
+        switch decoded {
+        case .success(let records): return records
+        case .failure(.missingDictionary(let id)):
+            throw .missingDictionary(id: id, file: decoder.dictionaries.path(id: id))
+        case .failure(.undecodable(let reason)):
+            throw .corruption(file: segment.path, offset: frame.offset, reason: reason)
+        }
+    }
+
+    /// Runs blocking file work on the I/O queue, off Swift's cooperative threads.
+    func onIOQueue<T: Sendable>(_ work: @escaping @Sendable () throws(EventLogError) -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            ioQueue.async {
+                continuation.resume(with: Result { () throws(EventLogError) -> T in try work() })
+            }
+        }
+    }
+}

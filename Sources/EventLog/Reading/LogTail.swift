@@ -1,0 +1,35 @@
+/// A catch-up-then-live read of the log; see ``LogStore/tail(from:batchSize:)``.
+public struct LogTail: AsyncSequence, Sendable {
+    public typealias Element = LogRecord
+
+    let store: any LogStore
+    let start: LogPosition
+    let batchSize: Int
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let store: any LogStore
+        let batchSize: Int
+        var nextPosition: LogPosition
+        var buffer: [LogRecord] = []
+        var index = 0
+
+        public mutating func next() async throws -> LogRecord? {
+            while index == buffer.count {
+                try Task.checkCancellation()
+                buffer = try await store.read(from: nextPosition, limit: batchSize)
+                index = 0
+                if buffer.isEmpty {
+                    _ = try await store.waitForDurableEnd(after: LogPosition(nextPosition.rawValue - 1))
+                }
+            }
+            let record = buffer[index]
+            index += 1
+            nextPosition = record.position.next
+            return record
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(store: store, batchSize: batchSize, nextPosition: Swift.max(start, LogPosition(1)))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+
+/// Opening a log directory: find the segments, verify every frame, cut a torn tail, and
+/// build the in-memory index and the writer's position.
+enum Recovery {
+    struct Opened {
+        let index: LogIndex
+        let writer: SegmentWriter
+        let report: RecoveryReport
+    }
+
+    static func open(directory: String, configuration: EventLog.Configuration, dictionaries: DictionaryStore)
+        throws(EventLogError) -> Opened
+    {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw .io(operation: "list", path: directory, errno: Int32((error as NSError).code))
+        }
+        try dictionaries.loadAll(names: names)
+        let segmentNames = names.compactMap { name in SegmentName.parseSegment(name).map { ($0, name) } }
+            .sorted { $0.0 < $1.0 }
+
+        var index = LogIndex()
+        var report = RecoveryReport(
+            segments: segmentNames.count, frames: 0, records: 0, truncatedBytes: 0, truncatedFile: nil,
+            truncationReason: nil)
+        let scanner = SegmentScanner(decoder: FrameDecoder(dictionaries: dictionaries))
+        var writerFile: SystemFile?
+        var writerOffset = UInt64(SegmentHeader.size)
+        var writerChain: UInt32 = 0
+        var nextPosition: UInt64 = 1
+
+        for (i, (firstPosition, name)) in segmentNames.enumerated() {
+            let path = directory + "/" + name
+            let isNewest = i == segmentNames.count - 1
+            let file = try SystemFile.open(path, isNewest ? .readWrite : .readOnly)
+            let bytes = try file.readAll()
+            guard firstPosition == nextPosition else {
+                file.close()
+                throw .corruption(
+                    file: path, offset: 0,
+                    reason: "segment starts at position \(firstPosition) but the previous one ends before \(nextPosition)")
+            }
+            guard let header = bytes.withUnsafeBytes({ SegmentHeader.parse($0) }), header.firstPosition == firstPosition
+            else {
+                // A roll that died before its header was durable left a file holding nothing acknowledged.
+                if isNewest, bytes.count <= SegmentHeader.size {
+                    file.close()
+                    report.segments -= 1
+                    report.truncatedBytes += UInt64(bytes.count)
+                    report.truncatedFile = path
+                    report.truncationReason = "incomplete segment header"
+                    unlink(path)
+                    continue
+                }
+                file.close()
+                throw .corruption(file: path, offset: 0, reason: "bad segment header")
+            }
+            let frameCount = index.frames.count
+            let outcome = try scanner.scan(bytes, path: path, header: header) { frame throws(EventLogError) in
+                index.frames.append(
+                    FrameLocation(
+                        firstPosition: frame.header.firstPosition, recordCount: frame.header.recordCount,
+                        segmentIndex: index.segments.count, offset: frame.offset,
+                        length: FrameHeader.size + Int(frame.header.storedLength)))
+                index.add(frame.records)
+            }
+            if let stop = outcome.stop {
+                guard isNewest else {
+                    file.close()
+                    throw .corruption(file: path, offset: stop.offset, reason: stop.reason)
+                }
+                let dropped = UInt64(bytes.count) - outcome.validEnd
+                try file.truncate(to: outcome.validEnd)
+                try file.sync()
+                report.truncatedBytes += dropped
+                report.truncatedFile = path
+                report.truncationReason = stop.reason
+                configuration.logger.warning(
+                    "truncated torn log tail",
+                    metadata: [
+                        "log.file": "\(path)", "log.offset": "\(outcome.validEnd)", "log.dropped_bytes": "\(dropped)",
+                        "log.reason": "\(stop.reason)",
+                    ])
+            }
+            report.frames += index.frames.count - frameCount
+            nextPosition = outcome.nextPosition
+            index.segments.append(
+                SegmentInfo(firstPosition: firstPosition, path: path, readFile: try SystemFile.open(path, .readOnly)))
+            if isNewest {
+                writerFile = file
+                writerOffset = outcome.validEnd
+                writerChain = outcome.chain
+            } else {
+                file.close()
+            }
+        }
+
+        if writerFile == nil {
+            // An empty directory (or one whose only segment had no header yet): start the first segment.
+            let path = directory + "/" + SegmentName.segment(firstPosition: nextPosition)
+            let header = SegmentHeader(firstPosition: nextPosition, createdAtMicros: configuration.clock())
+            let file = try SystemFile.open(path, .createNew)
+            try file.write(header.encoded(), at: 0)
+            try file.sync()
+            try SystemFile.syncDirectory(directory)
+            index.segments.append(
+                SegmentInfo(firstPosition: nextPosition, path: path, readFile: try SystemFile.open(path, .readOnly)))
+            writerFile = file
+            writerChain = header.checksum
+            report.segments += 1
+        }
+        report.records = index.durableEnd
+        if report.truncatedBytes > 0, report.truncationReason != nil {
+            configuration.logger.info(
+                "log recovered", metadata: ["log.records": "\(report.records)", "log.frames": "\(report.frames)"])
+        }
+
+        let sampleBudget: Int? =
+            switch configuration.dictionaryTraining {
+            case .disabled: nil
+            case .afterSampleBytes(let budget): dictionaries.active == nil ? budget : nil
+            }
+        let writer = SegmentWriter(
+            file: writerFile!, segmentIndex: index.segments.count - 1, offset: writerOffset, chain: writerChain,
+            level: configuration.compressionLevel, sampleBudget: sampleBudget)
+        return Opened(index: index, writer: writer, report: report)
+    }
+}
