@@ -20,13 +20,28 @@ enum Recovery {
             throw .io(operation: "list", path: directory, errno: Int32((error as NSError).code))
         }
         try dictionaries.loadAll(names: names)
-        let segmentNames = names.compactMap { name in SegmentName.parseSegment(name).map { ($0, name) } }
+        var segmentNames = names.compactMap { name in SegmentName.parseSegment(name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
+        // A roll that died before the new segment's header was durable left a file holding
+        // nothing acknowledged: remove it, and the segment before it is the newest again.
+        var abandonedRoll: (path: String, bytes: UInt64)?
+        if let (_, name) = segmentNames.last {
+            let path = directory + "/" + name
+            let file = try SystemFile.open(path, .readOnly)
+            let bytes = try file.readAll()
+            file.close()
+            if bytes.count <= SegmentHeader.size, bytes.withUnsafeBytes({ SegmentHeader.parse($0) }) == nil {
+                unlink(path)
+                try SystemFile.syncDirectory(directory)
+                segmentNames.removeLast()
+                abandonedRoll = (path, UInt64(bytes.count))
+            }
+        }
 
         var index = LogIndex()
         var report = RecoveryReport(
-            segments: segmentNames.count, frames: 0, records: 0, truncatedBytes: 0, truncatedFile: nil,
-            truncationReason: nil)
+            segments: segmentNames.count, frames: 0, records: 0, truncatedBytes: abandonedRoll?.bytes ?? 0,
+            truncatedFile: abandonedRoll?.path, truncationReason: abandonedRoll.map { _ in "incomplete segment header" })
         let scanner = SegmentScanner(decoder: FrameDecoder(dictionaries: dictionaries))
         var writerFile: SystemFile?
         var writerOffset = UInt64(SegmentHeader.size)
@@ -46,16 +61,6 @@ enum Recovery {
             }
             guard let header = bytes.withUnsafeBytes({ SegmentHeader.parse($0) }), header.firstPosition == firstPosition
             else {
-                // A roll that died before its header was durable left a file holding nothing acknowledged.
-                if isNewest, bytes.count <= SegmentHeader.size {
-                    file.close()
-                    report.segments -= 1
-                    report.truncatedBytes += UInt64(bytes.count)
-                    report.truncatedFile = path
-                    report.truncationReason = "incomplete segment header"
-                    unlink(path)
-                    continue
-                }
                 file.close()
                 throw .corruption(file: path, offset: 0, reason: "bad segment header")
             }

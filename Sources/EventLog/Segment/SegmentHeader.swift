@@ -42,15 +42,17 @@ struct SegmentHeader: Equatable {
     /// Parses and verifies a header; `nil` when the bytes are not a valid header.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> SegmentHeader? {
         guard bytes.count >= size, bytes.prefix(4).elementsEqual(magic) else { return nil }
+        // The checksum covers the bytes as stored, reserved fields included.
+        let checked = UnsafeRawBufferPointer(rebasing: bytes[0..<28])
         var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[4..<size]))
         guard let version: UInt16 = try? reader.read(), version == formatVersion,
-            let _: UInt16 = try? reader.read(),
+            let reserved: UInt16 = try? reader.read(), reserved == 0,
             let first: UInt64 = try? reader.read(),
             let created: Int64 = try? reader.read(),
-            let _: UInt32 = try? reader.read(),
-            let stored: UInt32 = try? reader.read()
+            let reserved2: UInt32 = try? reader.read(), reserved2 == 0,
+            let stored: UInt32 = try? reader.read(),
+            CRC32C.checksum(checked) == stored
         else { return nil }
-        let header = SegmentHeader(firstPosition: first, createdAtMicros: created)
-        return header.checksum == stored ? header : nil
+        return SegmentHeader(firstPosition: first, createdAtMicros: created)
     }
 }
