@@ -1,0 +1,19 @@
+import Foundation
+
+/// The JSON settings of event bodies: compact, sorted keys, unescaped slashes, ISO 8601 dates (whole seconds).
+enum EventJSON {
+    /// The encoder for event bodies; deterministic output.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    /// The decoder for event bodies.
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}

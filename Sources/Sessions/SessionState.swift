@@ -1,0 +1,116 @@
+import Foundation
+
+/// The fold of one session's events: everything any API face reports about the session, at one version.
+///
+/// Build it with ``SessionState/initial`` and ``apply(_:version:recordedAt:)`` per event, in log order.
+/// It is a value: projections keep their own copies, and ``Session/decide(_:state:context:)`` reads it.
+public struct SessionState: Sendable, Equatable {
+    /// The state of a session that does not exist (no event yet).
+    public static let initial = SessionState()
+
+    /// The session's id; `nil` before ``SessionCreated``.
+    public internal(set) var id: SessionID?
+    /// The namespace.
+    public internal(set) var namespace = ""
+    /// Which API face created the session.
+    public internal(set) var origin: SessionOrigin?
+    /// Mix `title` / Mixpeek `session_name`.
+    public internal(set) var title: String?
+    /// Mix `customSystemPrompt` / Mixpeek `agent_config.system_prompt`.
+    public internal(set) var customSystemPrompt: String?
+    /// Mix `promptMode`.
+    public internal(set) var promptMode = PromptMode.default
+    /// Mix `browserMode`.
+    public internal(set) var browserMode = BrowserMode.localBrowserService
+    /// Mix `cdpUrl`.
+    public internal(set) var cdpURL: String?
+    /// Mix `sessionType`.
+    public internal(set) var sessionType = SessionType.main
+    /// Mix `subagentType`.
+    public internal(set) var subagentType: String?
+    /// Mix `parentSessionId`.
+    public internal(set) var parentSessionID: SessionID?
+    /// Mix `parentToolCallId`.
+    public internal(set) var parentToolCallID: ToolCallID?
+    /// Mix `callbacks`.
+    public internal(set) var callbacks: [Callback] = []
+    /// Mixpeek `user_id`.
+    public internal(set) var userID: String?
+    /// Mixpeek `agent_config` (without the system prompt, see ``customSystemPrompt``).
+    public internal(set) var agentConfig: AgentConfig?
+    /// Mixpeek quotas.
+    public internal(set) var quotas: SessionQuotas?
+    /// Mixpeek `user_memory`.
+    public internal(set) var userMemory: JSONObject?
+    /// Mixpeek create metadata.
+    public internal(set) var metadata: JSONObject?
+    /// Mixpeek `enable_memory`.
+    public internal(set) var enableMemory: Bool?
+    /// Mixpeek `expires_at`; `nil` never expires.
+    public internal(set) var expiresAt: Date?
+
+    /// Every message ever appended, in log order; removed ones stay, flagged.
+    public internal(set) var transcript: [TranscriptMessage] = []
+    /// The files attached now, in the order added.
+    public internal(set) var files: [SessionFile] = []
+    /// The Mix and Mixpeek counters.
+    public internal(set) var counters = SessionCounters()
+    /// The earliest live user message, for ``firstUserMessage``.
+    public internal(set) var firstUserMessageID: MessageID?
+
+    /// Whether an agent run is in progress (Mix "processing").
+    public internal(set) var isProcessing = false
+    /// When the session was archived explicitly.
+    public internal(set) var archivedAt: Date?
+    /// When the session was terminated.
+    public internal(set) var terminatedAt: Date?
+    /// When the session was deleted (the tombstone's time).
+    public internal(set) var deletedAt: Date?
+
+    /// When the session was created.
+    public internal(set) var createdAt: Date?
+    /// When any event last changed the session.
+    public internal(set) var updatedAt: Date?
+    /// When the conversation last moved: messages, results, runs starting or ending.
+    public internal(set) var lastActivityAt: Date?
+    /// The session's version: the stream version of the last applied event, 0 before any.
+    public internal(set) var version: UInt64 = 0
+
+    /// Index of ``transcript`` by message id (removed messages included).
+    var messageIndex: [MessageID: Int] = [:]
+    /// Where each tool call sits in ``transcript``.
+    var toolCallIndex: [ToolCallID: ToolCallLocation] = [:]
+
+    /// Creates the state of a session that does not exist; same as ``initial``.
+    public init() {}
+
+    /// Whether the session exists: created and not deleted.
+    public var exists: Bool { id != nil && deletedAt == nil }
+    /// Whether the session was deleted; only the tombstone's facts remain.
+    public var isDeleted: Bool { deletedAt != nil }
+    /// Whether the session was terminated.
+    public var isTerminated: Bool { terminatedAt != nil }
+
+    /// Mix `firstUserMessage`: the text of the earliest live user message (decision (e)).
+    public var firstUserMessage: String? { firstUserMessageID.flatMap { message($0) }?.appended.text }
+
+    /// The messages a rewind has not removed, in order.
+    public var liveMessages: [TranscriptMessage] { transcript.filter { !$0.isRemoved } }
+
+    /// The message with this id, removed or not.
+    public func message(_ id: MessageID) -> TranscriptMessage? { messageIndex[id].map { transcript[$0] } }
+
+    /// The tool call with this id, joined to its result.
+    public func toolCall(_ id: ToolCallID) -> ToolCallRecord? {
+        toolCallIndex[id].map { transcript[$0.message].toolCalls[$0.call] }
+    }
+
+    /// The attached file with this id.
+    public func file(_ id: FileID) -> SessionFile? { files.first { $0.id == id } }
+
+    /// Where a tool call sits: the index of its message in the transcript and of the call in the message.
+    struct ToolCallLocation: Sendable, Equatable {
+        var message: Int
+        var call: Int
+    }
+}
