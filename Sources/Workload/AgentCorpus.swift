@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Deterministic for a seed, so benchmarks and tests see the same bytes on every run. The
 /// text is assembled from vocabularies of the kind agents exchange (prose, shell output,
-/// code, file listings); it is not real user data.
+/// code, file listings); it is not real user data. Words are drawn with Zipf's law, as in
+/// natural language, not uniformly.
 public struct AgentCorpus: Sendable {
     /// One generated event: its wire type and JSON body.
     public struct Event: Sendable {
@@ -23,7 +24,7 @@ public struct AgentCorpus: Sendable {
         var events: [Event] = []
         events.append(event("message.appended", [
             "sessionId": session, "messageId": "\(session)-u\(turn)", "role": "user",
-            "text": paragraph(sentences: random.int(in: 1...4)),
+            "text": paragraph(sentences: random.int(in: 1...6)),
         ]))
         let toolCalls = random.int(in: 0...3)
         for call in 0..<toolCalls {
@@ -49,7 +50,7 @@ public struct AgentCorpus: Sendable {
             "usage": ["inputTokens": random.int(in: 400...9000), "outputTokens": random.int(in: 50...900),
                       "cacheReadTokens": random.int(in: 0...4000)],
             "costUsd": Double(random.int(in: 1...900)) / 10000, "latencyMs": random.int(in: 300...9000),
-            "text": paragraph(sentences: random.int(in: 2...7)),
+            "text": paragraph(sentences: random.int(in: 3...12)),
         ]))
         return events
     }
@@ -94,7 +95,7 @@ public struct AgentCorpus: Sendable {
         let count = random.int(in: 6...18)
         var words: [String] = []
         for i in 0..<count {
-            let word = Self.words[random.int(in: 0...(Self.words.count - 1))]
+            let word = Self.words[random.zipf(Self.words.count)]
             words.append(i == 0 ? word.prefix(1).uppercased() + word.dropFirst() : word)
         }
         if random.int(in: 0...4) == 0 { words.append("`\(Self.identifiers[random.int(in: 0...(Self.identifiers.count - 1))])`") }
@@ -127,7 +128,7 @@ public struct AgentCorpus: Sendable {
     }
 
     private mutating func toolOutput(_ tool: String) -> String {
-        let lines = random.int(in: 3...30)
+        let lines = random.int(in: 4...40)
         switch tool {
         case "bash":
             return (0..<lines).map { _ in
@@ -166,6 +167,15 @@ public struct AgentCorpus: Sendable {
 }
 
 extension SplitMix64 {
+    /// An index in `0..<count` drawn with Zipf's law (exponent 1): index 0 is the most likely.
+    public mutating func zipf(_ count: Int) -> Int {
+        // Inverse transform on the harmonic CDF, H(k) ≈ ln(k) + 0.5772.
+        let harmonic = log(Double(count)) + 0.5772
+        let u = Double(next() >> 11) / Double(1 << 53)
+        let rank = Int(exp(u * harmonic - 0.5772))
+        return min(max(rank - 1, 0), count - 1)
+    }
+
     /// A uniform integer in `range`.
     public mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))

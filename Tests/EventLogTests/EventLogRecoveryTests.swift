@@ -167,7 +167,7 @@ import TestSupport
                 await log.close()
             }
             // A roll that died after creating the next file but before its header was durable.
-            FileManager.default.createFile(atPath: dir + "/" + SegmentName.segment(firstPosition: 2), contents: Data([0x53, 0x44]))
+            _ = FileManager.default.createFile(atPath: dir + "/" + SegmentName.segment(firstPosition: 2), contents: Data([0x53, 0x44]))
             let log = try EventLog(directory: dir, configuration: LogFixtures.configuration())
             #expect(log.recoveryReport.truncatedBytes == 2)
             #expect(try await log.durableEnd() == LogPosition(1))

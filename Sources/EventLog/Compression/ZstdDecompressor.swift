@@ -11,15 +11,18 @@ final class ZstdDecompressor {
     func decompress(
         _ input: UnsafeRawBufferPointer, rawLength: Int, dictionary: ZstdDictionary?
     ) -> Result<[UInt8], EventLogError> {
-        var output = [UInt8](repeating: 0, count: rawLength)
-        let written = output.withUnsafeMutableBytes { out in
-            if let dictionary {
-                ZSTD_decompress_usingDDict(
-                    context, out.baseAddress, out.count, input.baseAddress, input.count,
-                    dictionary.decompressionDictionary)
-            } else {
-                ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
-            }
+        var written = 0
+        // Uninitialized: zstd writes every byte it reports, and a short result is an error below.
+        let output = [UInt8](unsafeUninitializedCapacity: rawLength) { out, count in
+            written =
+                if let dictionary {
+                    ZSTD_decompress_usingDDict(
+                        context, out.baseAddress, out.count, input.baseAddress, input.count,
+                        dictionary.decompressionDictionary)
+                } else {
+                    ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
+                }
+            count = ZSTD_isError(written) != 0 ? 0 : written
         }
         if ZSTD_isError(written) != 0 {
             return .failure(.compression(reason: String(cString: ZSTD_getErrorName(written))))

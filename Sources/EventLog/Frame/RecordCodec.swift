@@ -45,23 +45,26 @@ enum RecordCodec {
     static func decodeAll(_ payload: UnsafeRawBufferPointer) throws(ByteReader.ShortRead) -> [LogRecord] {
         var reader = ByteReader(payload)
         var records: [LogRecord] = []
+        var strings = StringInterner()
         while reader.remaining > 0 {
             let length = Int(try reader.read(UInt32.self))
             var inner = ByteReader(try reader.readBytes(length))
-            records.append(try decode(&inner))
+            records.append(try decode(&inner, strings: &strings))
         }
         return records
     }
 
-    private static func decode(_ reader: inout ByteReader) throws(ByteReader.ShortRead) -> LogRecord {
+    private static func decode(_ reader: inout ByteReader, strings: inout StringInterner) throws(ByteReader.ShortRead)
+        -> LogRecord
+    {
         let position: UInt64 = try reader.read()
         let version: UInt64 = try reader.read()
         let recordedAt: Int64 = try reader.read()
         let schemaVersion: UInt16 = try reader.read()
         let high: UInt64 = try reader.readBigEndian()
         let low: UInt64 = try reader.readBigEndian()
-        let stream = try reader.readString(length: Int(try reader.read(UInt16.self)))
-        let type = try reader.readString(length: Int(try reader.read(UInt16.self)))
+        let stream = strings.string(for: try reader.readBytes(Int(try reader.read(UInt16.self))))
+        let type = strings.string(for: try reader.readBytes(Int(try reader.read(UInt16.self))))
         let metadataCount = Int(try reader.read(UInt16.self))
         var metadata: [String: String] = [:]
         if metadataCount > 0 {

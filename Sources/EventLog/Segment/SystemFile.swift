@@ -34,20 +34,23 @@ struct SystemFile: Sendable {
 
     /// Reads exactly `count` bytes at `offset`, or fewer only at the end of the file.
     func read(count: Int, at offset: UInt64) throws(EventLogError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+        var failure: Int32 = 0
+        // Uninitialized: only the bytes `pread` filled are kept.
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(descriptor, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "pread", path: path, errno: errno)
-            }
-            if n == 0 { break }
-            done += n
+            initialized = done
         }
-        if done < count { buffer.removeLast(count - done) }
+        if failure != 0 { throw .io(operation: "pread", path: path, errno: failure) }
         return buffer
     }
 
