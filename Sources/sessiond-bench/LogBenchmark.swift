@@ -1,0 +1,139 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Workload
+
+/// `sessiond-bench log`: durable group-commit appends, sequential reads, and compression,
+/// each next to the raw limit measured in the same run.
+struct LogBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Benchmark the event log: durable appends, sequential read, compression ratio.")
+
+    @Option(help: "Records to append (agent-transcript JSON from a fixed seed).")
+    var records = 200_000
+
+    @Option(help: "Concurrent appending tasks, each appending one record per call.")
+    var appenders = 64
+
+    @Option(help: "Directory for the benchmark's files (emptied first); default: a new temp directory.")
+    var dir: String?
+
+    @Option(help: "zstd level for frames.")
+    var level: Int32 = 3
+
+    @Option(help: "Seed of the corpus generator.")
+    var seed: UInt64 = 2026
+
+    func run() async throws {
+        let root = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sessiond-bench-\(UUID())").path
+        try? FileManager.default.removeItem(atPath: root)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
+
+        var corpus = AgentCorpus(seed: seed)
+        var events: [(session: String, event: AgentCorpus.Event)] = []
+        while events.count < records { events += corpus.events(totalBytes: 4 << 20) }
+        events.removeLast(events.count - records)
+        let bodyBytes = events.reduce(0) { $0 + $1.event.body.count }
+        print("corpus: \(records) records, mean body \(bodyBytes / records) bytes, \(bodyBytes >> 20) MiB; seed \(seed)")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; zstd level \(level)")
+        print("")
+
+        // 1. Durable appends with group commit.
+        let logDir = root + "/log"
+        var configuration = EventLog.Configuration(durability: .fsync)
+        configuration.compressionLevel = level
+        let log = try EventLog(directory: logDir, configuration: configuration)
+        let proposals = events.map { ProposedRecord(type: $0.event.type, body: $0.event.body) }
+        let sessions = events.map(\.session)
+        let appenders = self.appenders
+        let (_, appendSeconds) = try await Stopwatch.time {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for a in 0..<appenders {
+                    group.addTask {
+                        var i = a
+                        while i < proposals.count {
+                            _ = try await log.append([proposals[i]], to: sessions[i])
+                            i += appenders
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let appendRate = Double(records) / appendSeconds
+        let framesWritten = Self.frameCount(logDir)
+        let recordsPerFrame = Double(records) / Double(max(framesWritten, 1))
+        await log.close()
+
+        // 2. The raw limits at the same batch size, on the same bytes.
+        let rawRecords = events.map { Array($0.event.body) }
+        let batch = max(1, Int(recordsPerFrame.rounded()))
+        let syncLoop = RawBaseline.writeLoop(records: rawRecords, batchSize: batch, sync: true, path: root + "/raw-sync")
+        let plainWrite = RawBaseline.writeLoop(records: rawRecords, batchSize: batch, sync: false, path: root + "/raw-nosync")
+
+        // 3. Sequential read and decompression of everything.
+        let reader = try EventLog(directory: logDir, configuration: configuration)
+        var readCount = 0
+        var readBytes = 0
+        let (_, readSeconds) = try await Stopwatch.time {
+            var next = LogPosition(1)
+            while true {
+                let batch = try await reader.read(from: next, limit: 8192)
+                guard let last = batch.last else { break }
+                readCount += batch.count
+                for record in batch { readBytes += record.body.count }
+                next = last.position.next
+            }
+        }
+        await reader.close()
+        precondition(readCount == records, "read \(readCount) of \(records) records")
+
+        // 4. Compression with and without a dictionary, on the same frames (64 records each).
+        let withoutDictionary = try await Self.storedBytes(events: events, dir: root + "/ratio-plain", training: .disabled, level: level)
+        let withDictionary = try await Self.storedBytes(
+            events: events, dir: root + "/ratio-dict", training: .afterSampleBytes(min(4 << 20, bodyBytes / 4)), level: level)
+
+        print("| measure | sessiond | raw baseline (same run) |")
+        print("|---|---|---|")
+        print("| durable appends/s, \(appenders) appenders × 1 record, fdatasync per frame | \(formatRate(appendRate)) (\(String(format: "%.1f", recordsPerFrame)) records/frame, \(framesWritten) frames) | write+fdatasync per \(batch)-record batch: \(formatRate(syncLoop)) records/s |")
+        print("| uncompressed write, no sync | — | \(formatRate(plainWrite)) records/s |")
+        print("| sequential read + decompress | \(formatRate(Double(readCount) / readSeconds)) records/s, \(String(format: "%.0f", Double(readBytes) / readSeconds / 1e6)) MB/s of bodies | — |")
+        print("| compression ratio, 64-record frames, no dictionary | \(String(format: "%.2f", Double(bodyBytes) / Double(withoutDictionary)))× | — |")
+        print("| compression ratio, 64-record frames, trained dictionary | \(String(format: "%.2f", Double(bodyBytes) / Double(withDictionary)))× | — |")
+        print("")
+        print("ratios are JSON body bytes ÷ segment bytes on disk (frame and record headers included)")
+    }
+
+    static func frameCount(_ dir: String) -> Int {
+        // Frames are counted from the files, as an independent reader would.
+        var frames = 0
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".seg") }
+        for name in names {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
+            var offset = 32
+            while offset + 40 <= data.count {
+                let stored = data.subdata(in: offset + 24..<offset + 28).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+                offset += 40 + Int(UInt32(littleEndian: stored))
+                frames += 1
+            }
+        }
+        return frames
+    }
+
+    static func storedBytes(
+        events: [(session: String, event: AgentCorpus.Event)], dir: String, training: EventLog.DictionaryTraining, level: Int32
+    ) async throws -> UInt64 {
+        var configuration = EventLog.Configuration(durability: .none)
+        configuration.dictionaryTraining = training
+        configuration.compressionLevel = level
+        let log = try EventLog(directory: dir, configuration: configuration)
+        for start in stride(from: 0, to: events.count, by: 64) {
+            let chunk = events[start..<min(start + 64, events.count)]
+            _ = try await log.append(chunk.map { ProposedRecord(type: $0.event.type, body: $0.event.body) }, to: "bench-\(start)")
+        }
+        await log.close()
+        return directorySize(dir, suffix: ".seg")
+    }
+}

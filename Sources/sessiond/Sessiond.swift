@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `sessiond` command: the daemon and its maintenance tools.
+@main
+struct Sessiond: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessiond",
+        abstract: "An event-sourced session store for AI agents.",
+        discussion: """
+            Every session change is an event in a zstd-compressed, checksummed log under the data \
+            directory; everything clients read is rebuilt from that log.
+            """,
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
