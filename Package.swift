@@ -8,10 +8,13 @@ let package = Package(
         .executable(name: "sessiond", targets: ["sessiond"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Sessions", targets: ["Sessions"]),
+        .library(name: "Projections", targets: ["Projections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libzstd from the system (Debian: libzstd-dev).
@@ -27,12 +30,21 @@ let package = Package(
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Sessions"),
-        // Deterministic agent-transcript corpus shared by benchmarks and tests.
-        .target(name: "Workload"),
+        .target(
+            name: "Projections",
+            dependencies: [
+                "EventLog", "Sessions",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Deterministic agent-session corpus shared by benchmarks and tests.
+        .target(name: "Workload", dependencies: ["Sessions"]),
         .executableTarget(
             name: "sessiond",
             dependencies: [
-                "EventLog",
+                "EventLog", "Sessions", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,12 +52,14 @@ let package = Package(
         .executableTarget(
             name: "sessiond-bench",
             dependencies: [
-                "EventLog", "Workload", "CZstd",
+                "EventLog", "Sessions", "Projections", "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        .testTarget(
+            name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
     ]
 )

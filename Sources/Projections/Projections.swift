@@ -1,0 +1,1 @@
+// The SQLite read models; see issue 3.
