@@ -27,6 +27,10 @@ extension EventLog {
         public var segmentSize: UInt64 = 64 << 20
         /// A group-commit batch larger than this (uncompressed) is split into several frames.
         public var maximumFrameBytes: Int = 1 << 20
+        /// The longest the writer waits, after a sync, for the appenders it just answered to
+        /// append again so that they share the next sync (never longer than the last write took).
+        /// 0 turns the wait off. Only with ``Durability/fsync``.
+        public var maximumGatherDelay: Double = 0.000_5
         /// zstd level for frames.
         public var compressionLevel: Int32 = 3
         /// When to train the dictionary.

@@ -24,6 +24,8 @@ public final class EventLog: LogStore {
     let lock: DirectoryLock
     let writeQueue = DispatchQueue(label: "sessiond.eventlog.writer")
     let ioQueue = DispatchQueue(label: "sessiond.eventlog.io", attributes: .concurrent)
+    /// Wakes the writer when the appends it gathers for have arrived.
+    let gatherSignal = DispatchSemaphore(value: 0)
     /// Background work (dictionary training) that ``close()`` waits for.
     let maintenance = DispatchGroup()
     var logger: Logger { configuration.logger }
@@ -35,6 +37,8 @@ public final class EventLog: LogStore {
         var queue: [PendingAppend] = []
         var inFlight: [PendingAppend] = []
         var writerActive = false
+        /// Set while the writer waits for this many queued appends before its next batch.
+        var gatherTarget: Int?
         var failure: String?
         var closed = false
         /// The directory lock and the writer's descriptor are released (by ``close()`` or deinit).

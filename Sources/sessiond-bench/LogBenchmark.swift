@@ -13,8 +13,11 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Records to append (agent-transcript JSON from a fixed seed).")
     var records = 200_000
 
-    @Option(help: "Concurrent appending tasks, each appending one record per call.")
+    @Option(help: "Concurrent appending tasks.")
     var appenders = 64
+
+    @Option(help: "Records per append call in the second append run (the first always appends one).")
+    var batch = 8
 
     @Option(help: "Directory for the benchmark's files (emptied first); default: a new temp directory.")
     var dir: String?
@@ -40,38 +43,26 @@ struct LogBenchmark: AsyncParsableCommand {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; zstd level \(level)")
         print("")
 
-        // 1. Durable appends with group commit.
+        // 1. Durable appends with group commit: one record per call, then `batch` records per call.
+        let proposals = events.map { ProposedRecord(type: $0.event.type, body: $0.event.body) }
+        let sessions = events.map(\.session)
         let logDir = root + "/log"
         var configuration = EventLog.Configuration(durability: .fsync)
         configuration.compressionLevel = level
-        let log = try EventLog(directory: logDir, configuration: configuration)
-        let proposals = events.map { ProposedRecord(type: $0.event.type, body: $0.event.body) }
-        let sessions = events.map(\.session)
-        let appenders = self.appenders
-        let (_, appendSeconds) = try await Stopwatch.time {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for a in 0..<appenders {
-                    group.addTask {
-                        var i = a
-                        while i < proposals.count {
-                            _ = try await log.append([proposals[i]], to: sessions[i])
-                            i += appenders
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-        let appendRate = Double(records) / appendSeconds
-        let framesWritten = Self.frameCount(logDir)
+        let single = try await Self.durableAppends(
+            proposals: proposals, sessions: sessions, appenders: appenders, perCall: 1, dir: logDir, configuration: configuration)
+        let batched = try await Self.durableAppends(
+            proposals: proposals, sessions: sessions, appenders: appenders, perCall: batch, dir: root + "/log-batched",
+            configuration: configuration)
+        let appendRate = single.rate
+        let framesWritten = single.frames
         let recordsPerFrame = Double(records) / Double(max(framesWritten, 1))
-        await log.close()
 
         // 2. The raw limits at the same batch size, on the same bytes.
         let rawRecords = events.map { Array($0.event.body) }
-        let batch = max(1, Int(recordsPerFrame.rounded()))
-        let syncLoop = RawBaseline.writeLoop(records: rawRecords, batchSize: batch, sync: true, path: root + "/raw-sync")
-        let plainWrite = RawBaseline.writeLoop(records: rawRecords, batchSize: batch, sync: false, path: root + "/raw-nosync")
+        let frameBatch = max(1, Int(recordsPerFrame.rounded()))
+        let syncLoop = RawBaseline.writeLoop(records: rawRecords, batchSize: frameBatch, sync: true, path: root + "/raw-sync")
+        let plainWrite = RawBaseline.writeLoop(records: rawRecords, batchSize: frameBatch, sync: false, path: root + "/raw-nosync")
 
         // 3. Sequential read and decompression of everything.
         let reader = try EventLog(directory: logDir, configuration: configuration)
@@ -97,13 +88,43 @@ struct LogBenchmark: AsyncParsableCommand {
 
         print("| measure | sessiond | raw baseline (same run) |")
         print("|---|---|---|")
-        print("| durable appends/s, \(appenders) appenders × 1 record, fdatasync per frame | \(formatRate(appendRate)) (\(String(format: "%.1f", recordsPerFrame)) records/frame, \(framesWritten) frames) | write+fdatasync per \(batch)-record batch: \(formatRate(syncLoop)) records/s |")
+        print("| durable appends/s, \(appenders) appenders × 1 record, fdatasync per frame | \(formatRate(appendRate)) (\(String(format: "%.1f", recordsPerFrame)) records/frame, \(framesWritten) frames) | write+fdatasync per \(frameBatch)-record batch: \(formatRate(syncLoop)) records/s |")
+        let batchedPerFrame = Double(records) / Double(max(batched.frames, 1))
+        let batchedRaw = RawBaseline.writeLoop(
+            records: rawRecords, batchSize: max(1, Int(batchedPerFrame.rounded())), sync: true, path: root + "/raw-sync-2")
+        print("| durable appends/s, \(appenders) appenders × \(batch) records per call | \(formatRate(batched.rate)) (\(String(format: "%.1f", batchedPerFrame)) records/frame) | write+fdatasync per \(Int(batchedPerFrame.rounded()))-record batch: \(formatRate(batchedRaw)) records/s |")
         print("| uncompressed write, no sync | — | \(formatRate(plainWrite)) records/s |")
         print("| sequential read + decompress | \(formatRate(Double(readCount) / readSeconds)) records/s, \(String(format: "%.0f", Double(readBytes) / readSeconds / 1e6)) MB/s of bodies | — |")
         print("| compression ratio, 64-record frames, no dictionary | \(String(format: "%.2f", Double(bodyBytes) / Double(withoutDictionary)))× | — |")
         print("| compression ratio, 64-record frames, trained dictionary | \(String(format: "%.2f", Double(bodyBytes) / Double(withDictionary)))× | — |")
         print("")
         print("ratios are JSON body bytes ÷ segment bytes on disk (frame and record headers included)")
+    }
+
+    /// Appends every proposal from `appenders` concurrent tasks, `perCall` records per append.
+    static func durableAppends(
+        proposals: [ProposedRecord], sessions: [String], appenders: Int, perCall: Int, dir: String,
+        configuration: EventLog.Configuration
+    ) async throws -> (rate: Double, frames: Int) {
+        let log = try EventLog(directory: dir, configuration: configuration)
+        // Task `a` takes chunks a, a + appenders, …; a chunk's records go to the first one's session.
+        let chunks = stride(from: 0, to: proposals.count, by: perCall).map { $0..<min($0 + perCall, proposals.count) }
+        let (_, seconds) = try await Stopwatch.time {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for a in 0..<appenders {
+                    group.addTask {
+                        var i = a
+                        while i < chunks.count {
+                            _ = try await log.append(Array(proposals[chunks[i]]), to: sessions[chunks[i].lowerBound])
+                            i += appenders
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        await log.close()
+        return (Double(proposals.count) / seconds, frameCount(dir))
     }
 
     static func frameCount(_ dir: String) -> Int {

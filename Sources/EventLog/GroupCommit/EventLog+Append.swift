@@ -16,13 +16,14 @@ extension EventLog {
             switch decision {
             case .queued: break
             case .queuedStartWriter: writeQueue.async { self.drain() }
+            case .queuedWakeWriter: gatherSignal.signal()
             case .answered(let result): continuation.resume(with: result)
             }
         }
     }
 
     private enum Decision {
-        case queued, queuedStartWriter
+        case queued, queuedStartWriter, queuedWakeWriter
         case answered(Result<AppendResult, EventLogError>)
     }
 
@@ -84,6 +85,10 @@ extension EventLog {
         let result = AppendResult(
             positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false)
         state.queue.append(PendingAppend(records: records, result: result, waiters: [continuation]))
+        if let target = state.gatherTarget, state.queue.count >= target {
+            state.gatherTarget = nil
+            return .queuedWakeWriter
+        }
         if state.writerActive { return .queued }
         state.writerActive = true
         return .queuedStartWriter
@@ -126,7 +131,9 @@ extension EventLog {
     /// The writer loop, on the serial write queue: take everything queued, write it as
     /// frames with one sync, publish it, answer its appenders; until nothing is queued.
     func drain() {
+        var previous: (appends: Int, seconds: Double)?
         while true {
+            if let previous { gather(expecting: previous.appends, window: previous.seconds) }
             let batch: [PendingAppend]? = state.withLock { state in
                 if state.queue.isEmpty {
                     state.writerActive = false
@@ -138,17 +145,36 @@ extension EventLog {
             }
             guard let batch else { return }
             let records = batch.flatMap(\.records)
+            let started = DispatchTime.now().uptimeNanoseconds
             let outcome = Result { () throws(EventLogError) -> SegmentWriter.Written in
                 try writer.withLock { writer throws(EventLogError) in
                     try writer.write(records, configuration: configuration, dictionaries: dictionaries, directory: directory)
                 }
             }
+            previous = (batch.count, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             switch outcome {
             case .success(let written): commit(records, written: written)
             case .failure(let error): fail(error)
             }
             startTrainingIfReady()
         }
+    }
+
+    /// Adaptive group commit: the appenders just answered usually append again at once. Waiting
+    /// briefly for them (no longer than the last write took, and at most
+    /// ``Configuration/maximumGatherDelay``) lets one sync carry all of them instead of
+    /// splitting them into two alternating half-full batches. Returns as soon as they are back.
+    private func gather(expecting appends: Int, window seconds: Double) {
+        let limit = min(seconds, configuration.maximumGatherDelay)
+        guard configuration.durability == .fsync, appends > 1, limit > 0 else { return }
+        let mustWait = state.withLock { state in
+            guard state.queue.count < appends, !state.closed else { return false }
+            state.gatherTarget = appends
+            return true
+        }
+        guard mustWait else { return }
+        _ = gatherSignal.wait(timeout: .now() + .nanoseconds(Int(limit * 1e9)))
+        state.withLock { $0.gatherTarget = nil }
     }
 
     /// Publishes a written batch: index, durable end, then answers appenders and waiters.

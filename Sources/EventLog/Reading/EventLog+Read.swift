@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 
 extension EventLog {
     public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
@@ -20,18 +22,39 @@ extension EventLog {
         }
         if plan.isEmpty { return [] }
         return try await onIOQueue { () throws(EventLogError) -> [LogRecord] in
-            let decoder = FrameDecoder(dictionaries: self.dictionaries)
-            var records: [LogRecord] = []
-            records.reserveCapacity(limit)
-            for (frame, segment) in plan {
-                for record in try Self.readFrame(frame, in: segment, decoder: decoder)
-                where record.position >= position {
-                    records.append(record)
-                    if records.count == limit { return records }
-                }
-            }
+            var records = try self.decodeFrames(plan)
+            records.removeFirst(records.prefix { $0.position < position }.count)
+            if records.count > limit { records.removeLast(records.count - limit) }
             return records
         }
+    }
+
+    /// Reads and decodes frames in order. A long run is split across the cores: catch-up
+    /// reads (replay, rebuild) are bound by decompression, and frames decode independently.
+    private func decodeFrames(_ plan: [(FrameLocation, SegmentInfo)]) throws(EventLogError) -> [LogRecord] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, plan.count / 4, 8)
+        guard workers > 1 else {
+            let decoder = FrameDecoder(dictionaries: dictionaries)
+            var records: [LogRecord] = []
+            for (frame, segment) in plan { records += try Self.readFrame(frame, in: segment, decoder: decoder) }
+            return records
+        }
+        let chunk = (plan.count + workers - 1) / workers
+        let results = Mutex([Result<[LogRecord], EventLogError>?](repeating: nil, count: workers))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let decoder = FrameDecoder(dictionaries: dictionaries)
+            let outcome = Result { () throws(EventLogError) -> [LogRecord] in
+                var records: [LogRecord] = []
+                for (frame, segment) in plan[(worker * chunk)..<min((worker + 1) * chunk, plan.count)] {
+                    records += try Self.readFrame(frame, in: segment, decoder: decoder)
+                }
+                return records
+            }
+            results.withLock { $0[worker] = outcome }
+        }
+        var records: [LogRecord] = []
+        for outcome in results.withLock({ $0 }) { records += try outcome!.get() }
+        return records
     }
 
     public func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
