@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// Generates realistic agent-session events as JSON: user prompts, assistant replies with
 /// token usage and model, tool calls with JSON input, multi-line tool output.
@@ -14,44 +15,65 @@ public struct AgentCorpus: Sendable {
         public var body: [UInt8]
     }
 
-    private var random: SplitMix64
+    var random: SplitMix64
 
     public init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    /// The events of one turn: a user message, then tool calls with their results, then the
-    /// assistant's reply; `turn` numbers them within the session.
+    /// The events of one turn, encoded as the log stores them: a user message starting a run, tool-using
+    /// assistant steps each followed by a tool message with the result, then the assistant's reply ending
+    /// the run; `turn` numbers them within the session. Same events as ``SessionCorpus``.
     public mutating func turn(session: String, turn: Int) -> [Event] {
-        var events: [Event] = []
-        events.append(event("message.appended", [
-            "sessionId": session, "messageId": "\(session)-u\(turn)", "role": "user",
-            "text": paragraph(sentences: random.int(in: 1...6)),
-        ]))
+        sessionTurn(session: session, turn: turn, rewindPercent: 0).map(Self.encode)
+    }
+
+    /// An event as the log stores it.
+    static func encode(_ event: SessionEvent) -> Event {
+        let encoded = try! event.encoded()
+        return Event(type: encoded.type, body: encoded.body)
+    }
+
+    /// The events of one turn as `Sessions` events; see ``SessionCorpus/turn(session:turn:)``.
+    mutating func sessionTurn(session: String, turn: Int, rewindPercent: Int) -> [SessionEvent] {
+        var events: [SessionEvent] = []
+        let userID = MessageID(rawValue: "u\(turn)")!
+        events.append(.messageAppended(MessageAppended(
+            messageID: userID, role: .user, text: paragraph(sentences: random.int(in: 1...6)))))
+        events.append(.processingStarted(ProcessingStarted(messageID: userID, maxSteps: 20)))
+        var later: [MessageID] = []
         let toolCalls = random.int(in: 0...3)
         for call in 0..<toolCalls {
             let tool = Self.tools[random.int(in: 0...(Self.tools.count - 1))]
-            let callID = "\(session)-t\(turn)-\(call)"
-            events.append(event("message.appended", [
-                "sessionId": session, "messageId": "\(session)-a\(turn)-\(call)", "role": "assistant",
-                "model": "gpt-4.1-mini", "finishReason": "tool_calls",
-                "usage": ["inputTokens": random.int(in: 400...9000), "outputTokens": random.int(in: 20...300),
-                          "cacheReadTokens": random.int(in: 0...4000)],
-                "latencyMs": random.int(in: 300...4000),
-                "toolCalls": [["id": callID, "name": tool, "input": toolInput(tool)]],
-            ]))
-            events.append(event("tool.result_recorded", [
-                "sessionId": session, "toolCallId": callID, "isError": random.int(in: 0...19) == 0,
-                "result": toolOutput(tool), "finished": true,
-            ]))
+            let callID = ToolCallID(rawValue: "t\(turn)-\(call)")!
+            let stepID = MessageID(rawValue: "a\(turn)-\(call)")!
+            let toolMessageID = MessageID(rawValue: "r\(turn)-\(call)")!
+            let input = try! JSONSerialization.data(withJSONObject: toolInput(tool), options: [.sortedKeys, .withoutEscapingSlashes])
+            events.append(.messageAppended(MessageAppended(
+                messageID: stepID, role: .assistant, text: random.int(in: 0...2) == 0 ? sentence() : nil,
+                model: "claude-sonnet-4-5-20250929", finishReason: .toolUse, inputTokens: random.int(in: 400...9000),
+                outputTokens: random.int(in: 20...300), cacheCreationTokens: random.int(in: 0...600),
+                cacheReadTokens: random.int(in: 0...4000), cost: Double(random.int(in: 1...900)) / 10000,
+                latencyMs: Double(random.int(in: 300...4000)),
+                toolCalls: [ToolCall(id: callID, name: tool, input: String(decoding: input, as: UTF8.self), type: "tool_use")])))
+            events.append(.messageAppended(MessageAppended(messageID: toolMessageID, role: .tool)))
+            events.append(.toolResultRecorded(ToolResultRecorded(
+                toolCallID: callID, messageID: toolMessageID, result: toolOutput(tool),
+                isError: random.int(in: 0...19) == 0)))
+            later += [stepID, toolMessageID]
         }
-        events.append(event("message.appended", [
-            "sessionId": session, "messageId": "\(session)-a\(turn)", "role": "assistant",
-            "model": "gpt-4.1-mini", "finishReason": "stop",
-            "reasoning": paragraph(sentences: random.int(in: 0...2)),
-            "usage": ["inputTokens": random.int(in: 400...9000), "outputTokens": random.int(in: 50...900),
-                      "cacheReadTokens": random.int(in: 0...4000)],
-            "costUsd": Double(random.int(in: 1...900)) / 10000, "latencyMs": random.int(in: 300...9000),
-            "text": paragraph(sentences: random.int(in: 3...12)),
-        ]))
+        let reasoning = paragraph(sentences: random.int(in: 0...2))
+        let replyID = MessageID(rawValue: "a\(turn)")!
+        events.append(.messageAppended(MessageAppended(
+            messageID: replyID, role: .assistant, text: paragraph(sentences: random.int(in: 3...12)),
+            reasoning: reasoning.isEmpty ? nil : reasoning, reasoningDurationMs: reasoning.isEmpty ? nil : random.int(in: 200...9000),
+            model: "claude-sonnet-4-5-20250929", finishReason: .endTurn, inputTokens: random.int(in: 400...9000),
+            outputTokens: random.int(in: 50...900), cacheCreationTokens: 0, cacheReadTokens: random.int(in: 0...4000),
+            cost: Double(random.int(in: 1...900)) / 10000, latencyMs: Double(random.int(in: 300...9000)))))
+        events.append(.processingFinished(ProcessingFinished(finishReason: .endTurn)))
+        later.append(replyID)
+        if rewindPercent > 0, random.int(in: 1...100) <= rewindPercent {
+            // Rewind to the user message: this turn's answers are removed (and stay in the log).
+            events.append(.rewound(SessionRewound(toMessageID: userID, removedMessageIDs: later, cleanupMedia: false)))
+        }
         return events
     }
 
@@ -62,6 +84,9 @@ public struct AgentCorpus: Sendable {
         var sessionNumber = 0
         while size < totalBytes {
             let session = Self.sessionID(sessionNumber)
+            let created = Self.encode(SessionCorpus.creation(session: session, number: sessionNumber))
+            out.append((session, created))
+            size += created.body.count
             for turn in 0..<turnsPerSession where size < totalBytes {
                 for event in self.turn(session: session, turn: turn) {
                     out.append((session, event))
@@ -82,16 +107,11 @@ public struct AgentCorpus: Sendable {
                       UInt16(truncatingIfNeeded: b >> 48) & 0x3FFF | 0x8000, b & 0xFFFF_FFFF_FFFF)
     }
 
-    private func event(_ type: String, _ body: [String: Any]) -> Event {
-        let data = try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        return Event(type: type, body: Array(data))
-    }
-
-    private mutating func paragraph(sentences: Int) -> String {
+    mutating func paragraph(sentences: Int) -> String {
         (0..<sentences).map { _ in sentence() }.joined(separator: " ")
     }
 
-    private mutating func sentence() -> String {
+    mutating func sentence() -> String {
         let count = random.int(in: 6...18)
         var words: [String] = []
         for i in 0..<count {
@@ -102,14 +122,14 @@ public struct AgentCorpus: Sendable {
         return words.joined(separator: " ") + "."
     }
 
-    private mutating func path() -> String {
+    mutating func path() -> String {
         let dirs = ["Sources", "src", "lib", "tests", "docs", "internal", "pkg", "app"]
         let names = Self.identifiers
         return "\(dirs[random.int(in: 0...(dirs.count - 1))])/\(names[random.int(in: 0...(names.count - 1))])"
             + [".swift", ".py", ".go", ".ts", ".md"][random.int(in: 0...4)]
     }
 
-    private mutating func toolInput(_ tool: String) -> [String: Any] {
+    mutating func toolInput(_ tool: String) -> [String: Any] {
         switch tool {
         case "bash": ["command": ["ls -la \(path())", "grep -rn \(Self.identifiers[random.int(in: 0...9)]) .", "swift test --filter \(Self.identifiers[random.int(in: 0...9)])", "git diff --stat"][random.int(in: 0...3)], "timeout": 120]
         case "read_file": ["path": path(), "offset": random.int(in: 0...400), "limit": 200]
@@ -119,7 +139,7 @@ public struct AgentCorpus: Sendable {
         }
     }
 
-    private mutating func line() -> String {
+    mutating func line() -> String {
         let id = Self.identifiers[random.int(in: 0...(Self.identifiers.count - 1))]
         let other = Self.identifiers[random.int(in: 0...(Self.identifiers.count - 1))]
         return ["let \(id) = try \(other)(\(random.int(in: 0...99)))", "    return \(id).map { $0.\(other) }",
@@ -127,7 +147,7 @@ public struct AgentCorpus: Sendable {
                 "// \(sentence())", "\(id) = \(other) + \(random.int(in: 1...512))"][random.int(in: 0...5)]
     }
 
-    private mutating func toolOutput(_ tool: String) -> String {
+    mutating func toolOutput(_ tool: String) -> String {
         let lines = random.int(in: 4...40)
         switch tool {
         case "bash":

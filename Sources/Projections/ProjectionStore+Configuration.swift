@@ -1,0 +1,21 @@
+import Foundation
+import Logging
+
+extension ProjectionStore {
+    /// How a ``ProjectionStore`` reads and reports; the defaults suit the daemon.
+    public struct Configuration: Sendable {
+        /// Seconds without activity after which a session reports `idle`.
+        public var idleTimeout: TimeInterval = 15 * 60
+        /// The clock that status is derived from at read time; tests inject a fixed one.
+        public var clock: @Sendable () -> Date = { Date() }
+        /// How many connections may read concurrently.
+        public var maximumReaderCount = 4
+        /// Records per transaction when a rebuild or a catch-up replays the log.
+        public var rebuildBatchSize = 8192
+        /// Where the store reports rebuilds and refusals; silent unless the caller passes one.
+        public var logger = Logger(label: "sessiond.projections", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        /// Creates the default configuration.
+        public init() {}
+    }
+}

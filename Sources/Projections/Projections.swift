@@ -1,1 +1,0 @@
-// The SQLite read models; see issue 3.

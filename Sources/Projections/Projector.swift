@@ -1,0 +1,346 @@
+import EventLog
+internal import GRDB
+import Sessions
+
+/// Applies decoded events to the projection's rows, inside one write transaction.
+///
+/// It mirrors ``Sessions/SessionState/apply(_:version:recordedAt:)`` row by row: every test compares the two.
+/// Session rows are loaded once per batch, updated in memory and written back by ``flush()``; everything
+/// else is an insert or a temporal update through cached statements. A projector lives for one transaction
+/// and must not outlive it (its cache would be stale after a rollback).
+struct Projector {
+    private let db: Database
+    /// Session rows touched in this batch; `nil` marks a session known not to exist.
+    private var sessions: [String: SessionRow?] = [:]
+    /// Sessions whose row is new in this batch (insert, not update, at flush).
+    private var created: Set<String> = []
+    /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
+    /// the dictionary lookup of its identity here).
+    private let statements = StatementCache()
+
+    init(_ db: Database) { self.db = db }
+
+    /// Applies one record's event.
+    mutating func apply(_ record: DecodedRecord) throws {
+        let position = Int64(record.position.rawValue)
+        let version = Int64(record.streamVersion)
+        let time = record.recordedAtMicros
+        let id = record.stream
+        try indexEvent(record)
+
+        if case .created(let event) = record.event {
+            try create(event, id: id, position: position, version: version, time: time)
+            return
+        }
+        guard var row = try session(id) else { return }
+        row.version = version
+        row.updatedAt = time
+        row.lastPosition = position
+        if record.event.isActivity { row.lastActivityAt = time }
+
+        switch record.event {
+        case .created: break
+        case .titleChanged(let changed):
+            row.title = changed.title
+            try recordField(.title, of: id, at: position, value: changed.title)
+        case .messageAppended(let message):
+            try appendMessage(message, to: &row, position: position, version: version, time: time)
+        case .toolResultRecorded(let result):
+            try execute(
+                """
+                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
+                  screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    position, id, result.toolCallID.rawValue, result.messageID.rawValue, result.result,
+                    result.metadata, result.isError, ProjectionJSON.stringArray(result.screenshotURLs),
+                    result.finished,
+                ])
+        case .callbackResultRecorded(let result):
+            row.cost += result.subagentCost ?? 0
+            try execute(
+                """
+                INSERT INTO callbackResult (position, sessionId, messageId, toolCallId, toolName, callbackName,
+                  callbackType, stdout, stderr, exitCode, subagentId, subagentResult, success, error,
+                  excludeFromContext, subagentCost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    position, id, result.messageID.rawValue, result.toolCallID.rawValue, result.toolName,
+                    result.callbackName, result.callbackType.rawValue, result.stdout, result.stderr,
+                    result.exitCode, result.subagentID?.rawValue, result.subagentResult, result.success,
+                    result.error, result.excludeFromContext, result.subagentCost,
+                ])
+        case .callbacksReplaced(let replaced):
+            try replaceCallbacks(replaced.callbacks, of: id, at: position)
+        case .userMemoryUpdated(let updated):
+            let json = ProjectionJSON.text(updated.userMemory)
+            row.userMemory = json
+            try recordField(.userMemory, of: id, at: position, value: json)
+        case .rewound(let rewound):
+            try rewind(rewound, row: &row, position: position, version: version, time: time)
+        case .processingStarted:
+            row.isProcessing = true
+        case .processingCancelled, .processingFinished:
+            row.isProcessing = false
+        case .archived:
+            row.archivedAt = time
+            row.archivedPosition = position
+        case .terminated:
+            row.terminatedAt = time
+            row.terminatedPosition = position
+            row.isProcessing = false
+        case .fileAdded(let added):
+            try execute(
+                """
+                INSERT INTO file (sessionId, addedPosition, addedVersion, addedAt, fileId, name, mediaType,
+                  byteCount, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    id, position, version, time, added.fileID.rawValue, added.name, added.mediaType,
+                    added.byteCount, added.sha256,
+                ])
+        case .fileRemoved(let removed):
+            try execute(
+                "UPDATE file SET removedPosition = ? WHERE sessionId = ? AND fileId = ? AND removedPosition IS NULL",
+                [position, id, removed.fileID.rawValue])
+        case .deleted:
+            try delete(id, namespace: row.namespace)
+            return
+        }
+        sessions[id] = row
+    }
+
+    /// Writes every session row touched by the batch.
+    mutating func flush() throws {
+        for (id, row) in sessions {
+            guard let row else { continue }
+            if created.contains(id) {
+                let statement = try statements.statement(named: "sessionInsert", sql: SessionRow.insertSQL, in: db)
+                statement.setUncheckedArguments(row.insertArguments)
+                try statement.execute()
+            } else {
+                let statement = try statements.statement(named: "sessionUpdate", sql: SessionRow.updateSQL, in: db)
+                statement.setUncheckedArguments(row.updateArguments)
+                try statement.execute()
+            }
+        }
+        sessions.removeAll()
+        created.removeAll()
+    }
+
+    // MARK: - Events
+
+    private mutating func create(_ event: SessionCreated, id: String, position: Int64, version: Int64, time: Int64)
+        throws
+    {
+        let row = SessionRow(
+            id: id, namespace: event.namespace, origin: event.origin.rawValue, title: event.title,
+            customSystemPrompt: event.customSystemPrompt, promptMode: event.promptMode.rawValue,
+            browserMode: event.browserMode.rawValue, cdpUrl: event.cdpURL, sessionType: event.sessionType.rawValue,
+            subagentType: event.subagentType, parentSessionId: event.parentSessionID?.rawValue,
+            parentToolCallId: event.parentToolCallID?.rawValue, userId: event.userID,
+            agentConfig: ProjectionJSON.text(event.agentConfig), quotas: ProjectionJSON.text(event.quotas),
+            userMemory: ProjectionJSON.text(event.userMemory), metadata: ProjectionJSON.text(event.metadata),
+            enableMemory: event.enableMemory, expiresAt: event.expiresAt.map(Timestamp.micros),
+            createdPosition: position, createdAt: time, updatedAt: time, lastActivityAt: time, version: version,
+            lastPosition: position, isProcessing: false, archivedPosition: nil, archivedAt: nil,
+            terminatedPosition: nil, terminatedAt: nil, userMessageCount: 0, assistantMessageCount: 0,
+            toolCallCount: 0, promptTokens: 0, completionTokens: 0, cost: 0, messageCount: 0, totalMessages: 0,
+            totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil)
+        sessions[id] = row
+        created.insert(id)
+        if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
+        if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
+        try insertCallbacks(event.callbacks, of: id, at: position)
+        try execute(
+            """
+            INSERT INTO namespace (name, sessionCount, deletedCount) VALUES (?, 1, 0)
+            ON CONFLICT(name) DO UPDATE SET sessionCount = sessionCount + 1
+            """,
+            [event.namespace])
+    }
+
+    private func appendMessage(
+        _ message: MessageAppended,
+        to row: inout SessionRow,
+        position: Int64,
+        version: Int64,
+        time: Int64
+    ) throws {
+        try execute(
+            """
+            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, text,
+              reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
+              cacheReadTokens, cost, latencyMs, metadata, toolCallCount)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue, message.text,
+                message.reasoning, message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
+                message.inputTokens, message.outputTokens, message.cacheCreationTokens, message.cacheReadTokens,
+                message.cost, message.latencyMs, ProjectionJSON.text(message.metadata), message.toolCalls.count,
+            ])
+        for (index, call) in message.toolCalls.enumerated() {
+            try execute(
+                """
+                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [row.id, position, index, call.id.rawValue, call.name, call.input, call.type])
+        }
+        row.messageCount += 1
+        row.totalMessages += 1
+        countLive(message.role, in: &row, by: 1)
+        if message.role == .user, row.firstUserMessagePosition == nil { row.firstUserMessagePosition = position }
+        row.promptTokens += (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
+        row.completionTokens += (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
+        row.cost += message.cost ?? 0
+        row.totalToolCalls += message.toolCalls.count
+        if let latency = message.latencyMs {
+            row.latencySumMs += latency
+            row.latencySamples += 1
+        }
+    }
+
+    private func rewind(
+        _ rewound: SessionRewound,
+        row: inout SessionRow,
+        position: Int64,
+        version: Int64,
+        time: Int64
+    ) throws {
+        guard !rewound.removedMessageIDs.isEmpty else { return }
+        let ids = ProjectionJSON.stringArray(rewound.removedMessageIDs.map(\.rawValue))
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE transcriptMessage SET removedPosition = ?, removedVersion = ?, removedAt = ?
+                WHERE sessionId = ? AND removedPosition IS NULL
+                  AND messageId IN (SELECT value FROM json_each(?))
+                RETURNING role, addedPosition
+                """)
+        statement.setUncheckedArguments([position, version, time, row.id, ids])
+        var removedFirstUser = false
+        let cursor = try Row.fetchCursor(statement)
+        while let removed = try cursor.next() {
+            let role: String = removed[0]
+            let added: Int64 = removed[1]
+            row.messageCount -= 1
+            if let role = MessageRole(rawValue: role) { countLive(role, in: &row, by: -1) }
+            if added == row.firstUserMessagePosition { removedFirstUser = true }
+        }
+        if removedFirstUser {
+            row.firstUserMessagePosition = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT addedPosition FROM transcriptMessage
+                    WHERE sessionId = ? AND role = 'user' AND removedPosition IS NULL
+                    ORDER BY addedPosition LIMIT 1
+                    """,
+                arguments: [row.id])
+        }
+    }
+
+    private func replaceCallbacks(_ callbacks: [Callback], of id: String, at position: Int64) throws {
+        try execute(
+            "UPDATE callback SET removedPosition = ? WHERE sessionId = ? AND removedPosition IS NULL", [position, id])
+        try insertCallbacks(callbacks, of: id, at: position)
+    }
+
+    private func insertCallbacks(_ callbacks: [Callback], of id: String, at position: Int64) throws {
+        for (ordinal, callback) in callbacks.enumerated() {
+            try execute(
+                """
+                INSERT INTO callback (sessionId, addedPosition, ordinal, name, toolName, type, bashCommand,
+                  bashTimeout, subAgentPrompt, subAgentType, includeFullHistory, messageContent, excludeFromContext)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    id, position, ordinal, callback.name, callback.toolName, callback.type.rawValue,
+                    callback.bashCommand, callback.bashTimeout, callback.subAgentPrompt, callback.subAgentType,
+                    callback.includeFullHistory, callback.messageContent, callback.excludeFromContext,
+                ])
+        }
+    }
+
+    /// The tombstone: every row of the session goes, at once; its event index (no bodies) stays for audit.
+    private mutating func delete(_ id: String, namespace: String) throws {
+        for table in [
+            TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName,
+            CallbackResultRow.databaseTableName, ToolCallRow.databaseTableName, CallbackRow.databaseTableName,
+            FileRow.databaseTableName, SessionFieldRow.databaseTableName,
+        ] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
+        }
+        try execute("DELETE FROM session WHERE id = ?", [id])
+        try execute(
+            "UPDATE namespace SET sessionCount = sessionCount - 1, deletedCount = deletedCount + 1 WHERE name = ?",
+            [namespace])
+        sessions[id] = .some(nil)
+        created.remove(id)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func session(_ id: String) throws -> SessionRow? {
+        if let cached = sessions[id] { return cached }
+        let statement = try statements.statement(named: "sessionSelect", sql: SessionRow.selectSQL, in: db)
+        statement.setUncheckedArguments([id])
+        let row = try Row.fetchOne(statement).map(SessionRow.init(selected:))
+        sessions[id] = .some(row)
+        return row
+    }
+
+    private func indexEvent(_ record: DecodedRecord) throws {
+        try execute(
+            """
+            INSERT INTO eventIndex (sessionId, version, position, recordedAt, type, eventId, actor, requestId,
+              isActivity, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                record.stream, Int64(record.streamVersion), Int64(record.position.rawValue), record.recordedAtMicros,
+                record.type, record.eventID.canonicalText, record.metadata[RecordMetadata.actorKey],
+                record.metadata[RecordMetadata.requestID], record.event.isActivity, record.event.auditSummary,
+            ])
+    }
+
+    private func recordField(_ field: SessionFieldRow.Field, of id: String, at position: Int64, value: String?)
+        throws
+    {
+        try execute(
+            "INSERT INTO sessionField (sessionId, field, position, value) VALUES (?, ?, ?, ?)",
+            [id, field.rawValue, position, value])
+    }
+
+    private func countLive(_ role: MessageRole, in row: inout SessionRow, by delta: Int) {
+        switch role {
+        case .user: row.userMessageCount += delta
+        case .assistant: row.assistantMessageCount += delta
+        case .tool: row.toolCallCount += delta
+        }
+    }
+
+    private func execute(_ sql: StaticString, _ arguments: StatementArguments) throws {
+        // Temporary bindings (no copies of strings) for statements of up to 20 arguments.
+        try statements.statement(sql, in: db).execute(arguments: arguments)
+    }
+}
+
+/// The statements of one projector, keyed by the address of their static SQL text.
+private final class StatementCache {
+    private var statements: [UnsafeRawPointer: Statement] = [:]
+    private var named: [String: Statement] = [:]
+
+    func statement(named name: String, sql: String, in db: Database) throws -> Statement {
+        if let statement = named[name] { return statement }
+        let statement = try db.cachedStatement(sql: sql)
+        named[name] = statement
+        return statement
+    }
+
+    func statement(_ sql: StaticString, in db: Database) throws -> Statement {
+        if let statement = statements[UnsafeRawPointer(sql.utf8Start)] { return statement }
+        let statement = try db.cachedStatement(sql: sql.description)
+        statements[UnsafeRawPointer(sql.utf8Start)] = statement
+        return statement
+    }
+}

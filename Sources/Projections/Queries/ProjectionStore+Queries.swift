@@ -1,0 +1,152 @@
+import EventLog
+import Foundation
+internal import GRDB
+import Sessions
+
+extension ProjectionStore {
+    /// The session at a point of its history; `nil` when it does not exist there (unknown, not yet created,
+    /// or deleted — a deleted session is gone from every read, past points included).
+    /// - Parameters:
+    ///   - id: The session.
+    ///   - asOf: ``AsOf/latest``, or a position, version or time.
+    public func session(_ id: SessionID, at asOf: AsOf = .latest) async throws -> SessionSnapshot? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
+                return nil
+            }
+            return try reader.snapshot(row, at: position)
+        }
+    }
+
+    /// The session's transcript at a point of its history, tool calls joined to their results as of then.
+    /// - Parameters:
+    ///   - id: The session.
+    ///   - asOf: The point.
+    ///   - includeRemoved: Whether messages a rewind had removed by then are included (flagged with
+    ///     ``Sessions/TranscriptMessage/removedVersion``), for audit; by default only live messages.
+    /// - Returns: The messages in order; `nil` when the session does not exist at that point.
+    public func transcript(
+        _ id: SessionID,
+        at asOf: AsOf = .latest,
+        includeRemoved: Bool = false
+    ) async throws -> [TranscriptMessage]? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
+                return nil
+            }
+            let messages = try reader.history(of: row.id, upTo: position).messages
+            return includeRemoved ? messages : messages.filter { !$0.isRemoved }
+        }
+    }
+
+    /// The session's export at a point of its history: an index range scan, however long the session.
+    /// - Returns: The export; `nil` when the session does not exist at that point.
+    public func export(_ id: SessionID, at asOf: AsOf = .latest) async throws -> SessionExport? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
+                return nil
+            }
+            let history = try reader.history(of: row.id, upTo: position)
+            var session = try reader.snapshot(row, at: position, history: history)
+            session.counters = history.counters
+            session.firstUserMessage = history.firstUserMessage
+            return SessionExport(session: session, messages: history.messages.filter { !$0.isRemoved })
+        }
+    }
+
+    /// The session's audit history, oldest first: every event the log holds for it, including the tombstone
+    /// of a deleted session.
+    public func events(_ id: SessionID) async throws -> [AuditEvent] {
+        try await read { db in
+            try EventIndexRow.fetchAll(
+                db, sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version", arguments: [id.rawValue]
+            ).map { row in
+                AuditEvent(
+                    position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
+                    recordedAt: Timestamp.date(row.recordedAt), type: row.type, eventID: row.eventId,
+                    actor: row.actor, requestID: row.requestId, summary: row.summary)
+            }
+        }
+    }
+
+    /// Sessions that exist, newest first, filtered by `query`; status is derived at the store's clock.
+    public func sessions(_ query: SessionQuery = SessionQuery()) async throws -> [SessionSnapshot] {
+        let now = Timestamp.micros(configuration.clock())
+        let idle = Int64(configuration.idleTimeout * 1_000_000)
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = [now, now, idle]
+            if let namespace = query.namespace {
+                conditions.append("namespace = ?")
+                arguments += [namespace]
+            }
+            if !query.includeSubagents { conditions.append("sessionType <> 'subagent'") }
+            if let status = query.status {
+                conditions.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [query.limit ?? -1, query.offset]
+            let rows = try SessionRow.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                      SELECT *, CASE
+                        WHEN terminatedAt IS NOT NULL THEN 'terminated'
+                        WHEN archivedAt IS NOT NULL OR (expiresAt IS NOT NULL AND expiresAt <= ?) THEN 'archived'
+                        WHEN isProcessing THEN 'active'
+                        WHEN ? - lastActivityAt >= ? THEN 'idle'
+                        ELSE 'active' END AS status
+                      FROM session)
+                    \(filter)
+                    ORDER BY createdAt DESC, id LIMIT ? OFFSET ?
+                    """,
+                arguments: arguments)
+            let reader = SessionReader(db: db)
+            return try rows.map { try reader.currentSnapshot($0) }
+        }
+    }
+
+    /// The status of a snapshot at the store's clock and idle timeout.
+    public func status(of session: SessionSnapshot) -> SessionStatus {
+        session.status(now: configuration.clock(), idleTimeout: configuration.idleTimeout)
+    }
+
+    /// Totals over existing sessions, of one namespace or all.
+    public func stats(namespace: String? = nil) async throws -> ProjectionStats {
+        try await read { db in
+            let filter = namespace == nil ? "" : "WHERE namespace = ?"
+            let arguments: StatementArguments = namespace.map { [$0] } ?? []
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*), coalesce(sum(messageCount), 0), coalesce(sum(totalMessages), 0),
+                      coalesce(sum(promptTokens + completionTokens), 0), coalesce(sum(totalToolCalls), 0),
+                      coalesce(sum(cost), 0.0), coalesce(sum(latencySumMs), 0.0), coalesce(sum(latencySamples), 0)
+                    FROM session \(filter)
+                    """,
+                arguments: arguments)!
+            let deleted = try Int.fetchOne(
+                db, sql: "SELECT coalesce(sum(deletedCount), 0) FROM namespace \(namespace == nil ? "" : "WHERE name = ?")",
+                arguments: arguments) ?? 0
+            let samples: Int = row[7]
+            let latency: Double = row[6]
+            return ProjectionStats(
+                sessions: row[0], deletedSessions: deleted, messages: row[1], totalMessages: row[2],
+                totalTokens: row[3], totalToolCalls: row[4], cost: row[5],
+                averageLatencyMs: samples == 0 ? 0 : latency / Double(samples))
+        }
+    }
+
+    /// The query plan SQLite chooses for the as-of transcript scan, one line per step (for tests and
+    /// `sessiond verify`).
+    package func transcriptQueryPlan() async throws -> [String] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SessionReader.transcriptSQL, arguments: ["s", 1])
+                .map { $0["detail"] as String }
+        }
+    }
+}

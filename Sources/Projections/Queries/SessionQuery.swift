@@ -1,0 +1,30 @@
+import Sessions
+
+/// Which sessions a list returns: newest first (by creation), optionally of one namespace and status.
+public struct SessionQuery: Sendable, Equatable {
+    /// Only sessions of this namespace; all when `nil`.
+    public var namespace: String?
+    /// Whether sub-agent sessions are listed (Mix `includeSubagents`).
+    public var includeSubagents: Bool
+    /// Only sessions with this status at the store's clock; all when `nil`.
+    public var status: SessionStatus?
+    /// At most this many; all when `nil`.
+    public var limit: Int?
+    /// Skip this many first.
+    public var offset: Int
+
+    /// Creates a query.
+    public init(
+        namespace: String? = nil,
+        includeSubagents: Bool = true,
+        status: SessionStatus? = nil,
+        limit: Int? = nil,
+        offset: Int = 0
+    ) {
+        self.namespace = namespace
+        self.includeSubagents = includeSubagents
+        self.status = status
+        self.limit = limit
+        self.offset = offset
+    }
+}

@@ -1,0 +1,151 @@
+import EventLog
+import Foundation
+internal import GRDB
+import Logging
+
+/// How far a rebuild has come, for progress bars.
+public struct RebuildProgress: Sendable {
+    /// Records applied so far.
+    public var applied: UInt64
+    /// Records to apply in all.
+    public var total: UInt64
+    /// Seconds since the rebuild started.
+    public var elapsed: Double
+
+    /// Records per second so far.
+    public var rate: Double { elapsed > 0 ? Double(applied) / elapsed : 0 }
+    /// Estimated seconds left, `nil` before any progress.
+    public var remaining: Double? { rate > 0 ? Double(total - min(applied, total)) / rate : nil }
+}
+
+/// What a rebuild produced.
+public struct RebuildReport: Sendable {
+    /// The database file built (the link's new target once installed).
+    public var file: String
+    /// The log position the file has applied.
+    public var position: LogPosition
+    /// Records replayed.
+    public var events: UInt64
+    /// Wall-clock seconds of the replay.
+    public var seconds: Double
+}
+
+/// Replays the log from position zero into a fresh database file beside the live one, then swaps it in
+/// with one atomic rename of the link and a directory fsync.
+///
+/// The fresh file is written with SQLite's journal off and no syncs (a crash leaves only a temporary file to
+/// delete), in batched transactions, decoding the next batch while SQLite applies the current one; it is
+/// fsync'd before it is installed.
+public struct Rebuild: Sendable {
+    /// The log to replay.
+    public let log: any LogStore
+    /// The projection database path (the link).
+    public let path: String
+    /// Batch size and logger.
+    public let configuration: ProjectionStore.Configuration
+
+    /// Creates a rebuild of the projection database at `path` from `log`.
+    public init(log: any LogStore, path: String, configuration: ProjectionStore.Configuration = .init()) {
+        self.log = log
+        self.path = path
+        self.configuration = configuration
+    }
+
+    /// Builds a fresh database up to `end` (the durable end by default) and installs it at ``path``, removing
+    /// the previous generation's file. For use when no ``ProjectionStore`` has the database open (at start,
+    /// or `sessiond rebuild` with the daemon stopped); a running store uses
+    /// ``ProjectionStore/rebuild(from:progress:)``.
+    @discardableResult
+    public func run(
+        upTo end: LogPosition? = nil,
+        progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws -> RebuildReport {
+        let previous = ProjectionFile.currentTarget(of: path)
+        let report = try await build(upTo: end, progress: progress)
+        try ProjectionFile.syncFile(report.file)
+        try ProjectionFile.install(report.file, at: path)
+        if let previous, previous != report.file { ProjectionFile.remove(previous) }
+        configuration.logger.notice(
+            "projection database rebuilt",
+            metadata: [
+                "projection.path": "\(path)", "log.position": "\(report.position)",
+                "rebuild.events": "\(report.events)", "rebuild.seconds": "\(report.seconds)",
+            ])
+        return report
+    }
+
+    /// Builds a fresh database file beside ``path`` up to `end` (the durable end by default), without
+    /// installing it.
+    public func build(
+        upTo end: LogPosition? = nil,
+        progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws -> RebuildReport {
+        let durableEnd = try await log.durableEnd()
+        let target = end ?? durableEnd
+        let file = ProjectionFile.makeGenerationPath(for: path)
+        ProjectionFile.remove(file)
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            let queue = try Self.openBulk(file)
+            let position = try await replay(into: queue, from: .zero, to: target) { applied in
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
+            }
+            try await queue.write { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try queue.close()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return RebuildReport(file: file, position: position, events: position.rawValue, seconds: seconds)
+        } catch {
+            ProjectionFile.remove(file)
+            throw error
+        }
+    }
+
+    /// Applies the records after `position` up to `end` to a built (not yet installed) file.
+    func extend(_ file: String, from position: LogPosition, to end: LogPosition) async throws -> LogPosition {
+        let queue = try DatabaseQueue(path: file)
+        defer { try? queue.close() }
+        return try await replay(into: queue, from: position, to: end, progress: { _ in })
+    }
+
+    private func replay(
+        into queue: DatabaseQueue,
+        from start: LogPosition,
+        to end: LogPosition,
+        progress: @Sendable (UInt64) -> Void
+    ) async throws -> LogPosition {
+        let log = self.log
+        let batchSize = configuration.rebuildBatchSize
+        @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
+            guard position < end else { return [] }
+            let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
+            return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
+        }
+        var position = start
+        var batch = try await fetch(after: position)
+        while let last = batch.last?.position {
+            // Decode the next batch on another thread while SQLite applies this one.
+            async let next = fetch(after: last)
+            let expected = position
+            let current = batch
+            try await queue.write { db in try ProjectionStore.apply(current, from: expected, in: db) }
+            position = last
+            progress(position.rawValue - start.rawValue)
+            batch = try await next
+        }
+        return position
+    }
+
+    /// A connection tuned for a bulk load into a file nobody reads yet.
+    private static func openBulk(_ file: String) throws -> DatabaseQueue {
+        var config = GRDB.Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+        }
+        let queue = try DatabaseQueue(path: file, configuration: config)
+        try ProjectionSchema.migrator.migrate(queue)
+        return queue
+    }
+}

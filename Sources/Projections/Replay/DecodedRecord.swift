@@ -1,0 +1,42 @@
+import EventLog
+import Sessions
+
+/// A log record decoded once, before it reaches the database writer: its envelope and its event.
+///
+/// Decoding (Foundation's JSONDecoder) is the expensive half of a replay, so the replay loop decodes the next
+/// batch while SQLite applies the current one, and the projector never sees a body.
+struct DecodedRecord: Sendable {
+    var position: LogPosition
+    var stream: String
+    var streamVersion: UInt64
+    var recordedAtMicros: Int64
+    var type: String
+    var eventID: EventID
+    var metadata: [String: String]
+    var event: SessionEvent
+
+    /// Decodes `record`.
+    /// - Throws: ``ProjectionError/undecodableRecord(position:type:cause:)``.
+    init(_ record: LogRecord) throws(ProjectionError) {
+        do {
+            event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+        } catch {
+            throw .undecodableRecord(position: record.position, type: record.type, cause: error)
+        }
+        position = record.position
+        stream = record.stream
+        streamVersion = record.streamVersion
+        recordedAtMicros = record.recordedAtMicros
+        type = record.type
+        eventID = record.eventID
+        metadata = record.metadata
+    }
+
+    /// Decodes a batch, in order.
+    static func decode(_ records: [LogRecord]) throws(ProjectionError) -> [DecodedRecord] {
+        var decoded: [DecodedRecord] = []
+        decoded.reserveCapacity(records.count)
+        for record in records { decoded.append(try DecodedRecord(record)) }
+        return decoded
+    }
+}

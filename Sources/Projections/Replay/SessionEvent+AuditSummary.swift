@@ -1,0 +1,71 @@
+import Sessions
+
+extension SessionEvent {
+    /// Whether the event is conversation activity: it moves `lastActivityAt` (see docs/events.md, "Counters
+    /// and status"). Renames, memory patches, callbacks, files and lifecycle changes are updates, not activity.
+    var isActivity: Bool {
+        switch self {
+        case .created, .messageAppended, .toolResultRecorded, .callbackResultRecorded, .rewound,
+            .processingStarted, .processingCancelled, .processingFinished:
+            true
+        case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
+            .fileRemoved, .deleted:
+            false
+        }
+    }
+
+    /// A one-line description for the audit history: ids, counts and sizes, never content (no text, prompt,
+    /// result or memory), so it may stay after a session's deletion.
+    var auditSummary: String {
+        switch self {
+        case .created(let created):
+            return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
+                + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+        case .titleChanged(let changed):
+            return "title changed (\(changed.title.count) characters)"
+        case .messageAppended(let message):
+            var text = "\(message.role.rawValue) message \(message.messageID)"
+            var details: [String] = []
+            if let chars = message.text?.count { details.append("\(chars) characters") }
+            if !message.toolCalls.isEmpty {
+                details.append("\(message.toolCalls.count) tool call\(message.toolCalls.count == 1 ? "" : "s")")
+            }
+            let prompt = (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
+            let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
+            if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
+            if let reason = message.finishReason { details.append("finish \(reason)") }
+            if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
+            return text
+        case .toolResultRecorded(let result):
+            return "result of \(result.toolCallID) on \(result.messageID)"
+                + " (\(result.isError ? "error" : "ok"), \(result.result.utf8.count) bytes"
+                + (result.finished ? "" : ", partial") + ")"
+        case .callbackResultRecorded(let result):
+            return "\(result.callbackType.rawValue) callback for \(result.toolCallID) on \(result.messageID): "
+                + (result.success ? "success" : "failure")
+        case .callbacksReplaced(let replaced):
+            return "callbacks replaced (\(replaced.callbacks.count))"
+        case .userMemoryUpdated(let updated):
+            return "user memory replaced (\(updated.userMemory.count) keys)"
+        case .rewound(let rewound):
+            return "rewound to \(rewound.toMessageID), \(rewound.removedMessageIDs.count) messages removed"
+                + (rewound.cleanupMedia ? ", media clean-up" : "")
+        case .processingStarted(let started):
+            return "run started" + (started.messageID.map { " by \($0)" } ?? "")
+        case .processingCancelled(let cancelled):
+            return "run cancelled (\(cancelled.reason))"
+        case .processingFinished(let finished):
+            return "run finished" + (finished.finishReason.map { " (\($0))" } ?? (finished.error == nil ? "" : " (error)"))
+        case .archived:
+            return "archived"
+        case .terminated:
+            return "terminated"
+        case .fileAdded(let added):
+            return "file \(added.fileID) added" + (added.byteCount.map { " (\($0) bytes)" } ?? "")
+        case .fileRemoved(let removed):
+            return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
+        case .deleted:
+            return "deleted (tombstone)"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import EventLog
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The service that keeps the projections up to date: it catches up from the checkpoint at start, then
+/// applies each new batch of the log as it lands, each in one transaction that also moves the checkpoint.
+///
+/// Writers wait on ``waitUntilApplied(_:)`` before answering (read-your-writes). The loop stops on
+/// cancellation or graceful shutdown after its current transaction, and on a failure (an undecodable record,
+/// a checkpoint conflict), which it rethrows and reports to every waiter.
+public final class ReplayLoop: Service {
+    /// How the loop batches its work.
+    public struct Configuration: Sendable {
+        /// At most this many records per transaction.
+        public var batchSize = 4096
+        /// A test hook run inside each transaction after the checkpoint moved, before the commit; throwing
+        /// rolls the batch back, as a crash before the commit would.
+        package var beforeCommit: (@Sendable (LogPosition) throws -> Void)?
+        /// Where the loop reports; silent unless the caller passes one.
+        public var logger = Logger(label: "sessiond.replay", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        /// Creates the default configuration.
+        public init() {}
+    }
+
+    private struct Progress {
+        var applied: LogPosition?
+        var failure: ProjectionError?
+        var waiters: [(position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = []
+    }
+
+    /// The store the loop writes.
+    public let store: ProjectionStore
+    /// The log the loop reads.
+    public let log: any LogStore
+    /// The loop's configuration.
+    public let configuration: Configuration
+    private let progress = Mutex(Progress())
+
+    /// Creates a loop; it does nothing until ``run()``.
+    public init(store: ProjectionStore, log: any LogStore, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.log = log
+        self.configuration = configuration
+    }
+
+    /// The position the projections have applied, as far as this loop knows (`nil` before it started).
+    public var appliedPosition: LogPosition? { progress.withLock { $0.applied } }
+
+    /// Runs until cancelled or gracefully shut down: catch up from the checkpoint, then follow the log.
+    /// - Throws: What stopped the loop, other than cancellation.
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.follow() }
+        } catch is CancellationError {
+            finish(.replayStopped(reason: "the replay loop was stopped"))
+        } catch EventLogError.closed {
+            finish(.replayStopped(reason: "the log was closed"))
+        } catch let error as ProjectionError {
+            finish(error)
+            throw error
+        } catch {
+            finish(.replayStopped(reason: "the replay loop failed: \(error)"))
+            throw error
+        }
+    }
+
+    /// Suspends until the projections have applied `position` (read-your-writes), returning at once when they
+    /// already have.
+    /// - Throws: ``ProjectionError/replayStopped(reason:)`` (or the loop's failure) when the loop ends first;
+    ///   `CancellationError` is not honoured while waiting, so callers bound the wait with their own timeout.
+    public func waitUntilApplied(_ position: LogPosition) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let resume: Result<Void, ProjectionError>? = progress.withLock { progress in
+                if let applied = progress.applied, applied >= position { return .success(()) }
+                if let failure = progress.failure { return .failure(failure) }
+                progress.waiters.append((position, continuation))
+                return nil
+            }
+            if let resume { continuation.resume(with: resume.mapError { $0 as any Error }) }
+        }
+    }
+
+    private func follow() async throws {
+        var position = try await store.checkpoint()
+        publish(position)
+        configuration.logger.info("replay loop started", metadata: ["log.position": "\(position)"])
+        let log = self.log
+        let batchSize = configuration.batchSize
+        @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
+            var records = try await log.read(from: position.next, limit: batchSize)
+            while records.isEmpty {
+                _ = try await log.waitForDurableEnd(after: position)
+                records = try await log.read(from: position.next, limit: batchSize)
+            }
+            return try DecodedRecord.decode(records)
+        }
+        var batch = try await fetch(after: position)
+        while true {
+            guard let last = batch.last?.position else { break }
+            // Read and decode the next batch while SQLite applies this one.
+            async let next = fetch(after: last)
+            position = try await store.apply(batch, from: position, beforeCommit: configuration.beforeCommit)
+            publish(position)
+            batch = try await next
+        }
+    }
+
+    private func publish(_ position: LogPosition) {
+        let ready = progress.withLock { progress in
+            progress.applied = position
+            var ready: [CheckedContinuation<Void, any Error>] = []
+            progress.waiters.removeAll { waiter in
+                guard waiter.position <= position else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    private func finish(_ failure: ProjectionError) {
+        let waiting = progress.withLock { progress in
+            progress.failure = failure
+            defer { progress.waiters.removeAll() }
+            return progress.waiters.map(\.continuation)
+        }
+        for continuation in waiting { continuation.resume(throwing: failure) }
+    }
+}

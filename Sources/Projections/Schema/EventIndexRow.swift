@@ -1,0 +1,44 @@
+internal import GRDB
+
+/// A row of `eventIndex`: one event of a session — version, global position, time, type, who, and a summary
+/// that names ids and sizes, never content.
+///
+/// It maps a version or a time to a position for as-of reads, and is the audit history. It survives a
+/// session's deletion (it holds no bodies), so the tombstone and who deleted what stay visible.
+struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "eventIndex"
+
+    var sessionId: String
+    var version: Int64
+    var position: Int64
+    var recordedAt: Int64
+    var type: String
+    var eventId: String
+    var actor: String?
+    var requestId: String?
+    /// Whether the event is conversation activity (it moves `lastActivityAt`).
+    var isActivity: Bool
+    var summary: String
+
+    /// The table's columns, for the schema and queries.
+    enum Columns {
+        static let sessionId = Column(CodingKeys.sessionId)
+        static let version = Column(CodingKeys.version)
+    }
+
+    static func create(in db: Database) throws {
+        try db.create(table: databaseTableName, options: .withoutRowID) { t in
+            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.version.stringValue, .integer).notNull()
+            t.column(CodingKeys.position.stringValue, .integer).notNull()
+            t.column(CodingKeys.recordedAt.stringValue, .integer).notNull()
+            t.column(CodingKeys.type.stringValue, .text).notNull()
+            t.column(CodingKeys.eventId.stringValue, .text).notNull()
+            t.column(CodingKeys.actor.stringValue, .text)
+            t.column(CodingKeys.requestId.stringValue, .text)
+            t.column(CodingKeys.isActivity.stringValue, .boolean).notNull()
+            t.column(CodingKeys.summary.stringValue, .text).notNull()
+            t.primaryKey([Columns.sessionId.name, Columns.version.name])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+internal import GRDB
+
+/// A row of `toolCall`: one call an assistant message made, keyed by the message's position and its index.
+///
+/// Immutable: calls live and die with their message; results are joined from `toolResult` by `toolCallId`.
+struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "toolCall"
+
+    var sessionId: String
+    var messagePosition: Int64
+    var callIndex: Int
+    var toolCallId: String
+    var name: String
+    var input: String
+    var type: String?
+
+    /// The table's columns, for the schema and queries.
+    enum Columns {
+        static let sessionId = Column(CodingKeys.sessionId)
+        static let messagePosition = Column(CodingKeys.messagePosition)
+        static let callIndex = Column(CodingKeys.callIndex)
+    }
+
+    static func create(in db: Database) throws {
+        try db.create(table: databaseTableName, options: .withoutRowID) { t in
+            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.messagePosition.stringValue, .integer).notNull()
+            t.column(CodingKeys.callIndex.stringValue, .integer).notNull()
+            t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
+            t.column(CodingKeys.name.stringValue, .text).notNull()
+            t.column(CodingKeys.input.stringValue, .text).notNull()
+            t.column(CodingKeys.type.stringValue, .text)
+            t.primaryKey([Columns.sessionId.name, Columns.messagePosition.name, Columns.callIndex.name])
+        }
+    }
+}

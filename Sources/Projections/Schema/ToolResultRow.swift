@@ -1,0 +1,42 @@
+internal import GRDB
+
+/// A row of `toolResult`: one recorded result of a tool call, keyed by the recording event's position.
+///
+/// A call's result as of P is its latest row with `position ≤ P` (a partial result may be replaced).
+struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "toolResult"
+
+    var position: Int64
+    var sessionId: String
+    var toolCallId: String
+    var messageId: String
+    var result: String
+    var metadata: String?
+    var isError: Bool
+    /// The screenshot URLs as a JSON array of strings.
+    var screenshotUrls: String
+    var finished: Bool
+
+    /// The table's columns, for the schema and queries.
+    enum Columns {
+        static let position = Column(CodingKeys.position)
+        static let sessionId = Column(CodingKeys.sessionId)
+    }
+
+    static func create(in db: Database) throws {
+        try db.create(table: databaseTableName) { t in
+            t.primaryKey(CodingKeys.position.stringValue, .integer)
+            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
+            t.column(CodingKeys.messageId.stringValue, .text).notNull()
+            t.column(CodingKeys.result.stringValue, .text).notNull()
+            t.column(CodingKeys.metadata.stringValue, .text)
+            t.column(CodingKeys.isError.stringValue, .boolean).notNull()
+            t.column(CodingKeys.screenshotUrls.stringValue, .text).notNull()
+            t.column(CodingKeys.finished.stringValue, .boolean).notNull()
+        }
+        try db.create(
+            index: "toolResultBySession", on: databaseTableName,
+            columns: [Columns.sessionId.name, Columns.position.name])
+    }
+}

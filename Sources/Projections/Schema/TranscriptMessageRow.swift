@@ -1,0 +1,73 @@
+internal import GRDB
+
+/// A row of `transcriptMessage`: one message as appended, keyed by the log position that added it.
+///
+/// Temporal: `removedPosition` is null until a rewind removes the message. The transcript as of position P
+/// is the rows with `addedPosition ≤ P` and (`removedPosition` null or `> P`), a range scan of
+/// `transcriptMessageBySession`. Tool calls live in `toolCall`, results in `toolResult`.
+struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "transcriptMessage"
+
+    var addedPosition: Int64
+    var sessionId: String
+    var addedVersion: Int64
+    var addedAt: Int64
+    var messageId: String
+    var role: String
+    var text: String?
+    var reasoning: String?
+    var reasoningDurationMs: Int?
+    var model: String?
+    var finishReason: String?
+    var inputTokens: Int?
+    var outputTokens: Int?
+    var cacheCreationTokens: Int?
+    var cacheReadTokens: Int?
+    var cost: Double?
+    var latencyMs: Double?
+    var metadata: String?
+    var toolCallCount: Int
+    var removedPosition: Int64?
+    var removedVersion: Int64?
+    var removedAt: Int64?
+
+    /// The table's columns, for the schema and queries.
+    enum Columns {
+        static let addedPosition = Column(CodingKeys.addedPosition)
+        static let sessionId = Column(CodingKeys.sessionId)
+        static let removedPosition = Column(CodingKeys.removedPosition)
+    }
+
+    /// The index every as-of read of a transcript scans.
+    static let bySessionIndex = "transcriptMessageBySession"
+
+    static func create(in db: Database) throws {
+        try db.create(table: databaseTableName) { t in
+            t.primaryKey(CodingKeys.addedPosition.stringValue, .integer)
+            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.addedVersion.stringValue, .integer).notNull()
+            t.column(CodingKeys.addedAt.stringValue, .integer).notNull()
+            t.column(CodingKeys.messageId.stringValue, .text).notNull()
+            t.column(CodingKeys.role.stringValue, .text).notNull()
+            t.column(CodingKeys.text.stringValue, .text)
+            t.column(CodingKeys.reasoning.stringValue, .text)
+            t.column(CodingKeys.reasoningDurationMs.stringValue, .integer)
+            t.column(CodingKeys.model.stringValue, .text)
+            t.column(CodingKeys.finishReason.stringValue, .text)
+            t.column(CodingKeys.inputTokens.stringValue, .integer)
+            t.column(CodingKeys.outputTokens.stringValue, .integer)
+            t.column(CodingKeys.cacheCreationTokens.stringValue, .integer)
+            t.column(CodingKeys.cacheReadTokens.stringValue, .integer)
+            t.column(CodingKeys.cost.stringValue, .double)
+            t.column(CodingKeys.latencyMs.stringValue, .double)
+            t.column(CodingKeys.metadata.stringValue, .text)
+            t.column(CodingKeys.toolCallCount.stringValue, .integer).notNull()
+            t.column(CodingKeys.removedPosition.stringValue, .integer)
+            t.column(CodingKeys.removedVersion.stringValue, .integer)
+            t.column(CodingKeys.removedAt.stringValue, .integer)
+        }
+        try db.create(
+            index: bySessionIndex, on: databaseTableName,
+            columns: [Columns.sessionId.name, Columns.addedPosition.name])
+    }
+}

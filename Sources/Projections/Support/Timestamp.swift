@@ -1,0 +1,63 @@
+import Foundation
+
+/// Log times as the projections store them: microseconds since 1970, the unit of ``EventLog/LogRecord``.
+///
+/// Rendering is hand-written (civil-from-days) because exports format one time per message and
+/// `ISO8601DateFormatter` costs microseconds per call.
+enum Timestamp {
+    /// The microseconds of a `Date`, rounded to the nearest microsecond.
+    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    /// The `Date` of a microsecond count, computed exactly as `LogRecord.recordedAt` does.
+    static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
+
+    /// RFC 3339 in UTC with microseconds when they are not zero: `2026-01-08T00:00:00.123456Z`.
+    static func rfc3339(_ micros: Int64) -> String {
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var text = ""
+        text.reserveCapacity(27)
+        func pad(_ value: Int64, _ width: Int) {
+            let digits = String(value)
+            if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
+            text += digits
+        }
+        pad(year, 4)
+        text += "-"
+        pad(month, 2)
+        text += "-"
+        pad(day, 2)
+        text += "T"
+        pad(secondOfDay / 3600, 2)
+        text += ":"
+        pad(secondOfDay % 3600 / 60, 2)
+        text += ":"
+        pad(secondOfDay % 60, 2)
+        if fraction != 0 {
+            text += "."
+            pad(fraction, 6)
+        }
+        text += "Z"
+        return text
+    }
+}

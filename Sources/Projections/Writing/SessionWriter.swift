@@ -1,0 +1,208 @@
+import EventLog
+import Foundation
+import Sessions
+
+/// The write path: decides a command on the session's current state, appends the events with an expected
+/// version, and returns once the projections have applied them (read-your-writes).
+///
+/// One writer per session: commands on one session run one at a time, in arrival order, so two requests can
+/// never both decide on a stale state; commands on different sessions run concurrently (and share the log's
+/// group commit). States are cached; a miss folds the session's stream from the log. Invalid commands throw
+/// ``Sessions/SessionError`` and append nothing.
+public actor SessionWriter {
+    /// How the writer decides and caches.
+    public struct Configuration: Sendable {
+        /// The clock and id generator of each decision; tests inject fixed ones.
+        public var makeContext: @Sendable () -> DecisionContext = { DecisionContext(now: Date()) }
+        /// At most this many session states are cached.
+        public var cacheCapacity = 10_000
+
+        /// Creates the default configuration.
+        public init() {}
+    }
+
+    /// A cached session: its state and the versions of its event ids (for idempotency keys).
+    private struct Entry {
+        var state = SessionState.initial
+        var eventVersions: [EventID: UInt64] = [:]
+    }
+
+    private let log: any LogStore
+    private let replay: ReplayLoop?
+    private let configuration: Configuration
+    private var cache: [SessionID: Entry] = [:]
+    private var locks: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// Creates a writer.
+    /// - Parameters:
+    ///   - log: The log to append to.
+    ///   - replay: The loop whose progress ``execute(_:options:)`` waits for; `nil` returns as soon as the
+    ///     append is durable (tools that do not read back).
+    ///   - configuration: Clock, ids and cache size.
+    public init(log: any LogStore, replay: ReplayLoop?, configuration: Configuration = Configuration()) {
+        self.log = log
+        self.replay = replay
+        self.configuration = configuration
+    }
+
+    /// Decides and appends a command, then waits until the projections applied its events.
+    ///
+    /// - Parameters:
+    ///   - command: What the caller wants.
+    ///   - options: Expected version, idempotency key, actor and request id.
+    /// - Returns: The events, their positions and the session's new state.
+    /// - Throws: ``Sessions/SessionError`` for an invalid command (nothing appended);
+    ///   ``ProjectionError/wrongExpectedVersion(session:expected:actual:)`` when `options.expectedVersion` is
+    ///   stale; ``EventLog/EventLogError`` when the append fails (a conflict is retried once on a refreshed
+    ///   state first); ``ProjectionError/replayStopped(reason:)`` when the projections cannot catch up.
+    public func execute(_ command: SessionCommand, options: WriteOptions = WriteOptions()) async throws
+        -> WriteResult
+    {
+        let context = configuration.makeContext()
+        var command = command
+        let id: SessionID
+        if let given = command.sessionID {
+            id = given
+        } else {
+            guard let made = SessionID(rawValue: context.makeID()) else {
+                throw SessionError.validation(field: "sessionId", message: "sessionId generator returned an empty id")
+            }
+            id = made
+            command = command.assigningSessionID(made)
+        }
+
+        await acquire(id)
+        defer { release(id) }
+        do {
+            let result = try await execute(command, on: id, options: options, context: context)
+            if let replay, let last = result.lastPosition { try await replay.waitUntilApplied(last) }
+            return result
+        } catch let error as SessionError {
+            throw error
+        } catch {
+            cache[id] = nil
+            throw error
+        }
+    }
+
+    /// Forgets every cached state (tests; after an operator rewrote the log).
+    public func clearCache() { cache.removeAll() }
+
+    private func execute(
+        _ command: SessionCommand,
+        on id: SessionID,
+        options: WriteOptions,
+        context: DecisionContext
+    ) async throws -> WriteResult {
+        var entry = try await load(id)
+        if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
+            return earlier
+        }
+        for attempt in 0..<2 {
+            if let expected = options.expectedVersion, expected != entry.state.version {
+                throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
+            }
+            let events = try Session.decide(command, state: entry.state, context: context)
+            if events.isEmpty {
+                return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
+            }
+            var records: [ProposedRecord] = []
+            for (index, event) in events.enumerated() {
+                let encoded = try event.encoded()
+                let eventID = options.idempotencyKey.map { EventID.derived(session: id, idempotencyKey: $0, index: index) }
+                records.append(
+                    ProposedRecord(
+                        eventID: eventID ?? .random(), type: encoded.type, schemaVersion: encoded.schemaVersion,
+                        metadata: options.metadata, body: encoded.body))
+            }
+            let appended: AppendResult
+            do {
+                appended = try await log.append(records, to: id.rawValue, expectedVersion: .exact(entry.state.version))
+            } catch EventLogError.wrongExpectedVersion where attempt == 0 {
+                entry = try await refresh(entry, of: id)
+                continue
+            }
+            if appended.deduplicated {
+                // Another writer appended these ids first: re-read and answer as a retry.
+                entry = try await refresh(entry, of: id)
+                cache[id] = entry
+                if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
+                    return earlier
+                }
+            }
+            let stored = try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
+            for record in stored {
+                let event = try SessionEvent.decode(
+                    type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+                entry.state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                entry.eventVersions[record.eventID] = record.streamVersion
+            }
+            remember(entry, for: id)
+            return WriteResult(
+                sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
+        }
+        throw ProjectionError.replayStopped(reason: "unreachable")
+    }
+
+    /// The result of an earlier request with the same idempotency key, if the log holds its events.
+    private func earlierResult(of key: String, on id: SessionID, entry: Entry) async throws -> WriteResult? {
+        guard let version = entry.eventVersions[EventID.derived(session: id, idempotencyKey: key, index: 0)] else {
+            return nil
+        }
+        var events: [SessionEvent] = []
+        var positions: [LogPosition] = []
+        for record in try await log.readStream(id.rawValue, fromVersion: version) {
+            guard record.eventID == EventID.derived(session: id, idempotencyKey: key, index: events.count) else { break }
+            events.append(try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body))
+            positions.append(record.position)
+        }
+        return WriteResult(sessionID: id, events: events, positions: positions, state: entry.state, deduplicated: true)
+    }
+
+    private func load(_ id: SessionID) async throws -> Entry {
+        if let entry = cache[id] { return entry }
+        let entry = try await refresh(Entry(), of: id)
+        remember(entry, for: id)
+        return entry
+    }
+
+    /// Folds the records of the stream past the entry's version.
+    private func refresh(_ entry: Entry, of id: SessionID) async throws -> Entry {
+        var entry = entry
+        for record in try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1) {
+            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+            entry.state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+            entry.eventVersions[record.eventID] = record.streamVersion
+        }
+        return entry
+    }
+
+    private func remember(_ entry: Entry, for id: SessionID) {
+        if cache[id] == nil, cache.count >= configuration.cacheCapacity,
+            let victim = cache.keys.first(where: { locks[$0] == nil })
+        {
+            cache[victim] = nil
+        }
+        cache[id] = entry
+    }
+
+    /// Waits until no other command runs on `id`, then owns it until ``release(_:)``.
+    private func acquire(_ id: SessionID) async {
+        if locks[id] == nil {
+            locks[id] = []
+            return
+        }
+        await withCheckedContinuation { continuation in locks[id, default: []].append(continuation) }
+    }
+
+    /// Hands `id` to the next waiting command, in arrival order, or frees it.
+    private func release(_ id: SessionID) {
+        guard var waiters = locks[id], !waiters.isEmpty else {
+            locks[id] = nil
+            return
+        }
+        let next = waiters.removeFirst()
+        locks[id] = waiters
+        next.resume()
+    }
+}

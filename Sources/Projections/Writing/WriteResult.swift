@@ -1,0 +1,20 @@
+import EventLog
+import Sessions
+
+/// What a command did, once its events are durable and applied to the projections.
+public struct WriteResult: Sendable, Equatable {
+    /// The session the command was about (the new id for a create that named none).
+    public var sessionID: SessionID
+    /// The events appended, in order; empty for a valid no-op (cancel when idle, terminate twice…).
+    public var events: [SessionEvent]
+    /// Their log positions, in order.
+    public var positions: [LogPosition]
+    /// The session's state after them.
+    public var state: SessionState
+    /// Whether this was a retry of an earlier request with the same idempotency key: nothing was appended,
+    /// and `events` and `positions` are the earlier ones.
+    public var deduplicated: Bool
+
+    /// The position to wait for before reading (the last event's), `nil` when nothing was appended.
+    public var lastPosition: LogPosition? { positions.last }
+}

@@ -1,0 +1,58 @@
+import EventLog
+import Foundation
+import Projections
+import Sessions
+import Testing
+import TestSupport
+
+@testable import Projections
+
+@Suite struct CheckpointTests {
+    @Test func aCheckpointAheadOfTheLogRefusesToServeAndNamesRebuild() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let long = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            try await ReplayCrashTests.appendWorkload(to: long)
+            let store = try await ProjectionStore.open(path: path, log: long)
+            #expect(try await store.checkpoint() == (try await long.durableEnd()))
+            await long.close()
+
+            // The log loses its tail (e.g. restored from an older backup): it now ends before the checkpoint.
+            try FileManager.default.removeItem(atPath: dir + "/log")
+            let short = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            _ = try await SessionWriter(log: short, replay: nil).execute(
+                .create(CreateSession(sessionID: "x", namespace: "default", title: "t", browserMode: "local-browser-service")))
+            do {
+                _ = try await ProjectionStore.open(path: path, log: short)
+                Issue.record("opening must fail")
+            } catch let error as ProjectionError {
+                guard case .checkpointAheadOfLog(_, let checkpoint, let durableEnd) = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+                #expect(checkpoint > durableEnd)
+                #expect(error.description.contains("sessiond rebuild"))
+            }
+            // `sessiond rebuild` fixes it.
+            try await Rebuild(log: short, path: path).run()
+            let rebuilt = try await ProjectionStore.open(path: path, log: short)
+            #expect(try await rebuilt.session("x") != nil)
+            await short.close()
+        }
+    }
+
+    @Test func theCheckpointMovesOnlyByCompareAndSet() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(
+                .create(CreateSession(sessionID: "cas", namespace: "default", title: "t", browserMode: "local-browser-service")))
+            let at = try await harness.store.checkpoint()
+            let records = try await harness.log.read(from: LogPosition(1), limit: 10)
+            let batch = try DecodedRecord.decode(records)
+            // A second writer that believes the checkpoint is elsewhere changes nothing.
+            await #expect(throws: ProjectionError.self) {
+                _ = try await harness.store.apply(batch, from: .zero)
+            }
+            #expect(try await harness.store.checkpoint() == at)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import EventLog
+import Foundation
+import Projections
+import Sessions
+import Testing
+import Workload
+
+/// Random command sequences over many sessions: the live projection equals a rebuild and a fold of the log,
+/// and the as-of export at every position equals what a live export said when the log ended there.
+@Suite struct ProjectionPropertyTests {
+    /// Picks a random command for a random session, valid most of the time, from the sessions' folded states.
+    struct CommandGenerator {
+        var random: SplitMix64
+        var counter = 0
+        let sessions: [SessionID]
+
+        mutating func pick<T>(_ values: [T]) -> T { values[random.int(in: 0...(values.count - 1))] }
+        mutating func chance(_ percent: Int) -> Bool { random.int(in: 1...100) <= percent }
+        mutating func fresh(_ prefix: String) -> String {
+            counter += 1
+            return "\(prefix)\(counter)"
+        }
+
+        mutating func next(states: [SessionID: SessionState]) -> SessionCommand {
+            let id = pick(sessions)
+            let state = states[id] ?? .initial
+            guard state.id != nil else {
+                if chance(50) {
+                    return .create(CreateSession(
+                        sessionID: id, namespace: pick(["default", "team"]), title: "Session \(id)",
+                        browserMode: "local-browser-service",
+                        callbacks: chance(30) ? [CallbackInput(toolName: "Bash", type: "bash_script", bashCommand: "echo")] : []))
+                }
+                return .createAgentSession(CreateAgentSession(
+                    sessionID: id, namespace: "mixpeek", agentConfig: AgentConfigInput(model: "claude"),
+                    userMemory: ["visits": .number(1)]))
+            }
+            let live = state.liveMessages
+            let openCalls = live.flatMap(\.toolCalls).filter { !$0.isFinished }.map(\.call.id)
+            switch random.int(in: 0...19) {
+            case 0...3:
+                return .sendUserMessage(SendUserMessage(
+                    sessionID: id, messageID: MessageID(rawValue: fresh("u")), text: chance(5) ? "" : "Question \(counter)\nwith lines"))
+            case 4...7:
+                let calls = (0..<random.int(in: 0...2)).map { _ in
+                    ToolCall(id: ToolCallID(rawValue: fresh("call"))!, name: pick(["Bash", "Read"]), input: #"{"n":\#(counter)}"#)
+                }
+                return .appendMessage(AppendMessage(
+                    sessionID: id, messageID: MessageID(rawValue: fresh("a")), role: .assistant, text: "Answer \(counter)",
+                    reasoning: chance(30) ? "thinking" : nil, model: "claude",
+                    finishReason: calls.isEmpty ? pick([.endTurn, .maxTokens]) : .toolUse,
+                    inputTokens: random.int(in: 0...5000), outputTokens: random.int(in: 0...500),
+                    cacheCreationTokens: chance(50) ? random.int(in: 0...300) : nil, cacheReadTokens: random.int(in: 0...100),
+                    cost: Double(random.int(in: 0...1000)) / 7919, latencyMs: chance(80) ? Double(random.int(in: 1...9000)) / 3 : nil,
+                    toolCalls: calls, metadata: chance(10) ? ["k": .string("v")] : nil))
+            case 8...10:
+                guard let call = openCalls.first ?? live.flatMap(\.toolCalls).last?.call.id else { return .finishProcessing(FinishProcessing(sessionID: id)) }
+                let toolMessage = live.last { $0.role == .tool }?.id
+                return .recordToolResult(RecordToolResult(
+                    sessionID: id, toolCallID: call, messageID: chance(40) ? toolMessage : nil, result: "out \(counter)\nline 2",
+                    metadata: chance(20) ? #"{"exitCode":1}"# : nil, isError: chance(20),
+                    screenshotURLs: chance(10) ? ["https://files.example/\(counter).png"] : [], finished: !chance(20)))
+            case 11:
+                guard let call = live.flatMap(\.toolCalls).last?.call.id else { return .cancelProcessing(CancelProcessing(sessionID: id)) }
+                return .recordCallbackResult(RecordCallbackResult(
+                    sessionID: id, toolCallID: call, toolName: "Bash", callbackName: "Notify",
+                    callbackType: pick([.bashScript, .subAgent]), stdout: "ok", success: chance(80),
+                    subagentCost: chance(50) ? Double(random.int(in: 1...100)) / 977 : nil))
+            case 12:
+                guard !live.isEmpty else { return .cancelProcessing(CancelProcessing(sessionID: id)) }
+                return .rewind(RewindSession(sessionID: id, messageID: pick(live).id, cleanupMedia: chance(50)))
+            case 13: return .cancelProcessing(CancelProcessing(sessionID: id))
+            case 14:
+                if state.origin == .mixpeek {
+                    return .updateUserMemory(UpdateUserMemory(sessionID: id, userMemory: ["visits": .number(Double(counter))]))
+                }
+                return .replaceCallbacks(ReplaceCallbacks(
+                    sessionID: id,
+                    callbacks: chance(50) ? [] : [CallbackInput(toolName: "*", type: "send_message", messageContent: "m\(counter)")]))
+            case 15: return .rename(RenameSession(sessionID: id, title: "Renamed \(counter)"))
+            case 16:
+                if let file = state.files.first, chance(40) { return .removeFile(RemoveFile(sessionID: id, fileID: file.id)) }
+                return .addFile(AddFile(sessionID: id, fileID: FileID(rawValue: fresh("f")), name: "f.png", byteCount: counter))
+            case 17: return chance(8) ? .archive(ArchiveSession(sessionID: id)) : .finishProcessing(FinishProcessing(sessionID: id))
+            case 18: return chance(8) ? .terminate(TerminateSession(sessionID: id)) : .cancelProcessing(CancelProcessing(sessionID: id))
+            default: return chance(10) ? .delete(DeleteSession(sessionID: id)) : .rename(RenameSession(sessionID: id, title: nil))
+            }
+        }
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func liveEqualsRebuildEqualsFoldAndAsOfEqualsLive(seed: UInt64) async throws {
+        try await ProjectionHarness.with { harness in
+            let sessions = (0..<10).map { SessionID(rawValue: "s\(seed)-\($0)")! }
+            var generator = CommandGenerator(random: SplitMix64(seed: seed), sessions: sessions)
+            var states: [SessionID: SessionState] = [:]
+            var liveExports: [(position: LogPosition, session: SessionID, export: SessionExport?)] = []
+            var rejected = 0
+            for _ in 0..<300 {
+                let command = generator.next(states: states)
+                let before = try await harness.log.durableEnd()
+                do {
+                    let result = try await harness.writer.execute(command)
+                    states[result.sessionID] = result.state
+                    if let last = result.lastPosition {
+                        liveExports.append((last, result.sessionID, try await harness.store.export(result.sessionID)))
+                        // Read-your-writes: the projection already has the new state.
+                        #expect(try await harness.store.session(result.sessionID) == SessionSnapshot(result.state))
+                    }
+                } catch is SessionError {
+                    rejected += 1
+                    #expect(try await harness.log.durableEnd() == before, "a rejected command appended nothing")
+                }
+            }
+            #expect(rejected < 100)
+            let types = Set(try await readAll(harness.log).map(\.type))
+            #expect(types.isSuperset(of: ["message.appended", "tool_result.recorded", "session.rewound", "processing.cancelled"]))
+            let end = try await harness.log.durableEnd()
+            try await harness.replay.waitUntilApplied(end)
+
+            // Live projection == fold of the log, for every session.
+            let folded = try await foldLog(harness.log)
+            for id in sessions {
+                let state = folded[id] ?? .initial
+                #expect(try await harness.store.session(id) == SessionSnapshot(state), "session \(id)")
+                let transcript = try await harness.store.transcript(id, includeRemoved: true)
+                #expect(transcript == (state.exists ? state.transcript : nil), "transcript \(id)")
+                #expect(try await harness.store.export(id) == SessionExport(state), "export \(id)")
+            }
+
+            // Live projection == rebuild, row by row.
+            let rebuilt = try await Rebuild(log: harness.log, path: harness.databasePath).build()
+            #expect(rebuilt.position == end)
+            let differences = try await harness.store.differences(from: rebuilt.file)
+            #expect(differences.isEmpty, "\(differences.prefix(5))")
+
+            // As of every position P, the exports equal the fold of the log up to P.
+            var running: [SessionID: SessionState] = [:]
+            let deleted = Set(sessions.filter { folded[$0]?.isDeleted == true })
+            for record in try await readAll(harness.log) {
+                let id = SessionID(rawValue: record.stream)!
+                let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+                running[id, default: .initial].apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                // The record's own session, and one other in turn (whose as-of must ignore this record).
+                let rotating = sessions[Int(record.position.rawValue) % sessions.count]
+                for other in Set([id, rotating]) {
+                    let asOf = try await harness.store.export(other, at: .position(record.position))
+                    let expected = deleted.contains(other) ? nil : running[other].flatMap(SessionExport.init)
+                    #expect(asOf == expected, "session \(other) as of \(record.position)")
+                    let snapshot = try await harness.store.session(other, at: .position(record.position))
+                    #expect(snapshot == expected?.session, "snapshot \(other) as of \(record.position)")
+                }
+            }
+            // …and equals the export taken live when the log ended at P.
+            for (position, id, export) in liveExports {
+                let asOf = try await harness.store.export(id, at: .position(position))
+                #expect(asOf == (deleted.contains(id) ? nil : export), "live export of \(id) at \(position)")
+                if let asOf, let export { #expect(asOf.json() == export.json()) }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import EventLog
+import Foundation
+import GRDB
+import Logging
+import Projections
+import Sessions
+import Testing
+import TestSupport
+
+@Suite struct SchemaRebuildTests {
+    static func open(_ path: String, _ log: EventLog, _ handler: RecordingLogHandler) async throws -> ProjectionStore {
+        var configuration = ProjectionStore.Configuration()
+        configuration.logger = Logger(label: "test", factory: { _ in handler })
+        return try await ProjectionStore.open(path: path, log: log, configuration: configuration)
+    }
+
+    @Test func aDeletedDatabaseIsRebuiltAtStartWithALogLine() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            try await ReplayCrashTests.appendWorkload(to: log)
+            let first = try await Self.open(path, log, RecordingLogHandler())
+            let file = first.currentFile
+            #expect(file != path && FileManager.default.fileExists(atPath: file))
+            ProjectionFileRemoval.remove(file)
+
+            let handler = RecordingLogHandler()
+            let store = try await Self.open(path, log, handler)
+            #expect(handler.messages.contains("projection database not found; rebuilding from the log"))
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            await log.close()
+        }
+    }
+
+    @Test func anOlderSchemaIsRebuiltAtStartWithALogLine() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            try await ReplayCrashTests.appendWorkload(to: log)
+            let file = try await Self.open(path, log, RecordingLogHandler()).currentFile
+            let queue = try DatabaseQueue(path: file)
+            try await queue.write { db in
+                try db.execute(sql: "PRAGMA user_version = 0")
+                try db.execute(sql: "DELETE FROM session")
+            }
+            try queue.close()
+
+            let handler = RecordingLogHandler()
+            let store = try await Self.open(path, log, handler)
+            #expect(handler.messages.contains("projection database has an older schema version; rebuilding from the log"))
+            #expect(store.currentFile != file)
+            #expect(!FileManager.default.fileExists(atPath: file))
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            await log.close()
+        }
+    }
+
+    @Test func aNewerSchemaIsRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let file = try await Self.open(path, log, RecordingLogHandler()).currentFile
+            let queue = try DatabaseQueue(path: file)
+            try await queue.write { db in try db.execute(sql: "PRAGMA user_version = 99") }
+            try queue.close()
+            await #expect(throws: ProjectionError.self) { _ = try await Self.open(path, log, RecordingLogHandler()) }
+            await log.close()
+        }
+    }
+
+    @Test func theAsOfTranscriptIsAnIndexRangeScan() async throws {
+        try await ProjectionHarness.with { harness in
+            let plan = try await harness.store.transcriptQueryPlan()
+            #expect(plan == ["SEARCH transcriptMessage USING INDEX transcriptMessageBySession (sessionId=? AND addedPosition<?)"])
+        }
+    }
+
+    @Test func aRebuildSwapsInWhileTheOldDatabaseKeepsServing() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await ScriptedSessionTests.runScript(harness)
+            let before = harness.store.currentFile
+            let expected = try await harness.store.export(ScriptedSessionTests.sessionID)
+            // Writes keep landing while the rebuild runs.
+            async let writes: Void = {
+                for n in 0..<20 {
+                    _ = try await harness.writer.execute(
+                        .rename(RenameSession(sessionID: ScriptedSessionTests.sessionID, title: "Title \(n)")))
+                }
+            }()
+            let report = try await harness.store.rebuild(from: harness.log)
+            try await writes
+            #expect(harness.store.currentFile == report.file && report.file != before)
+            #expect(!FileManager.default.fileExists(atPath: before))
+            _ = expected
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+            try await ReplayCrashTests.expectMatchesFold(harness.store, harness.log)
+            let check = try await Rebuild(log: harness.log, path: harness.databasePath).build()
+            #expect(try await harness.store.differences(from: check.file).isEmpty)
+        }
+    }
+}
+
+/// Deletes a database file and its companions, as an operator might.
+enum ProjectionFileRemoval {
+    static func remove(_ file: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+    }
+}

@@ -1,0 +1,85 @@
+import EventLog
+import Foundation
+import Projections
+import Sessions
+import Testing
+
+@Suite struct SessionWriterTests {
+    static let create = SessionCommand.create(
+        CreateSession(sessionID: "w", namespace: "default", title: "t", browserMode: "local-browser-service"))
+
+    @Test func aRetryWithTheSameIdempotencyKeyAppendsNothing() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let send = SessionCommand.sendUserMessage(SendUserMessage(sessionID: "w", text: "hello"))
+            let first = try await harness.writer.execute(send, options: WriteOptions(idempotencyKey: "k1"))
+            let end = try await harness.log.durableEnd()
+            await harness.writer.clearCache()
+            let retry = try await harness.writer.execute(send, options: WriteOptions(idempotencyKey: "k1"))
+            #expect(retry.deduplicated && !first.deduplicated)
+            #expect(retry.positions == first.positions && retry.events == first.events)
+            #expect(try await harness.log.durableEnd() == end)
+            let records = try await harness.log.read(from: first.positions[0], limit: 1)
+            #expect(records.first?.eventID == EventID.derived(session: "w", idempotencyKey: "k1", index: 0))
+        }
+    }
+
+    @Test func aStaleExpectedVersionConflictsAndAppendsNothing() async throws {
+        try await ProjectionHarness.with { harness in
+            let created = try await harness.writer.execute(Self.create)
+            let rename = SessionCommand.rename(RenameSession(sessionID: "w", title: "new"))
+            _ = try await harness.writer.execute(rename, options: WriteOptions(expectedVersion: created.state.version))
+            let end = try await harness.log.durableEnd()
+            await #expect(throws: ProjectionError.self) {
+                _ = try await harness.writer.execute(
+                    .rename(RenameSession(sessionID: "w", title: "newer")),
+                    options: WriteOptions(expectedVersion: created.state.version))
+            }
+            #expect(try await harness.log.durableEnd() == end)
+        }
+    }
+
+    @Test func badInputThrowsAndAppendsNothing() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let end = try await harness.log.durableEnd()
+            await #expect(throws: SessionError.validation(field: "content", message: "message content is required")) {
+                _ = try await harness.writer.execute(.sendUserMessage(SendUserMessage(sessionID: "w", text: "")))
+            }
+            await #expect(throws: SessionError.sessionNotFound("nope")) {
+                _ = try await harness.writer.execute(.rename(RenameSession(sessionID: "nope", title: "x")))
+            }
+            #expect(try await harness.log.durableEnd() == end)
+        }
+    }
+
+    @Test func concurrentCommandsOnOneSessionAreSerialized() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let writer = harness.writer
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<32 {
+                    group.addTask {
+                        _ = try await writer.execute(.sendUserMessage(SendUserMessage(sessionID: "w", text: "m\(n)")))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let session = try #require(try await harness.store.session("w"))
+            #expect(session.counters.userMessageCount == 32)
+            #expect(session.version == 1 + 32 * 2)
+        }
+    }
+
+    @Test func aCreateWithoutAnIDGetsOneAndReadsItsWrite() async throws {
+        try await ProjectionHarness.with { harness in
+            let result = try await harness.writer.execute(
+                .create(CreateSession(namespace: "default", title: "t", browserMode: "local-browser-service")),
+                options: WriteOptions(actor: "key-9", requestID: "req-1"))
+            #expect(result.sessionID.rawValue.hasPrefix("id-"))
+            #expect(try await harness.store.session(result.sessionID)?.title == "t")
+            let events = try await harness.store.events(result.sessionID)
+            #expect(events.map(\.actor) == ["key-9"] && events.map(\.requestID) == ["req-1"])
+        }
+    }
+}
