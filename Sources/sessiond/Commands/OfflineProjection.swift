@@ -1,0 +1,74 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Logging
+import Projections
+import Sessions
+
+/// What the maintenance commands share: they open the log themselves (taking the data directory's lock, so
+/// they run while the daemon is stopped) and the projection database beside it.
+enum OfflineProjection {
+    /// The projection database of a data directory.
+    static func databasePath(in dataDirectory: String) -> String { dataDirectory + "/projection.sqlite" }
+
+    /// Help text every maintenance command carries.
+    static let daemonNote = """
+        Opens the log itself and takes the data directory's lock: run it while `sessiond serve` is stopped \
+        (a running daemon holds the lock and the command exits with a message naming it).
+        """
+
+    /// A logger on standard error, at notice level, for maintenance commands.
+    static func makeLogger() -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "sessiond")
+        logger.logLevel = .notice
+        return logger
+    }
+
+    /// Opens the log of `options`, mapping operator errors to one line and exit status 1.
+    static func openLog(_ options: LogOptions, logger: Logger) throws -> EventLog {
+        try exitOnOperatorError {
+            try EventLog(directory: options.dataDirectory, configuration: options.configuration(logger: logger))
+        }
+    }
+
+    /// Opens the projection store (rebuilt if missing or of an older schema) and applies what the log holds
+    /// past its checkpoint.
+    static func openCaughtUp(_ log: EventLog, options: LogOptions, logger: Logger) async throws -> ProjectionStore {
+        var configuration = ProjectionStore.Configuration()
+        configuration.logger = logger
+        let store = try await ProjectionStore.open(
+            path: databasePath(in: options.dataDirectory), log: log, configuration: configuration)
+        _ = try await store.catchUp(from: log)
+        return store
+    }
+
+    /// Runs `body`; a failure an operator can act on is printed as one line on standard error and exits
+    /// with status 1. The log is closed either way.
+    static func run(_ log: EventLog, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            await log.close()
+        } catch let error as ExitCode {
+            await log.close()
+            throw error
+        } catch {
+            await log.close()
+            let message =
+                switch error {
+                case let error as ProjectionError: error.description
+                case let error as EventLogError: error.description
+                case let error as SessionError: error.message
+                default: "\(error)"
+                }
+            FileHandle.standardError.write(Data("sessiond: \(message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Parses a session id argument.
+    static func sessionID(_ text: String) throws -> SessionID {
+        guard let id = SessionID(rawValue: text) else { throw ValidationError("SESSION must not be empty") }
+        return id
+    }
+}

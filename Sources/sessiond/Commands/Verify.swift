@@ -1,0 +1,60 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+
+/// `sessiond verify`: checks the log and compares the live projection with a fresh rebuild, row by row.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the log and compare the projection database with a rebuild from it.",
+        discussion: """
+            Opening the log verifies every frame (a corrupt sealed segment is reported with its file and \
+            offset). The log is then replayed into a temporary database up to the live projection's checkpoint \
+            and compared with the live one table by table; each differing row is reported by table and key, \
+            and any difference exits with status 1. \(OfflineProjection.daemonNote)
+            """)
+
+    @OptionGroup var log: LogOptions
+
+    func run() async throws {
+        let logger = OfflineProjection.makeLogger()
+        let eventLog = try OfflineProjection.openLog(log, logger: logger)
+        let report = eventLog.recoveryReport
+        print("log: \(report.records) records in \(report.segments) segments, \(report.truncatedBytes) bytes truncated")
+        var failed = false
+        try await OfflineProjection.run(eventLog) {
+            let path = OfflineProjection.databasePath(in: log.dataDirectory)
+            let live: ProjectionStore
+            do {
+                live = try ProjectionStore(path: path)
+            } catch {
+                print("projection: no database at \(path) (it is rebuilt on the next start)")
+                failed = true
+                return
+            }
+            let checkpoint = try await live.checkpoint()
+            let durableEnd = try await eventLog.durableEnd()
+            if checkpoint > durableEnd {
+                print("projection: checkpoint \(checkpoint) is ahead of the log's end \(durableEnd); run `sessiond rebuild`")
+                failed = true
+                return
+            }
+            if checkpoint < durableEnd {
+                print("projection: \(durableEnd.rawValue - checkpoint.rawValue) events behind the log (caught up on start)")
+            }
+            let rebuilt = try await Rebuild(log: eventLog, path: path).build(upTo: checkpoint)
+            defer {
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: rebuilt.file + suffix) }
+            }
+            let differences = try await live.differences(from: rebuilt.file)
+            for difference in differences { print("difference: \(difference)") }
+            if differences.isEmpty {
+                print("projection: matches a rebuild at log position \(checkpoint)")
+            } else {
+                print("projection: \(differences.count) rows differ from a rebuild; run `sessiond rebuild`")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
