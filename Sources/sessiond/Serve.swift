@@ -1,38 +1,67 @@
 import ArgumentParser
-import Dispatch
 import EventLog
 import Foundation
+import Hummingbird
 import Logging
+import Projections
+import SessionAPI
 
-/// `sessiond serve`: opens the log (running recovery) and keeps it open until SIGINT or SIGTERM.
-///
-/// The HTTP API arrives with its own issue; until then the daemon owns the data directory,
-/// reports what recovery found, and shuts down cleanly.
+/// `sessiond serve`: the daemon. Opens the log and the projections, catches the projections up, then serves
+/// the Mix, Mixpeek and native HTTP APIs until SIGINT or SIGTERM, and shuts down in order: the server drains,
+/// the replay loop commits, the log closes.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the daemon on a data directory until interrupted.")
+        abstract: "Serve the HTTP APIs on a data directory until interrupted.")
 
     @OptionGroup var log: LogOptions
+
+    @Option(help: ArgumentHelp("The address to listen on; anything but loopback needs API keys.", valueName: "host"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The TCP port (0 picks a free one).", valueName: "port"))
+    var port = 8088
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp("Seconds of inactivity after which a session reports status 'idle'.", valueName: "seconds"))
+    var idleTimeout: Double = 15 * 60
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "sessiond")
-        logger.logLevel = .info
-        let eventLog = try exitOnOperatorError {
-            try EventLog(directory: log.dataDirectory, configuration: log.configuration(logger: logger))
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var configuration = APIConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = log.dataDirectory
+        configuration.durability = log.durability
+        configuration.idleTimeout = idleTimeout
+        configuration.logger = logger
+        let app: SessionApplication
+        do {
+            app = try await buildApplication(configuration: configuration)
+        } catch {
+            let message =
+                switch error {
+                case let error as APIConfigurationError: error.description
+                case let error as EventLogError: error.description
+                case let error as ProjectionError: error.description
+                default: "\(error)"
+                }
+            FileHandle.standardError.write(Data("sessiond: \(message)\n".utf8))
+            throw ExitCode.failure
         }
-        let report = eventLog.recoveryReport
-        logger.info(
-            "log open",
-            metadata: [
-                "log.directory": "\(log.dataDirectory)", "log.records": "\(report.records)",
-                "log.segments": "\(report.segments)", "log.truncated_bytes": "\(report.truncatedBytes)",
-                "log.durability": "\(log.durability.rawValue)",
-            ])
-        logger.info("waiting for SIGINT or SIGTERM (the HTTP API is not built yet)")
-        let signal = await ShutdownSignal.wait()
-        logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        await eventLog.close()
-        logger.info("log closed")
+        logger.info("listening", metadata: ["http.host": "\(host)", "http.port": "\(port)"])
+        try await app.runService()
+        logger.info("stopped")
     }
 }

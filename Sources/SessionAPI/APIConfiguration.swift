@@ -1,0 +1,72 @@
+import EventLog
+import Foundation
+import Logging
+
+/// How `sessiond serve` (and the tests) build the HTTP daemon: where it listens, where its data lives, and the
+/// bounds it enforces.
+///
+/// A `Sendable` struct of `var`s with defaults; ``validate()`` refuses a configuration that would expose the
+/// store without keys.
+public struct APIConfiguration: Sendable {
+    /// The address to bind; loopback by default.
+    public var host = "127.0.0.1"
+    /// The TCP port; 0 picks a free one.
+    public var port = 8088
+    /// The data directory: the log's segments and the projection database live here.
+    public var dataDirectory = "./data"
+    /// Whether an append waits for `fdatasync`.
+    public var durability: EventLog.Durability = .fsync
+    /// Inactivity after which a session reports the Mixpeek status `idle`.
+    public var idleTimeout: TimeInterval = 15 * 60
+    /// How often an SSE stream sends a `heartbeat` event.
+    public var heartbeatInterval: Duration = .seconds(45)
+    /// How many SSE events may wait for a slow subscriber before its stream is ended (it resumes with
+    /// `Last-Event-ID`).
+    public var subscriberBufferSize = 1024
+    /// The largest request body accepted; larger ones get 413.
+    public var maximumBodyBytes = 4 << 20
+    /// API keys (`Authorization: Bearer …`). Empty: the daemon is open to anyone who can reach it, which is
+    /// only allowed on a loopback address.
+    public var apiKeys: [String] = []
+    /// The namespace of sessions created through the Mix API (which has no namespace header).
+    public var mixNamespace = "default"
+    /// The build version reported by `/health`.
+    public var version = "0.1.0"
+    /// The environment name reported by `/health`.
+    public var environment = "development"
+    /// The clock; tests inject a fixed one.
+    public var clock: @Sendable () -> Date = { Date() }
+    /// Where the daemon logs; a no-op logger by default (tests pass an in-memory one).
+    public var logger = Logger(label: "sessiond", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
+    public init() {}
+
+    /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1` or `localhost`).
+    public var isLoopback: Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// Checks that the configuration may be served.
+    /// - Throws: ``APIConfigurationError/nonLoopbackWithoutKeys(host:)`` when ``host`` is not loopback and no
+    ///   API keys are configured.
+    public func validate() throws(APIConfigurationError) {
+        if !isLoopback && apiKeys.isEmpty { throw .nonLoopbackWithoutKeys(host: host) }
+    }
+}
+
+/// A configuration `sessiond serve` must refuse before it binds.
+public enum APIConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Binding a non-loopback address without API keys would serve every session to the network.
+    case nonLoopbackWithoutKeys(host: String)
+
+    /// The operator-facing explanation.
+    public var description: String {
+        switch self {
+        case .nonLoopbackWithoutKeys(let host):
+            "refusing to listen on \(host) without API keys: bind 127.0.0.1 (the default), or configure keys "
+                + "(API keys are not implemented yet, so only loopback addresses can be served)"
+        }
+    }
+}

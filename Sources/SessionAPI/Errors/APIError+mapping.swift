@@ -1,0 +1,127 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Projections
+import Sessions
+
+extension APIError {
+    /// Maps any error to the one ``APIError`` the API reports for it; the only place statuses are chosen.
+    ///
+    /// Domain errors map case by case (an exhaustive `switch`, so a new case does not compile until someone
+    /// decides its status); anything unexpected becomes ``internalError``, and the caller logs it.
+    /// - Parameter error: What a handler or middleware threw.
+    /// - Returns: The status, code, message and field to render.
+    public static func mapping(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: error
+        case let error as SessionError: mapping(error)
+        case let error as ProjectionError: mapping(error)
+        case let error as EventLogError: mapping(error)
+        case let error as RequestBodyError: mapping(error)
+        case let error as DecodingError: mapping(error)
+        case let error as HTTPError:
+            APIError(
+                status: error.status, code: error.status.code == 413 ? "payload_too_large" : "http_error",
+                message: error.body ?? error.status.reasonPhrase)
+        case is CancellationError:
+            APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
+        default: internalError
+        }
+    }
+
+    static func mapping(_ error: SessionError) -> APIError {
+        switch error {
+        case .validation(let field, let message):
+            APIError(status: .badRequest, code: error.code, message: message, field: field)
+        case .sessionNotFound, .messageNotFound, .toolCallNotFound, .fileNotFound:
+            APIError(status: .notFound, code: error.code, message: error.message, field: error.field)
+        case .conflict(let field, let message):
+            APIError(status: .conflict, code: error.code, message: message, field: field)
+        case .invalidState(_, let message):
+            APIError(status: .badRequest, code: error.code, message: message)
+        case .quotaExceeded(_, let message):
+            APIError(status: .tooManyRequests, code: error.code, message: message, field: error.field)
+        case .unknownEventType, .unsupportedSchemaVersion, .undecodableEvent, .unencodableEvent:
+            internalError
+        }
+    }
+
+    static func mapping(_ error: ProjectionError) -> APIError {
+        switch error {
+        case .wrongExpectedVersion(_, let expected, let actual):
+            APIError(
+                status: .conflict, code: "wrong_expected_version",
+                message: "expected version \(expected) but the session is at version \(actual)", field: "If-Match")
+        case .replayStopped:
+            APIError(status: .serviceUnavailable, code: "projections_unavailable", message: "projections are not running")
+        case .checkpointAheadOfLog, .checkpointConflict, .newerSchema, .undecodableRecord, .database, .io:
+            internalError
+        }
+    }
+
+    static func mapping(_ error: EventLogError) -> APIError {
+        switch error {
+        case .wrongExpectedVersion(_, _, let actual):
+            APIError(
+                status: .conflict, code: "wrong_expected_version",
+                message: "the session changed concurrently (now at version \(actual))", field: "If-Match")
+        case .idempotencyConflict:
+            APIError(
+                status: .conflict, code: "idempotency_conflict",
+                message: "the idempotency key was already used for a different request", field: "Idempotency-Key")
+        case .invalidAppend(let reason):
+            APIError(status: .badRequest, code: "invalid_append", message: reason)
+        case .closed:
+            APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
+        case .directoryLocked, .corruption, .missingDictionary, .io, .compression, .failed:
+            internalError
+        }
+    }
+
+    static func mapping(_ error: RequestBodyError) -> APIError {
+        switch error {
+        case .missing:
+            APIError(status: .badRequest, code: "validation_error", message: "request body is required", field: "body")
+        case .tooLarge(let limit):
+            APIError(
+                status: .contentTooLarge, code: "payload_too_large",
+                message: "request body exceeds the limit of \(limit) bytes", field: "body")
+        case .malformed(let reason):
+            APIError(status: .badRequest, code: "validation_error", message: "Invalid JSON: \(reason)", field: "body")
+        case .unknownField(let name):
+            APIError(status: .badRequest, code: "validation_error", message: "json: unknown field \"\(name)\"", field: "body")
+        case .extraForbidden(let name, let accepted):
+            APIError(
+                status: .unprocessableContent, code: "extra_forbidden",
+                message: "Extra inputs are not permitted: '\(name)'; accepted keys: \(accepted.joined(separator: ", "))",
+                field: name)
+        case .invalidParameter(let name, let reason):
+            APIError(status: .badRequest, code: "validation_error", message: reason, field: name)
+        }
+    }
+
+    static func mapping(_ error: DecodingError) -> APIError {
+        mapping(RequestBodyError.malformed(reason: DecodingError.describe(error)))
+    }
+}
+
+extension DecodingError {
+    /// A short description naming the JSON path, without echoing the request's values.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            return path.isEmpty ? "body" : path
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)): expected \(type), found null"
+        case .keyNotFound(let key, let context):
+            let parent = path(context)
+            return parent == "body" ? "missing field '\(key.stringValue)'" : "\(parent): missing field '\(key.stringValue)'"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): invalid value"
+        @unknown default: return "the body could not be decoded"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Hummingbird
+
+/// A failure as the HTTP API reports it: status, stable machine code, message and the offending field.
+///
+/// Every error a handler throws becomes one of these exactly once, in `APIError+mapping.swift`; each API face
+/// then renders it in its own envelope (``MixErrorMiddleware``, ``MixpeekErrorMiddleware``,
+/// ``NativeErrorMiddleware``). Handlers never pick status codes for domain failures.
+public struct APIError: Error, Sendable, Equatable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable machine-readable code, e.g. `validation_error`, `session_not_found`, `missing_api_key`.
+    public var code: String
+    /// The human-readable message; for validation errors the exact text of the wire contract.
+    public var message: String
+    /// The request field the error is about, when there is one.
+    public var field: String?
+
+    /// Creates an error.
+    public init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The Mix envelope's `type`: `validation_error`, `bad_request`, `not_found`, `unauthorized`, `conflict`,
+    /// `payload_too_large`, `rate_limited`, `unavailable` or `internal_error`.
+    public var mixType: String {
+        switch status.code {
+        case 400: code == "bad_request" ? "bad_request" : "validation_error"
+        case 401: "unauthorized"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 409: "conflict"
+        case 412: "precondition_failed"
+        case 413: "payload_too_large"
+        case 429: "rate_limited"
+        case 503: "unavailable"
+        default: "internal_error"
+        }
+    }
+
+    /// The Mixpeek envelope's `error.type` (mixpeek-api.md §1).
+    public var mixpeekType: String {
+        switch status.code {
+        case 400, 413: "BadRequestError"
+        case 401: "AuthenticationError"
+        case 403: "UnauthorizedError"
+        case 404: "NotFoundError"
+        case 409, 412: "AlreadyExistsError"
+        case 422: "ValidationError"
+        case 429: "TooManyRequestsError"
+        case 503: "InferenceServiceUnavailableError"
+        default: "InternalServerError"
+        }
+    }
+
+    /// The generic error for anything unexpected; its message never carries the cause.
+    public static let internalError = APIError(
+        status: .internalServerError, code: "internal_error", message: "Internal error")
+}

@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// Renders every error of the native API (`/v1/sessions`, `/v1/events`) as
+/// `{"error":{"status","code","message","field"}}`.
+struct NativeErrorMiddleware: RouterMiddleware {
+    typealias Context = SessionRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = APIError.logged(error, context: context)
+            return try Response.json(NativeErrorEnvelope(apiError), status: apiError.status)
+        }
+    }
+}
+
+/// The native API's error body.
+struct NativeErrorEnvelope: Encodable {
+    struct Body: Encodable {
+        var status: Int
+        var code: String
+        var message: String
+        var field: String?
+    }
+    var error: Body
+
+    init(_ error: APIError) {
+        self.error = Body(status: error.status.code, code: error.code, message: error.message, field: error.field)
+    }
+}

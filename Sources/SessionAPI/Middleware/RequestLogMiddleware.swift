@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+
+/// Logs each request once it is answered: method, path, status and duration, with Hummingbird's request id.
+/// Never logs bodies, query strings or headers (they may hold prompts or keys).
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = SessionRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        context.logger.info(
+            "request",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
+                "http.status": "\(response.status.code)",
+                "http.duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            ])
+        return response
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import Projections
+import Sessions
+
+/// The Mix sessions API (`/api/sessions…`, mix-api.md §2.2–§2.8): decode, run a command through the writer,
+/// answer from the projections. No business rules here: validation is `Session.decide`'s.
+struct MixSessionsController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("sessions", use: list)
+        group.post("sessions", use: create)
+        group.get("sessions/:id", use: get)
+        group.delete("sessions/:id", use: delete)
+        group.patch("sessions/:id/callbacks", use: updateCallbacks)
+        group.get("sessions/:id/export", use: export)
+        group.post("sessions/:id/rewind", use: rewind)
+        group.post("sessions/:id/cancel", use: cancel)
+    }
+
+    private var limit: Int { backend.configuration.maximumBodyBytes }
+
+    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let includeSubagents = request.uri.queryParameters.get("includeSubagents") == "true"
+        let sessions = try await backend.store.sessions(SessionQuery(includeSubagents: includeSubagents))
+        return try .json(sessions.map(MixSessionData.init))
+    }
+
+    @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(
+            as: MixCreateSessionRequest.self, limit: limit, allowedKeys: MixCreateSessionRequest.keys)
+        let command = CreateSession(
+            namespace: backend.configuration.mixNamespace, title: body.title, browserMode: body.browserMode,
+            cdpURL: body.cdpUrl, customSystemPrompt: body.customSystemPrompt, promptMode: body.promptMode,
+            sessionType: body.sessionType, subagentType: body.subagentType,
+            callbacks: (body.callbacks ?? []).map(\.input))
+        let result = try await backend.writer.execute(.create(command), options: context.writeOptions(request))
+        let session = try await backend.session(result.sessionID, namespace: nil)
+        return try .json(MixSessionData(session), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        try .json(MixSessionData(try await backend.session(try context.sessionID(), namespace: nil)))
+    }
+
+    @Sendable func delete(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        _ = try await backend.writer.execute(.delete(DeleteSession(sessionID: id)), options: context.writeOptions(request))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func updateCallbacks(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(as: MixUpdateCallbacksRequest.self, limit: limit, required: false)
+        let command = ReplaceCallbacks(sessionID: id, callbacks: body.callbacks.map { $0.map(\.input) })
+        _ = try await backend.writer.execute(.replaceCallbacks(command), options: context.writeOptions(request))
+        return try .json(MixSessionData(try await backend.session(id, namespace: nil)))
+    }
+
+    @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        guard let export = try await backend.store.export(id) else { throw SessionError.sessionNotFound(id) }
+        var headers = HTTPFields()
+        headers[.contentDisposition] = "attachment; filename=session_\(id)_transcript.json"
+        return .json(bytes: export.json(), headers: headers)
+    }
+
+    @Sendable func rewind(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(as: MixRewindRequest.self, limit: limit, allowedKeys: MixRewindRequest.keys)
+        let command = RewindSession(
+            sessionID: id, messageID: body.messageId.flatMap(MessageID.init(rawValue:)),
+            cleanupMedia: body.cleanupMedia ?? false)
+        _ = try await backend.writer.execute(.rewind(command), options: context.writeOptions(request))
+        return try .json(MixSessionData(try await backend.session(id, namespace: nil)))
+    }
+
+    @Sendable func cancel(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let result = try await backend.writer.execute(
+            .cancelProcessing(CancelProcessing(sessionID: id)), options: context.writeOptions(request))
+        let cancelled = !result.events.isEmpty
+        return try .json(
+            MixCancelResponse(cancelled: cancelled, status: cancelled ? "cancelled" : "idle", sessionId: id.rawValue))
+    }
+}
+
+/// `POST /api/sessions/{id}/cancel` answer (mix-api.md decision (b)).
+struct MixCancelResponse: Encodable {
+    var cancelled: Bool
+    var status: String
+    var sessionId: String
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import Projections
+import Sessions
+
+/// The Mixpeek agent-sessions API under `/v1/agents/sessions` (mixpeek-api.md §3–§4): create, list, get,
+/// patch user memory, terminate, history. ``MixpeekAuthMiddleware`` has put the namespace in the context.
+struct MixpeekSessionsController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.post("", use: create)
+        group.post("list", use: list)
+        group.get(":id", use: get)
+        group.patch(":id", use: patch)
+        group.delete(":id", use: terminate)
+        group.get(":id/history", use: history)
+    }
+
+    private var limit: Int { backend.configuration.maximumBodyBytes }
+
+    private func namespace(_ context: SessionRequestContext) -> String {
+        context.namespace ?? backend.configuration.mixNamespace
+    }
+
+    @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: MixpeekCreateSessionRequest.self, limit: limit, allowedKeys: MixpeekCreateSessionRequest.keys, forbidExtraAs422: true)
+        let command = CreateAgentSession(
+            sessionID: SessionID(rawValue: "ses_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")),
+            namespace: namespace(context), agentConfig: body.agent_config?.input, quotas: body.quotas?.quotas,
+            userID: body.user_id, userMemory: body.user_memory, metadata: body.metadata,
+            enableMemory: body.enable_memory ?? true)
+        let result = try await backend.writer.execute(.createAgentSession(command), options: context.writeOptions(request))
+        let session = try await backend.session(result.sessionID, namespace: namespace(context))
+        return try .json(
+            MixpeekCreateSessionResponse(
+                session_id: session.id.rawValue, namespace_id: session.namespace, internal_id: "int_" + session.namespace,
+                session_name: session.title.flatMap { $0.isEmpty ? nil : $0 },
+                status: backend.store.status(of: session).rawValue, created_at: session.createdAt,
+                expires_at: session.expiresAt ?? MixpeekSession.never))
+    }
+
+    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: MixpeekListSessionsRequest.self, limit: limit, allowedKeys: MixpeekListSessionsRequest.keys, forbidExtraAs422: true,
+            required: false)
+        let page = try MixpeekPage(request)
+        var status: SessionStatus?
+        if let text = body.status {
+            guard let parsed = SessionStatus(rawValue: text) else {
+                throw RequestBodyError.invalidParameter(
+                    name: "status", reason: "status must be one of: active, idle, archived, terminated")
+            }
+            status = parsed
+        }
+        let filter = try body.filters.map(SessionFilter.init)
+        let sort = try body.sort.map(SessionSort.init) ?? SessionSort()
+        let snapshots = try await backend.store.sessions(
+            SessionQuery(namespace: namespace(context), includeSubagents: true, status: status))
+        var rows: [(session: MixpeekSession, document: JSONValue, rank: Int)] = []
+        for (rank, snapshot) in snapshots.enumerated() {
+            let session = MixpeekSession(snapshot, status: backend.store.status(of: snapshot))
+            let document = session.document(metadata: snapshot.metadata)
+            if let filter, !filter.matches(document) { continue }
+            rows.append((session, document, rank))
+        }
+        rows.sort { sort.precedes(($0.document, $0.rank), ($1.document, $1.rank)) }
+        let results = rows.dropFirst(page.offset).prefix(page.limit).map(\.session)
+        let hasMore = page.offset + results.count < rows.count
+        return try .json(
+            MixpeekListSessionsResponse(
+                results: Array(results), total: rows.count,
+                pagination: .init(
+                    next_cursor: hasMore ? ListCursor.make(offset: page.offset + results.count) : nil,
+                    has_more: hasMore, limit: page.limit, offset: page.offset)))
+    }
+
+    @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let session = try await backend.session(try context.sessionID(), namespace: namespace(context))
+        return try .json(MixpeekSession(session, status: backend.store.status(of: session)))
+    }
+
+    @Sendable func patch(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(as: MixpeekPatchSessionRequest.self, limit: limit, allowedKeys: MixpeekPatchSessionRequest.keys, forbidExtraAs422: true)
+        _ = try await backend.execute(
+            .updateUserMemory(UpdateUserMemory(sessionID: id, userMemory: body.user_memory)),
+            namespace: namespace(context), options: context.writeOptions(request))
+        let session = try await backend.session(id, namespace: namespace(context))
+        return try .json(MixpeekPatchSessionResponse(session_id: id.rawValue, updated_at: session.updatedAt))
+    }
+
+    @Sendable func terminate(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        _ = try await backend.execute(
+            .terminate(TerminateSession(sessionID: id)), namespace: namespace(context),
+            options: context.writeOptions(request))
+        let session = try await backend.session(id, namespace: namespace(context))
+        return try .json(
+            MixpeekTerminateSessionResponse(
+                session_id: id.rawValue, status: SessionStatus.terminated.rawValue,
+                terminated_at: session.terminatedAt ?? session.updatedAt))
+    }
+
+    @Sendable func history(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let limit = try request.integerQuery("limit", in: 1...200) ?? 50
+        let offset = try request.integerQuery("offset", in: 0...Int.max) ?? 0
+        _ = try await backend.session(id, namespace: namespace(context))
+        guard let transcript = try await backend.store.transcript(id) else { throw SessionError.sessionNotFound(id) }
+        let page = transcript.dropFirst(offset).prefix(limit).map(MixpeekHistoryResponse.Item.init)
+        return try .json(
+            MixpeekHistoryResponse(
+                session_id: id.rawValue, messages: Array(page), total_messages: transcript.count,
+                returned_messages: page.count, has_more: offset + page.count < transcript.count))
+    }
+}
+
+/// The list's paging parameters: `limit` (alias `page_size`, `limit` wins; default 20, 1…1000), `offset`
+/// (0…10000) or `page` (1-based), and `cursor` (aliases `next_cursor`, `after`; `cursor` wins) which, when
+/// given, overrides the offset.
+struct MixpeekPage {
+    var limit: Int
+    var offset: Int
+
+    init(_ request: Request) throws {
+        limit = try request.integerQuery("limit", in: 1...1000) ?? request.integerQuery("page_size", in: 1...1000) ?? 20
+        offset = try request.integerQuery("offset", in: 0...10_000) ?? 0
+        if let page = try request.integerQuery("page", in: 1...Int(Int32.max)), request.uri.queryParameters.get("offset") == nil {
+            offset = (page - 1) * limit
+        }
+        let query = request.uri.queryParameters
+        if let cursor = query.get("cursor") ?? query.get("next_cursor") ?? query.get("after"), !cursor.isEmpty {
+            offset = try ListCursor.offset(of: cursor)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import EventLog
+import Foundation
+import Projections
+import Sessions
+
+/// A session as the native API returns it: every field of the one session model, with its version and
+/// derived status.
+struct NativeSession: Encodable {
+    var id: String
+    var namespace: String
+    var origin: String
+    var version: UInt64
+    var status: String
+    var title: String?
+    var sessionType: String
+    var parentSessionId: String?
+    var browserMode: String
+    var userId: String?
+    var isProcessing: Bool
+    var userMessageCount: Int
+    var assistantMessageCount: Int
+    var toolCallCount: Int
+    var messageCount: Int
+    var promptTokens: Int
+    var completionTokens: Int
+    var cost: Double
+    var averageLatencyMs: Double
+    var callbacks: [Callback]
+    var userMemory: JSONObject?
+    var createdAt: Date
+    var updatedAt: Date
+    var lastActivityAt: Date
+    var expiresAt: Date?
+    var terminatedAt: Date?
+    var archivedAt: Date?
+
+    init(_ session: SessionSnapshot, status: SessionStatus) {
+        id = session.id.rawValue
+        namespace = session.namespace
+        origin = session.origin.rawValue
+        version = session.version
+        self.status = status.rawValue
+        title = session.title
+        sessionType = session.sessionType.rawValue
+        parentSessionId = session.parentSessionID?.rawValue
+        browserMode = session.browserMode.rawValue
+        userId = session.userID
+        isProcessing = session.isProcessing
+        userMessageCount = session.counters.userMessageCount
+        assistantMessageCount = session.counters.assistantMessageCount
+        toolCallCount = session.counters.toolCallCount
+        messageCount = session.counters.messageCount
+        promptTokens = session.counters.promptTokens
+        completionTokens = session.counters.completionTokens
+        cost = session.counters.cost
+        averageLatencyMs = session.counters.averageLatencyMs
+        callbacks = session.callbacks
+        userMemory = session.userMemory
+        createdAt = session.createdAt
+        updatedAt = session.updatedAt
+        lastActivityAt = session.lastActivityAt
+        expiresAt = session.expiresAt
+        terminatedAt = session.terminatedAt
+        archivedAt = session.archivedAt
+    }
+}
+
+/// One log record as the native catch-up read and stream return it.
+struct NativeEvent: Encodable {
+    var position: UInt64
+    var sessionId: String
+    var version: UInt64
+    var type: String
+    var schemaVersion: UInt16
+    var eventId: String
+    var recordedAt: Date
+    var metadata: [String: String]
+    var data: JSONValue
+
+    init(_ record: LogRecord) {
+        position = record.position.rawValue
+        sessionId = record.stream
+        version = record.streamVersion
+        type = record.type
+        schemaVersion = record.schemaVersion
+        eventId = record.eventID.description
+        recordedAt = record.recordedAt
+        metadata = record.metadata
+        data = (try? JSONDecoder().decode(JSONValue.self, from: Data(record.body))) ?? .null
+    }
+}
+
+/// One entry of a session's audit history (`GET /v1/sessions/{id}/events`).
+struct NativeAuditEvent: Encodable {
+    var position: UInt64
+    var version: UInt64
+    var recordedAt: String
+    var type: String
+    var eventId: String
+    var actor: String?
+    var requestId: String?
+    var summary: String
+
+    init(_ event: AuditEvent) {
+        position = event.position.rawValue
+        version = event.version
+        recordedAt = event.recordedAtText
+        type = event.type
+        eventId = event.eventID
+        actor = event.actor
+        requestId = event.requestID
+        summary = event.summary
+    }
+}
+
+/// The answer to an append: where the events landed and the session's new version.
+struct NativeAppendResponse: Encodable {
+    var sessionId: String
+    var version: UInt64
+    var positions: [UInt64]
+    var events: [String]
+    var deduplicated: Bool
+}

@@ -1,0 +1,58 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Sessions
+
+/// The global event routes: catch-up reads by position (`GET /v1/events?after=&limit=`) and the live
+/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`).
+struct NativeEventsController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("events", use: list)
+        group.get("events/stream", use: stream)
+    }
+
+    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
+        let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
+        let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
+        let end = try await backend.log.durableEnd().rawValue
+        return try .json(
+            NativeEventPage(
+                events: records.map(NativeEvent.init), next: records.last?.position.rawValue ?? UInt64(after), end: end))
+    }
+
+    @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let start: UInt64
+        if let header = request.headers[.lastEventID] {
+            guard let position = UInt64(header.trimmingCharacters(in: .whitespaces)) else {
+                throw RequestBodyError.invalidParameter(name: "Last-Event-ID", reason: "Last-Event-ID must be a log position")
+            }
+            start = position
+        } else if let after = try request.integerQuery("after", in: 0...Int.max) {
+            start = UInt64(after)
+        } else {
+            start = try await backend.log.durableEnd().rawValue
+        }
+        let log = backend.log
+        let configuration = backend.configuration
+        return SSEResponse.make(
+            initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
+            heartbeatEvent: ("heartbeat", "{}", nil)
+        ) { sink in
+            for try await record in log.tail(from: LogPosition(start + 1)) {
+                let event = SSEEvent(
+                    id: record.position.rawValue, event: record.type, data: APIJSON.line(NativeEvent(record)), retry: nil)
+                guard sink.send(event) else { return }
+            }
+        }
+    }
+}
+
+/// A page of the global catch-up read: the events, the position to pass as `after` next, and the log's end.
+struct NativeEventPage: Encodable {
+    var events: [NativeEvent]
+    var next: UInt64
+    var end: UInt64
+}

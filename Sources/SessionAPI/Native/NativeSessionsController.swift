@@ -1,0 +1,97 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Projections
+import Sessions
+
+/// The native session routes: read a session or its export as of any point (`at`, `position`, `version`),
+/// its audit history, and append agent activity with `If-Match` and `Idempotency-Key`.
+struct NativeSessionsController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("sessions/:id", use: get)
+        group.get("sessions/:id/export", use: export)
+        group.get("sessions/:id/events", use: events)
+        group.post("sessions/:id/events", use: append)
+    }
+
+    @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let session = try await backend.session(try context.sessionID(), namespace: nil, at: try request.asOf())
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(session.version)\""
+        return try .json(NativeSession(session, status: backend.store.status(of: session)), headers: headers)
+    }
+
+    @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let formatText = request.uri.queryParameters.get("format") ?? "json"
+        guard let format = ExportFormat(rawValue: formatText) else {
+            throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
+        }
+        guard let export = try await backend.store.export(id, at: try request.asOf()) else {
+            throw SessionError.sessionNotFound(id)
+        }
+        switch format {
+        case .json:
+            return .json(bytes: export.json())
+        case .markdown:
+            var headers = HTTPFields()
+            headers[.contentType] = "text/markdown; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: export.rendered(as: .markdown))))
+        }
+    }
+
+    @Sendable func events(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        _ = try await backend.session(id, namespace: nil)
+        return try .json(try await backend.store.events(id).map(NativeAuditEvent.init))
+    }
+
+    @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(
+            as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
+        let result = try await backend.writer.execute(try body.command(for: id), options: context.writeOptions(request))
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(result.state.version)\""
+        return try .json(
+            NativeAppendResponse(
+                sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
+                events: result.events.map(\.type), deduplicated: result.deduplicated),
+            status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
+    }
+}
+
+extension Request {
+    /// The as-of point the query names: `position` (a global log position), `version` (the session's own
+    /// version) or `at` (an RFC 3339 time); the latest state when none is given.
+    /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for an unparsable value or more than one.
+    func asOf() throws -> AsOf {
+        let query = uri.queryParameters
+        var found: [AsOf] = []
+        if let text = query.get("position") {
+            guard let value = UInt64(text) else {
+                throw RequestBodyError.invalidParameter(name: "position", reason: "position must be a log position")
+            }
+            found.append(.position(LogPosition(value)))
+        }
+        if let text = query.get("version") {
+            guard let value = UInt64(text) else {
+                throw RequestBodyError.invalidParameter(name: "version", reason: "version must be a session version")
+            }
+            found.append(.version(value))
+        }
+        if let text = query.get("at") {
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw RequestBodyError.invalidParameter(name: "at", reason: "at must be an RFC 3339 time")
+            }
+            found.append(.time(date))
+        }
+        guard found.count <= 1 else {
+            throw RequestBodyError.invalidParameter(name: "at", reason: "give at most one of at, position, version")
+        }
+        return found.first ?? .latest
+    }
+}

@@ -1,0 +1,89 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Builds a `text/event-stream` response fed by a producer, with heartbeats, a bounded buffer and graceful
+/// shutdown.
+///
+/// The producer runs in a child task of the response body and yields into a bounded `AsyncStream`; when the
+/// buffer is full the stream ends (the producer never waits on a slow subscriber) and the client resumes with
+/// `Last-Event-ID`. The stream also ends when the client disconnects or the server shuts down gracefully.
+enum SSEResponse {
+    /// What a producer hands events to.
+    struct Sink: Sendable {
+        fileprivate let continuation: AsyncStream<Item>.Continuation
+
+        /// Queues an event; returns `false` once the subscriber fell too far behind (stop producing).
+        @discardableResult
+        func send(_ event: SSEEvent) -> Bool {
+            switch continuation.yield(.event(event)) {
+            case .enqueued: return true
+            case .dropped, .terminated: continuation.finish(); return false
+            @unknown default: return false
+            }
+        }
+    }
+
+    fileprivate enum Item: Sendable {
+        case event(SSEEvent)
+        case heartbeat
+    }
+
+    /// The response.
+    /// - Parameters:
+    ///   - initialID: The id heartbeats carry until the first event is sent.
+    ///   - heartbeat: The heartbeat interval.
+    ///   - bufferSize: How many events may wait for the subscriber.
+    ///   - heartbeatEvent: The heartbeat's event name and data.
+    ///   - produce: Sends events until done or cancelled.
+    static func make(
+        initialID: UInt64,
+        heartbeat: Duration,
+        bufferSize: Int,
+        heartbeatEvent: (name: String, data: String, retry: Int?),
+        produce: @escaping @Sendable (Sink) async throws -> Void
+    ) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[.connection] = "keep-alive"
+        let body = ResponseBody { writer in
+            let (stream, continuation) = AsyncStream.makeStream(
+                of: Item.self, bufferingPolicy: .bufferingOldest(bufferSize))
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { continuation.finish() }
+                        try await produce(Sink(continuation: continuation))
+                    }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: heartbeat)
+                            continuation.yield(.heartbeat)
+                        }
+                    }
+                    var lastID = initialID
+                    for await item in stream {
+                        switch item {
+                        case .event(let event):
+                            lastID = event.id
+                            try await writer.write(event.frame)
+                        case .heartbeat:
+                            let event = SSEEvent(
+                                id: lastID, event: heartbeatEvent.name, data: heartbeatEvent.data,
+                                retry: heartbeatEvent.retry)
+                            try await writer.write(event.frame)
+                        }
+                    }
+                    group.cancelAll()
+                }
+            } onGracefulShutdown: {
+                continuation.finish()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

@@ -1,1 +1,0 @@
-// The HTTP faces of sessiond; see issue 4.

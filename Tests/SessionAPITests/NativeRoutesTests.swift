@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import SessionAPI
+
+/// The native API: appends with `If-Match` and `Idempotency-Key`, audit history, catch-up, as-of reads.
+struct NativeRoutesTests {
+    static let assistant =
+        #"{"type":"message","role":"assistant","text":"done","finishReason":"end_turn","inputTokens":10,"outputTokens":5,"cost":0.5,"model":"m","latencyMs":120}"#
+
+    func makeSession(_ client: any TestClientProtocol) async throws -> String {
+        let created = try await client.execute(
+            uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+        return try #require(created.json["id"] as? String)
+    }
+
+    @Test func ifMatchConflictIs409() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            let stale = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post, headers: [.ifMatch: "\"7\""], body: jsonBody(Self.assistant))
+            #expect(stale.status == .conflict)
+            #expect((stale.json["error"] as? [String: Any])?["code"] as? String == "wrong_expected_version")
+            let fresh = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post, headers: [.ifMatch: "\"1\""], body: jsonBody(Self.assistant))
+            #expect(fresh.status == .created)
+            #expect(fresh.headers[.eTag] == "\"2\"")
+        }
+    }
+
+    @Test func idempotencyKeyAppendsOnce() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            let key = HTTPField.Name("Idempotency-Key")!
+            let first = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post, headers: [key: "k-1"], body: jsonBody(Self.assistant))
+            let retry = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post, headers: [key: "k-1"], body: jsonBody(Self.assistant))
+            #expect(first.status == .created)
+            #expect(retry.status == .ok)
+            #expect(retry.json["deduplicated"] as? Bool == true)
+            #expect(retry.json["positions"] as? [Int] == first.json["positions"] as? [Int])
+            let events = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
+            #expect(events.jsonArray.count == 2)
+            let session = try await client.execute(uri: "/api/sessions/\(id)", method: .get)
+            #expect(session.json["assistantMessageCount"] as? Int == 1)
+            #expect(session.json["promptTokens"] as? Int == 10)
+        }
+    }
+
+    @Test func asOfVersionShowsTheEarlierSession() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            _ = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(Self.assistant))
+            let now = try await client.execute(uri: "/v1/sessions/\(id)", method: .get)
+            #expect(now.json["assistantMessageCount"] as? Int == 1)
+            let before = try await client.execute(uri: "/v1/sessions/\(id)?version=1", method: .get)
+            #expect(before.json["assistantMessageCount"] as? Int == 0)
+            let export = try await client.execute(uri: "/v1/sessions/\(id)/export?version=1", method: .get)
+            #expect((export.json["messages"] as? [Any])?.isEmpty == true)
+            let bad = try await client.execute(uri: "/v1/sessions/\(id)?version=x", method: .get)
+            #expect(bad.status == .badRequest)
+        }
+    }
+
+    @Test func catchUpReadsByPosition() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            _ = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(Self.assistant))
+            let page = try await client.execute(uri: "/v1/events?after=1", method: .get)
+            let events = try #require(page.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["position"] as? Int } == [2])
+            #expect(events.first?["type"] as? String == "message.appended")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SessionAPI
+import TestSupport
+
+/// Builds the application on a fresh temporary data directory and runs `body` against it.
+func withTestApplication<T>(
+    _ testing: TestingSetup = .router,
+    _ body: @Sendable (any TestClientProtocol) async throws -> T
+) async throws -> T {
+    try await withTemporaryDirectory { directory in
+        var configuration = APIConfiguration()
+        configuration.dataDirectory = directory
+        configuration.durability = .none
+        configuration.port = 0
+        let app = try await buildApplication(configuration: configuration)
+        return try await app.test(testing, body)
+    }
+}
+
+extension TestResponse {
+    /// The body decoded as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    /// The body decoded as a JSON array.
+    var jsonArray: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [[String: Any]] ?? []
+    }
+}
+
+/// A JSON request body.
+func jsonBody(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
