@@ -109,32 +109,16 @@ final class SegmentWriter {
     private func roll(firstPosition: UInt64, directory: String, configuration: EventLog.Configuration)
         throws(EventLogError)
     {
-        let path = directory + "/" + SegmentName.segment(firstPosition: firstPosition)
         let header = SegmentHeader(firstPosition: firstPosition, createdAtMicros: configuration.clock())
-        let newFile = try SystemFile.open(path, .createNew)
-        do {
-            try newFile.write(header.encoded(), at: 0)
-            try newFile.sync()
-            try SystemFile.syncDirectory(directory)
-        } catch {
-            newFile.close()
-            _ = unlinkFile(path)
-            throw error
-        }
-        let readFile = try SystemFile.open(path, .readOnly)
+        let created = try header.createSegment(in: directory)
         try file.sync()
         file.close()
-        file = newFile
+        file = created.file
         segmentIndex += 1
         offset = UInt64(SegmentHeader.size)
         chain = header.checksum
-        unregisteredSegment = SegmentInfo(firstPosition: firstPosition, path: path, readFile: readFile)
+        unregisteredSegment = created.info
     }
 
     func close() { file.close() }
 }
-
-#if canImport(Glibc)
-import Glibc
-private func unlinkFile(_ path: String) -> Int32 { unlink(path) }
-#endif

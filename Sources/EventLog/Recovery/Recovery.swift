@@ -106,15 +106,10 @@ enum Recovery {
 
         if writerFile == nil {
             // An empty directory (or one whose only segment had no header yet): start the first segment.
-            let path = directory + "/" + SegmentName.segment(firstPosition: nextPosition)
             let header = SegmentHeader(firstPosition: nextPosition, createdAtMicros: configuration.clock())
-            let file = try SystemFile.open(path, .createNew)
-            try file.write(header.encoded(), at: 0)
-            try file.sync()
-            try SystemFile.syncDirectory(directory)
-            index.segments.append(
-                SegmentInfo(firstPosition: nextPosition, path: path, readFile: try SystemFile.open(path, .readOnly)))
-            writerFile = file
+            let created = try header.createSegment(in: directory)
+            index.segments.append(created.info)
+            writerFile = created.file
             writerChain = header.checksum
             report.segments += 1
         }
