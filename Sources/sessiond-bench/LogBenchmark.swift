@@ -29,10 +29,9 @@ struct LogBenchmark: AsyncParsableCommand {
     var seed: UInt64 = 2026
 
     func run() async throws {
-        let root = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sessiond-bench-\(UUID())").path
-        try? FileManager.default.removeItem(atPath: root)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let directory = try BenchmarkDirectory(dir)
+        defer { directory.removeIfTemporary() }
+        let root = directory.path
 
         var corpus = AgentCorpus(seed: seed)
         var events: [(session: String, event: AgentCorpus.Event)] = []

@@ -31,10 +31,9 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
     var seed: UInt64 = 2026
 
     func run() async throws {
-        let root = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sessiond-bench-\(UUID())").path
-        try? FileManager.default.removeItem(atPath: root)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let directory = try BenchmarkDirectory(dir)
+        defer { directory.removeIfTemporary() }
+        let root = directory.path
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; seed \(seed)")
 
         // 1. Generate and append: every session advances one turn at a time, round robin.

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Where a benchmark writes: the `--dir` it was given, emptied first and kept afterwards, or a new
+/// temporary directory that ``removeIfTemporary()`` deletes.
+struct BenchmarkDirectory {
+    let path: String
+    private let isTemporary: Bool
+
+    init(_ dir: String?) throws {
+        isTemporary = dir == nil
+        path = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sessiond-bench-\(UUID())").path
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func removeIfTemporary() {
+        if isTemporary { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
