@@ -82,14 +82,15 @@ class Daemon:
         self.process = None
         return code
 
-    def request(self, method: str, path: str, body=None, timeout: float = 10):
+    def request(self, method: str, path: str, body=None, timeout: float = 10, headers=None):
         """One HTTP request on a fresh connection; returns (status, decoded JSON or None). Raises OSError
         (connection refused or reset, timeout) when the daemon is gone."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             payload = None if body is None else json.dumps(body).encode()
-            headers = {"Content-Type": "application/json"} if payload is not None else {}
-            connection.request(method, path, body=payload, headers=headers)
+            sent = {"Content-Type": "application/json"} if payload is not None else {}
+            sent.update(headers or {})
+            connection.request(method, path, body=payload, headers=sent)
             response = connection.getresponse()
             raw = response.read()
             try:
