@@ -16,6 +16,8 @@ public struct APIConfiguration: Sendable {
     public var dataDirectory = "./data"
     /// Whether an append waits for `fdatasync`.
     public var durability: EventLog.Durability = .fsync
+    /// The size at which the log seals a segment and starts the next (tests use small ones).
+    public var segmentSize = EventLog.Configuration().segmentSize
     /// Inactivity after which a session reports the Mixpeek status `idle`.
     public var idleTimeout: TimeInterval = 15 * 60
     /// How often an SSE stream sends a `heartbeat` event.

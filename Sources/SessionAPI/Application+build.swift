@@ -26,6 +26,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     let logger = configuration.logger
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     var logConfiguration = EventLog.Configuration(durability: configuration.durability)
+    logConfiguration.segmentSize = configuration.segmentSize
     logConfiguration.logger = logger
     let log = try EventLog(directory: configuration.dataDirectory, configuration: logConfiguration)
     let report = log.recoveryReport

@@ -44,6 +44,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.dataDirectory = log.dataDirectory
         configuration.durability = log.durability
+        configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
         configuration.logger = logger
         let app: SessionApplication

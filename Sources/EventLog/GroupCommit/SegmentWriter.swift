@@ -72,8 +72,12 @@ final class SegmentWriter {
             nextChain = header.checksum
         }
         do {
+            try Self.fail(.write, of: file, as: configuration)
             try file.write(output, at: offset)
-            if configuration.durability == .fsync { try file.syncData() }
+            if configuration.durability == .fsync {
+                try Self.fail(.syncData, of: file, as: configuration)
+                try file.syncData()
+            }
         } catch {
             try cutBack()
             throw error
@@ -82,6 +86,14 @@ final class SegmentWriter {
         chain = nextChain
         defer { unregisteredSegment = nil }
         return Written(frames: frames, newSegment: unregisteredSegment)
+    }
+
+    /// Throws the error a test injected for `operation`, if any.
+    private static func fail(
+        _ operation: EventLog.SegmentOperation, of file: SystemFile, as configuration: EventLog.Configuration
+    ) throws(EventLogError) {
+        guard let code = configuration.injectedFault?(operation) else { return }
+        throw .io(operation: operation == .write ? "pwrite" : "fdatasync", path: file.path, errno: code)
     }
 
     /// Takes the training samples once the budget is reached; afterwards no more are kept.
@@ -94,8 +106,10 @@ final class SegmentWriter {
         return samples
     }
 
-    /// Removes whatever a failed write left past the last good frame, so the next frame
-    /// starts clean. If even that fails, the log must stop: the file's tail is unknown.
+    /// Removes whatever a failed write or sync left past the last good frame, so the next frame starts clean.
+    /// After a failed `fdatasync` the kernel may have dropped those pages' error state, so syncing them again
+    /// proves nothing: they are cut off and the next batch writes fresh bytes (decision 0013). If even the cut
+    /// fails, the log must stop: the file's tail is unknown.
     private func cutBack() throws(EventLogError) {
         do {
             try file.truncate(to: offset)
