@@ -49,7 +49,9 @@ final class SegmentWriter {
                 let start = raw.bytes.count
                 RecordCodec.encode(records[i], into: &raw)
                 if sampleBudget != nil {
-                    samples.append(Array(raw.bytes[start...]))
+                    // Copy just this record: an Array made from a slice spanning the whole buffer (the frame's
+                    // first record) shares the buffer and its 64 KiB reservation, which thousands of samples pinned.
+                    samples.append(raw.bytes.withUnsafeBufferPointer { Array($0[start...]) })
                     sampleBytes += raw.bytes.count - start
                 }
                 i += 1
