@@ -10,10 +10,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+
+import contract
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,16 +27,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
+def sessiond_binary():
     binary = os.environ.get("SESSIOND_BIN", str(ROOT / ".build" / "debug" / "sessiond"))
     if not Path(binary).exists():
         pytest.fail(f"sessiond binary not found at {binary}: build it first (swift build)")
-    data = tempfile.mkdtemp(prefix="sessiond-conformance-")
+    return binary
+
+
+@contextmanager
+def running_server(data):
+    """Runs `sessiond serve` on `data` (a fresh directory's child) on a free loopback port; yields its URL."""
     port = _free_port()
-    log = open(Path(data) / "server.log", "wb")
+    log = open(Path(data).parent / "server.log", "wb")
     proc = subprocess.Popen(
-        [binary, "serve", "--data", str(Path(data) / "data"), "--port", str(port), "--durability", "none"],
+        [sessiond_binary(), "serve", "--data", str(data), "--port", str(port), "--durability", "none"],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -41,7 +48,7 @@ def server_url():
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:
-            pytest.fail(f"sessiond exited with {proc.returncode}; see {data}/server.log")
+            pytest.fail(f"sessiond exited with {proc.returncode}; see {Path(data).parent}/server.log")
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:
                 break
@@ -59,7 +66,14 @@ def server_url():
         proc.kill()
         proc.wait()
     log.close()
-    assert proc.returncode == 0, f"sessiond did not shut down cleanly ({proc.returncode}); see {data}/server.log"
+    assert proc.returncode == 0, f"sessiond did not shut down cleanly ({proc.returncode}); see {Path(data).parent}/server.log"
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    data = Path(tempfile.mkdtemp(prefix="sessiond-conformance-")) / "data"
+    with running_server(data) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -67,12 +81,19 @@ def mix(server_url):
     from mix_python_sdk import Mix
     from mix_python_sdk.utils import BackoffStrategy, RetryConfig
 
-    # No retries: a 5xx must fail the test at once instead of being retried for 10 minutes.
-    with Mix(server_url=server_url, retry_config=RetryConfig("backoff", BackoffStrategy(1, 1, 1, 1), False)) as client:
+    # No retries: a 5xx must fail the test at once instead of being retried for 10 minutes. Every response is
+    # checked against the vendor's spec (contract.py).
+    transport = httpx.Client(follow_redirects=True, event_hooks={"response": [contract.check]})
+    with Mix(
+        server_url=server_url,
+        client=transport,
+        retry_config=RetryConfig("backoff", BackoffStrategy(1, 1, 1, 1), False),
+    ) as client:
         yield client
+    transport.close()
 
 
 @pytest.fixture()
 def http(server_url):
-    with httpx.Client(base_url=server_url, timeout=10) as client:
+    with httpx.Client(base_url=server_url, timeout=10, event_hooks={"response": [contract.check]}) as client:
         yield client
