@@ -26,7 +26,7 @@ struct APIKeyTests {
             #expect(key.sha256 == SHA256.hex(Array(secret.utf8)))
             let file = try String(contentsOfFile: store.path, encoding: .utf8)
             #expect(!file.contains(secret))
-            #expect(try store.keys() == [key])
+            #expect(try store.keys().map { [$0.id, $0.namespace, $0.sha256] } == [[key.id, key.namespace, key.sha256]])
             let revoked = try store.revoke(id: key.id)
             #expect(revoked.revokedAt != nil && !revoked.isActive)
             #expect(try store.keys().map(\.id) == [key.id])

@@ -33,17 +33,17 @@ struct ReadYourWritesTests {
         for i in 0..<iterations {
             let created = try await writer.post("/api/sessions", body: ByteBuffer(string: MixRoutesTests.create))
             #expect(created.status == .created)
-            let session = try JSONSerialization.jsonObject(with: Data(buffer: created.body)) as? [String: Any]
+            let session = try JSONSerialization.jsonObject(with: Data(buffer: created.body ?? ByteBuffer())) as? [String: Any]
             let id = try #require(session?["id"] as? String)
             let mix = try await reader.get("/api/sessions/\(id)")
             #expect(mix.status == .ok, "Mix read-back of \(id) in iteration \(i)")
             let appended = try await writer.post(
                 "/v1/sessions/\(id)/events",
                 body: ByteBuffer(string: #"{"type":"message","role":"assistant","text":"ok"}"#))
-            #expect(appended.status == .created, "\(String(buffer: appended.body))")
+            #expect(appended.status == .created, "\(String(buffer: appended.body ?? ByteBuffer()))")
             let native = try await reader.get("/v1/sessions/\(id)")
             #expect(native.status == .ok, "native read-back of \(id) in iteration \(i)")
-            #expect(native.headers[.eTag] == appended.headers[.eTag], "the native read shows the append")
+            #expect(native.head.headerFields[.eTag] == appended.head.headerFields[.eTag], "the native read shows the append")
         }
         try await writer.shutdown()
         try await reader.shutdown()

@@ -24,8 +24,8 @@ struct APIKeyMiddleware: RouterMiddleware {
         async throws -> Response
     {
         var context = context
-        let header = request.headers[Self.namespaceHeader]?.trimmingCharacters(in: .whitespaces)
-            .flatMap { $0.isEmpty ? nil : $0 }
+        let trimmed = request.headers[Self.namespaceHeader]?.trimmingCharacters(in: .whitespaces)
+        let header = trimmed?.isEmpty == false ? trimmed : nil
         let secret = Self.bearerToken(request)
         do {
             try keyring.refreshIfChanged()
