@@ -48,7 +48,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("OpenAPI/openapi.json")]
         ),
         // Deterministic agent-session corpus shared by benchmarks and tests.
         .target(name: "Workload", dependencies: ["Sessions"]),

@@ -45,6 +45,7 @@ public final class EventLog: LogStore {
         var released = false
         var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
         var nextWaiterID = 0
+        var statistics = LogStatistics()
 
         init(index: LogIndex) {
             self.index = index

@@ -42,6 +42,9 @@ public protocol LogStore: Sendable {
 
     /// Finishes in-flight appends, stops accepting new ones and releases the store.
     func close() async
+
+    /// What the store has done since it was opened (appends, frames, syncs, frame sizes).
+    var statistics: LogStatistics { get }
 }
 
 extension LogStore {

@@ -18,9 +18,14 @@ struct NativeEventsController {
         let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
         let end = try await backend.log.durableEnd().rawValue
+        var visibility = RecordVisibility(namespace: context.namespace, backend: backend)
+        var events: [NativeEvent] = []
+        for record in records {
+            if try await visibility.admits(record) { events.append(NativeEvent(record)) }
+        }
+        // `next` is the last position read, not the last one shown, so a namespaced reader never re-reads.
         return try .json(
-            NativeEventPage(
-                events: records.map(NativeEvent.init), next: records.last?.position.rawValue ?? UInt64(after), end: end))
+            NativeEventPage(events: events, next: records.last?.position.rawValue ?? UInt64(after), end: end))
     }
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -37,11 +42,14 @@ struct NativeEventsController {
         }
         let log = backend.log
         let configuration = backend.configuration
+        let visibility = RecordVisibility(namespace: context.namespace, backend: backend)
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
             heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
+            var visibility = visibility
             for try await record in log.tail(from: LogPosition(start + 1)) {
+                guard try await visibility.admits(record) else { continue }
                 let event = SSEEvent(
                     id: record.position.rawValue, event: record.type, data: APIJSON.line(NativeEvent(record)), retry: nil)
                 guard sink.send(event) else { return }

@@ -20,6 +20,14 @@ struct SessionBackend: Sendable {
         return snapshot
     }
 
+    /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop
+    /// started) and the lag between them, in positions.
+    func projectionProgress() async throws -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
+        let logEnd = try await log.durableEnd().rawValue
+        let applied = replay.appliedPosition?.rawValue
+        return (logEnd, applied, logEnd - min(logEnd, applied ?? 0))
+    }
+
     /// Runs a command for a session that must already exist in `namespace`, then returns the write's result.
     func execute(
         _ command: SessionCommand,
