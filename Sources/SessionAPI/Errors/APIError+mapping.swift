@@ -73,7 +73,7 @@ extension APIError {
             APIError(status: .badRequest, code: "invalid_append", message: reason)
         case .closed:
             APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
-        case .directoryLocked, .corruption, .missingDictionary, .io, .compression, .failed:
+        case .directoryLocked, .corruption, .missingDictionary, .io, .compression, .failed, .invalidCompaction:
             internalError
         }
     }
