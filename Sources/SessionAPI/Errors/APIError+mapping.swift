@@ -91,7 +91,7 @@ extension APIError {
             APIError(
                 status: .serviceUnavailable, code: "storage_error",
                 message: "the server could not write to its disk; nothing was recorded, retry later")
-        case .directoryLocked, .corruption, .missingDictionary, .compression:
+        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction:
             internalError
         }
     }
