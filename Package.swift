@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
+        .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
     ]
