@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // No default traits: they pull in TLS and other pieces the daemon does not use, and double the build time.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in the graph through Hummingbird; named so sessiond-bench's HTTP client can use it directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // libzstd from the system (Debian: libzstd-dev).
@@ -67,6 +69,9 @@ let package = Package(
             dependencies: [
                 "EventLog", "Sessions", "Projections", "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
