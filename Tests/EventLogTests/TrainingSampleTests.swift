@@ -8,7 +8,6 @@ import TestSupport
     @Test func samplesOfSingleRecordFramesDoNotPinTheFrameBuffer() async throws {
         try await withTemporaryDirectory { dir in
             let created = try SegmentHeader(firstPosition: 1, createdAtMicros: 0).createSegment(in: dir)
-            defer { created.info.readFile.close() }
             let writer = SegmentWriter(
                 file: created.file, segmentIndex: 0, offset: UInt64(SegmentHeader.size), chain: 0, level: 3,
                 sampleBudget: 1 << 30)
