@@ -30,6 +30,8 @@ class Daemon:
         self.durability = durability
         self.extra_args = extra_args
         self.directory = Path(tempfile.mkdtemp(prefix="sessiond-daemon-"))
+        # The data directory: exists before start(), so a test can prepare it (e.g. `sessiond keys create`).
+        self.data = self.directory / "data"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -49,7 +51,7 @@ class Daemon:
             raise RuntimeError(f"sessiond binary not found at {self.binary}: build it first (swift build)")
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--data", str(self.directory / "data"), "--port", str(self.port),
+            [self.binary, "serve", "--data", str(self.data), "--port", str(self.port),
              "--durability", self.durability, *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -3,9 +3,7 @@ a valid one and scopes each key to its namespace; the Mix SDK sends the key thro
 the Mixpeek client through `access_token`."""
 
 import subprocess
-import tempfile
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,27 +12,29 @@ from mixpeek import AgentSessionsApi, ApiClient, Configuration
 from mixpeek.exceptions import NotFoundException, UnauthorizedException
 
 import contract
-from conftest import running_server, sessiond_binary
+from conftest import running
+from daemon import Daemon
 
 
-def create_key(data, namespace):
-    result = subprocess.run(
-        [sessiond_binary(), "keys", "create", "--namespace", namespace, "--data", str(data)],
-        check=True, capture_output=True, text=True,
-    )
-    return result.stdout.strip()
+def keys_cli(daemon, *args):
+    """Runs `sessiond keys ARGS` on the daemon's data directory; returns its standard output."""
+    return subprocess.run([daemon.binary, "keys", *args, "--data", str(daemon.data)], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def create_key(daemon, namespace):
+    return keys_cli(daemon, "create", "--namespace", namespace).strip()
 
 
 @pytest.fixture(scope="module")
 def keyed():
-    data = Path(tempfile.mkdtemp(prefix="sessiond-keys-")) / "data"
-    keys = {"a": create_key(data, "team-a"), "b": create_key(data, "team-b")}
-    listed = subprocess.run([sessiond_binary(), "keys", "list", "--data", str(data)], check=True,
-                            capture_output=True, text=True).stdout
+    daemon = Daemon()
+    keys = {"a": create_key(daemon, "team-a"), "b": create_key(daemon, "team-b")}
+    listed = keys_cli(daemon, "list")
     assert "team-a" in listed and "team-b" in listed
     assert keys["a"] not in listed and keys["b"] not in listed, "keys list must never show a key"
-    with running_server(data) as url:
-        yield url, keys, data
+    with running(daemon) as url:
+        yield url, keys, daemon
 
 
 def mix_client(url, key):
@@ -84,11 +84,10 @@ def test_mixpeek_client_with_keys(keyed):
 
 
 def test_revoked_key_stops_working(keyed):
-    url, _, data = keyed
-    key = create_key(data, "team-c")
+    url, _, daemon = keyed
+    key = create_key(daemon, "team-c")
     assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 200
-    listed = subprocess.run([sessiond_binary(), "keys", "list", "--data", str(data)], check=True,
-                            capture_output=True, text=True).stdout
+    listed = keys_cli(daemon, "list")
     key_id = next(line.split("\t")[0] for line in listed.splitlines() if "\tteam-c\t" in line)
-    subprocess.run([sessiond_binary(), "keys", "revoke", key_id, "--data", str(data)], check=True, capture_output=True)
+    keys_cli(daemon, "revoke", key_id)
     assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 401
