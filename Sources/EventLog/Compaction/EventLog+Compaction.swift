@@ -107,20 +107,24 @@ extension EventLog {
                 bytes = try file.readAll()
             }
             report.segmentsScanned += 1
-            guard let rewritten = try compactor.rewrite(bytes, path: segment.path, segmentIndex: i) else { continue }
-            report.recordsRewritten += rewritten.recordsRewritten
-            report.streamsRewritten.formUnion(rewritten.streamsRewritten)
+            let scanned = try compactor.scan(bytes, path: segment.path)
+            guard scanned.changed else { continue }
+            report.recordsRewritten += scanned.recordsRewritten
+            report.streamsRewritten.formUnion(scanned.streamsRewritten)
             report.segmentsRewritten += 1
+            // The dry run only needs to know which streams change: nothing is compressed again.
+            guard !dryRun else { continue }
+            let rewritten = try compactor.encode(scanned, segmentIndex: i)
             report.bytesBefore += UInt64(bytes.count)
             report.bytesAfter += UInt64(rewritten.bytes.count)
-            if !dryRun { try replaceSegment(i, of: segment, with: rewritten) }
+            try replaceSegment(i, of: segment, with: rewritten)
         }
         return report
     }
 
     /// Writes the new segment beside the old one, makes it durable, renames it over the old one,
     /// and points the index at it.
-    private func replaceSegment(_ i: Int, of segment: SegmentInfo, with rewritten: SegmentCompactor.Rewritten)
+    private func replaceSegment(_ i: Int, of segment: SegmentInfo, with rewritten: (bytes: [UInt8], frames: [FrameLocation]))
         throws(EventLogError)
     {
         let temporary = segment.path + SegmentName.compactionSuffix

@@ -2,12 +2,15 @@
 /// being retired) are encoded and compressed again; the others keep their payload and are only
 /// re-chained. Frame boundaries, positions and the segment header stay as they were.
 struct SegmentCompactor {
-    /// A segment's new bytes and where its frames now are.
-    struct Rewritten {
-        var bytes: [UInt8]
-        var frames: [FrameLocation]
-        var recordsRewritten: Int
-        var streamsRewritten: Set<String>
+    /// A segment's frames after the rewrite, before anything is encoded again.
+    struct Scanned {
+        var header: [UInt8]
+        var chainStart: UInt32
+        var frames: [(frame: EncodedFrame, records: [LogRecord], changed: Bool)] = []
+        var recordsRewritten = 0
+        var streamsRewritten: Set<String> = []
+
+        var changed: Bool { frames.contains(where: \.changed) }
     }
 
     let decoder: FrameDecoder
@@ -18,39 +21,38 @@ struct SegmentCompactor {
     let retiring: Set<UInt32>
     let replacement: ZstdDictionary?
 
-    /// Reads the records of a segment and applies the rewrite; `nil` when nothing would change.
-    func rewrite(
-        _ bytes: [UInt8], path: String, segmentIndex: Int
-    ) throws(EventLogError) -> Rewritten? {
+    /// Reads the records of a segment and applies the rewrite.
+    func scan(_ bytes: [UInt8], path: String) throws(EventLogError) -> Scanned {
         guard let header = bytes.withUnsafeBytes({ SegmentHeader.parse($0) }) else {
             throw .corruption(file: path, offset: 0, reason: "bad segment header")
         }
-        var frames: [(frame: EncodedFrame, records: [LogRecord], changed: Bool)] = []
-        var recordsRewritten = 0
-        var streams = Set<String>()
+        var scanned = Scanned(header: Array(bytes[0..<SegmentHeader.size]), chainStart: header.checksum)
         let outcome = try SegmentScanner(decoder: decoder).scan(bytes, path: path, header: header) {
-            scanned throws(EventLogError) in
-            var records = scanned.records
-            var changed = retiring.contains(scanned.header.dictionaryID)
+            frame throws(EventLogError) in
+            var records = frame.records
+            var changed = retiring.contains(frame.header.dictionaryID)
             for i in records.indices {
                 guard let replaced = rewrite(records[i]) else { continue }
                 try Self.check(replaced, replaces: records[i])
                 records[i] = replaced
-                recordsRewritten += 1
-                streams.insert(replaced.stream)
+                scanned.recordsRewritten += 1
+                scanned.streamsRewritten.insert(replaced.stream)
                 changed = true
             }
-            let start = Int(scanned.offset) + FrameHeader.size
-            let payload = Array(bytes[start..<start + Int(scanned.header.storedLength)])
-            frames.append((EncodedFrame(header: scanned.header, payload: payload), records, changed))
+            let start = Int(frame.offset) + FrameHeader.size
+            let payload = Array(bytes[start..<start + Int(frame.header.storedLength)])
+            scanned.frames.append((EncodedFrame(header: frame.header, payload: payload), records, changed))
         }
         if let stop = outcome.stop { throw .corruption(file: path, offset: stop.offset, reason: stop.reason) }
-        guard frames.contains(where: \.changed) else { return nil }
+        return scanned
+    }
 
-        var output = Array(bytes[0..<SegmentHeader.size])
+    /// The segment's new bytes: changed frames encoded and compressed again, the others re-chained.
+    func encode(_ scanned: Scanned, segmentIndex: Int) throws(EventLogError) -> (bytes: [UInt8], frames: [FrameLocation]) {
+        var output = scanned.header
         var locations: [FrameLocation] = []
-        var chain = header.checksum
-        for (old, records, changed) in frames {
+        var chain = scanned.chainStart
+        for (old, records, changed) in scanned.frames {
             let frame: EncodedFrame
             if changed {
                 var raw = ByteWriter(capacity: Int(old.header.rawLength))
@@ -70,7 +72,7 @@ struct SegmentCompactor {
             frame.write(into: &output)
             chain = frame.header.checksum
         }
-        return Rewritten(bytes: output, frames: locations, recordsRewritten: recordsRewritten, streamsRewritten: streams)
+        return (output, locations)
     }
 
     /// A replacement may change type, schema, metadata and body, never what places the record.
