@@ -36,4 +36,6 @@ public enum SessionEvent: Sendable, Equatable {
     case fileRemoved(FileRemoved)
     /// `session.deleted` (the tombstone)
     case deleted(SessionDeleted)
+    /// `session.forked`
+    case forked(SessionForked)
 }

@@ -35,6 +35,7 @@ extension SessionState {
         case .fileAdded(let added): files.append(SessionFile(added: added, version: version, at: recordedAt))
         case .fileRemoved(let removed): files.removeAll { $0.id == removed.fileID }
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
+        case .forked: break
         }
     }
 
@@ -58,6 +59,7 @@ extension SessionState {
         subagentType = created.subagentType
         parentSessionID = created.parentSessionID
         parentToolCallID = created.parentToolCallID
+        forkedFrom = created.forkedFrom
         callbacks = created.callbacks
         userID = created.userID
         agentConfig = created.agentConfig

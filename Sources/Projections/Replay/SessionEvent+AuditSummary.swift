@@ -9,7 +9,7 @@ extension SessionEvent {
             .processingStarted, .processingCancelled, .processingFinished:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted:
+            .fileRemoved, .deleted, .forked:
             false
         }
     }
@@ -21,6 +21,7 @@ extension SessionEvent {
         case .created(let created):
             return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
                 + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+                + (created.forkedFrom.map { " (fork of \($0.sessionID) at #\($0.position))" } ?? "")
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
@@ -66,6 +67,8 @@ extension SessionEvent {
             return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
         case .deleted:
             return "deleted (tombstone)"
+        case .forked(let forked):
+            return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
         }
     }
 }

@@ -27,7 +27,7 @@ public actor SessionWriter {
         var eventVersions: [EventID: UInt64] = [:]
     }
 
-    private let log: any LogStore
+    let log: any LogStore
     private let replay: ReplayLoop?
     private let configuration: Configuration
     private var cache: [SessionID: Entry] = [:]
