@@ -21,4 +21,6 @@ public struct AuditedTranscript: Sendable, Equatable {
     public var total: Int
     /// The log position the page is as of (the request's point, resolved).
     public var position: LogPosition
+    /// The whole transcript's stats at that point (not only the page's).
+    public var stats: TranscriptStats
 }

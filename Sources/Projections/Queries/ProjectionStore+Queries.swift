@@ -70,7 +70,8 @@ extension ProjectionStore {
                         removedPosition: place.removed.map { LogPosition(UInt64($0)) }))
             }
             return AuditedTranscript(
-                messages: page, total: history.messages.count, position: LogPosition(UInt64(position)))
+                messages: page, total: history.messages.count, position: LogPosition(UInt64(position)),
+                stats: TranscriptStats(history.messages, cost: history.counters.cost))
         }
     }
 

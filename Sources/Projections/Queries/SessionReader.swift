@@ -30,9 +30,16 @@ struct SessionReader {
                     arguments: [row.id, Int64(version)])
             }
         case .message(let messageID):
-            position = try Int64.fetchOne(
-                db, sql: "SELECT addedPosition FROM transcriptMessage WHERE sessionId = ? AND messageId = ?",
-                arguments: [row.id, messageID.rawValue])
+            guard
+                let added = try Int64.fetchOne(
+                    db, sql: "SELECT addedPosition FROM transcriptMessage WHERE sessionId = ? AND messageId = ?",
+                    arguments: [row.id, messageID.rawValue])
+            else { return nil }
+            // Just before the next message, so the results a tool message carries count with it.
+            let next = try Int64.fetchOne(
+                db, sql: "SELECT min(addedPosition) FROM transcriptMessage WHERE sessionId = ? AND addedPosition > ?",
+                arguments: [row.id, added])
+            position = next.map { $0 - 1 } ?? row.lastPosition
         case .time(let date):
             position = try Int64.fetchOne(
                 db,
