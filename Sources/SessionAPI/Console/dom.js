@@ -34,6 +34,11 @@ export function clear(element) {
   return element;
 }
 
+/** Replaces the children of `element` with `children` (as `append` takes them). */
+export function replace(element, ...children) {
+  return append(clear(element), children);
+}
+
 /** A labelled form control: `<label>` then the control, the label naming it. */
 export function field(labelText, control) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;

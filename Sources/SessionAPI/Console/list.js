@@ -1,6 +1,6 @@
 // The sessions list: filters, search and sort held in the URL, pages through the API's cursor.
 import { json, query } from "./api.js";
-import { announce, clear, dateTime, dollars, field, h } from "./dom.js";
+import { announce, dateTime, dollars, field, h, replace } from "./dom.js";
 
 const STATUSES = ["", "active", "idle", "archived", "terminated"];
 const SORTS = [
@@ -45,7 +45,7 @@ export async function showList(main, parameters, navigate) {
     filters.cursor ? h("a", { href: `/ui/${query({ ...filters, cursor: "" })}` }, "First page") : null,
     page.nextCursor ? h("a", { href: `/ui/${query({ ...filters, cursor: page.nextCursor })}` }, "Next page") : null);
 
-  clear(main).append(
+  replace(main,
     h("h1", {}, "Sessions"),
     form,
     page.sessions.length ? h("div", { class: "scroll-x" }, table) : h("p", {}, "No sessions match these filters."),

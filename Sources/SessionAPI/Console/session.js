@@ -2,7 +2,7 @@
 // and compare. Every view of the past is an as-of answer of the API; nothing is replayed here.
 import { json, query, request, sessionPath } from "./api.js";
 import { differences, differencesView } from "./compare.js";
-import { announce, clear, clock, dateTime, dollars, field, h } from "./dom.js";
+import { announce, clock, dateTime, dollars, field, h, replace } from "./dom.js";
 import { LiveFollower } from "./live.js";
 import { messageItem } from "./transcript.js";
 
@@ -127,7 +127,7 @@ class SessionView {
     this.auditBody = h("tbody");
     this.auditMore = h("button", { type: "button", hidden: true, onclick: () => { this.auditShown += AUDIT_PAGE; this.renderAudit(); } }, "Show more events");
 
-    clear(this.main).append(
+    replace(this.main,
       h("p", {}, h("a", { href: "/ui/" }, "← Sessions")),
       this.title, this.meta,
       h("section", { "aria-label": "Time travel", class: "timeline" },
@@ -196,7 +196,7 @@ class SessionView {
   }
 
   /** Fetches the session and the first transcript page as of the slider's position and renders them. */
-  async show({ announceIt = true } = {}) {
+  async show({ announceIt = true, live = false } = {}) {
     clearTimeout(this.timer);
     this.describeSlider();
     this.updateURL();
@@ -218,7 +218,8 @@ class SessionView {
       (page.stats.removedMessages ? `, ${page.stats.removedMessages} removed by a rewind by then` : "");
     this.renderAudit();
     if (this.compareFrom !== null) await this.showCompare();
-    if (stickToBottom && this.following && this.atLatest) window.scrollTo(0, document.body.scrollHeight);
+    // Live updates keep a reader at the end there, and leave one who scrolled up where they are.
+    if (live && stickToBottom) window.scrollTo(0, document.body.scrollHeight);
     if (announceIt) announce(`Showing the session as of event ${this.index + 1} of ${this.events.length}`);
   }
 
@@ -244,7 +245,7 @@ class SessionView {
   renderHeader(session) {
     this.title.textContent = session.title || `Untitled session`;
     document.title = `${session.title || session.id} · sessiond`;
-    clear(this.meta).append(
+    replace(this.meta,
       `${session.id} · ${session.status}${session.isProcessing ? " · processing" : ""} · namespace ${session.namespace} · version ${session.version}`,
       session.forkedFrom ? [" · forked from ", h("a", {
         href: `/ui/${query({ session: session.forkedFrom.sessionId, at: session.forkedFrom.position })}`,
@@ -261,8 +262,8 @@ class SessionView {
       ["Tool calls", stats.toolCalls], ["Errors", stats.errors],
       ["Live messages", stats.liveMessages], ["Removed messages", stats.removedMessages],
     ];
-    clear(this.stats).append(...rows.flatMap(([name, value]) => [h("dt", {}, name), h("dd", { class: name === "Errors" && value ? "error-text" : "" }, value)]));
-    clear(this.callbacks).append(...(session.callbacks?.length
+    replace(this.stats, ...rows.flatMap(([name, value]) => [h("dt", {}, name), h("dd", { class: name === "Errors" && value ? "error-text" : "" }, value)]));
+    replace(this.callbacks, ...(session.callbacks?.length
       ? session.callbacks.map((c) => h("li", {}, `${c.name} · ${c.type} on ${c.toolName}`))
       : [h("li", {}, "None")]));
   }
@@ -326,7 +327,7 @@ class SessionView {
       return { session, messages: page.messages };
     };
     const [a, b] = await Promise.all([side(from), side(to)]);
-    clear(this.comparePanel).append(h("h2", {}, "Changes"), differencesView(from, to, differences(a, b)));
+    replace(this.comparePanel, h("h2", {}, "Changes"), differencesView(from, to, differences(a, b)));
     this.comparePanel.hidden = false;
   }
 
@@ -374,6 +375,15 @@ class SessionView {
     this.setMaximum();
     const index = followLatest && this.following ? events.length - 1 : events.findLastIndex((e) => e.position <= position);
     this.slider.value = String(Math.max(0, index));
-    if (followLatest) await this.show({ announceIt: false }); else { this.describeSlider(); this.renderAudit(); }
+    if (!followLatest) {
+      this.describeSlider();
+      this.renderAudit();
+      return;
+    }
+    try {
+      await this.show({ announceIt: false, live: true });
+    } catch {
+      // As above: the next event received tries again.
+    }
   }
 }
