@@ -6,10 +6,10 @@ import { dollars, h } from "./dom.js";
  * (`messages`: the whole audited transcript then).
  */
 export function differences(a, b) {
-  const liveIn = (side) => new Map(side.messages.filter((m) => !m.isRemoved).map((m) => [m.id, m]));
+  const liveIn = (side) => new Map(side.messages.filter((m) => !m.isRemoved).map((m) => [m.messageId, m]));
   const before = liveIn(a), after = liveIn(b);
-  const added = [...after.values()].filter((m) => !before.has(m.id));
-  const removed = [...before.values()].filter((m) => !after.has(m.id));
+  const added = [...after.values()].filter((m) => !before.has(m.messageId));
+  const removed = [...before.values()].filter((m) => !after.has(m.messageId));
   const fields = [];
   for (const [label, read] of FIELDS) {
     const x = read(a.session), y = read(b.session);
@@ -35,7 +35,7 @@ const FIELDS = [
 
 /** The compare panel's content. */
 export function differencesView(from, to, diff) {
-  const summary = (m) => `${m.role} ${m.id}: ${(m.text ?? "").slice(0, 80)}`;
+  const summary = (m) => `${m.role} ${m.messageId}: ${(m.text ?? "").slice(0, 80)}`;
   return [
     h("p", {}, `From event at #${from} to event at #${to}`),
     h("h3", {}, `Messages added (${diff.added.length})`),

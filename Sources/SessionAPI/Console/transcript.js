@@ -4,17 +4,18 @@ import { clock, dollars, h } from "./dom.js";
 /** One message as an <li><article>; `removed` marks (struck through, labelled) messages a rewind removed. */
 export function messageItem(message) {
   const removed = message.removedPosition !== undefined && message.removedPosition !== null;
-  const headingText = `${message.role} · ${message.id}`;
-  const article = h("article", { "aria-label": `${message.role} message ${message.id}`, class: `message role-${message.role}` },
+  const id = message.messageId;
+  const results = new Map(message.toolResults.map((result) => [result.toolCallId, result]));
+  const article = h("article", { "aria-label": `${message.role} message ${id}`, class: `message role-${message.role}` },
     h("header", {},
-      h("span", { class: "who" }, headingText),
+      h("span", { class: "who" }, `${message.role} · ${id}`),
       h("span", { class: "muted" }, ` · #${message.addedPosition} · ${clock(message.createdAt)}`),
       message.model ? h("span", { class: "muted" }, ` · ${message.model}`) : null,
       usage(message)),
     removed ? h("p", { class: "removed-label" }, `removed by rewind at #${message.removedPosition}`) : null,
     message.reasoning ? fold("Reasoning", h("pre", {}, message.reasoning)) : null,
     message.text ? h("div", { role: "group", "aria-label": "Message text", class: "text" }, message.text) : null,
-    message.toolCalls.map(toolCall),
+    (message.toolCalls ?? []).map((call) => toolCall(call, results.get(call.id))),
     message.toolResultIds.length ? h("p", { class: "muted" }, `carries results of ${message.toolResultIds.join(", ")}`) : null,
     message.callbackResults.map(callbackResult));
   return h("li", { class: removed ? "removed" : "", "data-position": message.addedPosition }, article);
@@ -33,8 +34,7 @@ function fold(summary, ...content) {
   return h("details", {}, h("summary", {}, summary), content);
 }
 
-function toolCall(call) {
-  const result = call.result;
+function toolCall(call, result) {
   const state = !result ? "no result yet" : result.isError ? "error" : result.finished ? "ok" : "partial";
   return h("div", { class: `tool-call${result?.isError ? " error" : ""}` },
     fold(`Tool call ${call.name} (${call.id}) · ${state}`,

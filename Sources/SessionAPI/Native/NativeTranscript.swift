@@ -25,30 +25,12 @@ struct NativeTranscriptPage: Encodable {
     }
 }
 
-/// One message as the console shows it, with its place in the log.
+/// One message as the console shows it: the `message.appended` body's fields, then the results of its tool
+/// calls as of the page's point, what it carries, and its place in the log.
 struct NativeTranscriptMessage: Encodable {
-    struct Call: Encodable {
-        var id: String
-        var name: String
-        var input: String
-        var type: String?
-        var result: ToolResultRecorded?
-    }
-
-    var id: String
-    var role: String
-    var text: String?
-    var reasoning: String?
-    var reasoningDurationMs: Int?
-    var model: String?
-    var finishReason: String?
-    var inputTokens: Int?
-    var outputTokens: Int?
-    var cacheCreationTokens: Int?
-    var cacheReadTokens: Int?
-    var cost: Double?
-    var latencyMs: Double?
-    var toolCalls: [Call]
+    var appended: MessageAppended
+    /// The latest result of each of its tool calls that has one, by call.
+    var toolResults: [ToolResultRecorded]
     var toolResultIds: [String]
     var callbackResults: [CallbackResultRecorded]
     var version: UInt64
@@ -61,23 +43,8 @@ struct NativeTranscriptMessage: Encodable {
 
     init(_ audited: AuditedMessage) {
         let message = audited.message
-        let appended = message.appended
-        id = appended.messageID.rawValue
-        role = appended.role.rawValue
-        text = appended.text
-        reasoning = appended.reasoning
-        reasoningDurationMs = appended.reasoningDurationMs
-        model = appended.model
-        finishReason = appended.finishReason?.rawValue
-        inputTokens = appended.inputTokens
-        outputTokens = appended.outputTokens
-        cacheCreationTokens = appended.cacheCreationTokens
-        cacheReadTokens = appended.cacheReadTokens
-        cost = appended.cost
-        latencyMs = appended.latencyMs
-        toolCalls = message.toolCalls.map {
-            Call(id: $0.call.id.rawValue, name: $0.call.name, input: $0.call.input, type: $0.call.type, result: $0.result)
-        }
+        appended = message.appended
+        toolResults = message.toolCalls.compactMap(\.result)
         toolResultIds = message.resultToolCallIDs.map(\.rawValue)
         callbackResults = message.callbackResults
         version = message.appendedVersion
@@ -85,6 +52,25 @@ struct NativeTranscriptMessage: Encodable {
         addedPosition = audited.addedPosition.rawValue
         removedPosition = audited.removedPosition?.rawValue
         isRemoved = message.isRemoved
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case toolResults, toolResultIds, callbackResults, version, createdAt, addedPosition, removedPosition
+        case isRemoved
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        // The event body's keys (`messageId`, `role`, `text`, usage, `toolCalls` …) at the top level, then ours.
+        try appended.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(toolResults, forKey: .toolResults)
+        try container.encode(toolResultIds, forKey: .toolResultIds)
+        try container.encode(callbackResults, forKey: .callbackResults)
+        try container.encode(version, forKey: .version)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(addedPosition, forKey: .addedPosition)
+        try container.encodeIfPresent(removedPosition, forKey: .removedPosition)
+        try container.encode(isRemoved, forKey: .isRemoved)
     }
 }
 
