@@ -42,7 +42,7 @@ struct ConsoleRoutesTests {
             #expect(page.status == .ok)
             #expect(page.json["position"] as? Int == before)
             let messages = try #require(page.json["messages"] as? [[String: Any]])
-            #expect(messages.map { $0["id"] as? String } == ["u1", "a1", "u2", "a2"])
+            #expect(messages.map { $0["messageId"] as? String } == ["u1", "a1", "u2", "a2"])
             #expect(messages.map { $0["removedPosition"] as? Int } == [nil, nil, rewind, rewind])
             #expect(messages.map { $0["isRemoved"] as? Bool } == [false, false, false, false])
             let stats = try #require(page.json["stats"] as? [String: Any])
@@ -54,7 +54,7 @@ struct ConsoleRoutesTests {
             #expect(current.map { $0["isRemoved"] as? Bool } == [false, false, true])
             let next = try #require(now.json["next"] as? Int)
             let rest = try await client.execute(uri: "/v1/sessions/\(id)/transcript?after=\(next)", method: .get)
-            #expect((rest.json["messages"] as? [[String: Any]])?.map { $0["id"] as? String } == ["a2"])
+            #expect((rest.json["messages"] as? [[String: Any]])?.map { $0["messageId"] as? String } == ["a2"])
             #expect(rest.json["next"] == nil)
 
             let missing = try await client.execute(uri: "/v1/sessions/nope/transcript", method: .get)

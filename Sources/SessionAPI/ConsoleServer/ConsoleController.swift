@@ -15,6 +15,11 @@ struct ConsoleController {
 
     let files: [String: File]
 
+    /// A controller serving `files` (tests build one without the resources).
+    init(files: [String: File]) {
+        self.files = files
+    }
+
     /// Reads every file of the module's `Console` resource folder.
     /// - Throws: `CocoaError` when the folder is missing from the build.
     init() throws {
@@ -27,7 +32,7 @@ struct ConsoleController {
             let data = try Data(contentsOf: folder.appendingPathComponent(name))
             files[name] = File(bytes: ByteBuffer(bytes: data), contentType: type)
         }
-        self.files = files
+        self.init(files: files)
     }
 
     static let contentTypes = [
