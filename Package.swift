@@ -25,6 +25,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 from the system's libcrypto (Debian: libssl-dev), for content-addressed blobs.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // CRC32C with the SSE4.2 / ARMv8 CRC instruction where the CPU has it, a table otherwise.
         .target(name: "CCRC32C"),
         .target(
@@ -32,6 +38,8 @@ let package = Package(
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Sessions"),
+        // Content-addressed file bytes in the data directory; knows nothing of sessions.
+        .target(name: "Blobs", dependencies: ["CLibCrypto"]),
         .target(
             name: "Projections",
             dependencies: [
@@ -44,7 +52,7 @@ let package = Package(
         .target(
             name: "SessionAPI",
             dependencies: [
-                "EventLog", "Sessions", "Projections",
+                "EventLog", "Sessions", "Projections", "Blobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,6 +79,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",
             dependencies: [

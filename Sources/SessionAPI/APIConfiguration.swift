@@ -25,6 +25,8 @@ public struct APIConfiguration: Sendable {
     public var subscriberBufferSize = 1024
     /// The largest request body accepted; larger ones get 413.
     public var maximumBodyBytes = 4 << 20
+    /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
+    public var maximumUploadBytes = 32 << 20
     /// API keys (`Authorization: Bearer …`). Empty: the daemon is open to anyone who can reach it, which is
     /// only allowed on a loopback address.
     public var apiKeys: [String] = []

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import HTTPTypes
@@ -55,7 +56,9 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     let clock = configuration.clock
     writerConfiguration.makeContext = { DecisionContext(now: clock()) }
     let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
-    let backend = SessionBackend(log: log, store: store, replay: replay, writer: writer, configuration: configuration)
+    let backend = SessionBackend(
+        log: log, store: store, replay: replay, writer: writer,
+        blobs: BlobStore(root: configuration.dataDirectory + "/blobs"), configuration: configuration)
 
     let router = Router(context: SessionRequestContext.self)
     router.add(middleware: CORSMiddleware(
@@ -85,6 +88,7 @@ func addRoutes(to router: Router<SessionRequestContext>, backend: SessionBackend
     let mix = router.group("api").add(middleware: MixErrorMiddleware())
     MixSessionsController(backend: backend).addRoutes(to: mix)
     MixMessagesController(backend: backend).addRoutes(to: mix)
+    MixFilesController(backend: backend).addRoutes(to: mix)
     let root = router.group().add(middleware: MixErrorMiddleware())
     MixStreamController(backend: backend).addRoutes(to: root)
     HealthController(backend: backend).addRoutes(to: root)

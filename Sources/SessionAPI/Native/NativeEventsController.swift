@@ -4,7 +4,8 @@ import Hummingbird
 import Sessions
 
 /// The global event routes: catch-up reads by position (`GET /v1/events?after=&limit=`) and the live
-/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`).
+/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`). Events of a session
+/// deleted since are served with their body redacted (the bytes go at compaction).
 struct NativeEventsController {
     let backend: SessionBackend
 
@@ -18,9 +19,11 @@ struct NativeEventsController {
         let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
         let end = try await backend.log.durableEnd().rawValue
+        let deleted = try await backend.store.deletedSessions(among: Set(records.map(\.stream)))
         return try .json(
             NativeEventPage(
-                events: records.map(NativeEvent.init), next: records.last?.position.rawValue ?? UInt64(after), end: end))
+                events: records.map { NativeEvent($0, deletedStreams: deleted) },
+                next: records.last?.position.rawValue ?? UInt64(after), end: end))
     }
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -36,14 +39,22 @@ struct NativeEventsController {
             start = try await backend.log.durableEnd().rawValue
         }
         let log = backend.log
+        let store = backend.store
         let configuration = backend.configuration
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
             heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
+            // Whether each stream seen so far is deleted: one projection lookup per stream and connection.
+            var deleted: [String: Bool] = [:]
             for try await record in log.tail(from: LogPosition(start + 1)) {
-                let event = SSEEvent(
-                    id: record.position.rawValue, event: record.type, data: APIJSON.line(NativeEvent(record)), retry: nil)
+                if record.type == EventType.sessionDeleted.rawValue {
+                    deleted[record.stream] = true
+                } else if deleted[record.stream] == nil {
+                    deleted[record.stream] = try await !store.deletedSessions(among: [record.stream]).isEmpty
+                }
+                let body = NativeEvent(record, deletedStreams: deleted[record.stream] == true ? [record.stream] : [])
+                let event = SSEEvent(id: record.position.rawValue, event: record.type, data: APIJSON.line(body), retry: nil)
                 guard sink.send(event) else { return }
             }
         }

@@ -1,15 +1,17 @@
+import Blobs
 import EventLog
 import Foundation
 import Projections
 import Sessions
 
 /// What every controller works with: the log (SSE, catch-up reads), the projections (every other read), the
-/// writer (every command) and the configuration.
+/// writer (every command), the blob store (session files' bytes) and the configuration.
 struct SessionBackend: Sendable {
     let log: any LogStore
     let store: ProjectionStore
     let replay: ReplayLoop
     let writer: SessionWriter
+    let blobs: BlobStore
     let configuration: APIConfiguration
 
     /// The session as of `asOf` when it exists in `namespace`; otherwise ``SessionError/sessionNotFound(_:)``
