@@ -33,7 +33,7 @@ public struct BlobStore: Sendable {
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("create", temporary) }
-        do {
+        do throws(BlobStoreError) {
             defer { close(descriptor) }
             try writeAll(bytes, to: descriptor, path: temporary)
             guard fsync(descriptor) == 0 else { throw failure("fsync", temporary) }

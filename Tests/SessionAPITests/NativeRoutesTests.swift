@@ -116,9 +116,12 @@ struct NativeRoutesTests {
                 uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [.ifMatch: "\"1\"", key: "b-1"],
                 body: jsonBody(Self.batch))
             #expect(appended.status == .created)
-            #expect(appended.json["positions"] as? [Int] == [2, 3, 4])
-            #expect(appended.json["events"] as? [String] == ["message.appended", "tool_result.recorded", "message.appended"])
-            #expect(appended.headers[.eTag] == "\"4\"")
+            // The tool result opens the step's tool message, then records the result.
+            #expect(appended.json["positions"] as? [Int] == [2, 3, 4, 5])
+            #expect(
+                appended.json["events"] as? [String]
+                    == ["message.appended", "message.appended", "tool_result.recorded", "message.appended"])
+            #expect(appended.headers[.eTag] == "\"5\"")
             let session = try await client.execute(uri: "/api/sessions/\(id)", method: .get)
             #expect(session.json["assistantMessageCount"] as? Int == 2)
             #expect(session.json["promptTokens"] as? Int == 7)
@@ -127,13 +130,13 @@ struct NativeRoutesTests {
                 uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [key: "b-1"], body: jsonBody(Self.batch))
             #expect(retry.status == .ok)
             #expect(retry.json["deduplicated"] as? Bool == true)
-            #expect(retry.json["positions"] as? [Int] == [2, 3, 4])
+            #expect(retry.json["positions"] as? [Int] == [2, 3, 4, 5])
             let stale = try await client.execute(
                 uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [.ifMatch: "\"1\""],
                 body: jsonBody(Self.batch))
             #expect(stale.status == .conflict)
             let events = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
-            #expect(events.jsonArray.count == 4)
+            #expect(events.jsonArray.count == 5)
         }
     }
 

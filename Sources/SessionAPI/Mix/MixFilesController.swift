@@ -1,6 +1,7 @@
 import Blobs
 import Foundation
 import Hummingbird
+import NIOCore
 import NIOPosix
 import Projections
 import Sessions
@@ -47,11 +48,14 @@ struct MixFilesController {
         let command = AddFile(
             sessionID: id, name: part.filename, mediaType: part.mediaType, byteCount: bytes.count, sha256: digest.hex)
         let result = try await backend.writer.execute(.addFile(command), options: context.writeOptions(request))
-        let added = result.events.compactMap { if case .fileAdded(let added) = $0 { added.fileID } else { nil } }
+        var added: Set<FileID> = []
+        for case .fileAdded(let event) in result.events { added.insert(event.fileID) }
+        // A retried request (same Idempotency-Key) appends nothing: answer with the file of that name.
         let session = try await backend.session(id, namespace: nil)
-        guard let file = session.files.first(where: { added.contains($0.id) }) ?? session.files.last(where: {
-            $0.added.name == part.filename
-        }) else { throw APIError.internalError }
+        guard
+            let file = session.files.first(where: { added.contains($0.id) })
+                ?? session.files.first(where: { $0.added.name == part.filename })
+        else { throw APIError.internalError }
         return try .json(MixFileInfo(file, sessionID: id), status: .created)
     }
 
@@ -97,7 +101,7 @@ struct MixFilesController {
 
     private func validateThumbnailParameters(_ request: Request) throws {
         if let thumb = request.uri.queryParameters.get("thumb"),
-            thumb.wholeMatch(of: /(\d+|w\d+|h\d+)/) == nil
+            thumb.wholeMatch(of: #/(\d+|w\d+|h\d+)/#) == nil
         {
             throw RequestBodyError.invalidParameter(
                 name: "thumb", reason: "thumb must be a size: '100' (box), 'w100' (width) or 'h100' (height)")

@@ -51,7 +51,8 @@ struct NativeEventsController {
                 if record.type == EventType.sessionDeleted.rawValue {
                     deleted[record.stream] = true
                 } else if deleted[record.stream] == nil {
-                    deleted[record.stream] = try await !store.deletedSessions(among: [record.stream]).isEmpty
+                    let found = try await store.deletedSessions(among: [record.stream])
+                    deleted[record.stream] = !found.isEmpty
                 }
                 let body = NativeEvent(record, deletedStreams: deleted[record.stream] == true ? [record.stream] : [])
                 let event = SSEEvent(id: record.position.rawValue, event: record.type, data: APIJSON.line(body), retry: nil)
