@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // No default traits: they pull in TLS and other pieces the daemon does not use, and double the build time.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in the graph through Hummingbird; named so sessiond-bench's HTTP client can use it directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // libzstd from the system (Debian: libzstd-dev).
@@ -56,7 +58,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("OpenAPI/openapi.json")]
         ),
         // Deterministic agent-session corpus shared by benchmarks and tests.
         .target(name: "Workload", dependencies: ["Sessions"]),
@@ -74,6 +77,9 @@ let package = Package(
             dependencies: [
                 "EventLog", "Sessions", "Projections", "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -83,10 +89,12 @@ let package = Package(
         .testTarget(
             name: "SessionAPITests",
             dependencies: [
-                "SessionAPI", "Projections", "EventLog", "Sessions", "TestSupport",
+                "SessionAPI", "Projections", "EventLog", "Sessions", "Blobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
+        .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
     ]

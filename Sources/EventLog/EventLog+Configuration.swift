@@ -19,6 +19,9 @@ extension EventLog {
         case afterSampleBytes(Int)
     }
 
+    /// The segment writer's system calls a test can make fail (``Configuration/injectedFault``).
+    package enum SegmentOperation: Sendable { case write, syncData }
+
     /// How an ``EventLog`` behaves; the defaults suit a production daemon.
     public struct Configuration: Sendable {
         /// Whether appends wait for `fdatasync`.
@@ -41,6 +44,9 @@ extension EventLog {
         public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
         /// Where recovery and maintenance report; silent unless the caller passes one.
         public var logger: Logger = Logger(label: "sessiond.eventlog", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// Tests only: asked before each `pwrite` and `fdatasync` of a frame batch; an errno it returns makes
+        /// that call fail as the system would (the write's bytes are already in the file when a sync fails).
+        package var injectedFault: (@Sendable (SegmentOperation) -> Int32?)?
 
         public init() {}
 

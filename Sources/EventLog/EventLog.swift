@@ -41,10 +41,13 @@ public final class EventLog: LogStore {
         var gatherTarget: Int?
         var failure: String?
         var closed = false
+        /// A compaction is running (one at a time).
+        var compacting = false
         /// The directory lock and the writer's descriptor are released (by ``close()`` or deinit).
         var released = false
         var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
         var nextWaiterID = 0
+        var statistics = LogStatistics()
 
         init(index: LogIndex) {
             self.index = index
@@ -76,12 +79,11 @@ public final class EventLog: LogStore {
     }
 
     deinit {
-        for segment in state.withLock({ $0.index.segments }) { segment.readFile.close() }
         releaseDirectory()
     }
 
     /// Closes the writer's descriptor and drops the directory lock, once. Readers' descriptors
-    /// stay open until deinit, so a read racing with ``close()`` never touches a reused descriptor.
+    /// stay open until the last reader lets go, so a read racing with ``close()`` never touches a reused descriptor.
     private func releaseDirectory() {
         let release = state.withLock { state in
             defer { state.released = true }

@@ -20,6 +20,9 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
     /// An earlier write or sync failed in a way that could not be undone; the log
     /// accepts no more appends until it is reopened (and recovery has run).
     case failed(reason: String)
+    /// A compaction's rewrite changed what must stay (position, stream, version, time, event id),
+    /// or another compaction is running.
+    case invalidCompaction(reason: String)
     /// The log was closed.
     case closed
 
@@ -43,6 +46,8 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
             "zstd: \(reason)"
         case .failed(let reason):
             "the log stopped accepting appends: \(reason); restart to recover"
+        case .invalidCompaction(let reason):
+            "compaction refused: \(reason)"
         case .closed:
             "the log is closed"
         }

@@ -40,8 +40,16 @@ public protocol LogStore: Sendable {
     /// `CancellationError` when the task is cancelled, ``EventLogError/closed`` on close.
     func waitForDurableEnd(after position: LogPosition) async throws -> LogPosition
 
+    /// Rewrites history in place: each record `rewrite` returns a replacement for (same position,
+    /// stream, version, time and event id) is replaced durably, and no copy of the old bytes stays
+    /// in the store. Used to erase permanently deleted sessions.
+    func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws -> CompactionReport
+
     /// Finishes in-flight appends, stops accepting new ones and releases the store.
     func close() async
+
+    /// What the store has done since it was opened (appends, frames, syncs, frame sizes).
+    var statistics: LogStatistics { get }
 }
 
 extension LogStore {

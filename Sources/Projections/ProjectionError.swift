@@ -19,6 +19,9 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
     case undecodableRecord(position: LogPosition, type: String, cause: SessionError)
     /// SQLite failed; `reason` is the database's message (never statement arguments).
     case database(operation: String, reason: String)
+    /// SQLite found no space on the disk (`SQLITE_FULL`); the transaction was rolled back and nothing of it
+    /// is visible. The replay loop retries the same batch until space returns.
+    case diskFull(operation: String)
     /// The replay loop is not running (it stopped, failed or was never started), so a position can never
     /// be reached.
     case replayStopped(reason: String)
@@ -41,6 +44,8 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
             "cannot project log record \(position) of type '\(type)': \(cause.message)"
         case .database(let operation, let reason):
             "projection database: \(operation) failed: \(reason)"
+        case .diskFull(let operation):
+            "projection database: \(operation) failed: the disk is full"
         case .replayStopped(let reason):
             "the replay loop is not running: \(reason)"
         case .wrongExpectedVersion(let session, let expected, let actual):

@@ -47,7 +47,13 @@ public final class ProjectionStore: Sendable {
     ) async throws -> ProjectionStore {
         let logger = configuration.logger
         if let file = ProjectionFile.currentTarget(of: path) {
-            let found = try schemaVersion(of: file)
+            guard let found = try readableSchemaVersion(of: file) else {
+                logger.error(
+                    "projection database is not a readable SQLite database; rebuilding from the log",
+                    metadata: ["projection.path": "\(path)", "projection.file": "\(file)"])
+                try await Rebuild(log: log, path: path, configuration: configuration).run()
+                return try await openChecked(path: path, log: log, configuration: configuration)
+            }
             if found > ProjectionSchema.version {
                 throw ProjectionError.newerSchema(path: path, found: found, supported: ProjectionSchema.version)
             }
@@ -65,6 +71,14 @@ public final class ProjectionStore: Sendable {
                 "projection database not found; rebuilding from the log", metadata: ["projection.path": "\(path)"])
             try await Rebuild(log: log, path: path, configuration: configuration).run()
         }
+        return try await openChecked(path: path, log: log, configuration: configuration)
+    }
+
+    /// Opens the (now present) database and refuses a checkpoint ahead of the log.
+    private static func openChecked(path: String, log: any LogStore, configuration: Configuration)
+        async throws -> ProjectionStore
+    {
+        let logger = configuration.logger
         let store = try ProjectionStore(path: path, configuration: configuration)
         let checkpoint = try await store.checkpoint()
         let durableEnd = try await log.durableEnd()
@@ -125,6 +139,8 @@ public final class ProjectionStore: Sendable {
                 }
             } catch is SwappedOut {
                 continue
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                throw ProjectionError.diskFull(operation: "apply")
             } catch let error as DatabaseError {
                 throw ProjectionError.database(operation: "apply", reason: error.message ?? "\(error.resultCode)")
             }
@@ -226,6 +242,16 @@ public final class ProjectionStore: Sendable {
     }
 
     /// The schema version stored in a database file (0 for an empty or foreign file).
+    /// The schema version of `file`, or nil when it is not a SQLite database at all (garbage or a damaged
+    /// header): the projections are derived data, so such a file is rebuilt rather than refused.
+    static func readableSchemaVersion(of file: String) throws -> Int? {
+        do {
+            return try schemaVersion(of: file)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            return nil
+        }
+    }
+
     static func schemaVersion(of file: String) throws -> Int {
         let queue = try DatabaseQueue(path: file)
         defer { try? queue.close() }

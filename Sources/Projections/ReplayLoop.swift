@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Writers wait on ``waitUntilApplied(_:)`` before answering (read-your-writes). The loop stops on
 /// cancellation or graceful shutdown after its current transaction, and on a failure (an undecodable record,
-/// a checkpoint conflict), which it rethrows and reports to every waiter.
+/// a checkpoint conflict), which it rethrows and reports to every waiter. A full disk does not stop it: the
+/// batch is retried until space returns, and while it is, waiting writers get ``ProjectionError/diskFull(operation:)``
+/// instead of waiting.
 public final class ReplayLoop: Service {
     /// How the loop batches its work.
     public struct Configuration: Sendable {
@@ -17,6 +19,8 @@ public final class ReplayLoop: Service {
         /// A test hook run inside each transaction after the checkpoint moved, before the commit; throwing
         /// rolls the batch back, as a crash before the commit would.
         package var beforeCommit: (@Sendable (LogPosition) throws -> Void)?
+        /// How long the loop waits before retrying a batch that failed because the disk was full.
+        public var diskFullRetryDelay: Duration = .seconds(1)
         /// Where the loop reports; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.replay", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -27,6 +31,8 @@ public final class ReplayLoop: Service {
     private struct Progress {
         var applied: LogPosition?
         var failure: ProjectionError?
+        /// The last batch failed for lack of disk space and is being retried; waiters are told so at once.
+        var diskFull = false
         var waiters: [(position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = []
     }
 
@@ -75,6 +81,7 @@ public final class ReplayLoop: Service {
             let resume: Result<Void, ProjectionError>? = progress.withLock { progress in
                 if let applied = progress.applied, applied >= position { return .success(()) }
                 if let failure = progress.failure { return .failure(failure) }
+                if progress.diskFull { return .failure(.diskFull(operation: "apply")) }
                 progress.waiters.append((position, continuation))
                 return nil
             }
@@ -101,15 +108,49 @@ public final class ReplayLoop: Service {
             guard let last = batch.last?.position else { break }
             // Read and decode the next batch while SQLite applies this one.
             async let next = fetch(after: last)
-            position = try await store.apply(batch, from: position, beforeCommit: configuration.beforeCommit)
+            position = try await applyRetryingWhileDiskFull(batch, from: position)
             publish(position)
             batch = try await next
         }
     }
 
+    /// Applies `batch`; while SQLite reports a full disk (the transaction rolled back), logs it and tries again.
+    private func applyRetryingWhileDiskFull(_ batch: [DecodedRecord], from position: LogPosition) async throws
+        -> LogPosition
+    {
+        var warned = false
+        while true {
+            do {
+                let applied = try await store.apply(batch, from: position, beforeCommit: configuration.beforeCommit)
+                if warned { configuration.logger.notice("projection database has space again; replay resumed") }
+                return applied
+            } catch ProjectionError.diskFull(let operation) {
+                if !warned {
+                    configuration.logger.error(
+                        "projection database disk is full; retrying until space is freed",
+                        metadata: ["log.position": "\(position)", "projection.path": "\(store.path)"])
+                    warned = true
+                    stall(.diskFull(operation: operation))
+                }
+                try await Task.sleep(for: configuration.diskFullRetryDelay)
+            }
+        }
+    }
+
+    /// Answers every waiter with `failure` and every later one too, until the next batch is applied.
+    private func stall(_ failure: ProjectionError) {
+        let waiting = progress.withLock { progress in
+            progress.diskFull = true
+            defer { progress.waiters.removeAll() }
+            return progress.waiters.map(\.continuation)
+        }
+        for continuation in waiting { continuation.resume(throwing: failure) }
+    }
+
     private func publish(_ position: LogPosition) {
         let ready = progress.withLock { progress in
             progress.applied = position
+            progress.diskFull = false
             var ready: [CheckedContinuation<Void, any Error>] = []
             progress.waiters.removeAll { waiter in
                 guard waiter.position <= position else { return false }

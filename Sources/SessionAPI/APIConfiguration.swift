@@ -3,10 +3,11 @@ import Foundation
 import Logging
 
 /// How `sessiond serve` (and the tests) build the HTTP daemon: where it listens, where its data lives, and the
-/// bounds it enforces.
+/// bounds it enforces. API keys are not configured here: they live in the data directory's key file
+/// (``APIKeyStore``), managed with `sessiond keys`.
 ///
-/// A `Sendable` struct of `var`s with defaults; ``validate()`` refuses a configuration that would expose the
-/// store without keys.
+/// A `Sendable` struct of `var`s with defaults; ``validate(hasKeys:)`` refuses a configuration that would
+/// expose the store without keys.
 public struct APIConfiguration: Sendable {
     /// The address to bind; loopback by default.
     public var host = "127.0.0.1"
@@ -16,6 +17,8 @@ public struct APIConfiguration: Sendable {
     public var dataDirectory = "./data"
     /// Whether an append waits for `fdatasync`.
     public var durability: EventLog.Durability = .fsync
+    /// The size at which the log seals a segment and starts the next (tests use small ones).
+    public var segmentSize = EventLog.Configuration().segmentSize
     /// Inactivity after which a session reports the Mixpeek status `idle`.
     public var idleTimeout: TimeInterval = 15 * 60
     /// How often an SSE stream sends a `heartbeat` event.
@@ -27,9 +30,6 @@ public struct APIConfiguration: Sendable {
     public var maximumBodyBytes = 4 << 20
     /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
     public var maximumUploadBytes = 32 << 20
-    /// API keys (`Authorization: Bearer …`). Empty: the daemon is open to anyone who can reach it, which is
-    /// only allowed on a loopback address.
-    public var apiKeys: [String] = []
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
     /// The build version reported by `/health`.
@@ -51,10 +51,11 @@ public struct APIConfiguration: Sendable {
     }
 
     /// Checks that the configuration may be served.
+    /// - Parameter hasKeys: Whether the data directory has an active API key.
     /// - Throws: ``APIConfigurationError/nonLoopbackWithoutKeys(host:)`` when ``host`` is not loopback and no
-    ///   API keys are configured.
-    public func validate() throws(APIConfigurationError) {
-        if !isLoopback && apiKeys.isEmpty { throw .nonLoopbackWithoutKeys(host: host) }
+    ///   API key is active.
+    public func validate(hasKeys: Bool) throws(APIConfigurationError) {
+        if !isLoopback && !hasKeys { throw .nonLoopbackWithoutKeys(host: host) }
     }
 }
 
@@ -67,8 +68,8 @@ public enum APIConfigurationError: Error, Sendable, Equatable, CustomStringConve
     public var description: String {
         switch self {
         case .nonLoopbackWithoutKeys(let host):
-            "refusing to listen on \(host) without API keys: bind 127.0.0.1 (the default), or configure keys "
-                + "(API keys are not implemented yet, so only loopback addresses can be served)"
+            "refusing to listen on \(host) without API keys: bind 127.0.0.1 (the default), or create a key "
+                + "first with `sessiond keys create --namespace NAME` on the same --data directory"
         }
     }
 }

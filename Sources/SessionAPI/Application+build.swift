@@ -20,55 +20,18 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
 /// - Returns: The application; run it with `runService()`, or test it with HummingbirdTesting.
-/// - Throws: ``APIConfigurationError`` for a configuration that must not be served, `EventLogError` when the
+/// - Throws: ``APIConfigurationError`` for a configuration that must not be served (off loopback without an
+///   active key), ``APIKeyStoreError`` for an unreadable key file, `EventLogError` when the
 ///   log cannot be opened (locked, corrupt), `ProjectionError` when the projections cannot.
 public func buildApplication(configuration: APIConfiguration) async throws -> SessionApplication {
-    try configuration.validate()
+    let keyring = try APIKeyring(
+        store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
+    try configuration.validate(hasKeys: keyring.hasKeys)
+    let openAPI = try OpenAPIController()
     let logger = configuration.logger
-    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-    var logConfiguration = EventLog.Configuration(durability: configuration.durability)
-    logConfiguration.logger = logger
-    let log = try EventLog(directory: configuration.dataDirectory, configuration: logConfiguration)
-    let report = log.recoveryReport
-    logger.info(
-        "log open",
-        metadata: [
-            "log.directory": "\(configuration.dataDirectory)", "log.records": "\(report.records)",
-            "log.segments": "\(report.segments)", "log.truncated_bytes": "\(report.truncatedBytes)",
-            "log.durability": "\(configuration.durability.rawValue)",
-        ])
-    let store: ProjectionStore
-    do {
-        var storeConfiguration = ProjectionStore.Configuration()
-        storeConfiguration.logger = logger
-        storeConfiguration.idleTimeout = configuration.idleTimeout
-        storeConfiguration.clock = configuration.clock
-        store = try await ProjectionStore.open(
-            path: configuration.dataDirectory + "/projection.sqlite", log: log, configuration: storeConfiguration)
-    } catch {
-        await log.close()
-        throw error
-    }
-    var replayConfiguration = ReplayLoop.Configuration()
-    replayConfiguration.logger = logger
-    let replay = ReplayLoop(store: store, log: log, configuration: replayConfiguration)
-    var writerConfiguration = SessionWriter.Configuration()
-    let clock = configuration.clock
-    writerConfiguration.makeContext = { DecisionContext(now: clock()) }
-    let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
-    let backend = SessionBackend(
-        log: log, store: store, replay: replay, writer: writer,
-        blobs: BlobStore(root: configuration.dataDirectory + "/blobs"), configuration: configuration)
-
-    let router = Router(context: SessionRequestContext.self)
-    router.add(middleware: CORSMiddleware(
-        allowOrigin: .all,
-        allowHeaders: [.contentType, .authorization, HTTPField.Name("X-Requested-With")!, HTTPField.Name("X-Namespace")!,
-                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID],
-        allowMethods: [.get, .post, .put, .patch, .delete, .options],
-        maxAge: .seconds(86_400)))
-    router.add(middleware: RequestLogMiddleware())
-    addRoutes(to: router, backend: backend)
+    let backend = try await SessionBackend.open(configuration: configuration)
+    let log = backend.log, replay = backend.replay
+    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI)
 
     var app = Application(
         router: router,
@@ -83,20 +46,38 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     return app
 }
 
-/// Registers every route group with its error envelope.
-func addRoutes(to router: Router<SessionRequestContext>, backend: SessionBackend) {
-    let mix = router.group("api").add(middleware: MixErrorMiddleware())
+/// The router with every route, its middleware (metrics outermost, CORS, request log) and each face's error
+/// envelope and authentication.
+func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPIController) -> Router<SessionRequestContext> {
+    let router = Router(context: SessionRequestContext.self)
+    let metrics = HTTPMetrics()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: CORSMiddleware(
+        allowOrigin: .all,
+        allowHeaders: [.contentType, .authorization, HTTPField.Name("X-Requested-With")!, APIKeyMiddleware.namespaceHeader,
+                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID],
+        allowMethods: [.get, .post, .put, .patch, .delete, .options],
+        maxAge: .seconds(86_400)))
+    router.add(middleware: RequestLogMiddleware())
+    let auth = APIKeyMiddleware(keyring: keyring)
+
+    let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth)
     MixSessionsController(backend: backend).addRoutes(to: mix)
     MixMessagesController(backend: backend).addRoutes(to: mix)
     MixFilesController(backend: backend).addRoutes(to: mix)
-    let root = router.group().add(middleware: MixErrorMiddleware())
+    // Open to anyone: probes and the API's description hold no session data.
+    let unauthenticated = router.group().add(middleware: MixErrorMiddleware())
+    HealthController(backend: backend).addRoutes(to: unauthenticated)
+    openAPI.addRoutes(to: unauthenticated)
+    let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth)
     MixStreamController(backend: backend).addRoutes(to: root)
-    HealthController(backend: backend).addRoutes(to: root)
+    MetricsController(backend: backend, http: metrics).addRoutes(to: root)
     let mixpeek = router.group("v1/agents/sessions")
         .add(middleware: MixpeekErrorMiddleware())
-        .add(middleware: MixpeekAuthMiddleware(apiKeys: Set(backend.configuration.apiKeys)))
+        .add(middleware: APIKeyMiddleware(keyring: keyring, requiresNamespaceHeader: true))
     MixpeekSessionsController(backend: backend).addRoutes(to: mixpeek)
-    let native = router.group("v1").add(middleware: NativeErrorMiddleware())
+    let native = router.group("v1").add(middleware: NativeErrorMiddleware()).add(middleware: auth)
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
+    return router
 }

@@ -5,15 +5,20 @@ import Logging
 public struct SessionRequestContext: RequestContext {
     /// Hummingbird's per-request storage (parameters, endpoint path, logger).
     public var coreContext: CoreRequestContextStorage
-    /// The namespace the Mixpeek `X-Namespace` header named, once ``MixpeekAuthMiddleware`` accepted it.
+    /// The namespace the request may see, set by ``APIKeyMiddleware``: the API key's, or on an open (keyless)
+    /// daemon the Mixpeek `X-Namespace` header's; `nil` on an open daemon's Mix and native routes, which see
+    /// every namespace.
     public var namespace: String?
+    /// The id of the API key that authenticated the request, recorded as the actor of what it appends.
+    public var apiKeyID: String?
 
     /// Creates the context for one request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         namespace = nil
+        apiKeyID = nil
     }
 
-    /// Request bodies are collected by ``Request/collectJSONBody(limit:)`` with the configured limit instead.
+    /// Request bodies are collected by `decodeJSON(as:limit:)` with the configured limit instead.
     public var maxUploadSize: Int { 64 << 20 }
 }

@@ -24,11 +24,18 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
     @Option(help: "As-of exports to time, at random positions of the long session.")
     var exports = 100
 
+    @Option(help: "Records per rebuild transaction (default: the store's default).")
+    var rebuildBatch: Int?
+
     @Option(help: "Directory for the benchmark's files (emptied first); default: a new temp directory.")
     var dir: String?
 
     @Option(help: "Seed of the corpus generator.")
     var seed: UInt64 = 2026
+
+    func validate() throws {
+        if let rebuildBatch, rebuildBatch < 1 { throw ValidationError("--rebuild-batch must be at least 1") }
+    }
 
     func run() async throws {
         let directory = try BenchmarkDirectory(dir)
@@ -65,9 +72,12 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
 
         // 3. Rebuild.
         let path = root + "/projection.sqlite"
-        let report = try await Rebuild(log: log, path: path).run()
+        var rebuildConfiguration = ProjectionStore.Configuration()
+        if let rebuildBatch { rebuildConfiguration.rebuildBatchSize = rebuildBatch }
+        let report = try await Rebuild(log: log, path: path, configuration: rebuildConfiguration).run()
         print(
-            "rebuild: \(report.events) events in \(String(format: "%.2f", report.seconds)) s = "
+            "rebuild (\(rebuildConfiguration.rebuildBatchSize) records per transaction): \(report.events) events in "
+                + "\(String(format: "%.2f", report.seconds)) s = "
                 + "\(formatRate(Double(report.events) / report.seconds)) events/s (goal ≥ 100,000)")
 
         // 4. As-of exports of the long session at random points of its history.

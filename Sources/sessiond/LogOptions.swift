@@ -13,8 +13,20 @@ struct LogOptions: ParsableArguments {
             valueName: "fsync|none"))
     var durability: EventLog.Durability = .fsync
 
+    @Option(
+        name: .customLong("segment-size"),
+        help: ArgumentHelp(
+            "Bytes after which the log seals a segment and starts a new one (default 64 MiB; tests use small sizes).",
+            valueName: "bytes"))
+    var segmentSize: UInt64 = EventLog.Configuration().segmentSize
+
+    func validate() throws {
+        guard segmentSize >= 4096 else { throw ValidationError("--segment-size must be at least 4096 bytes") }
+    }
+
     func configuration(logger: Logger) -> EventLog.Configuration {
         var configuration = EventLog.Configuration(durability: durability)
+        configuration.segmentSize = segmentSize
         configuration.logger = logger
         return configuration
     }

@@ -15,7 +15,10 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var log: LogOptions
 
-    @Option(help: ArgumentHelp("The address to listen on; anything but loopback needs API keys.", valueName: "host"))
+    @Option(
+        help: ArgumentHelp(
+            "The address to listen on; anything but loopback needs an API key (sessiond keys create).",
+            valueName: "host"))
     var host = "127.0.0.1"
 
     @Option(help: ArgumentHelp("The TCP port (0 picks a free one).", valueName: "port"))
@@ -44,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.dataDirectory = log.dataDirectory
         configuration.durability = log.durability
+        configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
         configuration.logger = logger
         let app: SessionApplication
@@ -53,6 +57,7 @@ struct Serve: AsyncParsableCommand {
             let message =
                 switch error {
                 case let error as APIConfigurationError: error.description
+                case let error as APIKeyStoreError: error.description
                 case let error as EventLogError: error.description
                 case let error as ProjectionError: error.description
                 default: "\(error)"

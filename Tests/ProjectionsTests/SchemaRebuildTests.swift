@@ -32,6 +32,24 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [Array("garbage, not a database".utf8), Array(repeating: UInt8(0xA5), count: 8192)])
+    func aGarbageDatabaseIsRebuiltAtStartWithALogLine(garbage: [UInt8]) async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            try await ReplayCrashTests.appendWorkload(to: log)
+            let file = try await Self.open(path, log, RecordingLogHandler()).currentFile
+            try Data(garbage).write(to: URL(fileURLWithPath: file))
+
+            let handler = RecordingLogHandler()
+            let store = try await Self.open(path, log, handler)
+            #expect(handler.messages.contains("projection database is not a readable SQLite database; rebuilding from the log"))
+            #expect(store.currentFile != file)
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            await log.close()
+        }
+    }
+
     @Test func anOlderSchemaIsRebuiltAtStartWithALogLine() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/projection.sqlite"

@@ -7,12 +7,18 @@ struct APIConfigurationTests {
     func loopbackNeedsNoKeys(host: String) throws {
         var configuration = APIConfiguration()
         configuration.host = host
-        try configuration.validate()
+        try configuration.validate(hasKeys: false)
+    }
+
+    @Test func nonLoopbackWithKeysIsServed() throws {
+        var configuration = APIConfiguration()
+        configuration.host = "0.0.0.0"
+        try configuration.validate(hasKeys: true)
     }
 
     @Test func nonLoopbackWithoutKeysIsRefused() {
         var configuration = APIConfiguration()
         configuration.host = "0.0.0.0"
-        #expect(throws: APIConfigurationError.nonLoopbackWithoutKeys(host: "0.0.0.0")) { try configuration.validate() }
+        #expect(throws: APIConfigurationError.nonLoopbackWithoutKeys(host: "0.0.0.0")) { try configuration.validate(hasKeys: false) }
     }
 }

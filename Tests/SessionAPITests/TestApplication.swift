@@ -4,9 +4,11 @@ import HummingbirdTesting
 import SessionAPI
 import TestSupport
 
-/// Builds the application on a fresh temporary data directory and runs `body` against it.
+/// Builds the application on a fresh temporary data directory and runs `body` against it; `configure` may
+/// change the configuration and prepare the data directory (create API keys) first.
 func withTestApplication<T>(
     _ testing: TestingSetup = .router,
+    configure: (inout APIConfiguration) throws -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     try await withTemporaryDirectory { directory in
@@ -14,6 +16,7 @@ func withTestApplication<T>(
         configuration.dataDirectory = directory
         configuration.durability = .none
         configuration.port = 0
+        try configure(&configuration)
         let app = try await buildApplication(configuration: configuration)
         return try await app.test(testing, body)
     }

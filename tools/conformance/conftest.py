@@ -1,65 +1,34 @@
 """Starts a real `sessiond serve` on a free loopback port for the conformance tests.
 
 The binary is `.build/debug/sessiond` unless SESSIOND_BIN names another one. Each test session gets its own
-data directory; the daemon is stopped with SIGTERM (by its pid) when the tests end.
+data directory (daemon.py); it is stopped with SIGTERM (by its pid) when the tests end.
 """
 
-import os
-import signal
-import socket
-import subprocess
-import tempfile
-import time
-from pathlib import Path
+from contextlib import contextmanager
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+import contract
+from daemon import Daemon
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextmanager
+def running(daemon: Daemon):
+    """Starts `daemon`, yields its URL, and checks that it shuts down cleanly."""
+    try:
+        daemon.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield daemon.url
+    status = daemon.stop()
+    assert status == 0, f"sessiond did not shut down cleanly ({status}); see {daemon.log_path}"
 
 
 @pytest.fixture(scope="session")
 def server_url():
-    binary = os.environ.get("SESSIOND_BIN", str(ROOT / ".build" / "debug" / "sessiond"))
-    if not Path(binary).exists():
-        pytest.fail(f"sessiond binary not found at {binary}: build it first (swift build)")
-    data = tempfile.mkdtemp(prefix="sessiond-conformance-")
-    port = _free_port()
-    log = open(Path(data) / "server.log", "wb")
-    proc = subprocess.Popen(
-        [binary, "serve", "--data", str(Path(data) / "data"), "--port", str(port), "--durability", "none"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"sessiond exited with {proc.returncode}; see {data}/server.log")
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.send_signal(signal.SIGTERM)
-            pytest.fail("sessiond did not answer /health within 30 s")
-        time.sleep(0.1)
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    assert proc.returncode == 0, f"sessiond did not shut down cleanly ({proc.returncode}); see {data}/server.log"
+    with running(Daemon()) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -67,12 +36,19 @@ def mix(server_url):
     from mix_python_sdk import Mix
     from mix_python_sdk.utils import BackoffStrategy, RetryConfig
 
-    # No retries: a 5xx must fail the test at once instead of being retried for 10 minutes.
-    with Mix(server_url=server_url, retry_config=RetryConfig("backoff", BackoffStrategy(1, 1, 1, 1), False)) as client:
+    # No retries: a 5xx must fail the test at once instead of being retried for 10 minutes. Every response is
+    # checked against the vendor's spec (contract.py).
+    transport = httpx.Client(follow_redirects=True, event_hooks={"response": [contract.check]})
+    with Mix(
+        server_url=server_url,
+        client=transport,
+        retry_config=RetryConfig("backoff", BackoffStrategy(1, 1, 1, 1), False),
+    ) as client:
         yield client
+    transport.close()
 
 
 @pytest.fixture()
 def http(server_url):
-    with httpx.Client(base_url=server_url, timeout=10) as client:
+    with httpx.Client(base_url=server_url, timeout=10, event_hooks={"response": [contract.check]}) as client:
         yield client

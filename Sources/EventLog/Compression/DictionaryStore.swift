@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The dictionaries a log has, by id, and the one new frames use.
@@ -8,6 +9,9 @@ final class DictionaryStore: Sendable {
     private struct State {
         var dictionaries: [UInt32: ZstdDictionary] = [:]
         var active: ZstdDictionary?
+        /// Per dictionary, the streams its samples came from; absent when unknown (a file from an
+        /// older build), which compaction treats as "any stream".
+        var sampledStreams: [UInt32: Set<String>] = [:]
     }
 
     private let state = Mutex(State())
@@ -28,6 +32,19 @@ final class DictionaryStore: Sendable {
 
     func path(id: UInt32) -> String { directory + "/" + SegmentName.dictionary(id: id) }
 
+    func streamsPath(id: UInt32) -> String { directory + "/" + SegmentName.dictionaryStreams(id: id) }
+
+    /// Every dictionary id, ascending.
+    var ids: [UInt32] { state.withLock { $0.dictionaries.keys.sorted() } }
+
+    /// Whether dictionary `id` may hold bytes of one of `streams`.
+    func mayHoldBytes(of streams: Set<String>, id: UInt32) -> Bool {
+        state.withLock { state in
+            guard let sampled = state.sampledStreams[id] else { return true }
+            return !sampled.isDisjoint(with: streams)
+        }
+    }
+
     /// Loads every dictionary file of the directory; the highest id becomes active.
     func loadAll(names: [String]) throws(EventLogError) {
         for name in names {
@@ -42,21 +59,53 @@ final class DictionaryStore: Sendable {
                 throw .missingDictionary(id: id, file: path(id: id))
             }
             let dictionary = try ZstdDictionary(id: id, bytes: dictionaryBytes, level: level)
+            let sampled = Self.readStreams(at: streamsPath(id: id))
             state.withLock {
                 $0.dictionaries[id] = dictionary
+                $0.sampledStreams[id] = sampled
                 if ($0.active?.id ?? 0) < id { $0.active = dictionary }
             }
         }
     }
 
-    /// Writes a new dictionary durably (file, fsync, rename, directory fsync), then makes it active.
-    func install(_ bytes: [UInt8], id: UInt32) throws(EventLogError) {
+    /// Writes a new dictionary durably (file, fsync, rename, directory fsync), after the list of
+    /// streams its samples came from, then makes it active.
+    func install(_ bytes: [UInt8], id: UInt32, sampledStreams: Set<String>) throws(EventLogError) {
+        let streams = (try? JSONEncoder().encode(sampledStreams.sorted())).map { Array($0) } ?? []
+        try SystemFile.writeDurably(streams, to: streamsPath(id: id), directory: directory)
         try SystemFile.writeDurably(Self.wrap(bytes, id: id), to: path(id: id), directory: directory)
         let dictionary = try ZstdDictionary(id: id, bytes: bytes, level: level)
         state.withLock {
             $0.dictionaries[id] = dictionary
+            $0.sampledStreams[id] = sampledStreams
             $0.active = dictionary
         }
+    }
+
+    /// New frames go without a dictionary (the active one is about to be retired).
+    func deactivate() {
+        state.withLock { $0.active = nil }
+    }
+
+    /// Forgets dictionary `id` and removes its files, once no frame uses it any more. New frames
+    /// go without a dictionary until one is installed again.
+    func retire(id: UInt32) throws(EventLogError) {
+        state.withLock { state in
+            state.dictionaries[id] = nil
+            state.sampledStreams[id] = nil
+            if state.active?.id == id { state.active = nil }
+        }
+        for file in [path(id: id), streamsPath(id: id)] where unlink(file) != 0 && errno != ENOENT {
+            throw .io(operation: "unlink", path: file, errno: errno)
+        }
+        try SystemFile.syncDirectory(directory)
+    }
+
+    private static func readStreams(at path: String) -> Set<String>? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let streams = try? JSONDecoder().decode([String].self, from: data)
+        else { return nil }
+        return Set(streams)
     }
 
     static let magic: [UInt8] = Array("SDDC".utf8)

@@ -186,6 +186,9 @@ extension EventLog {
             state.reservation.release(records)
             let batch = state.inFlight
             state.inFlight = []
+            state.statistics.recordBatch(
+                appends: batch.count, records: records.count, frameLengths: written.frames.map(\.length),
+                synced: configuration.durability == .fsync)
             let end = state.index.durableEnd
             let ready = state.waiters.filter { $0.value.after < end }
             for id in ready.keys { state.waiters[id] = nil }

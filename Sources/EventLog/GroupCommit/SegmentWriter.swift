@@ -17,6 +17,8 @@ final class SegmentWriter {
 
     /// Encoded records kept for dictionary training, until the budget is reached.
     private(set) var samples: [[UInt8]] = []
+    /// The streams whose records are among ``samples`` (a dictionary may hold their bytes).
+    private var sampleStreams: Set<String> = []
     private var sampleBytes = 0
     private var sampleBudget: Int?
 
@@ -49,31 +51,32 @@ final class SegmentWriter {
                 let start = raw.bytes.count
                 RecordCodec.encode(records[i], into: &raw)
                 if sampleBudget != nil {
-                    samples.append(Array(raw.bytes[start...]))
+                    // Copy just this record: an Array made from a slice spanning the whole buffer (the frame's
+                    // first record) shares the buffer and its 64 KiB reservation, which thousands of samples pinned.
+                    samples.append(raw.bytes.withUnsafeBufferPointer { Array($0[start...]) })
+                    sampleStreams.insert(records[i].stream)
                     sampleBytes += raw.bytes.count - start
                 }
                 i += 1
                 count += 1
             }
-            let dictionary = dictionaries.active
-            let compressed = try compressor.compress(raw.bytes, dictionary: dictionary)
-            let useCompressed = compressed.count < raw.bytes.count
-            let payload = useCompressed ? compressed : raw.bytes
-            let header = FrameHeader.sealing(
-                payload: payload, flags: useCompressed ? FrameHeader.compressedFlag : 0, firstPosition: first,
-                recordCount: count, rawLength: UInt32(raw.bytes.count),
-                dictionaryID: useCompressed ? dictionary?.id ?? 0 : 0, previousChecksum: nextChain)
+            let frame = try EncodedFrame.compressing(
+                raw.bytes, firstPosition: first, recordCount: count, compressor: compressor,
+                dictionary: dictionaries.active, previousChecksum: nextChain)
             frames.append(
                 FrameLocation(
                     firstPosition: first, recordCount: count, segmentIndex: segmentIndex,
-                    offset: offset + UInt64(output.count), length: FrameHeader.size + payload.count))
-            output.append(contentsOf: header.encoded())
-            output.append(contentsOf: payload)
-            nextChain = header.checksum
+                    offset: offset + UInt64(output.count), length: frame.length))
+            frame.write(into: &output)
+            nextChain = frame.header.checksum
         }
         do {
+            try Self.fail(.write, of: file, as: configuration)
             try file.write(output, at: offset)
-            if configuration.durability == .fsync { try file.syncData() }
+            if configuration.durability == .fsync {
+                try Self.fail(.syncData, of: file, as: configuration)
+                try file.syncData()
+            }
         } catch {
             try cutBack()
             throw error
@@ -84,18 +87,35 @@ final class SegmentWriter {
         return Written(frames: frames, newSegment: unregisteredSegment)
     }
 
-    /// Takes the training samples once the budget is reached; afterwards no more are kept.
-    func takeSamplesIfReady() -> [[UInt8]]? {
+    /// Throws the error a test injected for `operation`, if any.
+    private static func fail(
+        _ operation: EventLog.SegmentOperation, of file: SystemFile, as configuration: EventLog.Configuration
+    ) throws(EventLogError) {
+        guard let code = configuration.injectedFault?(operation) else { return }
+        throw .io(operation: operation == .write ? "pwrite" : "fdatasync", path: file.path, errno: code)
+    }
+
+    /// Starts keeping training samples again (a dictionary was retired without a replacement).
+    func resumeSampling(budget: Int) {
+        sampleBudget = budget
+    }
+
+    /// Takes the training samples (and the streams they came from) once the budget is reached;
+    /// afterwards no more are kept.
+    func takeSamplesIfReady() -> DictionarySamples? {
         guard let budget = sampleBudget, sampleBytes >= budget else { return nil }
         defer {
             samples = []
+            sampleStreams = []
             sampleBudget = nil
         }
-        return samples
+        return DictionarySamples(samples: samples, streams: sampleStreams)
     }
 
-    /// Removes whatever a failed write left past the last good frame, so the next frame
-    /// starts clean. If even that fails, the log must stop: the file's tail is unknown.
+    /// Removes whatever a failed write or sync left past the last good frame, so the next frame starts clean.
+    /// After a failed `fdatasync` the kernel may have dropped those pages' error state, so syncing them again
+    /// proves nothing: they are cut off and the next batch writes fresh bytes (decision 0013). If even the cut
+    /// fails, the log must stop: the file's tail is unknown.
     private func cutBack() throws(EventLogError) {
         do {
             try file.truncate(to: offset)
@@ -103,6 +123,17 @@ final class SegmentWriter {
         } catch {
             throw .failed(reason: "could not cut \(file.path) back to \(offset) after a failed write: \(error)")
         }
+    }
+
+    /// Seals the current segment, if it holds any frame, and starts the next one at `firstPosition`
+    /// (the position the next append gets). Returns the new segment, for the index.
+    func seal(firstPosition: UInt64, directory: String, configuration: EventLog.Configuration)
+        throws(EventLogError) -> SegmentInfo?
+    {
+        guard offset > UInt64(SegmentHeader.size) else { return nil }
+        try roll(firstPosition: firstPosition, directory: directory, configuration: configuration)
+        defer { unregisteredSegment = nil }
+        return unregisteredSegment
     }
 
     /// Seals the current segment and starts the next one at `firstPosition`.

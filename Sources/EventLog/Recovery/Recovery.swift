@@ -19,6 +19,7 @@ enum Recovery {
         } catch {
             throw .io(operation: "list", path: directory, errno: Int32((error as NSError).code))
         }
+        try removeLeftovers(names, in: directory)
         try dictionaries.loadAll(names: names)
         var segmentNames = names.compactMap { name in SegmentName.parseSegment(name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
@@ -94,7 +95,7 @@ enum Recovery {
             report.frames += index.frames.count - frameCount
             nextPosition = outcome.nextPosition
             index.segments.append(
-                SegmentInfo(firstPosition: firstPosition, path: path, readFile: try SystemFile.open(path, .readOnly)))
+                SegmentInfo(firstPosition: firstPosition, path: path, readFile: try ReadDescriptor(path: path)))
             if isNewest {
                 writerFile = file
                 writerOffset = outcome.validEnd
@@ -128,5 +129,16 @@ enum Recovery {
             file: writerFile!, segmentIndex: index.segments.count - 1, offset: writerOffset, chain: writerChain,
             level: configuration.compressionLevel, sampleBudget: sampleBudget)
         return Opened(index: index, writer: writer, report: report)
+    }
+
+    /// A compaction or durable write that died before its rename left a temporary file beside the
+    /// real one, which is still whole: the temporary file goes.
+    private static func removeLeftovers(_ names: [String], in directory: String) throws(EventLogError) {
+        let leftovers = names.filter {
+            $0.hasSuffix(SegmentName.compactionSuffix) || $0.hasSuffix(SegmentName.temporarySuffix)
+        }
+        guard !leftovers.isEmpty else { return }
+        for name in leftovers { unlink(directory + "/" + name) }
+        try SystemFile.syncDirectory(directory)
     }
 }

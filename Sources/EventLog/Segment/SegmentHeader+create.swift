@@ -18,7 +18,7 @@ extension SegmentHeader {
             try file.write(encoded(), at: 0)
             try file.sync()
             try SystemFile.syncDirectory(directory)
-            let readFile = try SystemFile.open(path, .readOnly)
+            let readFile = try ReadDescriptor(path: path)
             return CreatedSegment(file: file, info: SegmentInfo(firstPosition: firstPosition, path: path, readFile: readFile))
         } catch {
             file.close()

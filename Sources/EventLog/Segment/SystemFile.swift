@@ -100,7 +100,7 @@ struct SystemFile: Sendable {
 
     /// Writes a new file whole and makes it durable: temp file, fsync, rename, fsync directory.
     static func writeDurably(_ bytes: [UInt8], to path: String, directory: String) throws(EventLogError) {
-        let temporary = path + ".tmp"
+        let temporary = path + SegmentName.temporarySuffix
         unlink(temporary)
         let file = try SystemFile.open(temporary, .createNew)
         defer { file.close() }

@@ -53,31 +53,30 @@ struct SessionReader {
             return try currentSnapshot(row)
         }
         let history = try history ?? self.history(of: row.id, upTo: position)
-        let last = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT version, recordedAt FROM eventIndex WHERE sessionId = ? AND position <= ?
-                ORDER BY version DESC LIMIT 1
-                """,
-            arguments: [row.id, position])
-        let lastActivity = try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT recordedAt FROM eventIndex WHERE sessionId = ? AND position <= ? AND isActivity
-                ORDER BY version DESC LIMIT 1
-                """,
-            arguments: [row.id, position])
-        let processing = try String.fetchOne(
-            db,
-            sql: """
-                SELECT type FROM eventIndex WHERE sessionId = ? AND position <= ?
-                  AND type IN ('processing.started', 'processing.cancelled', 'processing.finished',
-                               'session.terminated')
-                ORDER BY version DESC LIMIT 1
-                """,
-            arguments: [row.id, position])
-        let version: Int64 = last?[0] ?? row.version
-        let updatedAt: Int64 = last?[1] ?? row.updatedAt
+        let last = try lastEvent(of: row.id, atOrBefore: position)
+        // Both scan back from the last event at the position, over its primary key.
+        let lastActivity = try last.flatMap { last in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT recordedAt FROM eventIndex WHERE sessionId = ? AND version <= ? AND isActivity
+                    ORDER BY version DESC LIMIT 1
+                    """,
+                arguments: [row.id, last.version])
+        }
+        let processing = try last.flatMap { last in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT type FROM eventIndex WHERE sessionId = ? AND version <= ?
+                      AND type IN ('processing.started', 'processing.cancelled', 'processing.finished',
+                                   'session.terminated')
+                    ORDER BY version DESC LIMIT 1
+                    """,
+                arguments: [row.id, last.version])
+        }
+        let version = last?.version ?? row.version
+        let updatedAt = last?.recordedAt ?? row.updatedAt
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,
             origin: SessionOrigin(rawValue: row.origin) ?? .native,

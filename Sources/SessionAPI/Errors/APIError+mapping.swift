@@ -52,6 +52,12 @@ extension APIError {
             APIError(
                 status: .conflict, code: "wrong_expected_version",
                 message: "expected version \(expected) but the session is at version \(actual)", field: "If-Match")
+        case .diskFull:
+            // The log may already hold the change; only the read models could not take it.
+            APIError(
+                status: .insufficientStorage, code: "insufficient_storage",
+                message: "the server's disk is full; the change may be recorded but cannot be applied yet, "
+                    + "retry (with the same Idempotency-Key) once space is freed")
         case .replayStopped:
             APIError(status: .serviceUnavailable, code: "projections_unavailable", message: "projections are not running")
         case .checkpointAheadOfLog, .checkpointConflict, .newerSchema, .undecodableRecord, .database, .io:
@@ -73,7 +79,19 @@ extension APIError {
             APIError(status: .badRequest, code: "invalid_append", message: reason)
         case .closed:
             APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
-        case .directoryLocked, .corruption, .missingDictionary, .io, .compression, .failed:
+        case .io(_, _, let code) where code == ENOSPC || code == EDQUOT:
+            APIError(
+                status: .insufficientStorage, code: "insufficient_storage",
+                message: "the server's disk is full; nothing was recorded, retry once space is freed")
+        case .failed:
+            APIError(
+                status: .serviceUnavailable, code: "storage_failed",
+                message: "the event log stopped accepting writes after a disk error; nothing was recorded")
+        case .io:
+            APIError(
+                status: .serviceUnavailable, code: "storage_error",
+                message: "the server could not write to its disk; nothing was recorded, retry later")
+        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction:
             internalError
         }
     }
@@ -124,4 +142,9 @@ extension DecodingError {
         @unknown default: return "the body could not be decoded"
         }
     }
+}
+
+extension HTTPResponse.Status {
+    /// 507: the server cannot store what the request needs (a full disk).
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 }

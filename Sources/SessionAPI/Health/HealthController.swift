@@ -12,9 +12,7 @@ struct HealthController {
     }
 
     @Sendable func health(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let logEnd = try await backend.log.durableEnd().rawValue
-        let applied = backend.replay.appliedPosition?.rawValue
-        let lag = applied.map { logEnd >= $0 ? logEnd - $0 : 0 } ?? logEnd
+        let (logEnd, applied, lag) = try await backend.projectionProgress()
         let body = Health(
             status: applied == nil ? "starting" : "ok", timestamp: backend.configuration.clock(),
             version: backend.configuration.version, environment: backend.configuration.environment,

@@ -17,7 +17,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
                 "http.status": "\(response.status.code)",
-                "http.duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+                "http.duration_ms": "\(elapsed.seconds * 1000)",
             ])
         return response
     }

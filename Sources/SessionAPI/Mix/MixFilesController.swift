@@ -21,7 +21,7 @@ struct MixFilesController {
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let files = try await backend.session(id, namespace: nil).files.sorted { $0.added.name < $1.added.name }
+        let files = try await backend.session(id, namespace: context.namespace).files.sorted { $0.added.name < $1.added.name }
         return try .json(files.map { MixFileInfo($0, sessionID: id) })
     }
 
@@ -29,7 +29,7 @@ struct MixFilesController {
     /// A file of the same name is replaced; a file over the upload limit is 413.
     @Sendable func upload(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        _ = try await backend.session(id, namespace: nil)
+        _ = try await backend.session(id, namespace: context.namespace)
         let limit = backend.configuration.maximumUploadBytes
         // Room for the part headers and boundaries around a file of the largest allowed size.
         let body = try await request.collectBody(limit: limit + 64 * 1024)
@@ -47,11 +47,12 @@ struct MixFilesController {
         let digest = try await NIOThreadPool.singleton.runIfActive { try blobs.write(bytes) }
         let command = AddFile(
             sessionID: id, name: part.filename, mediaType: part.mediaType, byteCount: bytes.count, sha256: digest.hex)
-        let result = try await backend.writer.execute(.addFile(command), options: context.writeOptions(request))
+        let result = try await backend.execute(
+            .addFile(command), namespace: context.namespace, options: context.writeOptions(request))
         var added: Set<FileID> = []
         for case .fileAdded(let event) in result.events { added.insert(event.fileID) }
         // A retried request (same Idempotency-Key) appends nothing: answer with the file of that name.
-        let session = try await backend.session(id, namespace: nil)
+        let session = try await backend.session(id, namespace: context.namespace)
         guard
             let file = session.files.first(where: { added.contains($0.id) })
                 ?? session.files.first(where: { $0.added.name == part.filename })
@@ -83,7 +84,8 @@ struct MixFilesController {
     @Sendable func delete(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let file = try await liveFile(context)
         let command = RemoveFile(sessionID: try context.sessionID(), fileID: file.id)
-        _ = try await backend.writer.execute(.removeFile(command), options: context.writeOptions(request))
+        _ = try await backend.execute(
+            .removeFile(command), namespace: context.namespace, options: context.writeOptions(request))
         return Response(status: .noContent)
     }
 
@@ -91,7 +93,7 @@ struct MixFilesController {
     private func liveFile(_ context: SessionRequestContext) async throws -> SessionFile {
         let id = try context.sessionID()
         let name = context.parameters.get("filename") ?? ""
-        guard let file = try await backend.session(id, namespace: nil).files.first(where: { $0.added.name == name })
+        guard let file = try await backend.session(id, namespace: context.namespace).files.first(where: { $0.added.name == name })
         else {
             throw APIError(
                 status: .notFound, code: "file_not_found", message: "File '\(name)' not found", field: "filename")

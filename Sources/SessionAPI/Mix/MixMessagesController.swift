@@ -16,6 +16,7 @@ struct MixMessagesController {
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
+        _ = try await backend.session(id, namespace: context.namespace)
         guard let messages = try await backend.store.transcript(id) else { throw SessionError.sessionNotFound(id) }
         return try .json(messages.map { MixBackendMessage($0, sessionID: id) })
     }
@@ -28,7 +29,8 @@ struct MixMessagesController {
         let command = SendUserMessage(
             sessionID: id, text: body.text, planMode: body.planMode ?? false, thinkingLevel: body.thinkingLevel,
             maxSteps: body.maxSteps)
-        _ = try await backend.writer.execute(.sendUserMessage(command), options: context.writeOptions(request))
+        _ = try await backend.execute(
+            .sendUserMessage(command), namespace: context.namespace, options: context.writeOptions(request))
         return try .json(MixSendResponse(status: "processing", sessionId: id.rawValue), status: .accepted)
     }
 
@@ -38,7 +40,7 @@ struct MixMessagesController {
         let limit = request.uri.queryParameters.get("limit").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 50
         let offset = request.uri.queryParameters.get("offset").flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 0
         var found: [(message: TranscriptMessage, session: SessionID)] = []
-        for session in try await backend.store.sessions(SessionQuery()) {
+        for session in try await backend.store.sessions(SessionQuery(namespace: context.namespace)) {
             guard let transcript = try await backend.store.transcript(session.id) else { continue }
             for message in transcript where message.role == .user { found.append((message, session.id)) }
         }

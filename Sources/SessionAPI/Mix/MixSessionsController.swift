@@ -23,7 +23,7 @@ struct MixSessionsController {
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let includeSubagents = request.uri.queryParameters.get("includeSubagents") == "true"
-        let sessions = try await backend.store.sessions(SessionQuery(includeSubagents: includeSubagents))
+        let sessions = try await backend.store.sessions(SessionQuery(namespace: context.namespace, includeSubagents: includeSubagents))
         return try .json(sessions.map(MixSessionData.init))
     }
 
@@ -31,22 +31,23 @@ struct MixSessionsController {
         let body = try await request.decodeJSON(
             as: MixCreateSessionRequest.self, limit: limit, allowedKeys: MixCreateSessionRequest.keys)
         let command = CreateSession(
-            namespace: backend.configuration.mixNamespace, title: body.title, browserMode: body.browserMode,
+            namespace: context.namespace ?? backend.configuration.mixNamespace, title: body.title, browserMode: body.browserMode,
             cdpURL: body.cdpUrl, customSystemPrompt: body.customSystemPrompt, promptMode: body.promptMode,
             sessionType: body.sessionType, subagentType: body.subagentType,
             callbacks: (body.callbacks ?? []).map(\.input))
         let result = try await backend.writer.execute(.create(command), options: context.writeOptions(request))
-        let session = try await backend.session(result.sessionID, namespace: nil)
+        let session = try await backend.session(result.sessionID, namespace: context.namespace)
         return try .json(MixSessionData(session), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        try .json(MixSessionData(try await backend.session(try context.sessionID(), namespace: nil)))
+        try .json(MixSessionData(try await backend.session(try context.sessionID(), namespace: context.namespace)))
     }
 
     @Sendable func delete(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        _ = try await backend.writer.execute(.delete(DeleteSession(sessionID: id)), options: context.writeOptions(request))
+        _ = try await backend.execute(
+            .delete(DeleteSession(sessionID: id)), namespace: context.namespace, options: context.writeOptions(request))
         return Response(status: .noContent)
     }
 
@@ -54,12 +55,14 @@ struct MixSessionsController {
         let id = try context.sessionID()
         let body = try await request.decodeJSON(as: MixUpdateCallbacksRequest.self, limit: limit, required: false)
         let command = ReplaceCallbacks(sessionID: id, callbacks: body.callbacks.map { $0.map(\.input) })
-        _ = try await backend.writer.execute(.replaceCallbacks(command), options: context.writeOptions(request))
-        return try .json(MixSessionData(try await backend.session(id, namespace: nil)))
+        _ = try await backend.execute(
+            .replaceCallbacks(command), namespace: context.namespace, options: context.writeOptions(request))
+        return try .json(MixSessionData(try await backend.session(id, namespace: context.namespace)))
     }
 
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
+        _ = try await backend.session(id, namespace: context.namespace)
         guard let export = try await backend.store.export(id) else { throw SessionError.sessionNotFound(id) }
         var headers = HTTPFields()
         headers[.contentDisposition] = "attachment; filename=session_\(id)_transcript.json"
@@ -72,14 +75,15 @@ struct MixSessionsController {
         let command = RewindSession(
             sessionID: id, messageID: body.messageId.flatMap(MessageID.init(rawValue:)),
             cleanupMedia: body.cleanupMedia ?? false)
-        _ = try await backend.writer.execute(.rewind(command), options: context.writeOptions(request))
-        return try .json(MixSessionData(try await backend.session(id, namespace: nil)))
+        _ = try await backend.execute(.rewind(command), namespace: context.namespace, options: context.writeOptions(request))
+        return try .json(MixSessionData(try await backend.session(id, namespace: context.namespace)))
     }
 
     @Sendable func cancel(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let result = try await backend.writer.execute(
-            .cancelProcessing(CancelProcessing(sessionID: id)), options: context.writeOptions(request))
+        let result = try await backend.execute(
+            .cancelProcessing(CancelProcessing(sessionID: id)), namespace: context.namespace,
+            options: context.writeOptions(request))
         let cancelled = !result.events.isEmpty
         return try .json(
             MixCancelResponse(cancelled: cancelled, status: cancelled ? "cancelled" : "idle", sessionId: id.rawValue))

@@ -21,7 +21,7 @@ struct MixStreamController {
         guard let text = request.uri.queryParameters.get("sessionId"), let id = SessionID(rawValue: text) else {
             throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId is required")
         }
-        _ = try await backend.session(id, namespace: nil)
+        _ = try await backend.session(id, namespace: context.namespace)
         let resumeAfter: UInt64?
         if let header = request.headers[.lastEventID] {
             guard let position = UInt64(header.trimmingCharacters(in: .whitespaces)) else {

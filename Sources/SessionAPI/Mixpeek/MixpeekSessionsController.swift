@@ -4,7 +4,7 @@ import Projections
 import Sessions
 
 /// The Mixpeek agent-sessions API under `/v1/agents/sessions` (mixpeek-api.md §3–§4): create, list, get,
-/// patch user memory, terminate, history. ``MixpeekAuthMiddleware`` has put the namespace in the context.
+/// patch user memory, terminate, history. ``APIKeyMiddleware`` has put the namespace in the context.
 struct MixpeekSessionsController {
     let backend: SessionBackend
 

@@ -82,9 +82,9 @@ struct NativeEvent: Encodable {
 
     /// The record as served; a deleted session's events (all but the tombstone itself, which says who
     /// deleted what) keep their place, stream and type but not their body.
-    init(_ record: LogRecord, deletedStreams: Set<String>) {
+    init(_ record: LogRecord, sessionDeleted: Bool) {
         self.init(record)
-        if deletedStreams.contains(record.stream) && record.type != EventType.sessionDeleted.rawValue {
+        if sessionDeleted && record.type != EventType.sessionDeleted.rawValue {
             data = .null
             redacted = true
         }

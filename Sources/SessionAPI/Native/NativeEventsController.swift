@@ -19,11 +19,15 @@ struct NativeEventsController {
         let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
         let end = try await backend.log.durableEnd().rawValue
-        let deleted = try await backend.store.deletedSessions(among: Set(records.map(\.stream)))
+        var visibility = RecordVisibility(namespace: context.namespace, backend: backend)
+        try await visibility.lookUpDeletions(among: records)
+        var events: [NativeEvent] = []
+        for record in records {
+            if let event = try await visibility.event(for: record) { events.append(event) }
+        }
+        // `next` is the last position read, not the last one shown, so a namespaced reader never re-reads.
         return try .json(
-            NativeEventPage(
-                events: records.map { NativeEvent($0, deletedStreams: deleted) },
-                next: records.last?.position.rawValue ?? UInt64(after), end: end))
+            NativeEventPage(events: events, next: records.last?.position.rawValue ?? UInt64(after), end: end))
     }
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -39,22 +43,15 @@ struct NativeEventsController {
             start = try await backend.log.durableEnd().rawValue
         }
         let log = backend.log
-        let store = backend.store
         let configuration = backend.configuration
+        let visibility = RecordVisibility(namespace: context.namespace, backend: backend)
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
             heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
-            // Whether each stream seen so far is deleted: one projection lookup per stream and connection.
-            var deleted: [String: Bool] = [:]
+            var visibility = visibility
             for try await record in log.tail(from: LogPosition(start + 1)) {
-                if record.type == EventType.sessionDeleted.rawValue {
-                    deleted[record.stream] = true
-                } else if deleted[record.stream] == nil {
-                    let found = try await store.deletedSessions(among: [record.stream])
-                    deleted[record.stream] = !found.isEmpty
-                }
-                let body = NativeEvent(record, deletedStreams: deleted[record.stream] == true ? [record.stream] : [])
+                guard let body = try await visibility.event(for: record) else { continue }
                 let event = SSEEvent(id: record.position.rawValue, event: record.type, data: APIJSON.line(body), retry: nil)
                 guard sink.send(event) else { return }
             }

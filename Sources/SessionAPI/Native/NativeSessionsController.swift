@@ -20,7 +20,7 @@ struct NativeSessionsController {
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let session = try await backend.session(try context.sessionID(), namespace: nil, at: try request.asOf())
+        let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: try request.asOf())
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
         return try .json(NativeSession(session, status: backend.store.status(of: session)), headers: headers)
@@ -32,6 +32,7 @@ struct NativeSessionsController {
         guard let format = ExportFormat(rawValue: formatText) else {
             throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
         }
+        _ = try await backend.session(id, namespace: context.namespace)
         guard let export = try await backend.store.export(id, at: try request.asOf()) else {
             throw SessionError.sessionNotFound(id)
         }
@@ -47,7 +48,7 @@ struct NativeSessionsController {
 
     @Sendable func events(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        _ = try await backend.session(id, namespace: nil)
+        _ = try await backend.session(id, namespace: context.namespace)
         return try .json(try await backend.store.events(id).map(NativeAuditEvent.init))
     }
 
@@ -55,7 +56,8 @@ struct NativeSessionsController {
         let id = try context.sessionID()
         let body = try await request.decodeJSON(
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
-        let result = try await backend.writer.execute(try body.command(for: id), options: context.writeOptions(request))
+        let result = try await backend.execute(
+            try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
         return try appended(result, session: id)
     }
 
@@ -73,7 +75,8 @@ struct NativeSessionsController {
                 throw RequestBodyError.invalidParameter(name: "items[\(index)].\(name)", reason: reason)
             }
         }
-        let result = try await backend.writer.execute(batch: commands, on: id, options: context.writeOptions(request))
+        let result = try await backend.execute(
+            batch: commands, on: id, namespace: context.namespace, options: context.writeOptions(request))
         return try appended(result, session: id)
     }
 

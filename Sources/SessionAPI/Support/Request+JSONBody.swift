@@ -50,6 +50,11 @@ enum JSONBody {
             if required { throw RequestBodyError.missing }
             return try decode(type, from: Data("{}".utf8), allowedKeys: nil, required: true)
         }
+        // JSON is UTF-8 (RFC 8259 §8.1), but the decoder checks only the strings it decodes: without this, a value
+        // under a key a lenient route ignores could be any bytes.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw RequestBodyError.malformed(reason: "the body is not valid UTF-8")
+        }
         let decoder = JSONDecoder()
         if let allowedKeys {
             guard let object = try? decoder.decode([String: JSONValue].self, from: data) else {

@@ -22,18 +22,38 @@ struct SessionBackend: Sendable {
         return snapshot
     }
 
+    /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop
+    /// started) and the lag between them, in positions.
+    func projectionProgress() async throws -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
+        let logEnd = try await log.durableEnd().rawValue
+        let applied = replay.appliedPosition?.rawValue
+        return (logEnd, applied, logEnd - min(logEnd, applied ?? 0))
+    }
+
     /// Runs a command for a session that must already exist in `namespace`, then returns the write's result.
     func execute(
         _ command: SessionCommand,
         namespace: String?,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        if let id = command.sessionID, let namespace {
-            // Another namespace's session answers 404 before anything is decided.
-            if let snapshot = try await store.session(id), snapshot.namespace != namespace {
-                throw SessionError.sessionNotFound(id)
-            }
-        }
+        if let id = command.sessionID { try await requireNotOtherNamespace(id, namespace: namespace) }
         return try await writer.execute(command, options: options)
+    }
+
+    /// Runs several commands for one session of `namespace` as one all-or-nothing append.
+    func execute(
+        batch commands: [SessionCommand],
+        on id: SessionID,
+        namespace: String?,
+        options: WriteOptions = WriteOptions()
+    ) async throws -> WriteResult {
+        try await requireNotOtherNamespace(id, namespace: namespace)
+        return try await writer.execute(batch: commands, on: id, options: options)
+    }
+
+    /// Another namespace's session answers 404 before anything is decided.
+    private func requireNotOtherNamespace(_ id: SessionID, namespace: String?) async throws {
+        guard let namespace, let snapshot = try await store.session(id), snapshot.namespace != namespace else { return }
+        throw SessionError.sessionNotFound(id)
     }
 }

@@ -10,7 +10,7 @@ extension SessionRequestContext {
     func writeOptions(_ request: Request) throws -> WriteOptions {
         // Not `id`: it force-unwraps the logger metadata, which the router test framework does not set.
         var options = WriteOptions(
-            actor: namespace.map { "namespace:\($0)" }, requestID: logger[metadataKey: "hb.request.id"]?.description)
+            actor: apiKeyID.map { "key:\($0)" } ?? namespace.map { "namespace:\($0)" }, requestID: logger[metadataKey: "hb.request.id"]?.description)
         if let ifMatch = request.headers[.ifMatch] {
             let text = ifMatch.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
             guard let version = UInt64(text) else {

@@ -1,0 +1,20 @@
+/// What one ``EventLog/compact(rewriting:)`` did.
+public struct CompactionReport: Sendable, Equatable {
+    /// Sealed segments read.
+    public var segmentsScanned = 0
+    /// Segments written anew and renamed over the old ones.
+    public var segmentsRewritten = 0
+    /// Records the rewrite replaced.
+    public var recordsRewritten = 0
+    /// The streams those records belong to.
+    public var streamsRewritten: Set<String> = []
+    /// Dictionaries retired because their training samples held bytes of a rewritten stream.
+    public var dictionariesRetired: [UInt32] = []
+    /// The dictionary trained from the remaining records to replace them, if any.
+    public var dictionaryInstalled: UInt32?
+    /// Sizes of the rewritten segments before and after.
+    public var bytesBefore: UInt64 = 0
+    public var bytesAfter: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,69 @@
+import Blobs
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The active API keys a running daemon checks requests against, by SHA-256 of the presented secret.
+///
+/// Loaded from an ``APIKeyStore`` when the application is built. Before each check the key file's identity
+/// (inode, size, modification time) is compared with the one loaded — one `stat`, about a microsecond — and
+/// the file is re-read when it changed, so `sessiond keys create` and `revoke` take effect on the next request
+/// without a restart. A file that cannot be read keeps the keys already loaded (and is logged by the caller).
+public final class APIKeyring: Sendable {
+    private struct Loaded {
+        var keys: [String: APIKey]
+        var fingerprint: [Int]?
+    }
+
+    private let store: APIKeyStore
+    private let requiresKeys: Bool
+    private let loaded: Mutex<Loaded>
+
+    /// Loads the store's active keys.
+    /// - Parameters:
+    ///   - store: The data directory's key file.
+    ///   - requiresKeys: Refuse every request while no key is active, instead of serving openly (a daemon
+    ///     bound off loopback, whose last key was revoked, must not become open).
+    /// - Throws: ``APIKeyStoreError`` when the key file cannot be read.
+    public init(store: APIKeyStore, requiresKeys: Bool = false) throws(APIKeyStoreError) {
+        self.store = store
+        self.requiresKeys = requiresKeys
+        let fingerprint = Self.fingerprint(of: store.path)
+        loaded = Mutex(Loaded(keys: Self.index(try store.keys()), fingerprint: fingerprint))
+    }
+
+    /// Whether any key is active.
+    public var hasKeys: Bool { loaded.withLock { !$0.keys.isEmpty } }
+
+    /// Whether requests pass without a key: no key is active and none is required.
+    var isOpen: Bool { !requiresKeys && !hasKeys }
+
+    /// Re-reads the key file if it changed since it was last read.
+    /// - Throws: ``APIKeyStoreError`` when the changed file cannot be read (the loaded keys stay).
+    func refreshIfChanged() throws(APIKeyStoreError) {
+        let fingerprint = Self.fingerprint(of: store.path)
+        guard loaded.withLock({ $0.fingerprint != fingerprint }) else { return }
+        let keys = Self.index(try store.keys())
+        loaded.withLock { $0 = Loaded(keys: keys, fingerprint: fingerprint) }
+    }
+
+    /// The active key whose secret is `secret`, if any.
+    func key(forSecret secret: String) -> APIKey? {
+        let digest = BlobDigest(of: Array(secret.utf8)).hex
+        return loaded.withLock { $0.keys[digest] }
+    }
+
+    private static func index(_ keys: [APIKey]) -> [String: APIKey] {
+        Dictionary(keys.filter(\.isActive).map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Inode, size and modification time of `path`; `nil` when it does not exist.
+    private static func fingerprint(of path: String) -> [Int]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+    }
+}

@@ -1,0 +1,265 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Workload
+
+/// `sessiond-bench http`: durable appends and reads over HTTP against a real `sessiond serve`, on keep-alive
+/// connections, with latencies; reads also at a fixed rate (open loop).
+struct HTTPBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
+        abstract: "Benchmark sessiond serve over HTTP: durable appends/s, GET req/s, fixed-rate GET latency, transcript loads.",
+        discussion: """
+            Starts `sessiond serve --durability fsync` (the --sessiond binary) on a fresh data directory, loads the \
+            corpus of `sessiond-bench corpus` with the same options through the HTTP API (Mix create and rewind, \
+            native message and tool_result appends), one session per connection at a time, then measures GET \
+            /v1/sessions/{id} closed-loop and at --rate requests/s open-loop (latency from each request's scheduled \
+            send time, so a stall delays every later request's figure instead of hiding), full and as-of transcript \
+            exports of the long session, the restart time, and the bytes on disk.
+            """)
+
+    @OptionGroup var corpus: CorpusOptions
+
+    @Option(help: "The sessiond executable to start (default: the one next to this benchmark).")
+    var sessiond: String?
+
+    @Option(help: "Port for the started server.")
+    var port = 18_088
+
+    @Option(help: "Keep-alive connections.")
+    var connections = 32
+
+    @Option(help: "GET requests in the closed-loop run.")
+    var getRequests = 20_000
+
+    @Option(help: "Requests/s of the fixed-rate (open-loop) GET run.")
+    var rate = 10_000
+
+    @Option(help: "Seconds of the fixed-rate run.")
+    var rateSeconds = 5.0
+
+    @Option(help: "Full-transcript exports of the long session to time (and as many as-of exports).")
+    var exports = 50
+
+    @Option(help: "Durability of the started server (fsync or none).")
+    var durability = "fsync"
+
+    @Option(help: "Data directory (emptied first); default: a new temp directory.")
+    var dir: String?
+
+    @Option(help: "Also write the figures as JSON to this file.")
+    var json: String?
+
+    func run() async throws {
+        let directory = try BenchmarkDirectory(dir)
+        defer { directory.removeIfTemporary() }
+        let executable = sessiond ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("sessiond").path
+        let items = corpus.items()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var report = BenchmarkReport(system: "sessiond (HTTP)")
+        report.set("corpus", corpus.summary(items))
+        report.set("durability", "\(durability): write + fdatasync per group-commit frame before the answer")
+
+        var server = try SessiondProcess(executable: executable, dataDirectory: directory.path, port: port, durability: durability)
+        defer { server.stop() }
+        _ = try await server.waitUntilServing(group: group, since: Stopwatch())
+
+        // 1. Durable appends: each connection owns every `connections`-th session and sends its items in order.
+        let (ids, appendLatencies, appendSeconds) = try await load(items, group: group)
+        var latencies = appendLatencies
+        report.set("appends_per_s", Double(items.count) / appendSeconds)
+        report.set("append_p50_ms", latencies.percentile(0.5))
+        report.set("append_p99_ms", latencies.percentile(0.99))
+        print("durable appends over HTTP: \(items.count) items in \(fmt(appendSeconds)) s = \(formatRate(Double(items.count) / appendSeconds))/s with \(connections) connections; p50 \(fmt(latencies.percentile(0.5))) ms, p99 \(fmt(latencies.percentile(0.99))) ms (goal ≥ 20,000/s, p99 ≤ 20 ms)")
+
+        // 2. Bytes on disk after the load (log segments, dictionaries, projection database and its WAL).
+        let bytes = treeSize(directory.path)
+        report.set("bytes_on_disk", Double(bytes))
+        print("bytes on disk: \(formatRate(Double(bytes)))")
+
+        // 3. GET session, closed loop, then open loop at a fixed rate.
+        let sessionIDs = Array(ids.values).sorted()
+        var gets = try await closedLoopGets(sessionIDs, group: group)
+        report.set("get_per_s", gets.rate)
+        report.set("get_p99_ms", gets.latencies.percentile(0.99))
+        print("GET /v1/sessions/{id}, closed loop: \(formatRate(gets.rate)) req/s, p50 \(fmt(gets.latencies.percentile(0.5))) ms, p99 \(fmt(gets.latencies.percentile(0.99))) ms")
+        var fixed = try await fixedRateGets(sessionIDs, group: group)
+        report.set("get_fixed_rate", Double(rate))
+        report.set("get_fixed_rate_achieved_per_s", fixed.rate)
+        report.set("get_fixed_rate_p50_ms", fixed.latencies.percentile(0.5))
+        report.set("get_fixed_rate_p99_ms", fixed.latencies.percentile(0.99))
+        report.set("get_fixed_rate_max_ms", fixed.latencies.percentile(1))
+        print("GET at a fixed \(formatRate(Double(rate))) req/s for \(fmt(rateSeconds)) s (open loop): achieved \(formatRate(fixed.rate)) req/s, p50 \(fmt(fixed.latencies.percentile(0.5))) ms, p99 \(fmt(fixed.latencies.percentile(0.99))) ms, max \(fmt(fixed.latencies.percentile(1))) ms (goal p99 ≤ 2 ms)")
+
+        // 4. Transcript loads of the long session: whole, and as of its middle.
+        if let long = ids[CorpusOptions.longSessionID] {
+            var whole = try await timedGets("/v1/sessions/\(long)/export?format=json", group: group)
+            report.set("transcript_p50_ms", whole.percentile(0.5))
+            report.set("transcript_p99_ms", whole.percentile(0.99))
+            let version = try await sessionVersion(long, group: group)
+            var asOf = try await timedGets("/v1/sessions/\(long)/export?format=json&version=\(version / 2)", group: group)
+            report.set("as_of_p50_ms", asOf.percentile(0.5))
+            report.set("as_of_p99_ms", asOf.percentile(0.99))
+            print("export of the \(corpus.longSessionMessages)-message session: p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms; as of version \(version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms")
+        }
+
+        // 5. Restart: SIGTERM, start again on the same data, time until /health answers.
+        server.stop()
+        let watch = Stopwatch()
+        server = try SessiondProcess(executable: executable, dataDirectory: directory.path, port: port, durability: durability)
+        let restart = try await server.waitUntilServing(group: group, since: watch)
+        report.set("recover_s", restart)
+        print("restart until serving: \(fmt(restart * 1000)) ms")
+        try await group.shutdownGracefully()
+        if let json { try report.write(to: json) }
+    }
+
+    /// Sends every item; returns the server's id for each corpus session, the latencies and the wall time.
+    private func load(_ items: [CorpusItem], group: any EventLoopGroup) async throws
+        -> (ids: [String: String], latencies: Latencies, seconds: Double)
+    {
+        let order = CorpusOptions.sessionOrder(items)
+        let (results, seconds) = try await Stopwatch.time {
+            try await withThrowingTaskGroup(of: ([String: String], Latencies).self) { tasks in
+                for connection in 0..<connections {
+                    let mine = Set(order.enumerated().filter { $0.offset % connections == connection }.map(\.element))
+                    let work = items.filter { mine.contains($0.session) }
+                    tasks.addTask {
+                        try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+                            var ids: [String: String] = [:]
+                            var latencies = Latencies()
+                            for item in work {
+                                let watch = Stopwatch()
+                                try await Self.send(item, ids: &ids, on: http)
+                                latencies.add(watch.seconds * 1000)
+                            }
+                            return (ids, latencies)
+                        }
+                    }
+                }
+                var ids: [String: String] = [:]
+                var latencies = Latencies()
+                for try await (someIDs, someLatencies) in tasks {
+                    ids.merge(someIDs) { a, _ in a }
+                    latencies.add(contentsOf: someLatencies)
+                }
+                return (ids, latencies)
+            }
+        }
+        return (results.0, results.1, seconds)
+    }
+
+    private static func send(_ item: CorpusItem, ids: inout [String: String], on http: HTTPConnection) async throws {
+        let path: String
+        switch item.kind {
+        case .create: path = "/api/sessions"
+        case .message, .toolResult: path = "/v1/sessions/\(ids[item.session]!)/events"
+        case .rewind: path = "/api/sessions/\(ids[item.session]!)/rewind"
+        }
+        let response = try await http.send(.POST, path, body: item.body)
+        guard (200..<300).contains(response.status) else {
+            throw HTTPBenchmarkError.unexpectedStatus(
+                request: "POST \(path)", status: response.status, body: String(buffer: response.body))
+        }
+        if item.kind == .create {
+            let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+            guard let id = object?["id"] as? String else {
+                throw HTTPBenchmarkError.unexpectedStatus(request: "POST \(path)", status: response.status, body: "no id")
+            }
+            ids[item.session] = id
+        }
+    }
+
+    private func closedLoopGets(_ sessions: [String], group: any EventLoopGroup) async throws
+        -> (rate: Double, latencies: Latencies)
+    {
+        let perConnection = max(1, getRequests / connections)
+        let (latencies, seconds) = try await Stopwatch.time {
+            try await withThrowingTaskGroup(of: Latencies.self) { tasks in
+                for connection in 0..<connections {
+                    tasks.addTask {
+                        try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+                            var latencies = Latencies()
+                            var random = SplitMix64(seed: UInt64(connection))
+                            for _ in 0..<perConnection {
+                                let id = sessions[random.int(in: 0...(sessions.count - 1))]
+                                let watch = Stopwatch()
+                                try await Self.get("/v1/sessions/\(id)", on: http)
+                                latencies.add(watch.seconds * 1000)
+                            }
+                            return latencies
+                        }
+                    }
+                }
+                return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
+            }
+        }
+        return (Double(perConnection * connections) / seconds, latencies)
+    }
+
+    /// Request k is due at start + k / rate; connection c sends requests c, c + connections, …, each when due
+    /// or at once when late, and its latency counts from when it was due.
+    private func fixedRateGets(_ sessions: [String], group: any EventLoopGroup) async throws
+        -> (rate: Double, latencies: Latencies)
+    {
+        let total = Int(Double(rate) * rateSeconds)
+        let clock = ContinuousClock()
+        let start = clock.now.advanced(by: .milliseconds(200))
+        let interval = Duration.nanoseconds(Int64(1e9 / Double(rate)))
+        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { tasks in
+            for connection in 0..<connections {
+                tasks.addTask {
+                    try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+                        var latencies = Latencies()
+                        var random = SplitMix64(seed: UInt64(connection) &+ 99)
+                        for k in stride(from: connection, to: total, by: connections) {
+                            let due = start.advanced(by: interval * k)
+                            if clock.now < due { try await clock.sleep(until: due) }
+                            let id = sessions[random.int(in: 0...(sessions.count - 1))]
+                            try await Self.get("/v1/sessions/\(id)", on: http)
+                            latencies.add(Double((clock.now - due).components.attoseconds) / 1e15
+                                + Double((clock.now - due).components.seconds) * 1000)
+                        }
+                        return latencies
+                    }
+                }
+            }
+            return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (Double(total) / seconds, latencies)
+    }
+
+    private func timedGets(_ path: String, group: any EventLoopGroup) async throws -> Latencies {
+        try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+            var latencies = Latencies()
+            for _ in 0..<exports {
+                let watch = Stopwatch()
+                try await Self.get(path, on: http)
+                latencies.add(watch.seconds * 1000)
+            }
+            return latencies
+        }
+    }
+
+    private func sessionVersion(_ id: String, group: any EventLoopGroup) async throws -> Int {
+        try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+            let body = try await Self.get("/v1/sessions/\(id)", on: http)
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            return (object?["version"] as? Int) ?? 2
+        }
+    }
+
+    @discardableResult
+    private static func get(_ path: String, on http: HTTPConnection) async throws -> ByteBuffer {
+        let response = try await http.send(.GET, path)
+        guard response.status == 200 else {
+            throw HTTPBenchmarkError.unexpectedStatus(request: "GET \(path)", status: response.status, body: String(buffer: response.body))
+        }
+        return response.body
+    }
+}

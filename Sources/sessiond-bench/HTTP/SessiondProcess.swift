@@ -1,0 +1,41 @@
+import Foundation
+import NIOCore
+
+/// A `sessiond serve` the benchmark starts on a data directory and port, and stops with SIGTERM.
+final class SessiondProcess {
+    private let process = Process()
+    let port: Int
+
+    init(executable: String, dataDirectory: String, port: Int, durability: String) throws {
+        self.port = port
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "serve", "--host", "127.0.0.1", "--port", String(port), "--data", dataDirectory, "--durability", durability,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Polls `/health` until it answers 200; returns the seconds it took from `since`.
+    func waitUntilServing(group: any EventLoopGroup, since watch: Stopwatch, timeout: Double = 120) async throws -> Double {
+        while watch.seconds < timeout {
+            guard process.isRunning else {
+                throw HTTPBenchmarkError.serverDidNotStart("exited with status \(process.terminationStatus)")
+            }
+            let status = try? await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) {
+                try await $0.send(.GET, "/health").status
+            }
+            if status == 200 { return watch.seconds }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HTTPBenchmarkError.serverDidNotStart("no answer on port \(port) within \(Int(timeout)) s")
+    }
+
+    /// SIGTERM, then waits for the graceful shutdown to finish.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

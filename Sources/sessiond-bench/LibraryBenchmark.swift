@@ -1,0 +1,139 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+import Sessions
+import Workload
+
+/// `sessiond-bench library`: the same corpus as `http`, through the library without HTTP: decide, durable
+/// append, projection (read-your-writes), as `sessiond serve` does per request; with the raw
+/// fdatasync-per-batch limit at the batch size the log reached, on the same bytes.
+struct LibraryBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "library",
+        abstract: "Benchmark sessiond as a library: durable appends/s, bytes, transcript loads, recovery, rebuild.")
+
+    @OptionGroup var corpus: CorpusOptions
+
+    @Option(help: "Concurrent writers, each owning every n-th session.")
+    var writers = 32
+
+    @Option(help: "Full-transcript exports of the long session to time (and as many as-of exports).")
+    var exports = 50
+
+    @Option(help: "Data directory (emptied first); default: a new temp directory.")
+    var dir: String?
+
+    @Option(help: "Also write the figures as JSON to this file.")
+    var json: String?
+
+    func run() async throws {
+        let directory = try BenchmarkDirectory(dir)
+        defer { directory.removeIfTemporary() }
+        let items = corpus.items()
+        var report = BenchmarkReport(system: "sessiond (library)")
+        report.set("corpus", corpus.summary(items))
+        report.set("durability", "fsync: write + fdatasync per group-commit frame before the call returns")
+        let path = directory.path
+
+        // 1. Durable appends through SessionWriter, `writers` sessions at a time.
+        var open = try await OpenStore(path: path)
+        let order = CorpusOptions.sessionOrder(items)
+        let (latencyList, seconds) = try await Stopwatch.time {
+            try await withThrowingTaskGroup(of: Latencies.self) { tasks in
+                for writer in 0..<writers {
+                    let mine = Set(order.enumerated().filter { $0.offset % writers == writer }.map(\.element))
+                    let work = items.filter { mine.contains($0.session) }
+                    let sessionWriter = open.writer
+                    tasks.addTask {
+                        var latencies = Latencies()
+                        for item in work {
+                            let watch = Stopwatch()
+                            _ = try await sessionWriter.execute(item.command)
+                            latencies.add(watch.seconds * 1000)
+                        }
+                        return latencies
+                    }
+                }
+                return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
+            }
+        }
+        var latencies = latencyList
+        let frames = LogBenchmark.frameCount(path)
+        let perFrame = Double(items.count) / Double(max(frames, 1))
+        report.set("appends_per_s", Double(items.count) / seconds)
+        report.set("append_p50_ms", latencies.percentile(0.5))
+        report.set("append_p99_ms", latencies.percentile(0.99))
+        report.set("items_per_frame", perFrame)
+        print("durable appends (library, \(writers) writers): \(items.count) items in \(fmt(seconds)) s = \(formatRate(Double(items.count) / seconds))/s; p50 \(fmt(latencies.percentile(0.5))) ms, p99 \(fmt(latencies.percentile(0.99))) ms; \(String(format: "%.1f", perFrame)) items per fdatasync'd frame")
+
+        // 2. Transcript loads of the long session, whole and as of its middle.
+        let long = SessionID(rawValue: CorpusOptions.longSessionID)!
+        if corpus.longSessionMessages > 0, let snapshot = try await open.store.session(long) {
+            var whole = try await timedExports(open.store, long, at: .latest)
+            var asOf = try await timedExports(open.store, long, at: .version(snapshot.version / 2))
+            report.set("transcript_p50_ms", whole.percentile(0.5))
+            report.set("transcript_p99_ms", whole.percentile(0.99))
+            report.set("as_of_p50_ms", asOf.percentile(0.5))
+            report.set("as_of_p99_ms", asOf.percentile(0.99))
+            print("export of the \(corpus.longSessionMessages)-message session: p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms; as of version \(snapshot.version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms")
+        }
+        try await open.close()
+
+        let bytes = treeSize(path)
+        report.set("bytes_on_disk", Double(bytes))
+        print("bytes on disk: \(formatRate(Double(bytes)))")
+
+        // 3. Recovery: reopen log and projections and catch up; then a full rebuild of the projections.
+        let (reopened, recoverSeconds) = try await Stopwatch.time { try await OpenStore(path: path) }
+        open = reopened
+        report.set("recover_s", recoverSeconds)
+        let rebuild = try await Rebuild(log: open.log, path: path + "/rebuilt.sqlite").run()
+        report.set("rebuild_s", rebuild.seconds)
+        print("recover (reopen + catch up): \(fmt(recoverSeconds * 1000)) ms; full projection rebuild: \(fmt(rebuild.seconds * 1000)) ms")
+        try await open.close()
+
+        // 4. The physical limit: the same bodies, one write + fdatasync per batch of the size the log reached.
+        let bodies = items.map(\.body)
+        let batch = max(1, Int(perFrame.rounded()))
+        let raw = RawBaseline.writeLoop(records: bodies, batchSize: batch, sync: true, path: path + "/raw-sync")
+        report.set("raw_fdatasync_per_s", raw)
+        report.set("raw_fdatasync_batch", batch)
+        print("raw write + fdatasync per \(batch)-item batch, same bytes: \(formatRate(raw)) items/s")
+        if let json { try report.write(to: json) }
+    }
+
+    private func timedExports(_ store: ProjectionStore, _ id: SessionID, at point: AsOf) async throws -> Latencies {
+        var latencies = Latencies()
+        for _ in 0..<exports {
+            let watch = Stopwatch()
+            guard let export = try await store.export(id, at: point) else { throw ProjectionError.replayStopped(reason: "no long session") }
+            _ = export.json()
+            latencies.add(watch.seconds * 1000)
+        }
+        return latencies
+    }
+}
+
+/// A log, its projections, a running replay loop and a writer, as `sessiond serve` holds them.
+private struct OpenStore {
+    let log: EventLog
+    let store: ProjectionStore
+    let writer: SessionWriter
+    private let replayTask: Task<Void, any Error>
+
+    init(path: String) async throws {
+        log = try EventLog(directory: path, configuration: EventLog.Configuration(durability: .fsync))
+        store = try await ProjectionStore.open(path: path + "/projection.sqlite", log: log)
+        let replay = ReplayLoop(store: store, log: log)
+        writer = SessionWriter(log: log, replay: replay)
+        replayTask = Task { try await replay.run() }
+        try await replay.waitUntilApplied(try await log.durableEnd())
+    }
+
+    func close() async throws {
+        replayTask.cancel()
+        _ = await replayTask.result
+        await log.close()
+    }
+}

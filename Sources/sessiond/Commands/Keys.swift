@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import SessionAPI
+
+/// `sessiond keys`: the API keys of a data directory (create, list, revoke).
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage API keys.",
+        discussion: """
+            Keys live in <data>/keys.json as SHA-256 digests; a key's secret is printed once, by create, and \
+            stored nowhere. Once any key is active every API request needs one (Authorization: Bearer <key>) \
+            and sees only its key's namespace; without keys, serve answers anyone on 127.0.0.1 and refuses \
+            other addresses. A running serve picks up changes on its next request.
+            """,
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct DataOption: ParsableArguments {
+        @Option(name: .customLong("data"), help: ArgumentHelp("The data directory.", valueName: "dir"))
+        var dataDirectory = "./data"
+
+        var store: APIKeyStore { APIKeyStore(directory: dataDirectory) }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key for a namespace and print its secret (once).")
+
+        @OptionGroup var data: DataOption
+
+        @Option(help: ArgumentHelp("The namespace the key opens (A-Z a-z 0-9 . _ -).", valueName: "name"))
+        var namespace: String
+
+        func run() throws {
+            let (key, secret) = try exitOnOperatorError { try data.store.create(namespace: namespace) }
+            print(secret)
+            FileHandle.standardError.write(
+                Data("created \(key.id) for namespace \(key.namespace); the key above is shown only now\n".utf8))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys: id, namespace, created, revoked.")
+
+        @OptionGroup var data: DataOption
+
+        func run() throws {
+            let keys = try exitOnOperatorError { try data.store.keys() }
+            guard !keys.isEmpty else {
+                print("no API keys (serve is open on loopback only)")
+                return
+            }
+            print("ID\tNAMESPACE\tCREATED\tREVOKED")
+            for key in keys {
+                let revoked = key.revokedAt.map { $0.ISO8601Format() } ?? "-"
+                print("\(key.id)\t\(key.namespace)\t\(key.createdAt.ISO8601Format())\t\(revoked)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; it stops working at once.")
+
+        @OptionGroup var data: DataOption
+
+        @Argument(help: ArgumentHelp("The key's id (key_…), as keys list shows it.", valueName: "id"))
+        var id: String
+
+        func run() throws {
+            let key = try exitOnOperatorError { try data.store.revoke(id: id) }
+            print("revoked \(key.id) (namespace \(key.namespace))")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Blobs
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import SessionAPI
+
+/// API keys: the key file, and authentication and namespace scoping on every face.
+struct APIKeyTests {
+    static let createMix = #"{"title":"hello","browserMode":"local-browser-service"}"#
+
+    static func bearer(_ secret: String, namespace: String? = nil) -> HTTPFields {
+        var fields: HTTPFields = [.authorization: "Bearer \(secret)"]
+        if let namespace { fields[HTTPField.Name("X-Namespace")!] = namespace }
+        return fields
+    }
+
+    @Test func storeKeepsOnlyTheDigest() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = APIKeyStore(directory: directory)
+            let (key, secret) = try store.create(namespace: "team-a")
+            #expect(secret.hasPrefix("sk_") && secret.count == 67)
+            #expect(key.sha256 == BlobDigest(of: Array(secret.utf8)).hex)
+            let file = try String(contentsOfFile: store.path, encoding: .utf8)
+            #expect(!file.contains(secret))
+            #expect(try store.keys().map { [$0.id, $0.namespace, $0.sha256] } == [[key.id, key.namespace, key.sha256]])
+            let revoked = try store.revoke(id: key.id)
+            #expect(revoked.revokedAt != nil && !revoked.isActive)
+            #expect(try store.keys().map(\.id) == [key.id])
+            #expect(throws: APIKeyStoreError.unknownKey(id: "key_nope")) { try store.revoke(id: "key_nope") }
+            #expect(throws: APIKeyStoreError.invalidNamespace("a b")) { try store.create(namespace: "a b") }
+        }
+    }
+
+    @Test func corruptKeyFileIsAClearError() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = APIKeyStore(directory: directory)
+            try "not json".write(toFile: store.path, atomically: true, encoding: .utf8)
+            #expect(throws: APIKeyStoreError.self) { try store.keys() }
+        }
+    }
+
+    @Test func nonLoopbackServesOnlyWithAKey() async throws {
+        await #expect(throws: APIConfigurationError.nonLoopbackWithoutKeys(host: "0.0.0.0")) {
+            try await withTestApplication(configure: { $0.host = "0.0.0.0" }) { _ in }
+        }
+        try await withTestApplication(configure: { configuration in
+            configuration.host = "0.0.0.0"
+            _ = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")
+        }) { client in
+            let response = try await client.execute(uri: "/api/sessions", method: .get)
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func everyFaceNeedsAValidKeyIn401Envelopes() async throws {
+        try await withTestApplication(configure: { configuration in
+            _ = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")
+        }) { client in
+            for headers in [HTTPFields(), Self.bearer("sk_wrong")] {
+                let mix = try await client.execute(uri: "/api/sessions", method: .get, headers: headers)
+                #expect(mix.status == .unauthorized)
+                #expect((mix.json["error"] as? [String: Any])?["type"] as? String == "unauthorized")
+                let native = try await client.execute(uri: "/v1/events", method: .get, headers: headers)
+                #expect(native.status == .unauthorized)
+                #expect((native.json["error"] as? [String: Any])?["status"] as? Int == 401)
+                var mixpeekHeaders = headers
+                mixpeekHeaders[HTTPField.Name("X-Namespace")!] = "a"
+                let mixpeek = try await client.execute(uri: "/v1/agents/sessions/list", method: .post, headers: mixpeekHeaders)
+                #expect(mixpeek.status == .unauthorized)
+                #expect((mixpeek.json["error"] as? [String: Any])?["type"] as? String == "AuthenticationError")
+                let metrics = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+                #expect(metrics.status == .unauthorized)
+            }
+            // Probes and the API description stay open.
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/openapi.json", method: .get).status == .ok)
+        }
+    }
+
+    @Test func aKeySeesOnlyItsNamespaceOnEveryFace() async throws {
+        let keys = Captured()
+        try await withTestApplication(configure: { configuration in
+            let store = APIKeyStore(directory: configuration.dataDirectory)
+            keys["a"] = try store.create(namespace: "a").secret
+            keys["b"] = try store.create(namespace: "b").secret
+        }) { client in
+            let a = Self.bearer(keys["a"]), b = Self.bearer(keys["b"])
+            let created = try await client.execute(
+                uri: "/api/sessions", method: .post, headers: a, body: jsonBody(Self.createMix))
+            #expect(created.status == .created)
+            let id = try #require(created.json["id"] as? String)
+            for uri in ["/api/sessions/\(id)", "/api/sessions/\(id)/messages", "/v1/sessions/\(id)", "/v1/sessions/\(id)/events"] {
+                #expect(try await client.execute(uri: uri, method: .get, headers: a).status == .ok, "\(uri)")
+                #expect(try await client.execute(uri: uri, method: .get, headers: b).status == .notFound, "\(uri)")
+            }
+            let mixpeek = try await client.execute(
+                uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(keys["b"], namespace: "b"))
+            #expect(mixpeek.status == .notFound)
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: b).jsonArray.isEmpty)
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: a).jsonArray.count == 1)
+            // Writes to another namespace's session are 404 and append nothing.
+            let deleted = try await client.execute(uri: "/api/sessions/\(id)", method: .delete, headers: b)
+            #expect(deleted.status == .notFound)
+            #expect(try await client.execute(uri: "/api/sessions/\(id)", method: .get, headers: a).status == .ok)
+            // The global feed shows a namespaced key only its namespace's records.
+            let feedA = try await client.execute(uri: "/v1/events", method: .get, headers: a)
+            #expect((feedA.json["events"] as? [Any])?.count == 1)
+            let feedB = try await client.execute(uri: "/v1/events", method: .get, headers: b)
+            #expect((feedB.json["events"] as? [Any])?.isEmpty == true)
+            #expect(feedB.json["next"] as? Int == feedA.json["next"] as? Int)
+            // A key cannot name another namespace with X-Namespace.
+            let crossed = try await client.execute(
+                uri: "/v1/agents/sessions/list", method: .post, headers: Self.bearer(keys["b"], namespace: "a"))
+            #expect(crossed.status == .unauthorized)
+        }
+    }
+
+    @Test func revokedAndNewKeysCountOnTheNextRequest() async throws {
+        let keys = Captured()
+        try await withTestApplication(configure: { configuration in
+            keys["directory"] = configuration.dataDirectory
+            keys["a"] = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a").secret
+        }) { client in
+            let store = APIKeyStore(directory: keys["directory"])
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(keys["a"])).status == .ok)
+            let (second, secret) = try store.create(namespace: "a")
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(secret)).status == .ok)
+            try store.revoke(id: second.id)
+            #expect(
+                try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(secret)).status
+                    == .unauthorized)
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(keys["a"])).status == .ok)
+        }
+    }
+
+    @Test func revokingTheLastKeyOffLoopbackClosesTheAPI() async throws {
+        let keys = Captured()
+        try await withTestApplication(configure: { configuration in
+            configuration.host = "0.0.0.0"
+            keys["directory"] = configuration.dataDirectory
+            let (key, secret) = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")
+            keys["a"] = secret
+            keys["b"] = key.id
+        }) { client in
+            try APIKeyStore(directory: keys["directory"]).revoke(id: keys["b"])
+            #expect(try await client.execute(uri: "/api/sessions", method: .get).status == .unauthorized)
+        }
+    }
+}
+
+/// Values a `configure` closure hands to the test body.
+final class Captured: Sendable {
+    private let values = Mutex<[String: String]>([:])
+
+    subscript(name: String) -> String {
+        get { values.withLock { $0[name] ?? "" } }
+        set { values.withLock { $0[name] = newValue } }
+    }
+}

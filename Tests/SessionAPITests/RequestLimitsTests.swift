@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import SessionAPI
+
+/// Bounded bodies (413), malformed JSON (400, never 500), unknown keys and prompt sizes, in each face's
+/// envelope, and nothing appended by a refused request.
+struct RequestLimitsTests {
+    static let mixpeek: HTTPFields = [.authorization: "Bearer sk", HTTPField.Name("X-Namespace")!: "ns"]
+
+    /// Creates a Mix session and returns its id.
+    static func createSession(_ client: any TestClientProtocol) async throws -> String {
+        let created = try await client.execute(uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+        return try #require(created.json["id"] as? String)
+    }
+
+    @Test func oversizedBodiesAre413InEachEnvelope() async throws {
+        try await withTestApplication(.live, configure: { $0.maximumBodyBytes = 1024 }) { client in
+            let id = try await Self.createSession(client)
+            let big = jsonBody(#"{"title":""# + String(repeating: "x", count: 4096) + #""}"#)
+            let mix = try await client.execute(uri: "/api/sessions", method: .post, body: big)
+            #expect(mix.status == .contentTooLarge)
+            #expect((mix.json["error"] as? [String: Any])?["type"] as? String == "payload_too_large")
+            let mixpeek = try await client.execute(uri: "/v1/agents/sessions", method: .post, headers: Self.mixpeek, body: big)
+            #expect(mixpeek.status == .contentTooLarge)
+            #expect(mixpeek.json["status"] as? Int == 413)
+            #expect(mixpeek.json["success"] as? Bool == false)
+            let native = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: big)
+            #expect(native.status == .contentTooLarge)
+            #expect((native.json["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
+            let sessions = try await client.execute(uri: "/api/sessions", method: .get)
+            #expect(sessions.jsonArray.count == 1)
+        }
+    }
+
+    @Test(arguments: ["{", "[1,2]", "{\"title\": tru}", "\u{FF}\u{FE}", "null"])
+    func malformedJSONIs400OnEveryFace(body: String) async throws {
+        try await withTestApplication { client in
+            let id = try await Self.createSession(client)
+            let requests: [(String, HTTPRequest.Method, HTTPFields)] = [
+                ("/api/sessions", .post, [:]),
+                ("/api/sessions/\(id)/callbacks", .patch, [:]),
+                ("/api/sessions/\(id)/rewind", .post, [:]),
+                ("/api/sessions/\(id)/messages", .post, [:]),
+                ("/v1/agents/sessions", .post, Self.mixpeek),
+                ("/v1/agents/sessions/list", .post, Self.mixpeek),
+                ("/v1/agents/sessions/\(id)", .patch, Self.mixpeek),
+                ("/v1/sessions/\(id)/events", .post, [:]),
+            ]
+            for (uri, method, headers) in requests {
+                let response = try await client.execute(uri: uri, method: method, headers: headers, body: jsonBody(body))
+                #expect(response.status.code == 400 || response.status.code == 422, "\(method) \(uri) \(body): \(response.status)")
+                #expect(!response.json.isEmpty, "\(method) \(uri): an error envelope")
+            }
+            let events = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
+            #expect(events.jsonArray.count == 1, "refused requests append nothing")
+        }
+    }
+
+    @Test(arguments: [
+        ("/rewind", #"{"messageId":null,"cleanupMedia":true,"extra":1}"#),
+        ("/messages", #"{"text":"hi","plan_mode":false,"planMode":true}"#),
+    ])
+    func unknownKeysAreRefusedWhereMixSaysSo(path: String, body: String) async throws {
+        try await withTestApplication { client in
+            let id = try await Self.createSession(client)
+            let response = try await client.execute(uri: "/api/sessions/\(id)\(path)", method: .post, body: jsonBody(body))
+            #expect(response.status == .badRequest)
+            let error = try #require(response.json["error"] as? [String: Any])
+            #expect((error["message"] as? String)?.hasPrefix("json: unknown field") == true)
+            #expect(error["field"] as? String == "body")
+        }
+    }
+
+    @Test(arguments: [
+        ("append", 51_200, true), ("append", 51_201, false), ("replace", 102_400, true), ("replace", 102_401, false),
+        ("default", 1_000_000, true),
+    ])
+    func promptSizeLimits(mode: String, bytes: Int, accepted: Bool) async throws {
+        try await withTestApplication { client in
+            let prompt = String(repeating: "p", count: bytes)
+            let body = #"{"title":"t","browserMode":"local-browser-service","promptMode":""# + mode
+                + #"","customSystemPrompt":""# + prompt + #""}"#
+            let response = try await client.execute(uri: "/api/sessions", method: .post, body: jsonBody(body))
+            #expect(response.status == (accepted ? .created : .badRequest))
+            if !accepted {
+                #expect((response.json["error"] as? [String: Any])?["field"] as? String == "customSystemPrompt")
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+import Testing
+
+@testable import sessiond
+
+/// Parses `arguments` as a `sessiond` command line and returns the subcommand, which must be a `T`.
+private func parse<T: ParsableCommand>(_ arguments: [String], as _: T.Type = T.self) throws -> T {
+    let command = try Sessiond.parseAsRoot(arguments)
+    guard let typed = command as? T else {
+        Issue.record("\(arguments) parsed as \(type(of: command)), not \(T.self)")
+        throw CancellationError()
+    }
+    return typed
+}
+
+/// The message `sessiond` prints for a command line that fails to parse; fails the test when it parses.
+private func parseError(_ arguments: [String]) -> String? {
+    do {
+        let command = try Sessiond.parseAsRoot(arguments)
+        Issue.record("\(arguments) parsed as \(type(of: command)) but must be refused")
+        return nil
+    } catch {
+        #expect(Sessiond.exitCode(for: error) != .success, "\(arguments): \(error)")
+        return Sessiond.message(for: error)
+    }
+}
+
+@Suite struct CommandParseTests {
+    @Test func noSubcommandServes() throws {
+        let serve = try parse([], as: Serve.self)
+        #expect(serve.log.dataDirectory == "./data")
+        #expect(serve.port == 8088)
+    }
+
+    @Test func rebuildDefaultsToTheDataDirectoryWithFsync() throws {
+        let rebuild = try parse(["rebuild"], as: RebuildCommand.self)
+        #expect(rebuild.log.dataDirectory == "./data")
+        #expect(rebuild.log.durability == .fsync)
+    }
+
+    @Test func rebuildTakesADataDirectoryAndDurability() throws {
+        let rebuild = try parse(["rebuild", "--data", "/srv/sessiond", "--durability", "none"], as: RebuildCommand.self)
+        #expect(rebuild.log.dataDirectory == "/srv/sessiond")
+        #expect(rebuild.log.durability == EventLog.Durability.none)
+    }
+
+    @Test func rebuildRefusesAnUnknownDurabilityAndStrayArguments() throws {
+        let durability = try #require(parseError(["rebuild", "--durability", "sometimes"]))
+        #expect(durability.contains("sometimes"))
+        let stray = try #require(parseError(["rebuild", "extra"]))
+        #expect(stray.contains("extra"))
+        #expect(parseError(["rebuild", "--data"]) != nil)
+    }
+
+    @Test func verifyDefaultsAndOptions() throws {
+        let defaults = try parse(["verify"], as: Verify.self)
+        #expect(defaults.log.dataDirectory == "./data")
+        #expect(defaults.log.durability == .fsync)
+        let custom = try parse(["verify", "--data", "d"], as: Verify.self)
+        #expect(custom.log.dataDirectory == "d")
+        #expect(parseError(["verify", "--position", "3"]) != nil)
+    }
+
+    @Test func exportDefaultsToLatestJSON() throws {
+        let export = try parse(["export", "s-1"], as: Export.self)
+        #expect(export.session == "s-1")
+        #expect(export.format == .json)
+        #expect(export.at == nil && export.position == nil && export.version == nil)
+        #expect(export.log.dataDirectory == "./data")
+    }
+
+    @Test func exportTakesOnePointAndAFormat() throws {
+        let byPosition = try parse(["export", "s", "--position", "42", "--format", "markdown"], as: Export.self)
+        #expect(byPosition.position == 42)
+        #expect(byPosition.format == .markdown)
+        #expect(try parse(["export", "s", "--version", "7"], as: Export.self).version == 7)
+        #expect(try parse(["export", "s", "--at", "2026-01-08T10:00:00Z"], as: Export.self).at == "2026-01-08T10:00:00Z")
+    }
+
+    @Test func exportRefusesBadInput() throws {
+        #expect(parseError(["export"]) != nil, "the session id is required")
+        let two = try #require(parseError(["export", "s", "--position", "1", "--version", "2"]))
+        #expect(two.contains("at most one"))
+        let time = try #require(parseError(["export", "s", "--at", "yesterday"]))
+        #expect(time.contains("yesterday"))
+        let format = try #require(parseError(["export", "s", "--format", "pdf"]))
+        #expect(format.contains("pdf"))
+        #expect(parseError(["export", "s", "--position", "-1"]) != nil)
+        #expect(parseError(["export", "s", "--version", "x"]) != nil)
+    }
+
+    @Test func exportTimesAreRFC3339OrUnixSeconds() throws {
+        #expect(Export.parseTime("2026-01-08T10:00:00Z") == Date(timeIntervalSince1970: 1_767_866_400))
+        #expect(Export.parseTime("2026-01-08T10:00:00.250Z") == Date(timeIntervalSince1970: 1_767_866_400.25))
+        #expect(Export.parseTime("2026-01-08T11:00:00+01:00") == Date(timeIntervalSince1970: 1_767_866_400))
+        #expect(Export.parseTime("1767866400.5") == Date(timeIntervalSince1970: 1_767_866_400.5))
+        #expect(Export.parseTime("2026-01-08") == nil)
+        #expect(Export.parseTime("") == nil)
+    }
+
+    @Test func eventsPrintsTextUnlessAskedForJSON() throws {
+        let text = try parse(["events", "s-1"], as: Events.self)
+        #expect(text.session == "s-1")
+        #expect(!text.json)
+        #expect(try parse(["events", "s-1", "--json", "--data", "x"], as: Events.self).json)
+        #expect(parseError(["events"]) != nil, "the session id is required")
+        #expect(parseError(["events", "s", "--format", "json"]) != nil)
+    }
+
+    @Test func helpNamesEveryCommandAndOption() {
+        let root = Sessiond.helpMessage()
+        for name in ["serve", "rebuild", "verify", "export", "events"] { #expect(root.contains(name)) }
+        let export = Sessiond.helpMessage(for: Export.self)
+        for option in ["--at", "--position", "--version", "--format", "--data", "--durability"] {
+            #expect(export.contains(option))
+        }
+        #expect(Sessiond.helpMessage(for: Verify.self).contains("--data"))
+    }
+}

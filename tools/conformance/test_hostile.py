@@ -1,0 +1,178 @@
+"""Hostile input that only a real socket can send, against a real `sessiond serve` (its own daemon, so its
+memory and file descriptors can be read): huge headers, thousands of headers, raw invalid UTF-8 in the request
+line, and thousands of idle SSE subscribers. Every refused request must leave the log's end position unchanged,
+and the daemon must keep answering.
+"""
+
+import json
+import resource
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+
+from daemon import Daemon
+
+IDLE_SUBSCRIBERS = 2000
+
+
+@pytest.fixture(scope="module")
+def daemon():
+    with Daemon() as running:
+        yield running
+        assert running.stop() == 0, f"sessiond did not shut down cleanly; see {running.log_path}"
+
+
+@pytest.fixture(scope="module")
+def session_id(daemon):
+    created = httpx.post(daemon.url + "/api/sessions", json={"title": "hostile", "browserMode": "local-browser-service"})
+    assert created.status_code == 201
+    return created.json()["id"]
+
+
+def log_end(daemon) -> int:
+    return httpx.get(daemon.url + "/v1/events", timeout=10).json()["end"]
+
+
+def raw_request(daemon, request: bytes, timeout: float = 10) -> bytes:
+    """Sends raw bytes (from a thread: the server may answer and close before reading them all) and returns
+    what comes back until the server closes or one whole response has arrived."""
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=timeout) as sock:
+        def send():
+            try:
+                sock.sendall(request)
+            except OSError:
+                pass  # refused before everything was read
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+                head, separator, body = received.partition(b"\r\n\r\n")
+                if separator:
+                    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), 0)
+                    if len(body) >= length:
+                        break
+        except OSError:
+            pass  # reset or timed out: whatever arrived is the answer
+        return received
+
+
+def status_of(response: bytes) -> int | None:
+    """The status code, or None when the server closed without answering."""
+    if not response.startswith(b"HTTP/1.1 "):
+        return None
+    return int(response.split(b" ")[1])
+
+
+def assert_refused_and_alive(daemon, response: bytes, before: int, allowed=(400, 404, 413, 431)):
+    status = status_of(response)
+    assert status is None or status in allowed, response[:200]
+    assert log_end(daemon) == before, "a refused request appended something"
+    assert httpx.get(daemon.url + "/health", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("size", [256 << 10, 1 << 20, 16 << 20])
+def test_a_huge_header_is_refused(daemon, session_id, size):
+    before = log_end(daemon)
+    body = b'{"text":"hi"}'
+    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\nX-Filler: ").encode() + b"a" * size + b"\r\n\r\n" + body
+    assert_refused_and_alive(daemon, raw_request(daemon, request), before)
+
+
+def test_headers_up_to_the_parser_limit_are_served(daemon, session_id):
+    # SwiftNIO's HTTP parser caps a request's header section at 80 KiB; below that, headers are ordinary.
+    response = raw_request(daemon, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * (64 << 10) + b"\r\n\r\n")
+    assert status_of(response) == 200
+
+
+def test_ten_thousand_headers_are_refused(daemon, session_id):
+    before = log_end(daemon)
+    body = b'{"text":"hi"}'
+    headers = b"".join(b"X-H%d: v\r\n" % i for i in range(10_000))
+    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\n").encode() + headers + b"\r\n" + body
+    assert_refused_and_alive(daemon, raw_request(daemon, request), before)
+
+
+@pytest.mark.parametrize("path", [
+    b"/api/sessions/\xff\xfe", b"/api/sessions/\xc0\xaf/messages", b"/v1/sessions/\xed\xa0\x80/events",
+    b"/stream?sessionId=\xff", b"/v1/events?after=\xff", b"/api/sessions/\x00", b"/\xff" * 4000,
+])
+def test_raw_invalid_utf8_in_the_request_line_is_refused(daemon, path):
+    before = log_end(daemon)
+    body = b'{"text":"hi","type":"message","role":"assistant"}'
+    for method in (b"GET", b"POST"):
+        request = (method + b" " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        assert_refused_and_alive(daemon, raw_request(daemon, request), before, allowed=(400, 404, 405))
+
+
+def test_header_values_with_invalid_utf8(daemon, session_id):
+    body = b'{"type":"message","role":"assistant","text":"x"}'
+    append = (f"POST /v1/sessions/{session_id}/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              f"Content-Length: {len(body)}\r\n").encode()
+    before = log_end(daemon)
+    assert_refused_and_alive(daemon, raw_request(daemon, append + b"If-Match: \"\xff\"\r\n\r\n" + body), before)
+    stream = b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: \xc3\r\n\r\n"
+    assert_refused_and_alive(daemon, raw_request(daemon, stream), before)
+    # Any bytes make an idempotency key: the append is taken once, and the retry appends nothing.
+    keyed = append + b"Idempotency-Key: \xff\xfe\r\n\r\n" + body
+    assert status_of(raw_request(daemon, keyed)) == 201
+    after = log_end(daemon)
+    assert after == before + 1
+    assert status_of(raw_request(daemon, keyed)) == 200
+    assert log_end(daemon) == after
+
+
+def open_subscriber(daemon, path: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".encode())
+    return sock
+
+
+def test_thousands_of_idle_subscribers_leave_the_daemon_responsive(daemon, session_id):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < IDLE_SUBSCRIBERS + 200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, IDLE_SUBSCRIBERS + 1000), hard))
+    baseline_rss, baseline_fds = daemon.rss_kib(), daemon.open_fds()
+    paths = [f"/stream?sessionId={session_id}", "/v1/events/stream"]
+    subscribers = [open_subscriber(daemon, paths[i % 2]) for i in range(IDLE_SUBSCRIBERS)]
+    try:
+        for sock in subscribers:
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200"), "a subscriber was not served"
+        assert daemon.open_fds() >= baseline_fds + IDLE_SUBSCRIBERS
+        health = []
+        for _ in range(20):
+            started = time.monotonic()
+            assert httpx.get(daemon.url + "/health", timeout=10).status_code == 200
+            health.append(time.monotonic() - started)
+        appends = []
+        for i in range(20):
+            started = time.monotonic()
+            appended = httpx.post(daemon.url + f"/v1/sessions/{session_id}/events", timeout=30,
+                                  json={"type": "message", "role": "assistant", "text": f"under load {i}"})
+            assert appended.status_code == 201
+            appends.append(time.monotonic() - started)
+        rss = daemon.rss_kib()
+        per_subscriber = (rss - baseline_rss) / IDLE_SUBSCRIBERS
+        print(f"\n{IDLE_SUBSCRIBERS} idle subscribers: RSS {baseline_rss} -> {rss} KiB ({per_subscriber:.0f} KiB each), "
+              f"fds {baseline_fds} -> {daemon.open_fds()}, /health max {max(health) * 1000:.0f} ms, "
+              f"append mean {sum(appends) / len(appends) * 1000:.0f} ms max {max(appends) * 1000:.0f} ms")
+        assert max(health) < 2.0
+        assert max(appends) < 10.0  # generous: CI machines are shared and this is a debug build
+        assert per_subscriber < 256, "memory per idle subscriber"
+        # Every global-stream subscriber got every append (none was dropped as too slow).
+        for sock in subscribers[1:100:2]:
+            sock.settimeout(10)
+            received = b""
+            while received.count(b"under load") < 20:
+                received += sock.recv(65536)
+    finally:
+        for sock in subscribers:
+            sock.close()

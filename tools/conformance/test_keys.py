@@ -1,0 +1,93 @@
+"""API keys with the real clients: a daemon with keys (made by `sessiond keys create`) refuses requests without
+a valid one and scopes each key to its namespace; the Mix SDK sends the key through its httpx client's headers,
+the Mixpeek client through `access_token`."""
+
+import subprocess
+import uuid
+
+import httpx
+import pytest
+from mix_python_sdk import Mix, errors
+from mixpeek import AgentSessionsApi, ApiClient, Configuration
+from mixpeek.exceptions import NotFoundException, UnauthorizedException
+
+import contract
+from conftest import running
+from daemon import Daemon
+
+
+def keys_cli(daemon, *args):
+    """Runs `sessiond keys ARGS` on the daemon's data directory; returns its standard output."""
+    return subprocess.run([daemon.binary, "keys", *args, "--data", str(daemon.data)], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def create_key(daemon, namespace):
+    return keys_cli(daemon, "create", "--namespace", namespace).strip()
+
+
+@pytest.fixture(scope="module")
+def keyed():
+    daemon = Daemon()
+    keys = {"a": create_key(daemon, "team-a"), "b": create_key(daemon, "team-b")}
+    listed = keys_cli(daemon, "list")
+    assert "team-a" in listed and "team-b" in listed
+    assert keys["a"] not in listed and keys["b"] not in listed, "keys list must never show a key"
+    with running(daemon) as url:
+        yield url, keys, daemon
+
+
+def mix_client(url, key):
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return Mix(server_url=url, client=httpx.Client(headers=headers, event_hooks={"response": [contract.check]}))
+
+
+def test_mix_sdk_with_a_key_and_namespace_scoping(keyed):
+    url, keys, _ = keyed
+    with mix_client(url, keys["a"]) as mix_a, mix_client(url, keys["b"]) as mix_b:
+        created = mix_a.sessions.create(title="keyed", browser_mode="local-browser-service")
+        assert mix_a.sessions.get(id=created.id).id == created.id
+        with pytest.raises(errors.ErrorResponse) as raised:
+            mix_b.sessions.get(id=created.id)
+        assert raised.value.status_code == 404
+        assert created.id not in [s.id for s in mix_b.sessions.list()]
+
+
+def test_missing_or_wrong_key_is_401(keyed):
+    url, _, _ = keyed
+    for key in (None, "sk_" + uuid.uuid4().hex):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        response = httpx.get(url + "/api/sessions", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["type"] == "unauthorized"
+    assert httpx.get(url + "/health").status_code == 200
+
+
+def test_mixpeek_client_with_keys(keyed):
+    url, keys, _ = keyed
+
+    def api(key, namespace):
+        cfg = Configuration(host=url)
+        cfg.access_token = key
+        cfg.api_key = {"NamespaceHeader": namespace}
+        return ApiClient(cfg)
+
+    from mixpeek import AgentConfig, CreateSessionRequest
+
+    with api(keys["a"], "team-a") as a, api(keys["b"], "team-b") as b, api("sk_wrong", "team-a") as wrong:
+        created = AgentSessionsApi(a).create_session_agents(CreateSessionRequest(agent_config=AgentConfig()))
+        assert created.namespace_id == "team-a"
+        with pytest.raises(NotFoundException):
+            AgentSessionsApi(b).get_session_agents(created.session_id)
+        with pytest.raises(UnauthorizedException):
+            AgentSessionsApi(wrong).get_session_agents(created.session_id)
+
+
+def test_revoked_key_stops_working(keyed):
+    url, _, daemon = keyed
+    key = create_key(daemon, "team-c")
+    assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    listed = keys_cli(daemon, "list")
+    key_id = next(line.split("\t")[0] for line in listed.splitlines() if "\tteam-c\t" in line)
+    keys_cli(daemon, "revoke", key_id)
+    assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 401
