@@ -128,7 +128,7 @@ struct MixFilesRoutesTests {
                 uri: "/api/sessions/\(id)/files/upload", method: .post, headers: Self.formHeaders,
                 body: Self.form(filename: "big.bin", content: tooLarge))
             #expect(response.status == .contentTooLarge)
-            #expect((response.json["error"] as? [String: Any])?["type"] as? String == "payload_too_large")
+            #expect((response.json["error"] as? [String: Any])?["type"] as? String == "bad_request")
             let listed = try await client.execute(uri: "/api/sessions/\(id)/files", method: .get)
             #expect(listed.jsonArray.isEmpty)
         }
