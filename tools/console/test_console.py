@@ -114,6 +114,9 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     assert len(removed) == 2
     # Text is text: the assistant's <b> stays literal.
     expect(transcript(page).get_by_text("<b>permission denied</b>")).to_be_visible()
+    # The README's picture: the timeline before the rewind, the removed messages in view under it.
+    transcript(page).get_by_role("article", name="assistant message a5").evaluate(
+        "article => article.scrollIntoView({block: 'end'})")
     shot(page, "04-session-before-rewind")
     page.screenshot(path=str(SHOTS / "session-before-rewind.png"))
 
