@@ -281,3 +281,23 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
         guard.check()
     finally:
         keyed.stop()
+
+
+def test_long_bodies_come_folded_and_whole_on_request(page, daemon, api):
+    sid = api.create("Long tool output")
+    api.user(sid, "Dump the log.")
+    api.assistant(sid, "long-1", "Dumping.", calls=[("call-log", "Bash", {"command": "cat app.log"})])
+    body = "".join(f"line {n:05d}\n" for n in range(2000))
+    api.tool_result(sid, "call-log", "long-t", body)
+    open_session(page, daemon, sid)
+    assistant = transcript(page).get_by_role("article", name="assistant message long-1")
+    call = assistant.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 00300")
+    expect(call).not_to_contain_text("line 01999")
+    assistant.get_by_role("button", name="Show the whole message").click()
+    whole = transcript(page).get_by_role("article", name="assistant message long-1")
+    expect(whole.get_by_role("button", name="Show the whole message")).to_have_count(0)
+    call = whole.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 01999")
