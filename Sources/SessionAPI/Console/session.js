@@ -283,7 +283,7 @@ class SessionView {
     const shown = rows.slice(0, this.auditShown);
     const selected = this.position;
     this.auditBody.replaceChildren(...shown.map((event) => {
-      const row = h("tr", { tabindex: 0, "aria-selected": String(event.position === selected), class: event.position === selected ? "selected" : "" },
+      const row = h("tr", { tabindex: 0, "aria-current": event.position === selected ? "true" : null, class: event.position === selected ? "selected" : "" },
         h("td", { class: "num" }, `#${event.position}`),
         h("td", {}, dateTime(event.recordedAt)),
         h("td", {}, event.type),
