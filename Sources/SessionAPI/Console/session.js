@@ -314,7 +314,7 @@ class SessionView {
 
   async fork() {
     const position = this.position;
-    const created = await json(`${sessionPath(this.id)}/fork`, { method: "POST", body: { position } });
+    const created = await json(`${sessionPath(this.id)}/fork${query({ position })}`, { method: "POST", body: {} });
     announce(`Forked into ${created.id}`);
     this.navigate(`/ui/${query({ session: created.id })}`);
   }
