@@ -28,11 +28,10 @@ extension SessionReader {
         // Tool calls, by their message's position.
         var calls: [Int64: [ToolCall]] = [:]
         let callCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT messagePosition, toolCallId, name, input, type FROM toolCall
                 WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
-                """,
+                """),
             arguments: [id, position])
         while let row = try callCursor.next() {
             let call = ToolCall(id: ToolCallID(rawValue: row[1])!, name: row[2], input: row[3], type: row[4])
@@ -43,11 +42,10 @@ extension SessionReader {
         var results: [ToolCallID: ToolResultRecorded] = [:]
         var carried: [MessageID: [ToolCallID]] = [:]
         let resultCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT toolCallId, messageId, result, metadata, isError, screenshotUrls, finished FROM toolResult
                 WHERE sessionId = ? AND position <= ? ORDER BY position
-                """,
+                """),
             arguments: [id, position])
         while let row = try resultCursor.next() {
             let urls: String = row[5]
@@ -66,12 +64,11 @@ extension SessionReader {
         var callbackResults: [MessageID: [CallbackResultRecorded]] = [:]
         var subagentCosts: [(position: Int64, cost: Double)] = []
         let callbackCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT position, messageId, toolCallId, toolName, callbackName, callbackType, stdout, stderr,
                   exitCode, subagentId, subagentResult, success, error, excludeFromContext, subagentCost
                 FROM callbackResult WHERE sessionId = ? AND position <= ? ORDER BY position
-                """,
+                """),
             arguments: [id, position])
         while let row = try callbackCursor.next() {
             let subagentCost: Double? = row[14]
