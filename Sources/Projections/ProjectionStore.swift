@@ -235,6 +235,8 @@ public final class ProjectionStore: Sendable {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A deleted session's rows are overwritten with zeros, not left in free pages (see scrub()).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let pool = try DatabasePool(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(pool)

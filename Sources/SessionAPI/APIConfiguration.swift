@@ -30,6 +30,12 @@ public struct APIConfiguration: Sendable {
     public var maximumBodyBytes = 4 << 20
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
+    /// How often the daemon erases permanently deleted sessions from the log, the projection files and the
+    /// blob store (decision 0035); `nil` never (run `sessiond compact` instead).
+    public var compactionInterval: Duration? = .seconds(3600)
+    /// How old an unreferenced blob must be before compaction removes it: an upload writes its blob before the
+    /// event naming it is applied.
+    public var blobGracePeriod: TimeInterval = 10 * 60
     /// The build version reported by `/health`.
     public var version = "0.1.0"
     /// The environment name reported by `/health`.
