@@ -15,7 +15,8 @@ public final class ProjectionStore: Sendable {
     public let path: String
     /// The store's configuration.
     public let configuration: Configuration
-    private let current: Mutex<Generation>
+    /// The open generation; extensions that write outside the replay loop (erasure) take its pool.
+    let current: Mutex<Generation>
 
     /// The open database and a counter bumped by every swap, so a write queued on a swapped-out pool
     /// notices and retries on the new one.

@@ -39,7 +39,7 @@ extension ProjectionStore {
                     GROUP BY sessionId
                     """,
                 arguments: [ids, EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue])
-            for row in rows { counts[row[0]] = row[1] }
+            for row in rows { counts[row[0] as String] = row[1] as Int }
             return counts
         }
     }

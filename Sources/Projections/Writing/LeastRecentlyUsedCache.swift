@@ -70,7 +70,7 @@ struct LeastRecentlyUsedCache<Key: Hashable, Value> {
         slots[key]?.tick = clock
         accessLog.append((key, clock))
         if accessLog.count - oldest > 2 * slots.count + 64 {
-            accessLog = slots.map { ($0.key, $0.value.tick) }.sorted { $0.tick < $1.tick }
+            accessLog = slots.map { (key: $0.key, tick: $0.value.tick) }.sorted { $0.tick < $1.tick }
             oldest = 0
         }
     }
