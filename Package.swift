@@ -45,7 +45,8 @@ let package = Package(
         .target(
             name: "Projections",
             dependencies: [
-                "EventLog", "Sessions",
+                // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
+                "EventLog", "Sessions", "Blobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "sessiond",
             dependencies: [
-                "EventLog", "Sessions", "Projections", "SessionAPI",
+                "EventLog", "Sessions", "Projections", "SessionAPI", "Blobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,6 +97,7 @@ let package = Package(
         // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
         .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "EventLog", "Sessions", "Blobs", "Workload", "TestSupport"]),
     ]
 )

@@ -14,8 +14,8 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// Builds the sessiond HTTP daemon: opens the log and the projections under the data directory, and wires the
 /// Mix, Mixpeek and native APIs, `/health` and the SSE streams onto one router.
 ///
-/// The application's service group runs, in order, the log (closed last), the replay loop, then Hummingbird's
-/// HTTP server; the server starts only once the projections have caught up with the log's durable end, and
+/// The application's service group runs, in order, the log (closed last), the replay loop, the periodic
+/// compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
 /// on SIGINT/SIGTERM the server drains first, then the replay loop commits its batch, then the log closes.
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
@@ -33,10 +33,20 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     let log = backend.log, replay = backend.replay
     let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI)
 
+    var services: [any Service] = [LogService(log: log), replay]
+    if let interval = configuration.compactionInterval {
+        var erasure = PermanentErasure.Configuration()
+        erasure.blobGracePeriod = configuration.blobGracePeriod
+        erasure.logger = logger
+        services.append(
+            CompactionService(
+                erasure: PermanentErasure(log: log, store: backend.store, blobs: backend.blobs, configuration: erasure),
+                interval: interval, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
-        services: [LogService(log: log), replay],
+        services: services,
         logger: logger)
     app.beforeServerStarts {
         let end = try await log.durableEnd()

@@ -36,4 +36,6 @@ public enum SessionEvent: Sendable, Equatable {
     case fileRemoved(FileRemoved)
     /// `session.deleted` (the tombstone)
     case deleted(SessionDeleted)
+    /// `event.erased`: what compaction leaves of a permanently deleted session's other records
+    case erased(EventErased)
 }

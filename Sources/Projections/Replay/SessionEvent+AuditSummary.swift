@@ -9,10 +9,14 @@ extension SessionEvent {
             .processingStarted, .processingCancelled, .processingFinished:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted:
+            .fileRemoved, .deleted, .erased:
             false
         }
     }
+
+    /// The audit summary of an erased record of type `type`; compaction rewrites the index rows of the
+    /// sessions it erased to the same text, so a rebuild after compaction equals the live projection.
+    static func erasedSummary(of type: String) -> String { "erased \(type)" }
 
     /// A one-line description for the audit history: ids, counts and sizes, never content (no text, prompt,
     /// result or memory), so it may stay after a session's deletion.
@@ -66,6 +70,8 @@ extension SessionEvent {
             return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
         case .deleted:
             return "deleted (tombstone)"
+        case .erased(let erased):
+            return Self.erasedSummary(of: erased.erasedType)
         }
     }
 }

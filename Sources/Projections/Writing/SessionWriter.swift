@@ -16,21 +16,36 @@ public actor SessionWriter {
         public var makeContext: @Sendable () -> DecisionContext = { DecisionContext(now: Date()) }
         /// At most this many session states are cached.
         public var cacheCapacity = 10_000
+        /// At most this many bytes of cached session states, estimated as the event bodies folded into them
+        /// plus a fixed overhead per event; the least recently used states go first.
+        public var cacheByteLimit = 16 << 20
 
         /// Creates the default configuration.
         public init() {}
     }
 
-    /// A cached session: its state and the versions of its event ids (for idempotency keys).
+    /// A cached session: its state, the versions of its event ids (for idempotency keys) and its estimated size.
     private struct Entry: Sendable {
         var state = SessionState.initial
         var eventVersions: [EventID: UInt64] = [:]
+        var estimatedBytes = 0
+
+        /// Folds one stored record into the entry.
+        mutating func apply(_ record: LogRecord) throws {
+            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+            state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+            eventVersions[record.eventID] = record.streamVersion
+            estimatedBytes += record.body.count + Entry.bytesPerEvent
+        }
+
+        /// What an event costs beyond its body: transcript and index entries, the event id's version.
+        static let bytesPerEvent = 256
     }
 
     private let log: any LogStore
     private let replay: ReplayLoop?
     private let configuration: Configuration
-    private var cache: [SessionID: Entry] = [:]
+    private var cache: LeastRecentlyUsedCache<SessionID, Entry>
     private var locks: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Creates a writer.
@@ -43,6 +58,7 @@ public actor SessionWriter {
         self.log = log
         self.replay = replay
         self.configuration = configuration
+        cache = LeastRecentlyUsedCache(capacity: configuration.cacheCapacity, byteLimit: configuration.cacheByteLimit)
     }
 
     /// Decides and appends a command, then waits until the projections applied its events.
@@ -109,7 +125,7 @@ public actor SessionWriter {
         } catch let error as SessionError {
             throw error
         } catch {
-            cache[id] = nil
+            cache.remove(id)
             throw error
         }
     }
@@ -145,7 +161,7 @@ public actor SessionWriter {
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                cache[id] = entry
+                remember(entry, for: id)
                 if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
                     return earlier
                 }
@@ -178,7 +194,7 @@ public actor SessionWriter {
     }
 
     private func load(_ id: SessionID) async throws -> Entry {
-        if let entry = cache[id] { return entry }
+        if let entry = cache.value(for: id) { return entry }
         let entry = try await refresh(Entry(), of: id)
         remember(entry, for: id)
         return entry
@@ -217,20 +233,14 @@ public actor SessionWriter {
     @concurrent private static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
         var entry = entry
         for record in records {
-            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
-            entry.state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
-            entry.eventVersions[record.eventID] = record.streamVersion
+            try entry.apply(record)
         }
         return entry
     }
 
+    /// Caches `entry` as the most recently used; the least recently used states go past the cache's bounds.
     private func remember(_ entry: Entry, for id: SessionID) {
-        if cache[id] == nil, cache.count >= configuration.cacheCapacity,
-            let victim = cache.keys.first(where: { locks[$0] == nil })
-        {
-            cache[victim] = nil
-        }
-        cache[id] = entry
+        cache.insert(entry, bytes: entry.estimatedBytes, for: id)
     }
 
     /// Waits until no other command runs on `id`, then owns it until ``release(_:)``.

@@ -155,6 +155,7 @@ enum EventSamples {
         ),
         .fileRemoved(FileRemoved(fileID: "file-1", reason: .rewindCleanup)),
         .deleted(SessionDeleted(sessionID: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10", namespace: "default")),
+        .erased(EventErased(erasedType: "message.appended", erasedSchemaVersion: 1)),
     ]
 
     /// The sample whose encoding docs/events.md shows for each type: the first of that type.
