@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("OpenAPI/openapi.json")]
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Console")]
         ),
         // Deterministic agent-session corpus shared by benchmarks and tests.
         .target(name: "Workload", dependencies: ["Sessions"]),

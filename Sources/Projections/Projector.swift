@@ -110,7 +110,7 @@ struct Projector {
         case .deleted:
             try delete(id, namespace: row.namespace)
             return
-        case .erased:
+        case .erased, .forked:
             break
         }
         sessions[id] = row
@@ -157,6 +157,9 @@ struct Projector {
         created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
+        if let origin = event.forkedFrom {
+            try recordField(.forkedFrom, of: id, at: position, value: ProjectionJSON.text(origin))
+        }
         try insertCallbacks(event.callbacks, of: id, at: position)
         try execute(
             """

@@ -28,10 +28,11 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
         store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
     try configuration.validate(hasKeys: keyring.hasKeys)
     let openAPI = try OpenAPIController()
+    let console = try ConsoleController()
     let logger = configuration.logger
     let backend = try await SessionBackend.open(configuration: configuration)
     let log = backend.log, replay = backend.replay
-    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI)
+    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
     var services: [any Service] = [LogService(log: log), replay]
     if let interval = configuration.compactionInterval {
@@ -58,7 +59,12 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
 
 /// The router with every route, its middleware (metrics outermost, CORS, request log) and each face's error
 /// envelope and authentication.
-func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPIController) -> Router<SessionRequestContext> {
+func makeRouter(
+    backend: SessionBackend,
+    keyring: APIKeyring,
+    openAPI: OpenAPIController,
+    console: ConsoleController = ConsoleController(files: [:])
+) -> Router<SessionRequestContext> {
     let router = Router(context: SessionRequestContext.self)
     let metrics = HTTPMetrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -79,6 +85,8 @@ func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPICo
     let unauthenticated = router.group().add(middleware: MixErrorMiddleware())
     HealthController(backend: backend).addRoutes(to: unauthenticated)
     openAPI.addRoutes(to: unauthenticated)
+    // The console's files hold no session data; the page asks the API for everything with the user's key.
+    console.addRoutes(to: unauthenticated)
     let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth)
     MixStreamController(backend: backend).addRoutes(to: root)
     MetricsController(backend: backend, http: metrics).addRoutes(to: root)

@@ -21,6 +21,7 @@ extension SessionEvent {
         case .fileRemoved: .fileRemoved
         case .deleted: .sessionDeleted
         case .erased: .eventErased
+        case .forked: .sessionForked
         }
     }
 
@@ -57,6 +58,7 @@ extension SessionEvent {
                 case .fileRemoved(let payload): try EventJSON.encoder.encode(payload)
                 case .deleted(let payload): try EventJSON.encoder.encode(payload)
                 case .erased(let payload): try EventJSON.encoder.encode(payload)
+                case .forked(let payload): try EventJSON.encoder.encode(payload)
                 }
             return EncodedEvent(type: type, schemaVersion: schemaVersion, body: [UInt8](body))
         } catch {
@@ -120,6 +122,7 @@ extension SessionEvent {
         case .fileRemoved: return .fileRemoved(try decoder.decode(FileRemoved.self, from: data))
         case .sessionDeleted: return .deleted(try decoder.decode(SessionDeleted.self, from: data))
         case .eventErased: return .erased(try decoder.decode(EventErased.self, from: data))
+        case .sessionForked: return .forked(try decoder.decode(SessionForked.self, from: data))
         }
     }
 

@@ -38,4 +38,6 @@ public enum SessionEvent: Sendable, Equatable {
     case deleted(SessionDeleted)
     /// `event.erased`: what compaction leaves of a permanently deleted session's other records
     case erased(EventErased)
+    /// `session.forked`
+    case forked(SessionForked)
 }

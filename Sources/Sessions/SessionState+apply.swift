@@ -37,6 +37,7 @@ extension SessionState {
         case .fileRemoved(let removed): files.removeAll { $0.id == removed.fileID }
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
         case .erased: break
+        case .forked: break
         }
     }
 
@@ -60,6 +61,7 @@ extension SessionState {
         subagentType = created.subagentType
         parentSessionID = created.parentSessionID
         parentToolCallID = created.parentToolCallID
+        forkedFrom = created.forkedFrom
         callbacks = created.callbacks
         userID = created.userID
         agentConfig = created.agentConfig

@@ -32,6 +32,17 @@ struct SessionReader {
                 db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
                     arguments: [row.id, Int64(version)])
             }
+        case .message(let messageID):
+            guard
+                let added = try Int64.fetchOne(
+                    db, sql: "SELECT addedPosition FROM transcriptMessage WHERE sessionId = ? AND messageId = ?",
+                    arguments: [row.id, messageID.rawValue])
+            else { return nil }
+            // Just before the next message, so the results a tool message carries count with it.
+            let next = try Int64.fetchOne(
+                db, sql: "SELECT min(addedPosition) FROM transcriptMessage WHERE sessionId = ? AND addedPosition > ?",
+                arguments: [row.id, added])
+            position = next.map { $0 - 1 } ?? row.lastPosition
         case .time(let date):
             position = try Int64.fetchOne(
                 db.cachedStatement(sql: """
@@ -99,7 +110,7 @@ struct SessionReader {
             },
             createdAt: Timestamp.date(row.createdAt), updatedAt: Timestamp.date(updatedAt),
             lastActivityAt: Timestamp.date(lastActivity ?? row.createdAt), version: UInt64(version),
-            files: try files(of: row.id, at: position))
+            files: try files(of: row.id, at: position), forkedFrom: try forkOrigin(of: row.id))
     }
 
     /// The snapshot of the current state, straight from the session row.
@@ -137,7 +148,7 @@ struct SessionReader {
             isProcessing: row.isProcessing, archivedAt: row.archivedAt.map(Timestamp.date),
             terminatedAt: row.terminatedAt.map(Timestamp.date), createdAt: Timestamp.date(row.createdAt),
             updatedAt: Timestamp.date(row.updatedAt), lastActivityAt: Timestamp.date(row.lastActivityAt),
-            version: UInt64(row.version), files: try files(of: row.id, at: nil))
+            version: UInt64(row.version), files: try files(of: row.id, at: nil), forkedFrom: try forkOrigin(of: row.id))
     }
 
     // MARK: - Temporal tables
@@ -150,6 +161,11 @@ struct SessionReader {
                 ORDER BY position DESC LIMIT 1
                 """),
             arguments: [id, field.rawValue, position])
+    }
+
+    /// Where the session was forked from (recorded once, at its creation).
+    func forkOrigin(of id: String) throws -> ForkOrigin? {
+        ProjectionJSON.value(ForkOrigin.self, from: try field(.forkedFrom, of: id, at: Int64.max))
     }
 
     /// The callbacks in force as of `position` (`nil`: now), in order.

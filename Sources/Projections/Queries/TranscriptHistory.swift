@@ -6,6 +6,9 @@ import Sessions
 struct TranscriptHistory {
     /// Every message added up to the position, removed ones flagged (removed at or before it).
     var messages: [TranscriptMessage]
+    /// For each of ``messages``: the position that added it and the position of the rewind that removed it,
+    /// known now (so it may lie after the history's position).
+    var places: [(added: Int64, removed: Int64?)]
     /// The Mix counters and Mixpeek stats as of the position.
     var counters: SessionCounters
     /// The earliest message still live at the position whose role is `user`.
@@ -83,6 +86,7 @@ extension SessionReader {
         }
 
         var messages: [TranscriptMessage] = []
+        var places: [(added: Int64, removed: Int64?)] = []
         var counters = SessionCounters()
         var firstUserMessage: String?
         var foundFirstUser = false
@@ -142,11 +146,13 @@ extension SessionReader {
                 counters.latencySamples += 1
             }
             messages.append(message)
+            places.append((added, removedPosition))
         }
         while nextCost < subagentCosts.count {
             counters.cost += subagentCosts[nextCost].cost
             nextCost += 1
         }
-        return TranscriptHistory(messages: messages, counters: counters, firstUserMessage: firstUserMessage)
+        return TranscriptHistory(
+            messages: messages, places: places, counters: counters, firstUserMessage: firstUserMessage)
     }
 }

@@ -9,7 +9,7 @@ extension SessionEvent {
             .processingStarted, .processingCancelled, .processingFinished:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted, .erased:
+            .fileRemoved, .deleted, .erased, .forked:
             false
         }
     }
@@ -25,6 +25,7 @@ extension SessionEvent {
         case .created(let created):
             return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
                 + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+                + (created.forkedFrom.map { " (fork of \($0.sessionID) at #\($0.position))" } ?? "")
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
@@ -72,6 +73,8 @@ extension SessionEvent {
             return "deleted (tombstone)"
         case .erased(let erased):
             return Self.erasedSummary(of: erased.erasedType)
+        case .forked(let forked):
+            return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
         }
     }
 }

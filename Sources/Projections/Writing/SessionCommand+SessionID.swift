@@ -14,6 +14,9 @@ extension SessionCommand {
         case .createSubagentSession(var command):
             command.sessionID = id
             return .createSubagentSession(command)
+        case .fork(var command):
+            command.sessionID = id
+            return .fork(command)
         default:
             return self
         }

@@ -42,7 +42,7 @@ public actor SessionWriter {
         static let bytesPerEvent = 256
     }
 
-    private let log: any LogStore
+    let log: any LogStore
     private let replay: ReplayLoop?
     private let configuration: Configuration
     private var cache: LeastRecentlyUsedCache<SessionID, Entry>

@@ -33,6 +33,8 @@ struct NativeSession: Encodable {
     var expiresAt: Date?
     var terminatedAt: Date?
     var archivedAt: Date?
+    /// The session and position it was forked from (native fork API).
+    var forkedFrom: ForkOrigin?
 
     init(_ session: SessionSnapshot, status: SessionStatus) {
         id = session.id.rawValue
@@ -62,6 +64,7 @@ struct NativeSession: Encodable {
         expiresAt = session.expiresAt
         terminatedAt = session.terminatedAt
         archivedAt = session.archivedAt
+        forkedFrom = session.forkedFrom
     }
 }
 

@@ -12,7 +12,10 @@ struct NativeSessionsController {
     let backend: SessionBackend
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("sessions", use: list)
         group.get("sessions/:id", use: get)
+        group.get("sessions/:id/transcript", use: transcript)
+        group.post("sessions/:id/fork", use: fork)
         group.get("sessions/:id/export", use: export)
         group.get("sessions/:id/events", use: events)
         group.post("sessions/:id/events", use: append)
