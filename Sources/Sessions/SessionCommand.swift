@@ -41,6 +41,12 @@ public enum SessionCommand: Sendable, Equatable {
     case removeFile(RemoveFile)
     /// Mix `DELETE /api/sessions/{id}`.
     case delete(DeleteSession)
+    /// Native `POST /v1/sessions`: a session for an agent framework.
+    case createFrameworkSession(CreateFrameworkSession)
+    /// A framework's `pop_item` / `clear_session` (native API).
+    case removeMessages(RemoveMessages)
+    /// An ADK state delta (native API).
+    case updateState(UpdateState)
 
     /// The session the command is about; `nil` for a create that lets ``Session/decide(_:state:context:)``
     /// pick the id (the id is then in the ``SessionCreated`` event).
@@ -65,6 +71,9 @@ public enum SessionCommand: Sendable, Equatable {
         case .addFile(let command): command.sessionID
         case .removeFile(let command): command.sessionID
         case .delete(let command): command.sessionID
+        case .createFrameworkSession(let command): command.sessionID
+        case .removeMessages(let command): command.sessionID
+        case .updateState(let command): command.sessionID
         }
     }
 }

@@ -36,4 +36,8 @@ public enum SessionEvent: Sendable, Equatable {
     case fileRemoved(FileRemoved)
     /// `session.deleted` (the tombstone)
     case deleted(SessionDeleted)
+    /// `messages.removed`
+    case messagesRemoved(MessagesRemoved)
+    /// `state.updated`
+    case stateUpdated(StateUpdated)
 }

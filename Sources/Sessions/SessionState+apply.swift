@@ -35,6 +35,10 @@ extension SessionState {
         case .fileAdded(let added): files.append(SessionFile(added: added, version: version, at: recordedAt))
         case .fileRemoved(let removed): files.removeAll { $0.id == removed.fileID }
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
+        case .messagesRemoved(let removed):
+            removeMessages(removed.removedMessageIDs, version: version, at: recordedAt)
+        case .stateUpdated(let updated):
+            for (key, value) in updated.delta where StateScope(key: key) == .session { state[key] = value }
         }
     }
 
@@ -66,6 +70,7 @@ extension SessionState {
         metadata = created.metadata
         enableMemory = created.enableMemory
         expiresAt = created.expiresAt
+        appName = created.appName
         createdAt = date
         lastActivityAt = date
     }

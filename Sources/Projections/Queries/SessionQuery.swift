@@ -12,6 +12,10 @@ public struct SessionQuery: Sendable, Equatable {
     public var limit: Int?
     /// Skip this many first.
     public var offset: Int
+    /// Only sessions of this framework app (ADK `app_name`).
+    public var appName: String?
+    /// Only sessions of this user (Mixpeek `user_id`, ADK `user_id`).
+    public var userID: String?
 
     /// Creates a query.
     public init(
@@ -19,12 +23,16 @@ public struct SessionQuery: Sendable, Equatable {
         includeSubagents: Bool = true,
         status: SessionStatus? = nil,
         limit: Int? = nil,
-        offset: Int = 0
+        offset: Int = 0,
+        appName: String? = nil,
+        userID: String? = nil
     ) {
         self.namespace = namespace
         self.includeSubagents = includeSubagents
         self.status = status
         self.limit = limit
         self.offset = offset
+        self.appName = appName
+        self.userID = userID
     }
 }

@@ -99,7 +99,8 @@ struct SessionReader {
             },
             createdAt: Timestamp.date(row.createdAt), updatedAt: Timestamp.date(updatedAt),
             lastActivityAt: Timestamp.date(lastActivity ?? row.createdAt), version: UInt64(version),
-            files: try files(of: row.id, at: position))
+            files: try files(of: row.id, at: position), appName: row.appName,
+            state: ProjectionJSON.value(JSONObject.self, from: try field(.state, of: row.id, at: position)) ?? [:])
     }
 
     /// The snapshot of the current state, straight from the session row.
@@ -137,7 +138,8 @@ struct SessionReader {
             isProcessing: row.isProcessing, archivedAt: row.archivedAt.map(Timestamp.date),
             terminatedAt: row.terminatedAt.map(Timestamp.date), createdAt: Timestamp.date(row.createdAt),
             updatedAt: Timestamp.date(row.updatedAt), lastActivityAt: Timestamp.date(row.lastActivityAt),
-            version: UInt64(row.version), files: try files(of: row.id, at: nil))
+            version: UInt64(row.version), files: try files(of: row.id, at: nil), appName: row.appName,
+            state: ProjectionJSON.value(JSONObject.self, from: row.state) ?? [:])
     }
 
     // MARK: - Temporal tables

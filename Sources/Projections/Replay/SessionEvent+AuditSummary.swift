@@ -6,10 +6,10 @@ extension SessionEvent {
     var isActivity: Bool {
         switch self {
         case .created, .messageAppended, .toolResultRecorded, .callbackResultRecorded, .rewound,
-            .processingStarted, .processingCancelled, .processingFinished:
+            .processingStarted, .processingCancelled, .processingFinished, .messagesRemoved:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted:
+            .fileRemoved, .deleted, .stateUpdated:
             false
         }
     }
@@ -34,6 +34,7 @@ extension SessionEvent {
             let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
             if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
             if let reason = message.finishReason { details.append("finish \(reason)") }
+            if message.item != nil { details.append("framework item") }
             if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
             return text
         case .toolResultRecorded(let result):
@@ -66,6 +67,10 @@ extension SessionEvent {
             return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
         case .deleted:
             return "deleted (tombstone)"
+        case .messagesRemoved(let removed):
+            return "\(removed.removedMessageIDs.count) messages removed (\(removed.reason.rawValue))"
+        case .stateUpdated(let updated):
+            return "state updated (\(updated.delta.count) keys)"
         }
     }
 }

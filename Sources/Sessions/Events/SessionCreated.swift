@@ -46,6 +46,8 @@ public struct SessionCreated: Sendable, Equatable, Codable {
     public var enableMemory: Bool?
     /// When the session becomes archived by expiry (whole seconds); `nil` never expires.
     public var expiresAt: Date?
+    /// The agent framework's app (ADK `app_name`); scope of `app:` state keys.
+    public var appName: String?
 
     /// Creates the event; ``Session/decide(_:state:context:)`` is the only intended author.
     public init(
@@ -68,7 +70,8 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         userMemory: JSONObject? = nil,
         metadata: JSONObject? = nil,
         enableMemory: Bool? = nil,
-        expiresAt: Date? = nil
+        expiresAt: Date? = nil,
+        appName: String? = nil
     ) {
         self.sessionID = sessionID
         self.namespace = namespace
@@ -90,12 +93,13 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         self.metadata = metadata
         self.enableMemory = enableMemory
         self.expiresAt = expiresAt
+        self.appName = appName
     }
 
     enum CodingKeys: String, CodingKey {
         case sessionID = "sessionId", namespace, origin, title, customSystemPrompt, promptMode, browserMode
         case cdpURL = "cdpUrl", sessionType, subagentType, parentSessionID = "parentSessionId"
         case parentToolCallID = "parentToolCallId", callbacks, userID = "userId", agentConfig, quotas
-        case userMemory, metadata, enableMemory, expiresAt
+        case userMemory, metadata, enableMemory, expiresAt, appName
     }
 }
