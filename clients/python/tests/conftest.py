@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from agents import set_tracing_disabled
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tools" / "conformance"))
@@ -16,6 +17,9 @@ sys.path.insert(0, str(ROOT / "tools" / "conformance"))
 from daemon import Daemon  # noqa: E402
 
 from sessiond_client import ClientConfiguration  # noqa: E402
+
+# The scripted models run offline: no trace export to OpenAI.
+set_tracing_disabled(True)
 
 
 @pytest.fixture(scope="session")

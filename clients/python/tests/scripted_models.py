@@ -15,7 +15,6 @@ from google.adk.models.llm_request import LlmRequest
 from google.adk.models.llm_response import LlmResponse
 from google.genai import types
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
-from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
 
 def openai_text(text: str) -> ResponseOutputMessage:
@@ -41,9 +40,7 @@ class ScriptedOpenAIModel(Model):
         self.inputs.append(input)
         output = self.turns.pop(0)
         inputs, outputs = self.usage
-        usage = Usage(requests=1, input_tokens=inputs, output_tokens=outputs, total_tokens=inputs + outputs,
-                      input_tokens_details=InputTokensDetails(cached_tokens=0),
-                      output_tokens_details=OutputTokensDetails(reasoning_tokens=0))
+        usage = Usage(requests=1, input_tokens=inputs, output_tokens=outputs, total_tokens=inputs + outputs)
         return ModelResponse(output=output, usage=usage, response_id=None)
 
     def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:

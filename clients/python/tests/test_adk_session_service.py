@@ -20,7 +20,7 @@ SERVICES = ["in_memory", "sqlite", "database", "sessiond"]
 
 
 @pytest.fixture(params=SERVICES)
-async def service(request, tmp_path, configuration):
+async def service(request, tmp_path):
     if request.param == "in_memory":
         made = InMemorySessionService()
     elif request.param == "sqlite":
@@ -28,7 +28,7 @@ async def service(request, tmp_path, configuration):
     elif request.param == "database":
         made = DatabaseSessionService("sqlite+aiosqlite:///:memory:")
     else:
-        made = SessiondSessionService(configuration=configuration)
+        made = SessiondSessionService(configuration=request.getfixturevalue("configuration"))
     yield made
     if hasattr(made, "close"):
         await made.close()
@@ -214,9 +214,12 @@ async def test_partial_events_are_not_persisted(service, app):
 
 
 @pytest.fixture(params=["database", "sessiond"])
-async def revisioned_service(request, configuration):
+async def revisioned_service(request):
     """The services that refuse a stale session object (ADK's InMemory and Sqlite services do not)."""
-    made = DatabaseSessionService("sqlite+aiosqlite:///:memory:") if request.param == "database" else SessiondSessionService(configuration=configuration)
+    if request.param == "database":
+        made = DatabaseSessionService("sqlite+aiosqlite:///:memory:")
+    else:
+        made = SessiondSessionService(configuration=request.getfixturevalue("configuration"))
     yield made
     await made.close()
 

@@ -14,7 +14,7 @@ STORES = ["sqlite", "sessiond"]
 
 
 @pytest.fixture(params=STORES)
-async def make_session(request, tmp_path, configuration, unique):
+async def make_session(request, tmp_path, unique):
     """A factory of sessions on the store under test, closed afterwards."""
     made = []
 
@@ -22,7 +22,8 @@ async def make_session(request, tmp_path, configuration, unique):
         if request.param == "sqlite":
             session = SQLiteSession(session_id, tmp_path / "sessions.db", session_settings=settings)
         else:
-            session = SessiondSession(f"{unique}-{session_id}", configuration=configuration, session_settings=settings)
+            session = SessiondSession(
+                f"{unique}-{session_id}", configuration=request.getfixturevalue("configuration"), session_settings=settings)
         made.append(session)
         return session
 
