@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 from the system's libcrypto (Debian: libssl-dev), for content-addressed blobs.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // CRC32C with the SSE4.2 / ARMv8 CRC instruction where the CPU has it, a table otherwise.
         .target(name: "CCRC32C"),
         .target(
@@ -34,6 +40,8 @@ let package = Package(
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Sessions"),
+        // Content-addressed file bytes in the data directory; knows nothing of sessions.
+        .target(name: "Blobs", dependencies: ["CLibCrypto"]),
         .target(
             name: "Projections",
             dependencies: [
@@ -46,7 +54,7 @@ let package = Package(
         .target(
             name: "SessionAPI",
             dependencies: [
-                "EventLog", "Sessions", "Projections",
+                "EventLog", "Sessions", "Projections", "Blobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,10 +85,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",
             dependencies: [
-                "SessionAPI", "Projections", "EventLog", "Sessions", "TestSupport",
+                "SessionAPI", "Projections", "EventLog", "Sessions", "Blobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
