@@ -97,5 +97,6 @@ func makeRouter(
     let native = router.group("v1").add(middleware: NativeErrorMiddleware()).add(middleware: auth)
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
+    NativeItemsController(backend: backend).addRoutes(to: native)
     return router
 }

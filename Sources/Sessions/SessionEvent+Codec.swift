@@ -22,6 +22,8 @@ extension SessionEvent {
         case .deleted: .sessionDeleted
         case .erased: .eventErased
         case .forked: .sessionForked
+        case .messagesRemoved: .messagesRemoved
+        case .stateUpdated: .stateUpdated
         }
     }
 
@@ -59,6 +61,8 @@ extension SessionEvent {
                 case .deleted(let payload): try EventJSON.encoder.encode(payload)
                 case .erased(let payload): try EventJSON.encoder.encode(payload)
                 case .forked(let payload): try EventJSON.encoder.encode(payload)
+                case .messagesRemoved(let payload): try EventJSON.encoder.encode(payload)
+                case .stateUpdated(let payload): try EventJSON.encoder.encode(payload)
                 }
             return EncodedEvent(type: type, schemaVersion: schemaVersion, body: [UInt8](body))
         } catch {
@@ -123,6 +127,8 @@ extension SessionEvent {
         case .sessionDeleted: return .deleted(try decoder.decode(SessionDeleted.self, from: data))
         case .eventErased: return .erased(try decoder.decode(EventErased.self, from: data))
         case .sessionForked: return .forked(try decoder.decode(SessionForked.self, from: data))
+        case .messagesRemoved: return .messagesRemoved(try decoder.decode(MessagesRemoved.self, from: data))
+        case .stateUpdated: return .stateUpdated(try decoder.decode(StateUpdated.self, from: data))
         }
     }
 

@@ -40,4 +40,8 @@ public enum SessionEvent: Sendable, Equatable {
     case erased(EventErased)
     /// `session.forked`
     case forked(SessionForked)
+    /// `messages.removed`
+    case messagesRemoved(MessagesRemoved)
+    /// `state.updated`
+    case stateUpdated(StateUpdated)
 }

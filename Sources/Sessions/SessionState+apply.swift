@@ -38,6 +38,10 @@ extension SessionState {
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
         case .erased: break
         case .forked: break
+        case .messagesRemoved(let removed):
+            removeMessages(removed.removedMessageIDs, version: version, at: recordedAt)
+        case .stateUpdated(let updated):
+            for (key, value) in updated.delta where StateScope(key: key) == .session { state[key] = value }
         }
     }
 
@@ -70,6 +74,7 @@ extension SessionState {
         metadata = created.metadata
         enableMemory = created.enableMemory
         expiresAt = created.expiresAt
+        appName = created.appName
         createdAt = date
         lastActivityAt = date
     }

@@ -119,6 +119,14 @@ extension ProjectionStore {
                 arguments += [namespace]
             }
             if !query.includeSubagents { conditions.append("sessionType <> 'subagent'") }
+            if let appName = query.appName {
+                conditions.append("appName = ?")
+                arguments += [appName]
+            }
+            if let userID = query.userID {
+                conditions.append("userId = ?")
+                arguments += [userID]
+            }
             if let status = query.status {
                 conditions.append("status = ?")
                 arguments += [status.rawValue]

@@ -110,7 +110,8 @@ struct SessionReader {
             },
             createdAt: Timestamp.date(row.createdAt), updatedAt: Timestamp.date(updatedAt),
             lastActivityAt: Timestamp.date(lastActivity ?? row.createdAt), version: UInt64(version),
-            files: try files(of: row.id, at: position), forkedFrom: try forkOrigin(of: row.id))
+            files: try files(of: row.id, at: position), forkedFrom: try forkOrigin(of: row.id), appName: row.appName,
+            state: ProjectionJSON.value(JSONObject.self, from: try field(.state, of: row.id, at: position)) ?? [:])
     }
 
     /// The snapshot of the current state, straight from the session row.
@@ -148,7 +149,8 @@ struct SessionReader {
             isProcessing: row.isProcessing, archivedAt: row.archivedAt.map(Timestamp.date),
             terminatedAt: row.terminatedAt.map(Timestamp.date), createdAt: Timestamp.date(row.createdAt),
             updatedAt: Timestamp.date(row.updatedAt), lastActivityAt: Timestamp.date(row.lastActivityAt),
-            version: UInt64(row.version), files: try files(of: row.id, at: nil), forkedFrom: try forkOrigin(of: row.id))
+            version: UInt64(row.version), files: try files(of: row.id, at: nil), forkedFrom: try forkOrigin(of: row.id),
+            appName: row.appName, state: ProjectionJSON.value(JSONObject.self, from: row.state) ?? [:])
     }
 
     // MARK: - Temporal tables

@@ -20,7 +20,7 @@ extension SessionReader {
     static let transcriptSQL = """
         SELECT addedPosition, addedVersion, addedAt, messageId, role, text, reasoning, reasoningDurationMs, model,
           finishReason, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
-          toolCallCount, removedPosition, removedVersion, removedAt
+          toolCallCount, removedPosition, removedVersion, removedAt, item
         FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -101,7 +101,8 @@ extension SessionReader {
                 reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
                 inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
                 cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
-                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) })
+                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
+                item: (row[21] as String?).flatMap { ProjectionJSON.value(JSONValue.self, from: $0) })
             var message = TranscriptMessage(
                 appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
             for index in message.toolCalls.indices {

@@ -6,10 +6,10 @@ extension SessionEvent {
     var isActivity: Bool {
         switch self {
         case .created, .messageAppended, .toolResultRecorded, .callbackResultRecorded, .rewound,
-            .processingStarted, .processingCancelled, .processingFinished:
+            .processingStarted, .processingCancelled, .processingFinished, .messagesRemoved:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted, .erased, .forked:
+            .fileRemoved, .deleted, .erased, .forked, .stateUpdated:
             false
         }
     }
@@ -39,6 +39,7 @@ extension SessionEvent {
             let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
             if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
             if let reason = message.finishReason { details.append("finish \(reason)") }
+            if message.item != nil { details.append("framework item") }
             if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
             return text
         case .toolResultRecorded(let result):
@@ -75,6 +76,10 @@ extension SessionEvent {
             return Self.erasedSummary(of: erased.erasedType)
         case .forked(let forked):
             return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
+        case .messagesRemoved(let removed):
+            return "\(removed.removedMessageIDs.count) messages removed (\(removed.reason.rawValue))"
+        case .stateUpdated(let updated):
+            return "state updated (\(updated.delta.count) keys)"
         }
     }
 }
