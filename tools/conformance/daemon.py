@@ -25,9 +25,13 @@ def free_port() -> int:
 class Daemon:
     """A `sessiond serve` process; use as a context manager, or call start() and stop()."""
 
-    def __init__(self, binary: str | None = None, durability: str = "none", extra_args: tuple[str, ...] = ()):
+    def __init__(self, binary: str | None = None, durability: str = "none", extra_args: tuple[str, ...] = (),
+                 log: str | None = None):
         self.binary = binary or os.environ.get("SESSIOND_BIN", str(ROOT / ".build" / "debug" / "sessiond"))
         self.durability = durability
+        # Where the log lives (`serve --log`): a postgres:// URL to run on the PostgreSQL store; by default the one
+        # `tools/conformance/run --log` set, else the data directory.
+        self.log = log if log is not None else os.environ.get("SESSIOND_CONFORMANCE_LOG")
         self.extra_args = extra_args
         self.directory = Path(tempfile.mkdtemp(prefix="sessiond-daemon-"))
         # The data directory: exists before start(), so a test can prepare it (e.g. `sessiond keys create`).
@@ -52,7 +56,7 @@ class Daemon:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data), "--port", str(self.port),
-             "--durability", self.durability, *self.extra_args],
+             "--durability", self.durability, *(["--log", self.log] if self.log else []), *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:
