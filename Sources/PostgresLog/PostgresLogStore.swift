@@ -122,11 +122,10 @@ public final class PostgresLogStore: LogStore {
     private func start(clientTask: Task<Void, Never>) {
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.runWriter(self.wakes) }
                 group.addTask { await self.runListener() }
                 group.addTask { await self.runTrainer(self.trainingSamples) }
-                // The writer ends when the store closes; then the listener and trainer are stopped too.
-                _ = await group.next()
+                // The writer ends once the store closed and its queue is drained; then the others are stopped.
+                await self.runWriter(self.wakes)
                 group.cancelAll()
             }
         }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import LogStores
 import PostgresLog
 import Testing
 
@@ -31,6 +32,16 @@ struct PostgresLogStoreTests {
             #expect(try await log.readStream("s1", fromVersion: 2).map(TestDatabase.text) == ["b", "d"])
             #expect(try await log.streamVersion("s1") == 3)
             #expect(try await log.streamVersion("nobody") == 0)
+            await log.close()
+        }
+    }
+
+    @Test func aPostgresLocationOpensThePostgresStore() async throws {
+        try await TestDatabase.with { url in
+            let log = try await LogLocation(url).open()
+            #expect(log is PostgresLogStore)
+            #expect(log.summary.hasPrefix("PostgreSQL at "))
+            #expect(try await log.append([TestDatabase.record("a")], to: "s").positions == [LogPosition(1)])
             await log.close()
         }
     }
