@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 from the system's libcrypto (Debian: libssl-dev), for content-addressed blobs.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // CRC32C with the SSE4.2 / ARMv8 CRC instruction where the CPU has it, a table otherwise.
         .target(name: "CCRC32C"),
         .target(
@@ -51,6 +57,8 @@ let package = Package(
         // Opens a log by its location (a directory or a postgres:// URL): the one place that knows both stores.
         .target(name: "LogStores", dependencies: ["EventLog", "PostgresLog"]),
         .target(name: "Sessions"),
+        // Content-addressed file bytes in the data directory; knows nothing of sessions.
+        .target(name: "Blobs", dependencies: ["CLibCrypto"]),
         .target(
             name: "Projections",
             dependencies: [
@@ -63,7 +71,7 @@ let package = Package(
         .target(
             name: "SessionAPI",
             dependencies: [
-                "EventLog", "LogStores", "Sessions", "Projections",
+                "EventLog", "LogStores", "Sessions", "Projections", "Blobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,10 +104,11 @@ let package = Package(
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
         // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
         .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog"]),
+        .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",
             dependencies: [
-                "SessionAPI", "Projections", "EventLog", "Sessions", "TestSupport",
+                "SessionAPI", "Projections", "EventLog", "Sessions", "Blobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

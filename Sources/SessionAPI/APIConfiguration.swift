@@ -28,6 +28,8 @@ public struct APIConfiguration: Sendable {
     public var subscriberBufferSize = 1024
     /// The largest request body accepted; larger ones get 413.
     public var maximumBodyBytes = 4 << 20
+    /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
+    public var maximumUploadBytes = 32 << 20
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
     /// The build version reported by `/health`.

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import HTTPTypes
@@ -63,6 +64,7 @@ func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPICo
     let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth)
     MixSessionsController(backend: backend).addRoutes(to: mix)
     MixMessagesController(backend: backend).addRoutes(to: mix)
+    MixFilesController(backend: backend).addRoutes(to: mix)
     // Open to anyone: probes and the API's description hold no session data.
     let unauthenticated = router.group().add(middleware: MixErrorMiddleware())
     HealthController(backend: backend).addRoutes(to: unauthenticated)

@@ -71,10 +71,39 @@ public actor SessionWriter {
             command = command.assigningSessionID(made)
         }
 
+        return try await write(on: id, options: options) { state throws(SessionError) in
+            try Session.decide(command, state: state, context: context)
+        }
+    }
+
+    /// Decides several commands for one existing session together and appends all their events as one
+    /// append (all or nothing), then waits until the projections applied them. `If-Match` and the
+    /// idempotency key cover the whole batch.
+    /// - Parameters:
+    ///   - commands: The commands, each for session `id` (see ``Sessions/Session/decide(batch:state:context:)``).
+    ///   - id: The session.
+    ///   - options: Expected version, idempotency key, actor and request id.
+    /// - Returns: Every command's events, their positions and the session's new state.
+    /// - Throws: As ``execute(_:options:)``; a failing command fails the batch and nothing is appended.
+    public func execute(batch commands: [SessionCommand], on id: SessionID, options: WriteOptions = WriteOptions())
+        async throws -> WriteResult
+    {
+        let context = configuration.makeContext()
+        return try await write(on: id, options: options) { state throws(SessionError) in
+            try Session.decide(batch: commands, state: state, context: context)
+        }
+    }
+
+    /// Owns `id` while deciding with `decide` and appending, then waits for the projections.
+    private func write(
+        on id: SessionID,
+        options: WriteOptions,
+        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+    ) async throws -> WriteResult {
         await acquire(id)
         defer { release(id) }
         do {
-            let result = try await execute(command, on: id, options: options, context: context)
+            let result = try await execute(on: id, options: options, decide: decide)
             if let replay, let last = result.lastPosition { try await replay.waitUntilApplied(last) }
             return result
         } catch let error as SessionError {
@@ -89,10 +118,9 @@ public actor SessionWriter {
     public func clearCache() { cache.removeAll() }
 
     private func execute(
-        _ command: SessionCommand,
         on id: SessionID,
         options: WriteOptions,
-        context: DecisionContext
+        decide: (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         var entry = try await load(id)
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
@@ -102,7 +130,7 @@ public actor SessionWriter {
             if let expected = options.expectedVersion, expected != entry.state.version {
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
             }
-            let events = try Session.decide(command, state: entry.state, context: context)
+            let events = try decide(entry.state)
             if events.isEmpty {
                 return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
             }

@@ -1,6 +1,12 @@
 import Foundation
 import Sessions
 
+/// `POST /v1/sessions/{id}/events/batch`: several pieces of activity recorded as one append.
+struct NativeActivityBatchRequest: Decodable {
+    static let keys: Set<String> = ["items"]
+    var items: [NativeActivityRequest]
+}
+
 /// `POST /v1/sessions/{id}/events`: one piece of agent activity, discriminated by `type`:
 /// `message` (an assistant, user or tool message with usage, cost, model, latency, finish reason and tool
 /// calls), `tool_result`, `callback_result` or `finish` (the run ended without a final message).

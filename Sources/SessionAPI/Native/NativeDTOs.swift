@@ -75,7 +75,20 @@ struct NativeEvent: Encodable {
     var eventId: String
     var recordedAt: Date
     var metadata: [String: String]
+    /// The body; `null` once the session was permanently deleted (then ``redacted`` is `true`).
     var data: JSONValue
+    /// Present and `true` when the body is withheld because the session was deleted.
+    var redacted: Bool?
+
+    /// The record as served; a deleted session's events (all but the tombstone itself, which says who
+    /// deleted what) keep their place, stream and type but not their body.
+    init(_ record: LogRecord, sessionDeleted: Bool) {
+        self.init(record)
+        if sessionDeleted && record.type != EventType.sessionDeleted.rawValue {
+            data = .null
+            redacted = true
+        }
+    }
 
     init(_ record: LogRecord) {
         position = record.position.rawValue

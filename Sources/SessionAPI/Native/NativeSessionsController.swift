@@ -6,7 +6,8 @@ import Projections
 import Sessions
 
 /// The native session routes: read a session or its export as of any point (`at`, `position`, `version`),
-/// its audit history, and append agent activity with `If-Match` and `Idempotency-Key`.
+/// its audit history, and append agent activity — one item, or a batch as one atomic append — with `If-Match`
+/// and `Idempotency-Key`.
 struct NativeSessionsController {
     let backend: SessionBackend
 
@@ -15,6 +16,7 @@ struct NativeSessionsController {
         group.get("sessions/:id/export", use: export)
         group.get("sessions/:id/events", use: events)
         group.post("sessions/:id/events", use: append)
+        group.post("sessions/:id/events/batch", use: appendBatch)
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -56,6 +58,30 @@ struct NativeSessionsController {
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
+        return try appended(result, session: id)
+    }
+
+    /// `{"items": [activity, …]}`: every item decided in order on the state the previous ones lead to, and
+    /// appended together or not at all.
+    @Sendable func appendBatch(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(
+            as: NativeActivityBatchRequest.self, limit: backend.configuration.maximumBodyBytes,
+            allowedKeys: NativeActivityBatchRequest.keys)
+        let commands = try body.items.enumerated().map { index, item in
+            do {
+                return try item.command(for: id)
+            } catch RequestBodyError.invalidParameter(let name, let reason) {
+                throw RequestBodyError.invalidParameter(name: "items[\(index)].\(name)", reason: reason)
+            }
+        }
+        let result = try await backend.execute(
+            batch: commands, on: id, namespace: context.namespace, options: context.writeOptions(request))
+        return try appended(result, session: id)
+    }
+
+    /// 201 with the new events' positions, or 200 for a no-op or a deduplicated retry; `ETag` is the version.
+    private func appended(_ result: WriteResult, session id: SessionID) throws -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
         return try .json(

@@ -1,4 +1,5 @@
 import EventLog
+import Blobs
 import Foundation
 import Logging
 import Projections
@@ -43,6 +44,8 @@ extension SessionBackend {
         let clock = configuration.clock
         writerConfiguration.makeContext = { DecisionContext(now: clock()) }
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
-        return SessionBackend(log: log, store: store, replay: replay, writer: writer, configuration: configuration)
+        return SessionBackend(
+            log: log, store: store, replay: replay, writer: writer,
+            blobs: BlobStore(root: configuration.dataDirectory + "/blobs"), configuration: configuration)
     }
 }
