@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
         // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
-        .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog"]),
+        .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "TestSupport"]),
         .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",

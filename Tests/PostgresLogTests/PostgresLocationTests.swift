@@ -18,7 +18,7 @@ import Testing
     ])
     func invalidURLsAreRefused(url: String, reason: String) async {
         await #expect {
-            _ = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+            _ = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
         } throws: { error in
             guard case PostgresLogError.invalidURL(_, let found) = error else { return false }
             return found.contains(reason)

@@ -2,34 +2,35 @@ import EventLog
 import Foundation
 import LogStores
 import PostgresLog
+import TestSupport
 import Testing
 
 /// The file store's behaviours (EventLogAppendTests), on the PostgreSQL store against a real server.
-@Suite(.enabled(if: TestDatabase.isAvailable, "needs SESSIOND_TEST_POSTGRES_URL (tools/test starts a server)"))
+@Suite(.enabled(if: TestPostgres.isAvailable, "needs SESSIOND_TEST_POSTGRES_URL (tools/test starts a server)"))
 struct PostgresLogStoreTests {
     @Test func appendAssignsDensePositionsAndVersions() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let first = try await log.append(
-                [TestDatabase.record("a"), TestDatabase.record("b")], to: "s1", expectedVersion: .noStream)
-            let second = try await log.append([TestDatabase.record("c")], to: "s2")
-            let third = try await log.append([TestDatabase.record("d")], to: "s1", expectedVersion: .exact(2))
+                [PostgresFixtures.record("a"), PostgresFixtures.record("b")], to: "s1", expectedVersion: .noStream)
+            let second = try await log.append([PostgresFixtures.record("c")], to: "s2")
+            let third = try await log.append([PostgresFixtures.record("d")], to: "s1", expectedVersion: .exact(2))
             #expect(first.positions == [LogPosition(1), LogPosition(2)])
             #expect(first.streamVersion == 2)
             #expect(second.positions == [LogPosition(3)])
             #expect(third.positions == [LogPosition(4)])
             #expect(third.streamVersion == 3)
             let records = try await log.read(from: LogPosition(1), limit: 10)
-            #expect(records.map(TestDatabase.text) == ["a", "b", "c", "d"])
+            #expect(records.map(PostgresFixtures.text) == ["a", "b", "c", "d"])
             #expect(records.map(\.streamVersion) == [1, 2, 1, 3])
             #expect(records.map(\.stream) == ["s1", "s1", "s2", "s1"])
             #expect(records[0].metadata == ["request.id": "r-1"])
             #expect(zip(records, records.dropFirst()).allSatisfy { $0.recordedAtMicros < $1.recordedAtMicros })
             #expect(try await log.durableEnd() == LogPosition(4))
             // A read from the middle of a frame, and a limit.
-            #expect(try await log.read(from: LogPosition(2), limit: 2).map(TestDatabase.text) == ["b", "c"])
+            #expect(try await log.read(from: LogPosition(2), limit: 2).map(PostgresFixtures.text) == ["b", "c"])
             #expect(try await log.read(from: LogPosition(5), limit: 10).isEmpty)
-            #expect(try await log.readStream("s1", fromVersion: 2).map(TestDatabase.text) == ["b", "d"])
+            #expect(try await log.readStream("s1", fromVersion: 2).map(PostgresFixtures.text) == ["b", "d"])
             #expect(try await log.streamVersion("s1") == 3)
             #expect(try await log.streamVersion("nobody") == 0)
             await log.close()
@@ -37,29 +38,29 @@ struct PostgresLogStoreTests {
     }
 
     @Test func aPostgresLocationOpensThePostgresStore() async throws {
-        try await TestDatabase.with { url in
+        try await TestPostgres.withDatabase { url in
             let log = try await LogLocation(url).open()
             #expect(log is PostgresLogStore)
             #expect(log.summary.hasPrefix("PostgreSQL at "))
-            #expect(try await log.append([TestDatabase.record("a")], to: "s").positions == [LogPosition(1)])
+            #expect(try await log.append([PostgresFixtures.record("a")], to: "s").positions == [LogPosition(1)])
             await log.close()
         }
     }
 
     @Test func wrongExpectedVersionAppendsNothing() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
-            _ = try await log.append([TestDatabase.record("a")], to: "s", expectedVersion: .noStream)
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append([PostgresFixtures.record("a")], to: "s", expectedVersion: .noStream)
             for expected in [ExpectedVersion.noStream, .exact(0), .exact(2)] {
                 await #expect {
-                    _ = try await log.append([TestDatabase.record("x")], to: "s", expectedVersion: expected)
+                    _ = try await log.append([PostgresFixtures.record("x")], to: "s", expectedVersion: expected)
                 } throws: { error in
                     guard case EventLogError.wrongExpectedVersion(let stream, _, let actual) = error else { return false }
                     return stream == "s" && actual == 1
                 }
             }
             await #expect(throws: EventLogError.self) {
-                _ = try await log.append([TestDatabase.record("x")], to: "new", expectedVersion: .streamExists)
+                _ = try await log.append([PostgresFixtures.record("x")], to: "new", expectedVersion: .streamExists)
             }
             #expect(try await log.durableEnd() == LogPosition(1))
             #expect(try await log.streamVersion("s") == 1)
@@ -68,12 +69,12 @@ struct PostgresLogStoreTests {
     }
 
     @Test func repeatedEventIDsReturnTheOriginalPositions() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let ids = [EventID.random(), EventID.random()]
-            let records = [TestDatabase.record("a", id: ids[0]), TestDatabase.record("b", id: ids[1])]
+            let records = [PostgresFixtures.record("a", id: ids[0]), PostgresFixtures.record("b", id: ids[1])]
             let original = try await log.append(records, to: "s")
-            _ = try await log.append([TestDatabase.record("c")], to: "other")
+            _ = try await log.append([PostgresFixtures.record("c")], to: "other")
             let retry = try await log.append(records, to: "s", expectedVersion: .noStream)
             #expect(retry.deduplicated)
             #expect(retry.positions == original.positions)
@@ -81,18 +82,18 @@ struct PostgresLogStoreTests {
             #expect(try await log.durableEnd() == LogPosition(3))
             // Some ids known and some not, or an id of another stream: a conflict, nothing appended.
             await #expect {
-                _ = try await log.append([TestDatabase.record("a", id: ids[0]), TestDatabase.record("new")], to: "s")
+                _ = try await log.append([PostgresFixtures.record("a", id: ids[0]), PostgresFixtures.record("new")], to: "s")
             } throws: { error in
                 if case EventLogError.idempotencyConflict(let id, _) = error { return id == ids[0] }
                 return false
             }
             await #expect(throws: EventLogError.self) {
-                _ = try await log.append([TestDatabase.record("a", id: ids[0])], to: "elsewhere")
+                _ = try await log.append([PostgresFixtures.record("a", id: ids[0])], to: "elsewhere")
             }
             #expect(try await log.durableEnd() == LogPosition(3))
             // A retry after reopening (another node, or a restart) is still recognised.
             await log.close()
-            let reopened = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+            let reopened = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let late = try await reopened.append(records, to: "s")
             #expect(late.deduplicated && late.positions == original.positions)
             await reopened.close()
@@ -100,8 +101,8 @@ struct PostgresLogStoreTests {
     }
 
     @Test func concurrentAppendersShareFramesWithoutGaps() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let writers = 16, appends = 25
             let results = try await withThrowingTaskGroup(of: [AppendResult].self) { group in
                 for writer in 0..<writers {
@@ -110,7 +111,7 @@ struct PostgresLogStoreTests {
                         for i in 0..<appends {
                             results.append(
                                 try await log.append(
-                                    [TestDatabase.record("w\(writer)-\(i)")], to: "stream-\(writer % 4)"))
+                                    [PostgresFixtures.record("w\(writer)-\(i)")], to: "stream-\(writer % 4)"))
                         }
                         return results
                     }
@@ -130,7 +131,7 @@ struct PostgresLogStoreTests {
                 #expect(versions == Array(1...UInt64(versions.count)))
             }
             // The frames chain: each names the checksum of the one before.
-            let chain = try TestDatabase.psql(
+            let chain = try TestPostgres.psql(
                 url,
                 """
                 SELECT count(*) FROM (SELECT previous_checksum, lag(checksum) OVER (ORDER BY first_position) AS prior
@@ -142,20 +143,20 @@ struct PostgresLogStoreTests {
     }
 
     @Test func tailFollowsAppendsOfAnotherNode() async throws {
-        try await TestDatabase.with { url in
-            let writer = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
-            let reader = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
-            _ = try await writer.append([TestDatabase.record("before")], to: "s")
+        try await TestPostgres.withDatabase { url in
+            let writer = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            let reader = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await writer.append([PostgresFixtures.record("before")], to: "s")
             let tailed = Task {
                 var texts: [String] = []
                 for try await record in reader.tail(from: LogPosition(1)) {
-                    texts.append(TestDatabase.text(of: record))
+                    texts.append(PostgresFixtures.text(of: record))
                     if texts.count == 3 { break }
                 }
                 return texts
             }
-            _ = try await writer.append([TestDatabase.record("one")], to: "s")
-            _ = try await writer.append([TestDatabase.record("two")], to: "t")
+            _ = try await writer.append([PostgresFixtures.record("one")], to: "s")
+            _ = try await writer.append([PostgresFixtures.record("two")], to: "t")
             #expect(try await tailed.value == ["before", "one", "two"])
             #expect(try await reader.waitForDurableEnd(after: LogPosition(2)) == LogPosition(3))
             await writer.close()
@@ -164,10 +165,10 @@ struct PostgresLogStoreTests {
     }
 
     @Test func nodesRacingOnOneStreamHaveExactlyOneWinnerPerVersion() async throws {
-        try await TestDatabase.with { url in
+        try await TestPostgres.withDatabase { url in
             let nodes = [
-                try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration()),
-                try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration()),
+                try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration()),
+                try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration()),
             ]
             for round in 0..<20 {
                 let outcomes = await withTaskGroup(of: Bool.self) { group in
@@ -175,7 +176,7 @@ struct PostgresLogStoreTests {
                         group.addTask {
                             do {
                                 _ = try await node.append(
-                                    [TestDatabase.record("r\(round)-n\(n)")], to: "race",
+                                    [PostgresFixtures.record("r\(round)-n\(n)")], to: "race",
                                     expectedVersion: round == 0 ? .noStream : .exact(UInt64(round)))
                                 return true
                             } catch EventLogError.wrongExpectedVersion {
@@ -197,21 +198,21 @@ struct PostgresLogStoreTests {
     }
 
     @Test func framesCarryTheSegmentFormatAndSurviveReopen() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
-            for i in 0..<50 { _ = try await log.append([TestDatabase.record("r\(i)")], to: "s\(i % 3)") }
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            for i in 0..<50 { _ = try await log.append([PostgresFixtures.record("r\(i)")], to: "s\(i % 3)") }
             await log.close()
             // Every stored frame is a whole segment frame: magic, header, checksum (verified on read).
-            #expect(try TestDatabase.psql(url, "SELECT count(*) FROM sessiond.frame WHERE substring(bytes for 4) <> 'SDFR'::bytea") == "0")
-            let reopened = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.frame WHERE substring(bytes for 4) <> 'SDFR'::bytea") == "0")
+            let reopened = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             #expect(try await reopened.durableEnd() == LogPosition(50))
-            #expect(try await reopened.read(from: LogPosition(1), limit: 100).map(TestDatabase.text) == (0..<50).map { "r\($0)" })
-            #expect(try await reopened.append([TestDatabase.record("more")], to: "s0").positions == [LogPosition(51)])
+            #expect(try await reopened.read(from: LogPosition(1), limit: 100).map(PostgresFixtures.text) == (0..<50).map { "r\($0)" })
+            #expect(try await reopened.append([PostgresFixtures.record("more")], to: "s0").positions == [LogPosition(51)])
             await reopened.close()
             // A damaged frame is reported as corruption, not decoded.
-            try TestDatabase.psql(
+            try TestPostgres.psql(
                 url, "UPDATE sessiond.frame SET bytes = overlay(bytes placing '\\x00'::bytea from 60) WHERE first_position = 1")
-            let damaged = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+            let damaged = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await #expect {
                 _ = try await damaged.read(from: LogPosition(1), limit: 1)
             } throws: { error in
@@ -223,13 +224,13 @@ struct PostgresLogStoreTests {
     }
 
     @Test func aNewerSchemaIsRefused() async throws {
-        try await TestDatabase.with { url in
-            let log = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await log.close()
-            #expect(try TestDatabase.psql(url, "SELECT version FROM sessiond.schema_version") == "1")
-            try TestDatabase.psql(url, "UPDATE sessiond.schema_version SET version = 99")
+            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "1")
+            try TestPostgres.psql(url, "UPDATE sessiond.schema_version SET version = 99")
             await #expect {
-                _ = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+                _ = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             } throws: { error in
                 guard case PostgresLogError.schemaTooNew(let found, let supported) = error else { return false }
                 return found == 99 && supported == 1
@@ -238,7 +239,7 @@ struct PostgresLogStoreTests {
     }
 
     @Test func anUnreachableServerFailsOpenWithAClearError() async throws {
-        var configuration = TestDatabase.configuration()
+        var configuration = PostgresFixtures.configuration()
         configuration.connectionTimeout = .seconds(1)
         let started = ContinuousClock.now
         await #expect {
@@ -252,22 +253,22 @@ struct PostgresLogStoreTests {
     }
 
     @Test func dictionariesTrainedByOneNodeDecodeOnAnother() async throws {
-        try await TestDatabase.with { url in
+        try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(
-                url: url, configuration: TestDatabase.configuration(training: .afterSampleBytes(16 << 10)))
+                url: url, configuration: PostgresFixtures.configuration(training: .afterSampleBytes(16 << 10)))
             var i = 0
             // Training runs in the background once enough samples exist; append until a frame names a dictionary.
-            while try TestDatabase.psql(url, "SELECT count(*) FROM sessiond.frame WHERE dictionary_id <> 0") == "0" {
+            while try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.frame WHERE dictionary_id <> 0") == "0" {
                 let text = "message \(i) about the agent's tool call number \(i % 13) with some repeated context"
-                _ = try await log.append([TestDatabase.record(text)], to: "s\(i % 5)")
+                _ = try await log.append([PostgresFixtures.record(text)], to: "s\(i % 5)")
                 i += 1
                 try #require(i < 5000, "no frame used a dictionary")
             }
             await log.close()
-            let other = try await PostgresLogStore.open(url: url, configuration: TestDatabase.configuration())
+            let other = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let records = try await other.read(from: LogPosition(1), limit: i + 1)
             #expect(records.count == i)
-            #expect(records.last.map(TestDatabase.text)?.hasPrefix("message \(i - 1) ") == true)
+            #expect(records.last.map(PostgresFixtures.text)?.hasPrefix("message \(i - 1) ") == true)
             await other.close()
         }
     }
