@@ -71,13 +71,14 @@ func makeRouter(
     router.add(middleware: CORSMiddleware(
         allowOrigin: .all,
         allowHeaders: [.contentType, .authorization, HTTPField.Name("X-Requested-With")!, APIKeyMiddleware.namespaceHeader,
-                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID],
+                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID, PositionMiddleware.header],
         allowMethods: [.get, .post, .put, .patch, .delete, .options],
         maxAge: .seconds(86_400)))
     router.add(middleware: RequestLogMiddleware())
     let auth = APIKeyMiddleware(keyring: keyring)
+    let position = PositionMiddleware(backend: backend)
 
-    let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth)
+    let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth).add(middleware: position)
     MixSessionsController(backend: backend).addRoutes(to: mix)
     MixMessagesController(backend: backend).addRoutes(to: mix)
     MixFilesController(backend: backend).addRoutes(to: mix)
@@ -87,14 +88,16 @@ func makeRouter(
     openAPI.addRoutes(to: unauthenticated)
     // The console's files hold no session data; the page asks the API for everything with the user's key.
     console.addRoutes(to: unauthenticated)
-    let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth)
+    let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth).add(middleware: position)
     MixStreamController(backend: backend).addRoutes(to: root)
     MetricsController(backend: backend, http: metrics).addRoutes(to: root)
     let mixpeek = router.group("v1/agents/sessions")
         .add(middleware: MixpeekErrorMiddleware())
         .add(middleware: APIKeyMiddleware(keyring: keyring, requiresNamespaceHeader: true))
+        .add(middleware: position)
     MixpeekSessionsController(backend: backend).addRoutes(to: mixpeek)
     let native = router.group("v1").add(middleware: NativeErrorMiddleware()).add(middleware: auth)
+        .add(middleware: position)
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
     NativeItemsController(backend: backend).addRoutes(to: native)

@@ -40,9 +40,12 @@ class Daemon:
     """A `sessiond serve` process; use as a context manager, or call start() and stop()."""
 
     def __init__(self, binary: str | None = None, durability: str = "none", extra_args=(),
-                 data: Path | None = None, log_path: Path | None = None):
+                 data: Path | None = None, log_path: Path | None = None, log: str | None = None):
         self.binary = binary or globals()["binary"]()
         self.durability = durability
+        # Where the log lives (`serve --log`): a postgres:// URL to run on the PostgreSQL store; by default the one
+        # `tools/conformance/run --log` set, else the data directory.
+        self.log = log if log is not None else os.environ.get("SESSIOND_CONFORMANCE_LOG")
         self.extra_args = tuple(extra_args)
         # A temporary directory for what the caller did not place.
         self.directory = Path(tempfile.mkdtemp(prefix="sessiond-daemon-")) if data is None or log_path is None else None
@@ -70,7 +73,7 @@ class Daemon:
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data), "--port", str(self.port),
-             "--durability", self.durability, *self.extra_args],
+             "--durability", self.durability, *(["--log", self.log] if self.log else []), *self.extra_args],
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -49,6 +50,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Data directory (emptied first); default: a new temp directory.")
     var dir: String?
 
+    @Option(
+        help: """
+            The started server's log (`serve --log`): a postgres:// URL of an empty database to measure the \
+            PostgreSQL store; default: segment files in the data directory.
+            """)
+    var log: String?
+
     @Option(help: "Also write the figures as JSON to this file.")
     var json: String?
 
@@ -61,9 +69,15 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var report = BenchmarkReport(system: "sessiond (HTTP)")
         report.set("corpus", corpus.summary(items))
-        report.set("durability", "\(durability): write + fdatasync per group-commit frame before the answer")
+        report.set(
+            "durability",
+            log == nil
+                ? "\(durability): write + fdatasync per group-commit frame before the answer"
+                : "\(durability): one PostgreSQL commit per group-commit frame before the answer")
+        report.set("log", log.map { LogLocation($0).description } ?? "segment files")
 
-        var server = try SessiondProcess(executable: executable, dataDirectory: directory.path, port: port, durability: durability)
+        var server = try SessiondProcess(
+            executable: executable, dataDirectory: directory.path, log: log, port: port, durability: durability)
         defer { server.stop() }
         _ = try await server.waitUntilServing(group: group, since: Stopwatch())
 
@@ -120,7 +134,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
         // 5. Restart: SIGTERM, start again on the same data, time until /health answers.
         server.stop()
         let watch = Stopwatch()
-        server = try SessiondProcess(executable: executable, dataDirectory: directory.path, port: port, durability: durability)
+        server = try SessiondProcess(
+            executable: executable, dataDirectory: directory.path, log: log, port: port, durability: durability)
         let restart = try await server.waitUntilServing(group: group, since: watch)
         report.set("recover_s", restart)
         print("restart until serving: \(fmt(restart * 1000)) ms")
