@@ -59,23 +59,23 @@ struct ForkTests {
 
     @Test func aMissingOrRemovedMessageIsUnknown() {
         let rewound = Self.source(rewound: true).state
-        expectError(.messageNotFound("a2")) {
+        expectError(.messageNotFound("a2")) { () throws(SessionError) in
             _ = try Session.decide(Self.fork(rewound, messageID: "a2"), state: .initial, context: IDSequence().context(now: at(1)))
         }
-        expectError(.messageNotFound("nope")) {
+        expectError(.messageNotFound("nope")) { () throws(SessionError) in
             _ = try Session.decide(Self.fork(rewound, messageID: "nope"), state: .initial, context: IDSequence().context(now: at(1)))
         }
     }
 
     @Test func aMissingSourceIsNotFound() {
-        expectError(.sessionNotFound(sid)) {
+        expectError(.sessionNotFound(sid)) { () throws(SessionError) in
             _ = try Session.decide(Self.fork(.initial), state: .initial, context: IDSequence().context(now: at(1)))
         }
     }
 
     @Test func anExistingForkIDIsRejected() {
         let taken = Given([.created(SessionCreated(sessionID: Self.forkID, namespace: "default", origin: .mix))]).state
-        expectError(.validation(field: "sessionId", message: "session s-fork already exists")) {
+        expectError(.validation(field: "sessionId", message: "session s-fork already exists")) { () throws(SessionError) in
             _ = try Session.decide(Self.fork(Self.source().state), state: taken, context: IDSequence().context(now: at(1)))
         }
     }
@@ -87,7 +87,7 @@ struct ForkTests {
         let events = try source.run(.recordFork(RecordFork(sessionID: sid, fork: note)), at: at(60), ids: IDSequence())
         #expect(events == [.forked(note)])
         #expect(source.state.liveMessages.count == 5)
-        expectError(.sessionNotFound("other")) {
+        expectError(.sessionNotFound("other")) { () throws(SessionError) in
             _ = try Session.decide(
                 .recordFork(RecordFork(sessionID: "other", fork: note)), state: source.state,
                 context: IDSequence().context(now: at(1)))
