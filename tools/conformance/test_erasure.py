@@ -82,7 +82,8 @@ def mixpeek_session(http: httpx.Client, namespace: str, prompt: str, memory: str
 
 
 def snapshot(http: httpx.Client, mix: list[str], mixpeek: list[tuple[str, str]]) -> dict:
-    """Every read of the surviving sessions, as raw bytes, to compare before and after compaction."""
+    """Every read of the surviving sessions, to compare before and after compaction: file downloads as raw
+    bytes, JSON answers parsed (the daemon's key order differs from one process to the next)."""
     reads = {}
     for session in mix:
         for path in (f"/api/sessions/{session}", f"/api/sessions/{session}/messages",
@@ -97,6 +98,8 @@ def snapshot(http: httpx.Client, mix: list[str], mixpeek: list[tuple[str, str]])
             reads[path] = http.get(path, headers=mixpeek_headers(namespace)).content
     for path, body in reads.items():
         assert body and not body.startswith(b'{"error"'), f"{path}: {body[:200]!r}"
+        if "/files/" not in path:
+            reads[path] = json.loads(body)
     return reads
 
 
