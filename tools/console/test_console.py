@@ -64,7 +64,7 @@ def scripted(api):
 
 
 def test_list_filters_by_status_and_keeps_filters_in_the_url(page, daemon, api, scripted):
-    ended = api.post("/v1/agents/sessions", {"user_id": "auditor-7"},
+    ended = api.post("/v1/agents/sessions", {"agent_config": {}, "user_id": "auditor-7"},
                      headers={"Authorization": "Bearer any", "X-Namespace": "default"})["session_id"]
     api.call("DELETE", f"/v1/agents/sessions/{ended}", headers={"Authorization": "Bearer any", "X-Namespace": "default"})
 
@@ -99,7 +99,7 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     # A row of the audit table moves the timeline there.
     page.get_by_role("table", name="Audit events").get_by_role("row", name=re.compile(rf"^#{before} ")).click()
     index = next(i for i, e in enumerate(events) if e["position"] == before)
-    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {index + 1} of {len(events)} · assistant message · \d\d:\d\d:\d\d$"))
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {index + 1} of {len(events)} · processing finished · \d\d:\d\d:\d\d$"))
     expect(page).to_have_url(re.compile(rf"at={before}"))
     expect(page.get_by_text(f"as of #{before}")).to_be_visible()
 
@@ -114,6 +114,9 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     assert len(removed) == 2
     # Text is text: the assistant's <b> stays literal.
     expect(transcript(page).get_by_text("<b>permission denied</b>")).to_be_visible()
+    # The README's picture: the timeline before the rewind, the removed messages in view under it.
+    transcript(page).get_by_role("article", name="assistant message a5").evaluate(
+        "article => article.scrollIntoView({block: 'end'})")
     shot(page, "04-session-before-rewind")
     page.screenshot(path=str(SHOTS / "session-before-rewind.png"))
 
@@ -231,12 +234,13 @@ def test_a_ten_thousand_message_session_opens_quickly(page, daemon, api):
     print(f"\n10,000-message session: time to first render {elapsed * 1000:.0f} ms "
           f"(navigation to first message; the page's own load took {in_page} ms)")
     shot(page, "09-big-session")
-    # Scrolling loads further pages by position.
-    for _ in range(3):
-        page.keyboard.press("End")
-        page.mouse.wheel(0, 100_000)
-        page.wait_for_timeout(300)
-    assert transcript(page).get_by_role("article").count() > 200
+    # Reading on to the end of the transcript loads the next pages by position.
+    articles = transcript(page).get_by_role("article")
+    expect(articles).to_have_count(200)
+    for pages in (2, 3):
+        articles.last.scroll_into_view_if_needed()
+        expect(articles).to_have_count(200 * pages)
+    assert articles.last.get_attribute("aria-label") == "assistant message m599"
 
 
 def test_the_console_is_served_with_a_strict_content_security_policy(daemon):
@@ -261,7 +265,7 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
         page.goto(f"{keyed.url}/ui/")
         expect(page.get_by_role("heading", name="API key needed")).to_be_visible()
         shot(page, "10-key-form")
-        page.get_by_label("API key").fill(keys["team-b"])
+        page.get_by_role("textbox", name="API key").fill(keys["team-b"])
         page.get_by_role("button", name="Use this key").click()
         expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
         expect(page.get_by_text("No sessions match these filters.")).to_be_visible()
@@ -270,10 +274,30 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
         shot(page, "11-other-namespace")
         # The owner's key sees it (the key is kept for the tab only: sessionStorage).
         page.get_by_role("button", name="Forget API key").click()
-        page.get_by_label("API key").fill(keys["team-a"])
+        page.get_by_role("textbox", name="API key").fill(keys["team-a"])
         page.get_by_role("button", name="Use this key").click()
         expect(page.get_by_role("heading", name="Team A incident review")).to_be_visible()
         context.close()
         guard.check()
     finally:
         keyed.stop()
+
+
+def test_long_bodies_come_folded_and_whole_on_request(page, daemon, api):
+    sid = api.create("Long tool output")
+    api.user(sid, "Dump the log.")
+    api.assistant(sid, "long-1", "Dumping.", calls=[("call-log", "Bash", {"command": "cat app.log"})])
+    body = "".join(f"line {n:05d}\n" for n in range(2000))
+    api.tool_result(sid, "call-log", "long-t", body)
+    open_session(page, daemon, sid)
+    assistant = transcript(page).get_by_role("article", name="assistant message long-1")
+    call = assistant.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 00300")
+    expect(call).not_to_contain_text("line 01999")
+    assistant.get_by_role("button", name="Show the whole message").click()
+    whole = transcript(page).get_by_role("article", name="assistant message long-1")
+    expect(whole.get_by_role("button", name="Show the whole message")).to_have_count(0)
+    call = whole.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 01999")

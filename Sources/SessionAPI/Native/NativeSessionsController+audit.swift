@@ -25,19 +25,20 @@ extension NativeSessionsController {
                 sessions: sessions, nextCursor: hasMore ? ListCursor.make(offset: list.offset + list.limit) : nil))
     }
 
-    /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=`: every message appended by the
-    /// point, with the positions that added and removed it, plus the transcript's stats then.
+    /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=&maxBodyCharacters=`: every
+    /// message appended by the point, with the positions that added and removed it, plus the transcript's stats.
     @Sendable func transcript(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         let limit = try request.integerQuery("limit", in: 1...100_000) ?? 200
+        let maximumBody = try request.integerQuery("maxBodyCharacters", in: 1...Int.max)
         let asOf = try request.asOf()
         _ = try await backend.session(id, namespace: context.namespace)
         guard
             let page = try await backend.store.auditedTranscript(
                 id, at: asOf, after: LogPosition(UInt64(after)), limit: limit)
         else { throw SessionError.sessionNotFound(id) }
-        return try .json(NativeTranscriptPage(page, session: id, limit: limit))
+        return try .json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
     }
 
     /// `POST /v1/sessions/{id}/fork`: a new session starting with this one's transcript as of the body's point
