@@ -45,6 +45,12 @@ public enum SessionCommand: Sendable, Equatable {
     case fork(ForkSession)
     /// Native `POST /v1/sessions/{id}/fork`: the note in the source.
     case recordFork(RecordFork)
+    /// Native `POST /v1/sessions`: a session for an agent framework.
+    case createFrameworkSession(CreateFrameworkSession)
+    /// A framework's `pop_item` / `clear_session` (native API).
+    case removeMessages(RemoveMessages)
+    /// An ADK state delta (native API).
+    case updateState(UpdateState)
 
     /// The session the command is about; `nil` for a create that lets ``Session/decide(_:state:context:)``
     /// pick the id (the id is then in the ``SessionCreated`` event).
@@ -71,6 +77,9 @@ public enum SessionCommand: Sendable, Equatable {
         case .delete(let command): command.sessionID
         case .fork(let command): command.sessionID
         case .recordFork(let command): command.sessionID
+        case .createFrameworkSession(let command): command.sessionID
+        case .removeMessages(let command): command.sessionID
+        case .updateState(let command): command.sessionID
         }
     }
 }

@@ -96,7 +96,7 @@ extension ProjectionStore {
     public func events(_ id: SessionID) async throws -> [AuditEvent] {
         try await read { db in
             try EventIndexRow.fetchAll(
-                db, sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version", arguments: [id.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version"), arguments: [id.rawValue]
             ).map { row in
                 AuditEvent(
                     position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
@@ -119,6 +119,14 @@ extension ProjectionStore {
                 arguments += [namespace]
             }
             if !query.includeSubagents { conditions.append("sessionType <> 'subagent'") }
+            if let appName = query.appName {
+                conditions.append("appName = ?")
+                arguments += [appName]
+            }
+            if let userID = query.userID {
+                conditions.append("userId = ?")
+                arguments += [userID]
+            }
             if let status = query.status {
                 conditions.append("status = ?")
                 arguments += [status.rawValue]
@@ -132,8 +140,7 @@ extension ProjectionStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [query.limit ?? -1, query.offset]
             let rows = try SessionRow.fetchAll(
-                db,
-                sql: """
+                db, sql: """
                     SELECT * FROM (
                       SELECT *, CASE
                         WHEN terminatedAt IS NOT NULL THEN 'terminated'
@@ -162,8 +169,7 @@ extension ProjectionStore {
             let filter = namespace == nil ? "" : "WHERE namespace = ?"
             let arguments: StatementArguments = namespace.map { [$0] } ?? []
             let row = try Row.fetchOne(
-                db,
-                sql: """
+                db, sql: """
                     SELECT count(*), coalesce(sum(messageCount), 0), coalesce(sum(totalMessages), 0),
                       coalesce(sum(promptTokens + completionTokens), 0), coalesce(sum(totalToolCalls), 0),
                       coalesce(sum(cost), 0.0), coalesce(sum(latencySumMs), 0.0), coalesce(sum(latencySamples), 0)

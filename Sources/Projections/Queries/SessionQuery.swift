@@ -16,6 +16,10 @@ public struct SessionQuery: Sendable, Equatable {
     public var limit: Int?
     /// Skip this many first.
     public var offset: Int
+    /// Only sessions of this framework app (ADK `app_name`).
+    public var appName: String?
+    /// Only sessions of this user (Mixpeek `user_id`, ADK `user_id`).
+    public var userID: String?
 
     /// Creates a query.
     public init(
@@ -25,7 +29,9 @@ public struct SessionQuery: Sendable, Equatable {
         search: String? = nil,
         order: SessionOrder = .newest,
         limit: Int? = nil,
-        offset: Int = 0
+        offset: Int = 0,
+        appName: String? = nil,
+        userID: String? = nil
     ) {
         self.namespace = namespace
         self.includeSubagents = includeSubagents
@@ -34,5 +40,7 @@ public struct SessionQuery: Sendable, Equatable {
         self.order = order
         self.limit = limit
         self.offset = offset
+        self.appName = appName
+        self.userID = userID
     }
 }

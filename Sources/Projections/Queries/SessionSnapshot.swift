@@ -70,6 +70,11 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var files: [SessionFile]
     /// The session and position this session was forked from, if it was.
     public var forkedFrom: ForkOrigin?
+    /// The agent framework's app (ADK `app_name`).
+    public var appName: String?
+    /// The session's own state keys at this point (``Sessions/SessionState/state``); the shared `app:` and
+    /// `user:` keys are read with ``ProjectionStore/sharedState(namespace:appName:userID:)``.
+    public var state: JSONObject
 
     /// Creates a snapshot from a fold of the session's events; `nil` when the session does not exist
     /// (never created, or deleted).
@@ -88,7 +93,7 @@ public struct SessionSnapshot: Sendable, Equatable {
             counters: state.counters, firstUserMessage: state.firstUserMessage, isProcessing: state.isProcessing,
             archivedAt: state.archivedAt, terminatedAt: state.terminatedAt, createdAt: createdAt,
             updatedAt: updatedAt, lastActivityAt: lastActivityAt, version: state.version, files: state.files,
-            forkedFrom: state.forkedFrom)
+            forkedFrom: state.forkedFrom, appName: state.appName, state: state.state)
     }
 
     /// Creates a snapshot from its fields.
@@ -99,7 +104,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         userID: String?, agentConfig: AgentConfig?, quotas: SessionQuotas?, userMemory: JSONObject?,
         metadata: JSONObject?, enableMemory: Bool?, expiresAt: Date?, counters: SessionCounters,
         firstUserMessage: String?, isProcessing: Bool, archivedAt: Date?, terminatedAt: Date?, createdAt: Date,
-        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile], forkedFrom: ForkOrigin? = nil
+        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile], forkedFrom: ForkOrigin? = nil,
+        appName: String? = nil, state: JSONObject = [:]
     ) {
         self.id = id
         self.namespace = namespace
@@ -132,6 +138,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         self.version = version
         self.files = files
         self.forkedFrom = forkedFrom
+        self.appName = appName
+        self.state = state
     }
 
     /// The status at `now` (mixpeek-api.md, Decisions): terminated > archived (explicitly, or at or past

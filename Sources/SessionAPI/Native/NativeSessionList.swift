@@ -3,8 +3,9 @@ import Hummingbird
 import Projections
 import Sessions
 
-/// The query of `GET /v1/sessions`: `status`, `namespace`, `q` (title, id or user id contains), `sort`
-/// (a ``Projections/SessionOrder``), `limit` (1…200, default 50) and `cursor` (from the previous page).
+/// The query of `GET /v1/sessions`: `status`, `namespace`, `q` (title, id or user id contains), `appName` and
+/// `userId` (a framework's sessions), `sort` (a ``Projections/SessionOrder``), `limit` (1…10,000, default 50)
+/// and `cursor` (from the previous page; or `offset`).
 struct NativeSessionListQuery {
     var query: SessionQuery
     var limit: Int
@@ -31,13 +32,14 @@ struct NativeSessionListQuery {
             order = parsed
         }
         let requested = parameters.get("namespace").flatMap { $0.isEmpty ? nil : String($0) }
-        limit = try request.integerQuery("limit", in: 1...200) ?? 50
-        offset = 0
+        limit = try request.integerQuery("limit", in: 1...10_000) ?? 50
+        offset = try request.integerQuery("offset", in: 0...Int.max) ?? 0
         if let cursor = parameters.get("cursor"), !cursor.isEmpty { offset = try ListCursor.offset(of: String(cursor)) }
         // One row more than the page tells whether another page follows.
         query = SessionQuery(
             namespace: keyNamespace ?? requested, includeSubagents: true, status: status,
-            search: parameters.get("q"), order: order, limit: limit + 1, offset: offset)
+            search: parameters.get("q"), order: order, limit: limit + 1, offset: offset,
+            appName: parameters.get("appName"), userID: parameters.get("userId"))
         if let keyNamespace, let requested, requested != keyNamespace { query.limit = 0 }
     }
 }

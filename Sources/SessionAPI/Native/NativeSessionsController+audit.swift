@@ -13,11 +13,16 @@ extension NativeSessionsController {
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let list = try NativeSessionListQuery(request, namespace: context.namespace)
         let snapshots = try await backend.store.sessions(list.query)
+        var sessions: [NativeSession] = []
+        for snapshot in snapshots.prefix(list.limit) {
+            sessions.append(
+                NativeSession(
+                    snapshot, status: backend.store.status(of: snapshot), state: try await backend.store.state(of: snapshot)))
+        }
         let hasMore = snapshots.count > list.limit
         return try .json(
             NativeSessionPage(
-                sessions: snapshots.prefix(list.limit).map { NativeSession($0, status: backend.store.status(of: $0)) },
-                nextCursor: hasMore ? ListCursor.make(offset: list.offset + list.limit) : nil))
+                sessions: sessions, nextCursor: hasMore ? ListCursor.make(offset: list.offset + list.limit) : nil))
     }
 
     /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=&maxBodyCharacters=`: every
@@ -59,7 +64,7 @@ extension NativeSessionsController {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
         return try .json(
-            NativeSession(session, status: backend.store.status(of: session)),
+            NativeSession(session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)),
             status: result.deduplicated ? .ok : .created, headers: headers)
     }
 }
