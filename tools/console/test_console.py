@@ -182,7 +182,7 @@ def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
 
     # Kill the stream: restart the daemon on the same port and data. The page reconnects with Last-Event-ID.
     daemon.stop()
-    daemon.start()
+    daemon.start(keep_port=True)
     expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible(timeout=20_000)
     api.assistant(sid, "live-2", "Build finished.")
     expect(transcript(page).get_by_role("article", name="assistant message live-2")).to_be_visible()
