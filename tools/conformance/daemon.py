@@ -3,7 +3,7 @@ conformance and hostile-input tests, the soak test (tools/soak/run), the crash h
 (tools/crash), the HTTP fuzzer. Standard library only, so the soak and crash tools need no venv.
 
 The daemon gets its own data directory and log file unless given them; `stop()` sends SIGTERM to its pid and
-waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a fresh port).
+waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data and port.
 """
 
 import http.client
@@ -68,8 +68,6 @@ class Daemon:
     def start(self, timeout: float = 30) -> "Daemon":
         if not Path(self.binary).exists():
             raise RuntimeError(f"sessiond binary not found at {self.binary}: build it first (swift build)")
-        if self.proc is not None:
-            self.port = free_port()  # a restart: the old port may linger in TIME_WAIT
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data), "--port", str(self.port),
