@@ -39,7 +39,7 @@ struct FrameworkSessionTests {
     @Test func createWithAnExistingIDIsAConflict() throws {
         var given = Given()
         try given.run(Self.create, at: t0, ids: IDSequence())
-        expectError(.conflict(field: "sessionId", message: "Session with ID '\(sid)' already exists")) {
+        expectError(.conflict(field: "sessionId", message: "Session with ID '\(sid)' already exists")) { () throws(SessionError) in
             _ = try Session.decide(Self.create, state: given.state, context: IDSequence().context(now: t0))
         }
     }
@@ -104,7 +104,7 @@ struct FrameworkSessionTests {
 
     @Test func sharedKeysNeedTheSessionsAppAndUser() throws {
         var given = Given([mixCreated])
-        expectError(invalid("delta.app:mode", "app: keys need a session created with an appName")) {
+        expectError(invalid("delta.app:mode", "app: keys need a session created with an appName")) { () throws(SessionError) in
             _ = try Session.decide(
                 .updateState(UpdateState(sessionID: sid, delta: ["app:mode": .string("x")])), state: given.state,
                 context: IDSequence().context(now: t0))
@@ -113,7 +113,7 @@ struct FrameworkSessionTests {
         try given.run(
             .createFrameworkSession(CreateFrameworkSession(sessionID: sid, namespace: "default", appName: "a")), at: t0,
             ids: IDSequence())
-        expectError(invalid("delta.user:name", "user: keys need a session created with an appName and a userId")) {
+        expectError(invalid("delta.user:name", "user: keys need a session created with an appName and a userId")) { () throws(SessionError) in
             _ = try Session.decide(
                 .updateState(UpdateState(sessionID: sid, delta: ["user:name": .string("x")])), state: given.state,
                 context: IDSequence().context(now: t0))
