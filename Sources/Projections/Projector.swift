@@ -32,7 +32,11 @@ struct Projector {
             try create(event, id: id, position: position, version: version, time: time)
             return
         }
-        guard var row = try session(id) else { return }
+        guard var row = try session(id) else {
+            // A session whose records compaction erased has no row; its tombstone still counts the deletion.
+            if case .deleted(let tombstone) = record.event { try countErasedDeletion(in: tombstone.namespace) }
+            return
+        }
         row.version = version
         row.updatedAt = time
         row.lastPosition = position
@@ -110,6 +114,8 @@ struct Projector {
         case .deleted:
             try delete(id, namespace: row.namespace)
             return
+        case .erased, .forked:
+            break
         }
         sessions[id] = row
     }
@@ -156,6 +162,9 @@ struct Projector {
         created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
+        if let origin = event.forkedFrom {
+            try recordField(.forkedFrom, of: id, at: position, value: ProjectionJSON.text(origin))
+        }
         try insertCallbacks(event.callbacks, of: id, at: position)
         try execute(
             """
@@ -313,6 +322,17 @@ struct Projector {
             [namespace])
         sessions[id] = .some(nil)
         created.remove(id)
+    }
+
+    /// The tombstone of a session whose creation compaction erased: the live projection counted the session
+    /// when it was created and moved it to `deletedCount` at the tombstone; a rebuild sees only the tombstone.
+    private func countErasedDeletion(in namespace: String) throws {
+        try execute(
+            """
+            INSERT INTO namespace (name, sessionCount, deletedCount) VALUES (?, 0, 1)
+            ON CONFLICT(name) DO UPDATE SET deletedCount = deletedCount + 1
+            """,
+            [namespace])
     }
 
     // MARK: - Helpers

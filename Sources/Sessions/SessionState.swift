@@ -32,6 +32,8 @@ public struct SessionState: Sendable, Equatable {
     public internal(set) var parentSessionID: SessionID?
     /// Mix `parentToolCallId`.
     public internal(set) var parentToolCallID: ToolCallID?
+    /// The session and position this session was forked from, if it was.
+    public internal(set) var forkedFrom: ForkOrigin?
     /// Mix `callbacks`.
     public internal(set) var callbacks: [Callback] = []
     /// Mixpeek `user_id`.

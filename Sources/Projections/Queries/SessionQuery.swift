@@ -1,6 +1,6 @@
 import Sessions
 
-/// Which sessions a list returns: newest first (by creation), optionally of one namespace and status.
+/// Which sessions a list returns, in which order: optionally of one namespace and status, matching a search.
 public struct SessionQuery: Sendable, Equatable {
     /// Only sessions of this namespace; all when `nil`.
     public var namespace: String?
@@ -8,6 +8,10 @@ public struct SessionQuery: Sendable, Equatable {
     public var includeSubagents: Bool
     /// Only sessions with this status at the store's clock; all when `nil`.
     public var status: SessionStatus?
+    /// Only sessions whose title, id or user id contains this text (case-insensitive); all when `nil` or empty.
+    public var search: String?
+    /// The order; newest first by default.
+    public var order: SessionOrder
     /// At most this many; all when `nil`.
     public var limit: Int?
     /// Skip this many first.
@@ -22,6 +26,8 @@ public struct SessionQuery: Sendable, Equatable {
         namespace: String? = nil,
         includeSubagents: Bool = true,
         status: SessionStatus? = nil,
+        search: String? = nil,
+        order: SessionOrder = .newest,
         limit: Int? = nil,
         offset: Int = 0,
         appName: String? = nil,
@@ -30,6 +36,8 @@ public struct SessionQuery: Sendable, Equatable {
         self.namespace = namespace
         self.includeSubagents = includeSubagents
         self.status = status
+        self.search = search
+        self.order = order
         self.limit = limit
         self.offset = offset
         self.appName = appName

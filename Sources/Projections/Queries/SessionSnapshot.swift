@@ -68,6 +68,8 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var version: UInt64
     /// The files attached at this point, in the order added.
     public var files: [SessionFile]
+    /// The session and position this session was forked from, if it was.
+    public var forkedFrom: ForkOrigin?
     /// The agent framework's app (ADK `app_name`).
     public var appName: String?
     /// The session's own state keys at this point (``Sessions/SessionState/state``); the shared `app:` and
@@ -91,7 +93,7 @@ public struct SessionSnapshot: Sendable, Equatable {
             counters: state.counters, firstUserMessage: state.firstUserMessage, isProcessing: state.isProcessing,
             archivedAt: state.archivedAt, terminatedAt: state.terminatedAt, createdAt: createdAt,
             updatedAt: updatedAt, lastActivityAt: lastActivityAt, version: state.version, files: state.files,
-            appName: state.appName, state: state.state)
+            forkedFrom: state.forkedFrom, appName: state.appName, state: state.state)
     }
 
     /// Creates a snapshot from its fields.
@@ -102,8 +104,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         userID: String?, agentConfig: AgentConfig?, quotas: SessionQuotas?, userMemory: JSONObject?,
         metadata: JSONObject?, enableMemory: Bool?, expiresAt: Date?, counters: SessionCounters,
         firstUserMessage: String?, isProcessing: Bool, archivedAt: Date?, terminatedAt: Date?, createdAt: Date,
-        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile], appName: String? = nil,
-        state: JSONObject = [:]
+        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile], forkedFrom: ForkOrigin? = nil,
+        appName: String? = nil, state: JSONObject = [:]
     ) {
         self.id = id
         self.namespace = namespace
@@ -135,6 +137,7 @@ public struct SessionSnapshot: Sendable, Equatable {
         self.lastActivityAt = lastActivityAt
         self.version = version
         self.files = files
+        self.forkedFrom = forkedFrom
         self.appName = appName
         self.state = state
     }

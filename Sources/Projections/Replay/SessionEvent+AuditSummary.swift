@@ -9,10 +9,14 @@ extension SessionEvent {
             .processingStarted, .processingCancelled, .processingFinished, .messagesRemoved:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted, .stateUpdated:
+            .fileRemoved, .deleted, .erased, .forked, .stateUpdated:
             false
         }
     }
+
+    /// The audit summary of an erased record of type `type`; compaction rewrites the index rows of the
+    /// sessions it erased to the same text, so a rebuild after compaction equals the live projection.
+    static func erasedSummary(of type: String) -> String { "erased \(type)" }
 
     /// A one-line description for the audit history: ids, counts and sizes, never content (no text, prompt,
     /// result or memory), so it may stay after a session's deletion.
@@ -21,6 +25,7 @@ extension SessionEvent {
         case .created(let created):
             return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
                 + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+                + (created.forkedFrom.map { " (fork of \($0.sessionID) at #\($0.position))" } ?? "")
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
@@ -67,6 +72,10 @@ extension SessionEvent {
             return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
         case .deleted:
             return "deleted (tombstone)"
+        case .erased(let erased):
+            return Self.erasedSummary(of: erased.erasedType)
+        case .forked(let forked):
+            return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
         case .messagesRemoved(let removed):
             return "\(removed.removedMessageIDs.count) messages removed (\(removed.reason.rawValue))"
         case .stateUpdated(let updated):

@@ -14,8 +14,10 @@ extension SessionCommand {
         case .createSubagentSession(var command):
             command.sessionID = id
             return .createSubagentSession(command)
-        case .createFrameworkSession(var command):
+        case .fork(var command):
             command.sessionID = id
+            return .fork(command)
+        case .createFrameworkSession(var command):
             return .createFrameworkSession(command)
         default:
             return self

@@ -36,6 +36,8 @@ struct NativeSession: Encodable {
     var expiresAt: Date?
     var terminatedAt: Date?
     var archivedAt: Date?
+    /// The session and position it was forked from (native fork API).
+    var forkedFrom: ForkOrigin?
     var appName: String?
     var state: JSONObject
     var totalTokens: Int
@@ -71,6 +73,7 @@ struct NativeSession: Encodable {
         expiresAt = session.expiresAt
         terminatedAt = session.terminatedAt
         archivedAt = session.archivedAt
+        forkedFrom = session.forkedFrom
         appName = session.appName
         self.state = state
         totalTokens = session.counters.promptTokens + session.counters.completionTokens
@@ -176,7 +179,3 @@ struct NativeItemPage: Encodable {
     var items: [NativeItem]
 }
 
-/// A page of sessions (`GET /v1/sessions`).
-struct NativeSessionPage: Encodable {
-    var sessions: [NativeSession]
-}

@@ -15,6 +15,8 @@ struct NativeSessionsController {
         group.post("sessions", use: create)
         group.get("sessions", use: list)
         group.get("sessions/:id", use: get)
+        group.get("sessions/:id/transcript", use: transcript)
+        group.post("sessions/:id/fork", use: fork)
         group.get("sessions/:id/export", use: export)
         group.get("sessions/:id/events", use: events)
         group.post("sessions/:id/events", use: append)
@@ -29,22 +31,6 @@ struct NativeSessionsController {
             namespace: context.namespace, options: context.writeOptions(request))
         let session = try await backend.session(result.sessionID, namespace: context.namespace)
         return try await respond(with: session, status: result.deduplicated ? .ok : .created)
-    }
-
-    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let sessions = try await backend.store.sessions(
-            SessionQuery(
-                namespace: context.namespace, limit: try request.integerQuery("limit", in: 1...10_000),
-                offset: try request.integerQuery("offset", in: 0...Int.max) ?? 0,
-                appName: query.get("appName"), userID: query.get("userId")))
-        var page: [NativeSession] = []
-        for session in sessions {
-            page.append(
-                NativeSession(
-                    session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)))
-        }
-        return try .json(NativeSessionPage(sessions: page))
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {

@@ -35,6 +35,10 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case fileRemoved = "file.removed"
     /// ``SessionDeleted``
     case sessionDeleted = "session.deleted"
+    /// ``EventErased``
+    case eventErased = "event.erased"
+    /// ``SessionForked``
+    case sessionForked = "session.forked"
     /// ``MessagesRemoved``
     case messagesRemoved = "messages.removed"
     /// ``StateUpdated``
@@ -46,7 +50,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
         case .sessionCreated, .sessionTitleChanged, .messageAppended, .toolResultRecorded,
             .callbackResultRecorded, .callbacksReplaced, .userMemoryUpdated, .sessionRewound,
             .processingStarted, .processingCancelled, .processingFinished, .sessionArchived,
-            .sessionTerminated, .fileAdded, .fileRemoved, .sessionDeleted, .messagesRemoved, .stateUpdated:
+            .sessionTerminated, .fileAdded, .fileRemoved, .sessionDeleted, .eventErased, .sessionForked,
+            .messagesRemoved, .stateUpdated:
             1
         }
     }

@@ -46,6 +46,8 @@ public struct SessionCreated: Sendable, Equatable, Codable {
     public var enableMemory: Bool?
     /// When the session becomes archived by expiry (whole seconds); `nil` never expires.
     public var expiresAt: Date?
+    /// The session and position this session was forked from; `nil` unless created by a fork.
+    public var forkedFrom: ForkOrigin?
     /// The agent framework's app (ADK `app_name`); scope of `app:` state keys.
     public var appName: String?
 
@@ -71,6 +73,7 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         metadata: JSONObject? = nil,
         enableMemory: Bool? = nil,
         expiresAt: Date? = nil,
+        forkedFrom: ForkOrigin? = nil,
         appName: String? = nil
     ) {
         self.sessionID = sessionID
@@ -93,6 +96,7 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         self.metadata = metadata
         self.enableMemory = enableMemory
         self.expiresAt = expiresAt
+        self.forkedFrom = forkedFrom
         self.appName = appName
     }
 
@@ -100,6 +104,6 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         case sessionID = "sessionId", namespace, origin, title, customSystemPrompt, promptMode, browserMode
         case cdpURL = "cdpUrl", sessionType, subagentType, parentSessionID = "parentSessionId"
         case parentToolCallID = "parentToolCallId", callbacks, userID = "userId", agentConfig, quotas
-        case userMemory, metadata, enableMemory, expiresAt, appName
+        case userMemory, metadata, enableMemory, expiresAt, forkedFrom, appName
     }
 }

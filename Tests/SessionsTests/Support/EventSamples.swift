@@ -61,6 +61,16 @@ enum EventSamples {
         ),
         .created(
             SessionCreated(
+                sessionID: "5e8a2f10-7c4b-4d9e-a1f3-6b2c8d0e4f17",
+                namespace: "default",
+                origin: .mix,
+                title: "Fix the flaky build",
+                forkedFrom: ForkOrigin(
+                    sessionID: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10", position: 42, messageID: "msg-asst-1")
+            )
+        ),
+        .created(
+            SessionCreated(
                 sessionID: "adk-7f3e",
                 namespace: "default",
                 origin: .native,
@@ -177,6 +187,11 @@ enum EventSamples {
         ),
         .fileRemoved(FileRemoved(fileID: "file-1", reason: .rewindCleanup)),
         .deleted(SessionDeleted(sessionID: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10", namespace: "default")),
+        .erased(EventErased(erasedType: "message.appended", erasedSchemaVersion: 1)),
+        .forked(
+            SessionForked(
+                forkSessionID: "5e8a2f10-7c4b-4d9e-a1f3-6b2c8d0e4f17", position: 42, messageID: "msg-asst-1",
+                messageCount: 3)),
         .messagesRemoved(MessagesRemoved(removedMessageIDs: ["item-2"], reason: .pop)),
         .stateUpdated(
             StateUpdated(delta: ["app:units": .string("metric"), "user:city": .string("Paris"), "turns": .number(2)])

@@ -98,9 +98,12 @@ class _Calls:
         return _Call("GET", _session_path(session_id), params=_as_of(position, version, at))
 
     @staticmethod
-    def list_sessions(app_name: str | None, user_id: str | None, limit: int | None, offset: int) -> _Call:
-        params = {k: v for k, v in {"appName": app_name, "userId": user_id, "limit": limit}.items() if v is not None}
-        if offset:
+    def list_sessions(app_name: str | None, user_id: str | None, limit: int | None, offset: int,
+                      cursor: str | None = None) -> _Call:
+        """One page; without a `limit` the server's largest page, and the caller follows `nextCursor`."""
+        params = {k: v for k, v in {"appName": app_name, "userId": user_id, "limit": limit or 10_000,
+                                    "cursor": cursor}.items() if v is not None}
+        if offset and not cursor:
             params["offset"] = offset
         return _Call("GET", "/v1/sessions", params=params)
 
@@ -183,7 +186,12 @@ class SessiondClient:
         return self._send(_Calls.get_session(session_id, position, version, at))
 
     def list_sessions(self, *, app_name: str | None = None, user_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[JSON]:
-        return self._send(_Calls.list_sessions(app_name, user_id, limit, offset))["sessions"]
+        page = self._send(_Calls.list_sessions(app_name, user_id, limit, offset))
+        sessions = page["sessions"]
+        while limit is None and page.get("nextCursor"):
+            page = self._send(_Calls.list_sessions(app_name, user_id, None, 0, page["nextCursor"]))
+            sessions += page["sessions"]
+        return sessions
 
     def delete_session(self, session_id: str) -> None:
         self._send(_Calls.delete_session(session_id))
@@ -247,7 +255,12 @@ class AsyncSessiondClient:
         return await self._send(_Calls.get_session(session_id, position, version, at))
 
     async def list_sessions(self, *, app_name: str | None = None, user_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[JSON]:
-        return (await self._send(_Calls.list_sessions(app_name, user_id, limit, offset)))["sessions"]
+        page = await self._send(_Calls.list_sessions(app_name, user_id, limit, offset))
+        sessions = page["sessions"]
+        while limit is None and page.get("nextCursor"):
+            page = await self._send(_Calls.list_sessions(app_name, user_id, None, 0, page["nextCursor"]))
+            sessions += page["sessions"]
+        return sessions
 
     async def delete_session(self, session_id: str) -> None:
         await self._send(_Calls.delete_session(session_id))
