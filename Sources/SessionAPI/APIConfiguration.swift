@@ -15,6 +15,9 @@ public struct APIConfiguration: Sendable {
     public var port = 8088
     /// The data directory: the log's segments and the projection database live here.
     public var dataDirectory = "./data"
+    /// Where the log lives when not in ``dataDirectory``: another directory, or a PostgreSQL database shared by
+    /// several nodes (`postgres://…`); `nil` keeps it in the data directory.
+    public var logLocation: LogLocation?
     /// Whether an append waits for `fdatasync`.
     public var durability: EventLog.Durability = .fsync
     /// The size at which the log seals a segment and starts the next (tests use small ones).

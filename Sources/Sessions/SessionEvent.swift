@@ -38,4 +38,10 @@ public enum SessionEvent: Sendable, Equatable {
     case deleted(SessionDeleted)
     /// `event.erased`: what compaction leaves of a permanently deleted session's other records
     case erased(EventErased)
+    /// `session.forked`
+    case forked(SessionForked)
+    /// `messages.removed`
+    case messagesRemoved(MessagesRemoved)
+    /// `state.updated`
+    case stateUpdated(StateUpdated)
 }

@@ -37,6 +37,11 @@ extension SessionState {
         case .fileRemoved(let removed): files.removeAll { $0.id == removed.fileID }
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
         case .erased: break
+        case .forked: break
+        case .messagesRemoved(let removed):
+            removeMessages(removed.removedMessageIDs, version: version, at: recordedAt)
+        case .stateUpdated(let updated):
+            for (key, value) in updated.delta where StateScope(key: key) == .session { state[key] = value }
         }
     }
 
@@ -60,6 +65,7 @@ extension SessionState {
         subagentType = created.subagentType
         parentSessionID = created.parentSessionID
         parentToolCallID = created.parentToolCallID
+        forkedFrom = created.forkedFrom
         callbacks = created.callbacks
         userID = created.userID
         agentConfig = created.agentConfig
@@ -68,6 +74,7 @@ extension SessionState {
         metadata = created.metadata
         enableMemory = created.enableMemory
         expiresAt = created.expiresAt
+        appName = created.appName
         createdAt = date
         lastActivityAt = date
     }

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import Logging
+import PostgresLog
 import Projections
 import SessionAPI
 
@@ -64,6 +65,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = log.dataDirectory
+        configuration.logLocation = log.location
         configuration.durability = log.durability
         configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
@@ -79,6 +81,7 @@ struct Serve: AsyncParsableCommand {
                 case let error as APIConfigurationError: error.description
                 case let error as APIKeyStoreError: error.description
                 case let error as EventLogError: error.description
+                case let error as PostgresLogError: error.description
                 case let error as ProjectionError: error.description
                 default: "\(error)"
                 }

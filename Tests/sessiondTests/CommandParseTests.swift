@@ -55,6 +55,18 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["rebuild", "--data"]) != nil)
     }
 
+    @Test func everyLogCommandTakesALogLocation() throws {
+        let url = "postgres://sessiond@db:5432/sessiond"
+        #expect(try parse(["serve", "--log", url], as: Serve.self).log.location == .postgres(url: url))
+        #expect(try parse(["rebuild", "--log", url], as: RebuildCommand.self).log.location == .postgres(url: url))
+        #expect(try parse(["verify", "--log", url, "--data", "d"], as: Verify.self).log.location == .postgres(url: url))
+        #expect(try parse(["export", "s", "--log", url], as: Export.self).log.location == .postgres(url: url))
+        #expect(try parse(["events", "s", "--log", "/srv/log"], as: Events.self).log.location == .directory("/srv/log"))
+        // Without --log the log is the data directory, as before.
+        #expect(try parse(["serve", "--data", "/srv/d"], as: Serve.self).log.location == .directory("/srv/d"))
+        #expect(parseError(["serve", "--log", ""]) != nil)
+    }
+
     @Test func verifyDefaultsAndOptions() throws {
         let defaults = try parse(["verify"], as: Verify.self)
         #expect(defaults.log.dataDirectory == "./data")

@@ -6,10 +6,10 @@ extension SessionEvent {
     var isActivity: Bool {
         switch self {
         case .created, .messageAppended, .toolResultRecorded, .callbackResultRecorded, .rewound,
-            .processingStarted, .processingCancelled, .processingFinished:
+            .processingStarted, .processingCancelled, .processingFinished, .messagesRemoved:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted, .erased:
+            .fileRemoved, .deleted, .erased, .forked, .stateUpdated:
             false
         }
     }
@@ -25,6 +25,7 @@ extension SessionEvent {
         case .created(let created):
             return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
                 + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+                + (created.forkedFrom.map { " (fork of \($0.sessionID) at #\($0.position))" } ?? "")
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
@@ -38,6 +39,7 @@ extension SessionEvent {
             let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
             if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
             if let reason = message.finishReason { details.append("finish \(reason)") }
+            if message.item != nil { details.append("framework item") }
             if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
             return text
         case .toolResultRecorded(let result):
@@ -72,6 +74,12 @@ extension SessionEvent {
             return "deleted (tombstone)"
         case .erased(let erased):
             return Self.erasedSummary(of: erased.erasedType)
+        case .forked(let forked):
+            return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
+        case .messagesRemoved(let removed):
+            return "\(removed.removedMessageIDs.count) messages removed (\(removed.reason.rawValue))"
+        case .stateUpdated(let updated):
+            return "state updated (\(updated.delta.count) keys)"
         }
     }
 }

@@ -25,7 +25,7 @@ public actor SessionWriter {
     }
 
     /// A cached session: its state, the versions of its event ids (for idempotency keys) and its estimated size.
-    private struct Entry {
+    private struct Entry: Sendable {
         var state = SessionState.initial
         var eventVersions: [EventID: UInt64] = [:]
         var estimatedBytes = 0
@@ -42,7 +42,7 @@ public actor SessionWriter {
         static let bytesPerEvent = 256
     }
 
-    private let log: any LogStore
+    let log: any LogStore
     private let replay: ReplayLoop?
     private let configuration: Configuration
     private var cache: LeastRecentlyUsedCache<SessionID, Entry>
@@ -87,7 +87,7 @@ public actor SessionWriter {
             command = command.assigningSessionID(made)
         }
 
-        return try await write(on: id, options: options) { state throws(SessionError) in
+        return try await write(on: id, options: options) { [command] state throws(SessionError) in
             try Session.decide(command, state: state, context: context)
         }
     }
@@ -114,7 +114,7 @@ public actor SessionWriter {
     private func write(
         on id: SessionID,
         options: WriteOptions,
-        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+        decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         await acquire(id)
         defer { release(id) }
@@ -136,7 +136,7 @@ public actor SessionWriter {
     private func execute(
         on id: SessionID,
         options: WriteOptions,
-        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+        decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         var entry = try await load(id)
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
@@ -146,18 +146,10 @@ public actor SessionWriter {
             if let expected = options.expectedVersion, expected != entry.state.version {
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
             }
-            let events = try decide(entry.state)
+            let (events, records) = try await Self.propose(
+                on: id, state: entry.state, options: options, decide: decide)
             if events.isEmpty {
                 return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
-            }
-            var records: [ProposedRecord] = []
-            for (index, event) in events.enumerated() {
-                let encoded = try event.encoded()
-                let eventID = options.idempotencyKey.map { EventID.derived(session: id, idempotencyKey: $0, index: index) }
-                records.append(
-                    ProposedRecord(
-                        eventID: eventID ?? .random(), type: encoded.type, schemaVersion: encoded.schemaVersion,
-                        metadata: options.metadata, body: encoded.body))
             }
             let appended: AppendResult
             do {
@@ -174,8 +166,11 @@ public actor SessionWriter {
                     return earlier
                 }
             }
-            let stored = try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
-            for record in stored { try entry.apply(record) }
+            // The stored records come back with the append (a store that does not return them is read back).
+            let stored =
+                appended.records.count == records.count
+                ? appended.records : try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
+            entry = try await Self.folding(stored, into: entry)
             remember(entry, for: id)
             return WriteResult(
                 sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
@@ -207,8 +202,37 @@ public actor SessionWriter {
 
     /// Folds the records of the stream past the entry's version.
     private func refresh(_ entry: Entry, of id: SessionID) async throws -> Entry {
+        try await Self.folding(try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1), into: entry)
+    }
+
+    // Deciding, encoding and folding are pure and the costly part of a write; they run off the actor, so
+    // commands on different sessions use every core (one session's commands are still one at a time).
+
+    /// Decides on `state` and encodes the events as the records to append.
+    @concurrent private static func propose(
+        on id: SessionID,
+        state: SessionState,
+        options: WriteOptions,
+        decide: @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
+    ) async throws -> (events: [SessionEvent], records: [ProposedRecord]) {
+        let events = try decide(state)
+        var records: [ProposedRecord] = []
+        records.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            let encoded = try event.encoded()
+            let eventID = options.idempotencyKey.map { EventID.derived(session: id, idempotencyKey: $0, index: index) }
+            records.append(
+                ProposedRecord(
+                    eventID: eventID ?? .random(), type: encoded.type, schemaVersion: encoded.schemaVersion,
+                    metadata: options.metadata, body: encoded.body))
+        }
+        return (events, records)
+    }
+
+    /// Applies stored records to `entry`: the state and the versions of their event ids.
+    @concurrent private static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
         var entry = entry
-        for record in try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1) {
+        for record in records {
             try entry.apply(record)
         }
         return entry
