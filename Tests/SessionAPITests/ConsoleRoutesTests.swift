@@ -69,7 +69,7 @@ struct ConsoleRoutesTests {
         try await withTestApplication { client in
             let (id, before) = try await scripted(client)
             let forked = try await client.execute(
-                uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(#"{"position":\#(before),"title":"Plan B"}"#))
+                uri: "/v1/sessions/\(id)/fork?position=\(before)", method: .post, body: jsonBody(#"{"title":"Plan B"}"#))
             #expect(forked.status == .created)
             let forkID = try #require(forked.json["id"] as? String)
             #expect(forked.json["title"] as? String == "Plan B")
@@ -85,7 +85,7 @@ struct ConsoleRoutesTests {
 
             // At a message: the fork ends with it.
             let atMessage = try await client.execute(
-                uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(#"{"messageId":"a1"}"#))
+                uri: "/v1/sessions/\(id)/fork?messageId=a1", method: .post)
             #expect(atMessage.status == .created)
             #expect(atMessage.json["messageCount"] as? Int == 2)
         }
@@ -95,15 +95,17 @@ struct ConsoleRoutesTests {
         try await withTestApplication { client in
             let (id, _) = try await scripted(client)
             let before = try await client.execute(uri: "/v1/events", method: .get).json["end"] as? Int
-            let cases: [(String, HTTPResponse.Status)] = [
-                (#"{"position":3,"version":2}"#, .badRequest),
-                (#"{"at":"yesterday"}"#, .badRequest),
-                (#"{"messageId":"nope"}"#, .notFound),
-                (#"{"color":"blue"}"#, .badRequest),
+            let cases: [(String, String, HTTPResponse.Status)] = [
+                ("?position=3&version=2", "{}", .badRequest),
+                ("?at=yesterday", "{}", .badRequest),
+                ("?messageId=nope", "{}", .notFound),
+                ("", #"{"color":"blue"}"#, .badRequest),
+                ("", "[1]", .badRequest),
             ]
-            for (body, status) in cases {
-                let response = try await client.execute(uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(body))
-                #expect(response.status == status, "\(body)")
+            for (query, body, status) in cases {
+                let response = try await client.execute(
+                    uri: "/v1/sessions/\(id)/fork\(query)", method: .post, body: jsonBody(body))
+                #expect(response.status == status, "\(query) \(body)")
             }
             let missing = try await client.execute(uri: "/v1/sessions/nope/fork", method: .post, body: jsonBody("{}"))
             #expect(missing.status == .notFound)

@@ -283,7 +283,7 @@ class SessionView {
     const shown = rows.slice(0, this.auditShown);
     const selected = this.position;
     this.auditBody.replaceChildren(...shown.map((event) => {
-      const row = h("tr", { tabindex: 0, "aria-selected": String(event.position === selected), class: event.position === selected ? "selected" : "" },
+      const row = h("tr", { tabindex: 0, "aria-current": event.position === selected ? "true" : null, class: event.position === selected ? "selected" : "" },
         h("td", { class: "num" }, `#${event.position}`),
         h("td", {}, dateTime(event.recordedAt)),
         h("td", {}, event.type),
@@ -314,7 +314,7 @@ class SessionView {
 
   async fork() {
     const position = this.position;
-    const created = await json(`${sessionPath(this.id)}/fork`, { method: "POST", body: { position } });
+    const created = await json(`${sessionPath(this.id)}/fork${query({ position })}`, { method: "POST", body: {} });
     announce(`Forked into ${created.id}`);
     this.navigate(`/ui/${query({ session: created.id })}`);
   }

@@ -41,15 +41,17 @@ extension NativeSessionsController {
         return try .json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
     }
 
-    /// `POST /v1/sessions/{id}/fork`: a new session starting with this one's transcript as of the body's point
-    /// (docs/decisions/0040-native-fork.md); 201 with the new session (200 for a retried `Idempotency-Key`).
+    /// `POST /v1/sessions/{id}/fork?position=|version=|at=|messageId=`: a new session starting with this one's
+    /// transcript as of that point (docs/decisions/0040-native-fork.md); 201 with the new session (200 for a
+    /// retried `Idempotency-Key`).
     @Sendable func fork(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let body = try await request.decodeJSON(
             as: NativeForkRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: NativeForkRequest.keys, required: false)
-        let asOf = try body.asOf()
-        let messageID = body.messageId.flatMap(MessageID.init(rawValue:))
+        let asOf = try request.asOf()
+        var messageID: MessageID?
+        if case .message(let id) = asOf { messageID = id }
         _ = try await backend.session(id, namespace: context.namespace)
         guard let point = try await backend.store.session(id, at: asOf) else {
             if let messageID { throw SessionError.messageNotFound(messageID) }
