@@ -3,7 +3,7 @@ conformance and hostile-input tests, the soak test (tools/soak/run), the crash h
 (tools/crash), the HTTP fuzzer. Standard library only, so the soak and crash tools need no venv.
 
 The daemon gets its own data directory and log file unless given them; `stop()` sends SIGTERM to its pid and
-waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a fresh port).
+waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a new port unless `keep_port`).
 """
 
 import http.client
