@@ -1,16 +1,23 @@
-/// A string-backed identifier: never empty, compared and hashed by its text, encoded as a bare JSON string.
+/// A string-backed identifier: never empty, no NUL, compared and hashed by its text, encoded as a bare JSON string.
 ///
 /// Conforming types are tiny structs holding `rawValue`; the protocol supplies string literals, `description`,
 /// ordering and `Codable` (through `RawRepresentable`), so decoding an empty string fails instead of yielding a
-/// useless id. Mix ids are UUID strings and Mixpeek ids look like `ses_abc123`; any non-empty text is accepted.
+/// useless id. Mix ids are UUID strings and Mixpeek ids look like `ses_abc123`; any non-empty text without NUL is
+/// accepted.
 public protocol StringIdentifier: RawRepresentable, Hashable, Sendable, Codable, Comparable,
     CustomStringConvertible, ExpressibleByStringLiteral
 where RawValue == String {
-    /// Creates an identifier, or `nil` when `rawValue` is empty.
+    /// Creates an identifier, or `nil` when `rawValue` is not ``isValid(_:)``.
     init?(rawValue: String)
 }
 
 extension StringIdentifier {
+    /// Whether `text` can be an id: not empty, and no NUL character (SQLite's text functions end a string at
+    /// NUL, so such an id would read back from the projections as another one — or as none).
+    public static func isValid(_ text: String) -> Bool {
+        !text.isEmpty && !text.utf8.contains(0)
+    }
+
     /// Creates an identifier from a literal; the literal must not be empty (a programmer error, so it traps).
     public init(stringLiteral value: String) {
         guard let id = Self(rawValue: value) else { preconditionFailure("an identifier literal must not be empty") }
@@ -28,9 +35,9 @@ extension StringIdentifier {
 public struct SessionID: StringIdentifier {
     /// The id's text, never empty.
     public let rawValue: String
-    /// Creates a session id, or `nil` when `rawValue` is empty.
+    /// Creates a session id, or `nil` when `rawValue` is empty or holds a NUL character.
     public init?(rawValue: String) {
-        guard !rawValue.isEmpty else { return nil }
+        guard Self.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 }
@@ -41,7 +48,7 @@ public struct MessageID: StringIdentifier {
     public let rawValue: String
     /// Creates a message id, or `nil` when `rawValue` is empty.
     public init?(rawValue: String) {
-        guard !rawValue.isEmpty else { return nil }
+        guard Self.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 }
@@ -52,7 +59,7 @@ public struct ToolCallID: StringIdentifier {
     public let rawValue: String
     /// Creates a tool call id, or `nil` when `rawValue` is empty.
     public init?(rawValue: String) {
-        guard !rawValue.isEmpty else { return nil }
+        guard Self.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 }
@@ -63,7 +70,7 @@ public struct FileID: StringIdentifier {
     public let rawValue: String
     /// Creates a file id, or `nil` when `rawValue` is empty.
     public init?(rawValue: String) {
-        guard !rawValue.isEmpty else { return nil }
+        guard Self.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 }

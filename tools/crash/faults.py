@@ -124,7 +124,7 @@ def check_missing_dictionary(checks: Checks, work: Path):
     """A compression dictionary file removed from a log whose frames name it: `serve` refuses to start and
     names the file (the log cannot decode those frames, so it must not serve them or cut them off)."""
     data = work / "dictionary"
-    server = Daemon(data, work / "dictionary.log")
+    server = Daemon(durability="fsync", data=data, log_path=work / "dictionary.log")
     rng = random.Random(7)
     words = [f"{rng.choice(['tool', 'file', 'step', 'plan', 'read', 'edit'])}{n}" for n in range(400)]
     try:

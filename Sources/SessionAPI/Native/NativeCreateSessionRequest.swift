@@ -17,8 +17,9 @@ struct NativeCreateSessionRequest: Decodable {
         case .object(let object)?: initial = object
         default: throw RequestBodyError.invalidParameter(name: "state", reason: "state must be a JSON object")
         }
-        if let sessionId, sessionId.isEmpty {
-            throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId must not be empty")
+        if let sessionId, !SessionID.isValid(sessionId) {
+            throw RequestBodyError.invalidParameter(
+                name: "sessionId", reason: "sessionId must not be empty or hold a NUL character")
         }
         return .createFrameworkSession(
             CreateFrameworkSession(
