@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         // Already in the graph through Hummingbird; named so sessiond-bench's HTTP client can use it directly.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // The PostgreSQL store of the log (module PostgresLog only; decision 0030).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already in the graph through postgres-nio; named for the TLS configuration of `postgres://…?sslmode=`.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libzstd from the system (Debian: libzstd-dev).
@@ -27,17 +31,39 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // SHA-256 from the system's libcrypto (Debian: libssl-dev), for content-addressed blobs.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // CRC32C with the SSE4.2 / ARMv8 CRC instruction where the CPU has it, a table otherwise.
         .target(name: "CCRC32C"),
         .target(
             name: "EventLog",
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
         ),
+        // The log's second store: frames in PostgreSQL, shared by several nodes. Only it imports PostgresNIO.
+        .target(
+            name: "PostgresLog",
+            dependencies: [
+                "EventLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Opens a log by its location (a directory or a postgres:// URL): the one place that knows both stores.
+        .target(name: "LogStores", dependencies: ["EventLog", "PostgresLog"]),
         .target(name: "Sessions"),
+        // Content-addressed file bytes in the data directory; knows nothing of sessions.
+        .target(name: "Blobs", dependencies: ["CLibCrypto"]),
         .target(
             name: "Projections",
             dependencies: [
-                "EventLog", "Sessions",
+                // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
+                "EventLog", "Sessions", "Blobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -46,19 +72,19 @@ let package = Package(
         .target(
             name: "SessionAPI",
             dependencies: [
-                "EventLog", "Sessions", "Projections",
+                "EventLog", "LogStores", "Sessions", "Projections", "Blobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("OpenAPI/openapi.json")]
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Console")]
         ),
         // Deterministic agent-session corpus shared by benchmarks and tests.
         .target(name: "Workload", dependencies: ["Sessions"]),
         .executableTarget(
             name: "sessiond",
             dependencies: [
-                "EventLog", "Sessions", "Projections", "SessionAPI",
+                "EventLog", "LogStores", "PostgresLog", "Sessions", "Projections", "SessionAPI", "Blobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,16 +103,20 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
+        .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "TestSupport"]),
+        .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",
             dependencies: [
-                "SessionAPI", "Projections", "EventLog", "Sessions", "TestSupport",
+                "SessionAPI", "Projections", "EventLog", "Sessions", "Blobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
         .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "EventLog", "Sessions", "Blobs", "Workload", "TestSupport"]),
     ]
 )

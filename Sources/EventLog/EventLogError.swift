@@ -23,6 +23,12 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
     /// A compaction's rewrite changed what must stay (position, stream, version, time, event id),
     /// or another compaction is running.
     case invalidCompaction(reason: String)
+    /// The log's store cannot be reached (the PostgreSQL server is down or unreachable); the append was not
+    /// acknowledged. If it was cut off during its commit it may still have landed: retrying with the same event ids
+    /// appends nothing twice.
+    case unavailable(reason: String)
+    /// The store does not offer this operation (yet).
+    case unsupported(operation: String, reason: String)
     /// The log was closed.
     case closed
 
@@ -48,6 +54,10 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
             "the log stopped accepting appends: \(reason); restart to recover"
         case .invalidCompaction(let reason):
             "compaction refused: \(reason)"
+        case .unavailable(let reason):
+            "the log's store is unavailable: \(reason)"
+        case .unsupported(let operation, let reason):
+            "\(operation) is not supported here: \(reason)"
         case .closed:
             "the log is closed"
         }

@@ -13,7 +13,8 @@ public enum ExpectedVersion: Sendable, Hashable {
     /// The stream must be at exactly this version.
     case exact(UInt64)
 
-    func admits(_ actual: UInt64) -> Bool {
+    /// Whether a stream at version `actual` satisfies this expectation.
+    public func admits(_ actual: UInt64) -> Bool {
         switch self {
         case .any: true
         case .noStream: actual == 0

@@ -1,4 +1,4 @@
-/// The log's contract: what every store of the log (segment files, later PostgreSQL) offers,
+/// The log's contract: what every store of the log (segment files, PostgreSQL) offers,
 /// and all that Sessions, Projections and the HTTP layer may rely on.
 ///
 /// Guarantees every store keeps:
@@ -50,6 +50,9 @@ public protocol LogStore: Sendable {
 
     /// What the store has done since it was opened (appends, frames, syncs, frame sizes).
     var statistics: LogStatistics { get }
+
+    /// One line for an operator: which store this is, where, and what opening it found.
+    var summary: String { get }
 }
 
 extension LogStore {

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import HTTPTypes
@@ -13,8 +14,8 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// Builds the sessiond HTTP daemon: opens the log and the projections under the data directory, and wires the
 /// Mix, Mixpeek and native APIs, `/health` and the SSE streams onto one router.
 ///
-/// The application's service group runs, in order, the log (closed last), the replay loop, then Hummingbird's
-/// HTTP server; the server starts only once the projections have caught up with the log's durable end, and
+/// The application's service group runs, in order, the log (closed last), the replay loop, the periodic
+/// compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
 /// on SIGINT/SIGTERM the server drains first, then the replay loop commits its batch, then the log closes.
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
@@ -27,15 +28,26 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
         store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
     try configuration.validate(hasKeys: keyring.hasKeys)
     let openAPI = try OpenAPIController()
+    let console = try ConsoleController()
     let logger = configuration.logger
     let backend = try await SessionBackend.open(configuration: configuration)
     let log = backend.log, replay = backend.replay
-    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI)
+    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
+    var services: [any Service] = [LogService(log: log), replay]
+    if let interval = configuration.compactionInterval {
+        var erasure = PermanentErasure.Configuration()
+        erasure.blobGracePeriod = configuration.blobGracePeriod
+        erasure.logger = logger
+        services.append(
+            CompactionService(
+                erasure: PermanentErasure(log: log, store: backend.store, blobs: backend.blobs, configuration: erasure),
+                interval: interval, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
-        services: [LogService(log: log), replay],
+        services: services,
         logger: logger)
     app.beforeServerStarts {
         let end = try await log.durableEnd()
@@ -47,35 +59,47 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
 
 /// The router with every route, its middleware (metrics outermost, CORS, request log) and each face's error
 /// envelope and authentication.
-func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPIController) -> Router<SessionRequestContext> {
+func makeRouter(
+    backend: SessionBackend,
+    keyring: APIKeyring,
+    openAPI: OpenAPIController,
+    console: ConsoleController = ConsoleController(files: [:])
+) -> Router<SessionRequestContext> {
     let router = Router(context: SessionRequestContext.self)
     let metrics = HTTPMetrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: CORSMiddleware(
         allowOrigin: .all,
         allowHeaders: [.contentType, .authorization, HTTPField.Name("X-Requested-With")!, APIKeyMiddleware.namespaceHeader,
-                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID],
+                       .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID, PositionMiddleware.header],
         allowMethods: [.get, .post, .put, .patch, .delete, .options],
         maxAge: .seconds(86_400)))
     router.add(middleware: RequestLogMiddleware())
     let auth = APIKeyMiddleware(keyring: keyring)
+    let position = PositionMiddleware(backend: backend)
 
-    let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth)
+    let mix = router.group("api").add(middleware: MixErrorMiddleware()).add(middleware: auth).add(middleware: position)
     MixSessionsController(backend: backend).addRoutes(to: mix)
     MixMessagesController(backend: backend).addRoutes(to: mix)
+    MixFilesController(backend: backend).addRoutes(to: mix)
     // Open to anyone: probes and the API's description hold no session data.
     let unauthenticated = router.group().add(middleware: MixErrorMiddleware())
     HealthController(backend: backend).addRoutes(to: unauthenticated)
     openAPI.addRoutes(to: unauthenticated)
-    let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth)
+    // The console's files hold no session data; the page asks the API for everything with the user's key.
+    console.addRoutes(to: unauthenticated)
+    let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth).add(middleware: position)
     MixStreamController(backend: backend).addRoutes(to: root)
     MetricsController(backend: backend, http: metrics).addRoutes(to: root)
     let mixpeek = router.group("v1/agents/sessions")
         .add(middleware: MixpeekErrorMiddleware())
         .add(middleware: APIKeyMiddleware(keyring: keyring, requiresNamespaceHeader: true))
+        .add(middleware: position)
     MixpeekSessionsController(backend: backend).addRoutes(to: mixpeek)
     let native = router.group("v1").add(middleware: NativeErrorMiddleware()).add(middleware: auth)
+        .add(middleware: position)
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
+    NativeItemsController(backend: backend).addRoutes(to: native)
     return router
 }

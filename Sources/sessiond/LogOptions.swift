@@ -4,8 +4,20 @@ import Logging
 
 /// Options every subcommand that opens the log shares.
 struct LogOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("The data directory (created if missing).", valueName: "dir"))
+    @Option(
+        name: .customLong("data"),
+        help: ArgumentHelp(
+            "The data directory (created if missing): the projection database, the API keys and, without --log, the log.",
+            valueName: "dir"))
     var dataDirectory = "./data"
+
+    @Option(
+        name: .customLong("log"),
+        help: ArgumentHelp(
+            "Where the log lives, if not in --data: another directory, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB"
+                + "[?sslmode=disable|prefer|require|verify-full] for one log shared by several nodes (docs/scaling.md).",
+            valueName: "dir|url"))
+    var logLocation: String?
 
     @Option(
         help: ArgumentHelp(
@@ -20,7 +32,11 @@ struct LogOptions: ParsableArguments {
             valueName: "bytes"))
     var segmentSize: UInt64 = EventLog.Configuration().segmentSize
 
+    /// The log's location: `--log`, or the data directory.
+    var location: LogLocation { logLocation.map { LogLocation($0) } ?? .directory(dataDirectory) }
+
     func validate() throws {
+        if let logLocation, logLocation.isEmpty { throw ValidationError("--log must not be empty") }
         guard segmentSize >= 4096 else { throw ValidationError("--segment-size must be at least 4096 bytes") }
     }
 

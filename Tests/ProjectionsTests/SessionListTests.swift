@@ -106,9 +106,15 @@ import Testing
             let before = try await harness.store.sessionList(
                 SessionListQuery(namespace: "n", filter: .condition(.createdAt, .lt, .time(first.createdAt), caseSensitive: true)))
             #expect(before.sessions.isEmpty)
-            // Mixpeek sessions expire seven days after creation.
+            // Mixpeek sessions expire seven days after the decision's time (the harness clock).
+            let decided = harness.context.now
             let expiring = try await harness.store.sessionList(
-                SessionListQuery(namespace: "n", filter: .condition(.expiresAt, .gt, .time(first.createdAt), caseSensitive: true)))
+                SessionListQuery(
+                    namespace: "n",
+                    filter: .all([
+                        .condition(.expiresAt, .gt, .time(decided.addingTimeInterval(6 * 86_400)), caseSensitive: true),
+                        .condition(.expiresAt, .lte, .time(decided.addingTimeInterval(7 * 86_400)), caseSensitive: true),
+                    ])))
             #expect(expiring.sessions.count == 6)
         }
     }

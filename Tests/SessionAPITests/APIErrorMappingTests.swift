@@ -35,6 +35,8 @@ struct APIErrorMappingTests {
         ("logQuotaFull", EventLogError.io(operation: "pwrite", path: "p", errno: EDQUOT), 507, "insufficient_storage"),
         ("logIOError", EventLogError.io(operation: "fdatasync", path: "p", errno: EIO), 503, "storage_error"),
         ("logFailed", EventLogError.failed(reason: "r"), 503, "storage_failed"),
+        ("logUnavailable", EventLogError.unavailable(reason: "connection refused"), 503, "log_unavailable"),
+        ("logUnsupported", EventLogError.unsupported(operation: "compaction", reason: "r"), 501, "not_supported"),
         ("bodyMissing", RequestBodyError.missing, 400, "validation_error"),
         ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413, "payload_too_large"),
         ("bodyMalformed", RequestBodyError.malformed(reason: "r"), 400, "validation_error"),

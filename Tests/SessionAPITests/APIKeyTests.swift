@@ -1,3 +1,4 @@
+import Blobs
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,7 +24,7 @@ struct APIKeyTests {
             let store = APIKeyStore(directory: directory)
             let (key, secret) = try store.create(namespace: "team-a")
             #expect(secret.hasPrefix("sk_") && secret.count == 67)
-            #expect(key.sha256 == SHA256.hex(Array(secret.utf8)))
+            #expect(key.sha256 == BlobDigest(of: Array(secret.utf8)).hex)
             let file = try String(contentsOfFile: store.path, encoding: .utf8)
             #expect(!file.contains(secret))
             #expect(try store.keys().map { [$0.id, $0.namespace, $0.sha256] } == [[key.id, key.namespace, key.sha256]])

@@ -76,4 +76,90 @@ struct NativeRoutesTests {
             #expect(events.first?["type"] as? String == "message.appended")
         }
     }
+
+    @Test func catchUpRedactsTheBodiesOfADeletedSession() async throws {
+        try await withTestApplication { client in
+            let gone = try await makeSession(client)
+            let kept = try await makeSession(client)
+            for id in [gone, kept] {
+                _ = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(Self.assistant))
+            }
+            let deleted = try await client.execute(uri: "/api/sessions/\(gone)", method: .delete)
+            #expect(deleted.status == .noContent)
+            let page = try await client.execute(uri: "/v1/events?after=0", method: .get)
+            let events = try #require(page.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["position"] as? Int } == [1, 2, 3, 4, 5])
+            for event in events {
+                let type = try #require(event["type"] as? String)
+                let redacted = event["sessionId"] as? String == gone && type != "session.deleted"
+                #expect((event["redacted"] as? Bool ?? false) == redacted, "\(event)")
+                #expect((event["data"] is NSNull) == redacted, "\(event)")
+            }
+            #expect(events.filter { $0["sessionId"] as? String == gone }.map { $0["type"] as? String }
+                == ["session.created", "message.appended", "session.deleted"])
+        }
+    }
+
+    static let batch = #"""
+        {"items":[
+          {"type":"message","role":"assistant","text":"running","toolCalls":[{"id":"call-1","name":"Bash","input":"{}"}],"inputTokens":3,"outputTokens":2},
+          {"type":"tool_result","toolCallId":"call-1","result":"ok"},
+          {"type":"message","role":"assistant","text":"done","finishReason":"end_turn","inputTokens":4,"outputTokens":1}
+        ]}
+        """#
+
+    @Test func batchAppendRecordsEveryItemInOneAppend() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            let key = HTTPField.Name("Idempotency-Key")!
+            let appended = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [.ifMatch: "\"1\"", key: "b-1"],
+                body: jsonBody(Self.batch))
+            #expect(appended.status == .created)
+            // The tool result opens the step's tool message, then records the result.
+            #expect(appended.json["positions"] as? [Int] == [2, 3, 4, 5])
+            #expect(
+                appended.json["events"] as? [String]
+                    == ["message.appended", "message.appended", "tool_result.recorded", "message.appended"])
+            #expect(appended.headers[.eTag] == "\"5\"")
+            let session = try await client.execute(uri: "/api/sessions/\(id)", method: .get)
+            #expect(session.json["assistantMessageCount"] as? Int == 2)
+            #expect(session.json["promptTokens"] as? Int == 7)
+
+            let retry = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [key: "b-1"], body: jsonBody(Self.batch))
+            #expect(retry.status == .ok)
+            #expect(retry.json["deduplicated"] as? Bool == true)
+            #expect(retry.json["positions"] as? [Int] == [2, 3, 4, 5])
+            let stale = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, headers: [.ifMatch: "\"1\""],
+                body: jsonBody(Self.batch))
+            #expect(stale.status == .conflict)
+            let events = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
+            #expect(events.jsonArray.count == 5)
+        }
+    }
+
+    @Test func batchWithAnInvalidItemAppendsNothing() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            let badResult = #"{"items":[\#(Self.assistant),{"type":"tool_result","toolCallId":"no-such-call","result":"x"}]}"#
+            let refused = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, body: jsonBody(badResult))
+            #expect(refused.status == .notFound)
+            let badShape = #"{"items":[\#(Self.assistant),{"type":"message","role":"robot"}]}"#
+            let malformed = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, body: jsonBody(badShape))
+            #expect(malformed.status == .badRequest)
+            #expect((malformed.json["error"] as? [String: Any])?["field"] as? String == "items[1].role")
+            let empty = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post, body: jsonBody(#"{"items":[]}"#))
+            #expect(empty.status == .badRequest)
+            let events = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
+            #expect(events.jsonArray.count == 1)
+            let unknown = try await client.execute(
+                uri: "/v1/sessions/nope/events/batch", method: .post, body: jsonBody(#"{"items":[\#(Self.assistant)]}"#))
+            #expect(unknown.status == .notFound)
+        }
+    }
 }

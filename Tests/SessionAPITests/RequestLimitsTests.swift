@@ -23,7 +23,7 @@ struct RequestLimitsTests {
             let big = jsonBody(#"{"title":""# + String(repeating: "x", count: 4096) + #""}"#)
             let mix = try await client.execute(uri: "/api/sessions", method: .post, body: big)
             #expect(mix.status == .contentTooLarge)
-            #expect((mix.json["error"] as? [String: Any])?["type"] as? String == "payload_too_large")
+            #expect((mix.json["error"] as? [String: Any])?["type"] as? String == "bad_request")
             let mixpeek = try await client.execute(uri: "/v1/agents/sessions", method: .post, headers: Self.mixpeek, body: big)
             #expect(mixpeek.status == .contentTooLarge)
             #expect(mixpeek.json["status"] as? Int == 413)

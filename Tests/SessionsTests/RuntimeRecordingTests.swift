@@ -408,6 +408,16 @@ struct RuntimeRecordingTests {
             .conflict(field: "fileId", message: "File with ID 'f1' already exists")
         ),
         DecisionRule(
+            "name with a directory",
+            .addFile(AddFile(sessionID: sid, fileID: "f1", name: "../etc/passwd")),
+            invalid("name", "invalid filename: must be a file name without a directory")
+        ),
+        DecisionRule(
+            "dot-dot name",
+            .addFile(AddFile(sessionID: sid, fileID: "f1", name: "..")),
+            invalid("name", "invalid filename: must be a file name without a directory")
+        ),
+        DecisionRule(
             "remove an unknown file",
             .removeFile(RemoveFile(sessionID: sid, fileID: "f9")),
             .fileNotFound("f9")
@@ -430,5 +440,17 @@ struct RuntimeRecordingTests {
         #expect(given.state.file("id-1")?.added.sha256 == digest)
         try given.run(.removeFile(RemoveFile(sessionID: sid, fileID: "id-1")), at: at(2), ids: ids)
         #expect(given.state.files.isEmpty)
+    }
+
+    @Test func addingAFileOfTheSameNameReplacesIt() throws {
+        var given = Given([mixCreated, .fileAdded(FileAdded(fileID: "f1", name: "notes.txt", byteCount: 3))])
+        let events = try given.run(
+            .addFile(AddFile(sessionID: sid, fileID: "f2", name: "notes.txt", byteCount: 5)), at: at(1), ids: IDSequence())
+        #expect(
+            events == [
+                .fileRemoved(FileRemoved(fileID: "f1", reason: .replaced)),
+                .fileAdded(FileAdded(fileID: "f2", name: "notes.txt", byteCount: 5)),
+            ])
+        #expect(given.state.files.map(\.id) == ["f2"])
     }
 }

@@ -55,6 +55,18 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["rebuild", "--data"]) != nil)
     }
 
+    @Test func everyLogCommandTakesALogLocation() throws {
+        let url = "postgres://sessiond@db:5432/sessiond"
+        #expect(try parse(["serve", "--log", url], as: Serve.self).log.location == .postgres(url: url))
+        #expect(try parse(["rebuild", "--log", url], as: RebuildCommand.self).log.location == .postgres(url: url))
+        #expect(try parse(["verify", "--log", url, "--data", "d"], as: Verify.self).log.location == .postgres(url: url))
+        #expect(try parse(["export", "s", "--log", url], as: Export.self).log.location == .postgres(url: url))
+        #expect(try parse(["events", "s", "--log", "/srv/log"], as: Events.self).log.location == .directory("/srv/log"))
+        // Without --log the log is the data directory, as before.
+        #expect(try parse(["serve", "--data", "/srv/d"], as: Serve.self).log.location == .directory("/srv/d"))
+        #expect(parseError(["serve", "--log", ""]) != nil)
+    }
+
     @Test func verifyDefaultsAndOptions() throws {
         let defaults = try parse(["verify"], as: Verify.self)
         #expect(defaults.log.dataDirectory == "./data")
@@ -110,9 +122,28 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["events", "s", "--format", "json"]) != nil)
     }
 
+    @Test func compactRunsUnlessAskedForADryRun() throws {
+        let compact = try parse(["compact", "--data", "/srv/sessiond"], as: Compact.self)
+        #expect(!compact.dryRun && compact.log.dataDirectory == "/srv/sessiond")
+        #expect(try parse(["compact", "--dry-run"], as: Compact.self).dryRun)
+        #expect(parseError(["compact", "s-1"]) != nil)
+        let help = Sessiond.helpMessage(for: Compact.self)
+        for text in ["--dry-run", "--data", "event.erased", "--compact-interval"] { #expect(help.contains(text)) }
+    }
+
+    @Test func serveCompactsHourlyUnlessTold() throws {
+        let defaults = try parse(["serve"], as: Serve.self)
+        #expect(defaults.compactInterval == 3600 && defaults.compactBlobGrace == 600)
+        let off = try parse(["serve", "--compact-interval", "0", "--compact-blob-grace", "0"], as: Serve.self)
+        #expect(off.compactInterval == 0 && off.compactBlobGrace == 0)
+        let negative = try #require(parseError(["serve", "--compact-interval=-5"]))
+        #expect(negative.contains("--compact-interval"))
+        #expect(parseError(["serve", "--compact-blob-grace=-1"]) != nil)
+    }
+
     @Test func helpNamesEveryCommandAndOption() {
         let root = Sessiond.helpMessage()
-        for name in ["serve", "rebuild", "verify", "export", "events"] { #expect(root.contains(name)) }
+        for name in ["serve", "rebuild", "verify", "export", "events", "compact"] { #expect(root.contains(name)) }
         let export = Sessiond.helpMessage(for: Export.self)
         for option in ["--at", "--position", "--version", "--format", "--data", "--durability"] {
             #expect(export.contains(option))

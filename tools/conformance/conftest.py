@@ -1,15 +1,19 @@
 """Starts a real `sessiond serve` on a free loopback port for the conformance tests.
 
 The binary is `.build/debug/sessiond` unless SESSIOND_BIN names another one. Each test session gets its own
-data directory (daemon.py); it is stopped with SIGTERM (by its pid) when the tests end.
+data directory (daemon.py); it is stopped with SIGTERM (by its pid) when the tests end. With
+SESSIOND_CONFORMANCE_NODES=2 (and a shared `--log postgres://…`, tools/conformance/run --nodes 2) two nodes start
+and every request alternates between them through alternating.py.
 """
 
+import os
 from contextlib import contextmanager
 
 import httpx
 import pytest
 
 import contract
+from alternating import Alternating
 from daemon import Daemon
 
 
@@ -27,6 +31,16 @@ def running(daemon: Daemon):
 
 @pytest.fixture(scope="session")
 def server_url():
+    if os.environ.get("SESSIOND_CONFORMANCE_NODES", "1") == "2":
+        # Two nodes on one shared log (run with --log postgres://…), every request alternating between them.
+        first, second = Daemon(), Daemon()
+        with running(first), running(second):
+            proxy = Alternating([first.port, second.port]).start()
+            try:
+                yield proxy.url
+            finally:
+                proxy.stop()
+        return
     with running(Daemon()) as url:
         yield url
 

@@ -38,6 +38,11 @@ def test_mix_routes(http):
     http.post(f"/api/sessions/{session}/cancel")
     http.post(f"/api/sessions/{session}/rewind", json={"messageId": "nope"})
     http.get("/api/sessions/missing")
+    uploaded = http.post(f"/api/sessions/{session}/files/upload", files={"file": ("notes.txt", b"hello")})
+    assert uploaded.status_code == 201, uploaded.text
+    http.get(f"/api/sessions/{session}/files")
+    http.get(f"/api/sessions/{session}/files/notes.txt")
+    http.delete(f"/api/sessions/{session}/files/notes.txt")
     assert http.post("/api/sessions", content=b"x" * (5 << 20)).status_code == 413
     http.delete(f"/api/sessions/{session}")
     http.get("/health")
@@ -84,6 +89,16 @@ def test_native_routes(http):
     http.get("/v1/events", params={"after": 0, "limit": 5})
     http.get("/v1/events", params={"after": -1})
     http.get("/v1/sessions/missing")
+    http.get(f"/v1/sessions/{session}/transcript")
+    http.get(f"/v1/sessions/{session}/items")
+    batch = http.post(f"/v1/sessions/{session}/events/batch", json={"items": [
+        {"type": "message", "role": "assistant", "text": "done", "finishReason": "end_turn"}]})
+    assert batch.status_code in (200, 201), batch.text
+    forked = http.post(f"/v1/sessions/{session}/fork", json={"title": "fork"})
+    assert forked.status_code == 201, forked.text
+    native = http.post("/v1/sessions", json={"title": "framework", "appName": "app", "userId": "u", "state": {"k": 1}})
+    assert native.status_code == 201, native.text
+    http.get("/v1/sessions", params={"appName": "app", "limit": 5})
 
 
 def test_every_documented_json_operation_was_checked(http, mixpeek_headers):

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
 from daemon import Daemon, binary, free_port, run_cli
 
 MIXPEEK = {"Authorization": "Bearer faults", "X-Namespace": "faults"}
@@ -50,7 +51,7 @@ def populate(work: Path, name: str, messages: int = 60):
     """A stopped daemon's data directory holding one session with `messages` native messages, in several
     4 KiB segments. Returns the data directory and the acknowledged (position, text) pairs."""
     data = work / name
-    server = Daemon(data, work / f"{name}.log", ["--segment-size", "4096"])
+    server = Daemon(durability="fsync", extra_args=["--segment-size", "4096"], data=data, log_path=work / f"{name}.log")
     server.start()
     status, session = server.request("POST", "/api/sessions", {"title": name, "browserMode": "local-browser-service"})
     assert status == 201, (status, session)
@@ -102,7 +103,7 @@ def check_projection_rebuilt(checks: Checks, work: Path, damage: str):
         target.write_bytes(b"this is not a SQLite database" * 100)
         expected_line = "projection database is not a readable SQLite database; rebuilding from the log"
     log_path = work / f"projection-{damage}.restart.log"
-    server = Daemon(data, log_path)
+    server = Daemon(durability="fsync", data=data, log_path=log_path)
     try:
         server.start()
         checks.expect(expected_line in log_path.read_text(), f"{damage} projection database: start logs '{expected_line}'")
@@ -141,7 +142,7 @@ def check_disk_full(checks: Checks, work: Path):
     if mounted.returncode != 0:
         print(f"SKIP full disk: cannot mount a tmpfs here ({mounted.stderr.strip()})")
         return
-    server = Daemon(mount / "data", work / "disk-full.log", ["--segment-size", "65536"])
+    server = Daemon(durability="fsync", extra_args=["--segment-size", "65536"], data=mount / "data", log_path=work / "disk-full.log")
     try:
         server.start()
         status, session = server.request("POST", "/api/sessions", {"title": "full", "browserMode": "local-browser-service"})
@@ -210,7 +211,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", action="store_true", help="keep the data directories and daemon logs")
     args = parser.parse_args()
-    binary()  # fails early, with a message, when there is nothing to test
+    if not Path(binary()).exists():  # fail early, with a message, when there is nothing to test
+        raise SystemExit(f"sessiond binary not found at {binary()}: build it (swift build --product sessiond) or set SESSIOND_BIN")
     work = Path(tempfile.mkdtemp(prefix="sessiond-faults-"))
     checks = Checks()
     started = time.monotonic()

@@ -74,11 +74,17 @@ final class DictionaryStore: Sendable {
         let streams = (try? JSONEncoder().encode(sampledStreams.sorted())).map { Array($0) } ?? []
         try SystemFile.writeDurably(streams, to: streamsPath(id: id), directory: directory)
         try SystemFile.writeDurably(Self.wrap(bytes, id: id), to: path(id: id), directory: directory)
+        try register(bytes, id: id, sampledStreams: sampledStreams, activate: true)
+    }
+
+    /// Makes dictionary `id` known (and, with `activate`, the one new frames use) without writing a file: for a
+    /// dictionary some other store keeps durably.
+    func register(_ bytes: [UInt8], id: UInt32, sampledStreams: Set<String>?, activate: Bool) throws(EventLogError) {
         let dictionary = try ZstdDictionary(id: id, bytes: bytes, level: level)
         state.withLock {
             $0.dictionaries[id] = dictionary
             $0.sampledStreams[id] = sampledStreams
-            $0.active = dictionary
+            if activate { $0.active = dictionary }
         }
     }
 

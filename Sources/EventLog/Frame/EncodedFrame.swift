@@ -10,6 +10,39 @@ struct EncodedFrame {
     /// Header plus payload.
     var length: Int { FrameHeader.size + payload.count }
 
+    /// Encodes records (positions already assigned, dense) into one or more frames, chained from
+    /// `previousChecksum`: a frame closes once its raw payload reaches `maximumFrameBytes`, and always holds at least
+    /// one record. The file store's writer and the PostgreSQL store both build their frames here.
+    /// - Parameter sample: given each encoded record (a copy) and its stream, for dictionary training.
+    static func encoding(
+        _ records: [LogRecord], maximumFrameBytes: Int, compressor: ZstdCompressor, dictionary: ZstdDictionary?,
+        previousChecksum: UInt32, sample: ((_ record: [UInt8], _ stream: String) -> Void)? = nil
+    ) throws(EventLogError) -> [EncodedFrame] {
+        var frames: [EncodedFrame] = []
+        var chain = previousChecksum
+        var i = 0
+        while i < records.count {
+            var raw = ByteWriter(capacity: min(maximumFrameBytes, 1 << 16))
+            let first = records[i].position.rawValue
+            var count: UInt32 = 0
+            while i < records.count, count == 0 || raw.bytes.count < maximumFrameBytes {
+                let start = raw.bytes.count
+                RecordCodec.encode(records[i], into: &raw)
+                // Copy just this record: an Array made from a slice spanning the whole buffer (the frame's first
+                // record) shares the buffer and its 64 KiB reservation, which thousands of samples pinned.
+                sample?(raw.bytes.withUnsafeBufferPointer { Array($0[start...]) }, records[i].stream)
+                i += 1
+                count += 1
+            }
+            let frame = try compressing(
+                raw.bytes, firstPosition: first, recordCount: count, compressor: compressor, dictionary: dictionary,
+                previousChecksum: chain)
+            frames.append(frame)
+            chain = frame.header.checksum
+        }
+        return frames
+    }
+
     /// Compresses a raw payload (encoded records) and seals it; keeps it raw when zstd does not shrink it.
     static func compressing(
         _ raw: [UInt8], firstPosition: UInt64, recordCount: UInt32, compressor: ZstdCompressor,

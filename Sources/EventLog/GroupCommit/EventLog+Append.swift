@@ -8,7 +8,7 @@ extension EventLog {
     public func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion = .any)
         async throws -> AppendResult
     {
-        try Self.validate(records, stream: stream)
+        try ProposedRecord.validate(records, stream: stream)
         return try await withCheckedThrowingContinuation { continuation in
             let decision = state.withLock { state in
                 reserve(records, stream: stream, expectedVersion: expectedVersion, continuation: continuation, in: &state)
@@ -25,26 +25,6 @@ extension EventLog {
     private enum Decision {
         case queued, queuedStartWriter, queuedWakeWriter
         case answered(Result<AppendResult, EventLogError>)
-    }
-
-    private static func validate(_ records: [ProposedRecord], stream: String) throws(EventLogError) {
-        guard !records.isEmpty else { throw .invalidAppend(reason: "no records") }
-        guard !stream.isEmpty, stream.utf8.count <= Int(UInt16.max) else {
-            throw .invalidAppend(reason: "stream id must be 1 to 65535 bytes")
-        }
-        var ids = Set<EventID>()
-        for record in records {
-            guard record.type.utf8.count <= Int(UInt16.max), !record.type.isEmpty else {
-                throw .invalidAppend(reason: "event type must be 1 to 65535 bytes")
-            }
-            guard record.body.count < Int(UInt32.max) / 2 else { throw .invalidAppend(reason: "body too large") }
-            guard record.metadata.count <= Int(UInt16.max),
-                record.metadata.allSatisfy({ $0.key.utf8.count <= Int(UInt16.max) && $0.value.utf8.count <= Int(UInt16.max) })
-            else { throw .invalidAppend(reason: "metadata too large") }
-            guard ids.insert(record.eventID).inserted else {
-                throw .idempotencyConflict(eventID: record.eventID, reason: "the id appears twice in one append")
-            }
-        }
     }
 
     /// Checks an append against durable and reserved state and queues it, all under the lock.
@@ -83,7 +63,8 @@ extension EventLog {
         state.reservation.versions[stream] = current + UInt64(records.count)
         state.reservation.lastRecordedAt = recordedAt + Int64(records.count - 1)
         let result = AppendResult(
-            positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false)
+            positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false,
+            records: records)
         state.queue.append(PendingAppend(records: records, result: result, waiters: [continuation]))
         if let target = state.gatherTarget, state.queue.count >= target {
             state.gatherTarget = nil

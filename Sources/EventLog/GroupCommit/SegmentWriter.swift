@@ -41,35 +41,18 @@ final class SegmentWriter {
         }
         var output: [UInt8] = []
         var frames: [FrameLocation] = []
-        var nextChain = chain
-        var i = 0
-        while i < records.count {
-            var raw = ByteWriter(capacity: min(configuration.maximumFrameBytes, 1 << 16))
-            let first = records[i].position.rawValue
-            var count: UInt32 = 0
-            while i < records.count, count == 0 || raw.bytes.count < configuration.maximumFrameBytes {
-                let start = raw.bytes.count
-                RecordCodec.encode(records[i], into: &raw)
-                if sampleBudget != nil {
-                    // Copy just this record: an Array made from a slice spanning the whole buffer (the frame's
-                    // first record) shares the buffer and its 64 KiB reservation, which thousands of samples pinned.
-                    samples.append(raw.bytes.withUnsafeBufferPointer { Array($0[start...]) })
-                    sampleStreams.insert(records[i].stream)
-                    sampleBytes += raw.bytes.count - start
-                }
-                i += 1
-                count += 1
-            }
-            let frame = try EncodedFrame.compressing(
-                raw.bytes, firstPosition: first, recordCount: count, compressor: compressor,
-                dictionary: dictionaries.active, previousChecksum: nextChain)
+        let sample: (([UInt8], String) -> Void)? = sampleBudget == nil ? nil : { self.keepSample($0, stream: $1) }
+        let encoded = try EncodedFrame.encoding(
+            records, maximumFrameBytes: configuration.maximumFrameBytes, compressor: compressor,
+            dictionary: dictionaries.active, previousChecksum: chain, sample: sample)
+        for frame in encoded {
             frames.append(
                 FrameLocation(
-                    firstPosition: first, recordCount: count, segmentIndex: segmentIndex,
-                    offset: offset + UInt64(output.count), length: frame.length))
+                    firstPosition: frame.header.firstPosition, recordCount: frame.header.recordCount,
+                    segmentIndex: segmentIndex, offset: offset + UInt64(output.count), length: frame.length))
             frame.write(into: &output)
-            nextChain = frame.header.checksum
         }
+        let nextChain = encoded.last?.header.checksum ?? chain
         do {
             try Self.fail(.write, of: file, as: configuration)
             try file.write(output, at: offset)
@@ -85,6 +68,13 @@ final class SegmentWriter {
         chain = nextChain
         defer { unregisteredSegment = nil }
         return Written(frames: frames, newSegment: unregisteredSegment)
+    }
+
+    /// Keeps one encoded record as a dictionary training sample.
+    private func keepSample(_ record: [UInt8], stream: String) {
+        samples.append(record)
+        sampleStreams.insert(stream)
+        sampleBytes += record.count
     }
 
     /// Throws the error a test injected for `operation`, if any.

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 
@@ -40,7 +41,7 @@ public struct APIKeyStore: Sendable {
         guard Self.isValid(namespace: namespace) else { throw .invalidNamespace(namespace) }
         let secret = "sk_" + Self.randomHex(bytes: 32)
         let key = APIKey(
-            id: "key_" + Self.randomHex(bytes: 8), namespace: namespace, sha256: SHA256.hex(Array(secret.utf8)),
+            id: "key_" + Self.randomHex(bytes: 8), namespace: namespace, sha256: BlobDigest(of: Array(secret.utf8)).hex,
             createdAt: now, revokedAt: nil)
         try update { $0.append(key) }
         return (key, secret)

@@ -1,3 +1,4 @@
+import Blobs
 import Foundation
 import Synchronization
 
@@ -51,7 +52,7 @@ public final class APIKeyring: Sendable {
 
     /// The active key whose secret is `secret`, if any.
     func key(forSecret secret: String) -> APIKey? {
-        let digest = SHA256.hex(Array(secret.utf8))
+        let digest = BlobDigest(of: Array(secret.utf8)).hex
         return loaded.withLock { $0.keys[digest] }
     }
 

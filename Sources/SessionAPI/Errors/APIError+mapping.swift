@@ -106,6 +106,15 @@ extension APIError {
                 status: .serviceUnavailable, code: "storage_error",
                 message: "the server could not write to its disk; nothing was recorded, retry later",
                 retryable: true, retryAfterSeconds: 1)
+        case .unavailable:
+            APIError(
+                status: .serviceUnavailable, code: "log_unavailable",
+                message: "the event log's database cannot be reached; the change was not acknowledged, retry later "
+                    + "(with the same Idempotency-Key)",
+                // Not acknowledged is not "not recorded": only a retry with the same key is safe.
+                retryable: false)
+        case .unsupported(let operation, _):
+            APIError(status: .notImplemented, code: "not_supported", message: "\(operation) is not supported by this log")
         case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction:
             internalError
         }

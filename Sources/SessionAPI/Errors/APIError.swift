@@ -33,23 +33,15 @@ public struct APIError: Error, Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    /// The Mix envelope's `type`. The statuses the Mix spec declares (400, 401, 404, 500) take one of its five
-    /// `RESTError` types (`validation_error`, `bad_request`, `not_found`, `unauthorized`, `internal_error`),
-    /// which the SDK validates; the others, which the SDK never parses as `RESTError`, name their own
-    /// condition: `method_not_allowed`, `conflict`, `precondition_failed`, `payload_too_large`,
-    /// `rate_limited`, `unavailable`, `insufficient_storage` (decision 0051).
+    /// The Mix envelope's `type`: one of the five the Mix server has and its SDK's `ErrorResponse` model accepts
+    /// (`validation_error`, `bad_request`, `not_found`, `unauthorized`, `internal_error`), so a client parses
+    /// every error we send; the exact status is in `code`.
     public var mixType: String {
         switch status.code {
         case 400: code == "bad_request" ? "bad_request" : "validation_error"
         case 401: "unauthorized"
         case 404: "not_found"
-        case 405: "method_not_allowed"
-        case 409: "conflict"
-        case 412: "precondition_failed"
-        case 413: "payload_too_large"
-        case 429: "rate_limited"
-        case 503: "unavailable"
-        case 507: "insufficient_storage"
+        case 402..<500: "bad_request"
         default: "internal_error"
         }
     }

@@ -4,7 +4,8 @@ import Hummingbird
 import Sessions
 
 /// The global event routes: catch-up reads by position (`GET /v1/events?after=&limit=`) and the live
-/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`).
+/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`). Events of a session
+/// deleted since are served with their body redacted (the bytes go at compaction).
 struct NativeEventsController {
     let backend: SessionBackend
 
@@ -19,9 +20,10 @@ struct NativeEventsController {
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
         let end = try await backend.log.durableEnd().rawValue
         var visibility = RecordVisibility(namespace: context.namespace, backend: backend)
+        try await visibility.lookUpDeletions(among: records)
         var events: [NativeEvent] = []
         for record in records {
-            if try await visibility.admits(record) { events.append(NativeEvent(record)) }
+            if let event = try await visibility.event(for: record) { events.append(event) }
         }
         // `next` is the last position read, not the last one shown, so a namespaced reader never re-reads.
         return try .json(
@@ -49,9 +51,8 @@ struct NativeEventsController {
         ) { sink in
             var visibility = visibility
             for try await record in log.tail(from: LogPosition(start + 1)) {
-                guard try await visibility.admits(record) else { continue }
-                let event = SSEEvent(
-                    id: record.position.rawValue, event: record.type, data: APIJSON.line(NativeEvent(record)), retry: nil)
+                guard let body = try await visibility.event(for: record) else { continue }
+                let event = SSEEvent(id: record.position.rawValue, event: record.type, data: APIJSON.line(body), retry: nil)
                 guard sink.send(event) else { return }
             }
         }

@@ -5,23 +5,45 @@ import Hummingbird
 import Projections
 import Sessions
 
-/// The native session routes: read a session or its export as of any point (`at`, `position`, `version`),
-/// its audit history, and append agent activity with `If-Match` and `Idempotency-Key`.
+/// The native session routes: create and list framework sessions, read a session or its export as of any
+/// point (`at`, `position`, `version`), its audit history, and append agent activity — one item, or a batch
+/// as one atomic append — with `If-Match` and `Idempotency-Key`.
 struct NativeSessionsController {
     let backend: SessionBackend
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.post("sessions", use: create)
+        group.get("sessions", use: list)
         group.get("sessions/:id", use: get)
+        group.get("sessions/:id/transcript", use: transcript)
+        group.post("sessions/:id/fork", use: fork)
         group.get("sessions/:id/export", use: export)
         group.get("sessions/:id/events", use: events)
         group.post("sessions/:id/events", use: append)
+        group.post("sessions/:id/events/batch", use: appendBatch)
+    }
+
+    @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(
+            as: NativeCreateSessionRequest.self, limit: backend.configuration.maximumBodyBytes)
+        let result = try await backend.execute(
+            try body.command(namespace: context.namespace ?? backend.configuration.mixNamespace),
+            namespace: context.namespace, options: context.writeOptions(request))
+        let session = try await backend.session(result.sessionID, namespace: context.namespace)
+        return try await respond(with: session, status: result.deduplicated ? .ok : .created)
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: try request.asOf())
+        return try await respond(with: session)
+    }
+
+    private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        return try .json(NativeSession(session, status: backend.store.status(of: session)), headers: headers)
+        return try .json(
+            NativeSession(session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)),
+            status: status, headers: headers)
     }
 
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -56,12 +78,41 @@ struct NativeSessionsController {
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
+        return try appended(result, session: id)
+    }
+
+    /// `{"items": [activity, …]}`: every item decided in order on the state the previous ones lead to, and
+    /// appended together or not at all.
+    @Sendable func appendBatch(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let body = try await request.decodeJSON(
+            as: NativeActivityBatchRequest.self, limit: backend.configuration.maximumBodyBytes,
+            allowedKeys: NativeActivityBatchRequest.keys)
+        let commands = try body.items.enumerated().map { index, item in
+            do {
+                return try item.command(for: id)
+            } catch RequestBodyError.invalidParameter(let name, let reason) {
+                throw RequestBodyError.invalidParameter(name: "items[\(index)].\(name)", reason: reason)
+            }
+        }
+        let result = try await backend.execute(
+            batch: commands, on: id, namespace: context.namespace, options: context.writeOptions(request))
+        return try appended(result, session: id)
+    }
+
+    /// 201 with the new events' positions, or 200 for a no-op or a deduplicated retry; `ETag` is the version.
+    private func appended(_ result: WriteResult, session id: SessionID) throws -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
+        let removed = result.events.flatMap { event -> [JSONValue] in
+            guard case .messagesRemoved(let removed) = event else { return [] }
+            return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
+        }
         return try .json(
             NativeAppendResponse(
                 sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
-                events: result.events.map(\.type), deduplicated: result.deduplicated),
+                events: result.events.map(\.type), deduplicated: result.deduplicated,
+                removedItems: removed.isEmpty ? nil : removed),
             status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
     }
 }

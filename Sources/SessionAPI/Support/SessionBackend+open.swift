@@ -1,27 +1,29 @@
+import Blobs
 import EventLog
 import Foundation
+import LogStores
 import Logging
 import Projections
 import Sessions
 
 extension SessionBackend {
-    /// Opens the log and the projections under the configuration's data directory and wires the writer; the
-    /// replay loop is created but not run (the application's service group runs it).
-    /// - Throws: `EventLogError` when the log cannot be opened, `ProjectionError` when the projections cannot
-    ///   (the log is closed again).
+    /// Opens the log (where ``APIConfiguration/logLocation`` says, the data directory by default) and the
+    /// projections under the data directory, and wires the writer; the replay loop is created but not run (the
+    /// application's service group runs it).
+    /// - Throws: `EventLogError` or `PostgresLogError` when the log cannot be opened, `ProjectionError` when the
+    ///   projections cannot (the log is closed again).
     static func open(configuration: APIConfiguration) async throws -> SessionBackend {
         let logger = configuration.logger
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         var logConfiguration = EventLog.Configuration(durability: configuration.durability)
         logConfiguration.segmentSize = configuration.segmentSize
         logConfiguration.logger = logger
-        let log = try EventLog(directory: configuration.dataDirectory, configuration: logConfiguration)
-        let report = log.recoveryReport
+        let location = configuration.logLocation ?? .directory(configuration.dataDirectory)
+        let log = try await location.open(configuration: logConfiguration)
         logger.info(
             "log open",
             metadata: [
-                "log.directory": "\(configuration.dataDirectory)", "log.records": "\(report.records)",
-                "log.segments": "\(report.segments)", "log.truncated_bytes": "\(report.truncatedBytes)",
+                "log.location": "\(location)", "log.summary": "\(log.summary)",
                 "log.durability": "\(configuration.durability.rawValue)",
             ])
         let store: ProjectionStore
@@ -43,6 +45,8 @@ extension SessionBackend {
         let clock = configuration.clock
         writerConfiguration.makeContext = { DecisionContext(now: clock()) }
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
-        return SessionBackend(log: log, store: store, replay: replay, writer: writer, configuration: configuration)
+        return SessionBackend(
+            log: log, store: store, replay: replay, writer: writer,
+            blobs: BlobStore(root: APIConfiguration.blobDirectory(in: configuration.dataDirectory)), configuration: configuration)
     }
 }

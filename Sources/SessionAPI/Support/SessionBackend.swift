@@ -1,15 +1,17 @@
+import Blobs
 import EventLog
 import Foundation
 import Projections
 import Sessions
 
 /// What every controller works with: the log (SSE, catch-up reads), the projections (every other read), the
-/// writer (every command) and the configuration.
+/// writer (every command), the blob store (session files' bytes) and the configuration.
 struct SessionBackend: Sendable {
     let log: any LogStore
     let store: ProjectionStore
     let replay: ReplayLoop
     let writer: SessionWriter
+    let blobs: BlobStore
     let configuration: APIConfiguration
 
     /// The session as of `asOf` when it exists in `namespace`; otherwise ``SessionError/sessionNotFound(_:)``
@@ -34,12 +36,24 @@ struct SessionBackend: Sendable {
         namespace: String?,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        if let id = command.sessionID, let namespace {
-            // Another namespace's session answers 404 before anything is decided.
-            if let snapshot = try await store.session(id), snapshot.namespace != namespace {
-                throw SessionError.sessionNotFound(id)
-            }
-        }
+        if let id = command.sessionID { try await requireNotOtherNamespace(id, namespace: namespace) }
         return try await writer.execute(command, options: options)
+    }
+
+    /// Runs several commands for one session of `namespace` as one all-or-nothing append.
+    func execute(
+        batch commands: [SessionCommand],
+        on id: SessionID,
+        namespace: String?,
+        options: WriteOptions = WriteOptions()
+    ) async throws -> WriteResult {
+        try await requireNotOtherNamespace(id, namespace: namespace)
+        return try await writer.execute(batch: commands, on: id, options: options)
+    }
+
+    /// Another namespace's session answers 404 before anything is decided.
+    private func requireNotOtherNamespace(_ id: SessionID, namespace: String?) async throws {
+        guard let namespace, let snapshot = try await store.session(id), snapshot.namespace != namespace else { return }
+        throw SessionError.sessionNotFound(id)
     }
 }

@@ -1,5 +1,7 @@
 extension Session {
-    /// Attach a file: a name, a non-negative size, a well-formed SHA-256, an id not in use.
+    /// Attach a file: a plain file name (no directory part, at most 255 bytes), a non-negative size, a
+    /// well-formed SHA-256, an id not in use. A live file of the same name is replaced, as a Mix upload
+    /// overwrites one: a `file.removed` (reason `replaced`) comes first.
     static func decideAddFile(
         _ command: AddFile,
         state: SessionState,
@@ -8,6 +10,9 @@ extension Session {
         try requireSession(command.sessionID, in: state)
         try requireWritable(state, context: context)
         guard let name = nonEmpty(command.name) else { throw .validation(field: "name", message: "name is required") }
+        guard isPlainFileName(name) else {
+            throw .validation(field: "name", message: "invalid filename: must be a file name without a directory")
+        }
         try requireNonNegative("byteCount", command.byteCount)
         if let digest = command.sha256 {
             guard digest.utf8.count == 64, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
@@ -19,7 +24,8 @@ extension Session {
         guard state.file(id) == nil else {
             throw .conflict(field: "fileId", message: "File with ID '\(id)' already exists")
         }
-        return [
+        let replaced = state.files.filter { $0.added.name == name }
+        return replaced.map { .fileRemoved(FileRemoved(fileID: $0.id, reason: .replaced)) } + [
             .fileAdded(
                 FileAdded(
                     fileID: id,
@@ -42,5 +48,11 @@ extension Session {
         try requireWritable(state, context: context)
         guard state.file(command.fileID) != nil else { throw .fileNotFound(command.fileID) }
         return [.fileRemoved(FileRemoved(fileID: command.fileID, reason: .requested))]
+    }
+
+    /// A name a file can have inside one directory: not `.` or `..`, no `/`, `\\` or NUL, at most 255 bytes.
+    private static func isPlainFileName(_ name: String) -> Bool {
+        name != "." && name != ".." && name.utf8.count <= 255
+            && !name.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }
     }
 }

@@ -6,6 +6,8 @@ public struct FileRemoved: Sendable, Equatable, Codable {
         case requested
         /// A rewind with `cleanupMedia` removed files added after the rewind point.
         case rewindCleanup = "rewind_cleanup"
+        /// A file of the same name was added in its place (a Mix upload overwrites).
+        case replaced
     }
 
     /// The removed file.

@@ -1,17 +1,17 @@
 import Foundation
 import NIOCore
 
-/// A `sessiond serve` the benchmark starts on a data directory and port, and stops with SIGTERM.
+/// A `sessiond serve` the benchmark starts on a data directory (and log, if given) and port, and stops with SIGTERM.
 final class SessiondProcess {
     private let process = Process()
     let port: Int
 
-    init(executable: String, dataDirectory: String, port: Int, durability: String) throws {
+    init(executable: String, dataDirectory: String, log: String? = nil, port: Int, durability: String) throws {
         self.port = port
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "serve", "--host", "127.0.0.1", "--port", String(port), "--data", dataDirectory, "--durability", durability,
-        ]
+        process.arguments =
+            ["serve", "--host", "127.0.0.1", "--port", String(port), "--data", dataDirectory, "--durability", durability]
+            + (log.map { ["--log", $0] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

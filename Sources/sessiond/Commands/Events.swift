@@ -35,7 +35,7 @@ struct Events: AsyncParsableCommand {
     func run() async throws {
         let id = try OfflineProjection.sessionID(session)
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             let events = try await store.events(id)

@@ -42,7 +42,7 @@ struct Export: AsyncParsableCommand {
         let asOf: AsOf =
             if let at, let date = Self.parseTime(at) { .time(date) } else if let position { .position(LogPosition(position)) } else if let version { .version(version) } else { .latest }
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             guard let export = try await store.export(id, at: asOf) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LogStores
 import Logging
 import Projections
 import Sessions
@@ -14,7 +15,8 @@ enum OfflineProjection {
     /// Help text every maintenance command carries.
     static let daemonNote = """
         Opens the log itself and takes the data directory's lock: run it while `sessiond serve` is stopped \
-        (a running daemon holds the lock and the command exits with a message naming it).
+        (a running daemon holds the lock and the command exits with a message naming it). With --log \
+        postgres://… the log is shared and may stay in use by running nodes; --data names this node's projection.
         """
 
     /// A logger on standard error, at notice level, for maintenance commands.
@@ -26,15 +28,17 @@ enum OfflineProjection {
     }
 
     /// Opens the log of `options`, mapping operator errors to one line and exit status 1.
-    static func openLog(_ options: LogOptions, logger: Logger) throws -> EventLog {
-        try exitOnOperatorError {
-            try EventLog(directory: options.dataDirectory, configuration: options.configuration(logger: logger))
+    static func openLog(_ options: LogOptions, logger: Logger) async throws -> any LogStore {
+        do {
+            return try await options.location.open(configuration: options.configuration(logger: logger))
+        } catch {
+            return try exitOnOperatorError { () throws -> any LogStore in throw error }
         }
     }
 
     /// Opens the projection store (rebuilt if missing or of an older schema) and applies what the log holds
     /// past its checkpoint.
-    static func openCaughtUp(_ log: EventLog, options: LogOptions, logger: Logger) async throws -> ProjectionStore {
+    static func openCaughtUp(_ log: any LogStore, options: LogOptions, logger: Logger) async throws -> ProjectionStore {
         var configuration = ProjectionStore.Configuration()
         configuration.logger = logger
         let store = try await ProjectionStore.open(
@@ -45,7 +49,7 @@ enum OfflineProjection {
 
     /// Runs `body`; a failure an operator can act on is printed as one line on standard error and exits
     /// with status 1. The log is closed either way.
-    static func run(_ log: EventLog, _ body: () async throws -> Void) async throws {
+    static func run(_ log: any LogStore, _ body: () async throws -> Void) async throws {
         do {
             try await body()
             await log.close()

@@ -8,8 +8,8 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the log and compare the projection database with a rebuild from it.",
         discussion: """
-            Opening the log verifies every frame (a corrupt sealed segment is reported with its file and \
-            offset). The log is then replayed into a temporary database up to the live projection's checkpoint \
+            Opening a log of segment files verifies every frame (a corrupt sealed segment is reported with its \
+            file and offset); on PostgreSQL, every frame the rebuild reads is verified. The log is then replayed into a temporary database up to the live projection's checkpoint \
             and compared with the live one table by table; each differing row is reported by table and key, \
             and any difference exits with status 1. \(OfflineProjection.daemonNote)
             """)
@@ -18,9 +18,8 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try OfflineProjection.openLog(log, logger: logger)
-        let report = eventLog.recoveryReport
-        print("log: \(report.records) records in \(report.segments) segments, \(report.truncatedBytes) bytes truncated")
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        print("log: \(eventLog.summary)")
         var failed = false
         try await OfflineProjection.run(eventLog) {
             let path = OfflineProjection.databasePath(in: log.dataDirectory)

@@ -1,9 +1,9 @@
 import Testing
 
-@testable import SessionAPI
+import Blobs
 
-/// The FIPS 180-2 test vectors, plus lengths around the padding boundary (checked against Python's hashlib).
-struct SHA256Tests {
+/// The digest is SHA-256 (system libcrypto): the FIPS 180-2 test vectors, plus lengths around the padding boundary (checked against Python's hashlib).
+struct BlobDigestTests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
@@ -15,12 +15,12 @@ struct SHA256Tests {
         (String(repeating: "a", count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
     ])
     func digestMatchesTheStandard(input: String, expected: String) {
-        #expect(SHA256.hex(Array(input.utf8)) == expected)
+        #expect(BlobDigest(of: Array(input.utf8)).hex == expected)
     }
 
     @Test func millionAs() {
         #expect(
-            SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+            BlobDigest(of: [UInt8](repeating: 0x61, count: 1_000_000)).hex
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }

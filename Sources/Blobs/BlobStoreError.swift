@@ -1,0 +1,11 @@
+/// A file-system operation of a ``BlobStore`` failed.
+public struct BlobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The operation, e.g. `rename`.
+    public var operation: String
+    /// The path it acted on.
+    public var path: String
+    /// The `errno` it failed with.
+    public var errno: Int32
+
+    public var description: String { "blob store: \(operation) \(path) failed (errno \(errno))" }
+}

@@ -1,0 +1,214 @@
+import EventLog
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresLogStore {
+    /// Appends `records` to `stream` and returns once PostgreSQL has committed them.
+    ///
+    /// Concurrent appends on this node share one transaction and one frame (group commit); appends on other nodes
+    /// are serialised with them on the log head. See ``EventLog/LogStore/append(_:to:expectedVersion:)``.
+    /// - Throws: as the contract says; ``EventLog/EventLogError/unavailable(reason:)`` when PostgreSQL cannot be
+    ///   reached (nothing was acknowledged; a retry with the same event ids is safe).
+    public func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion = .any)
+        async throws -> AppendResult
+    {
+        try ProposedRecord.validate(records, stream: stream)
+        let request = AppendPlan.Request(records: records, stream: stream, expectedVersion: expectedVersion)
+        return try await withCheckedThrowingContinuation { continuation in
+            let accepted = state.withLock { state in
+                guard !state.closed else { return false }
+                state.queue.append(PendingAppend(request: request, continuation: continuation))
+                return true
+            }
+            if accepted { wake.yield() } else { continuation.resume(throwing: EventLogError.closed) }
+        }
+    }
+
+    /// The writer: whenever appends are queued, takes all of them into one transaction; after the store closes,
+    /// finishes what is still queued.
+    func runWriter(_ wakes: AsyncStream<Void>) async {
+        for await _ in wakes { await drain() }
+        await drain()
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state in
+                defer { state.queue = [] }
+                return state.queue
+            }
+            if batch.isEmpty { return }
+            await write(batch)
+        }
+    }
+
+    /// Writes one batch and answers its appenders. A unique violation (another writer got past the checks, which
+    /// the head lock should make impossible) is answered by deciding the batch again on fresh state, so it ends
+    /// in the same conflict or retry outcome the checks give.
+    private func write(_ batch: [PendingAppend]) async {
+        let requests = batch.map(\.request)
+        var decidedAgain = false
+        while true {
+            do {
+                let written = try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+                    try await self.appendTransaction(requests, on: connection)
+                }
+                publish(end: written.plan.head.end)
+                state.withLock { state in
+                    guard !written.frames.isEmpty else { return }
+                    state.statistics.recordBatch(
+                        appends: written.plan.outcomes.count { (try? $0.get())?.deduplicated == false },
+                        records: written.plan.records.count, frameLengths: written.frames.map(\.bytes.count),
+                        synced: configuration.durability == .fsync)
+                }
+                for (pending, outcome) in zip(batch, written.plan.outcomes) { pending.continuation.resume(with: outcome) }
+                return
+            } catch let error where PostgresFailure.sqlState(of: error) == PostgresFailure.uniqueViolation && !decidedAgain {
+                logger.warning(
+                    "unique violation on append; deciding the batch again",
+                    metadata: ["postgres.constraint": "\(PostgresFailure.constraint(of: error) ?? "?")"])
+                decidedAgain = true
+            } catch {
+                let failure = PostgresFailure.unavailable(error)
+                logger.error("append failed", metadata: ["log.error": "\(failure)"])
+                for pending in batch { pending.continuation.resume(throwing: failure) }
+                return
+            }
+        }
+    }
+
+    struct Written: Sendable {
+        var plan: AppendPlan
+        var frames: [SealedFrame]
+    }
+
+    /// One append transaction: lock the head, read what the checks need, decide, encode, insert, move the head,
+    /// notify, commit. Rolled back on any failure before the commit; a connection whose rollback fails is closed so
+    /// the pool never hands out a connection stuck in a transaction.
+    private func appendTransaction(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
+        -> Written
+    {
+        try await connection.query("BEGIN", logger: logger)
+        let written: Written
+        do {
+            written = try await appendStatements(requests, on: connection)
+        } catch {
+            do {
+                try await connection.query("ROLLBACK", logger: logger)
+            } catch {
+                try? await connection.close()
+            }
+            throw error
+        }
+        // If the connection drops during COMMIT the outcome is unknown: the appenders hear "unavailable", and
+        // their retry (same event ids) finds the records if they landed.
+        try await connection.query("COMMIT", logger: logger)
+        return written
+    }
+
+    private func appendStatements(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
+        -> Written
+    {
+        let timeout = "\(configuration.statementTimeout.components.seconds * 1000)ms"
+        try await connection.query("SET LOCAL lock_timeout = '\(unescaped: timeout)'", logger: logger)
+        try await connection.query("SET LOCAL statement_timeout = '\(unescaped: timeout)'", logger: logger)
+        if configuration.durability == .none {
+            try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+        }
+        // The serialisation point, in its own statement: every later statement's snapshot is taken after the lock
+        // is held, so it sees every frame committed before (decision 0030).
+        var head = AppendPlan.Head(end: 0, lastChecksum: 0, lastRecordedAt: 0)
+        for try await (end, checksum, recordedAt) in try await connection.query(
+            "SELECT end_position, last_checksum, last_recorded_at FROM sessiond.log_head WHERE id = 1 FOR UPDATE",
+            logger: logger
+        ).decode((Int64, Int64, Int64).self) {
+            head = AppendPlan.Head(end: UInt64(end), lastChecksum: UInt32(truncatingIfNeeded: checksum), lastRecordedAt: recordedAt)
+        }
+        let streams = Array(Set(requests.map(\.stream)))
+        var versions: [String: UInt64] = [:]
+        for try await (stream, version) in try await connection.query(
+            """
+            SELECT stream, max(stream_version) FROM sessiond.record
+            WHERE stream = ANY(\(streams)) GROUP BY stream
+            """, logger: logger
+        ).decode((String, Int64).self) {
+            versions[stream] = UInt64(version)
+        }
+        let ids = requests.flatMap { $0.records.map(\.eventID.uuid) }
+        var known: [EventID: AppendPlan.KnownEvent] = [:]
+        for try await (id, position, stream, version) in try await connection.query(
+            """
+            SELECT event_id, position, stream, stream_version FROM sessiond.record
+            WHERE event_id = ANY(\(ids))
+            """, logger: logger
+        ).decode((UUID, Int64, String, Int64).self) {
+            known[EventID(id)] = AppendPlan.KnownEvent(
+                position: UInt64(position), stream: stream, streamVersion: UInt64(version))
+        }
+        var plan = AppendPlan(requests, head: head, versions: versions, known: known, now: configuration.clock())
+        guard !plan.records.isEmpty else { return Written(plan: plan, frames: []) }
+
+        let frames = try encode(plan.records, previousChecksum: head.lastChecksum)
+        for frame in frames {
+            try await connection.query(
+                """
+                INSERT INTO sessiond.frame
+                    (first_position, last_position, record_count, dictionary_id, checksum, previous_checksum, bytes)
+                VALUES (\(Int64(frame.firstPosition.rawValue)), \(Int64(frame.lastPosition.rawValue)),
+                    \(Int32(frame.recordCount)), \(Int32(frame.dictionaryID)), \(Int64(frame.checksum)),
+                    \(Int64(frame.previousChecksum)), \(ByteBuffer(bytes: frame.bytes)))
+                """, logger: logger)
+        }
+        var positions: [Int64] = [], framePositions: [Int64] = [], recordStreams: [String] = []
+        var streamVersions: [Int64] = [], eventIDs: [UUID] = []
+        var frameIndex = 0
+        for record in plan.records {
+            while record.position > frames[frameIndex].lastPosition { frameIndex += 1 }
+            positions.append(Int64(record.position.rawValue))
+            framePositions.append(Int64(frames[frameIndex].firstPosition.rawValue))
+            recordStreams.append(record.stream)
+            streamVersions.append(Int64(record.streamVersion))
+            eventIDs.append(record.eventID.uuid)
+        }
+        try await connection.query(
+            """
+            INSERT INTO sessiond.record (position, frame_position, stream, stream_version, event_id)
+            SELECT * FROM unnest(\(positions)::bigint[], \(framePositions)::bigint[], \(recordStreams)::text[],
+                \(streamVersions)::bigint[], \(eventIDs)::uuid[])
+            """, logger: logger)
+        plan.setChecksum(frames.last!.checksum)
+        try await connection.query(
+            """
+            UPDATE sessiond.log_head SET end_position = \(Int64(plan.head.end)),
+                last_checksum = \(Int64(plan.head.lastChecksum)), last_recorded_at = \(plan.head.lastRecordedAt)
+            WHERE id = 1
+            """, logger: logger)
+        try await connection.query(
+            "SELECT pg_notify(\(Self.notificationChannel), \(String(plan.head.end)))", logger: logger)
+        return Written(plan: plan, frames: frames)
+    }
+
+    /// Encodes the batch's records as frames chained to the head, keeping training samples while this node
+    /// collects them; hands the samples to the trainer once there are enough.
+    private func encode(_ records: [LogRecord], previousChecksum: UInt32) throws(EventLogError) -> [SealedFrame] {
+        let (frames, ready) = try writer.withLock { writer throws(EventLogError) -> ([SealedFrame], [[UInt8]]?) in
+            var samples: [[UInt8]] = []
+            let sample: (([UInt8], String) -> Void)? = writer.sampleBudget == nil ? nil : { record, _ in samples.append(record) }
+            let frames = try writer.encoder.encode(
+                records, dictionaries: dictionaries, previousChecksum: previousChecksum, sample: sample)
+            guard let budget = writer.sampleBudget else { return (frames, nil) }
+            writer.samples += samples
+            writer.sampleBytes += samples.reduce(0) { $0 + $1.count }
+            guard writer.sampleBytes >= budget else { return (frames, nil) }
+            defer {
+                writer.samples = []
+                writer.sampleBudget = nil
+            }
+            return (frames, writer.samples)
+        }
+        if let ready { training.yield(ready) }
+        return frames
+    }
+}

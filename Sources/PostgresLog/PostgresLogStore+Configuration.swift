@@ -1,0 +1,50 @@
+import EventLog
+import Foundation
+import Logging
+
+extension PostgresLogStore {
+    /// How a ``PostgresLogStore`` behaves; the defaults suit a production node.
+    public struct Configuration: Sendable {
+        /// `fsync`: an append returns once PostgreSQL has committed it durably (`synchronous_commit` as the server
+        /// sets it, `on` by default). `none`: append transactions run with `synchronous_commit = off`, so a crash of
+        /// the server can lose acknowledged appends (tests and benchmarks only).
+        public var durability: EventLog.Durability = .fsync
+        /// zstd level for frames.
+        public var compressionLevel: Int32 = 3
+        /// A group-commit batch larger than this (uncompressed) is split into several frames.
+        public var maximumFrameBytes = 1 << 20
+        /// When this node trains a dictionary (only when the database has none yet).
+        public var dictionaryTraining: EventLog.DictionaryTraining = .afterSampleBytes(4 << 20)
+        /// The dictionary's size budget in bytes.
+        public var dictionaryCapacity = 64 << 10
+        /// How often the node reads the log head when no notification woke it: the bound on how late it learns of
+        /// frames other nodes appended while its LISTEN connection was down.
+        public var pollInterval: Duration = .milliseconds(200)
+        /// The longest an append (or open) waits for a connection before failing with
+        /// ``EventLog/EventLogError/unavailable(reason:)``.
+        public var connectionTimeout: Duration = .seconds(5)
+        /// PostgreSQL's `lock_timeout` and `statement_timeout` inside an append transaction.
+        public var statementTimeout: Duration = .seconds(10)
+        /// The most connections the node opens (one of them stays on LISTEN).
+        public var maximumConnections = 8
+        /// The time source for `recordedAt`, in microseconds since 1970; tests inject one.
+        public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        /// Where the store reports; silent unless the caller passes one.
+        public var logger = Logger(label: "sessiond.postgreslog", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        /// Creates the default configuration.
+        public init() {}
+
+        /// The settings the file store's configuration shares with this one (durability, compression, frame size,
+        /// dictionaries, clock, logger); the rest keep their defaults.
+        public init(_ log: EventLog.Configuration) {
+            durability = log.durability
+            compressionLevel = log.compressionLevel
+            maximumFrameBytes = log.maximumFrameBytes
+            dictionaryTraining = log.dictionaryTraining
+            dictionaryCapacity = log.dictionaryCapacity
+            clock = log.clock
+            logger = log.logger
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import EventLog
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresLogStore {
+    public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
+        guard limit > 0 else { return [] }
+        let start = max(position.rawValue, 1)
+        var records = try await frames(
+            """
+            SELECT first_position, bytes FROM sessiond.frame
+            WHERE last_position >= \(Int64(start)) AND first_position < \(Int64(start + UInt64(limit)))
+            ORDER BY first_position
+            """)
+        records.removeFirst(records.prefix { $0.position.rawValue < start }.count)
+        if records.count > limit { records.removeLast(records.count - limit) }
+        return records
+    }
+
+    public func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+        let from = max(version, 1)
+        return try await frames(
+            """
+            SELECT first_position, bytes FROM sessiond.frame WHERE first_position IN (
+                SELECT frame_position FROM sessiond.record
+                WHERE stream = \(stream) AND stream_version >= \(Int64(from)))
+            ORDER BY first_position
+            """
+        ).filter { $0.stream == stream && $0.streamVersion >= from }
+    }
+
+    public func streamVersion(_ stream: String) async throws -> UInt64 {
+        do {
+            var version: Int64 = 0
+            for try await found in try await client.query(
+                "SELECT coalesce(max(stream_version), 0) FROM sessiond.record WHERE stream = \(stream)", logger: logger
+            ).decode(Int64.self) {
+                version = found
+            }
+            return UInt64(version)
+        } catch {
+            throw PostgresFailure.unavailable(error)
+        }
+    }
+
+    /// The end position committed in PostgreSQL now (which also wakes this node's waiters, if it is news).
+    public func durableEnd() async throws -> LogPosition {
+        let end = try await fetchEnd()
+        publish(end: end)
+        return LogPosition(end)
+    }
+
+    func fetchEnd() async throws -> UInt64 {
+        do {
+            return try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+                try await Self.readEnd(on: connection, logger: self.logger)
+            }
+        } catch {
+            throw PostgresFailure.unavailable(error)
+        }
+    }
+
+    /// Runs a query for `(first_position, bytes)` rows and decodes every frame, verifying each.
+    private func frames(_ query: PostgresQuery) async throws -> [LogRecord] {
+        var stored: [(Int64, ByteBuffer)] = []
+        do {
+            for try await row in try await client.query(query, logger: logger).decode((Int64, ByteBuffer).self) {
+                stored.append(row)
+            }
+        } catch {
+            throw PostgresFailure.unavailable(error)
+        }
+        var records: [LogRecord] = []
+        for (position, bytes) in stored {
+            records += try await decode(Array(bytes.readableBytesView), storedAt: UInt64(position))
+        }
+        return records
+    }
+
+    /// Verifies and decodes one stored frame, fetching its dictionary first if this node has not seen it.
+    private func decode(_ bytes: [UInt8], storedAt position: UInt64) async throws -> [LogRecord] {
+        let source = "PostgreSQL frame at position \(position)"
+        let frame = try SealedFrame(verifying: bytes, source: source)
+        guard frame.firstPosition.rawValue == position else {
+            throw EventLogError.corruption(
+                file: source, offset: 0, reason: "the frame's header says position \(frame.firstPosition)")
+        }
+        if frame.dictionaryID != 0, !dictionaries.contains(id: frame.dictionaryID) {
+            try await loadDictionary(frame.dictionaryID)
+        }
+        return try frame.records(dictionaries: dictionaries, source: source)
+    }
+
+    /// Installs dictionary `id` (trained by another node, or after this one opened) from the table.
+    private func loadDictionary(_ id: UInt32) async throws {
+        var found: ByteBuffer?
+        do {
+            for try await bytes in try await client.query(
+                "SELECT bytes FROM sessiond.dictionary WHERE id = \(Int32(id))", logger: logger
+            ).decode(ByteBuffer.self) {
+                found = bytes
+            }
+        } catch {
+            throw PostgresFailure.unavailable(error)
+        }
+        guard let found else { throw EventLogError.missingDictionary(id: id, file: "PostgreSQL table sessiond.dictionary") }
+        try dictionaries.install(id: id, bytes: Array(found.readableBytesView), activate: false)
+    }
+}

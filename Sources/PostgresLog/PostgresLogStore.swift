@@ -1,0 +1,197 @@
+import EventLog
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// The log in PostgreSQL, shared by several sessiond nodes: the same frames as the segment files, one per row,
+/// behind the same ``EventLog/LogStore`` contract.
+///
+/// Appends from this node queue up; one writer takes the whole queue into one transaction that locks the log head
+/// (`SELECT … FOR UPDATE`, its own statement), checks expected versions and event ids against what is committed,
+/// encodes one frame, inserts it with its records, moves the head and notifies — so positions are dense and become
+/// visible in order across all nodes (decision 0030). Readers query frames by position; a listener on channel
+/// ``notificationChannel`` (with polling as the fallback) learns of frames other nodes appended.
+///
+/// Open with ``open(url:configuration:)``, finish with ``close()``. The store runs its connection pool, writer,
+/// listener and dictionary trainer in tasks it owns from open to close, as the file store owns its writer queue.
+public final class PostgresLogStore: LogStore {
+    /// The channel appends notify with the new end position.
+    static let notificationChannel = "sessiond_log"
+
+    let client: PostgresClient
+    let configuration: Configuration
+    let url: PostgresURL
+    let dictionaries: LogDictionaries
+    let state: Mutex<State>
+    /// The writer's encoder and training samples; only the writer takes this lock.
+    let writer: Mutex<Writer>
+    let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+    let training: AsyncStream<[[UInt8]]>.Continuation
+    private let trainingSamples: AsyncStream<[[UInt8]]>
+    private let tasks = Mutex<(client: Task<Void, Never>?, work: Task<Void, Never>?)>((nil, nil))
+    /// The schema version and log end found on open.
+    let opened: (schemaVersion: Int, end: UInt64)
+    var logger: Logger { configuration.logger }
+
+    struct State {
+        var queue: [PendingAppend] = []
+        var closed = false
+        /// The highest end position this node knows to be committed.
+        var knownEnd: UInt64
+        var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
+        var nextWaiterID = 0
+        var statistics = LogStatistics()
+        /// Set while the listener cannot reach the server (so the outage is logged once).
+        var listenerDown = false
+    }
+
+    struct Writer {
+        let encoder: FrameEncoder
+        var samples: [[UInt8]] = []
+        var sampleBytes = 0
+        var sampleBudget: Int?
+    }
+
+    private init(
+        client: PostgresClient, url: PostgresURL, configuration: Configuration, dictionaries: LogDictionaries,
+        opened: (schemaVersion: Int, end: UInt64)
+    ) {
+        self.client = client
+        self.url = url
+        self.configuration = configuration
+        self.dictionaries = dictionaries
+        self.opened = opened
+        state = Mutex(State(knownEnd: opened.end))
+        var budget: Int?
+        if case .afterSampleBytes(let bytes) = configuration.dictionaryTraining, dictionaries.activeID == nil {
+            budget = bytes
+        }
+        writer = Mutex(
+            Writer(
+                encoder: FrameEncoder(
+                    compressionLevel: configuration.compressionLevel, maximumFrameBytes: configuration.maximumFrameBytes),
+                sampleBudget: budget))
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (trainingSamples, training) = AsyncStream.makeStream(of: [[UInt8]].self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Connects, creates or migrates the schema, loads the dictionaries and the log head, and starts the writer and
+    /// the listener.
+    /// - Parameter url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]`.
+    /// - Throws: ``PostgresLogError`` when the URL is invalid, the server cannot be reached within
+    ///   ``Configuration/connectionTimeout``, or the schema is newer than this build.
+    public static func open(url text: String, configuration: Configuration = Configuration()) async throws
+        -> PostgresLogStore
+    {
+        let url = try PostgresURL(text)
+        var clientConfiguration = url.clientConfiguration()
+        clientConfiguration.options.maximumConnections = max(configuration.maximumConnections, 2)
+        clientConfiguration.options.connectTimeout = configuration.connectionTimeout
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+        let clientTask = Task { await client.run() }
+        let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)
+        let logger = configuration.logger
+        do {
+            let opened = try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+                let version = try await PostgresSchema.migrate(on: connection, logger: logger)
+                try await loadDictionaries(into: dictionaries, on: connection, logger: logger)
+                let end = try await readEnd(on: connection, logger: logger)
+                return (version, end)
+            }
+            let store = PostgresLogStore(
+                client: client, url: url, configuration: configuration, dictionaries: dictionaries,
+                opened: (opened.0, opened.1))
+            store.start(clientTask: clientTask)
+            logger.info(
+                "log open",
+                metadata: [
+                    "log.store": "postgres", "log.location": "\(url.redacted)", "log.end": "\(opened.1)",
+                    "log.schema_version": "\(opened.0)",
+                ])
+            return store
+        } catch {
+            clientTask.cancel()
+            await clientTask.value
+            if let error = error as? PostgresLogError { throw error }
+            throw PostgresLogError.unreachable(location: url.redacted, reason: PostgresFailure.describe(error))
+        }
+    }
+
+    private func start(clientTask: Task<Void, Never>) {
+        let work = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.runListener() }
+                group.addTask { await self.runTrainer(self.trainingSamples) }
+                // The writer ends once the store closed and its queue is drained; then the others are stopped.
+                await self.runWriter(self.wakes)
+                group.cancelAll()
+            }
+        }
+        tasks.withLock { $0 = (clientTask, work) }
+    }
+
+    /// Lets queued appends finish, stops the writer, the listener and the pool, and wakes every waiter with
+    /// ``EventLog/EventLogError/closed``.
+    public func close() async {
+        let first = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first {
+            wake.finish()
+            training.finish()
+        }
+        let (clientTask, work) = tasks.withLock { $0 }
+        await work?.value
+        let waiters = state.withLock { state in
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: EventLogError.closed) }
+        clientTask?.cancel()
+        await clientTask?.value
+    }
+
+    public var statistics: LogStatistics { state.withLock { $0.statistics } }
+
+    public var summary: String {
+        "PostgreSQL at \(url.redacted): schema version \(opened.schemaVersion), \(opened.end) records when opened"
+    }
+
+    /// Not yet: the frames of deleted sessions cannot be rewritten in PostgreSQL by this build.
+    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
+        -> CompactionReport
+    {
+        throw EventLogError.unsupported(
+            operation: "compaction",
+            reason: "the PostgreSQL store cannot rewrite frames yet; deleted sessions' bodies stay in its frame table "
+                + "(docs/reliability.md)")
+    }
+
+    // MARK: Shared queries
+
+    static func readEnd(on connection: PostgresConnection, logger: Logger) async throws -> UInt64 {
+        var end: Int64 = 0
+        for try await found in try await connection.query(
+            "SELECT end_position FROM sessiond.log_head WHERE id = 1", logger: logger
+        ).decode(Int64.self) {
+            end = found
+        }
+        return UInt64(end)
+    }
+
+    /// Installs every dictionary of the database; the newest becomes active for this node's frames.
+    static func loadDictionaries(into dictionaries: LogDictionaries, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        let rows = try await connection.query("SELECT id, bytes FROM sessiond.dictionary ORDER BY id", logger: logger)
+        var found: [(Int32, ByteBuffer)] = []
+        for try await row in rows.decode((Int32, ByteBuffer).self) { found.append(row) }
+        for (i, (id, bytes)) in found.enumerated() {
+            try dictionaries.install(
+                id: UInt32(id), bytes: Array(bytes.readableBytesView), activate: i == found.count - 1)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Logging
+import PostgresNIO
+
+/// The tables of the log in PostgreSQL, in schema `sessiond`, created and migrated by sessiond itself.
+///
+/// `schema_version` holds one row with the version this database is at. Opening takes a transaction-scoped
+/// advisory lock (so nodes starting together migrate once), refuses a version newer than ``latest``, and applies
+/// the migrations past the stored one in the same transaction. Tables (version 1):
+/// - `log_head`: one row, the serialisation point of appends: the last position, the last frame's checksum (the
+///   chain) and the last record time.
+/// - `frame`: one row per frame: first and last position, record count, dictionary id, checksum, the previous
+///   frame's checksum, and the frame's bytes — exactly a segment frame's (docs/log-format.md).
+/// - `record`: one row per record, for stream reads and the cross-node checks: position, its frame, stream,
+///   stream version (unique per stream) and event id (unique).
+/// - `dictionary`: the zstd dictionaries frames name, by id.
+enum PostgresSchema {
+    /// The schema version this build writes and understands.
+    static let latest = 1
+
+    /// Lock key for migrations (any constant; only sessiond's migrations take it).
+    static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
+
+    /// Version 1's statements, in order.
+    static let version1: [PostgresQuery] = [
+        """
+        CREATE TABLE sessiond.log_head (
+            id integer PRIMARY KEY CHECK (id = 1),
+            end_position bigint NOT NULL,
+            last_checksum bigint NOT NULL,
+            last_recorded_at bigint NOT NULL
+        )
+        """,
+        "INSERT INTO sessiond.log_head VALUES (1, 0, 0, 0)",
+        """
+        CREATE TABLE sessiond.dictionary (
+            id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            bytes bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE sessiond.frame (
+            first_position bigint PRIMARY KEY,
+            last_position bigint NOT NULL UNIQUE,
+            record_count integer NOT NULL,
+            dictionary_id integer NOT NULL,
+            checksum bigint NOT NULL,
+            previous_checksum bigint NOT NULL,
+            bytes bytea NOT NULL
+        )
+        """,
+        // The bytes are zstd frames already: storing them out of line without pglz saves a compression attempt.
+        "ALTER TABLE sessiond.frame ALTER COLUMN bytes SET STORAGE EXTERNAL",
+        """
+        CREATE TABLE sessiond.record (
+            position bigint PRIMARY KEY,
+            frame_position bigint NOT NULL,
+            stream text NOT NULL,
+            stream_version bigint NOT NULL,
+            event_id uuid NOT NULL,
+            CONSTRAINT record_stream_version_key UNIQUE (stream, stream_version),
+            CONSTRAINT record_event_id_key UNIQUE (event_id)
+        )
+        """,
+    ]
+
+    /// Every migration, by the version it leads to.
+    static let migrations: [Int: [PostgresQuery]] = [1: version1]
+
+    /// Creates or migrates the schema; returns the version the database is at.
+    /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,
+    ///   ``PostgresLogError/migrationFailed(version:reason:)``.
+    static func migrate(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let version = try await migrateInTransaction(connection, logger: logger)
+            try await connection.query("COMMIT", logger: logger)
+            return version
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    private static func migrateInTransaction(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
+        // Its own statement: later statements take their snapshot after the lock is held.
+        try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+        try await connection.query("CREATE SCHEMA IF NOT EXISTS sessiond", logger: logger)
+        try await connection.query(
+            """
+            CREATE TABLE IF NOT EXISTS sessiond.schema_version (
+                id integer PRIMARY KEY CHECK (id = 1),
+                version integer NOT NULL
+            )
+            """, logger: logger)
+        try await connection.query(
+            "INSERT INTO sessiond.schema_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING", logger: logger)
+        var version = 0
+        for try await found in try await connection.query(
+            "SELECT version FROM sessiond.schema_version WHERE id = 1", logger: logger
+        ).decode(Int.self) {
+            version = found
+        }
+        if version > latest { throw PostgresLogError.schemaTooNew(found: version, supported: latest) }
+        while version < latest {
+            let next = version + 1
+            do {
+                for statement in migrations[next] ?? [] { try await connection.query(statement, logger: logger) }
+                try await connection.query(
+                    "UPDATE sessiond.schema_version SET version = \(next) WHERE id = 1", logger: logger)
+            } catch {
+                throw PostgresLogError.migrationFailed(version: next, reason: PostgresFailure.describe(error))
+            }
+            logger.notice("migrated the PostgreSQL log schema", metadata: ["log.schema_version": "\(next)"])
+            version = next
+        }
+        return version
+    }
+}

@@ -1,0 +1,115 @@
+import Blobs
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOPosix
+import Projections
+import Sessions
+
+/// Mix session files (`/api/sessions/{id}/files…`): the bytes go to the content-addressed blob store, the
+/// attachment is a `file.added` / `file.removed` event, and a file is found by its name among the session's
+/// live files in the projection.
+struct MixFilesController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("sessions/:id/files", use: list)
+        group.post("sessions/:id/files/upload", use: upload)
+        group.get("sessions/:id/files/:filename", use: get)
+        group.delete("sessions/:id/files/:filename", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let files = try await backend.session(id, namespace: context.namespace).files.sorted { $0.added.name < $1.added.name }
+        return try .json(files.map { MixFileInfo($0, sessionID: id) })
+    }
+
+    /// The form field `file` (its part's file name and content type name the file); 201 with its `FileInfo`.
+    /// A file of the same name is replaced; a file over the upload limit is 413.
+    @Sendable func upload(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        _ = try await backend.session(id, namespace: context.namespace)
+        let limit = backend.configuration.maximumUploadBytes
+        // Room for the part headers and boundaries around a file of the largest allowed size.
+        let body = try await request.collectBody(limit: limit + 64 * 1024)
+        let form = try MultipartForm(contentType: request.headers[.contentType], body: Array(buffer: body))
+        guard let part = form.part(named: "file") else {
+            throw APIError(status: .badRequest, code: "validation_error", message: "file is required", field: "file")
+        }
+        guard part.bytes.count <= limit else {
+            throw APIError(
+                status: .contentTooLarge, code: "payload_too_large",
+                message: "File too large (max \(limit >> 20)MB)", field: "file")
+        }
+        let blobs = backend.blobs
+        let bytes = Array(part.bytes)
+        let digest = try await NIOThreadPool.singleton.runIfActive { try blobs.write(bytes) }
+        let command = AddFile(
+            sessionID: id, name: part.filename, mediaType: part.mediaType, byteCount: bytes.count, sha256: digest.hex)
+        let result = try await backend.execute(
+            .addFile(command), namespace: context.namespace, options: context.writeOptions(request))
+        var added: Set<FileID> = []
+        for case .fileAdded(let event) in result.events { added.insert(event.fileID) }
+        // A retried request (same Idempotency-Key) appends nothing: answer with the file of that name.
+        let session = try await backend.session(id, namespace: context.namespace)
+        guard
+            let file = session.files.first(where: { added.contains($0.id) })
+                ?? session.files.first(where: { $0.added.name == part.filename })
+        else { throw APIError.internalError }
+        return try .json(MixFileInfo(file, sessionID: id), status: .created)
+    }
+
+    /// The file's bytes with the media type it was uploaded with. `thumb` and `time` are validated but no
+    /// thumbnail is made: the original is served.
+    @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        try validateThumbnailParameters(request)
+        let file = try await liveFile(context)
+        guard let digest = file.added.sha256.flatMap(BlobDigest.init(hex:)) else {
+            throw APIError(
+                status: .notFound, code: "file_not_found",
+                message: "File '\(file.added.name)' has no stored content", field: "filename")
+        }
+        let blobs = backend.blobs
+        guard let bytes = try await NIOThreadPool.singleton.runIfActive({ try blobs.read(digest) }) else {
+            // The event names bytes the store does not have: a damaged data directory, not a client error.
+            throw APIError.internalError
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = file.added.mediaType ?? "application/octet-stream"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Detaches the file (`file.removed`); its bytes stay for other references and as-of reads.
+    @Sendable func delete(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let file = try await liveFile(context)
+        let command = RemoveFile(sessionID: try context.sessionID(), fileID: file.id)
+        _ = try await backend.execute(
+            .removeFile(command), namespace: context.namespace, options: context.writeOptions(request))
+        return Response(status: .noContent)
+    }
+
+    /// The session's live file named by the `filename` path parameter; 404 for an unknown session or name.
+    private func liveFile(_ context: SessionRequestContext) async throws -> SessionFile {
+        let id = try context.sessionID()
+        let name = context.parameters.get("filename") ?? ""
+        guard let file = try await backend.session(id, namespace: context.namespace).files.first(where: { $0.added.name == name })
+        else {
+            throw APIError(
+                status: .notFound, code: "file_not_found", message: "File '\(name)' not found", field: "filename")
+        }
+        return file
+    }
+
+    private func validateThumbnailParameters(_ request: Request) throws {
+        if let thumb = request.uri.queryParameters.get("thumb"),
+            thumb.wholeMatch(of: #/(\d+|w\d+|h\d+)/#) == nil
+        {
+            throw RequestBodyError.invalidParameter(
+                name: "thumb", reason: "thumb must be a size: '100' (box), 'w100' (width) or 'h100' (height)")
+        }
+        if let time = request.uri.queryParameters.get("time"), Double(time).map({ (0...86_400).contains($0) }) != true {
+            throw RequestBodyError.invalidParameter(name: "time", reason: "time must be a number between 0 and 86400")
+        }
+    }
+}

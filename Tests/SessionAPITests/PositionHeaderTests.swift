@@ -1,0 +1,65 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@testable import SessionAPI
+
+/// `Sessiond-Position` (docs/scaling.md): every answer says how far the node had applied the log; sending it back
+/// makes a node wait for that position, which gives read-your-writes across nodes sharing one PostgreSQL log.
+struct PositionHeaderTests {
+    static let header = HTTPField.Name("Sessiond-Position")!
+
+    @Test func everyAnswerCarriesTheAppliedPositionAndABadOneIsRefused() async throws {
+        try await withTestApplication { client in
+            let created = try await client.execute(uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+            let position = try #require(created.headers[Self.header].flatMap(UInt64.init))
+            #expect(position >= 1)
+            let id = try #require(created.json["id"] as? String)
+            let read = try await client.execute(
+                uri: "/api/sessions/\(id)", method: .get, headers: [Self.header: String(position)])
+            #expect(read.status == .ok)
+            #expect(try await client.execute(uri: "/v1/sessions/\(id)?min_position=\(position)", method: .get).status == .ok)
+            // Never handed out: refused at once, not waited for.
+            let ahead = try await client.execute(
+                uri: "/v1/sessions/\(id)", method: .get, headers: [Self.header: String(position + 1000)])
+            #expect(ahead.status == .badRequest)
+            let garbage = try await client.execute(
+                uri: "/v1/sessions/\(id)", method: .get, headers: [Self.header: "soon"])
+            #expect(garbage.status == .badRequest)
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, "needs SESSIOND_TEST_POSTGRES_URL (tools/test starts a server)"))
+    func aWriteOnOneNodeIsReadOnAnotherWithItsPosition() async throws {
+        try await TestPostgres.withDatabase { url in
+            try await withTestApplication(configure: { $0.logLocation = .postgres(url: url) }) { a in
+                try await withTestApplication(configure: { $0.logLocation = .postgres(url: url) }) { b in
+                    for i in 0..<10 {
+                        let created = try await a.execute(
+                            uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+                        let id = try #require(created.json["id"] as? String)
+                        let position = try #require(created.headers[Self.header])
+                        let read = try await b.execute(
+                            uri: "/api/sessions/\(id)", method: .get, headers: [Self.header: position])
+                        #expect(read.status == .ok, "round \(i)")
+                        #expect(read.json["title"] as? String == "hello")
+                        // Both nodes race to append with the same expected version: exactly one wins.
+                        let body = jsonBody(NativeRoutesTests.assistant)
+                        async let first = a.execute(
+                            uri: "/v1/sessions/\(id)/events", method: .post, headers: [.ifMatch: "\"1\""], body: body)
+                        async let second = b.execute(
+                            uri: "/v1/sessions/\(id)/events", method: .post,
+                            headers: [.ifMatch: "\"1\"", Self.header: position], body: body)
+                        let statuses = try await [first.status, second.status]
+                        #expect(statuses.filter { $0 == .created }.count == 1, "round \(i): \(statuses)")
+                        #expect(statuses.filter { $0 == .conflict }.count == 1, "round \(i): \(statuses)")
+                    }
+                }
+            }
+        }
+    }
+}
