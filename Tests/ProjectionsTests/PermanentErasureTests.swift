@@ -20,6 +20,7 @@ import Testing
         async throws
     {
         let writer = harness.writer
+        let call = ToolCallID(rawValue: "call-\(id.rawValue)")!
         _ = try await writer.execute(
             .create(CreateSession(sessionID: id, namespace: "default", title: "title \(text)", browserMode: "local-browser-service")))
         _ = try await writer.execute(.sendUserMessage(SendUserMessage(sessionID: id, text: "user \(text)")))
@@ -27,9 +28,9 @@ import Testing
             .appendMessage(
                 AppendMessage(
                     sessionID: id, role: .assistant, text: "assistant \(text)",
-                    toolCalls: [ToolCall(id: ToolCallID(rawValue: "call-\(id)")!, name: "Read", input: "{\"path\":\"\(text)\"}")])))
+                    toolCalls: [ToolCall(id: call, name: "Read", input: "{\"path\":\"\(text)\"}")])))
         _ = try await writer.execute(
-            .recordToolResult(RecordToolResult(sessionID: id, toolCallID: ToolCallID(rawValue: "call-\(id)")!, result: "result \(text)")))
+            .recordToolResult(RecordToolResult(sessionID: id, toolCallID: call, result: "result \(text)")))
         for (index, bytes) in files.enumerated() {
             let digest = try blobs.write(bytes)
             _ = try await writer.execute(

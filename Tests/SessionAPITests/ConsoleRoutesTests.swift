@@ -10,7 +10,8 @@ import Testing
 /// own files with their Content-Security-Policy.
 struct ConsoleRoutesTests {
     static func message(_ id: String, _ role: String, _ text: String) -> ByteBuffer {
-        jsonBody(#"{"type":"message","role":"\#(role)","messageId":"\#(id)","text":"\#(text)","inputTokens":7,"latencyMs":30}"#)
+        let usage = role == "assistant" ? #","inputTokens":7,"latencyMs":30"# : ""
+        return jsonBody(#"{"type":"message","role":"\#(role)","messageId":"\#(id)","text":"\#(text)"\#(usage)}"#)
     }
 
     /// A Mix session with u1, a1, u2, a2, then a rewind to a1; returns its id and the position of a2.
@@ -46,7 +47,7 @@ struct ConsoleRoutesTests {
             #expect(messages.map { $0["removedPosition"] as? Int } == [nil, nil, rewind, rewind])
             #expect(messages.map { $0["isRemoved"] as? Bool } == [false, false, false, false])
             let stats = try #require(page.json["stats"] as? [String: Any])
-            #expect(stats["inputTokens"] as? Int == 28)
+            #expect(stats["inputTokens"] as? Int == 14)
             #expect(stats["latencyMaxMs"] as? Double == 30)
 
             let now = try await client.execute(uri: "/v1/sessions/\(id)/transcript?limit=3", method: .get)
@@ -68,7 +69,7 @@ struct ConsoleRoutesTests {
         try await withTestApplication { client in
             let (id, before) = try await scripted(client)
             let forked = try await client.execute(
-                uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(#"{"position":\#(before),"title":"Plan B"}"#))
+                uri: "/v1/sessions/\(id)/fork?position=\(before)", method: .post, body: jsonBody(#"{"title":"Plan B"}"#))
             #expect(forked.status == .created)
             let forkID = try #require(forked.json["id"] as? String)
             #expect(forked.json["title"] as? String == "Plan B")
@@ -84,7 +85,7 @@ struct ConsoleRoutesTests {
 
             // At a message: the fork ends with it.
             let atMessage = try await client.execute(
-                uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(#"{"messageId":"a1"}"#))
+                uri: "/v1/sessions/\(id)/fork?messageId=a1", method: .post)
             #expect(atMessage.status == .created)
             #expect(atMessage.json["messageCount"] as? Int == 2)
         }
@@ -94,15 +95,17 @@ struct ConsoleRoutesTests {
         try await withTestApplication { client in
             let (id, _) = try await scripted(client)
             let before = try await client.execute(uri: "/v1/events", method: .get).json["end"] as? Int
-            let cases: [(String, HTTPResponse.Status)] = [
-                (#"{"position":3,"version":2}"#, .badRequest),
-                (#"{"at":"yesterday"}"#, .badRequest),
-                (#"{"messageId":"nope"}"#, .notFound),
-                (#"{"color":"blue"}"#, .badRequest),
+            let cases: [(String, String, HTTPResponse.Status)] = [
+                ("?position=3&version=2", "{}", .badRequest),
+                ("?at=yesterday", "{}", .badRequest),
+                ("?messageId=nope", "{}", .notFound),
+                ("", #"{"color":"blue"}"#, .badRequest),
+                ("", "[1]", .badRequest),
             ]
-            for (body, status) in cases {
-                let response = try await client.execute(uri: "/v1/sessions/\(id)/fork", method: .post, body: jsonBody(body))
-                #expect(response.status == status, "\(body)")
+            for (query, body, status) in cases {
+                let response = try await client.execute(
+                    uri: "/v1/sessions/\(id)/fork\(query)", method: .post, body: jsonBody(body))
+                #expect(response.status == status, "\(query) \(body)")
             }
             let missing = try await client.execute(uri: "/v1/sessions/nope/fork", method: .post, body: jsonBody("{}"))
             #expect(missing.status == .notFound)

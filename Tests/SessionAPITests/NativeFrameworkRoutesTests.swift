@@ -40,10 +40,10 @@ struct NativeFrameworkRoutesTests {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary
             }
             #expect(stored == expected)
-            #expect(page.headers[.eTag] == "\"4\"")
+            #expect(page.headers[.eTag] == "\"3\"")
             let latest = try await client.execute(uri: "/v1/sessions/s1/items?limit=1", method: .get)
             #expect(items(latest).map { $0["role"] as? String } == ["assistant"])
-            let asOf = try await client.execute(uri: "/v1/sessions/s1/items?version=3", method: .get)
+            let asOf = try await client.execute(uri: "/v1/sessions/s1/items?version=2", method: .get)
             #expect(items(asOf).count == 1)
             let future = try await client.execute(uri: "/v1/sessions/s1/items?since=4102444800", method: .get)
             #expect(items(future).isEmpty)
@@ -71,8 +71,9 @@ struct NativeFrameworkRoutesTests {
             let emptyPop = try await append(client, "s1", #"{"type":"pop"}"#)
             #expect(emptyPop.status == .ok)
             #expect(emptyPop.json["removedItems"] == nil)
-            // Before the pop (version 4), both items were live; the audit history names both removals.
-            #expect(items(try await client.execute(uri: "/v1/sessions/s1/items?version=4", method: .get)).count == 2)
+            // Before the pop (version 4: created, two items, pop), both items were live; the audit history
+            // names both removals.
+            #expect(items(try await client.execute(uri: "/v1/sessions/s1/items?version=3", method: .get)).count == 2)
             let history = try await client.execute(uri: "/v1/sessions/s1/events", method: .get)
             #expect(history.jsonArray.filter { $0["type"] as? String == "messages.removed" }.count == 2)
         }

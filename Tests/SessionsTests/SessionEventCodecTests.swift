@@ -29,7 +29,7 @@ struct SessionEventCodecTests {
                 "callback_result.recorded", "callbacks.replaced", "user_memory.updated", "session.rewound",
                 "processing.started", "processing.cancelled", "processing.finished", "session.archived",
                 "session.terminated", "file.added", "file.removed", "session.deleted", "event.erased",
-                "session.forked",
+                "session.forked", "messages.removed", "state.updated",
             ]
         )
         #expect(EventType.allCases.allSatisfy { $0.currentSchemaVersion == 1 })

@@ -3,7 +3,7 @@ conformance and hostile-input tests, the soak test (tools/soak/run), the crash h
 (tools/crash), the HTTP fuzzer. Standard library only, so the soak and crash tools need no venv.
 
 The daemon gets its own data directory and log file unless given them; `stop()` sends SIGTERM to its pid and
-waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a fresh port).
+waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a new port unless `keep_port`).
 """
 
 import http.client
@@ -65,10 +65,12 @@ class Daemon:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, timeout: float = 30) -> "Daemon":
+    def start(self, timeout: float = 30, keep_port: bool = False) -> "Daemon":
+        """Starts (or restarts) the daemon; a restart takes a new port unless `keep_port` (a client that must find
+        the same origin again, e.g. a browser page resuming its event stream)."""
         if not Path(self.binary).exists():
             raise RuntimeError(f"sessiond binary not found at {self.binary}: build it first (swift build)")
-        if self.proc is not None:
+        if self.proc is not None and not keep_port:
             self.port = free_port()  # a restart: the old port may linger in TIME_WAIT
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(

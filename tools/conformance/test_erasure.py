@@ -19,6 +19,10 @@ import pytest
 from daemon import Daemon
 from logreader import read_log
 
+# Compaction is built for the segment-file log only; the PostgreSQL store refuses it (docs/reliability.md).
+pytestmark = pytest.mark.skipif(bool(os.environ.get("SESSIOND_CONFORMANCE_LOG")),
+                                reason="compaction is not built for the PostgreSQL store")
+
 BROWSER = "local-browser-service"
 # Small segments: the deleted sessions' records are spread over many sealed segments.
 SERVE_ARGS = ("--segment-size", "4096")
@@ -82,7 +86,8 @@ def mixpeek_session(http: httpx.Client, namespace: str, prompt: str, memory: str
 
 
 def snapshot(http: httpx.Client, mix: list[str], mixpeek: list[tuple[str, str]]) -> dict:
-    """Every read of the surviving sessions, as raw bytes, to compare before and after compaction."""
+    """Every read of the surviving sessions, to compare before and after compaction: file downloads as raw
+    bytes, JSON answers parsed (the daemon's key order differs from one process to the next)."""
     reads = {}
     for session in mix:
         for path in (f"/api/sessions/{session}", f"/api/sessions/{session}/messages",
@@ -97,6 +102,8 @@ def snapshot(http: httpx.Client, mix: list[str], mixpeek: list[tuple[str, str]])
             reads[path] = http.get(path, headers=mixpeek_headers(namespace)).content
     for path, body in reads.items():
         assert body and not body.startswith(b'{"error"'), f"{path}: {body[:200]!r}"
+        if "/files/" not in path:
+            reads[path] = json.loads(body)
     return reads
 
 
@@ -202,14 +209,15 @@ def test_the_daemon_compacts_periodically_while_serving():
             reads = snapshot(http, [kept], [])
             before = records_by_position(daemon.data)
             assert http.delete(f"/api/sessions/{doomed}").status_code == 204
-            # Readers and writers keep working while the daemon erases.
+            # Readers and writers keep working while the daemon erases (it logs a line once a run erased).
             deadline = time.monotonic() + 60
-            while files_containing(daemon.data, marker.encode()):
-                assert time.monotonic() < deadline, f"still holding the marker: {files_containing(daemon.data, marker.encode())}"
+            while "erased permanently deleted sessions" not in daemon.log_path.read_text():
+                assert time.monotonic() < deadline, "the daemon did not compact within 60 s"
                 assert http.get(f"/api/sessions/{kept}").status_code == 200
                 assert http.post(f"/v1/sessions/{kept}/events",
                                  json={"type": "message", "role": "user", "text": "during"}).status_code == 201
                 time.sleep(0.2)
+            assert files_containing(daemon.data, marker.encode()) == [], "erased while the daemon still runs"
             assert http.get(f"/api/sessions/{doomed}").status_code == 404
         assert daemon.stop() == 0
         after = records_by_position(daemon.data)

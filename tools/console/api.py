@@ -39,7 +39,7 @@ class API:
         return self.post("/api/sessions", {"title": title, "browserMode": "local-browser-service"})["id"]
 
     def user(self, session: str, text: str) -> dict:
-        return self.post(f"/api/sessions/{session}/messages", {"content": text})
+        return self.post(f"/api/sessions/{session}/messages", {"text": text})
 
     def activity(self, session: str, **body) -> dict:
         return self.post(f"/v1/sessions/{session}/events", body)

@@ -22,6 +22,10 @@ def transcript(page):
     return page.get_by_role("list", name="Transcript")
 
 
+def conversation(page):
+    return page.get_by_role("region", name="Conversation")
+
+
 def messages_on_screen(page):
     """(role, id, text) of every message article shown, in order."""
     shown = []
@@ -64,7 +68,7 @@ def scripted(api):
 
 
 def test_list_filters_by_status_and_keeps_filters_in_the_url(page, daemon, api, scripted):
-    ended = api.post("/v1/agents/sessions", {"user_id": "auditor-7"},
+    ended = api.post("/v1/agents/sessions", {"agent_config": {}, "user_id": "auditor-7"},
                      headers={"Authorization": "Bearer any", "X-Namespace": "default"})["session_id"]
     api.call("DELETE", f"/v1/agents/sessions/{ended}", headers={"Authorization": "Bearer any", "X-Namespace": "default"})
 
@@ -99,9 +103,9 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     # A row of the audit table moves the timeline there.
     page.get_by_role("table", name="Audit events").get_by_role("row", name=re.compile(rf"^#{before} ")).click()
     index = next(i for i, e in enumerate(events) if e["position"] == before)
-    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {index + 1} of {len(events)} · assistant message · \d\d:\d\d:\d\d$"))
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {index + 1} of {len(events)} · processing finished · \d\d:\d\d:\d\d$"))
     expect(page).to_have_url(re.compile(rf"at={before}"))
-    expect(page.get_by_text(f"as of #{before}")).to_be_visible()
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
 
     export = json.loads(api.export(sid, before))
     expected = [(m["role"], m["id"], m["content"]) for m in export["messages"]]
@@ -113,7 +117,11 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     assert [a.get_attribute("aria-label") for a in removed][-1] == "assistant message a5"
     assert len(removed) == 2
     # Text is text: the assistant's <b> stays literal.
-    expect(transcript(page).get_by_text("<b>permission denied</b>")).to_be_visible()
+    expect(transcript(page).get_by_role("article", name="assistant message a4").get_by_role("group", name="Message text")).to_have_text(
+        "I could not read it: <b>permission denied</b>.")
+    # The README's picture: the timeline before the rewind, the removed messages in view under it.
+    transcript(page).get_by_role("article", name="assistant message a5").evaluate(
+        "article => article.scrollIntoView({block: 'end'})")
     shot(page, "04-session-before-rewind")
     page.screenshot(path=str(SHOTS / "session-before-rewind.png"))
 
@@ -121,7 +129,7 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
     slider.focus()
     page.keyboard.press("End")
     expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {len(events)} of {len(events)} · "))
-    expect(page.get_by_text("removed by a rewind by then")).to_be_visible()
+    expect(conversation(page)).to_contain_text("removed by a rewind by then")
     page.get_by_role("switch", name="Hide removed messages").check()
     expect(transcript(page).get_by_role("article", name="assistant message a5")).to_be_hidden()
     page.get_by_role("switch", name="Hide removed messages").uncheck()
@@ -135,7 +143,7 @@ def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, s
 def test_exports_download_what_the_api_answers(page, daemon, api, scripted):
     sid, before = scripted["id"], scripted["before_rewind"]
     open_session(page, daemon, sid, at=before)
-    expect(page.get_by_text(f"as of #{before}")).to_be_visible()
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
     for label, format, suffix in (("Download JSON", "json", "json"), ("Download Markdown", "markdown", "md")):
         with page.expect_download() as info:
             page.get_by_role("button", name=label).click()
@@ -149,7 +157,7 @@ def test_exports_download_what_the_api_answers(page, daemon, api, scripted):
 def test_fork_from_here_opens_the_new_session(page, daemon, api, scripted):
     sid, before = scripted["id"], scripted["before_rewind"]
     open_session(page, daemon, sid, at=before)
-    expect(page.get_by_text(f"as of #{before}")).to_be_visible()
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
     page.get_by_role("button", name="Fork from here").click()
     expect(page).not_to_have_url(re.compile(rf"session={sid}"))
     fork_id = re.search(r"session=([^&]+)", page.url).group(1)
@@ -174,7 +182,7 @@ def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
 
     # Kill the stream: restart the daemon on the same port and data. The page reconnects with Last-Event-ID.
     daemon.stop()
-    daemon.start()
+    daemon.start(keep_port=True)
     expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible(timeout=20_000)
     api.assistant(sid, "live-2", "Build finished.")
     expect(transcript(page).get_by_role("article", name="assistant message live-2")).to_be_visible()
@@ -203,7 +211,7 @@ def test_pause_stops_following(page, daemon, api):
 def test_compare_mode_lists_what_changed(page, daemon, api, scripted):
     sid, before = scripted["id"], scripted["before_rewind"]
     open_session(page, daemon, sid, at=before)
-    expect(page.get_by_text(f"as of #{before}")).to_be_visible()
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
     page.get_by_role("switch", name="Compare from this event").check()
     page.get_by_role("button", name="Latest event").click()
     changes = page.get_by_role("region", name="Changes")
@@ -231,12 +239,13 @@ def test_a_ten_thousand_message_session_opens_quickly(page, daemon, api):
     print(f"\n10,000-message session: time to first render {elapsed * 1000:.0f} ms "
           f"(navigation to first message; the page's own load took {in_page} ms)")
     shot(page, "09-big-session")
-    # Scrolling loads further pages by position.
-    for _ in range(3):
-        page.keyboard.press("End")
-        page.mouse.wheel(0, 100_000)
-        page.wait_for_timeout(300)
-    assert transcript(page).get_by_role("article").count() > 200
+    # Reading on to the end of the transcript loads the next pages by position.
+    articles = transcript(page).get_by_role("article")
+    expect(articles).to_have_count(200)
+    for pages in (2, 3):
+        articles.last.scroll_into_view_if_needed()
+        expect(articles).to_have_count(200 * pages)
+    assert articles.last.get_attribute("aria-label") == "assistant message m599"
 
 
 def test_the_console_is_served_with_a_strict_content_security_policy(daemon):
@@ -261,19 +270,39 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
         page.goto(f"{keyed.url}/ui/")
         expect(page.get_by_role("heading", name="API key needed")).to_be_visible()
         shot(page, "10-key-form")
-        page.get_by_label("API key").fill(keys["team-b"])
+        page.get_by_role("textbox", name="API key").fill(keys["team-b"])
         page.get_by_role("button", name="Use this key").click()
         expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
-        expect(page.get_by_text("No sessions match these filters.")).to_be_visible()
+        expect(page.get_by_role("main")).to_contain_text("No sessions match these filters.")
         page.goto(f"{keyed.url}/ui/?session={sid}")
         expect(page.get_by_role("alert")).to_contain_text("404")
         shot(page, "11-other-namespace")
         # The owner's key sees it (the key is kept for the tab only: sessionStorage).
         page.get_by_role("button", name="Forget API key").click()
-        page.get_by_label("API key").fill(keys["team-a"])
+        page.get_by_role("textbox", name="API key").fill(keys["team-a"])
         page.get_by_role("button", name="Use this key").click()
         expect(page.get_by_role("heading", name="Team A incident review")).to_be_visible()
         context.close()
         guard.check()
     finally:
         keyed.stop()
+
+
+def test_long_bodies_come_folded_and_whole_on_request(page, daemon, api):
+    sid = api.create("Long tool output")
+    api.user(sid, "Dump the log.")
+    api.assistant(sid, "long-1", "Dumping.", calls=[("call-log", "Bash", {"command": "cat app.log"})])
+    body = "".join(f"line {n:05d}\n" for n in range(2000))
+    api.tool_result(sid, "call-log", "long-t", body)
+    open_session(page, daemon, sid)
+    assistant = transcript(page).get_by_role("article", name="assistant message long-1")
+    call = assistant.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 00300")
+    expect(call).not_to_contain_text("line 01999")
+    assistant.get_by_role("button", name="Show the whole message").click()
+    whole = transcript(page).get_by_role("article", name="assistant message long-1")
+    expect(whole.get_by_role("button", name="Show the whole message")).to_have_count(0)
+    call = whole.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 01999")

@@ -2,6 +2,7 @@
 """Daemon-level fault checks against a real `sessiond serve`:
   - a flipped byte or a truncated sealed segment: `serve` refuses to start, naming the file and offset on stderr;
   - a deleted or garbage projection database: rebuilt on start, with a log line, and `verify` agrees;
+  - a missing compression dictionary that frames name: `serve` refuses to start, naming the file;
   - a full disk (a small tmpfs, root only; skipped with a message otherwise): appends fail with 507 and a
     clear message in the native, Mix and Mixpeek envelopes, nothing acknowledged is damaged, and appends
     work again once space returns, without a restart.
@@ -12,6 +13,7 @@ Usage: tools/crash/faults [--keep]   (SESSIOND_BIN picks the binary). Exit statu
 import argparse
 import errno
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -118,6 +120,39 @@ def check_projection_rebuilt(checks: Checks, work: Path, damage: str):
     checks.expect(result.returncode == 0, f"{damage} projection database: verify passes after the rebuild: {result.stdout.strip()}")
 
 
+def check_missing_dictionary(checks: Checks, work: Path):
+    """A compression dictionary file removed from a log whose frames name it: `serve` refuses to start and
+    names the file (the log cannot decode those frames, so it must not serve them or cut them off)."""
+    data = work / "dictionary"
+    server = Daemon(data, work / "dictionary.log")
+    rng = random.Random(7)
+    words = [f"{rng.choice(['tool', 'file', 'step', 'plan', 'read', 'edit'])}{n}" for n in range(400)]
+    try:
+        server.start()
+        status, session = server.request("POST", "/api/sessions", {"title": "dictionary", "browserMode": "local-browser-service"})
+        assert status == 201, (status, session)
+        path = f"/v1/sessions/{session['id']}/events"
+        # The log trains its dictionary once 4 MiB of records were sampled; then a few frames that use it.
+        deadline = time.monotonic() + 180
+        while not list(data.glob("dict-*.zdict")):
+            text = " ".join(rng.choice(words) for _ in range(1500))
+            status, body = server.request("POST", path, {"type": "message", "role": "assistant", "text": text})
+            assert status == 201, (status, body)
+            assert time.monotonic() < deadline, "no dictionary was trained within 180 s"
+        for _ in range(5):
+            status, body = server.request("POST", path, {"type": "message", "role": "assistant", "text": " ".join(words[:300])})
+            assert status == 201, (status, body)
+        checks.expect(server.stop() == 0, "a missing dictionary: the populating daemon shut down cleanly")
+    finally:
+        server.kill()
+    dictionary = sorted(data.glob("dict-*.zdict"))[0]
+    dictionary.unlink()
+    result = run_cli("serve", "--data", str(data), "--port", str(free_port()), timeout=60)
+    checks.expect(result.returncode != 0, f"a missing dictionary: serve exits nonzero (exit {result.returncode})")
+    checks.expect(dictionary.name in result.stderr,
+                  f"a missing dictionary: stderr names {dictionary.name}: {result.stderr.strip()[-300:]}")
+
+
 def fill(directory: Path) -> Path:
     """Writes a file into `directory` until the filesystem is full; returns it."""
     filler = directory / "filler"
@@ -220,6 +255,7 @@ def main():
         check_corrupt_segments(checks, work)
         check_projection_rebuilt(checks, work, "deleted")
         check_projection_rebuilt(checks, work, "garbage")
+        check_missing_dictionary(checks, work)
         check_disk_full(checks, work)
     except Exception as error:  # a broken step is a failure, with what the daemon logged kept
         checks.expect(False, f"unexpected error: {error!r}")

@@ -111,7 +111,7 @@ public struct PermanentErasure: Sendable {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: blobs.path(of: digest))
                 guard let attributes, let modified = attributes[.modificationDate] as? Date, modified <= cutoff
                 else { return nil }
-                return (digest, (attributes[.size] as? NSNumber)?.uint64Value ?? 0)
+                return (digest: digest, bytes: (attributes[.size] as? NSNumber)?.uint64Value ?? 0)
             }
         }
     }

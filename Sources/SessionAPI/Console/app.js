@@ -50,8 +50,8 @@ function showError(error) {
 function showKeyForm(reason) {
   clear(main);
   const input = h("input", { type: "password", autocomplete: "off", required: true });
-  const form = h("form", { "aria-label": "API key" },
-    h("h1", {}, "API key needed"),
+  const form = h("form", { "aria-labelledby": "key-heading" },
+    h("h1", { id: "key-heading" }, "API key needed"),
     h("p", {}, "This server requires an API key. It is kept for this tab only and sent as a Bearer token."),
     h("p", { class: "muted" }, reason),
     field("API key", input),

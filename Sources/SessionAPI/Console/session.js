@@ -7,6 +7,8 @@ import { LiveFollower } from "./live.js";
 import { messageItem } from "./transcript.js";
 
 const PAGE = 200;
+// Bodies longer than this come cut short; the whole message is fetched when the reader asks for it.
+const BODY = 4000;
 const AUDIT_PAGE = 500;
 let current = null;
 
@@ -40,6 +42,12 @@ class SessionView {
     this.follower = null;
     this.timer = null;
   }
+
+  /** The whole of one message as of the shown position: the transcript page that holds only it. */
+  loadWhole = async (message) => {
+    const page = await json(`${sessionPath(this.id)}/transcript${query({ position: this.position, after: message.addedPosition - 1, limit: 1 })}`);
+    return page.messages[0];
+  };
 
   dispose() {
     this.follower?.stop();
@@ -204,14 +212,14 @@ class SessionView {
     const sequence = ++this.sequence;
     const [session, page] = await Promise.all([
       json(`${sessionPath(this.id)}${query({ position })}`),
-      json(`${sessionPath(this.id)}/transcript${query({ position, limit: PAGE })}`),
+      json(`${sessionPath(this.id)}/transcript${query({ position, limit: PAGE, maxBodyCharacters: BODY })}`),
     ]);
     if (sequence !== this.sequence || this.disposed) return;  // a later move won
     this.session = session;
     const stickToBottom = this.nearBottom();
     this.renderHeader(session);
     this.renderStats(page.stats, session);
-    this.transcript.replaceChildren(...page.messages.map(messageItem));
+    this.transcript.replaceChildren(...page.messages.map((m) => messageItem(m, this.loadWhole)));
     this.next = page.next;
     this.more.hidden = page.next === undefined || page.next === null;
     this.transcriptInfo.textContent = `${page.total} messages as of #${page.position}` +
@@ -232,9 +240,9 @@ class SessionView {
     this.loadingMore = true;
     const sequence = this.sequence;
     try {
-      const page = await json(`${sessionPath(this.id)}/transcript${query({ position: this.position, after: this.next, limit: PAGE })}`);
+      const page = await json(`${sessionPath(this.id)}/transcript${query({ position: this.position, after: this.next, limit: PAGE, maxBodyCharacters: BODY })}`);
       if (sequence !== this.sequence) return;
-      this.transcript.append(...page.messages.map(messageItem));
+      this.transcript.append(...page.messages.map((m) => messageItem(m, this.loadWhole)));
       this.next = page.next;
       this.more.hidden = page.next === undefined || page.next === null;
     } finally {
@@ -275,7 +283,7 @@ class SessionView {
     const shown = rows.slice(0, this.auditShown);
     const selected = this.position;
     this.auditBody.replaceChildren(...shown.map((event) => {
-      const row = h("tr", { tabindex: 0, "aria-selected": String(event.position === selected), class: event.position === selected ? "selected" : "" },
+      const row = h("tr", { tabindex: 0, "aria-current": event.position === selected ? "true" : null, class: event.position === selected ? "selected" : "" },
         h("td", { class: "num" }, `#${event.position}`),
         h("td", {}, dateTime(event.recordedAt)),
         h("td", {}, event.type),
@@ -306,7 +314,7 @@ class SessionView {
 
   async fork() {
     const position = this.position;
-    const created = await json(`${sessionPath(this.id)}/fork`, { method: "POST", body: { position } });
+    const created = await json(`${sessionPath(this.id)}/fork${query({ position })}`, { method: "POST", body: {} });
     announce(`Forked into ${created.id}`);
     this.navigate(`/ui/${query({ session: created.id })}`);
   }

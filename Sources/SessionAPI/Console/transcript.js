@@ -1,8 +1,11 @@
 // Rendering transcript messages: text as text, reasoning and tool calls folded, removed messages marked in words.
 import { clock, dollars, h } from "./dom.js";
 
-/** One message as an <li><article>; `removed` marks (struck through, labelled) messages a rewind removed. */
-export function messageItem(message) {
+/**
+ * One message as an <li><article>; messages a rewind removed are struck through and labelled. A message whose
+ * long bodies the page was sent cut short offers a button that asks `loadWhole(message)` for all of it.
+ */
+export function messageItem(message, loadWhole) {
   const removed = message.removedPosition !== undefined && message.removedPosition !== null;
   const id = message.messageId;
   const results = new Map(message.toolResults.map((result) => [result.toolCallId, result]));
@@ -14,11 +17,16 @@ export function messageItem(message) {
       usage(message)),
     removed ? h("p", { class: "removed-label" }, `removed by rewind at #${message.removedPosition}`) : null,
     message.reasoning ? fold("Reasoning", h("pre", {}, message.reasoning)) : null,
-    message.text ? h("div", { role: "group", "aria-label": "Message text", class: "text" }, message.text) : null,
+    message.text ? h("div", { role: "group", "aria-label": "Message text", class: "text" }, message.text, message.truncated ? " …" : "") : null,
     (message.toolCalls ?? []).map((call) => toolCall(call, results.get(call.id))),
     message.toolResultIds.length ? h("p", { class: "muted" }, `carries results of ${message.toolResultIds.join(", ")}`) : null,
-    message.callbackResults.map(callbackResult));
-  return h("li", { class: removed ? "removed" : "", "data-position": message.addedPosition }, article);
+    message.callbackResults.map(callbackResult),
+    message.truncated && loadWhole ? h("button", { type: "button", onclick: async (event) => {
+      event.target.disabled = true;
+      item.replaceWith(messageItem(await loadWhole(message), null));
+    } }, "Show the whole message") : null);
+  const item = h("li", { class: removed ? "removed" : "", "data-position": message.addedPosition }, article);
+  return item;
 }
 
 function usage(message) {
@@ -29,9 +37,9 @@ function usage(message) {
   return parts.length ? h("span", { class: "muted" }, ` · ${parts.join(" · ")}`) : null;
 }
 
-/** A folded block: <details> is keyboard-operable and announced as a disclosure. */
+/** A folded block: <details> is keyboard-operable and announced as a disclosure, named by its summary. */
 function fold(summary, ...content) {
-  return h("details", {}, h("summary", {}, summary), content);
+  return h("details", { "aria-label": summary }, h("summary", {}, summary), content);
 }
 
 function toolCall(call, result) {

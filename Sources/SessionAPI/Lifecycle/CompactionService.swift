@@ -1,3 +1,4 @@
+import EventLog
 import Logging
 import Projections
 import ServiceLifecycle
@@ -15,12 +16,21 @@ struct CompactionService: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                // A store that cannot compact (PostgreSQL, so far) says so once; the service then idles until
+                // shutdown, since a service that returns early would stop the whole group.
+                var unsupported = false
                 while true {
                     try await Task.sleep(for: interval)
+                    guard !unsupported else { continue }
                     do {
                         _ = try await erasure.run()
                     } catch is CancellationError {
                         throw CancellationError()
+                    } catch EventLogError.unsupported(let operation, let reason) {
+                        unsupported = true
+                        logger.warning(
+                            "periodic compaction is off: this log store cannot compact",
+                            metadata: ["log.operation": "\(operation)", "log.reason": "\(reason)"])
                     } catch {
                         logger.error("compaction failed; retrying at the next interval", metadata: ["error": "\(error)"])
                     }

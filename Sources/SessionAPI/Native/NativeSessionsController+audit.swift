@@ -25,30 +25,33 @@ extension NativeSessionsController {
                 sessions: sessions, nextCursor: hasMore ? OffsetCursor.make(offset: list.offset + list.limit) : nil))
     }
 
-    /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=`: every message appended by the
-    /// point, with the positions that added and removed it, plus the transcript's stats then.
+    /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=&maxBodyCharacters=`: every
+    /// message appended by the point, with the positions that added and removed it, plus the transcript's stats.
     @Sendable func transcript(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         let limit = try request.integerQuery("limit", in: 1...100_000) ?? 200
+        let maximumBody = try request.integerQuery("maxBodyCharacters", in: 1...Int.max)
         let asOf = try request.asOf()
         _ = try await backend.session(id, namespace: context.namespace)
         guard
             let page = try await backend.store.auditedTranscript(
                 id, at: asOf, after: LogPosition(UInt64(after)), limit: limit)
         else { throw SessionError.sessionNotFound(id) }
-        return try .json(NativeTranscriptPage(page, session: id, limit: limit))
+        return try .json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
     }
 
-    /// `POST /v1/sessions/{id}/fork`: a new session starting with this one's transcript as of the body's point
-    /// (docs/decisions/0040-native-fork.md); 201 with the new session (200 for a retried `Idempotency-Key`).
+    /// `POST /v1/sessions/{id}/fork?position=|version=|at=|messageId=`: a new session starting with this one's
+    /// transcript as of that point (docs/decisions/0040-native-fork.md); 201 with the new session (200 for a
+    /// retried `Idempotency-Key`).
     @Sendable func fork(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let body = try await request.decodeJSON(
             as: NativeForkRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: NativeForkRequest.keys, required: false)
-        let asOf = try body.asOf()
-        let messageID = body.messageId.flatMap(MessageID.init(rawValue:))
+        let asOf = try request.asOf()
+        var messageID: MessageID?
+        if case .message(let id) = asOf { messageID = id }
         _ = try await backend.session(id, namespace: context.namespace)
         guard let point = try await backend.store.session(id, at: asOf) else {
             if let messageID { throw SessionError.messageNotFound(messageID) }

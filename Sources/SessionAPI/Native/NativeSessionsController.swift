@@ -119,7 +119,8 @@ struct NativeSessionsController {
 
 extension Request {
     /// The as-of point the query names: `position` (a global log position), `version` (the session's own
-    /// version) or `at` (an RFC 3339 time); the latest state when none is given.
+    /// version), `at` (an RFC 3339 time) or `messageId` (the message and what followed it up to the next
+    /// message); the latest state when none is given.
     /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for an unparsable value or more than one.
     func asOf() throws -> AsOf {
         let query = uri.queryParameters
@@ -142,8 +143,15 @@ extension Request {
             }
             found.append(.time(date))
         }
+        if let text = query.get("messageId") {
+            guard let id = MessageID(rawValue: text) else {
+                throw RequestBodyError.invalidParameter(name: "messageId", reason: "messageId must not be empty")
+            }
+            found.append(.message(id))
+        }
         guard found.count <= 1 else {
-            throw RequestBodyError.invalidParameter(name: "at", reason: "give at most one of at, position, version")
+            throw RequestBodyError.invalidParameter(
+                name: "at", reason: "give at most one of at, position, version, messageId")
         }
         return found.first ?? .latest
     }

@@ -15,11 +15,13 @@ struct NativeTranscriptPage: Encodable {
     var messages: [NativeTranscriptMessage]
     var stats: NativeTranscriptStats
 
-    init(_ page: AuditedTranscript, session: SessionID, limit: Int) {
+    /// - Parameter maximumBody: Texts, reasoning, tool inputs and results longer than this many characters
+    ///   are cut to it (the message says `truncated`); the whole message is one `after`/`limit=1` read away.
+    init(_ page: AuditedTranscript, session: SessionID, limit: Int, maximumBody: Int?) {
         sessionId = session.rawValue
         position = page.position.rawValue
         total = page.total
-        messages = page.messages.map(NativeTranscriptMessage.init)
+        messages = page.messages.map { NativeTranscriptMessage($0, maximumBody: maximumBody) }
         next = page.messages.count == limit ? page.messages.last?.addedPosition.rawValue : nil
         stats = NativeTranscriptStats(page.stats)
     }
@@ -40,11 +42,26 @@ struct NativeTranscriptMessage: Encodable {
     var removedPosition: UInt64?
     /// Whether the message was already removed at the page's position.
     var isRemoved: Bool
+    /// Whether a body was cut to the request's `maxBodyCharacters`.
+    var truncated = false
 
-    init(_ audited: AuditedMessage) {
+    init(_ audited: AuditedMessage, maximumBody: Int?) {
         let message = audited.message
         appended = message.appended
         toolResults = message.toolCalls.compactMap(\.result)
+        if let maximumBody {
+            var cut = false
+            func shorten(_ text: String) -> String {
+                guard text.count > maximumBody else { return text }
+                cut = true
+                return String(text.prefix(maximumBody))
+            }
+            appended.text = appended.text.map(shorten)
+            appended.reasoning = appended.reasoning.map(shorten)
+            for index in appended.toolCalls.indices { appended.toolCalls[index].input = shorten(appended.toolCalls[index].input) }
+            for index in toolResults.indices { toolResults[index].result = shorten(toolResults[index].result) }
+            truncated = cut
+        }
         toolResultIds = message.resultToolCallIDs.map(\.rawValue)
         callbackResults = message.callbackResults
         version = message.appendedVersion
@@ -56,7 +73,7 @@ struct NativeTranscriptMessage: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case toolResults, toolResultIds, callbackResults, version, createdAt, addedPosition, removedPosition
-        case isRemoved
+        case isRemoved, truncated
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,6 +88,7 @@ struct NativeTranscriptMessage: Encodable {
         try container.encode(addedPosition, forKey: .addedPosition)
         try container.encodeIfPresent(removedPosition, forKey: .removedPosition)
         try container.encode(isRemoved, forKey: .isRemoved)
+        if truncated { try container.encode(true, forKey: .truncated) }
     }
 }
 
