@@ -39,7 +39,8 @@ struct MixpeekRoutesTests {
                 _ = try await client.execute(
                     uri: "/v1/agents/sessions", method: .post, headers: Self.auth, body: jsonBody(#"{"agent_config":{}}"#))
             }
-            let first = try await client.execute(uri: "/v1/agents/sessions/list?limit=2", method: .post, headers: Self.auth)
+            let first = try await client.execute(
+                uri: "/v1/agents/sessions/list?limit=2&include_total=true", method: .post, headers: Self.auth)
             #expect(first.json["total"] as? Int == 3)
             let pagination = try #require(first.json["pagination"] as? [String: Any])
             let cursor = try #require(pagination["next_cursor"] as? String)
@@ -47,6 +48,53 @@ struct MixpeekRoutesTests {
                 uri: "/v1/agents/sessions/list?limit=2&cursor=\(cursor)", method: .post, headers: Self.auth)
             #expect((second.json["results"] as? [Any])?.count == 1)
             #expect((second.json["pagination"] as? [String: Any])?["has_more"] as? Bool == false)
+            #expect((second.json["pagination"] as? [String: Any])?["offset"] as? Int == 2)
+            // Without include_total the total is what was listed so far: exact on the last page.
+            #expect(second.json["total"] as? Int == 3)
+            let uncounted = try await client.execute(uri: "/v1/agents/sessions/list?limit=2", method: .post, headers: Self.auth)
+            #expect(uncounted.json["total"] as? Int == 2)
+            // A cursor belongs to the sort it was made for.
+            let resorted = try await client.execute(
+                uri: "/v1/agents/sessions/list?limit=2&cursor=\(cursor)", method: .post, headers: Self.auth,
+                body: jsonBody(#"{"sort":{"field":"created_at","direction":"asc"}}"#))
+            #expect(resorted.status == .badRequest)
+            #expect(((resorted.json["error"] as? [String: Any])?["message"] as? String)?.contains("created_at:desc") == true)
+        }
+    }
+
+    @Test func listFiltersOnTimesAndNestedFields() async throws {
+        try await withTestApplication { client in
+            let created = try await client.execute(
+                uri: "/v1/agents/sessions", method: .post, headers: Self.auth,
+                body: jsonBody(#"{"agent_config":{"model":"gpt-4o"},"user_memory":{"plan":"pro"},"metadata":{"n":2}}"#))
+            let id = try #require(created.json["session_id"] as? String)
+            _ = try await client.execute(
+                uri: "/v1/agents/sessions", method: .post, headers: Self.auth, body: jsonBody(#"{"agent_config":{}}"#))
+            func list(_ body: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/agents/sessions/list?include_total=true", method: .post, headers: Self.auth, body: jsonBody(body))
+            }
+            for body in [
+                #"{"filters":{"agent_config.model":"gpt-4o"}}"#, #"{"filters":{"user_memory.plan":{"in":["pro","max"]}}}"#,
+                #"{"filters":{"metadata.n":{"$gte":2}}}"#,
+                #"{"filters":{"AND":[{"field":"session_id","operator":"eq","value":"\#(id.uppercased())"}]}}"#,
+            ] {
+                let response = try await list(body)
+                #expect(response.status == .ok, "\(body)")
+                #expect(((response.json["results"] as? [[String: Any]])?.map { $0["session_id"] as? String }) == [id], "\(body)")
+            }
+            let recent = try await list(#"{"filters":{"created_at":{"gte":"2000-01-01T00:00:00Z"}}}"#)
+            #expect(recent.json["total"] as? Int == 2)
+            let future = try await list(#"{"filters":{"created_at":{"gt":"2999-01-01T00:00:00.5Z"}}}"#)
+            #expect(future.json["total"] as? Int == 0)
+            for body in [
+                #"{"filters":{"created_at":{"gte":"yesterday"}}}"#, #"{"filters":{"stats":{"exists":true}}}"#,
+                #"{"filters":{"user_id":{"in":"alice"}}}"#, #"{"sort":{"field":"internal_id"}}"#,
+            ] {
+                let response = try await list(body)
+                #expect(response.status == .badRequest, "\(body)")
+                #expect(response.json["success"] as? Bool == false)
+            }
         }
     }
 }

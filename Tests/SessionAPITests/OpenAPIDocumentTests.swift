@@ -33,6 +33,36 @@ struct OpenAPIDocumentTests {
         #expect(documented.subtracting(registered).sorted() == [], "documented routes the router does not have")
     }
 
+    /// Every JSON request and response names its shape: no bare `{"type":"object"}` (responses are validated
+    /// against these schemas by tools/conformance/test_openapi.py).
+    @Test func everyJSONBodyHasARealSchema() throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: OpenAPIController.documentBytes()) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var generic: [String] = []
+        for (path, item) in paths {
+            for (method, value) in item where Self.methods.contains(method) {
+                let operation = try #require(value as? [String: Any])
+                var bodies: [(String, Any?)] = []
+                if let request = operation["requestBody"] as? [String: Any] {
+                    bodies.append(("request", (request["content"] as? [String: Any])?["application/json"]))
+                }
+                for (status, response) in operation["responses"] as? [String: [String: Any]] ?? [:] {
+                    bodies.append((status, (response["content"] as? [String: Any])?["application/json"]))
+                }
+                for (name, media) in bodies {
+                    guard let media = media as? [String: Any] else { continue }
+                    let schema = media["schema"] as? [String: Any] ?? [:]
+                    let items = schema["items"] as? [String: Any]
+                    let isGeneric = schema["$ref"] == nil && schema["properties"] == nil && schema["allOf"] == nil
+                        && (items == nil || (items?["$ref"] == nil && items?["properties"] == nil))
+                    if isGeneric { generic.append("\(method.uppercased()) \(path) \(name)") }
+                }
+            }
+        }
+        #expect(generic.sorted() == [], "bodies without a schema")
+    }
+
     @Test func documentIsServed() async throws {
         try await withTestApplication { client in
             let response = try await client.execute(uri: "/openapi.json", method: .get)

@@ -109,11 +109,11 @@ extension ProjectionStore {
     /// Sessions that exist, filtered and ordered by `query` (newest first by default); status is derived at
     /// the store's clock.
     public func sessions(_ query: SessionQuery = SessionQuery()) async throws -> [SessionSnapshot] {
-        let now = Timestamp.micros(configuration.clock())
-        let idle = Int64(configuration.idleTimeout * 1_000_000)
+        let sql = SessionSQL(
+            now: Timestamp.micros(configuration.clock()), idle: Int64(configuration.idleTimeout * 1_000_000))
         return try await read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = [now, now, idle]
+            var arguments: StatementArguments = []
             if let namespace = query.namespace {
                 conditions.append("namespace = ?")
                 arguments += [namespace]
@@ -128,7 +128,7 @@ extension ProjectionStore {
                 arguments += [userID]
             }
             if let status = query.status {
-                conditions.append("status = ?")
+                conditions.append("\(sql.status) = ?")
                 arguments += [status.rawValue]
             }
             if let search = query.search?.lowercased(), !search.isEmpty {
@@ -139,22 +139,15 @@ extension ProjectionStore {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [query.limit ?? -1, query.offset]
-            let rows = try SessionRow.fetchAll(
-                db, sql: """
-                    SELECT * FROM (
-                      SELECT *, CASE
-                        WHEN terminatedAt IS NOT NULL THEN 'terminated'
-                        WHEN archivedAt IS NOT NULL OR (expiresAt IS NOT NULL AND expiresAt <= ?) THEN 'archived'
-                        WHEN isProcessing THEN 'active'
-                        WHEN ? - lastActivityAt >= ? THEN 'idle'
-                        ELSE 'active' END AS status
-                      FROM session)
-                    \(filter)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SessionRow.columnNames.joined(separator: ", ")) FROM session \(filter)
                     ORDER BY \(query.order.sql) LIMIT ? OFFSET ?
                     """,
                 arguments: arguments)
             let reader = SessionReader(db: db)
-            return try rows.map { try reader.currentSnapshot($0) }
+            return try rows.map { try reader.currentSnapshot(SessionRow(selected: $0)) }
         }
     }
 

@@ -1,4 +1,4 @@
-/// The order of a session list. Ties fall back to the session id, so paging is stable.
+/// The order of a session list. Ties fall back to the session id (creation order is unique), so paging is stable.
 public enum SessionOrder: String, Sendable, CaseIterable {
     /// Newest created first (the default).
     case newest
@@ -18,8 +18,8 @@ public enum SessionOrder: String, Sendable, CaseIterable {
     /// The SQL `ORDER BY` terms over the `session` table.
     var sql: String {
         switch self {
-        case .newest: "createdAt DESC, id"
-        case .oldest: "createdAt ASC, id"
+        case .newest: "createdPosition DESC"
+        case .oldest: "createdPosition ASC"
         case .lastActivity: "lastActivityAt DESC, id"
         case .cost: "cost DESC, id"
         case .tokens: "promptTokens + completionTokens DESC, id"

@@ -104,8 +104,10 @@ struct SessionRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.appName.stringValue, .text)
             t.column(CodingKeys.state.stringValue, .text)
         }
+        // Lists page by creation within a namespace (keyset on the creation position); both columns are
+        // immutable, so the projector's updates of a session never touch this index.
         try db.create(
             index: "sessionByNamespace", on: databaseTableName,
-            columns: [Columns.namespace.name, Columns.createdAt.name])
+            columns: [Columns.namespace.name, Columns.createdPosition.name])
     }
 }

@@ -24,7 +24,10 @@ extension APIError {
                 status: error.status, code: error.status.code == 413 ? "payload_too_large" : "http_error",
                 message: error.body ?? error.status.reasonPhrase)
         case is CancellationError:
-            APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
+            // The request may have been recorded before it was cancelled: not safe to repeat blindly.
+            APIError(
+                status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down",
+                retryable: false)
         default: internalError
         }
     }
@@ -39,8 +42,13 @@ extension APIError {
             APIError(status: .conflict, code: error.code, message: message, field: field)
         case .invalidState(_, let message):
             APIError(status: .badRequest, code: error.code, message: message)
+        case .quotaExceeded(let quota, let message) where quota == "rate_limit_messages_per_minute":
+            APIError(
+                status: .tooManyRequests, code: error.code, message: message, field: error.field, retryable: true,
+                retryAfterSeconds: 60)
         case .quotaExceeded(_, let message):
-            APIError(status: .tooManyRequests, code: error.code, message: message, field: error.field)
+            // A spent session quota never comes back.
+            APIError(status: .tooManyRequests, code: error.code, message: message, field: error.field, retryable: false)
         case .unknownEventType, .unsupportedSchemaVersion, .undecodableEvent, .unencodableEvent:
             internalError
         }
@@ -59,7 +67,10 @@ extension APIError {
                 message: "the server's disk is full; the change may be recorded but cannot be applied yet, "
                     + "retry (with the same Idempotency-Key) once space is freed")
         case .replayStopped:
-            APIError(status: .serviceUnavailable, code: "projections_unavailable", message: "projections are not running")
+            // The change may be in the log already.
+            APIError(
+                status: .serviceUnavailable, code: "projections_unavailable", message: "projections are not running",
+                retryable: false)
         case .checkpointAheadOfLog, .checkpointConflict, .newerSchema, .undecodableRecord, .database, .io:
             internalError
         }
@@ -78,7 +89,9 @@ extension APIError {
         case .invalidAppend(let reason):
             APIError(status: .badRequest, code: "invalid_append", message: reason)
         case .closed:
-            APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
+            APIError(
+                status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down",
+                retryable: true, retryAfterSeconds: 1)
         case .io(_, _, let code) where code == ENOSPC || code == EDQUOT:
             APIError(
                 status: .insufficientStorage, code: "insufficient_storage",
@@ -86,16 +99,20 @@ extension APIError {
         case .failed:
             APIError(
                 status: .serviceUnavailable, code: "storage_failed",
-                message: "the event log stopped accepting writes after a disk error; nothing was recorded")
+                message: "the event log stopped accepting writes after a disk error; nothing was recorded",
+                retryable: false)
         case .io:
             APIError(
                 status: .serviceUnavailable, code: "storage_error",
-                message: "the server could not write to its disk; nothing was recorded, retry later")
+                message: "the server could not write to its disk; nothing was recorded, retry later",
+                retryable: true, retryAfterSeconds: 1)
         case .unavailable:
             APIError(
                 status: .serviceUnavailable, code: "log_unavailable",
                 message: "the event log's database cannot be reached; the change was not acknowledged, retry later "
-                    + "(with the same Idempotency-Key)")
+                    + "(with the same Idempotency-Key)",
+                // Not acknowledged is not "not recorded": only a retry with the same key is safe.
+                retryable: false)
         case .unsupported(let operation, _):
             APIError(status: .notImplemented, code: "not_supported", message: "\(operation) is not supported by this log")
         case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction:

@@ -14,13 +14,23 @@ public struct APIError: Error, Sendable, Equatable {
     public var message: String
     /// The request field the error is about, when there is one.
     public var field: String?
+    /// For a 429 or 503: whether the same request may succeed later (`false`: it will not, or it may already
+    /// have been recorded); `nil` for other errors.
+    public var retryable: Bool?
+    /// For a retryable error: how long to wait first, sent as `Retry-After`.
+    public var retryAfterSeconds: Int?
 
     /// Creates an error.
-    public init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(
+        status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryable: Bool? = nil,
+        retryAfterSeconds: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryable = retryable
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     /// The Mix envelope's `type`: one of the five the Mix server has and its SDK's `ErrorResponse` model accepts
@@ -36,7 +46,8 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
-    /// The Mixpeek envelope's `error.type` (mixpeek-api.md §1).
+    /// The Mixpeek envelope's `error.type` (mixpeek-api.md §1); 507, which Mixpeek does not document, is
+    /// `InsufficientStorageError` (decision 0051).
     public var mixpeekType: String {
         switch status.code {
         case 400, 413: "BadRequestError"
@@ -47,8 +58,16 @@ public struct APIError: Error, Sendable, Equatable {
         case 422: "ValidationError"
         case 429: "TooManyRequestsError"
         case 503: "InferenceServiceUnavailableError"
+        case 507: "InsufficientStorageError"
         default: "InternalServerError"
         }
+    }
+
+    /// The error rendered as `envelope`, with its status and, when advised, `Retry-After`.
+    func response(_ envelope: some Encodable) throws -> Response {
+        var headers: HTTPFields = [:]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return try Response.json(envelope, status: status, headers: headers)
     }
 
     /// The generic error for anything unexpected; its message never carries the cause.

@@ -13,7 +13,7 @@ struct MixErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = APIError.logged(error, context: context)
-            return try Response.json(MixErrorEnvelope(apiError), status: apiError.status)
+            return try apiError.response(MixErrorEnvelope(apiError))
         }
     }
 }

@@ -12,7 +12,7 @@ struct MixpeekErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = APIError.logged(error, context: context)
-            return try Response.json(MixpeekErrorEnvelope(apiError), status: apiError.status)
+            return try apiError.response(MixpeekErrorEnvelope(apiError))
         }
     }
 }
@@ -23,7 +23,15 @@ struct MixpeekErrorEnvelope: Encodable {
         var message: String
         var type: String
         var code: String
-        var details: [String: String]?
+        var details: Details?
+    }
+
+    /// `error.details`: the field, and for a 429 or 503 the retry advice the Mixpeek client reads
+    /// (`retryable: false` stops its retries, `retry_after_seconds` paces them).
+    struct Details: Encodable {
+        var field: String?
+        var retryable: Bool?
+        var retry_after_seconds: Int?
     }
     var success = false
     var status: Int
@@ -33,6 +41,8 @@ struct MixpeekErrorEnvelope: Encodable {
         status = error.status.code
         self.error = Detail(
             message: error.message, type: error.mixpeekType, code: error.code,
-            details: error.field.map { ["field": $0] })
+            details: error.field == nil && error.retryable == nil
+                ? nil
+                : Details(field: error.field, retryable: error.retryable, retry_after_seconds: error.retryAfterSeconds))
     }
 }

@@ -12,7 +12,7 @@ struct NativeErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = APIError.logged(error, context: context)
-            return try Response.json(NativeErrorEnvelope(apiError), status: apiError.status)
+            return try apiError.response(NativeErrorEnvelope(apiError))
         }
     }
 }
@@ -24,10 +24,13 @@ struct NativeErrorEnvelope: Encodable {
         var code: String
         var message: String
         var field: String?
+        var retryable: Bool?
     }
     var error: Body
 
     init(_ error: APIError) {
-        self.error = Body(status: error.status.code, code: error.code, message: error.message, field: error.field)
+        self.error = Body(
+            status: error.status.code, code: error.code, message: error.message, field: error.field,
+            retryable: error.retryable)
     }
 }

@@ -37,17 +37,6 @@ struct MixpeekSession: Encodable {
     var last_activity_at: Date
     var expires_at: Date
 
-    /// Dates with fractional seconds, so filters and sorts on times are finer than the wire's whole seconds.
-    private static let documentEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(
-                date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)))
-        }
-        return encoder
-    }()
-
     /// The far-future `expires_at` of a session that never expires.
     static let never = Date(timeIntervalSince1970: 253_402_300_799)
 
@@ -72,15 +61,5 @@ struct MixpeekSession: Encodable {
         updated_at = session.updatedAt
         last_activity_at = session.lastActivityAt
         expires_at = session.expiresAt ?? Self.never
-    }
-
-    /// The session as a JSON document for filters and sorting, with `metadata` (accepted at create, never
-    /// returned) added so `metadata.*` paths can be filtered on.
-    func document(metadata: JSONObject?) -> JSONValue {
-        guard let data = try? Self.documentEncoder.encode(self),
-            case .object(var object) = try? JSONDecoder().decode(JSONValue.self, from: data)
-        else { return .object([:]) }
-        object["metadata"] = metadata.map(JSONValue.object) ?? .null
-        return .object(object)
     }
 }

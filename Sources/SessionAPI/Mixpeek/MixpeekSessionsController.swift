@@ -43,7 +43,7 @@ struct MixpeekSessionsController {
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: MixpeekListSessionsRequest.self, limit: limit, allowedKeys: MixpeekListSessionsRequest.keys, forbidExtraAs422: true,
             required: false)
-        let page = try MixpeekPage(request)
+        let paging = try MixpeekPage(request)
         var status: SessionStatus?
         if let text = body.status {
             guard let parsed = SessionStatus(rawValue: text) else {
@@ -52,26 +52,19 @@ struct MixpeekSessionsController {
             }
             status = parsed
         }
-        let filter = try body.filters.map(SessionFilter.init)
-        let sort = try body.sort.map(SessionSort.init) ?? SessionSort()
-        let snapshots = try await backend.store.sessions(
-            SessionQuery(namespace: namespace(context), includeSubagents: true, status: status))
-        var rows: [(session: MixpeekSession, document: JSONValue, rank: Int)] = []
-        for (rank, snapshot) in snapshots.enumerated() {
-            let session = MixpeekSession(snapshot, status: backend.store.status(of: snapshot))
-            let document = session.document(metadata: snapshot.metadata)
-            if let filter, !filter.matches(document) { continue }
-            rows.append((session, document, rank))
-        }
-        rows.sort { sort.precedes(($0.document, $0.rank), ($1.document, $1.rank)) }
-        let results = rows.dropFirst(page.offset).prefix(page.limit).map(\.session)
-        let hasMore = page.offset + results.count < rows.count
+        let sort = try MixpeekSort.parse(body.sort)
+        let page = try await backend.store.sessionList(
+            SessionListQuery(
+                namespace: namespace(context), status: status, filter: try body.filters.map { try MixpeekFilter.parse($0) },
+                sort: sort.sort, limit: paging.limit, start: try paging.start(sort: sort.spelling),
+                includeTotal: try request.booleanQuery("include_total") ?? false))
+        let results = page.sessions.map { MixpeekSession($0, status: backend.store.status(of: $0)) }
         return try .json(
             MixpeekListSessionsResponse(
-                results: Array(results), total: rows.count,
+                results: results, total: page.total ?? page.offset + results.count,
                 pagination: .init(
-                    next_cursor: hasMore ? ListCursor.make(offset: page.offset + results.count) : nil,
-                    has_more: hasMore, limit: page.limit, offset: page.offset)))
+                    next_cursor: page.next.map { ListCursor.make($0, sort: sort.spelling) },
+                    has_more: page.next != nil, limit: paging.limit, offset: page.offset)))
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -121,6 +114,7 @@ struct MixpeekSessionsController {
 struct MixpeekPage {
     var limit: Int
     var offset: Int
+    var cursor: String?
 
     init(_ request: Request) throws {
         limit = try request.integerQuery("limit", in: 1...1000) ?? request.integerQuery("page_size", in: 1...1000) ?? 20
@@ -129,8 +123,14 @@ struct MixpeekPage {
             offset = (page - 1) * limit
         }
         let query = request.uri.queryParameters
-        if let cursor = query.get("cursor") ?? query.get("next_cursor") ?? query.get("after"), !cursor.isEmpty {
-            offset = try ListCursor.offset(of: cursor)
-        }
+        cursor = [query.get("cursor"), query.get("next_cursor"), query.get("after")].compactMap { $0 }
+            .first { !$0.isEmpty }
+    }
+
+    /// Where the page starts: after the cursor's session, else at the offset.
+    /// - Parameter sort: The spelling of the request's sort, which the cursor must have been made for.
+    func start(sort: String) throws -> SessionListQuery.Start {
+        guard let cursor else { return .offset(offset) }
+        return .after(try ListCursor.cursor(cursor, sort: sort))
     }
 }

@@ -34,7 +34,7 @@ struct NativeSessionListQuery {
         let requested = parameters.get("namespace").flatMap { $0.isEmpty ? nil : String($0) }
         limit = try request.integerQuery("limit", in: 1...10_000) ?? 50
         offset = try request.integerQuery("offset", in: 0...Int.max) ?? 0
-        if let cursor = parameters.get("cursor"), !cursor.isEmpty { offset = try ListCursor.offset(of: String(cursor)) }
+        if let cursor = parameters.get("cursor"), !cursor.isEmpty { offset = try OffsetCursor.offset(of: String(cursor)) }
         // One row more than the page tells whether another page follows.
         query = SessionQuery(
             namespace: keyNamespace ?? requested, includeSubagents: true, status: status,

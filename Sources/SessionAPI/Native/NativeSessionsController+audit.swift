@@ -22,7 +22,7 @@ extension NativeSessionsController {
         let hasMore = snapshots.count > list.limit
         return try .json(
             NativeSessionPage(
-                sessions: sessions, nextCursor: hasMore ? ListCursor.make(offset: list.offset + list.limit) : nil))
+                sessions: sessions, nextCursor: hasMore ? OffsetCursor.make(offset: list.offset + list.limit) : nil))
     }
 
     /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=&maxBodyCharacters=`: every

@@ -23,3 +23,16 @@ extension Request {
         return value
     }
 }
+
+extension Request {
+    /// A query parameter parsed as a boolean (`true`/`false`, `1`/`0`, any case); `nil` when absent.
+    /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` when present but not a boolean.
+    func booleanQuery(_ name: String) throws -> Bool? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw RequestBodyError.invalidParameter(name: name, reason: "\(name) must be true or false")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Projections
+import Sessions
+import Testing
+
+@testable import SessionAPI
+
+/// Each face's error body for the statuses a client handles specially (413, 429, 503, 507), against its
+/// reference: Mix `ErrorResponse`/`RESTError`, Mixpeek `ErrorResponse` and its retry advice, native.
+struct ErrorEnvelopeTests {
+    static let storageErrors: [(name: String, error: any Error & Sendable, status: Int)] = [
+        ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413),
+        ("rateLimited", SessionError.quotaExceeded(quota: "rate_limit_messages_per_minute", message: "m"), 429),
+        ("quotaSpent", SessionError.quotaExceeded(quota: "max_messages", message: "m"), 429),
+        ("logIOError", EventLogError.io(operation: "fdatasync", path: "p", errno: EIO), 503),
+        ("logFailed", EventLogError.failed(reason: "r"), 503),
+        ("logDiskFull", EventLogError.io(operation: "pwrite", path: "p", errno: ENOSPC), 507),
+        ("projectionDiskFull", ProjectionError.diskFull(operation: "apply"), 507),
+    ]
+
+    static func body(_ envelope: some Encodable) throws -> [String: Any] {
+        let data = try APIJSON.encoder.encode(envelope)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test(arguments: storageErrors.indices)
+    func everyFaceRendersTheStatusInItsEnvelope(_ index: Int) throws {
+        let (name, error, status) = Self.storageErrors[index]
+        let apiError = APIError.mapping(error)
+        #expect(apiError.status.code == status, "\(name)")
+
+        let mix = try #require(try Self.body(MixErrorEnvelope(apiError))["error"] as? [String: Any])
+        #expect(mix["code"] as? Int == status && mix["message"] is String, "\(name)")
+        // Only the five RESTError types the SDK accepts; the status is in `code`.
+        #expect(mix["type"] as? String == (status < 500 ? "bad_request" : "internal_error"), "\(name)")
+
+        let mixpeek = try Self.body(MixpeekErrorEnvelope(apiError))
+        #expect(mixpeek["success"] as? Bool == false && mixpeek["status"] as? Int == status, "\(name)")
+        let detail = try #require(mixpeek["error"] as? [String: Any])
+        #expect(detail["message"] is String && detail["code"] as? String == apiError.code, "\(name)")
+        #expect(
+            detail["type"] as? String
+                == [
+                    413: "BadRequestError", 429: "TooManyRequestsError", 503: "InferenceServiceUnavailableError",
+                    507: "InsufficientStorageError",
+                ][status], "\(name)")
+
+        let native = try #require(try Self.body(NativeErrorEnvelope(apiError))["error"] as? [String: Any])
+        #expect(native["status"] as? Int == status && native["code"] as? String == apiError.code, "\(name)")
+    }
+
+    @Test func mixTypesOfDeclaredStatusesAreTheSpecsEnum() {
+        // RESTError.type in mix-openapi.yaml; the SDK validates it for 400, 401, 404 and 500.
+        let specTypes: Set = ["bad_request", "not_found", "internal_error", "unauthorized", "validation_error"]
+        for code in [400, 401, 404, 500] {
+            for errorCode in ["validation_error", "bad_request", "x"] {
+                let error = APIError(status: HTTPResponse.Status(code: code), code: errorCode, message: "m")
+                #expect(specTypes.contains(error.mixType), "\(code) \(errorCode)")
+            }
+        }
+    }
+
+    @Test func retryAdviceTellsTheMixpeekClientWhetherToRetry() throws {
+        let rate = APIError.mapping(SessionError.quotaExceeded(quota: "rate_limit_messages_per_minute", message: "m"))
+        let rateDetails = try #require((try Self.body(MixpeekErrorEnvelope(rate))["error"] as? [String: Any])?["details"] as? [String: Any])
+        #expect(rateDetails["retryable"] as? Bool == true && rateDetails["retry_after_seconds"] as? Int == 60)
+        #expect(try rate.response(MixpeekErrorEnvelope(rate)).headers[.retryAfter] == "60")
+
+        let spent = APIError.mapping(SessionError.quotaExceeded(quota: "max_messages", message: "m"))
+        let spentDetails = try #require((try Self.body(MixpeekErrorEnvelope(spent))["error"] as? [String: Any])?["details"] as? [String: Any])
+        #expect(spentDetails["retryable"] as? Bool == false && spentDetails["field"] as? String == "quotas.max_messages")
+        #expect(try spent.response(MixpeekErrorEnvelope(spent)).headers[.retryAfter] == nil)
+
+        // A write refused by the disk recorded nothing, so it may be repeated; one whose projection stopped may not.
+        #expect(APIError.mapping(EventLogError.io(operation: "fdatasync", path: "p", errno: EIO)).retryable == true)
+        #expect(APIError.mapping(ProjectionError.replayStopped(reason: "r")).retryable == false)
+    }
+}
