@@ -243,7 +243,7 @@ struct PostgresLogStoreTests {
 
     @Test func anUnreachableServerFailsOpenWithAClearError() async throws {
         var configuration = PostgresFixtures.configuration()
-        configuration.connectionTimeout = .seconds(1)
+        configuration.openTimeout = .seconds(1)
         let started = ContinuousClock.now
         await #expect {
             // Port 1 on loopback: nothing listens there.
