@@ -62,7 +62,8 @@ let package = Package(
         .target(
             name: "Projections",
             dependencies: [
-                "EventLog", "Sessions",
+                // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
+                "EventLog", "Sessions", "Blobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,14 +77,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("OpenAPI/openapi.json")]
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Console")]
         ),
         // Deterministic agent-session corpus shared by benchmarks and tests.
         .target(name: "Workload", dependencies: ["Sessions"]),
         .executableTarget(
             name: "sessiond",
             dependencies: [
-                "EventLog", "LogStores", "PostgresLog", "Sessions", "Projections", "SessionAPI",
+                "EventLog", "LogStores", "PostgresLog", "Sessions", "Projections", "SessionAPI", "Blobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,6 +116,7 @@ let package = Package(
         // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
         .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "Sessions", "Workload", "TestSupport"]),
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "EventLog", "Sessions", "Blobs", "Workload", "TestSupport"]),
     ]
 )

@@ -11,7 +11,9 @@ import Glibc
 /// still in that table, then ``remove(_:)`` for each.
 ///
 /// A blob is written before the event that refers to it is appended; a failed append leaves an unreferenced
-/// blob for that collection, never an event without its bytes.
+/// blob for that collection, never an event without its bytes. Writing bytes already stored refreshes the
+/// blob's modification time, which is how a collection tells a blob about to be referenced from an abandoned
+/// one (`PermanentErasure` spares blobs younger than its grace period).
 public struct BlobStore: Sendable {
     /// The directory holding the fan-out subdirectories.
     public let root: String
@@ -22,12 +24,14 @@ public struct BlobStore: Sendable {
     }
 
     /// Stores `bytes` durably and returns their digest: a temporary file, fsync, rename into place, fsync of
-    /// the directory. Bytes already stored are not written again.
+    /// the directory. Bytes already stored are not written again; their modification time is set to now.
     public func write(_ bytes: [UInt8]) throws(BlobStoreError) -> BlobDigest {
         let digest = BlobDigest(of: bytes)
         let directory = self.directory(of: digest)
         let path = self.path(of: digest)
-        if access(path, F_OK) == 0 { return digest }
+        // Bytes already stored: touch them, so a collection sparing young blobs spares them until the event
+        // that now names them again is applied (decision 0035).
+        if utimensat(AT_FDCWD, path, nil, 0) == 0 || access(path, F_OK) == 0 { return digest }
         try makeDirectory(root)
         try makeDirectory(directory)
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"

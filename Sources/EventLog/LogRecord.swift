@@ -69,11 +69,15 @@ public struct AppendResult: Sendable, Equatable {
     /// True when every event id was already in the log: nothing was appended and
     /// the positions are those of the original append.
     public var deduplicated: Bool
+    /// The records as the log stored them (their recorded-at times included), so a writer need not read back
+    /// what it appended; empty when ``deduplicated``, or from a store that does not return them.
+    public var records: [LogRecord]
 
-    public init(positions: [LogPosition], streamVersion: UInt64, deduplicated: Bool) {
+    public init(positions: [LogPosition], streamVersion: UInt64, deduplicated: Bool, records: [LogRecord] = []) {
         self.positions = positions
         self.streamVersion = streamVersion
         self.deduplicated = deduplicated
+        self.records = records
     }
 
     /// The position of the last record: the one to wait for before reading your writes.

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Sessions
 
 /// The moment a read is about: now, or a point in a session's past.
 ///
@@ -12,6 +13,9 @@ public enum AsOf: Sendable, Hashable {
     case position(LogPosition)
     /// Just after the session's event with this stream version.
     case version(UInt64)
+    /// Just after the session's message with this id and what followed it up to the next message (the results
+    /// a tool message carries); the latest state when it is the last message. `nil` reads for an unknown id.
+    case message(MessageID)
     /// The session as it was at this time: after its last event recorded at or before it.
     case time(Date)
 }

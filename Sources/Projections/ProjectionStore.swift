@@ -15,7 +15,8 @@ public final class ProjectionStore: Sendable {
     public let path: String
     /// The store's configuration.
     public let configuration: Configuration
-    private let current: Mutex<Generation>
+    /// The open generation; extensions that write outside the replay loop (erasure) take its pool.
+    let current: Mutex<Generation>
 
     /// The open database and a counter bumped by every swap, so a write queued on a swapped-out pool
     /// notices and retries on the new one.
@@ -235,6 +236,8 @@ public final class ProjectionStore: Sendable {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A deleted session's rows are overwritten with zeros, not left in free pages (see scrub()).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let pool = try DatabasePool(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(pool)

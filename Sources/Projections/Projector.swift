@@ -32,7 +32,11 @@ struct Projector {
             try create(event, id: id, position: position, version: version, time: time)
             return
         }
-        guard var row = try session(id) else { return }
+        guard var row = try session(id) else {
+            // A session whose records compaction erased has no row; its tombstone still counts the deletion.
+            if case .deleted(let tombstone) = record.event { try countErasedDeletion(in: tombstone.namespace) }
+            return
+        }
         row.version = version
         row.updatedAt = time
         row.lastPosition = position
@@ -77,7 +81,11 @@ struct Projector {
             row.userMemory = json
             try recordField(.userMemory, of: id, at: position, value: json)
         case .rewound(let rewound):
-            try rewind(rewound, row: &row, position: position, version: version, time: time)
+            try removeMessages(rewound.removedMessageIDs, row: &row, position: position, version: version, time: time)
+        case .messagesRemoved(let removed):
+            try removeMessages(removed.removedMessageIDs, row: &row, position: position, version: version, time: time)
+        case .stateUpdated(let updated):
+            try updateState(updated.delta, row: &row, position: position)
         case .processingStarted:
             row.isProcessing = true
         case .processingCancelled, .processingFinished:
@@ -106,6 +114,8 @@ struct Projector {
         case .deleted:
             try delete(id, namespace: row.namespace)
             return
+        case .erased, .forked:
+            break
         }
         sessions[id] = row
     }
@@ -146,11 +156,15 @@ struct Projector {
             lastPosition: position, isProcessing: false, archivedPosition: nil, archivedAt: nil,
             terminatedPosition: nil, terminatedAt: nil, userMessageCount: 0, assistantMessageCount: 0,
             toolCallCount: 0, promptTokens: 0, completionTokens: 0, cost: 0, messageCount: 0, totalMessages: 0,
-            totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil)
+            totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil,
+            appName: event.appName, state: nil)
         sessions[id] = row
         created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
+        if let origin = event.forkedFrom {
+            try recordField(.forkedFrom, of: id, at: position, value: ProjectionJSON.text(origin))
+        }
         try insertCallbacks(event.callbacks, of: id, at: position)
         try execute(
             """
@@ -171,14 +185,15 @@ struct Projector {
             """
             INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, text,
               reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
-              cacheReadTokens, cost, latencyMs, metadata, toolCallCount)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 position, row.id, version, time, message.messageID.rawValue, message.role.rawValue, message.text,
                 message.reasoning, message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
                 message.inputTokens, message.outputTokens, message.cacheCreationTokens, message.cacheReadTokens,
                 message.cost, message.latencyMs, ProjectionJSON.text(message.metadata), message.toolCalls.count,
+                ProjectionJSON.text(message.item),
             ])
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
@@ -202,15 +217,16 @@ struct Projector {
         }
     }
 
-    private func rewind(
-        _ rewound: SessionRewound,
+    /// A rewind or a framework's pop / clear: the messages get their removed position, counts drop.
+    private func removeMessages(
+        _ removedIDs: [MessageID],
         row: inout SessionRow,
         position: Int64,
         version: Int64,
         time: Int64
     ) throws {
-        guard !rewound.removedMessageIDs.isEmpty else { return }
-        let ids = ProjectionJSON.stringArray(rewound.removedMessageIDs.map(\.rawValue))
+        guard !removedIDs.isEmpty else { return }
+        let ids = ProjectionJSON.stringArray(removedIDs.map(\.rawValue))
         let statement = try db.cachedStatement(
             sql: """
                 UPDATE transcriptMessage SET removedPosition = ?, removedVersion = ?, removedAt = ?
@@ -238,6 +254,35 @@ struct Projector {
                     """,
                 arguments: [row.id])
         }
+    }
+
+    /// The session's own keys go to its row (and their history to `sessionField`); `app:` and `user:` keys
+    /// to `sharedState`, for every session of the app (and user).
+    private func updateState(_ delta: JSONObject, row: inout SessionRow, position: Int64) throws {
+        var own = ProjectionJSON.value(JSONObject.self, from: row.state) ?? [:]
+        var ownChanged = false
+        for (key, value) in delta {
+            let owner: String
+            switch StateScope(key: key) {
+            case .session:
+                own[key] = value
+                ownChanged = true
+                continue
+            case .temp: continue
+            case .app: owner = ""
+            case .user: owner = row.userId ?? ""
+            }
+            try execute(
+                """
+                INSERT INTO sharedState (namespace, appName, userId, key, value, position) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (namespace, appName, userId, key) DO UPDATE SET value = excluded.value,
+                  position = excluded.position
+                """,
+                [row.namespace, row.appName ?? "", owner, key, ProjectionJSON.text(value) ?? "null", position])
+        }
+        guard ownChanged else { return }
+        row.state = ProjectionJSON.text(own)
+        try recordField(.state, of: row.id, at: position, value: row.state)
     }
 
     private func replaceCallbacks(_ callbacks: [Callback], of id: String, at position: Int64) throws {
@@ -277,6 +322,17 @@ struct Projector {
             [namespace])
         sessions[id] = .some(nil)
         created.remove(id)
+    }
+
+    /// The tombstone of a session whose creation compaction erased: the live projection counted the session
+    /// when it was created and moved it to `deletedCount` at the tombstone; a rebuild sees only the tombstone.
+    private func countErasedDeletion(in namespace: String) throws {
+        try execute(
+            """
+            INSERT INTO namespace (name, sessionCount, deletedCount) VALUES (?, 0, 1)
+            ON CONFLICT(name) DO UPDATE SET deletedCount = deletedCount + 1
+            """,
+            [namespace])
     }
 
     // MARK: - Helpers

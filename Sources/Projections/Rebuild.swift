@@ -143,6 +143,8 @@ public struct Rebuild: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
             try db.execute(sql: "PRAGMA cache_size = -262144")
+            // Replaying a tombstone deletes rows the same batch may have written: leave no copy in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let queue = try DatabaseQueue(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(queue)

@@ -35,6 +35,12 @@ public struct APIConfiguration: Sendable {
     public var maximumUploadBytes = 32 << 20
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
+    /// How often the daemon erases permanently deleted sessions from the log, the projection files and the
+    /// blob store (decision 0035); `nil` never (run `sessiond compact` instead).
+    public var compactionInterval: Duration? = .seconds(3600)
+    /// How old an unreferenced blob must be before compaction removes it: an upload writes its blob before the
+    /// event naming it is applied.
+    public var blobGracePeriod: TimeInterval = 10 * 60
     /// The build version reported by `/health`.
     public var version = "0.1.0"
     /// The environment name reported by `/health`.
@@ -46,6 +52,9 @@ public struct APIConfiguration: Sendable {
 
     /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
     public init() {}
+
+    /// Where session files' blobs live under a data directory (the daemon and `sessiond compact` agree on it).
+    public static func blobDirectory(in dataDirectory: String) -> String { dataDirectory + "/blobs" }
 
     /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1` or `localhost`).
     public var isLoopback: Bool {

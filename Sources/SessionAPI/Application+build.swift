@@ -14,8 +14,8 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// Builds the sessiond HTTP daemon: opens the log and the projections under the data directory, and wires the
 /// Mix, Mixpeek and native APIs, `/health` and the SSE streams onto one router.
 ///
-/// The application's service group runs, in order, the log (closed last), the replay loop, then Hummingbird's
-/// HTTP server; the server starts only once the projections have caught up with the log's durable end, and
+/// The application's service group runs, in order, the log (closed last), the replay loop, the periodic
+/// compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
 /// on SIGINT/SIGTERM the server drains first, then the replay loop commits its batch, then the log closes.
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
@@ -28,15 +28,26 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
         store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
     try configuration.validate(hasKeys: keyring.hasKeys)
     let openAPI = try OpenAPIController()
+    let console = try ConsoleController()
     let logger = configuration.logger
     let backend = try await SessionBackend.open(configuration: configuration)
     let log = backend.log, replay = backend.replay
-    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI)
+    let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
+    var services: [any Service] = [LogService(log: log), replay]
+    if let interval = configuration.compactionInterval {
+        var erasure = PermanentErasure.Configuration()
+        erasure.blobGracePeriod = configuration.blobGracePeriod
+        erasure.logger = logger
+        services.append(
+            CompactionService(
+                erasure: PermanentErasure(log: log, store: backend.store, blobs: backend.blobs, configuration: erasure),
+                interval: interval, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
-        services: [LogService(log: log), replay],
+        services: services,
         logger: logger)
     app.beforeServerStarts {
         let end = try await log.durableEnd()
@@ -48,7 +59,12 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
 
 /// The router with every route, its middleware (metrics outermost, CORS, request log) and each face's error
 /// envelope and authentication.
-func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPIController) -> Router<SessionRequestContext> {
+func makeRouter(
+    backend: SessionBackend,
+    keyring: APIKeyring,
+    openAPI: OpenAPIController,
+    console: ConsoleController = ConsoleController(files: [:])
+) -> Router<SessionRequestContext> {
     let router = Router(context: SessionRequestContext.self)
     let metrics = HTTPMetrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -70,6 +86,8 @@ func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPICo
     let unauthenticated = router.group().add(middleware: MixErrorMiddleware())
     HealthController(backend: backend).addRoutes(to: unauthenticated)
     openAPI.addRoutes(to: unauthenticated)
+    // The console's files hold no session data; the page asks the API for everything with the user's key.
+    console.addRoutes(to: unauthenticated)
     let root = router.group().add(middleware: MixErrorMiddleware()).add(middleware: auth).add(middleware: position)
     MixStreamController(backend: backend).addRoutes(to: root)
     MetricsController(backend: backend, http: metrics).addRoutes(to: root)
@@ -82,5 +100,6 @@ func makeRouter(backend: SessionBackend, keyring: APIKeyring, openAPI: OpenAPICo
         .add(middleware: position)
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
+    NativeItemsController(backend: backend).addRoutes(to: native)
     return router
 }

@@ -45,6 +45,12 @@ extension Session {
         case .addFile(let command): try decideAddFile(command, state: state, context: context)
         case .removeFile(let command): try decideRemoveFile(command, state: state, context: context)
         case .delete(let command): try decideDelete(command, state: state)
+        case .fork(let command): try decideFork(command, state: state, context: context)
+        case .recordFork(let command): try decideRecordFork(command, state: state)
+        case .createFrameworkSession(let command):
+            try decideCreateFrameworkSession(command, state: state, context: context)
+        case .removeMessages(let command): try decideRemoveMessages(command, state: state, context: context)
+        case .updateState(let command): try decideUpdateState(command, state: state, context: context)
         }
     }
 

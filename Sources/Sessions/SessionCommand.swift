@@ -1,7 +1,7 @@
 /// An imperative a client or the agent runtime sends about one session; ``Session/decide(_:state:context:)``
 /// turns it into events or a ``SessionError``.
 ///
-/// Each case wraps an input struct from `Commands/`. Every command but the three creates names its session.
+/// Each case wraps an input struct from `Commands/`. Every command but the creates and the fork names its session.
 public enum SessionCommand: Sendable, Equatable {
     /// Mix `POST /api/sessions`.
     case create(CreateSession)
@@ -41,6 +41,16 @@ public enum SessionCommand: Sendable, Equatable {
     case removeFile(RemoveFile)
     /// Mix `DELETE /api/sessions/{id}`.
     case delete(DeleteSession)
+    /// Native `POST /v1/sessions/{id}/fork`: the new session.
+    case fork(ForkSession)
+    /// Native `POST /v1/sessions/{id}/fork`: the note in the source.
+    case recordFork(RecordFork)
+    /// Native `POST /v1/sessions`: a session for an agent framework.
+    case createFrameworkSession(CreateFrameworkSession)
+    /// A framework's `pop_item` / `clear_session` (native API).
+    case removeMessages(RemoveMessages)
+    /// An ADK state delta (native API).
+    case updateState(UpdateState)
 
     /// The session the command is about; `nil` for a create that lets ``Session/decide(_:state:context:)``
     /// pick the id (the id is then in the ``SessionCreated`` event).
@@ -65,6 +75,11 @@ public enum SessionCommand: Sendable, Equatable {
         case .addFile(let command): command.sessionID
         case .removeFile(let command): command.sessionID
         case .delete(let command): command.sessionID
+        case .fork(let command): command.sessionID
+        case .recordFork(let command): command.sessionID
+        case .createFrameworkSession(let command): command.sessionID
+        case .removeMessages(let command): command.sessionID
+        case .updateState(let command): command.sessionID
         }
     }
 }

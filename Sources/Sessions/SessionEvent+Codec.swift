@@ -20,6 +20,10 @@ extension SessionEvent {
         case .fileAdded: .fileAdded
         case .fileRemoved: .fileRemoved
         case .deleted: .sessionDeleted
+        case .erased: .eventErased
+        case .forked: .sessionForked
+        case .messagesRemoved: .messagesRemoved
+        case .stateUpdated: .stateUpdated
         }
     }
 
@@ -55,6 +59,10 @@ extension SessionEvent {
                 case .fileAdded(let payload): try EventJSON.encoder.encode(payload)
                 case .fileRemoved(let payload): try EventJSON.encoder.encode(payload)
                 case .deleted(let payload): try EventJSON.encoder.encode(payload)
+                case .erased(let payload): try EventJSON.encoder.encode(payload)
+                case .forked(let payload): try EventJSON.encoder.encode(payload)
+                case .messagesRemoved(let payload): try EventJSON.encoder.encode(payload)
+                case .stateUpdated(let payload): try EventJSON.encoder.encode(payload)
                 }
             return EncodedEvent(type: type, schemaVersion: schemaVersion, body: [UInt8](body))
         } catch {
@@ -117,6 +125,10 @@ extension SessionEvent {
         case .fileAdded: return .fileAdded(try decoder.decode(FileAdded.self, from: data))
         case .fileRemoved: return .fileRemoved(try decoder.decode(FileRemoved.self, from: data))
         case .sessionDeleted: return .deleted(try decoder.decode(SessionDeleted.self, from: data))
+        case .eventErased: return .erased(try decoder.decode(EventErased.self, from: data))
+        case .sessionForked: return .forked(try decoder.decode(SessionForked.self, from: data))
+        case .messagesRemoved: return .messagesRemoved(try decoder.decode(MessagesRemoved.self, from: data))
+        case .stateUpdated: return .stateUpdated(try decoder.decode(StateUpdated.self, from: data))
         }
     }
 

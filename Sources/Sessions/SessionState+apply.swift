@@ -4,8 +4,9 @@ extension SessionState {
     /// Folds one event into the state.
     ///
     /// Total: events in the log were validated when decided, so apply never fails; an event that does not fit
-    /// (a result for an unknown call) changes only the version and times. After ``SessionDeleted`` only the
-    /// tombstone's facts remain (id, namespace, creation time, deletion time, version).
+    /// (a result for an unknown call) changes only the version and times, and so does ``EventErased``. After
+    /// ``SessionDeleted`` only the tombstone's facts remain (id, namespace, creation time — unless compaction
+    /// erased the creation — deletion time, version).
     /// - Parameters:
     ///   - event: The next event of this session, in log order.
     ///   - version: The event's stream version (the session's version afterwards).
@@ -35,6 +36,12 @@ extension SessionState {
         case .fileAdded(let added): files.append(SessionFile(added: added, version: version, at: recordedAt))
         case .fileRemoved(let removed): files.removeAll { $0.id == removed.fileID }
         case .deleted(let deleted): applyDeleted(deleted, version: version, at: recordedAt)
+        case .erased: break
+        case .forked: break
+        case .messagesRemoved(let removed):
+            removeMessages(removed.removedMessageIDs, version: version, at: recordedAt)
+        case .stateUpdated(let updated):
+            for (key, value) in updated.delta where StateScope(key: key) == .session { state[key] = value }
         }
     }
 
@@ -58,6 +65,7 @@ extension SessionState {
         subagentType = created.subagentType
         parentSessionID = created.parentSessionID
         parentToolCallID = created.parentToolCallID
+        forkedFrom = created.forkedFrom
         callbacks = created.callbacks
         userID = created.userID
         agentConfig = created.agentConfig
@@ -66,6 +74,7 @@ extension SessionState {
         metadata = created.metadata
         enableMemory = created.enableMemory
         expiresAt = created.expiresAt
+        appName = created.appName
         createdAt = date
         lastActivityAt = date
     }

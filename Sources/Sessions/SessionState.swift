@@ -32,6 +32,8 @@ public struct SessionState: Sendable, Equatable {
     public internal(set) var parentSessionID: SessionID?
     /// Mix `parentToolCallId`.
     public internal(set) var parentToolCallID: ToolCallID?
+    /// The session and position this session was forked from, if it was.
+    public internal(set) var forkedFrom: ForkOrigin?
     /// Mix `callbacks`.
     public internal(set) var callbacks: [Callback] = []
     /// Mixpeek `user_id`.
@@ -48,6 +50,11 @@ public struct SessionState: Sendable, Equatable {
     public internal(set) var enableMemory: Bool?
     /// Mixpeek `expires_at`; `nil` never expires.
     public internal(set) var expiresAt: Date?
+    /// The agent framework's app (ADK `app_name`).
+    public internal(set) var appName: String?
+    /// The session's own state keys (no `app:`/`user:` prefix), as ``StateUpdated`` deltas set them; the
+    /// shared `app:` and `user:` keys live in the projections, across sessions.
+    public internal(set) var state: JSONObject = [:]
 
     /// Every message ever appended, in log order; removed ones stay, flagged.
     public internal(set) var transcript: [TranscriptMessage] = []

@@ -22,6 +22,13 @@ struct CorpusOptions: ParsableArguments {
         return generator.items(sessions: sessions, turns: turns, longSessionMessages: longSessionMessages)
     }
 
+    /// The corpus in its two append phases: every session but the long one, loaded concurrently (the throughput
+    /// figure: an agent platform writes many sessions at once), then the long session alone, one item after the
+    /// other (the latency of one agent's appends). Every store in `tools/bench` loads the same phases.
+    static func phases(_ items: [CorpusItem]) -> (concurrent: [CorpusItem], sequential: [CorpusItem]) {
+        (items.filter { $0.session != longSessionID }, items.filter { $0.session == longSessionID })
+    }
+
     /// The corpus sessions in the order they were created.
     static func sessionOrder(_ items: [CorpusItem]) -> [String] {
         items.filter { $0.kind == .create }.map(\.session)

@@ -36,36 +36,38 @@ struct LibraryBenchmark: AsyncParsableCommand {
         report.set("durability", "fsync: write + fdatasync per group-commit frame before the call returns")
         let path = directory.path
 
-        // 1. Durable appends through SessionWriter, `writers` sessions at a time.
+        // 1. Durable appends through SessionWriter: the sessions `writers` at a time, then the long one alone.
         var open = try await OpenStore(path: path)
-        let order = CorpusOptions.sessionOrder(items)
+        let (concurrent, sequential) = CorpusOptions.phases(items)
+        let order = CorpusOptions.sessionOrder(concurrent)
         let (latencyList, seconds) = try await Stopwatch.time {
             try await withThrowingTaskGroup(of: Latencies.self) { tasks in
                 for writer in 0..<writers {
                     let mine = Set(order.enumerated().filter { $0.offset % writers == writer }.map(\.element))
-                    let work = items.filter { mine.contains($0.session) }
+                    let work = concurrent.filter { mine.contains($0.session) }
                     let sessionWriter = open.writer
-                    tasks.addTask {
-                        var latencies = Latencies()
-                        for item in work {
-                            let watch = Stopwatch()
-                            _ = try await sessionWriter.execute(item.command)
-                            latencies.add(watch.seconds * 1000)
-                        }
-                        return latencies
-                    }
+                    tasks.addTask { try await Self.append(work, with: sessionWriter) }
                 }
                 return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
             }
         }
         var latencies = latencyList
         let frames = LogBenchmark.frameCount(path)
-        let perFrame = Double(items.count) / Double(max(frames, 1))
-        report.set("appends_per_s", Double(items.count) / seconds)
+        let perFrame = Double(concurrent.count) / Double(max(frames, 1))
+        report.set("appends_per_s", Double(concurrent.count) / seconds)
         report.set("append_p50_ms", latencies.percentile(0.5))
         report.set("append_p99_ms", latencies.percentile(0.99))
         report.set("items_per_frame", perFrame)
-        print("durable appends (library, \(writers) writers): \(items.count) items in \(fmt(seconds)) s = \(formatRate(Double(items.count) / seconds))/s; p50 \(fmt(latencies.percentile(0.5))) ms, p99 \(fmt(latencies.percentile(0.99))) ms; \(String(format: "%.1f", perFrame)) items per fdatasync'd frame")
+        print("durable appends (library, \(writers) writers): \(concurrent.count) items in \(fmt(seconds)) s = \(formatRate(Double(concurrent.count) / seconds))/s; p50 \(fmt(latencies.percentile(0.5))) ms, p99 \(fmt(latencies.percentile(0.99))) ms; \(String(format: "%.1f", perFrame)) items per fdatasync'd frame")
+        if !sequential.isEmpty {
+            let writer = open.writer
+            let (oneLatencies, oneSeconds) = try await Stopwatch.time { try await Self.append(sequential, with: writer) }
+            var one = oneLatencies
+            report.set("sequential_appends_per_s", Double(sequential.count) / oneSeconds)
+            report.set("sequential_p50_ms", one.percentile(0.5))
+            report.set("sequential_p99_ms", one.percentile(0.99))
+            print("durable appends of the long session alone: \(sequential.count) items in \(fmt(oneSeconds)) s = \(formatRate(Double(sequential.count) / oneSeconds))/s; p50 \(fmt(one.percentile(0.5))) ms, p99 \(fmt(one.percentile(0.99))) ms")
+        }
 
         // 2. Transcript loads of the long session, whole and as of its middle.
         let long = SessionID(rawValue: CorpusOptions.longSessionID)!
@@ -101,6 +103,17 @@ struct LibraryBenchmark: AsyncParsableCommand {
         report.set("raw_fdatasync_batch", batch)
         print("raw write + fdatasync per \(batch)-item batch, same bytes: \(formatRate(raw)) items/s")
         if let json { try report.write(to: json) }
+    }
+
+    /// Executes the items one after the other, timing each.
+    private static func append(_ items: [CorpusItem], with writer: SessionWriter) async throws -> Latencies {
+        var latencies = Latencies()
+        for item in items {
+            let watch = Stopwatch()
+            _ = try await writer.execute(item.command)
+            latencies.add(watch.seconds * 1000)
+        }
+        return latencies
     }
 
     private func timedExports(_ store: ProjectionStore, _ id: SessionID, at point: AsOf) async throws -> Latencies {

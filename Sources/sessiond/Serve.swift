@@ -30,12 +30,30 @@ struct Serve: AsyncParsableCommand {
         help: ArgumentHelp("Seconds of inactivity after which a session reports status 'idle'.", valueName: "seconds"))
     var idleTimeout: Double = 15 * 60
 
+    @Option(
+        name: .customLong("compact-interval"),
+        help: ArgumentHelp(
+            "Seconds between runs that erase permanently deleted sessions from disk (0: never; `sessiond compact` "
+                + "does it by hand). Default 3600: a run with deletes rewrites sealed segments and vacuums the "
+                + "projection database, so once an hour at most.",
+            valueName: "seconds"))
+    var compactInterval: Double = 3600
+
+    @Option(
+        name: .customLong("compact-blob-grace"),
+        help: ArgumentHelp(
+            "Seconds an unreferenced file blob is kept before compaction removes it (uploads in flight).",
+            valueName: "seconds"))
+    var compactBlobGrace: Double = 10 * 60
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel = "info"
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard compactInterval >= 0 else { throw ValidationError("--compact-interval must be 0 (never) or positive") }
+        guard compactBlobGrace >= 0 else { throw ValidationError("--compact-blob-grace must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
@@ -51,6 +69,8 @@ struct Serve: AsyncParsableCommand {
         configuration.durability = log.durability
         configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
+        configuration.compactionInterval = compactInterval > 0 ? .milliseconds(Int64(compactInterval * 1000)) : nil
+        configuration.blobGracePeriod = compactBlobGrace
         configuration.logger = logger
         let app: SessionApplication
         do {

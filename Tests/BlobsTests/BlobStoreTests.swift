@@ -24,6 +24,18 @@ import Testing
         #expect(leftovers == [digest.hex])
     }
 
+    @Test func writingStoredBytesAgainRefreshesTheBlobsTime() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = BlobStore(root: root)
+        let bytes = Array("uploaded twice".utf8)
+        let path = store.path(of: try store.write(bytes))
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+        _ = try store.write(bytes)
+        let modified = try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        #expect(modified.timeIntervalSinceNow > -60)
+    }
+
     @Test func digestsListsEveryBlobAndRemoveErases() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = BlobStore(root: root)

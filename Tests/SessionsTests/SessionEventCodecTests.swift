@@ -28,7 +28,8 @@ struct SessionEventCodecTests {
                 "session.created", "session.title_changed", "message.appended", "tool_result.recorded",
                 "callback_result.recorded", "callbacks.replaced", "user_memory.updated", "session.rewound",
                 "processing.started", "processing.cancelled", "processing.finished", "session.archived",
-                "session.terminated", "file.added", "file.removed", "session.deleted",
+                "session.terminated", "file.added", "file.removed", "session.deleted", "event.erased",
+                "session.forked", "messages.removed", "state.updated",
             ]
         )
         #expect(EventType.allCases.allSatisfy { $0.currentSchemaVersion == 1 })

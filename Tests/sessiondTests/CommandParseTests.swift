@@ -122,9 +122,28 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["events", "s", "--format", "json"]) != nil)
     }
 
+    @Test func compactRunsUnlessAskedForADryRun() throws {
+        let compact = try parse(["compact", "--data", "/srv/sessiond"], as: Compact.self)
+        #expect(!compact.dryRun && compact.log.dataDirectory == "/srv/sessiond")
+        #expect(try parse(["compact", "--dry-run"], as: Compact.self).dryRun)
+        #expect(parseError(["compact", "s-1"]) != nil)
+        let help = Sessiond.helpMessage(for: Compact.self)
+        for text in ["--dry-run", "--data", "event.erased", "--compact-interval"] { #expect(help.contains(text)) }
+    }
+
+    @Test func serveCompactsHourlyUnlessTold() throws {
+        let defaults = try parse(["serve"], as: Serve.self)
+        #expect(defaults.compactInterval == 3600 && defaults.compactBlobGrace == 600)
+        let off = try parse(["serve", "--compact-interval", "0", "--compact-blob-grace", "0"], as: Serve.self)
+        #expect(off.compactInterval == 0 && off.compactBlobGrace == 0)
+        let negative = try #require(parseError(["serve", "--compact-interval=-5"]))
+        #expect(negative.contains("--compact-interval"))
+        #expect(parseError(["serve", "--compact-blob-grace=-1"]) != nil)
+    }
+
     @Test func helpNamesEveryCommandAndOption() {
         let root = Sessiond.helpMessage()
-        for name in ["serve", "rebuild", "verify", "export", "events"] { #expect(root.contains(name)) }
+        for name in ["serve", "rebuild", "verify", "export", "events", "compact"] { #expect(root.contains(name)) }
         let export = Sessiond.helpMessage(for: Export.self)
         for option in ["--at", "--position", "--version", "--format", "--data", "--durability"] {
             #expect(export.contains(option))

@@ -1,9 +1,13 @@
-"""Runs one real `sessiond serve` on a free loopback port: the conformance and hostile-input tests' daemon, and
-the soak test's (tools/soak/run). Standard library only, so the soak test needs no venv.
+"""Runs one real `sessiond serve` on a free loopback port: THE way tools start a daemon from Python — the
+conformance and hostile-input tests, the soak test (tools/soak/run), the crash harness and fault checks
+(tools/crash), the HTTP fuzzer. Standard library only, so the soak and crash tools need no venv.
 
-The daemon gets its own data directory and log file; `stop()` sends SIGTERM to its pid and waits.
+The daemon gets its own data directory and log file unless given them; `stop()` sends SIGTERM to its pid and
+waits, `kill()` sends SIGKILL; `start()` again restarts it on the same data (on a new port unless `keep_port`).
 """
 
+import http.client
+import json
 import os
 import signal
 import socket
@@ -22,38 +26,53 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def binary() -> str:
+    """The sessiond to run: $SESSIOND_BIN, else the debug build."""
+    return os.environ.get("SESSIOND_BIN", str(ROOT / ".build" / "debug" / "sessiond"))
+
+
+def run_cli(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Runs `sessiond ARGS…` to completion, capturing its output as text."""
+    return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=timeout)
+
+
 class Daemon:
     """A `sessiond serve` process; use as a context manager, or call start() and stop()."""
 
-    def __init__(self, binary: str | None = None, durability: str = "none", extra_args: tuple[str, ...] = (),
-                 log: str | None = None):
-        self.binary = binary or os.environ.get("SESSIOND_BIN", str(ROOT / ".build" / "debug" / "sessiond"))
+    def __init__(self, binary: str | None = None, durability: str = "none", extra_args=(),
+                 data: Path | None = None, log_path: Path | None = None, log: str | None = None):
+        self.binary = binary or globals()["binary"]()
         self.durability = durability
         # Where the log lives (`serve --log`): a postgres:// URL to run on the PostgreSQL store; by default the one
         # `tools/conformance/run --log` set, else the data directory.
         self.log = log if log is not None else os.environ.get("SESSIOND_CONFORMANCE_LOG")
-        self.extra_args = extra_args
-        self.directory = Path(tempfile.mkdtemp(prefix="sessiond-daemon-"))
-        # The data directory: exists before start(), so a test can prepare it (e.g. `sessiond keys create`).
-        self.data = self.directory / "data"
+        self.extra_args = tuple(extra_args)
+        # A temporary directory for what the caller did not place.
+        self.directory = Path(tempfile.mkdtemp(prefix="sessiond-daemon-")) if data is None or log_path is None else None
+        # The data directory: may exist before start(), so a test can prepare it (e.g. `sessiond keys create`).
+        self.data = Path(data) if data else self.directory / "data"
+        self.log_path = Path(log_path) if log_path else self.directory / "server.log"
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self._log = None
 
     @property
-    def log_path(self) -> Path:
-        return self.directory / "server.log"
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, timeout: float = 30) -> "Daemon":
+    def start(self, timeout: float = 30, keep_port: bool = False) -> "Daemon":
+        """Starts (or restarts) the daemon; a restart takes a new port unless `keep_port` (a client that must find
+        the same origin again, e.g. a browser page resuming its event stream)."""
         if not Path(self.binary).exists():
             raise RuntimeError(f"sessiond binary not found at {self.binary}: build it first (swift build)")
-        self._log = open(self.log_path, "wb")
+        if self.proc is not None and not keep_port:
+            self.port = free_port()  # a restart: the old port may linger in TIME_WAIT
+        self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--data", str(self.data), "--port", str(self.port),
              "--durability", self.durability, *(["--log", self.log] if self.log else []), *self.extra_args],
@@ -71,7 +90,15 @@ class Daemon:
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"sessiond did not answer /health within {timeout:.0f} s")
-            time.sleep(0.1)
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        if self._log:
+            self._log.close()
 
     def stop(self, timeout: float = 15) -> int:
         """Sends SIGTERM and waits (SIGKILL after `timeout`); returns the exit status."""
@@ -97,6 +124,39 @@ class Daemon:
 
     def open_fds(self) -> int:
         return len(os.listdir(f"/proc/{self.pid}/fd"))
+
+    def request(self, method: str, path: str, body=None, timeout: float = 10, headers=None):
+        """One HTTP request on a fresh connection; returns (status, decoded JSON or None). Raises OSError
+        (connection refused or reset, timeout) when the daemon is gone."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            payload = None if body is None else json.dumps(body).encode()
+            sent = {"Content-Type": "application/json"} if payload is not None else {}
+            sent.update(headers or {})
+            connection.request(method, path, body=payload, headers=sent)
+            response = connection.getresponse()
+            raw = response.read()
+            try:
+                decoded = json.loads(raw) if raw else None
+            except ValueError:
+                decoded = None
+            return response.status, decoded
+        except http.client.HTTPException as error:
+            raise ConnectionError(str(error)) from error
+        finally:
+            connection.close()
+
+    def all_events(self) -> list:
+        """Every event in the log, read through `GET /v1/events?after=` page by page."""
+        events, after = [], 0
+        while True:
+            status, page = self.request("GET", f"/v1/events?after={after}&limit=1000", timeout=30)
+            if status != 200:
+                raise RuntimeError(f"GET /v1/events?after={after} answered {status}: {page}")
+            events.extend(page["events"])
+            if not page["events"] or page["next"] >= page["end"]:
+                return events
+            after = page["next"]
 
     def __enter__(self) -> "Daemon":
         return self.start()

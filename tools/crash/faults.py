@@ -2,6 +2,7 @@
 """Daemon-level fault checks against a real `sessiond serve`:
   - a flipped byte or a truncated sealed segment: `serve` refuses to start, naming the file and offset on stderr;
   - a deleted or garbage projection database: rebuilt on start, with a log line, and `verify` agrees;
+  - a missing compression dictionary that frames name: `serve` refuses to start, naming the file;
   - a full disk (a small tmpfs, root only; skipped with a message otherwise): appends fail with 507 and a
     clear message in the native, Mix and Mixpeek envelopes, nothing acknowledged is damaged, and appends
     work again once space returns, without a restart.
@@ -12,6 +13,7 @@ Usage: tools/crash/faults [--keep]   (SESSIOND_BIN picks the binary). Exit statu
 import argparse
 import errno
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
 from daemon import Daemon, binary, free_port, run_cli
 
 MIXPEEK = {"Authorization": "Bearer faults", "X-Namespace": "faults"}
@@ -50,7 +53,7 @@ def populate(work: Path, name: str, messages: int = 60):
     """A stopped daemon's data directory holding one session with `messages` native messages, in several
     4 KiB segments. Returns the data directory and the acknowledged (position, text) pairs."""
     data = work / name
-    server = Daemon(data, work / f"{name}.log", ["--segment-size", "4096"])
+    server = Daemon(durability="fsync", extra_args=["--segment-size", "4096"], data=data, log_path=work / f"{name}.log")
     server.start()
     status, session = server.request("POST", "/api/sessions", {"title": name, "browserMode": "local-browser-service"})
     assert status == 201, (status, session)
@@ -102,7 +105,7 @@ def check_projection_rebuilt(checks: Checks, work: Path, damage: str):
         target.write_bytes(b"this is not a SQLite database" * 100)
         expected_line = "projection database is not a readable SQLite database; rebuilding from the log"
     log_path = work / f"projection-{damage}.restart.log"
-    server = Daemon(data, log_path)
+    server = Daemon(durability="fsync", data=data, log_path=log_path)
     try:
         server.start()
         checks.expect(expected_line in log_path.read_text(), f"{damage} projection database: start logs '{expected_line}'")
@@ -115,6 +118,39 @@ def check_projection_rebuilt(checks: Checks, work: Path, damage: str):
         server.kill()
     result = run_cli("verify", "--data", str(data))
     checks.expect(result.returncode == 0, f"{damage} projection database: verify passes after the rebuild: {result.stdout.strip()}")
+
+
+def check_missing_dictionary(checks: Checks, work: Path):
+    """A compression dictionary file removed from a log whose frames name it: `serve` refuses to start and
+    names the file (the log cannot decode those frames, so it must not serve them or cut them off)."""
+    data = work / "dictionary"
+    server = Daemon(data, work / "dictionary.log")
+    rng = random.Random(7)
+    words = [f"{rng.choice(['tool', 'file', 'step', 'plan', 'read', 'edit'])}{n}" for n in range(400)]
+    try:
+        server.start()
+        status, session = server.request("POST", "/api/sessions", {"title": "dictionary", "browserMode": "local-browser-service"})
+        assert status == 201, (status, session)
+        path = f"/v1/sessions/{session['id']}/events"
+        # The log trains its dictionary once 4 MiB of records were sampled; then a few frames that use it.
+        deadline = time.monotonic() + 180
+        while not list(data.glob("dict-*.zdict")):
+            text = " ".join(rng.choice(words) for _ in range(1500))
+            status, body = server.request("POST", path, {"type": "message", "role": "assistant", "text": text})
+            assert status == 201, (status, body)
+            assert time.monotonic() < deadline, "no dictionary was trained within 180 s"
+        for _ in range(5):
+            status, body = server.request("POST", path, {"type": "message", "role": "assistant", "text": " ".join(words[:300])})
+            assert status == 201, (status, body)
+        checks.expect(server.stop() == 0, "a missing dictionary: the populating daemon shut down cleanly")
+    finally:
+        server.kill()
+    dictionary = sorted(data.glob("dict-*.zdict"))[0]
+    dictionary.unlink()
+    result = run_cli("serve", "--data", str(data), "--port", str(free_port()), timeout=60)
+    checks.expect(result.returncode != 0, f"a missing dictionary: serve exits nonzero (exit {result.returncode})")
+    checks.expect(dictionary.name in result.stderr,
+                  f"a missing dictionary: stderr names {dictionary.name}: {result.stderr.strip()[-300:]}")
 
 
 def fill(directory: Path) -> Path:
@@ -141,7 +177,7 @@ def check_disk_full(checks: Checks, work: Path):
     if mounted.returncode != 0:
         print(f"SKIP full disk: cannot mount a tmpfs here ({mounted.stderr.strip()})")
         return
-    server = Daemon(mount / "data", work / "disk-full.log", ["--segment-size", "65536"])
+    server = Daemon(durability="fsync", extra_args=["--segment-size", "65536"], data=mount / "data", log_path=work / "disk-full.log")
     try:
         server.start()
         status, session = server.request("POST", "/api/sessions", {"title": "full", "browserMode": "local-browser-service"})
@@ -210,7 +246,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", action="store_true", help="keep the data directories and daemon logs")
     args = parser.parse_args()
-    binary()  # fails early, with a message, when there is nothing to test
+    if not Path(binary()).exists():  # fail early, with a message, when there is nothing to test
+        raise SystemExit(f"sessiond binary not found at {binary()}: build it (swift build --product sessiond) or set SESSIOND_BIN")
     work = Path(tempfile.mkdtemp(prefix="sessiond-faults-"))
     checks = Checks()
     started = time.monotonic()
@@ -218,6 +255,7 @@ def main():
         check_corrupt_segments(checks, work)
         check_projection_rebuilt(checks, work, "deleted")
         check_projection_rebuilt(checks, work, "garbage")
+        check_missing_dictionary(checks, work)
         check_disk_full(checks, work)
     except Exception as error:  # a broken step is a failure, with what the daemon logged kept
         checks.expect(False, f"unexpected error: {error!r}")

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
 from daemon import Daemon, run_cli
 
 
@@ -179,7 +180,7 @@ def main():
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="sessiond-crash-"))
     data = work / "data"
-    server = Daemon(data, work / "server.log")
+    server = Daemon(durability="fsync", data=data, log_path=work / "server.log")
     ledger, tally = Ledger(), Tally()
     started = time.monotonic()
     checked_total = checked_last = 0

@@ -1,11 +1,28 @@
 import CZstd
+import Synchronization
 
 /// One zstd decompression context; a reader makes one per read call and reuses it across frames.
+///
+/// Contexts outlive their decompressors in a small shared pool: creating one allocates and initialises tens of
+/// KiB, which cost more than decompressing the one small frame a writer's or tail's read typically needs.
 final class ZstdDecompressor {
     private let context: OpaquePointer
 
-    init() { context = ZSTD_createDCtx() }
-    deinit { ZSTD_freeDCtx(context) }
+    init() { context = Self.idle.withLock { $0.popLast()?.pointer } ?? ZSTD_createDCtx() }
+
+    deinit {
+        let kept = Self.idle.withLock { idle in
+            guard idle.count < Self.poolLimit else { return false }
+            idle.append(PooledContext(pointer: context))
+            return true
+        }
+        if !kept { ZSTD_freeDCtx(context) }
+    }
+
+    /// A context no decompressor holds; only ever used by one decompressor at a time.
+    private struct PooledContext: @unchecked Sendable { let pointer: OpaquePointer }
+    private static let idle = Mutex<[PooledContext]>([])
+    private static let poolLimit = 16
 
     /// Decompresses one frame whose content is exactly `rawLength` bytes long.
     func decompress(

@@ -63,7 +63,8 @@ extension EventLog {
         state.reservation.versions[stream] = current + UInt64(records.count)
         state.reservation.lastRecordedAt = recordedAt + Int64(records.count - 1)
         let result = AppendResult(
-            positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false)
+            positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false,
+            records: records)
         state.queue.append(PendingAppend(records: records, result: result, waiters: [continuation]))
         if let target = state.gatherTarget, state.queue.count >= target {
             state.gatherTarget = nil

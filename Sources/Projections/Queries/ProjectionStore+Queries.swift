@@ -41,6 +41,40 @@ extension ProjectionStore {
         }
     }
 
+    /// A page of the session's transcript at a point for an audit: every message appended by then, with
+    /// the positions that added and (at any time) removed it.
+    /// - Parameters:
+    ///   - id: The session.
+    ///   - asOf: The point.
+    ///   - after: Only messages added after this log position (paging by position).
+    ///   - limit: At most this many messages.
+    /// - Returns: The page; `nil` when the session does not exist at that point.
+    public func auditedTranscript(
+        _ id: SessionID,
+        at asOf: AsOf = .latest,
+        after: LogPosition = LogPosition(0),
+        limit: Int = .max
+    ) async throws -> AuditedTranscript? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
+                return nil
+            }
+            let history = try reader.history(of: row.id, upTo: position)
+            var page: [AuditedMessage] = []
+            for (message, place) in zip(history.messages, history.places)
+            where place.added > Int64(after.rawValue) && page.count < limit {
+                page.append(
+                    AuditedMessage(
+                        message: message, addedPosition: LogPosition(UInt64(place.added)),
+                        removedPosition: place.removed.map { LogPosition(UInt64($0)) }))
+            }
+            return AuditedTranscript(
+                messages: page, total: history.messages.count, position: LogPosition(UInt64(position)),
+                stats: TranscriptStats(history.messages, cost: history.counters.cost))
+        }
+    }
+
     /// The session's export at a point of its history: an index range scan, however long the session.
     /// - Returns: The export; `nil` when the session does not exist at that point.
     public func export(_ id: SessionID, at asOf: AsOf = .latest) async throws -> SessionExport? {
@@ -62,7 +96,7 @@ extension ProjectionStore {
     public func events(_ id: SessionID) async throws -> [AuditEvent] {
         try await read { db in
             try EventIndexRow.fetchAll(
-                db, sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version", arguments: [id.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version"), arguments: [id.rawValue]
             ).map { row in
                 AuditEvent(
                     position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
@@ -72,7 +106,8 @@ extension ProjectionStore {
         }
     }
 
-    /// Sessions that exist, newest first, filtered by `query`; status is derived at the store's clock.
+    /// Sessions that exist, filtered and ordered by `query` (newest first by default); status is derived at
+    /// the store's clock.
     public func sessions(_ query: SessionQuery = SessionQuery()) async throws -> [SessionSnapshot] {
         let now = Timestamp.micros(configuration.clock())
         let idle = Int64(configuration.idleTimeout * 1_000_000)
@@ -84,15 +119,28 @@ extension ProjectionStore {
                 arguments += [namespace]
             }
             if !query.includeSubagents { conditions.append("sessionType <> 'subagent'") }
+            if let appName = query.appName {
+                conditions.append("appName = ?")
+                arguments += [appName]
+            }
+            if let userID = query.userID {
+                conditions.append("userId = ?")
+                arguments += [userID]
+            }
             if let status = query.status {
                 conditions.append("status = ?")
                 arguments += [status.rawValue]
             }
+            if let search = query.search?.lowercased(), !search.isEmpty {
+                conditions.append(
+                    "(instr(lower(coalesce(title, '')), ?) > 0 OR instr(lower(id), ?) > 0"
+                        + " OR instr(lower(coalesce(userId, '')), ?) > 0)")
+                arguments += [search, search, search]
+            }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [query.limit ?? -1, query.offset]
             let rows = try SessionRow.fetchAll(
-                db,
-                sql: """
+                db, sql: """
                     SELECT * FROM (
                       SELECT *, CASE
                         WHEN terminatedAt IS NOT NULL THEN 'terminated'
@@ -102,7 +150,7 @@ extension ProjectionStore {
                         ELSE 'active' END AS status
                       FROM session)
                     \(filter)
-                    ORDER BY createdAt DESC, id LIMIT ? OFFSET ?
+                    ORDER BY \(query.order.sql) LIMIT ? OFFSET ?
                     """,
                 arguments: arguments)
             let reader = SessionReader(db: db)
@@ -121,8 +169,7 @@ extension ProjectionStore {
             let filter = namespace == nil ? "" : "WHERE namespace = ?"
             let arguments: StatementArguments = namespace.map { [$0] } ?? []
             let row = try Row.fetchOne(
-                db,
-                sql: """
+                db, sql: """
                     SELECT count(*), coalesce(sum(messageCount), 0), coalesce(sum(totalMessages), 0),
                       coalesce(sum(promptTokens + completionTokens), 0), coalesce(sum(totalToolCalls), 0),
                       coalesce(sum(cost), 0.0), coalesce(sum(latencySumMs), 0.0), coalesce(sum(latencySamples), 0)

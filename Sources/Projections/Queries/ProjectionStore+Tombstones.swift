@@ -16,8 +16,7 @@ extension ProjectionStore {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let found = try String.fetchAll(
-                    db,
-                    sql: """
+                db, sql: """
                         SELECT DISTINCT sessionId FROM eventIndex
                         WHERE sessionId IN (\(marks)) AND type = ?
                         """,

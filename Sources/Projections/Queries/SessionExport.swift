@@ -37,7 +37,8 @@ public struct SessionExport: Sendable, Equatable {
     ///
     /// Assistant messages carry `toolCalls` joined to their latest result (the session-wide join of
     /// `GET …/messages`); tool messages carry the results they recorded as `toolResults` and their
-    /// `callbackResults`; `version` is the session's version at the export's point.
+    /// `callbackResults`; a message a framework adapter stored carries its `item` whole; `version` is the
+    /// session's version at the export's point.
     public func json() -> [UInt8] {
         var w = JSONWriter(capacity: 256 + messages.count * 512)
         let counters = session.counters
@@ -124,6 +125,10 @@ public struct SessionExport: Sendable, Equatable {
         w.field("finishReason", appended.finishReason?.rawValue)
         w.field("createdAt", time)
         w.field("updatedAt", time)
+        if let item = appended.item {
+            w.key("item")
+            w.raw(ProjectionJSON.text(item) ?? "null")
+        }
         w.endObject()
     }
 

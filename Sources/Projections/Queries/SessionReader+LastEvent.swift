@@ -31,7 +31,7 @@ extension SessionReader {
         var low: Int64 = 0
         guard
             var high = try Int64.fetchOne(
-                db, sql: "SELECT version FROM eventIndex WHERE sessionId = ? ORDER BY version DESC LIMIT 1",
+                db.cachedStatement(sql: "SELECT version FROM eventIndex WHERE sessionId = ? ORDER BY version DESC LIMIT 1"),
                 arguments: [id])
         else { return nil }
         while low <= high {

@@ -10,6 +10,9 @@ import Sessions
 /// before P and not removed at or before P; a changing field takes its latest value at or before P; counters
 /// are recomputed from the transcript rows up to P (tokens and cost are never rolled back, so removed rows
 /// count for them). Nothing replays the log.
+///
+/// Its statements are the connection's cached ones: compiling a statement (GRDB's authorizer and region
+/// tracking included) cost more than running it, on the hot path of every session read.
 struct SessionReader {
     let db: Database
 
@@ -26,16 +29,26 @@ struct SessionReader {
                 position = row.lastPosition
             } else {
                 position = try Int64.fetchOne(
-                    db, sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?",
+                db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
                     arguments: [row.id, Int64(version)])
             }
+        case .message(let messageID):
+            guard
+                let added = try Int64.fetchOne(
+                    db, sql: "SELECT addedPosition FROM transcriptMessage WHERE sessionId = ? AND messageId = ?",
+                    arguments: [row.id, messageID.rawValue])
+            else { return nil }
+            // Just before the next message, so the results a tool message carries count with it.
+            let next = try Int64.fetchOne(
+                db, sql: "SELECT min(addedPosition) FROM transcriptMessage WHERE sessionId = ? AND addedPosition > ?",
+                arguments: [row.id, added])
+            position = next.map { $0 - 1 } ?? row.lastPosition
         case .time(let date):
             position = try Int64.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT position FROM eventIndex WHERE sessionId = ? AND recordedAt <= ?
                     ORDER BY version DESC LIMIT 1
-                    """,
+                    """),
                 arguments: [row.id, Timestamp.micros(date)])
         }
         guard let position, position >= row.createdPosition else { return nil }
@@ -44,7 +57,7 @@ struct SessionReader {
 
     /// The session's row, `nil` when it does not exist (never created, or deleted).
     func row(_ id: SessionID) throws -> SessionRow? {
-        try SessionRow.fetchOne(db, key: id.rawValue)
+        try SessionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE id = ?"), arguments: [id.rawValue])
     }
 
     /// The snapshot as of `position` (the current state when it is the session's last position).
@@ -57,22 +70,20 @@ struct SessionReader {
         // Both scan back from the last event at the position, over its primary key.
         let lastActivity = try last.flatMap { last in
             try Int64.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT recordedAt FROM eventIndex WHERE sessionId = ? AND version <= ? AND isActivity
                     ORDER BY version DESC LIMIT 1
-                    """,
+                    """),
                 arguments: [row.id, last.version])
         }
         let processing = try last.flatMap { last in
             try String.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT type FROM eventIndex WHERE sessionId = ? AND version <= ?
                       AND type IN ('processing.started', 'processing.cancelled', 'processing.finished',
                                    'session.terminated')
                     ORDER BY version DESC LIMIT 1
-                    """,
+                    """),
                 arguments: [row.id, last.version])
         }
         let version = last?.version ?? row.version
@@ -99,7 +110,8 @@ struct SessionReader {
             },
             createdAt: Timestamp.date(row.createdAt), updatedAt: Timestamp.date(updatedAt),
             lastActivityAt: Timestamp.date(lastActivity ?? row.createdAt), version: UInt64(version),
-            files: try files(of: row.id, at: position))
+            files: try files(of: row.id, at: position), forkedFrom: try forkOrigin(of: row.id), appName: row.appName,
+            state: ProjectionJSON.value(JSONObject.self, from: try field(.state, of: row.id, at: position)) ?? [:])
     }
 
     /// The snapshot of the current state, straight from the session row.
@@ -118,7 +130,7 @@ struct SessionReader {
         counters.latencySamples = row.latencySamples
         let firstUserMessage = try row.firstUserMessagePosition.flatMap { position in
             try String.fetchOne(
-                db, sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?", arguments: [position])
+                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position])
         }
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,
@@ -137,7 +149,8 @@ struct SessionReader {
             isProcessing: row.isProcessing, archivedAt: row.archivedAt.map(Timestamp.date),
             terminatedAt: row.terminatedAt.map(Timestamp.date), createdAt: Timestamp.date(row.createdAt),
             updatedAt: Timestamp.date(row.updatedAt), lastActivityAt: Timestamp.date(row.lastActivityAt),
-            version: UInt64(row.version), files: try files(of: row.id, at: nil))
+            version: UInt64(row.version), files: try files(of: row.id, at: nil), forkedFrom: try forkOrigin(of: row.id),
+            appName: row.appName, state: ProjectionJSON.value(JSONObject.self, from: row.state) ?? [:])
     }
 
     // MARK: - Temporal tables
@@ -145,24 +158,27 @@ struct SessionReader {
     /// A changing field's value as of `position`: its latest row at or before it.
     func field(_ field: SessionFieldRow.Field, of id: String, at position: Int64) throws -> String? {
         try String.fetchOne(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT value FROM sessionField WHERE sessionId = ? AND field = ? AND position <= ?
                 ORDER BY position DESC LIMIT 1
-                """,
+                """),
             arguments: [id, field.rawValue, position])
+    }
+
+    /// Where the session was forked from (recorded once, at its creation).
+    func forkOrigin(of id: String) throws -> ForkOrigin? {
+        ProjectionJSON.value(ForkOrigin.self, from: try field(.forkedFrom, of: id, at: Int64.max))
     }
 
     /// The callbacks in force as of `position` (`nil`: now), in order.
     func callbacks(of id: String, at position: Int64?) throws -> [Callback] {
         let p = position ?? Int64.max
         let rows = try CallbackRow.fetchAll(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT * FROM callback WHERE sessionId = ? AND addedPosition <= ?
                   AND (removedPosition IS NULL OR removedPosition > ?)
                 ORDER BY addedPosition, ordinal
-                """,
+                """),
             arguments: [id, p, p])
         return rows.map { row in
             Callback(
@@ -177,12 +193,11 @@ struct SessionReader {
     func files(of id: String, at position: Int64?) throws -> [SessionFile] {
         let p = position ?? Int64.max
         let rows = try FileRow.fetchAll(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT * FROM file WHERE sessionId = ? AND addedPosition <= ?
                   AND (removedPosition IS NULL OR removedPosition > ?)
                 ORDER BY addedPosition
-                """,
+                """),
             arguments: [id, p, p])
         return rows.map { row in
             SessionFile(

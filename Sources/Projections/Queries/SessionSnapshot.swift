@@ -68,6 +68,13 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var version: UInt64
     /// The files attached at this point, in the order added.
     public var files: [SessionFile]
+    /// The session and position this session was forked from, if it was.
+    public var forkedFrom: ForkOrigin?
+    /// The agent framework's app (ADK `app_name`).
+    public var appName: String?
+    /// The session's own state keys at this point (``Sessions/SessionState/state``); the shared `app:` and
+    /// `user:` keys are read with ``ProjectionStore/sharedState(namespace:appName:userID:)``.
+    public var state: JSONObject
 
     /// Creates a snapshot from a fold of the session's events; `nil` when the session does not exist
     /// (never created, or deleted).
@@ -85,7 +92,8 @@ public struct SessionSnapshot: Sendable, Equatable {
             metadata: state.metadata, enableMemory: state.enableMemory, expiresAt: state.expiresAt,
             counters: state.counters, firstUserMessage: state.firstUserMessage, isProcessing: state.isProcessing,
             archivedAt: state.archivedAt, terminatedAt: state.terminatedAt, createdAt: createdAt,
-            updatedAt: updatedAt, lastActivityAt: lastActivityAt, version: state.version, files: state.files)
+            updatedAt: updatedAt, lastActivityAt: lastActivityAt, version: state.version, files: state.files,
+            forkedFrom: state.forkedFrom, appName: state.appName, state: state.state)
     }
 
     /// Creates a snapshot from its fields.
@@ -96,7 +104,8 @@ public struct SessionSnapshot: Sendable, Equatable {
         userID: String?, agentConfig: AgentConfig?, quotas: SessionQuotas?, userMemory: JSONObject?,
         metadata: JSONObject?, enableMemory: Bool?, expiresAt: Date?, counters: SessionCounters,
         firstUserMessage: String?, isProcessing: Bool, archivedAt: Date?, terminatedAt: Date?, createdAt: Date,
-        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile]
+        updatedAt: Date, lastActivityAt: Date, version: UInt64, files: [SessionFile], forkedFrom: ForkOrigin? = nil,
+        appName: String? = nil, state: JSONObject = [:]
     ) {
         self.id = id
         self.namespace = namespace
@@ -128,6 +137,9 @@ public struct SessionSnapshot: Sendable, Equatable {
         self.lastActivityAt = lastActivityAt
         self.version = version
         self.files = files
+        self.forkedFrom = forkedFrom
+        self.appName = appName
+        self.state = state
     }
 
     /// The status at `now` (mixpeek-api.md, Decisions): terminated > archived (explicitly, or at or past

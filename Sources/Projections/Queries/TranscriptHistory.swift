@@ -6,6 +6,9 @@ import Sessions
 struct TranscriptHistory {
     /// Every message added up to the position, removed ones flagged (removed at or before it).
     var messages: [TranscriptMessage]
+    /// For each of ``messages``: the position that added it and the position of the rewind that removed it,
+    /// known now (so it may lie after the history's position).
+    var places: [(added: Int64, removed: Int64?)]
     /// The Mix counters and Mixpeek stats as of the position.
     var counters: SessionCounters
     /// The earliest message still live at the position whose role is `user`.
@@ -17,7 +20,7 @@ extension SessionReader {
     static let transcriptSQL = """
         SELECT addedPosition, addedVersion, addedAt, messageId, role, text, reasoning, reasoningDurationMs, model,
           finishReason, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
-          toolCallCount, removedPosition, removedVersion, removedAt
+          toolCallCount, removedPosition, removedVersion, removedAt, item
         FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -28,11 +31,10 @@ extension SessionReader {
         // Tool calls, by their message's position.
         var calls: [Int64: [ToolCall]] = [:]
         let callCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT messagePosition, toolCallId, name, input, type FROM toolCall
                 WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
-                """,
+                """),
             arguments: [id, position])
         while let row = try callCursor.next() {
             let call = ToolCall(id: ToolCallID(rawValue: row[1])!, name: row[2], input: row[3], type: row[4])
@@ -43,11 +45,10 @@ extension SessionReader {
         var results: [ToolCallID: ToolResultRecorded] = [:]
         var carried: [MessageID: [ToolCallID]] = [:]
         let resultCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT toolCallId, messageId, result, metadata, isError, screenshotUrls, finished FROM toolResult
                 WHERE sessionId = ? AND position <= ? ORDER BY position
-                """,
+                """),
             arguments: [id, position])
         while let row = try resultCursor.next() {
             let urls: String = row[5]
@@ -66,12 +67,11 @@ extension SessionReader {
         var callbackResults: [MessageID: [CallbackResultRecorded]] = [:]
         var subagentCosts: [(position: Int64, cost: Double)] = []
         let callbackCursor = try Row.fetchCursor(
-            db,
-            sql: """
+                db.cachedStatement(sql: """
                 SELECT position, messageId, toolCallId, toolName, callbackName, callbackType, stdout, stderr,
                   exitCode, subagentId, subagentResult, success, error, excludeFromContext, subagentCost
                 FROM callbackResult WHERE sessionId = ? AND position <= ? ORDER BY position
-                """,
+                """),
             arguments: [id, position])
         while let row = try callbackCursor.next() {
             let subagentCost: Double? = row[14]
@@ -86,6 +86,7 @@ extension SessionReader {
         }
 
         var messages: [TranscriptMessage] = []
+        var places: [(added: Int64, removed: Int64?)] = []
         var counters = SessionCounters()
         var firstUserMessage: String?
         var foundFirstUser = false
@@ -100,7 +101,8 @@ extension SessionReader {
                 reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
                 inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
                 cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
-                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) })
+                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
+                item: (row[21] as String?).flatMap { ProjectionJSON.value(JSONValue.self, from: $0) })
             var message = TranscriptMessage(
                 appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
             for index in message.toolCalls.indices {
@@ -145,11 +147,13 @@ extension SessionReader {
                 counters.latencySamples += 1
             }
             messages.append(message)
+            places.append((added, removedPosition))
         }
         while nextCost < subagentCosts.count {
             counters.cost += subagentCosts[nextCost].cost
             nextCost += 1
         }
-        return TranscriptHistory(messages: messages, counters: counters, firstUserMessage: firstUserMessage)
+        return TranscriptHistory(
+            messages: messages, places: places, counters: counters, firstUserMessage: firstUserMessage)
     }
 }

@@ -6,13 +6,17 @@ extension SessionEvent {
     var isActivity: Bool {
         switch self {
         case .created, .messageAppended, .toolResultRecorded, .callbackResultRecorded, .rewound,
-            .processingStarted, .processingCancelled, .processingFinished:
+            .processingStarted, .processingCancelled, .processingFinished, .messagesRemoved:
             true
         case .titleChanged, .callbacksReplaced, .userMemoryUpdated, .archived, .terminated, .fileAdded,
-            .fileRemoved, .deleted:
+            .fileRemoved, .deleted, .erased, .forked, .stateUpdated:
             false
         }
     }
+
+    /// The audit summary of an erased record of type `type`; compaction rewrites the index rows of the
+    /// sessions it erased to the same text, so a rebuild after compaction equals the live projection.
+    static func erasedSummary(of type: String) -> String { "erased \(type)" }
 
     /// A one-line description for the audit history: ids, counts and sizes, never content (no text, prompt,
     /// result or memory), so it may stay after a session's deletion.
@@ -21,6 +25,7 @@ extension SessionEvent {
         case .created(let created):
             return "created via \(created.origin.rawValue) in namespace \(created.namespace)"
                 + (created.sessionType == .subagent ? " (sub-agent of \(created.parentSessionID?.rawValue ?? "?"))" : "")
+                + (created.forkedFrom.map { " (fork of \($0.sessionID) at #\($0.position))" } ?? "")
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
@@ -34,6 +39,7 @@ extension SessionEvent {
             let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
             if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
             if let reason = message.finishReason { details.append("finish \(reason)") }
+            if message.item != nil { details.append("framework item") }
             if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
             return text
         case .toolResultRecorded(let result):
@@ -66,6 +72,14 @@ extension SessionEvent {
             return "file \(removed.fileID) removed (\(removed.reason.rawValue))"
         case .deleted:
             return "deleted (tombstone)"
+        case .erased(let erased):
+            return Self.erasedSummary(of: erased.erasedType)
+        case .forked(let forked):
+            return "forked at #\(forked.position) into \(forked.forkSessionID) (\(forked.messageCount) messages)"
+        case .messagesRemoved(let removed):
+            return "\(removed.removedMessageIDs.count) messages removed (\(removed.reason.rawValue))"
+        case .stateUpdated(let updated):
+            return "state updated (\(updated.delta.count) keys)"
         }
     }
 }

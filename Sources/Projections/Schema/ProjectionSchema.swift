@@ -7,14 +7,14 @@ internal import GRDB
 /// creates the schema, so that `grdb_migrations` records what built the file.
 enum ProjectionSchema {
     /// The schema version this build writes; stored in `PRAGMA user_version`.
-    static let version = 1
+    static let version = 2
 
     /// Every table, in creation order (also the order `verify` compares them).
     static let tables = [
         SessionRow.databaseTableName, TranscriptMessageRow.databaseTableName, ToolCallRow.databaseTableName,
         ToolResultRow.databaseTableName, CallbackResultRow.databaseTableName, CallbackRow.databaseTableName,
         FileRow.databaseTableName, SessionFieldRow.databaseTableName, EventIndexRow.databaseTableName,
-        NamespaceRow.databaseTableName, CheckpointRow.databaseTableName,
+        NamespaceRow.databaseTableName, CheckpointRow.databaseTableName, SharedStateRow.databaseTableName,
     ]
 
     /// The migrator that creates the current schema in an empty database.
@@ -32,6 +32,7 @@ enum ProjectionSchema {
             try EventIndexRow.create(in: db)
             try NamespaceRow.create(in: db)
             try CheckpointRow.create(in: db)
+            try SharedStateRow.create(in: db)
             try db.execute(sql: "PRAGMA user_version = \(version)")
         }
         return migrator

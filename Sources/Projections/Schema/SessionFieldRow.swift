@@ -3,7 +3,8 @@ internal import GRDB
 /// A row of `sessionField`: the value a changing session field took at a log position.
 ///
 /// The field's value as of P is its row with the greatest `position ≤ P` (none: the field was unset).
-/// Fields: ``Field/title`` (plain text) and ``Field/userMemory`` (JSON). Callbacks have their own temporal
+/// Fields: ``Field/title`` (plain text), ``Field/userMemory``, ``Field/forkedFrom`` and ``Field/state`` (JSON). Callbacks
+/// have their own temporal
 /// table, and status flags are positions on `session` plus the event index.
 struct SessionFieldRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "sessionField"
@@ -12,6 +13,10 @@ struct SessionFieldRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     enum Field: String {
         case title
         case userMemory
+        /// The session's ``Sessions/ForkOrigin`` (JSON), recorded at its creation; never changes.
+        case forkedFrom
+        /// The session's own state keys (JSON object), after each ``Sessions/StateUpdated``.
+        case state
     }
 
     var sessionId: String

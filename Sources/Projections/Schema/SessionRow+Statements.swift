@@ -10,7 +10,7 @@ extension SessionRow {
         "lastActivityAt", "version", "lastPosition", "isProcessing", "archivedPosition", "archivedAt",
         "terminatedPosition", "terminatedAt", "userMessageCount", "assistantMessageCount", "toolCallCount",
         "promptTokens", "completionTokens", "cost", "messageCount", "totalMessages", "totalToolCalls",
-        "latencySumMs", "latencySamples", "firstUserMessagePosition",
+        "latencySumMs", "latencySamples", "firstUserMessagePosition", "appName", "state",
     ]
 
     static let selectSQL = "SELECT \(columnNames.joined(separator: ", ")) FROM session WHERE id = ?"
@@ -63,6 +63,8 @@ extension SessionRow {
         latencySumMs = row[39]
         latencySamples = row[40]
         firstUserMessagePosition = row[41]
+        appName = row[42]
+        state = row[43]
     }
 
     /// The values after `id`, in ``columnNames`` order.
@@ -73,7 +75,7 @@ extension SessionRow {
             expiresAt, createdPosition, createdAt, updatedAt, lastActivityAt, version, lastPosition, isProcessing,
             archivedPosition, archivedAt, terminatedPosition, terminatedAt, userMessageCount, assistantMessageCount,
             toolCallCount, promptTokens, completionTokens, cost, messageCount, totalMessages, totalToolCalls,
-            latencySumMs, latencySamples, firstUserMessagePosition,
+            latencySumMs, latencySamples, firstUserMessagePosition, appName, state,
         ]
     }
 

@@ -49,6 +49,8 @@ struct SessionRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     var latencySumMs: Double
     var latencySamples: Int
     var firstUserMessagePosition: Int64?
+    var appName: String?
+    var state: String?
 
     /// The table's columns, for the schema and queries.
     enum Columns {
@@ -99,6 +101,8 @@ struct SessionRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.cost.stringValue, .double).notNull()
             t.column(CodingKeys.latencySumMs.stringValue, .double).notNull()
             t.column(CodingKeys.firstUserMessagePosition.stringValue, .integer)
+            t.column(CodingKeys.appName.stringValue, .text)
+            t.column(CodingKeys.state.stringValue, .text)
         }
         try db.create(
             index: "sessionByNamespace", on: databaseTableName,

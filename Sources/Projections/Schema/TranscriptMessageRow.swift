@@ -27,6 +27,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     var latencyMs: Double?
     var metadata: String?
     var toolCallCount: Int
+    var item: String?
     var removedPosition: Int64?
     var removedVersion: Int64?
     var removedAt: Int64?
@@ -62,6 +63,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.latencyMs.stringValue, .double)
             t.column(CodingKeys.metadata.stringValue, .text)
             t.column(CodingKeys.toolCallCount.stringValue, .integer).notNull()
+            t.column(CodingKeys.item.stringValue, .text)
             t.column(CodingKeys.removedPosition.stringValue, .integer)
             t.column(CodingKeys.removedVersion.stringValue, .integer)
             t.column(CodingKeys.removedAt.stringValue, .integer)

@@ -16,21 +16,36 @@ public actor SessionWriter {
         public var makeContext: @Sendable () -> DecisionContext = { DecisionContext(now: Date()) }
         /// At most this many session states are cached.
         public var cacheCapacity = 10_000
+        /// At most this many bytes of cached session states, estimated as the event bodies folded into them
+        /// plus a fixed overhead per event; the least recently used states go first.
+        public var cacheByteLimit = 16 << 20
 
         /// Creates the default configuration.
         public init() {}
     }
 
-    /// A cached session: its state and the versions of its event ids (for idempotency keys).
-    private struct Entry {
+    /// A cached session: its state, the versions of its event ids (for idempotency keys) and its estimated size.
+    private struct Entry: Sendable {
         var state = SessionState.initial
         var eventVersions: [EventID: UInt64] = [:]
+        var estimatedBytes = 0
+
+        /// Folds one stored record into the entry.
+        mutating func apply(_ record: LogRecord) throws {
+            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+            state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+            eventVersions[record.eventID] = record.streamVersion
+            estimatedBytes += record.body.count + Entry.bytesPerEvent
+        }
+
+        /// What an event costs beyond its body: transcript and index entries, the event id's version.
+        static let bytesPerEvent = 256
     }
 
-    private let log: any LogStore
+    let log: any LogStore
     private let replay: ReplayLoop?
     private let configuration: Configuration
-    private var cache: [SessionID: Entry] = [:]
+    private var cache: LeastRecentlyUsedCache<SessionID, Entry>
     private var locks: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Creates a writer.
@@ -43,6 +58,7 @@ public actor SessionWriter {
         self.log = log
         self.replay = replay
         self.configuration = configuration
+        cache = LeastRecentlyUsedCache(capacity: configuration.cacheCapacity, byteLimit: configuration.cacheByteLimit)
     }
 
     /// Decides and appends a command, then waits until the projections applied its events.
@@ -71,7 +87,7 @@ public actor SessionWriter {
             command = command.assigningSessionID(made)
         }
 
-        return try await write(on: id, options: options) { state throws(SessionError) in
+        return try await write(on: id, options: options) { [command] state throws(SessionError) in
             try Session.decide(command, state: state, context: context)
         }
     }
@@ -98,7 +114,7 @@ public actor SessionWriter {
     private func write(
         on id: SessionID,
         options: WriteOptions,
-        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+        decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         await acquire(id)
         defer { release(id) }
@@ -109,7 +125,7 @@ public actor SessionWriter {
         } catch let error as SessionError {
             throw error
         } catch {
-            cache[id] = nil
+            cache.remove(id)
             throw error
         }
     }
@@ -120,7 +136,7 @@ public actor SessionWriter {
     private func execute(
         on id: SessionID,
         options: WriteOptions,
-        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+        decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         var entry = try await load(id)
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
@@ -130,18 +146,10 @@ public actor SessionWriter {
             if let expected = options.expectedVersion, expected != entry.state.version {
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
             }
-            let events = try decide(entry.state)
+            let (events, records) = try await Self.propose(
+                on: id, state: entry.state, options: options, decide: decide)
             if events.isEmpty {
                 return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
-            }
-            var records: [ProposedRecord] = []
-            for (index, event) in events.enumerated() {
-                let encoded = try event.encoded()
-                let eventID = options.idempotencyKey.map { EventID.derived(session: id, idempotencyKey: $0, index: index) }
-                records.append(
-                    ProposedRecord(
-                        eventID: eventID ?? .random(), type: encoded.type, schemaVersion: encoded.schemaVersion,
-                        metadata: options.metadata, body: encoded.body))
             }
             let appended: AppendResult
             do {
@@ -153,18 +161,16 @@ public actor SessionWriter {
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                cache[id] = entry
+                remember(entry, for: id)
                 if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
                     return earlier
                 }
             }
-            let stored = try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
-            for record in stored {
-                let event = try SessionEvent.decode(
-                    type: record.type, schemaVersion: record.schemaVersion, body: record.body)
-                entry.state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
-                entry.eventVersions[record.eventID] = record.streamVersion
-            }
+            // The stored records come back with the append (a store that does not return them is read back).
+            let stored =
+                appended.records.count == records.count
+                ? appended.records : try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
+            entry = try await Self.folding(stored, into: entry)
             remember(entry, for: id)
             return WriteResult(
                 sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
@@ -188,7 +194,7 @@ public actor SessionWriter {
     }
 
     private func load(_ id: SessionID) async throws -> Entry {
-        if let entry = cache[id] {
+        if let entry = cache.value(for: id) {
             // Another node sharing the log may have appended since: a command decided on the stale state can come
             // out as a no-op (nothing appended), which no expected-version check would ever catch.
             guard try await log.streamVersion(id.rawValue) > entry.state.version else { return entry }
@@ -203,22 +209,45 @@ public actor SessionWriter {
 
     /// Folds the records of the stream past the entry's version.
     private func refresh(_ entry: Entry, of id: SessionID) async throws -> Entry {
+        try await Self.folding(try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1), into: entry)
+    }
+
+    // Deciding, encoding and folding are pure and the costly part of a write; they run off the actor, so
+    // commands on different sessions use every core (one session's commands are still one at a time).
+
+    /// Decides on `state` and encodes the events as the records to append.
+    @concurrent private static func propose(
+        on id: SessionID,
+        state: SessionState,
+        options: WriteOptions,
+        decide: @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
+    ) async throws -> (events: [SessionEvent], records: [ProposedRecord]) {
+        let events = try decide(state)
+        var records: [ProposedRecord] = []
+        records.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            let encoded = try event.encoded()
+            let eventID = options.idempotencyKey.map { EventID.derived(session: id, idempotencyKey: $0, index: index) }
+            records.append(
+                ProposedRecord(
+                    eventID: eventID ?? .random(), type: encoded.type, schemaVersion: encoded.schemaVersion,
+                    metadata: options.metadata, body: encoded.body))
+        }
+        return (events, records)
+    }
+
+    /// Applies stored records to `entry`: the state and the versions of their event ids.
+    @concurrent private static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
         var entry = entry
-        for record in try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1) {
-            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
-            entry.state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
-            entry.eventVersions[record.eventID] = record.streamVersion
+        for record in records {
+            try entry.apply(record)
         }
         return entry
     }
 
+    /// Caches `entry` as the most recently used; the least recently used states go past the cache's bounds.
     private func remember(_ entry: Entry, for id: SessionID) {
-        if cache[id] == nil, cache.count >= configuration.cacheCapacity,
-            let victim = cache.keys.first(where: { locks[$0] == nil })
-        {
-            cache[victim] = nil
-        }
-        cache[id] = entry
+        cache.insert(entry, bytes: entry.estimatedBytes, for: id)
     }
 
     /// Waits until no other command runs on `id`, then owns it until ``release(_:)``.

@@ -37,7 +37,7 @@ struct PositionMiddleware: RouterMiddleware {
         var text = request.headers[header]
         if text == nil {
             name = queryParameter
-            text = request.uri.queryParameters.get(queryParameter)
+            text = request.uri.queryParameters.get(queryParameter).map { String($0) }
         }
         guard let text else { return nil }
         guard let value = UInt64(text) else {

@@ -8,8 +8,10 @@ struct NativeActivityBatchRequest: Decodable {
 }
 
 /// `POST /v1/sessions/{id}/events`: one piece of agent activity, discriminated by `type`:
-/// `message` (an assistant, user or tool message with usage, cost, model, latency, finish reason and tool
-/// calls), `tool_result`, `callback_result` or `finish` (the run ended without a final message).
+/// `message` (an assistant, user or tool message with usage, cost, model, latency, finish reason, tool
+/// calls and a framework's opaque `item`), `tool_result`, `callback_result`, `finish` (the run ended without
+/// a final message), `pop` / `clear` (a framework's `pop_item` / `clear_session`) or `state` (an ADK
+/// state `delta`).
 struct NativeActivityRequest: Decodable {
     struct ToolCallData: Decodable {
         var id: String?
@@ -35,6 +37,9 @@ struct NativeActivityRequest: Decodable {
     var latencyMs: Double?
     var toolCalls: [ToolCallData]?
     var metadata: JSONValue?
+    var item: JSONValue?
+    // state
+    var delta: JSONValue?
     // tool_result / callback_result
     var toolCallId: String?
     var result: String?
@@ -78,7 +83,7 @@ struct NativeActivityRequest: Decodable {
                     finishReason: finishReason.flatMap(FinishReason.init(rawValue:)), inputTokens: inputTokens,
                     outputTokens: outputTokens, cacheCreationTokens: cacheCreationTokens,
                     cacheReadTokens: cacheReadTokens, cost: cost, latencyMs: latencyMs, toolCalls: calls,
-                    metadata: metadataObject))
+                    metadata: metadataObject, item: item))
         case "tool_result":
             return .recordToolResult(
                 RecordToolResult(
@@ -99,9 +104,19 @@ struct NativeActivityRequest: Decodable {
                     excludeFromContext: excludeFromContext ?? false, subagentCost: subagentCost))
         case "finish":
             return .finishProcessing(FinishProcessing(sessionID: session, error: error))
+        case "pop":
+            return .removeMessages(RemoveMessages(sessionID: session, removal: .pop))
+        case "clear":
+            return .removeMessages(RemoveMessages(sessionID: session, removal: .clear))
+        case "state":
+            guard case .object(let delta)? = delta else {
+                throw RequestBodyError.invalidParameter(name: "delta", reason: "delta must be a JSON object")
+            }
+            return .updateState(UpdateState(sessionID: session, delta: delta))
         default:
             throw RequestBodyError.invalidParameter(
-                name: "type", reason: "type must be one of: message, tool_result, callback_result, finish")
+                name: "type",
+                reason: "type must be one of: message, tool_result, callback_result, finish, pop, clear, state")
         }
     }
 

@@ -28,13 +28,23 @@ struct NativeSession: Encodable {
     var callbacks: [Callback]
     var userMemory: JSONObject?
     var createdAt: Date
+    /// `createdAt` in Unix seconds with the log's microsecond precision (the RFC 3339 fields have whole
+    /// seconds); ADK's `last_update_time` of a session without events.
+    var createdAtUnix: Double
     var updatedAt: Date
     var lastActivityAt: Date
     var expiresAt: Date?
     var terminatedAt: Date?
     var archivedAt: Date?
+    /// The session and position it was forked from (native fork API).
+    var forkedFrom: ForkOrigin?
+    var appName: String?
+    var state: JSONObject
+    var totalTokens: Int
+    var totalToolCalls: Int
 
-    init(_ session: SessionSnapshot, status: SessionStatus) {
+    /// - Parameter state: The session's state as ADK reads it (own keys plus shared `app:`/`user:` keys).
+    init(_ session: SessionSnapshot, status: SessionStatus, state: JSONObject) {
         id = session.id.rawValue
         namespace = session.namespace
         origin = session.origin.rawValue
@@ -57,11 +67,17 @@ struct NativeSession: Encodable {
         callbacks = session.callbacks
         userMemory = session.userMemory
         createdAt = session.createdAt
+        createdAtUnix = session.createdAt.timeIntervalSince1970
         updatedAt = session.updatedAt
         lastActivityAt = session.lastActivityAt
         expiresAt = session.expiresAt
         terminatedAt = session.terminatedAt
         archivedAt = session.archivedAt
+        forkedFrom = session.forkedFrom
+        appName = session.appName
+        self.state = state
+        totalTokens = session.counters.promptTokens + session.counters.completionTokens
+        totalToolCalls = session.counters.totalToolCalls
     }
 }
 
@@ -133,4 +149,33 @@ struct NativeAppendResponse: Encodable {
     var positions: [UInt64]
     var events: [String]
     var deduplicated: Bool
+    /// The framework items a `pop` or `clear` took out of the live transcript, in order.
+    var removedItems: [JSONValue]?
 }
+
+/// One framework item of a session (`GET /v1/sessions/{id}/items`).
+struct NativeItem: Encodable {
+    var messageId: String
+    var role: String
+    var item: JSONValue
+    var addedAt: Date
+    var position: UInt64
+    var version: UInt64
+
+    init(_ item: SessionItem) {
+        messageId = item.messageID.rawValue
+        role = item.role.rawValue
+        self.item = item.item
+        addedAt = item.addedAt
+        position = item.position.rawValue
+        version = item.version
+    }
+}
+
+/// A session's items at one version.
+struct NativeItemPage: Encodable {
+    var sessionId: String
+    var version: UInt64
+    var items: [NativeItem]
+}
+

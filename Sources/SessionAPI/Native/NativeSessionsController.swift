@@ -5,25 +5,45 @@ import Hummingbird
 import Projections
 import Sessions
 
-/// The native session routes: read a session or its export as of any point (`at`, `position`, `version`),
-/// its audit history, and append agent activity — one item, or a batch as one atomic append — with `If-Match`
-/// and `Idempotency-Key`.
+/// The native session routes: create and list framework sessions, read a session or its export as of any
+/// point (`at`, `position`, `version`), its audit history, and append agent activity — one item, or a batch
+/// as one atomic append — with `If-Match` and `Idempotency-Key`.
 struct NativeSessionsController {
     let backend: SessionBackend
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.post("sessions", use: create)
+        group.get("sessions", use: list)
         group.get("sessions/:id", use: get)
+        group.get("sessions/:id/transcript", use: transcript)
+        group.post("sessions/:id/fork", use: fork)
         group.get("sessions/:id/export", use: export)
         group.get("sessions/:id/events", use: events)
         group.post("sessions/:id/events", use: append)
         group.post("sessions/:id/events/batch", use: appendBatch)
     }
 
+    @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(
+            as: NativeCreateSessionRequest.self, limit: backend.configuration.maximumBodyBytes)
+        let result = try await backend.execute(
+            try body.command(namespace: context.namespace ?? backend.configuration.mixNamespace),
+            namespace: context.namespace, options: context.writeOptions(request))
+        let session = try await backend.session(result.sessionID, namespace: context.namespace)
+        return try await respond(with: session, status: result.deduplicated ? .ok : .created)
+    }
+
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: try request.asOf())
+        return try await respond(with: session)
+    }
+
+    private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        return try .json(NativeSession(session, status: backend.store.status(of: session)), headers: headers)
+        return try .json(
+            NativeSession(session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)),
+            status: status, headers: headers)
     }
 
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -84,17 +104,23 @@ struct NativeSessionsController {
     private func appended(_ result: WriteResult, session id: SessionID) throws -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
+        let removed = result.events.flatMap { event -> [JSONValue] in
+            guard case .messagesRemoved(let removed) = event else { return [] }
+            return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
+        }
         return try .json(
             NativeAppendResponse(
                 sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
-                events: result.events.map(\.type), deduplicated: result.deduplicated),
+                events: result.events.map(\.type), deduplicated: result.deduplicated,
+                removedItems: removed.isEmpty ? nil : removed),
             status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
     }
 }
 
 extension Request {
     /// The as-of point the query names: `position` (a global log position), `version` (the session's own
-    /// version) or `at` (an RFC 3339 time); the latest state when none is given.
+    /// version), `at` (an RFC 3339 time) or `messageId` (the message and what followed it up to the next
+    /// message); the latest state when none is given.
     /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for an unparsable value or more than one.
     func asOf() throws -> AsOf {
         let query = uri.queryParameters
@@ -117,8 +143,15 @@ extension Request {
             }
             found.append(.time(date))
         }
+        if let text = query.get("messageId") {
+            guard let id = MessageID(rawValue: text) else {
+                throw RequestBodyError.invalidParameter(name: "messageId", reason: "messageId must not be empty")
+            }
+            found.append(.message(id))
+        }
         guard found.count <= 1 else {
-            throw RequestBodyError.invalidParameter(name: "at", reason: "give at most one of at, position, version")
+            throw RequestBodyError.invalidParameter(
+                name: "at", reason: "give at most one of at, position, version, messageId")
         }
         return found.first ?? .latest
     }

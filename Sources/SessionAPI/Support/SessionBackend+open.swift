@@ -47,6 +47,6 @@ extension SessionBackend {
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,
-            blobs: BlobStore(root: configuration.dataDirectory + "/blobs"), configuration: configuration)
+            blobs: BlobStore(root: APIConfiguration.blobDirectory(in: configuration.dataDirectory)), configuration: configuration)
     }
 }

@@ -35,6 +35,14 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case fileRemoved = "file.removed"
     /// ``SessionDeleted``
     case sessionDeleted = "session.deleted"
+    /// ``EventErased``
+    case eventErased = "event.erased"
+    /// ``SessionForked``
+    case sessionForked = "session.forked"
+    /// ``MessagesRemoved``
+    case messagesRemoved = "messages.removed"
+    /// ``StateUpdated``
+    case stateUpdated = "state.updated"
 
     /// The schema version this build writes, and the newest it reads. All types start at 1.
     public var currentSchemaVersion: UInt16 {
@@ -42,7 +50,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
         case .sessionCreated, .sessionTitleChanged, .messageAppended, .toolResultRecorded,
             .callbackResultRecorded, .callbacksReplaced, .userMemoryUpdated, .sessionRewound,
             .processingStarted, .processingCancelled, .processingFinished, .sessionArchived,
-            .sessionTerminated, .fileAdded, .fileRemoved, .sessionDeleted:
+            .sessionTerminated, .fileAdded, .fileRemoved, .sessionDeleted, .eventErased, .sessionForked,
+            .messagesRemoved, .stateUpdated:
             1
         }
     }

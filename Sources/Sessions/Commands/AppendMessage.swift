@@ -35,6 +35,8 @@ public struct AppendMessage: Sendable, Equatable {
     public var toolCalls: [ToolCall]
     /// Free-form metadata.
     public var metadata: JSONObject?
+    /// A framework's opaque item; a user message needs text or an item.
+    public var item: JSONValue?
 
     /// Creates the command.
     public init(
@@ -53,7 +55,8 @@ public struct AppendMessage: Sendable, Equatable {
         cost: Double? = nil,
         latencyMs: Double? = nil,
         toolCalls: [ToolCall] = [],
-        metadata: JSONObject? = nil
+        metadata: JSONObject? = nil,
+        item: JSONValue? = nil
     ) {
         self.sessionID = sessionID
         self.messageID = messageID
@@ -71,5 +74,6 @@ public struct AppendMessage: Sendable, Equatable {
         self.latencyMs = latencyMs
         self.toolCalls = toolCalls
         self.metadata = metadata
+        self.item = item
     }
 }

@@ -129,11 +129,11 @@ extension Session {
         ]
     }
 
-    private static func requireNamespace(_ namespace: String) throws(SessionError) {
+    static func requireNamespace(_ namespace: String) throws(SessionError) {
         guard !namespace.isEmpty else { throw .validation(field: "namespace", message: "namespace is required") }
     }
 
-    private static func requireNew(_ id: SessionID, state: SessionState) throws(SessionError) {
+    static func requireNew(_ id: SessionID, state: SessionState) throws(SessionError) {
         guard state.id == nil else {
             throw .conflict(field: "sessionId", message: "Session with ID '\(id)' already exists")
         }

@@ -68,7 +68,7 @@ extension Session {
     ) throws(SessionError) -> [SessionEvent] {
         try requireSession(command.sessionID, in: state)
         try requireWritable(state, context: context)
-        if command.role == .user, (command.text ?? "").isEmpty {
+        if command.role == .user, (command.text ?? "").isEmpty, command.item == nil {
             throw .validation(field: "text", message: "message content is required")
         }
         if command.role != .assistant {
@@ -120,7 +120,8 @@ extension Session {
                     cost: command.cost,
                     latencyMs: command.latencyMs,
                     toolCalls: command.toolCalls,
-                    metadata: command.metadata
+                    metadata: command.metadata,
+                    item: command.item
                 )
             )
         ]

@@ -33,6 +33,9 @@ public struct MessageAppended: Sendable, Equatable, Codable {
     public var toolCalls: [ToolCall]
     /// Free-form metadata sent with the message (Mixpeek `metadata`).
     public var metadata: JSONObject?
+    /// An agent framework's own item for this message (an OpenAI Agents SDK item, an ADK event), stored
+    /// whole and read back equal; sessiond never interprets it (docs/frameworks.md).
+    public var item: JSONValue?
 
     /// Creates the event.
     public init(
@@ -50,7 +53,8 @@ public struct MessageAppended: Sendable, Equatable, Codable {
         cost: Double? = nil,
         latencyMs: Double? = nil,
         toolCalls: [ToolCall] = [],
-        metadata: JSONObject? = nil
+        metadata: JSONObject? = nil,
+        item: JSONValue? = nil
     ) {
         self.messageID = messageID
         self.role = role
@@ -67,10 +71,11 @@ public struct MessageAppended: Sendable, Equatable, Codable {
         self.latencyMs = latencyMs
         self.toolCalls = toolCalls
         self.metadata = metadata
+        self.item = item
     }
 
     enum CodingKeys: String, CodingKey {
         case messageID = "messageId", role, text, reasoning, reasoningDurationMs, model, finishReason
-        case inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, toolCalls, metadata
+        case inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, toolCalls, metadata, item
     }
 }

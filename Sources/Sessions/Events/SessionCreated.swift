@@ -46,6 +46,10 @@ public struct SessionCreated: Sendable, Equatable, Codable {
     public var enableMemory: Bool?
     /// When the session becomes archived by expiry (whole seconds); `nil` never expires.
     public var expiresAt: Date?
+    /// The session and position this session was forked from; `nil` unless created by a fork.
+    public var forkedFrom: ForkOrigin?
+    /// The agent framework's app (ADK `app_name`); scope of `app:` state keys.
+    public var appName: String?
 
     /// Creates the event; ``Session/decide(_:state:context:)`` is the only intended author.
     public init(
@@ -68,7 +72,9 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         userMemory: JSONObject? = nil,
         metadata: JSONObject? = nil,
         enableMemory: Bool? = nil,
-        expiresAt: Date? = nil
+        expiresAt: Date? = nil,
+        forkedFrom: ForkOrigin? = nil,
+        appName: String? = nil
     ) {
         self.sessionID = sessionID
         self.namespace = namespace
@@ -90,12 +96,14 @@ public struct SessionCreated: Sendable, Equatable, Codable {
         self.metadata = metadata
         self.enableMemory = enableMemory
         self.expiresAt = expiresAt
+        self.forkedFrom = forkedFrom
+        self.appName = appName
     }
 
     enum CodingKeys: String, CodingKey {
         case sessionID = "sessionId", namespace, origin, title, customSystemPrompt, promptMode, browserMode
         case cdpURL = "cdpUrl", sessionType, subagentType, parentSessionID = "parentSessionId"
         case parentToolCallID = "parentToolCallId", callbacks, userID = "userId", agentConfig, quotas
-        case userMemory, metadata, enableMemory, expiresAt
+        case userMemory, metadata, enableMemory, expiresAt, forkedFrom, appName
     }
 }

@@ -59,6 +59,25 @@ enum EventSamples {
                 parentToolCallID: "toolu_01"
             )
         ),
+        .created(
+            SessionCreated(
+                sessionID: "5e8a2f10-7c4b-4d9e-a1f3-6b2c8d0e4f17",
+                namespace: "default",
+                origin: .mix,
+                title: "Fix the flaky build",
+                forkedFrom: ForkOrigin(
+                    sessionID: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10", position: 42, messageID: "msg-asst-1")
+            )
+        ),
+        .created(
+            SessionCreated(
+                sessionID: "adk-7f3e",
+                namespace: "default",
+                origin: .native,
+                userID: "user-1",
+                appName: "weather_agent"
+            )
+        ),
         .titleChanged(SessionTitleChanged(title: "Flaky build: retry network tests")),
         .messageAppended(
             MessageAppended(
@@ -86,6 +105,19 @@ enum EventSamples {
                 toolCalls: [
                     ToolCall(id: "toolu_01", name: "Bash", input: #"{"command":"cat ci.log"}"#, type: "tool_use")
                 ]
+            )
+        ),
+        .messageAppended(
+            MessageAppended(
+                messageID: "item-2",
+                role: .assistant,
+                inputTokens: 52,
+                outputTokens: 12,
+                toolCalls: [ToolCall(id: "item-2.0", name: "get_weather", input: #"{"city":"Paris"}"#)],
+                item: .object([
+                    "type": .string("function_call"), "call_id": .string("call_1"), "name": .string("get_weather"),
+                    "arguments": .string(#"{"city":"Paris"}"#),
+                ])
             )
         ),
         .toolResultRecorded(
@@ -155,6 +187,15 @@ enum EventSamples {
         ),
         .fileRemoved(FileRemoved(fileID: "file-1", reason: .rewindCleanup)),
         .deleted(SessionDeleted(sessionID: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10", namespace: "default")),
+        .erased(EventErased(erasedType: "message.appended", erasedSchemaVersion: 1)),
+        .forked(
+            SessionForked(
+                forkSessionID: "5e8a2f10-7c4b-4d9e-a1f3-6b2c8d0e4f17", position: 42, messageID: "msg-asst-1",
+                messageCount: 3)),
+        .messagesRemoved(MessagesRemoved(removedMessageIDs: ["item-2"], reason: .pop)),
+        .stateUpdated(
+            StateUpdated(delta: ["app:units": .string("metric"), "user:city": .string("Paris"), "turns": .number(2)])
+        ),
     ]
 
     /// The sample whose encoding docs/events.md shows for each type: the first of that type.

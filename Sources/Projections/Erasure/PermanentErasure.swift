@@ -1,0 +1,147 @@
+import Blobs
+import EventLog
+import Foundation
+import Logging
+
+/// Permanent deletion's second half: erases what a tombstone left on disk — the deleted sessions' records in
+/// the log, their rows' traces in the projection database files, and the blobs only they referred to.
+///
+/// One run: finds the sessions awaiting erasure in the projection (tombstone applied, records not yet
+/// erased); compacts the log with ``ErasureRewrite`` (every record of theirs but the tombstone becomes
+/// `event.erased`, crash-safely, positions unchanged); rewrites their event index rows to what a rebuild of the
+/// compacted log projects; scrubs the database files (WAL truncated, vacuumed); and removes every blob that no
+/// file row names. Each step is idempotent, so a run interrupted anywhere is finished by the next one.
+///
+/// Runs beside a serving daemon: the log compacts while appends and reads go on, the projection's readers keep
+/// reading, and a blob younger than ``Configuration/blobGracePeriod`` is never removed (an upload writes its
+/// blob before the event naming it is applied).
+public struct PermanentErasure: Sendable {
+    /// How a run treats young blobs and where it reports.
+    public struct Configuration: Sendable {
+        /// An unreferenced blob modified more recently than this stays until a later run. 0 when nothing else
+        /// writes the data directory (`sessiond compact` holds its lock).
+        public var blobGracePeriod: TimeInterval = 10 * 60
+        /// The clock blob ages are measured against.
+        public var clock: @Sendable () -> Date = { Date() }
+        /// Where a run reports what it erased (counts, never content).
+        public var logger = Logger(label: "sessiond.erasure", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        /// Creates the default configuration: a 10-minute grace period for blobs.
+        public init() {}
+    }
+
+    /// The log to compact.
+    public let log: any LogStore
+    /// The projections: who is deleted, which blobs are referenced.
+    public let store: ProjectionStore
+    /// The session files' bytes.
+    public let blobs: BlobStore
+    /// Grace period, clock, logger.
+    public let configuration: Configuration
+
+    /// Creates an erasure over one data directory's log, projections and blobs.
+    public init(log: any LogStore, store: ProjectionStore, blobs: BlobStore, configuration: Configuration = .init()) {
+        self.log = log
+        self.store = store
+        self.blobs = blobs
+        self.configuration = configuration
+    }
+
+    /// What a run would erase now, changing nothing.
+    public func plan() async throws -> ErasurePlan {
+        let sessions = try await store.sessionsAwaitingErasure()
+        var plan = ErasurePlan(records: try await store.recordsAwaitingErasure(in: sessions))
+        for session in sessions where plan.records[session] == nil { plan.records[session] = 0 }
+        plan.blobs = try await unreferencedBlobs()
+        return plan
+    }
+
+    /// Erases everything the plan names.
+    /// - Parameter progress: Called with each log position the compaction reads (from a background thread).
+    /// - Returns: What was erased.
+    /// - Throws: A log, projection or blob store error; what was done before it stays done.
+    public func run(progress: (@Sendable (LogPosition) -> Void)? = nil) async throws -> ErasureReport {
+        var report = ErasureReport()
+        report.sessions = try await store.sessionsAwaitingErasure()
+        if !report.sessions.isEmpty {
+            let rewrite = ErasureRewrite(streams: report.sessions)
+            report.log = try await log.compact { record in
+                progress?(record.position)
+                return rewrite.replacement(for: record)
+            }
+            report.auditRowsErased = try await store.markErased(report.sessions)
+            report.projection = try await store.scrub()
+        }
+        for blob in try await unreferencedBlobs() {
+            let digest = blob.digest
+            let blobs = self.blobs
+            try await Self.offTheCooperativePool { try blobs.remove(digest) }
+            report.blobsRemoved += 1
+            report.blobBytesRemoved += blob.bytes
+        }
+        if !report.isEmpty {
+            configuration.logger.notice(
+                "erased permanently deleted sessions",
+                metadata: [
+                    "erasure.sessions": "\(report.sessions.count)",
+                    "log.records": "\(report.log?.recordsRewritten ?? 0)",
+                    "log.segments_rewritten": "\(report.log?.segmentsRewritten ?? 0)",
+                    "projection.bytes_before": "\(report.projection?.bytesBefore ?? 0)",
+                    "projection.bytes_after": "\(report.projection?.bytesAfter ?? 0)",
+                    "blobs.removed": "\(report.blobsRemoved)",
+                ])
+        }
+        return report
+    }
+
+    /// Runs blocking file-system calls on a dispatch thread, not one of the cooperative pool's few.
+    private static func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async { done.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Blobs no file row names, older than the grace period, with their sizes.
+    private func unreferencedBlobs() async throws -> [(digest: BlobDigest, bytes: UInt64)] {
+        let referenced = try await store.referencedBlobDigests()
+        let blobs = self.blobs
+        let cutoff = configuration.clock().addingTimeInterval(-configuration.blobGracePeriod)
+        return try await Self.offTheCooperativePool {
+            try blobs.digests().filter { !referenced.contains($0.hex) }.compactMap { digest in
+                let attributes = try? FileManager.default.attributesOfItem(atPath: blobs.path(of: digest))
+                guard let attributes, let modified = attributes[.modificationDate] as? Date, modified <= cutoff
+                else { return nil }
+                return (digest: digest, bytes: (attributes[.size] as? NSNumber)?.uint64Value ?? 0)
+            }
+        }
+    }
+}
+
+/// What ``PermanentErasure/plan()`` found.
+public struct ErasurePlan: Sendable {
+    /// Sessions awaiting erasure and how many of their records the log still holds unerased.
+    public var records: [String: Int]
+    /// Blobs no file row names (and old enough to remove), with their sizes.
+    public var blobs: [(digest: BlobDigest, bytes: UInt64)] = []
+
+    /// Whether a run would change nothing.
+    public var isEmpty: Bool { records.isEmpty && blobs.isEmpty }
+}
+
+/// What ``PermanentErasure/run(progress:)`` did.
+public struct ErasureReport: Sendable {
+    /// The sessions whose records were erased.
+    public var sessions: Set<String> = []
+    /// The log compaction, when there were sessions to erase.
+    public var log: CompactionReport?
+    /// Event index rows rewritten to the erased form.
+    public var auditRowsErased = 0
+    /// The projection database scrub, when there were sessions to erase.
+    public var projection: ScrubReport?
+    /// Blobs removed and their bytes.
+    public var blobsRemoved = 0
+    public var blobBytesRemoved: UInt64 = 0
+
+    /// Whether the run found nothing to erase.
+    public var isEmpty: Bool { sessions.isEmpty && blobsRemoved == 0 }
+}

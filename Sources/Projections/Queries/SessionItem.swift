@@ -1,0 +1,32 @@
+import EventLog
+import Foundation
+import Sessions
+
+/// A framework's item as stored in a session: the ``Sessions/MessageAppended/item`` of one live message.
+public struct SessionItem: Sendable, Equatable {
+    /// The message that carries the item.
+    public var messageID: MessageID
+    /// The message's role.
+    public var role: MessageRole
+    /// The item, as the framework sent it.
+    public var item: JSONValue
+    /// When it was appended (the record's time).
+    public var addedAt: Date
+    /// The log position that appended it.
+    public var position: LogPosition
+    /// The session version that appended it.
+    public var version: UInt64
+
+    /// Creates an item from its parts.
+    public init(
+        messageID: MessageID, role: MessageRole, item: JSONValue, addedAt: Date, position: LogPosition,
+        version: UInt64
+    ) {
+        self.messageID = messageID
+        self.role = role
+        self.item = item
+        self.addedAt = addedAt
+        self.position = position
+        self.version = version
+    }
+}

@@ -1,0 +1,75 @@
+// Rendering transcript messages: text as text, reasoning and tool calls folded, removed messages marked in words.
+import { clock, dollars, h } from "./dom.js";
+
+/**
+ * One message as an <li><article>; messages a rewind removed are struck through and labelled. A message whose
+ * long bodies the page was sent cut short offers a button that asks `loadWhole(message)` for all of it.
+ */
+export function messageItem(message, loadWhole) {
+  const removed = message.removedPosition !== undefined && message.removedPosition !== null;
+  const id = message.messageId;
+  const results = new Map(message.toolResults.map((result) => [result.toolCallId, result]));
+  const article = h("article", { "aria-label": `${message.role} message ${id}`, class: `message role-${message.role}` },
+    h("header", {},
+      h("span", { class: "who" }, `${message.role} · ${id}`),
+      h("span", { class: "muted" }, ` · #${message.addedPosition} · ${clock(message.createdAt)}`),
+      message.model ? h("span", { class: "muted" }, ` · ${message.model}`) : null,
+      usage(message)),
+    removed ? h("p", { class: "removed-label" }, `removed by rewind at #${message.removedPosition}`) : null,
+    message.reasoning ? fold("Reasoning", h("pre", {}, message.reasoning)) : null,
+    message.text ? h("div", { role: "group", "aria-label": "Message text", class: "text" }, message.text, message.truncated ? " …" : "") : null,
+    (message.toolCalls ?? []).map((call) => toolCall(call, results.get(call.id))),
+    message.toolResultIds.length ? h("p", { class: "muted" }, `carries results of ${message.toolResultIds.join(", ")}`) : null,
+    message.callbackResults.map(callbackResult),
+    message.truncated && loadWhole ? h("button", { type: "button", onclick: async (event) => {
+      event.target.disabled = true;
+      item.replaceWith(messageItem(await loadWhole(message), null));
+    } }, "Show the whole message") : null);
+  const item = h("li", { class: removed ? "removed" : "", "data-position": message.addedPosition }, article);
+  return item;
+}
+
+function usage(message) {
+  const parts = [];
+  if (message.inputTokens || message.outputTokens) parts.push(`${message.inputTokens ?? 0} in / ${message.outputTokens ?? 0} out`);
+  if (message.cost) parts.push(dollars(message.cost));
+  if (message.latencyMs !== undefined && message.latencyMs !== null) parts.push(`${Math.round(message.latencyMs)} ms`);
+  return parts.length ? h("span", { class: "muted" }, ` · ${parts.join(" · ")}`) : null;
+}
+
+/** A folded block: <details> is keyboard-operable and announced as a disclosure, named by its summary. */
+function fold(summary, ...content) {
+  return h("details", { "aria-label": summary }, h("summary", {}, summary), content);
+}
+
+function toolCall(call, result) {
+  const state = !result ? "no result yet" : result.isError ? "error" : result.finished ? "ok" : "partial";
+  return h("div", { class: `tool-call${result?.isError ? " error" : ""}` },
+    fold(`Tool call ${call.name} (${call.id}) · ${state}`,
+      h("p", { class: "muted" }, "Input"),
+      h("pre", {}, pretty(call.input)),
+      result ? [h("p", { class: "muted" }, result.isError ? "Result (error)" : "Result"), h("pre", {}, result.result)] : null,
+      result?.screenshotUrls?.length ? screenshots(result.screenshotUrls) : null));
+}
+
+function screenshots(urls) {
+  return h("ul", { class: "shots", "aria-label": "Screenshots" }, urls.map((url) => {
+    // Only same-origin images can load under the page's Content-Security-Policy; others stay links.
+    const local = url.startsWith("/") && !url.startsWith("//");
+    return h("li", {}, local
+      ? h("a", { href: url }, h("img", { src: url, alt: "Screenshot", loading: "lazy", width: 160 }))
+      : h("span", {}, url));
+  }));
+}
+
+function callbackResult(result) {
+  return h("div", { class: `callback${result.success ? "" : " error"}` },
+    fold(`Callback ${result.callbackType}${result.callbackName ? ` ${result.callbackName}` : ""} for ${result.toolCallId}: ${result.success ? "success" : "failure"}`,
+      result.stdout ? [h("p", { class: "muted" }, "stdout"), h("pre", {}, result.stdout)] : null,
+      result.stderr ? [h("p", { class: "muted" }, "stderr"), h("pre", {}, result.stderr)] : null,
+      result.error ? h("p", { class: "error-text" }, result.error) : null));
+}
+
+function pretty(text) {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Projections
+import Sessions
+
+/// `GET /v1/sessions/{id}/items`: the framework items live in a session, oldest first, as of any point
+/// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time.
+struct NativeItemsController {
+    let backend: SessionBackend
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.get("sessions/:id/items", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let id = try context.sessionID()
+        let asOf = try request.asOf()
+        let latest = try request.integerQuery("limit", in: 0...Int.max)
+        let since = try request.sinceTime()
+        let session = try await backend.session(id, namespace: context.namespace, at: asOf)
+        guard let items = try await backend.store.items(id, at: asOf, since: since, latest: latest) else {
+            throw SessionError.sessionNotFound(id)
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(session.version)\""
+        return try .json(
+            NativeItemPage(sessionId: id.rawValue, version: session.version, items: items.map(NativeItem.init)),
+            headers: headers)
+    }
+}
+
+extension Request {
+    /// The `since` query parameter: an RFC 3339 time or Unix seconds (fractions allowed, as ADK's
+    /// `after_timestamp` is); `nil` when absent.
+    /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for anything else.
+    func sinceTime() throws -> Date? {
+        guard let text = uri.queryParameters.get("since") else { return nil }
+        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        throw RequestBodyError.invalidParameter(name: "since", reason: "since must be an RFC 3339 time or Unix seconds")
+    }
+}

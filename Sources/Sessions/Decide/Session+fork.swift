@@ -1,0 +1,48 @@
+extension Session {
+    /// Fork: the source must exist (a terminated or archived source may be forked: forking reads it, it does
+    /// not write to it); the new id must be unused. The new session is created in the source's namespace
+    /// with the source's settings, callbacks and user memory as of the point, then every message live at the
+    /// point is appended again with its tool results and callback results, in transcript order, so the new
+    /// session's own stream holds its whole transcript (and its counters count the copied usage).
+    static func decideFork(
+        _ command: ForkSession,
+        state: SessionState,
+        context: DecisionContext
+    ) throws(SessionError) -> [SessionEvent] {
+        let source = command.source
+        guard source.exists, source.id == command.origin.sessionID else {
+            throw .sessionNotFound(command.origin.sessionID)
+        }
+        let id: SessionID = try newID(command.sessionID, field: "sessionId", context: context)
+        guard state.id == nil else {
+            throw .validation(field: "sessionId", message: "session \(id) already exists")
+        }
+        if let messageID = command.origin.messageID, source.message(messageID)?.isRemoved != false {
+            throw .messageNotFound(messageID)
+        }
+        var events: [SessionEvent] = [
+            .created(
+                SessionCreated(
+                    sessionID: id, namespace: source.namespace, origin: source.origin ?? .native,
+                    title: command.title ?? source.title, customSystemPrompt: source.customSystemPrompt,
+                    promptMode: source.promptMode, browserMode: source.browserMode, cdpURL: source.cdpURL,
+                    callbacks: source.callbacks, userID: source.userID, agentConfig: source.agentConfig,
+                    quotas: source.quotas, userMemory: source.userMemory, metadata: source.metadata,
+                    enableMemory: source.enableMemory, forkedFrom: command.origin))
+        ]
+        for message in source.liveMessages {
+            events.append(.messageAppended(message.appended))
+            for callID in message.resultToolCallIDs {
+                if let result = source.toolCall(callID)?.result { events.append(.toolResultRecorded(result)) }
+            }
+            for result in message.callbackResults { events.append(.callbackResultRecorded(result)) }
+        }
+        return events
+    }
+
+    /// The source's note of a fork: recorded whatever the source's status, since it changes nothing else.
+    static func decideRecordFork(_ command: RecordFork, state: SessionState) throws(SessionError) -> [SessionEvent] {
+        try requireSession(command.sessionID, in: state)
+        return [.forked(command.fork)]
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Blobs
+import EventLog
+import Foundation
+import Projections
+import SessionAPI
+
+/// `sessiond compact`: erases permanently deleted sessions' bytes from the log, the projection database and
+/// the blob store.
+struct Compact: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase permanently deleted sessions from disk: log records, database pages and file blobs.",
+        discussion: """
+            A Mix DELETE appends a tombstone and drops the session from every read at once; its bytes stay in \
+            the log until compaction. This command rewrites every sealed segment holding a deleted session's \
+            records (all but the tombstone become `event.erased`, in place, crash-safely: new file, fsync, \
+            rename, directory fsync), rewrites their audit rows, truncates the projection database's WAL and \
+            vacuums it, and removes every blob no file row refers to. It prints a progress line while it \
+            reads the log and a summary: sessions erased, records rewritten, bytes before and after. \
+            `sessiond serve` does the same periodically (--compact-interval). \(OfflineProjection.daemonNote)
+            """)
+
+    @OptionGroup var log: LogOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Show which sessions and blobs would be erased; change nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let logger = OfflineProjection.makeLogger()
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        try await OfflineProjection.run(eventLog) {
+            let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
+            var configuration = PermanentErasure.Configuration()
+            // The command holds the data directory's lock: no upload can be between its blob and its event.
+            configuration.blobGracePeriod = 0
+            configuration.logger = logger
+            let erasure = PermanentErasure(
+                log: eventLog, store: store, blobs: BlobStore(root: APIConfiguration.blobDirectory(in: log.dataDirectory)),
+                configuration: configuration)
+            if dryRun {
+                Self.print(try await erasure.plan())
+                return
+            }
+            let end = try await eventLog.durableEnd().rawValue
+            let reporter = ProgressReporter(label: "compact", unit: "records")
+            let report = try await erasure.run { position in reporter.report(done: position.rawValue, of: end) }
+            reporter.finish()
+            Self.print(report)
+        }
+    }
+
+    private static func print(_ plan: ErasurePlan) {
+        let records = plan.records.values.reduce(0, +)
+        Swift.print("dry run: \(plan.records.count) deleted sessions await erasure, \(records) records to rewrite")
+        for (session, count) in plan.records.sorted(by: { $0.key < $1.key }) {
+            Swift.print("  session \(session): \(count) records")
+        }
+        let bytes = plan.blobs.reduce(0) { $0 + $1.bytes }
+        Swift.print("dry run: \(plan.blobs.count) unreferenced blobs to remove (\(bytes) bytes)")
+        for blob in plan.blobs { Swift.print("  blob \(blob.digest): \(blob.bytes) bytes") }
+        Swift.print("dry run: nothing was changed")
+    }
+
+    private static func print(_ report: ErasureReport) {
+        if let log = report.log {
+            Swift.print(
+                "log: \(report.sessions.count) sessions erased, \(log.recordsRewritten) records rewritten in "
+                    + "\(log.segmentsRewritten) of \(log.segmentsScanned) sealed segments, "
+                    + "\(log.bytesBefore) → \(log.bytesAfter) bytes"
+                    + (log.dictionariesRetired.isEmpty ? "" : ", dictionaries retired: \(log.dictionariesRetired)"))
+        } else {
+            Swift.print("log: no deleted session awaits erasure")
+        }
+        if let projection = report.projection {
+            Swift.print(
+                "projection: \(report.auditRowsErased) audit rows erased, database \(projection.bytesBefore) → "
+                    + "\(projection.bytesAfter) bytes, WAL " + (projection.walTruncated ? "truncated" : "NOT truncated (busy)"))
+        }
+        Swift.print("blobs: \(report.blobsRemoved) removed (\(report.blobBytesRemoved) bytes)")
+    }
+}

@@ -1,0 +1,60 @@
+import EventLog
+import Foundation
+import Projections
+import Sessions
+import Testing
+
+/// A framework session through the writer and the replay loop: items, a pop, a clear and scoped state. At
+/// every version the projection's snapshot, items and export equal the fold's, and shared `app:`/`user:`
+/// keys reach the other sessions of the app (and user).
+struct FrameworkSessionProjectionTests {
+    static func create(_ id: SessionID, user: String, state: JSONObject = [:]) -> SessionCommand {
+        .createFrameworkSession(
+            CreateFrameworkSession(sessionID: id, namespace: "default", appName: "weather", userID: user, state: state))
+    }
+
+    static func item(_ id: SessionID, _ message: MessageID, _ role: MessageRole, _ n: Double) -> SessionCommand {
+        .appendMessage(
+            AppendMessage(
+                sessionID: id, messageID: message, role: role, inputTokens: role == .assistant ? 10 : nil,
+                item: .object(["n": .number(n), "role": .string(role.rawValue)])))
+    }
+
+    @Test func everyVersionReadsAsTheFold() async throws {
+        try await ProjectionHarness.with { harness in
+            let id: SessionID = "adk-1"
+            let commands: [SessionCommand] = [
+                Self.create(id, user: "u1", state: ["k": .string("v"), "app:theme": .string("dark"), "temp:t": .bool(true)]),
+                Self.item(id, "i1", .user, 1), Self.item(id, "i2", .assistant, 2),
+                .updateState(UpdateState(sessionID: id, delta: ["k": .number(2), "user:name": .string("Ada")])),
+                Self.item(id, "i3", .tool, 3),
+                .removeMessages(RemoveMessages(sessionID: id, removal: .pop)),
+                .removeMessages(RemoveMessages(sessionID: id, removal: .clear)),
+                Self.item(id, "i4", .user, 4),
+            ]
+            var fold = SessionState.initial
+            var folds: [SessionState] = []
+            for command in commands {
+                let result = try await harness.writer.execute(command)
+                fold = result.state
+                folds.append(fold)
+            }
+            for state in folds {
+                let asOf = AsOf.version(state.version)
+                #expect(try await harness.store.session(id, at: asOf) == SessionSnapshot(state), "version \(state.version)")
+                let items = try #require(try await harness.store.items(id, at: asOf))
+                #expect(items.map(\.item) == state.liveMessages.compactMap(\.appended.item), "version \(state.version)")
+                #expect(try await harness.store.export(id, at: asOf) == SessionExport(state), "version \(state.version)")
+            }
+            #expect(fold.state == ["k": .number(2)])
+            #expect(try await harness.store.items(id, latest: 1)?.map(\.messageID) == ["i4"])
+
+            _ = try await harness.writer.execute(Self.create("adk-2", user: "u1"))
+            _ = try await harness.writer.execute(Self.create("adk-3", user: "u2"))
+            let sameUser = try #require(try await harness.store.session("adk-2"))
+            #expect(try await harness.store.state(of: sameUser) == ["app:theme": .string("dark"), "user:name": .string("Ada")])
+            let otherUser = try #require(try await harness.store.session("adk-3"))
+            #expect(try await harness.store.state(of: otherUser) == ["app:theme": .string("dark")])
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import SessionAPI
+
+/// The native routes the framework adapters use: create with app, user and state; items stored whole and
+/// read back (latest N, since, as of); pop and clear kept in history; state scopes shared across sessions.
+struct NativeFrameworkRoutesTests {
+    func create(_ client: any TestClientProtocol, id: String, user: String = "u-1", state: String = "{}") async throws
+        -> TestResponse
+    {
+        try await client.execute(
+            uri: "/v1/sessions", method: .post,
+            body: jsonBody(#"{"sessionId":"\#(id)","appName":"weather","userId":"\#(user)","state":\#(state)}"#))
+    }
+
+    func append(_ client: any TestClientProtocol, _ id: String, _ body: String) async throws -> TestResponse {
+        try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(body))
+    }
+
+    static let item1 = #"{"role":"user","content":"Weather in Paris?","n":1,"nested":{"big":12345678901,"f":0.25,"list":[true,null,"é/\"x\""]}}"#
+    static let item2 = #"{"type":"function_call","call_id":"call_1","name":"weather","arguments":"{\"city\":\"Paris\"}"}"#
+
+    func items(_ response: TestResponse) -> [[String: Any]] { response.json["items"] as? [[String: Any]] ?? [] }
+
+    @Test func itemsAreStoredWholeAndReadBackEqual() async throws {
+        try await withTestApplication { client in
+            #expect(try await create(client, id: "s1").status == .created)
+            let first = try await append(client, "s1", #"{"type":"message","role":"user","item":\#(Self.item1)}"#)
+            #expect(first.status == .created)
+            _ = try await append(
+                client, "s1",
+                #"{"type":"message","role":"assistant","inputTokens":7,"outputTokens":3,"toolCalls":[{"id":"x.0","name":"weather","input":"{}"}],"item":\#(Self.item2)}"#)
+            let page = try await client.execute(uri: "/v1/sessions/s1/items", method: .get)
+            let stored = items(page).map { $0["item"] as? NSDictionary }
+            let expected = try [Self.item1, Self.item2].map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary
+            }
+            #expect(stored == expected)
+            #expect(page.headers[.eTag] == "\"3\"")
+            let latest = try await client.execute(uri: "/v1/sessions/s1/items?limit=1", method: .get)
+            #expect(items(latest).map { $0["role"] as? String } == ["assistant"])
+            let asOf = try await client.execute(uri: "/v1/sessions/s1/items?version=2", method: .get)
+            #expect(items(asOf).count == 1)
+            let future = try await client.execute(uri: "/v1/sessions/s1/items?since=4102444800", method: .get)
+            #expect(items(future).isEmpty)
+            let session = try await client.execute(uri: "/v1/sessions/s1", method: .get)
+            #expect(session.json["totalTokens"] as? Int == 10)
+            #expect(session.json["totalToolCalls"] as? Int == 1)
+            let export = try await client.execute(uri: "/v1/sessions/s1/export", method: .get)
+            let messages = try #require(export.json["messages"] as? [[String: Any]])
+            #expect(messages.map { $0["item"] as? NSDictionary } == expected)
+        }
+    }
+
+    @Test func popAndClearAnswerWithTheRemovedItemsAndKeepHistory() async throws {
+        try await withTestApplication { client in
+            _ = try await create(client, id: "s1")
+            _ = try await append(client, "s1", #"{"type":"message","role":"user","item":\#(Self.item1)}"#)
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            let popped = try await append(client, "s1", #"{"type":"pop"}"#)
+            #expect(popped.status == .created)
+            #expect((popped.json["removedItems"] as? [[String: Any]])?.first?["call_id"] as? String == "call_1")
+            #expect(items(try await client.execute(uri: "/v1/sessions/s1/items", method: .get)).count == 1)
+            let cleared = try await append(client, "s1", #"{"type":"clear"}"#)
+            #expect((cleared.json["removedItems"] as? [Any])?.count == 1)
+            #expect(items(try await client.execute(uri: "/v1/sessions/s1/items", method: .get)).isEmpty)
+            let emptyPop = try await append(client, "s1", #"{"type":"pop"}"#)
+            #expect(emptyPop.status == .ok)
+            #expect(emptyPop.json["removedItems"] == nil)
+            // Before the pop (version 4: created, two items, pop), both items were live; the audit history
+            // names both removals.
+            #expect(items(try await client.execute(uri: "/v1/sessions/s1/items?version=3", method: .get)).count == 2)
+            let history = try await client.execute(uri: "/v1/sessions/s1/events", method: .get)
+            #expect(history.jsonArray.filter { $0["type"] as? String == "messages.removed" }.count == 2)
+        }
+    }
+
+    @Test func stateScopesAreSharedAsADKSharesThem() async throws {
+        try await withTestApplication { client in
+            let first = try await create(
+                client, id: "s1", state: #"{"k":1,"app:theme":"dark","user:name":"Ada","temp:t":true}"#)
+            #expect(first.json["state"] as? NSDictionary == ["k": 1, "app:theme": "dark", "user:name": "Ada"])
+            let other = try await create(client, id: "s2", user: "u-2")
+            #expect(other.json["state"] as? NSDictionary == ["app:theme": "dark"])
+            _ = try await append(client, "s2", #"{"type":"state","delta":{"app:theme":"light","user:name":"Bob","k":2}}"#)
+            let s1 = try await client.execute(uri: "/v1/sessions/s1", method: .get)
+            #expect(s1.json["state"] as? NSDictionary == ["k": 1, "app:theme": "light", "user:name": "Ada"])
+            let listed = try await client.execute(uri: "/v1/sessions?appName=weather&userId=u-2", method: .get)
+            let sessions = try #require(listed.json["sessions"] as? [[String: Any]])
+            #expect(sessions.map { $0["id"] as? String } == ["s2"])
+            #expect(sessions.first?["state"] as? NSDictionary == ["k": 2, "app:theme": "light", "user:name": "Bob"])
+            let bad = try await append(client, "s1", #"{"type":"state","delta":[1]}"#)
+            #expect(bad.status == .badRequest)
+            let duplicate = try await create(client, id: "s1")
+            #expect(duplicate.status == .conflict)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Sessions
+import Testing
+
+/// The native fork: the new session starts with the source's live transcript at the point, its creation
+/// names the source and position, and the source records a `session.forked` note.
+struct ForkTests {
+    static let forkID: SessionID = "s-fork"
+    static let call = ToolCall(id: "c1", name: "Bash", input: "{\"command\":\"ls\"}")
+
+    /// created, u1, a1 (calls c1), t1 (tool message) + result of c1, u2, a2; then a rewind to t1 removes u2, a2.
+    static func source(rewound: Bool = false) -> Given {
+        var given = Given([
+            mixCreated, userMessage("u1", "list files"), assistantMessage("a1", calls: [call], finish: .toolUse),
+            .messageAppended(MessageAppended(messageID: "t1", role: .tool, text: "")),
+            .toolResultRecorded(ToolResultRecorded(toolCallID: "c1", messageID: "t1", result: "README.md")),
+            userMessage("u2", "and now?"), assistantMessage("a2"),
+        ])
+        if rewound {
+            given.apply(
+                .rewound(SessionRewound(toMessageID: "t1", removedMessageIDs: ["u2", "a2"], cleanupMedia: false)),
+                at: at(100))
+        }
+        return given
+    }
+
+    static func fork(_ source: SessionState, messageID: MessageID? = nil, title: String? = nil) -> SessionCommand {
+        .fork(
+            ForkSession(
+                sessionID: forkID, source: source,
+                origin: ForkOrigin(sessionID: sid, position: 77, messageID: messageID), title: title))
+    }
+
+    @Test func theForkStartsWithTheLiveTranscriptAndNamesItsOrigin() throws {
+        let source = Self.source(rewound: true).state
+        var fork = Given()
+        let events = try fork.run(Self.fork(source), at: at(200), ids: IDSequence())
+        guard case .created(let created) = events.first else {
+            Issue.record("the first event is not session.created: \(events)")
+            return
+        }
+        #expect(created.sessionID == Self.forkID)
+        #expect(created.namespace == "default")
+        #expect(created.title == "Fix the build")
+        #expect(created.forkedFrom == ForkOrigin(sessionID: sid, position: 77))
+        // The removed u2 and a2 are not copied; the tool result is.
+        #expect(fork.state.liveMessages.map(\.id) == ["u1", "a1", "t1"])
+        #expect(fork.state.toolCall("c1")?.result?.result == "README.md")
+        #expect(fork.state.liveMessages.map(\.appended) == source.liveMessages.map(\.appended))
+        #expect(fork.state.forkedFrom?.sessionID == sid)
+    }
+
+    @Test func aTitleReplacesTheSourcesTitle() throws {
+        var fork = Given()
+        let events = try fork.run(Self.fork(Self.source().state, title: "Try B"), at: at(200), ids: IDSequence())
+        #expect(events.count == 1 + 5 + 1)
+        #expect(fork.state.title == "Try B")
+    }
+
+    @Test func aMissingOrRemovedMessageIsUnknown() {
+        let rewound = Self.source(rewound: true).state
+        expectError(.messageNotFound("a2")) { () throws(SessionError) in
+            _ = try Session.decide(Self.fork(rewound, messageID: "a2"), state: .initial, context: IDSequence().context(now: at(1)))
+        }
+        expectError(.messageNotFound("nope")) { () throws(SessionError) in
+            _ = try Session.decide(Self.fork(rewound, messageID: "nope"), state: .initial, context: IDSequence().context(now: at(1)))
+        }
+    }
+
+    @Test func aMissingSourceIsNotFound() {
+        expectError(.sessionNotFound(sid)) { () throws(SessionError) in
+            _ = try Session.decide(Self.fork(.initial), state: .initial, context: IDSequence().context(now: at(1)))
+        }
+    }
+
+    @Test func anExistingForkIDIsRejected() {
+        let taken = Given([.created(SessionCreated(sessionID: Self.forkID, namespace: "default", origin: .mix))]).state
+        expectError(.validation(field: "sessionId", message: "session s-fork already exists")) { () throws(SessionError) in
+            _ = try Session.decide(Self.fork(Self.source().state), state: taken, context: IDSequence().context(now: at(1)))
+        }
+    }
+
+    @Test func theSourceRecordsTheForkEvenWhenTerminated() throws {
+        var source = Self.source()
+        source.apply(.terminated(SessionTerminated()), at: at(50))
+        let note = SessionForked(forkSessionID: Self.forkID, position: 77, messageCount: 4)
+        let events = try source.run(.recordFork(RecordFork(sessionID: sid, fork: note)), at: at(60), ids: IDSequence())
+        #expect(events == [.forked(note)])
+        #expect(source.state.liveMessages.count == 5)
+        expectError(.sessionNotFound("other")) { () throws(SessionError) in
+            _ = try Session.decide(
+                .recordFork(RecordFork(sessionID: "other", fork: note)), state: source.state,
+                context: IDSequence().context(now: at(1)))
+        }
+    }
+}

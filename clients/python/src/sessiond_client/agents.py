@@ -1,0 +1,164 @@
+"""`SessiondSession`: the OpenAI Agents SDK's `Session` on sessiond (openai-agents 0.24).
+
+Switch an agent from the SDK's SQLite store with one line::
+
+    session = SessiondSession("conversation-42")          # was: SQLiteSession("conversation-42", "chat.db")
+    result = await Runner.run(agent, "Hi", session=session)
+
+Every item is stored whole in a ``message.appended`` event and read back equal. ``pop_item`` and
+``clear_session`` append ``messages.removed``: the items leave the conversation but stay in the log, the
+audit history and as-of exports. Pass ``hooks=session.usage_hooks`` to ``Runner.run`` as well and each model
+response's token usage is recorded with its items, so the session's stats count tokens.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from agents.lifecycle import RunHooks
+from agents.memory.session import SessionABC
+from agents.memory.session_settings import SessionSettings, resolve_session_limit
+
+from .client import AsyncSessiondClient, ClientConfiguration
+from .errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from agents.items import ModelResponse, TResponseInputItem
+
+_USER_ROLES = {"user", "system", "developer"}
+
+
+def item_activity(item: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """The native ``message`` activity that stores one SDK item: its role for sessiond's counters (user,
+    assistant or tool) and, for a model's tool call, the call (so the stats count it). The item rides whole."""
+    kind = item.get("type")
+    role = item.get("role")
+    if role in _USER_ROLES and kind in (None, "message"):
+        sessiond_role = "user"
+    elif kind is not None and kind.endswith("_output"):
+        sessiond_role = "tool"
+    else:
+        sessiond_role = "assistant"
+    activity: dict[str, Any] = {"type": "message", "messageId": message_id, "role": sessiond_role, "item": item}
+    if sessiond_role == "assistant" and kind is not None and kind.endswith("_call"):
+        arguments = item.get("arguments", item.get("input", item.get("action")))
+        activity["toolCalls"] = [{
+            "id": f"{message_id}.0",
+            "name": str(item.get("name") or kind),
+            "input": arguments if isinstance(arguments, str) else _json(arguments),
+        }]
+    return activity
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value if value is not None else {}, separators=(",", ":"), sort_keys=True)
+
+
+class _UsageHooks(RunHooks[Any]):
+    """Collects each model response's usage for the session's next ``add_items``."""
+
+    def __init__(self, session: "SessiondSession") -> None:
+        self._session = session
+
+    async def on_llm_end(self, context: Any, agent: Any, response: "ModelResponse") -> None:
+        usage = response.usage
+        cached = getattr(usage.input_tokens_details, "cached_tokens", 0) or 0
+        self._session._pending_usage.append({
+            "inputTokens": max(usage.input_tokens - cached, 0), "outputTokens": usage.output_tokens,
+            "cacheReadTokens": cached,
+        })
+
+
+class SessiondSession(SessionABC):
+    """Conversation history for one ``session_id``, kept in sessiond.
+
+    Args:
+        session_id: The conversation's id, also sessiond's session id.
+        client: An :class:`AsyncSessiondClient` to share between sessions (one connection pool); made from
+            ``configuration`` when omitted.
+        configuration: Where sessiond is (default ``http://127.0.0.1:8088``), its key and namespace.
+        session_settings: The SDK's settings (``limit`` is the default of :meth:`get_items`).
+    """
+
+    def __init__(
+        self,
+        session_id: str,
+        *,
+        client: AsyncSessiondClient | None = None,
+        configuration: ClientConfiguration | None = None,
+        session_settings: SessionSettings | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.session_settings = session_settings or SessionSettings()
+        self._client = client or AsyncSessiondClient(configuration)
+        self._owns_client = client is None
+        self._title = title
+        self._pending_usage: list[dict[str, int]] = []
+        self.usage_hooks: RunHooks[Any] = _UsageHooks(self)
+
+    async def get_items(self, limit: int | None = None) -> list[TResponseInputItem]:
+        """The latest ``limit`` items (all when ``None`` or negative, none for 0), oldest first."""
+        effective = resolve_session_limit(limit, self.session_settings)
+        if effective is not None and effective < 0:
+            effective = None
+        try:
+            page = await self._client.items(self.session_id, limit=effective)
+        except NotFoundError:
+            return []
+        return [entry["item"] for entry in page["items"]]
+
+    async def add_items(self, items: list[TResponseInputItem]) -> None:
+        """Appends the items in order, as one atomic append (created on first use)."""
+        if not items:
+            return
+        activities = [item_activity(dict(item), f"oa-{uuid.uuid4().hex}") for item in items]
+        self._attach_usage(activities)
+        key = uuid.uuid4().hex
+        try:
+            await self._client.append_batch(self.session_id, activities, idempotency_key=key)
+        except NotFoundError:
+            await self._create()
+            await self._client.append_batch(self.session_id, activities, idempotency_key=key)
+
+    async def pop_item(self) -> TResponseInputItem | None:
+        """Takes the latest item out of the conversation (kept in history) and returns it; ``None`` if empty."""
+        try:
+            answer = await self._client.append(self.session_id, {"type": "pop"})
+        except NotFoundError:
+            return None
+        removed = answer.get("removedItems") or []
+        return removed[0] if removed else None
+
+    async def clear_session(self) -> None:
+        """Takes every item out of the conversation; the history stays in sessiond."""
+        try:
+            await self._client.append(self.session_id, {"type": "clear"})
+        except NotFoundError:
+            return
+
+    async def close(self) -> None:
+        """Closes the client when this session made it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def _create(self) -> None:
+        try:
+            await self._client.create_session(self.session_id, title=self._title)
+        except ConflictError:
+            pass  # created meanwhile by another writer
+
+    def _attach_usage(self, activities: list[dict[str, Any]]) -> None:
+        """Puts the usage collected since the last append on the first assistant item of this batch."""
+        if not self._pending_usage:
+            return
+        target = next((a for a in activities if a["role"] == "assistant"), None)
+        if target is None:
+            return
+        for usage in self._pending_usage:
+            for key, value in usage.items():
+                target[key] = target.get(key, 0) + value
+        self._pending_usage.clear()

@@ -1,0 +1,259 @@
+"""google-adk's own expectations of a session service (its session-service tests, ported), run case by case
+against ADK's InMemory, Sqlite and Database services and against SessiondSessionService on a real
+`sessiond serve`. Each test uses its own app name, so tests sharing the daemon never meet."""
+
+from datetime import datetime, timezone
+
+import pytest
+from google.adk.errors.already_exists_error import AlreadyExistsError
+from google.adk.events.event import Event
+from google.adk.events.event_actions import EventActions
+from google.adk.sessions.base_session_service import GetSessionConfig
+from google.adk.sessions.database_session_service import DatabaseSessionService
+from google.adk.sessions.in_memory_session_service import InMemorySessionService
+from google.adk.sessions.sqlite_session_service import SqliteSessionService
+from google.genai import types
+
+from sessiond_client.adk import SessiondSessionService
+
+SERVICES = ["in_memory", "sqlite", "database", "sessiond"]
+
+
+@pytest.fixture(params=SERVICES)
+async def service(request, tmp_path):
+    if request.param == "in_memory":
+        made = InMemorySessionService()
+    elif request.param == "sqlite":
+        made = SqliteSessionService(str(tmp_path / "sqlite.db"))
+    elif request.param == "database":
+        made = DatabaseSessionService("sqlite+aiosqlite:///:memory:")
+    else:
+        made = SessiondSessionService(configuration=request.getfixturevalue("configuration"))
+    yield made
+    if hasattr(made, "close"):
+        await made.close()
+
+
+@pytest.fixture()
+def app(unique) -> str:
+    return f"my_app-{unique}"
+
+
+def now() -> float:
+    return datetime.now().astimezone(timezone.utc).timestamp()
+
+
+async def test_get_empty_session(service, app):
+    assert not await service.get_session(app_name=app, user_id="test_user", session_id="123")
+
+
+async def test_create_get_session(service, app):
+    session = await service.create_session(app_name=app, user_id="test_user", state={"key": "value"})
+    assert (session.app_name, session.user_id) == (app, "test_user")
+    assert session.id
+    assert session.state == {"key": "value"}
+    assert session.last_update_time <= now()
+    got = await service.get_session(app_name=app, user_id="test_user", session_id=session.id)
+    assert got == session
+    assert got.last_update_time <= now()
+    await service.delete_session(app_name=app, user_id="test_user", session_id=session.id)
+    assert await service.get_session(app_name=app, user_id="test_user", session_id=session.id) is None
+
+
+async def test_create_and_list_sessions(service, app):
+    ids = [f"session{i}" for i in range(5)]
+    for session_id in ids:
+        await service.create_session(app_name=app, user_id="test_user", session_id=session_id, state={"key": "value" + session_id})
+    sessions = (await service.list_sessions(app_name=app, user_id="test_user")).sessions
+    assert {s.id for s in sessions} == set(ids)
+    for session in sessions:
+        assert session.state == {"key": "value" + session.id}
+        assert session.events == []
+
+
+async def test_list_sessions_all_users(service, app):
+    await service.create_session(app_name=app, user_id="user1", session_id="session1a", state={"key": "value1a"})
+    await service.create_session(app_name=app, user_id="user1", session_id="session1b", state={"key": "value1b"})
+    await service.create_session(app_name=app, user_id="user2", session_id="session2a", state={"key": "value2a"})
+    one = {s.id: s.state for s in (await service.list_sessions(app_name=app, user_id="user1")).sessions}
+    assert one == {"session1a": {"key": "value1a"}, "session1b": {"key": "value1b"}}
+    two = (await service.list_sessions(app_name=app, user_id="user2")).sessions
+    assert [(s.id, s.state) for s in two] == [("session2a", {"key": "value2a"})]
+    everyone = {s.id: s.state for s in (await service.list_sessions(app_name=app, user_id=None)).sessions}
+    assert everyone == {"session1a": {"key": "value1a"}, "session1b": {"key": "value1b"}, "session2a": {"key": "value2a"}}
+
+
+async def test_app_state_is_shared_by_all_users_of_app(service, app):
+    session1 = await service.create_session(app_name=app, user_id="u1", session_id="s1", state={"app:k1": "v1"})
+    await service.append_event(session1, Event(invocation_id="inv1", author="user", actions=EventActions(state_delta={"app:k2": "v2"})))
+    session2 = await service.create_session(app_name=app, user_id="u2", session_id="s2")
+    assert session2.state == {"app:k1": "v1", "app:k2": "v2"}
+    again = await service.get_session(app_name=app, user_id="u1", session_id="s1")
+    assert (again.state.get("app:k1"), again.state.get("app:k2")) == ("v1", "v2")
+
+
+async def test_user_state_is_shared_only_by_user_sessions(service, app):
+    session1 = await service.create_session(app_name=app, user_id="u1", session_id="s1", state={"user:k1": "v1"})
+    await service.append_event(session1, Event(invocation_id="inv1", author="user", actions=EventActions(state_delta={"user:k2": "v2"})))
+    session1b = await service.create_session(app_name=app, user_id="u1", session_id="s1b")
+    assert session1b.state == {"user:k1": "v1", "user:k2": "v2"}
+    session2 = await service.create_session(app_name=app, user_id="u2", session_id="s2")
+    assert session2.state == {}
+
+
+async def test_session_state_is_not_shared(service, app):
+    session1 = await service.create_session(app_name=app, user_id="u1", session_id="s1", state={"sk1": "v1"})
+    await service.append_event(session1, Event(invocation_id="inv1", author="user", actions=EventActions(state_delta={"sk2": "v2"})))
+    got = await service.get_session(app_name=app, user_id="u1", session_id="s1")
+    assert (got.state.get("sk1"), got.state.get("sk2")) == ("v1", "v2")
+    other = await service.create_session(app_name=app, user_id="u1", session_id="s1b")
+    assert other.state == {}
+
+
+async def test_temp_state_is_not_persisted_in_state_or_events(service, app):
+    session = await service.create_session(app_name=app, user_id="u1", session_id="s1")
+    event = Event(invocation_id="inv1", author="user", actions=EventActions(state_delta={"temp:k1": "v1", "sk": "v2"}))
+    await service.append_event(session=session, event=event)
+    assert (session.state.get("temp:k1"), session.state.get("sk")) == ("v1", "v2")
+    assert "temp:k1" not in event.actions.state_delta
+    assert event.actions.state_delta.get("sk") == "v2"
+    stored = await service.get_session(app_name=app, user_id="u1", session_id="s1")
+    assert "temp:k1" not in stored.state
+    assert "temp:k1" not in stored.events[0].actions.state_delta
+
+
+async def test_temp_state_visible_across_sequential_events(service, app):
+    session = await service.create_session(app_name=app, user_id="u1", session_id="s_seq")
+    event1 = Event(invocation_id="inv1", author="agent1", actions=EventActions(state_delta={"temp:output": "result_from_a1"}))
+    await service.append_event(session=session, event=event1)
+    assert session.state.get("temp:output") == "result_from_a1"
+    assert "temp:output" not in event1.actions.state_delta
+
+
+async def test_get_session_respects_user_id(service, app):
+    session1 = await service.create_session(app_name=app, user_id="u1", session_id="s1")
+    await service.append_event(session1, Event(invocation_id="inv1", author="user"))
+    await service.create_session(app_name=app, user_id="u2", session_id="s1")
+    got = await service.get_session(app_name=app, user_id="u2", session_id="s1")
+    assert got.user_id == "u2"
+    assert len(got.events) == 0
+
+
+async def test_create_session_with_existing_id_raises_error(service, app):
+    await service.create_session(app_name=app, user_id="test_user", session_id="existing_session")
+    with pytest.raises(AlreadyExistsError):
+        await service.create_session(app_name=app, user_id="test_user", session_id="existing_session")
+
+
+async def test_append_event_bytes(service, app):
+    session = await service.create_session(app_name=app, user_id="user")
+    content = types.Content(role="user", parts=[types.Part.from_bytes(data=b"test_image_data", mime_type="image/png")])
+    grounding = types.GroundingMetadata(search_entry_point=types.SearchEntryPoint(sdk_blob=b"test_sdk_blob"))
+    await service.append_event(session=session, event=Event(invocation_id="invocation", author="user", content=content, grounding_metadata=grounding))
+    assert session.events[0].content == content
+    got = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+    assert len(got.events) == 1
+    assert got.events[0].content == content
+    assert got.events[0].grounding_metadata == grounding
+
+
+async def test_append_event_complete(service, app):
+    session = await service.create_session(app_name=app, user_id="user")
+    event = Event(
+        invocation_id="invocation", author="user",
+        content=types.Content(role="user", parts=[types.Part(text="test_text")]),
+        turn_complete=True, partial=False,
+        actions=EventActions(artifact_delta={"file": 0}, transfer_to_agent="agent", escalate=True),
+        long_running_tool_ids={"tool1"}, error_code="error_code", error_message="error_message", interrupted=True,
+        grounding_metadata=types.GroundingMetadata(web_search_queries=["query1"]),
+        usage_metadata=types.GenerateContentResponseUsageMetadata(prompt_token_count=1, candidates_token_count=1, total_token_count=2),
+        citation_metadata=types.CitationMetadata(), custom_metadata={"custom_key": "custom_value"},
+        timestamp=1700000000.123,
+        input_transcription=types.Transcription(text="input transcription", finished=True),
+        output_transcription=types.Transcription(text="output transcription", finished=True),
+    )
+    await service.append_event(session=session, event=event)
+    assert await service.get_session(app_name=app, user_id="user", session_id=session.id) == session
+
+
+async def test_session_last_update_time_updates_on_event(service, app):
+    session = await service.create_session(app_name=app, user_id="user")
+    original = session.last_update_time
+    await service.append_event(session=session, event=Event(invocation_id="invocation", author="user", timestamp=original + 10))
+    assert session.last_update_time == pytest.approx(original + 10, abs=1e-6)
+    refreshed = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+    assert refreshed.last_update_time == pytest.approx(original + 10, abs=1e-6)
+    assert refreshed.last_update_time > original
+
+
+async def test_get_session_with_config(service, app):
+    session = await service.create_session(app_name=app, user_id="user")
+    for i in range(1, 6):
+        await service.append_event(session, Event(author="user", timestamp=i))
+
+    async def events(config=None):
+        got = await service.get_session(app_name=app, user_id="user", session_id=session.id, config=config)
+        return got.events
+
+    assert len(await events()) == 5
+    assert not await events(GetSessionConfig(num_recent_events=0))
+    recent = await events(GetSessionConfig(num_recent_events=3))
+    assert len(recent) == 3 and recent[0].timestamp == 3
+    after = await events(GetSessionConfig(after_timestamp=4.0))
+    assert len(after) == 2 and after[0].timestamp == 4.0
+    assert not await events(GetSessionConfig(after_timestamp=50))
+    assert len(await events(GetSessionConfig(after_timestamp=4.0, num_recent_events=3))) == 2
+
+
+async def test_partial_events_are_not_persisted(service, app):
+    session = await service.create_session(app_name=app, user_id="user")
+    await service.append_event(session, Event(author="user", partial=True))
+    assert len(session.events) == 0
+    got = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+    assert len(got.events) == 0
+
+
+@pytest.fixture(params=["database", "sessiond"])
+async def revisioned_service(request):
+    """The services that refuse a stale session object (ADK's InMemory and Sqlite services do not)."""
+    if request.param == "database":
+        made = DatabaseSessionService("sqlite+aiosqlite:///:memory:")
+    else:
+        made = SessiondSessionService(configuration=request.getfixturevalue("configuration"))
+    yield made
+    await made.close()
+
+
+async def test_append_event_to_stale_session(revisioned_service, app):
+    service = revisioned_service
+    current = now()
+    original = await service.create_session(app_name=app, user_id="user")
+    await service.append_event(original, Event(invocation_id="inv1", author="user", timestamp=current + 1, actions=EventActions(state_delta={"sk1": "v1"})))
+    updated = await service.get_session(app_name=app, user_id="user", session_id=original.id)
+    await service.append_event(updated, Event(invocation_id="inv2", author="user", timestamp=current + 2, actions=EventActions(state_delta={"sk2": "v2"})))
+    assert original.last_update_time < updated.last_update_time
+    assert len(original.events) == 1 and "sk2" not in original.state
+    with pytest.raises(ValueError, match="modified in storage"):
+        await service.append_event(original, Event(invocation_id="inv3", author="user", timestamp=current + 3, actions=EventActions(state_delta={"sk3": "v3"})))
+    final = await service.get_session(app_name=app, user_id="user", session_id=original.id)
+    assert [e.invocation_id for e in final.events] == ["inv1", "inv2"]
+    assert (final.state.get("sk1"), final.state.get("sk2"), final.state.get("sk3")) == ("v1", "v2", None)
+
+
+async def test_concurrent_stale_writers_one_wins(revisioned_service, app):
+    import asyncio
+
+    service = revisioned_service
+    session = await service.create_session(app_name=app, user_id="user")
+    for i in range(4):
+        latest = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+        stale1, stale2 = latest.model_copy(deep=True), latest.model_copy(deep=True)
+        base = latest.last_update_time + 10.0
+        results = await asyncio.gather(
+            service.append_event(stale1, Event(invocation_id=f"inv{i}-1", author="user", timestamp=base + 1, actions=EventActions(state_delta={f"sk{i}-1": "a"}))),
+            service.append_event(stale2, Event(invocation_id=f"inv{i}-2", author="user", timestamp=base + 2, actions=EventActions(state_delta={f"sk{i}-2": "b"}))),
+            return_exceptions=True)
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1 and isinstance(errors[0], ValueError) and "modified in storage" in str(errors[0])
+    final = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+    assert len(final.events) == 4

@@ -1,0 +1,176 @@
+"""The framework adapters' benchmark row (issue 10): each framework on its built-in store and on sessiond,
+same workload, same run.
+
+For each framework and each concurrency (1 agent, 32 agents: asyncio tasks, one session each), every agent
+appends N items one call at a time (SDK `add_items([item])`, ADK `append_event(session, event)`), then one
+session of N items is loaded whole (SDK `get_items()`, ADK `get_session`) `--loads` times. Prints a markdown
+table and writes one JSON object per row to --out.
+
+Built-in stores: `SQLiteSession` on a file, `DatabaseSessionService` on SQLite through aiosqlite (the stores
+the issue names); sessiond: a `sessiond serve` started here (tools/conformance/daemon.py), fsync durability.
+
+    .venv-adapters/bin/python tools/bench/adapters.py [--items 200] [--agents 1,32] [--loads 20]
+        [--binary .build/release/sessiond] [--out bench-results/adapters.json]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools" / "conformance"))
+
+from daemon import Daemon  # noqa: E402
+
+
+def openai_item(agent: int, n: int) -> dict:
+    if n % 3 == 0:
+        return {"role": "user", "content": f"Question {n} from agent {agent}: what is the weather in Paris?"}
+    if n % 3 == 1:
+        return {"type": "function_call", "call_id": f"call_{agent}_{n}", "name": "get_weather",
+                "arguments": json.dumps({"city": "Paris", "units": "metric"})}
+    return {"type": "function_call_output", "call_id": f"call_{agent}_{n - 1}",
+            "output": json.dumps({"forecast": "Sunny, 21 °C", "wind": "light"})}
+
+
+def adk_event(agent: int, n: int):
+    from google.adk.events.event import Event
+    from google.genai import types
+
+    if n % 2 == 0:
+        return Event(author="user", invocation_id=f"inv{agent}-{n}",
+                     content=types.Content(role="user", parts=[types.Part(text=f"Question {n}: weather in Paris?")]))
+    return Event(author="weather_agent", invocation_id=f"inv{agent}-{n}",
+                 content=types.Content(role="model", parts=[types.Part(text="Sunny, 21 °C, light wind.")]),
+                 usage_metadata=types.GenerateContentResponseUsageMetadata(
+                     prompt_token_count=120, candidates_token_count=30, total_token_count=150))
+
+
+class OpenAISide:
+    framework = "OpenAI Agents SDK"
+
+    def __init__(self, store: str, directory: str, url: str | None) -> None:
+        self.store, self.directory, self.url = store, directory, url
+        self.made = []
+
+    def session(self, sid: str):
+        if self.store == "built-in":
+            from agents import SQLiteSession
+            session = SQLiteSession(sid, os.path.join(self.directory, "agents.sqlite"))
+        else:
+            from sessiond_client import ClientConfiguration
+            from sessiond_client.agents import SessiondSession
+            session = SessiondSession(sid, configuration=ClientConfiguration(base_url=self.url))
+        self.made.append(session)
+        return session
+
+    async def agent(self, index: int, items: int, prefix: str):
+        session = self.session(f"{prefix}-{index}")
+        for n in range(items):
+            await session.add_items([openai_item(index, n)])
+        return session
+
+    async def load(self, session) -> int:
+        return len(await session.get_items())
+
+    async def close(self) -> None:
+        for session in self.made:
+            result = session.close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
+class ADKSide:
+    framework = "Google ADK"
+
+    def __init__(self, store: str, directory: str, url: str | None) -> None:
+        if store == "built-in":
+            from google.adk.sessions import DatabaseSessionService
+            self.service = DatabaseSessionService(f"sqlite+aiosqlite:///{os.path.join(directory, 'adk.sqlite')}")
+        else:
+            from sessiond_client import ClientConfiguration
+            from sessiond_client.adk import SessiondSessionService
+            self.service = SessiondSessionService(configuration=ClientConfiguration(base_url=url))
+
+    async def agent(self, index: int, items: int, prefix: str):
+        session = await self.service.create_session(app_name="bench", user_id=f"user-{index}", session_id=f"{prefix}-{index}")
+        for n in range(items):
+            await self.service.append_event(session, adk_event(index, n))
+        return session
+
+    async def load(self, session) -> int:
+        got = await self.service.get_session(app_name="bench", user_id=session.user_id, session_id=session.id)
+        return len(got.events)
+
+    async def close(self) -> None:
+        await self.service.close()
+
+
+async def measure(side_class, store: str, agents: int, items: int, loads: int, url: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="adapters-bench-") as directory:
+        side = side_class(store, directory, url)
+        prefix = f"bench-{store}-{agents}-{time.monotonic_ns()}"
+        started = time.perf_counter()
+        # A store that fails under concurrency (SQLite's "database is locked") is a result, not a crash.
+        outcomes = await asyncio.gather(*(side.agent(i, items, prefix) for i in range(agents)), return_exceptions=True)
+        elapsed = time.perf_counter() - started
+        sessions = [o for o in outcomes if not isinstance(o, BaseException)]
+        errors = [o for o in outcomes if isinstance(o, BaseException)]
+        samples = []
+        for _ in range(loads if sessions else 0):
+            t0 = time.perf_counter()
+            count = await side.load(sessions[0])
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert count == items, f"{side.framework} on {store} loaded {count} of {items} items"
+        await side.close()
+    return {
+        "framework": side_class.framework, "store": store, "agents": agents, "itemsPerAgent": items,
+        "appendsPerSecond": len(sessions) * items / elapsed, "loadMedianMs": statistics.median(samples) if samples else None,
+        "failedAgents": len(errors), "firstError": repr(errors[0])[:160] if errors else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=200, help="items (SDK) / events (ADK) per agent")
+    parser.add_argument("--agents", default="1,32", help="comma-separated concurrencies")
+    parser.add_argument("--loads", type=int, default=20, help="full-session loads per row (median reported)")
+    parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "sessiond"))
+    parser.add_argument("--out", default=None, help="write the rows as JSON lines here")
+    args = parser.parse_args()
+    concurrencies = [int(a) for a in args.agents.split(",")]
+
+    rows = []
+    with Daemon(binary=args.binary, durability="fsync") as daemon:
+        for side in (OpenAISide, ADKSide):
+            for agents in concurrencies:
+                for store in ("built-in", "sessiond"):
+                    rows.append(asyncio.run(measure(side, store, agents, args.items, args.loads, daemon.url)))
+                    print(json.dumps(rows[-1]), file=sys.stderr)
+
+    def appends(row):
+        failed = f" ({row['failedAgents']} of {row['agents']} agents failed)" if row["failedAgents"] else ""
+        return f"{row['appendsPerSecond']:.0f}{failed}"
+
+    def load(row):
+        return "—" if row["loadMedianMs"] is None else f"{row['loadMedianMs']:.1f}"
+
+    print("| Framework | Agents | Appends/s built-in | Appends/s sessiond | × | Full load built-in (ms) | Full load sessiond (ms) |")
+    print("|---|---|---|---|---|---|---|")
+    for builtin, sessiond in zip(rows[0::2], rows[1::2]):
+        ratio = sessiond["appendsPerSecond"] / builtin["appendsPerSecond"] if builtin["appendsPerSecond"] else float("inf")
+        print(f"| {builtin['framework']} | {builtin['agents']} | {appends(builtin)} | {appends(sessiond)} | {ratio:.1f} | "
+              f"{load(builtin)} | {load(sessiond)} |")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+if __name__ == "__main__":
+    main()

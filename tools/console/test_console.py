@@ -1,0 +1,308 @@
+"""The audit console in a real browser: Debian's chromium, headless, against a real `sessiond serve`.
+
+Elements are found by role and accessible name only. Each step saves a screenshot into docs/ui/.
+The `page` fixture fails any test in which the page asked another origin for anything (conftest.Guard).
+"""
+
+import json
+import re
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from api import API
+from conftest import SHOTS, open_context, shot
+from daemon import Daemon
+
+
+def transcript(page):
+    return page.get_by_role("list", name="Transcript")
+
+
+def conversation(page):
+    return page.get_by_role("region", name="Conversation")
+
+
+def messages_on_screen(page):
+    """(role, id, text) of every message article shown, in order."""
+    shown = []
+    for article in transcript(page).get_by_role("article").all():
+        role, _, message_id = article.get_attribute("aria-label").split(" ", 2)
+        text = article.get_by_role("group", name="Message text")
+        shown.append((role, message_id, text.text_content() if text.count() else ""))
+    return shown
+
+
+def open_session(page, daemon, session, at=None):
+    suffix = f"&at={at}" if at is not None else ""
+    page.goto(f"{daemon.url}/ui/?session={session}{suffix}")
+    expect(page.get_by_role("slider", name="Timeline")).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def scripted(api):
+    """3 turns, 2 tool calls, one rewind (removing the third turn), then a run that is cancelled."""
+    sid = api.create("Deploy checklist audit")
+    api.user(sid, "List the files in the repository.")
+    api.assistant(sid, "a1", "Let me look.", calls=[("call-ls", "Bash", {"command": "ls"})])
+    api.tool_result(sid, "call-ls", "t1", "README.md\nPackage.swift\nSources")
+    api.assistant(sid, "a2", "There are three entries: README.md, Package.swift and Sources.")
+    api.user(sid, "Show me the README, please.")
+    api.assistant(sid, "a3", "Reading it.", calls=[("call-cat", "Bash", {"command": "cat README.md"})],
+                  reasoning="The user wants the README's content; cat is enough.")
+    api.tool_result(sid, "call-cat", "t2", "cat: README.md: Permission denied", is_error=True)
+    api.assistant(sid, "a4", "I could not read it: <b>permission denied</b>.")
+    api.user(sid, "Then delete the whole directory.")
+    api.assistant(sid, "a5", "Deleting everything now.")
+    before_rewind = api.events(sid)[-1]["position"]
+    api.post(f"/api/sessions/{sid}/rewind", {"messageId": "a4"})
+    api.user(sid, "Actually, summarize what we found.")
+    api.post(f"/api/sessions/{sid}/cancel", {})
+    events = api.events(sid)
+    rewind = next(e["position"] for e in events if e["type"] == "session.rewound")
+    assert any(e["type"] == "processing.cancelled" for e in events)
+    return {"id": sid, "before_rewind": before_rewind, "rewind": rewind}
+
+
+def test_list_filters_by_status_and_keeps_filters_in_the_url(page, daemon, api, scripted):
+    ended = api.post("/v1/agents/sessions", {"agent_config": {}, "user_id": "auditor-7"},
+                     headers={"Authorization": "Bearer any", "X-Namespace": "default"})["session_id"]
+    api.call("DELETE", f"/v1/agents/sessions/{ended}", headers={"Authorization": "Bearer any", "X-Namespace": "default"})
+
+    page.goto(f"{daemon.url}/ui/")
+    sessions = page.get_by_role("table", name="Sessions")
+    expect(sessions.get_by_role("link", name="Deploy checklist audit")).to_be_visible()
+    shot(page, "01-sessions-list")
+
+    page.get_by_role("combobox", name="Status").select_option("terminated")
+    expect(page).to_have_url(re.compile(r"status=terminated"))
+    expect(sessions.get_by_role("link", name=f"Untitled {ended}")).to_be_visible()
+    expect(sessions.get_by_role("link", name="Deploy checklist audit")).to_have_count(0)
+    shot(page, "02-sessions-terminated")
+
+    # The URL is the view: reloading it shows the same filter.
+    page.reload()
+    expect(page.get_by_role("combobox", name="Status")).to_have_value("terminated")
+    page.get_by_role("searchbox", name="Search").fill("auditor-7")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"q=auditor-7"))
+    expect(page.get_by_role("table", name="Sessions").get_by_role("row")).to_have_count(2)
+
+
+def test_timeline_before_the_rewind_equals_the_as_of_export(page, daemon, api, scripted):
+    sid, before = scripted["id"], scripted["before_rewind"]
+    open_session(page, daemon, sid)
+    events = api.events(sid)
+    slider = page.get_by_role("slider", name="Timeline")
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {len(events)} of {len(events)} · "))
+    shot(page, "03-session-latest")
+
+    # A row of the audit table moves the timeline there.
+    page.get_by_role("table", name="Audit events").get_by_role("row", name=re.compile(rf"^#{before} ")).click()
+    index = next(i for i, e in enumerate(events) if e["position"] == before)
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {index + 1} of {len(events)} · processing finished · \d\d:\d\d:\d\d$"))
+    expect(page).to_have_url(re.compile(rf"at={before}"))
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
+
+    export = json.loads(api.export(sid, before))
+    expected = [(m["role"], m["id"], m["content"]) for m in export["messages"]]
+    assert messages_on_screen(page) == expected
+
+    # The third turn is live at this point but a later rewind removed it: marked in words, in place.
+    removed = [a for a in transcript(page).get_by_role("article").all()
+               if f"removed by rewind at #{scripted['rewind']}" in a.text_content()]
+    assert [a.get_attribute("aria-label") for a in removed][-1] == "assistant message a5"
+    assert len(removed) == 2
+    # Text is text: the assistant's <b> stays literal.
+    expect(transcript(page).get_by_role("article", name="assistant message a4").get_by_role("group", name="Message text")).to_have_text(
+        "I could not read it: <b>permission denied</b>.")
+    # The README's picture: the timeline before the rewind, the removed messages in view under it.
+    transcript(page).get_by_role("article", name="assistant message a5").evaluate(
+        "article => article.scrollIntoView({block: 'end'})")
+    shot(page, "04-session-before-rewind")
+    page.screenshot(path=str(SHOTS / "session-before-rewind.png"))
+
+    # Keyboard: End goes to the latest event, Home to the first; the hide switch hides removed messages.
+    slider.focus()
+    page.keyboard.press("End")
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {len(events)} of {len(events)} · "))
+    expect(conversation(page)).to_contain_text("removed by a rewind by then")
+    page.get_by_role("switch", name="Hide removed messages").check()
+    expect(transcript(page).get_by_role("article", name="assistant message a5")).to_be_hidden()
+    page.get_by_role("switch", name="Hide removed messages").uncheck()
+    page.get_by_role("button", name="Previous event").click()
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event {len(events) - 1} of "))
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^event 1 of {len(events)} · created · "))
+
+
+def test_exports_download_what_the_api_answers(page, daemon, api, scripted):
+    sid, before = scripted["id"], scripted["before_rewind"]
+    open_session(page, daemon, sid, at=before)
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
+    for label, format, suffix in (("Download JSON", "json", "json"), ("Download Markdown", "markdown", "md")):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        assert download.suggested_filename == f"{sid}-at-{before}.{suffix}"
+        with open(download.path(), "rb") as file:
+            assert file.read() == api.export(sid, before, format)
+    shot(page, "05-exports")
+
+
+def test_fork_from_here_opens_the_new_session(page, daemon, api, scripted):
+    sid, before = scripted["id"], scripted["before_rewind"]
+    open_session(page, daemon, sid, at=before)
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
+    page.get_by_role("button", name="Fork from here").click()
+    expect(page).not_to_have_url(re.compile(rf"session={sid}"))
+    fork_id = re.search(r"session=([^&]+)", page.url).group(1)
+    fork = api.get(f"/v1/sessions/{fork_id}")
+    assert fork["forkedFrom"] == {"sessionId": sid, "position": before}
+    expect(page.get_by_role("link", name=f"{sid} at #{before}")).to_be_visible()
+    source = json.loads(api.export(sid, before))
+    assert [m[1] for m in messages_on_screen(page)] == [m["id"] for m in source["messages"]]
+    assert api.events(sid)[-1]["type"] == "session.forked"
+    shot(page, "06-fork")
+
+
+def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
+    sid = api.create("Live follow")
+    api.user(sid, "Start the build.")
+    open_session(page, daemon, sid)
+    expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible()
+    seen_from = api.events(sid)[-1]["position"]
+
+    api.assistant(sid, "live-1", "Build started.", finish=None)
+    expect(transcript(page).get_by_role("article", name="assistant message live-1")).to_be_visible()
+
+    # Kill the stream: restart the daemon on the same port and data. The page reconnects with Last-Event-ID.
+    daemon.stop()
+    daemon.start(keep_port=True)
+    expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible(timeout=20_000)
+    api.assistant(sid, "live-2", "Build finished.")
+    expect(transcript(page).get_by_role("article", name="assistant message live-2")).to_be_visible()
+
+    expected = [f"#{e['position']} {e['type']}" for e in api.events(sid) if e["position"] > seen_from]
+    log = page.get_by_role("log", name="Live events")
+    expect(log.get_by_role("listitem")).to_have_count(len(expected))
+    assert [item.text_content() for item in log.get_by_role("listitem").all()] == expected
+    shot(page, "07-live")
+
+
+def test_pause_stops_following(page, daemon, api):
+    sid = api.create("Paused follow")
+    api.user(sid, "Hello")
+    open_session(page, daemon, sid)
+    expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible()
+    page.get_by_role("switch", name="Follow live").uncheck()
+    expect(page.get_by_role("status").filter(has_text="Live: paused")).to_be_visible()
+    api.assistant(sid, "quiet", "Nobody is watching.")
+    page.wait_for_timeout(700)
+    expect(transcript(page).get_by_role("article", name="assistant message quiet")).to_have_count(0)
+    page.get_by_role("switch", name="Follow live").check()
+    expect(transcript(page).get_by_role("article", name="assistant message quiet")).to_be_visible()
+
+
+def test_compare_mode_lists_what_changed(page, daemon, api, scripted):
+    sid, before = scripted["id"], scripted["before_rewind"]
+    open_session(page, daemon, sid, at=before)
+    expect(conversation(page)).to_contain_text(f"as of #{before}")
+    page.get_by_role("switch", name="Compare from this event").check()
+    page.get_by_role("button", name="Latest event").click()
+    changes = page.get_by_role("region", name="Changes")
+    expect(changes.get_by_role("list", name="Messages removed").get_by_role("listitem")).to_have_count(2)
+    expect(changes.get_by_role("list", name="Messages added").get_by_role("listitem")).to_have_count(1)
+    expect(changes.get_by_role("table", name="Fields changed").get_by_role("row", name=re.compile("^Processing"))).to_have_count(0)
+    shot(page, "08-compare")
+
+
+def test_a_ten_thousand_message_session_opens_quickly(page, daemon, api):
+    sid = api.create("Ten thousand messages")
+    items = []
+    for index in range(10_000):
+        role = "user" if index % 2 == 0 else "assistant"
+        items.append({"type": "message", "role": role, "messageId": f"m{index}",
+                      "text": f"Message {index}: " + "lorem ipsum dolor sit amet " * 6})
+    for start in range(0, len(items), 500):
+        api.post(f"/v1/sessions/{sid}/events/batch", {"items": items[start:start + 500]})
+
+    started = time.monotonic()
+    page.goto(f"{daemon.url}/ui/?session={sid}")
+    expect(transcript(page).get_by_role("article").first).to_be_visible(timeout=60_000)
+    elapsed = time.monotonic() - started
+    in_page = page.evaluate("document.documentElement.dataset.firstRenderMs")
+    print(f"\n10,000-message session: time to first render {elapsed * 1000:.0f} ms "
+          f"(navigation to first message; the page's own load took {in_page} ms)")
+    shot(page, "09-big-session")
+    # Reading on to the end of the transcript loads the next pages by position.
+    articles = transcript(page).get_by_role("article")
+    expect(articles).to_have_count(200)
+    for pages in (2, 3):
+        articles.last.scroll_into_view_if_needed()
+        expect(articles).to_have_count(200 * pages)
+    assert articles.last.get_attribute("aria-label") == "assistant message m599"
+
+
+def test_the_console_is_served_with_a_strict_content_security_policy(daemon):
+    with urllib.request.urlopen(daemon.url + "/ui/") as response:
+        assert response.headers["Content-Security-Policy"] == "default-src 'self'"
+        assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
+    keyed = Daemon()
+    keys = {}
+    for name in ("team-a", "team-b"):
+        keys[name] = subprocess.run([keyed.binary, "keys", "create", "--namespace", name, "--data", str(keyed.data)],
+                                    check=True, capture_output=True, text=True).stdout.strip()
+    keyed.start()
+    try:
+        owner = API(keyed.url, keys["team-a"])
+        sid = owner.create("Team A incident review")
+        context, guard = open_context(browser, keyed.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{keyed.url}/ui/")
+        expect(page.get_by_role("heading", name="API key needed")).to_be_visible()
+        shot(page, "10-key-form")
+        page.get_by_role("textbox", name="API key").fill(keys["team-b"])
+        page.get_by_role("button", name="Use this key").click()
+        expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+        expect(page.get_by_role("main")).to_contain_text("No sessions match these filters.")
+        page.goto(f"{keyed.url}/ui/?session={sid}")
+        expect(page.get_by_role("alert")).to_contain_text("404")
+        shot(page, "11-other-namespace")
+        # The owner's key sees it (the key is kept for the tab only: sessionStorage).
+        page.get_by_role("button", name="Forget API key").click()
+        page.get_by_role("textbox", name="API key").fill(keys["team-a"])
+        page.get_by_role("button", name="Use this key").click()
+        expect(page.get_by_role("heading", name="Team A incident review")).to_be_visible()
+        context.close()
+        guard.check()
+    finally:
+        keyed.stop()
+
+
+def test_long_bodies_come_folded_and_whole_on_request(page, daemon, api):
+    sid = api.create("Long tool output")
+    api.user(sid, "Dump the log.")
+    api.assistant(sid, "long-1", "Dumping.", calls=[("call-log", "Bash", {"command": "cat app.log"})])
+    body = "".join(f"line {n:05d}\n" for n in range(2000))
+    api.tool_result(sid, "call-log", "long-t", body)
+    open_session(page, daemon, sid)
+    assistant = transcript(page).get_by_role("article", name="assistant message long-1")
+    call = assistant.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 00300")
+    expect(call).not_to_contain_text("line 01999")
+    assistant.get_by_role("button", name="Show the whole message").click()
+    whole = transcript(page).get_by_role("article", name="assistant message long-1")
+    expect(whole.get_by_role("button", name="Show the whole message")).to_have_count(0)
+    call = whole.get_by_role("group", name="Tool call Bash (call-log) · ok")
+    call.click()
+    expect(call).to_contain_text("line 01999")
