@@ -20,9 +20,11 @@ extension PostgresLogStore {
         /// How often the node reads the log head when no notification woke it: the bound on how late it learns of
         /// frames other nodes appended while its LISTEN connection was down.
         public var pollInterval: Duration = .milliseconds(200)
-        /// The longest an append (or open) waits for a connection before failing with
-        /// ``EventLog/EventLogError/unavailable(reason:)``.
+        /// The longest an append (or a read) waits for a connection before failing with
+        /// ``EventLog/EventLogError/unavailable(reason:)``: short, so a client hears 503 instead of hanging.
         public var connectionTimeout: Duration = .seconds(5)
+        /// The longest opening waits for the server: patient, since nodes and the database often start together.
+        public var openTimeout: Duration = .seconds(30)
         /// PostgreSQL's `lock_timeout` and `statement_timeout` inside an append transaction.
         public var statementTimeout: Duration = .seconds(10)
         /// The most connections the node opens (one of them stays on LISTEN).

@@ -81,7 +81,7 @@ public final class PostgresLogStore: LogStore {
     /// the listener.
     /// - Parameter url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]`.
     /// - Throws: ``PostgresLogError`` when the URL is invalid, the server cannot be reached within
-    ///   ``Configuration/connectionTimeout``, or the schema is newer than this build.
+    ///   ``Configuration/openTimeout``, or the schema is newer than this build.
     public static func open(url text: String, configuration: Configuration = Configuration()) async throws
         -> PostgresLogStore
     {
@@ -94,7 +94,7 @@ public final class PostgresLogStore: LogStore {
         let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)
         let logger = configuration.logger
         do {
-            let opened = try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+            let opened = try await withLease(client, timeout: configuration.openTimeout) { connection in
                 let version = try await PostgresSchema.migrate(on: connection, logger: logger)
                 try await loadDictionaries(into: dictionaries, on: connection, logger: logger)
                 let end = try await readEnd(on: connection, logger: logger)

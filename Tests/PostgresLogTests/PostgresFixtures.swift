@@ -9,7 +9,8 @@ enum PostgresFixtures {
         var configuration = PostgresLogStore.Configuration()
         configuration.dictionaryTraining = training
         configuration.pollInterval = .milliseconds(50)
-        configuration.connectionTimeout = .seconds(3)
+        // Generous: under a full parallel test run a new connection can take seconds on two cores.
+        configuration.connectionTimeout = .seconds(20)
         return configuration
     }
 

@@ -58,6 +58,21 @@ struct PositionHeaderTests {
                         #expect(statuses.filter { $0 == .created }.count == 1, "round \(i): \(statuses)")
                         #expect(statuses.filter { $0 == .conflict }.count == 1, "round \(i): \(statuses)")
                     }
+                    // A command that would be a no-op on a stale state: node B decided on this session before
+                    // node A started processing, and must still see that it can cancel.
+                    let created = try await a.execute(
+                        uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+                    let id = try #require(created.json["id"] as? String)
+                    let idle = try await b.execute(
+                        uri: "/api/sessions/\(id)/cancel", method: .post,
+                        headers: [Self.header: try #require(created.headers[Self.header])])
+                    #expect(idle.json["cancelled"] as? Bool == false)
+                    let sent = try await a.execute(
+                        uri: "/api/sessions/\(id)/messages", method: .post, body: jsonBody(#"{"text":"hi","plan_mode":false}"#))
+                    let cancel = try await b.execute(
+                        uri: "/api/sessions/\(id)/cancel", method: .post,
+                        headers: [Self.header: try #require(sent.headers[Self.header])])
+                    #expect(cancel.json["cancelled"] as? Bool == true)
                 }
             }
         }

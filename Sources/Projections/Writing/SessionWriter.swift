@@ -194,7 +194,14 @@ public actor SessionWriter {
     }
 
     private func load(_ id: SessionID) async throws -> Entry {
-        if let entry = cache.value(for: id) { return entry }
+        if let entry = cache.value(for: id) {
+            // Another node sharing the log may have appended since: a command decided on the stale state can come
+            // out as a no-op (nothing appended), which no expected-version check would ever catch.
+            guard try await log.streamVersion(id.rawValue) > entry.state.version else { return entry }
+            let fresh = try await refresh(entry, of: id)
+            remember(fresh, for: id)
+            return fresh
+        }
         let entry = try await refresh(Entry(), of: id)
         remember(entry, for: id)
         return entry
