@@ -15,6 +15,7 @@ import errno
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
 from daemon import Daemon, binary, free_port, run_cli
+from logreader import read_log
 
 MIXPEEK = {"Authorization": "Bearer faults", "X-Namespace": "faults"}
 
@@ -153,6 +155,73 @@ def check_missing_dictionary(checks: Checks, work: Path):
                   f"a missing dictionary: stderr names {dictionary.name}: {result.stderr.strip()[-300:]}")
 
 
+def check_compaction_killed(checks: Checks, work: Path, cycles: int = 10):
+    """SIGKILL `sessiond compact` at random moments: the log must open whatever step the kill hit (each
+    segment is the old file or the new one, both valid), acknowledged events of live sessions read back
+    unchanged, and a later complete run leaves the deleted sessions erased and `verify` passing."""
+    template = work / "compact-template"
+    server = Daemon(durability="fsync", extra_args=["--segment-size", "4096"], data=template,
+                    log_path=work / "compact-template.log")
+    server.start()
+    kept, deleted = {}, []
+    for n in range(6):
+        status, session = server.request("POST", "/api/sessions", {"title": f"compact {n}", "browserMode": "local-browser-service"})
+        assert status == 201, (status, session)
+        for m in range(15):
+            text = f"compact-marker-{n} message {m} " + "z" * 120
+            status, body = server.request(
+                "POST", f"/v1/sessions/{session['id']}/events", {"type": "message", "role": "assistant", "text": text})
+            assert status == 201, (status, body)
+            if n % 2 == 0:
+                kept[body["positions"][0]] = text
+        if n % 2 == 1:
+            deleted.append(session["id"])
+    for sid in deleted:
+        status, _ = server.request("DELETE", f"/api/sessions/{sid}")
+        assert status in (200, 204), status
+    assert server.stop() == 0
+
+    def compact(data: Path) -> subprocess.Popen:
+        return subprocess.Popen([binary(), "compact", "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    timing = work / "compact-timing"
+    shutil.copytree(template, timing)
+    started = time.monotonic()
+    checks.expect(compact(timing).wait(timeout=120) == 0, "compaction: a complete run succeeds")
+    duration = time.monotonic() - started
+    rng = random.Random(2026)
+    landed = 0
+    for cycle in range(cycles):
+        data = work / f"compact-killed-{cycle}"
+        shutil.copytree(template, data)
+        process = compact(data)
+        time.sleep(rng.uniform(0, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        touched = any((data / f.name).exists() is False or (data / f.name).read_bytes() != f.read_bytes()
+                      for f in template.glob("*.seg")) or any(data.glob("*.compact"))
+        landed += touched
+        what = f"compaction killed at {cycle + 1}/{cycles} ({'after' if touched else 'before'} it rewrote a file)"
+        server = Daemon(durability="fsync", data=data, log_path=work / f"compact-killed-{cycle}.log")
+        try:
+            server.start()
+            by_position = {e["position"]: e for e in server.all_events()}
+            checks.expect(all(by_position.get(p, {}).get("data", {}).get("text") == t for p, t in kept.items()),
+                          f"{what}: the log opens and every acknowledged event of a live session reads back unchanged")
+            checks.expect(server.stop() == 0, f"{what}: clean shutdown")
+        finally:
+            server.kill()
+        checks.expect(compact(data).wait(timeout=120) == 0, f"{what}: a second run completes")
+        result = run_cli("verify", "--data", str(data))
+        checks.expect(result.returncode == 0, f"{what}: verify passes after it: {result.stdout.strip()[-200:]}")
+        records = read_log(data)  # an independent reader of the bytes (docs/log-format.md), frames decompressed
+        left = [r.position for r in records if any(f"compact-marker-{n} ".encode() in r.body for n in (1, 3, 5))]
+        live = {r.position: r.body for r in records}
+        checks.expect(not left and all(t.encode() in live.get(p, b"") for p, t in kept.items()),
+                      f"{what}: the deleted sessions' text is gone from every record, the live sessions' is intact")
+    print(f"compaction kills that landed after a file was rewritten: {landed} of {cycles}", flush=True)
+
+
 def fill(directory: Path) -> Path:
     """Writes a file into `directory` until the filesystem is full; returns it."""
     filler = directory / "filler"
@@ -256,6 +325,7 @@ def main():
         check_projection_rebuilt(checks, work, "deleted")
         check_projection_rebuilt(checks, work, "garbage")
         check_missing_dictionary(checks, work)
+        check_compaction_killed(checks, work)
         check_disk_full(checks, work)
     except Exception as error:  # a broken step is a failure, with what the daemon logged kept
         checks.expect(False, f"unexpected error: {error!r}")
