@@ -133,6 +133,11 @@ public actor SessionWriter {
     /// Forgets every cached state (tests; after an operator rewrote the log).
     public func clearCache() { cache.removeAll() }
 
+    /// How often a command is decided again after another writer appended to its session first. On one node that
+    /// happens at most once (its writes to a session take turns); nodes sharing a log race for real, and a command
+    /// without an expected version must not fail because of it (decision 0065).
+    static let decideAttempts = 16
+
     private func execute(
         on id: SessionID,
         options: WriteOptions,
@@ -142,7 +147,7 @@ public actor SessionWriter {
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
             return earlier
         }
-        for attempt in 0..<2 {
+        for attempt in 1...Self.decideAttempts {
             if let expected = options.expectedVersion, expected != entry.state.version {
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
             }
@@ -154,7 +159,7 @@ public actor SessionWriter {
             let appended: AppendResult
             do {
                 appended = try await log.append(records, to: id.rawValue, expectedVersion: .exact(entry.state.version))
-            } catch EventLogError.wrongExpectedVersion where attempt == 0 {
+            } catch EventLogError.wrongExpectedVersion where attempt < Self.decideAttempts {
                 entry = try await refresh(entry, of: id)
                 continue
             }
@@ -166,10 +171,12 @@ public actor SessionWriter {
                     return earlier
                 }
             }
-            // The stored records come back with the append (a store that does not return them is read back).
+            // The stored records come back with the append (a store that does not return them is read back: only
+            // as many as were appended, since another node may have appended to the session right after).
             let stored =
                 appended.records.count == records.count
-                ? appended.records : try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1)
+                ? appended.records
+                : Array(try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1).prefix(records.count))
             entry = try await Self.folding(stored, into: entry)
             remember(entry, for: id)
             return WriteResult(
