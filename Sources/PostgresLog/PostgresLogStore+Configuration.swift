@@ -27,6 +27,9 @@ extension PostgresLogStore {
         public var openTimeout: Duration = .seconds(30)
         /// PostgreSQL's `lock_timeout` and `statement_timeout` inside an append transaction.
         public var statementTimeout: Duration = .seconds(10)
+        /// The longest one append or read transaction may take from its lease to its end, after which the node
+        /// closes the connection and answers "unavailable": a backstop for a server that neither answers nor closes.
+        public var transactionDeadline: Duration = .seconds(30)
         /// The most connections the node opens (one of them stays on LISTEN).
         public var maximumConnections = 8
         /// The time source for `recordedAt`, in microseconds since 1970; tests inject one.

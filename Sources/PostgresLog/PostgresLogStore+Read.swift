@@ -53,7 +53,9 @@ extension PostgresLogStore {
 
     func fetchEnd() async throws -> UInt64 {
         do {
-            return try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+            return try await withLease(
+                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
+            ) { connection in
                 try await Self.readEnd(on: connection, logger: self.logger)
             }
         } catch {

@@ -18,6 +18,8 @@ import Synchronization
 public final class PostgresLogStore: LogStore {
     /// The channel appends notify with the new end position.
     static let notificationChannel = "sessiond_log"
+    /// How long opening may spend creating or migrating the schema: a migration may rewrite a large table.
+    static let migrationDeadline: Duration = .seconds(3600)
 
     let client: PostgresClient
     let configuration: Configuration
@@ -94,7 +96,9 @@ public final class PostgresLogStore: LogStore {
         let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)
         let logger = configuration.logger
         do {
-            let opened = try await withLease(client, timeout: configuration.openTimeout) { connection in
+            let opened = try await withLease(
+                client, timeout: configuration.openTimeout, deadline: Self.migrationDeadline
+            ) { connection in
                 let version = try await PostgresSchema.migrate(on: connection, logger: logger)
                 try await loadDictionaries(into: dictionaries, on: connection, logger: logger)
                 let end = try await readEnd(on: connection, logger: logger)

@@ -10,7 +10,8 @@ import Synchronization
 /// cancellation or graceful shutdown after its current transaction, and on a failure (an undecodable record,
 /// a checkpoint conflict), which it rethrows and reports to every waiter. A full disk does not stop it: the
 /// batch is retried until space returns, and while it is, waiting writers get ``ProjectionError/diskFull(operation:)``
-/// instead of waiting.
+/// instead of waiting. Nor does a log store that cannot be reached (PostgreSQL restarting): the read is retried until
+/// it answers, while the projections keep serving what they have.
 public final class ReplayLoop: Service {
     /// How the loop batches its work.
     public struct Configuration: Sendable {
@@ -21,6 +22,8 @@ public final class ReplayLoop: Service {
         package var beforeCommit: (@Sendable (LogPosition) throws -> Void)?
         /// How long the loop waits before retrying a batch that failed because the disk was full.
         public var diskFullRetryDelay: Duration = .seconds(1)
+        /// How long the loop waits before reading again from a log store that was unavailable.
+        public var unavailableRetryDelay: Duration = .milliseconds(200)
         /// Where the loop reports; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.replay", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -95,13 +98,16 @@ public final class ReplayLoop: Service {
         configuration.logger.info("replay loop started", metadata: ["log.position": "\(position)"])
         let log = self.log
         let batchSize = configuration.batchSize
+        let retry = (delay: configuration.unavailableRetryDelay, logger: configuration.logger)
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
-            var records = try await log.read(from: position.next, limit: batchSize)
-            while records.isEmpty {
-                _ = try await log.waitForDurableEnd(after: position)
-                records = try await log.read(from: position.next, limit: batchSize)
+            try await Self.retryingWhileUnavailable(retry.delay, retry.logger) {
+                var records = try await log.read(from: position.next, limit: batchSize)
+                while records.isEmpty {
+                    _ = try await log.waitForDurableEnd(after: position)
+                    records = try await log.read(from: position.next, limit: batchSize)
+                }
+                return try DecodedRecord.decode(records)
             }
-            return try DecodedRecord.decode(records)
         }
         var batch = try await fetch(after: position)
         while true {
@@ -111,6 +117,26 @@ public final class ReplayLoop: Service {
             position = try await applyRetryingWhileDiskFull(batch, from: position)
             publish(position)
             batch = try await next
+        }
+    }
+
+    /// Runs `read`; while the log's store is unavailable, logs it once and tries again after `delay`.
+    private static func retryingWhileUnavailable<T>(
+        _ delay: Duration, _ logger: Logger, _ read: @Sendable () async throws -> T
+    ) async throws -> T {
+        var warned = false
+        while true {
+            do {
+                let value = try await read()
+                if warned { logger.notice("the log's store answers again; replay resumed") }
+                return value
+            } catch EventLogError.unavailable(let reason) {
+                if !warned {
+                    logger.warning("the log's store is unavailable; retrying", metadata: ["log.error": "\(reason)"])
+                    warned = true
+                }
+                try await Task.sleep(for: delay)
+            }
         }
     }
 

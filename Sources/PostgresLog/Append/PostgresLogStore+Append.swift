@@ -52,7 +52,9 @@ extension PostgresLogStore {
         var decidedAgain = false
         while true {
             do {
-                let written = try await withLease(client, timeout: configuration.connectionTimeout) { connection in
+                let written = try await withLease(
+                    client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
+                ) { connection in
                     try await self.appendTransaction(requests, on: connection)
                 }
                 publish(end: written.plan.head.end)
