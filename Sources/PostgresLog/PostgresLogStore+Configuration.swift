@@ -29,7 +29,7 @@ extension PostgresLogStore {
         public var statementTimeout: Duration = .seconds(10)
         /// The longest one append or read transaction may take from its lease to its end, after which the node
         /// closes the connection and answers "unavailable": a backstop for a server that neither answers nor closes.
-        public var transactionDeadline: Duration = .seconds(30)
+        public var transactionDeadline: Duration = .seconds(15)
         /// The most connections the node opens (one of them stays on LISTEN).
         public var maximumConnections = 8
         /// The time source for `recordedAt`, in microseconds since 1970; tests inject one.

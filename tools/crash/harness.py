@@ -5,8 +5,9 @@ restarts it, and checks after every restart that
   (b) no event appears that no client sent (acknowledged or in flight when the daemon died),
   (c) `sessiond verify` (daemon stopped) finds the projections equal to a rebuild.
 
-Usage: tools/crash/run [--cycles N] [--seed S] [--clients N] [--sessions-per-client N] [--keep]
-Short mode (CI) is the default 20 cycles; the long mode is `--cycles 200`. SESSIOND_BIN picks the binary
+Usage: tools/crash/run [--cycles N] [--seed S] [--clients N] [--sessions-per-client N] [--keep] [--log URL]
+Short mode (CI) is the default 20 cycles; the long mode is `--cycles 200`. With `--log postgres://…/DB` (an empty
+database) the log is kept in PostgreSQL: the same kills and checks on the PostgreSQL store. SESSIOND_BIN picks the binary
 (default .build/debug/sessiond). Exit status 1 when any check failed.
 """
 
@@ -159,8 +160,8 @@ def check_log(server, ledger, tally, cycle):
     return checked
 
 
-def check_verify(data, tally, cycle):
-    result = run_cli("verify", "--data", str(data))
+def check_verify(data, log, tally, cycle):
+    result = run_cli("verify", "--data", str(data), *(["--log", log] if log else []))
     tally.check("c", result.returncode == 0,
                 f"cycle {cycle}: sessiond verify exited {result.returncode}: {result.stdout}{result.stderr}")
 
@@ -173,14 +174,17 @@ def main():
     parser.add_argument("--sessions-per-client", type=int, default=3, help="sessions each client appends to (default 3)")
     parser.add_argument("--max-load", type=float, default=1.0, help="longest load before a kill, in seconds (default 1.0)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory and daemon log")
+    parser.add_argument("--log", help="keep the log in this PostgreSQL database (postgres://…/DB, empty) instead of "
+                                      "the data directory")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
-    print(f"crash harness: {args.cycles} cycles, {args.clients} clients, seed {seed} "
+    print(f"crash harness: {args.cycles} cycles, {args.clients} clients, "
+          f"{'log in PostgreSQL' if args.log else 'file log'}, seed {seed} "
           f"(rerun with --seed {seed})", flush=True)
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="sessiond-crash-"))
     data = work / "data"
-    server = Daemon(durability="fsync", data=data, log_path=work / "server.log")
+    server = Daemon(durability="fsync", data=data, log_path=work / "server.log", log=args.log or "")
     ledger, tally = Ledger(), Tally()
     started = time.monotonic()
     checked_total = checked_last = 0
@@ -197,13 +201,13 @@ def main():
             stop.set()
             for client in clients:
                 client.join()
-            check_verify(data, tally, cycle)
+            check_verify(data, args.log, tally, cycle)
             server.start()
             checked_last = check_log(server, ledger, tally, cycle)
             checked_total += checked_last
         code = server.stop()
         tally.check("c", code == 0, f"final SIGTERM: sessiond exited {code}")
-        check_verify(data, tally, "final")
+        check_verify(data, args.log, tally, "final")
     finally:
         server.kill()
     elapsed = time.monotonic() - started

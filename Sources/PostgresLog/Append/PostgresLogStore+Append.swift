@@ -75,7 +75,13 @@ extension PostgresLogStore {
             } catch {
                 let failure = PostgresFailure.unavailable(error)
                 logger.error("append failed", metadata: ["log.error": "\(failure)"])
-                for pending in batch { pending.continuation.resume(throwing: failure) }
+                // Appends queued while this batch waited met the same outage: answer them now instead of after a
+                // second full wait for a connection, so every append in an outage hears 503 within one wait.
+                let queued = state.withLock { state in
+                    defer { state.queue = [] }
+                    return state.queue
+                }
+                for pending in batch + queued { pending.continuation.resume(throwing: failure) }
                 return
             }
         }
