@@ -65,10 +65,18 @@ extension PostgresLogStore {
 
     /// Runs a query for `(first_position, bytes)` rows and decodes every frame, verifying each.
     private func frames(_ query: PostgresQuery) async throws -> [LogRecord] {
-        var stored: [(Int64, ByteBuffer)] = []
+        let stored: [(Int64, ByteBuffer)]
         do {
-            for try await row in try await client.query(query, logger: logger).decode((Int64, ByteBuffer).self) {
-                stored.append(row)
+            // Leased and watched like an append, so a read on a connection PostgreSQL dropped cannot hang the
+            // replay loop (decision 0065).
+            stored = try await withLease(
+                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
+            ) { connection in
+                var rows: [(Int64, ByteBuffer)] = []
+                for try await row in try await connection.query(query, logger: self.logger).decode((Int64, ByteBuffer).self) {
+                    rows.append(row)
+                }
+                return rows
             }
         } catch {
             throw PostgresFailure.unavailable(error)
