@@ -131,6 +131,7 @@ extension ProjectionStore {
                 conditions.append("\(sql.status) = ?")
                 arguments += [status.rawValue]
             }
+            if let isProcessing = query.isProcessing { conditions.append(isProcessing ? "isProcessing" : "NOT isProcessing") }
             if let search = query.search?.lowercased(), !search.isEmpty {
                 conditions.append(
                     "(instr(lower(coalesce(title, '')), ?) > 0 OR instr(lower(id), ?) > 0"
