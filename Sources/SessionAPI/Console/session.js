@@ -216,7 +216,7 @@ class SessionView {
     ]);
     if (sequence !== this.sequence || this.disposed) return;  // a later move won
     this.session = session;
-    const stickToBottom = this.nearBottom();
+    const stickToEnd = this.transcriptEndInView();
     this.renderHeader(session);
     this.renderStats(page.stats, session);
     this.transcript.replaceChildren(...page.messages.map((m) => messageItem(m, this.loadWhole)));
@@ -226,13 +226,15 @@ class SessionView {
       (page.stats.removedMessages ? `, ${page.stats.removedMessages} removed by a rewind by then` : "");
     this.renderAudit();
     if (this.compareFrom !== null) await this.showCompare();
-    // Live updates keep a reader at the end there, and leave one who scrolled up where they are.
-    if (live && stickToBottom) window.scrollTo(0, document.body.scrollHeight);
+    // Live updates keep a reader at the end of the transcript there, and leave one who scrolled up where they are.
+    if (live && stickToEnd && this.more.hidden) this.transcript.lastElementChild?.scrollIntoView({ block: "end" });
     if (announceIt) announce(`Showing the session as of event ${this.index + 1} of ${this.events.length}`);
   }
 
-  nearBottom() {
-    return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+  /** Whether the reader sees the end of the transcript (its last message, or the space just below it). */
+  transcriptEndInView() {
+    const end = this.transcript.getBoundingClientRect().bottom;
+    return end >= -120 && end <= window.innerHeight + 120;
   }
 
   async loadMore() {
@@ -346,7 +348,7 @@ class SessionView {
   startFollowing() {
     if (!this.follower) {
       const last = this.events[this.events.length - 1].position;
-      this.follower = new LiveFollower(last, (event) => this.received(event), (state) => {
+      this.follower = new LiveFollower(this.id, last, (event) => this.received(event), (state) => {
         this.liveState.textContent = `Live: ${state}`;
       });
     }
@@ -354,7 +356,6 @@ class SessionView {
   }
 
   received(event) {
-    if (event.sessionId !== this.id) return;
     this.liveLog.append(h("li", {}, `#${event.position} ${event.type}`));
     const wasLatest = this.atLatest;
     this.events.push({
