@@ -302,6 +302,10 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
     try:
         owner = API(keyed.url, keys["team-a"])
         sid = owner.create("Team A incident review")
+        owner.upload(sid, "shot.png", png_pixel(), "image/png")
+        owner.assistant(sid, "k1", "Looking.", calls=[("call-k", "Browser", {"url": "https://status.example"})])
+        owner.activity(sid, type="tool_result", toolCallId="call-k", messageId="kt1", result="opened",
+                       screenshotUrls=[f"/api/sessions/{sid}/files/shot.png"])
         context, guard = open_context(browser, keyed.url)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -320,6 +324,16 @@ def test_a_key_of_another_namespace_sees_none_of_the_sessions(browser):
         page.get_by_role("textbox", name="API key").fill(keys["team-a"])
         page.get_by_role("button", name="Use this key").click()
         expect(page.get_by_role("heading", name="Team A incident review")).to_be_visible()
+        # The audit table names the key that appended each event.
+        actor = owner.events(sid)[0]["actor"]
+        assert actor.startswith("key:")
+        expect(page.get_by_role("table", name="Audit events").get_by_role("row").nth(1).get_by_role("cell").nth(3)).to_have_text(actor)
+        # A screenshot of a session file needs the key too: the page fetches it with the key.
+        call = transcript(page).get_by_role("group", name=re.compile("^Tool call Browser"))
+        call.click()
+        thumbnail = call.get_by_role("img", name="Screenshot 1")
+        expect(thumbnail).to_be_visible()
+        assert thumbnail.evaluate("image => image.complete && image.naturalWidth") == 1
         context.close()
         guard.check()
     finally:
@@ -380,8 +394,13 @@ def test_keyboard_moves_through_rows_folds_and_the_timeline(page, daemon, api, s
     sid, before = scripted["id"], scripted["before_rewind"]
     open_session(page, daemon, sid)
     slider = page.get_by_role("slider", name="Timeline")
-    # An audit row is focusable and Enter moves the timeline to it.
+    # An audit row shows what the API's audit history says of the event, actor key and request id included.
     row = page.get_by_role("table", name="Audit events").get_by_role("row", name=re.compile(rf"^#{before} "))
+    event = next(e for e in api.events(sid) if e["position"] == before)
+    assert event.get("requestId")  # no actor on an open daemon; the keyed test checks the actor key
+    expect(row.get_by_role("cell")).to_have_text([f"#{before}", re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"),
+                                                  event["type"], event.get("actor", ""), event["requestId"], event["summary"]])
+    # An audit row is focusable and Enter moves the timeline to it.
     row.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"at={before}"))
