@@ -465,16 +465,33 @@ def test_screenshots_of_this_server_are_thumbnails_and_others_are_named(page, da
 
 def test_live_updates_leave_a_reader_who_scrolled_up_where_they_are(page, daemon, api):
     sid = api.create("Scrolling")
+    api.user(sid, "List the files.")
+    api.assistant(sid, "s-call", "Listing.", calls=[("call-s", "Bash", {"command": "ls"})])
+    api.tool_result(sid, "call-s", "s-result", "README.md")
     api.post(f"/v1/sessions/{sid}/events/batch", {"items": [
         {"type": "message", "role": "user" if n % 2 == 0 else "assistant", "messageId": f"s{n}", "text": f"Line {n}"}
-        for n in range(60)]})
+        for n in range(250)]})
     open_session(page, daemon, sid)
     expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible()
-    page.evaluate("window.scrollTo(0, 0)")
+    articles = transcript(page).get_by_role("article")
+    articles.last.scroll_into_view_if_needed()
+    expect(articles).to_have_count(253)
+    # The reader opens a fold and reads somewhere in the middle.
+    call = transcript(page).get_by_role("article", name="assistant message s-call").get_by_role("group", name=re.compile("^Tool call Bash"))
+    call.click()
+    expect(call).to_contain_text("README.md")
+    reading = transcript(page).get_by_role("article", name="assistant message s99")
+    reading.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    place = "article => [window.scrollY, Math.round(article.getBoundingClientRect().top)]"
+    reading_at = reading.evaluate(place)
     api.assistant(sid, "while-up", "Appended while the reader is up.")
     expect(transcript(page).get_by_role("article", name="assistant message while-up")).to_be_attached()
     page.wait_for_timeout(300)
-    assert page.evaluate("window.scrollY") == 0
+    # Nothing moved under the reader: the same place, every loaded page still there, the fold still open.
+    assert reading.evaluate(place) == reading_at
+    expect(articles).to_have_count(254)
+    expect(call).to_have_attribute("open", "")
     # A reader at the end of the transcript is kept at its end.
     transcript(page).get_by_role("article").last.evaluate("article => article.scrollIntoView({block: 'end'})")
     page.wait_for_timeout(200)

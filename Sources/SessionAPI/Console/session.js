@@ -4,7 +4,7 @@ import { json, query, request, sessionPath } from "./api.js";
 import { differences, differencesView } from "./compare.js";
 import { announce, clock, dateTime, dollars, field, h, replace } from "./dom.js";
 import { LiveFollower } from "./live.js";
-import { messageItem } from "./transcript.js";
+import { messageItem, messageKey } from "./transcript.js";
 
 const PAGE = 200;
 // Bodies longer than this come cut short; the whole message is fetched when the reader asks for it.
@@ -210,16 +210,20 @@ class SessionView {
     this.updateURL();
     const position = this.position;
     const sequence = ++this.sequence;
+    // A live update keeps every page the reader has loaded (and, when that was all, room for what is new);
+    // a move on the timeline starts from the first page.
+    const loaded = this.transcript.children.length;
+    const limit = !live ? PAGE : this.more.hidden ? loaded + PAGE : Math.max(PAGE, loaded);
     const [session, page] = await Promise.all([
       json(`${sessionPath(this.id)}${query({ position })}`),
-      json(`${sessionPath(this.id)}/transcript${query({ position, limit: PAGE, maxBodyCharacters: BODY })}`),
+      json(`${sessionPath(this.id)}/transcript${query({ position, limit, maxBodyCharacters: BODY })}`),
     ]);
     if (sequence !== this.sequence || this.disposed) return;  // a later move won
     this.session = session;
     const stickToEnd = this.transcriptEndInView();
     this.renderHeader(session);
     this.renderStats(page.stats, session);
-    this.transcript.replaceChildren(...page.messages.map((m) => messageItem(m, this.loadWhole)));
+    this.renderMessages(page.messages);
     this.next = page.next;
     this.more.hidden = page.next === undefined || page.next === null;
     this.transcriptInfo.textContent = `${page.total} messages as of #${page.position}` +
@@ -229,6 +233,29 @@ class SessionView {
     // Live updates keep a reader at the end of the transcript there, and leave one who scrolled up where they are.
     if (live && stickToEnd && this.more.hidden) this.transcript.lastElementChild?.scrollIntoView({ block: "end" });
     if (announceIt) announce(`Showing the session as of event ${this.index + 1} of ${this.events.length}`);
+  }
+
+  /**
+   * Shows `messages`, keeping the element of every message that did not change: its open folds, its place
+   * under the reader's eyes and its measured height stay as they were.
+   */
+  renderMessages(messages) {
+    const shown = new Map([...this.transcript.children].map((item) => [item.key, item]));
+    const wanted = messages.map((message) => shown.get(messageKey(message)) ?? this.item(message));
+    // Unchanged items are never taken out of the page, so the browser's scroll anchoring holds the reader's place.
+    const keep = new Set(wanted);
+    for (const item of [...this.transcript.children]) if (!keep.has(item)) item.remove();
+    wanted.forEach((item, index) => {
+      const at = this.transcript.children[index];
+      if (at !== item) this.transcript.insertBefore(item, at ?? null);
+    });
+  }
+
+  /** A transcript item, keyed by the message as the API answered it. */
+  item(message) {
+    const item = messageItem(message, this.loadWhole);
+    item.key = messageKey(message);
+    return item;
   }
 
   /** Whether the reader sees the end of the transcript (its last message, or the space just below it). */
@@ -244,7 +271,7 @@ class SessionView {
     try {
       const page = await json(`${sessionPath(this.id)}/transcript${query({ position: this.position, after: this.next, limit: PAGE, maxBodyCharacters: BODY })}`);
       if (sequence !== this.sequence) return;
-      this.transcript.append(...page.messages.map((m) => messageItem(m, this.loadWhole)));
+      this.transcript.append(...page.messages.map((m) => this.item(m)));
       this.next = page.next;
       this.more.hidden = page.next === undefined || page.next === null;
     } finally {

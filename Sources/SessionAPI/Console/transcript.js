@@ -30,6 +30,13 @@ export function messageItem(message, loadWhole) {
   return item;
 }
 
+/** The message as text with its keys sorted (the API's key order may differ between answers): equal when unchanged. */
+export function messageKey(message) {
+  return JSON.stringify(message, (_, value) => value && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value);
+}
+
 function usage(message) {
   const parts = [];
   if (message.inputTokens || message.outputTokens) parts.push(`${message.inputTokens ?? 0} in / ${message.outputTokens ?? 0} out`);
