@@ -153,6 +153,19 @@ struct ConsoleRoutesTests {
         }
     }
 
+    @Test func theAuditHistoryReadsOnAfterAPosition() async throws {
+        try await withTestApplication { client in
+            let (id, before) = try await scripted(client)
+            let all = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get).jsonArray
+            let later = try await client.execute(uri: "/v1/sessions/\(id)/events?after=\(before)", method: .get).jsonArray
+            let expected: [Int?] = all.compactMap { $0["position"] as? Int }.filter { $0 > before }
+            #expect(later.map { $0["position"] as? Int } == expected)
+            #expect(later.map { $0["type"] as? String } == ["session.rewound"])
+            let bad = try await client.execute(uri: "/v1/sessions/\(id)/events?after=-1", method: .get)
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test func theEventStreamOfOneSessionNeedsASessionTheKeyMaySee() async throws {
         try await withTestApplication { client in
             let unknown = try await client.execute(uri: "/v1/events/stream?sessionId=no-such-session", method: .get)

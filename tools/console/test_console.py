@@ -188,9 +188,11 @@ def test_fork_from_here_opens_the_new_session(page, daemon, api, scripted):
 def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
     sid = api.create("Live follow")
     api.user(sid, "Start the build.")
-    streams = []
+    streams, histories = [], []
     page.on("request", lambda request: streams.append((request.url, request.headers.get("last-event-id")))
             if "/v1/events/stream" in request.url else None)
+    page.on("request", lambda request: histories.append(request.url)
+            if f"/v1/sessions/{sid}/events" in request.url else None)
     open_session(page, daemon, sid)
     expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible()
     seen_from = api.events(sid)[-1]["position"]
@@ -215,6 +217,12 @@ def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
     assert all(f"sessionId={sid}" in url for url, _ in streams)
     assert f"after={seen_from}" in streams[0][0] and streams[0][1] is None
     assert streams[-1][1] is not None and int(streams[-1][1]) >= seen_from
+    # The whole audit history is read once; live updates read only what follows the last event read.
+    assert len(histories) >= 2 and "after=" not in histories[0]
+    assert all(re.search(r"[?&]after=\d+", url) for url in histories[1:]), histories
+    table = page.get_by_role("table", name="Audit events")
+    expect(table.get_by_role("row")).to_have_count(len(api.events(sid)) + 1)
+    expect(table.get_by_role("row").last).to_contain_text(api.events(sid)[-1]["summary"])
     shot(page, "07-live")
 
 

@@ -64,6 +64,8 @@ class SessionView {
   async load() {
     const t0 = performance.now();
     this.events = await json(`${sessionPath(this.id)}/events`);
+    // The last event the audit history answered; live events after it are placeholders until the next read.
+    this.audited = this.events.at(-1)?.position ?? 0;
     if (!this.events.length) throw new Error("This session has no events.");
     let index = this.events.length - 1;
     if (this.requested !== null && Number.isFinite(this.requested)) {
@@ -398,16 +400,22 @@ class SessionView {
   }
 
   async refresh(followLatest) {
-    let events;
+    const audited = this.audited;
+    let fresh;
     try {
-      events = await json(`${sessionPath(this.id)}/events`);
+      // Only the events after the last one read: a burst costs its own events, not the session's history.
+      fresh = await json(`${sessionPath(this.id)}/events${query({ after: audited })}`);
     } catch {
       // The server is away (the stream is reconnecting); the next event received tries again.
       return;
     }
-    if (this.disposed) return;
+    if (this.disposed || audited !== this.audited) return;
     const position = this.position;
+    const read = fresh.at(-1)?.position ?? audited;
+    // Placeholders the history did not reach yet (the projections may lag the stream) stay until the next read.
+    const events = [...this.events.filter((e) => e.position <= audited), ...fresh, ...this.events.filter((e) => e.position > read)];
     this.events = events;
+    this.audited = read;
     this.setMaximum();
     const index = followLatest && this.following ? events.length - 1 : events.findLastIndex((e) => e.position <= position);
     this.slider.value = String(Math.max(0, index));
