@@ -21,7 +21,9 @@ public struct StreamTail: AsyncSequence, Sendable {
                 // The end is read before the stream, so a record landing in between wakes the wait at once.
                 let end = try await store.durableEnd()
                 let after = self.after
-                buffer = try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after }
+                // Most wake-ups are other streams' appends: the stream's version says so without reading it.
+                let grew = try await store.streamVersion(stream) >= nextVersion!
+                buffer = grew ? try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after } : []
                 index = 0
                 if buffer.isEmpty {
                     _ = try await store.waitForDurableEnd(after: end)

@@ -399,7 +399,7 @@ class SessionView {
     this.reloadTimer = setTimeout(() => this.refresh(wasLatest), 250);
   }
 
-  async refresh(followLatest) {
+  async refresh(followLatest, retries = 0) {
     const audited = this.audited;
     let fresh;
     try {
@@ -416,6 +416,12 @@ class SessionView {
     const events = [...this.events.filter((e) => e.position <= audited), ...fresh, ...this.events.filter((e) => e.position > read)];
     this.events = events;
     this.audited = read;
+    // The history lagged the stream: ask again shortly (for a while), so the last rows get their summaries
+    // without waiting for a new event.
+    if (events.at(-1).position > read && retries < 20) {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => this.refresh(followLatest, retries + 1), 250);
+    }
     this.setMaximum();
     const index = followLatest && this.following ? events.length - 1 : events.findLastIndex((e) => e.position <= position);
     this.slider.value = String(Math.max(0, index));
