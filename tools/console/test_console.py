@@ -197,6 +197,9 @@ def test_live_follow_resumes_after_the_stream_drops(page, daemon, api):
     expect(page.get_by_role("status").filter(has_text="Live: live")).to_be_visible()
     seen_from = api.events(sid)[-1]["position"]
 
+    # Another session's events are not this page's: the server sends only this session's stream.
+    other = api.create("Someone else's session")
+    api.user(other, "Unrelated work.")
     api.assistant(sid, "live-1", "Build started.", finish=None)
     expect(transcript(page).get_by_role("article", name="assistant message live-1")).to_be_visible()
 
