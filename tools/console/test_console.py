@@ -399,6 +399,8 @@ def test_compare_mode_lists_tool_results_that_changed(page, daemon, api, scripte
     expect(results).to_have_count(1)
     expect(results).to_have_text("Bash (call-cat): no result → error: cat: README.md: Permission denied")
     expect(page.get_by_role("switch", name="Compare from this event")).to_be_checked()
+    results.evaluate("item => item.scrollIntoView({block: 'center'})")
+    shot(page, "14-compare-tool-results")
 
 
 def test_keyboard_moves_through_rows_folds_and_the_timeline(page, daemon, api, scripted):
