@@ -116,4 +116,24 @@ import Testing
             #expect(cached == folded)
         }
     }
+
+    /// A caller of one namespace writing to another namespace's session gets "not found" and appends nothing;
+    /// its own namespace, or no namespace (an open daemon), writes.
+    @Test func anotherNamespacesSessionIsNotFoundForAWrite() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let end = try await harness.log.durableEnd()
+            let rename = SessionCommand.rename(RenameSession(sessionID: "w", title: "theirs"))
+            await #expect(throws: SessionError.sessionNotFound("w")) {
+                _ = try await harness.writer.execute(rename, options: WriteOptions(namespace: "other"))
+            }
+            await #expect(throws: SessionError.sessionNotFound("w")) {
+                _ = try await harness.writer.execute(batch: [rename], on: "w", options: WriteOptions(namespace: "other"))
+            }
+            #expect(try await harness.log.durableEnd() == end)
+            _ = try await harness.writer.execute(rename, options: WriteOptions(namespace: "default"))
+            _ = try await harness.writer.execute(.rename(RenameSession(sessionID: "w", title: "open")))
+            #expect(try await harness.store.session("w")?.title == "open")
+        }
+    }
 }

@@ -153,6 +153,9 @@ public actor SessionWriter {
         // copy would share the storage), and it goes back into the cache however the command ends.
         cache.remove(id)
         defer { remember(entry, for: id) }
+        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
+            throw SessionError.sessionNotFound(id)
+        }
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
             return earlier
         }
