@@ -2,7 +2,7 @@ import EventLog
 import Foundation
 import Sessions
 
-/// A framework's item as stored in a session: the ``Sessions/MessageAppended/item`` of one live message.
+/// A framework's item as stored in a session: the ``Sessions/MessageAppended/item`` of one message.
 public struct SessionItem: Sendable, Equatable {
     /// The message that carries the item.
     public var messageID: MessageID
@@ -16,11 +16,13 @@ public struct SessionItem: Sendable, Equatable {
     public var position: LogPosition
     /// The session version that appended it.
     public var version: UInt64
+    /// Whether a pop, clear or rewind had taken it out of the live transcript at the point read.
+    public var removed: Bool
 
     /// Creates an item from its parts.
     public init(
         messageID: MessageID, role: MessageRole, item: JSONValue, addedAt: Date, position: LogPosition,
-        version: UInt64
+        version: UInt64, removed: Bool = false
     ) {
         self.messageID = messageID
         self.role = role
@@ -28,5 +30,6 @@ public struct SessionItem: Sendable, Equatable {
         self.addedAt = addedAt
         self.position = position
         self.version = version
+        self.removed = removed
     }
 }

@@ -161,6 +161,8 @@ struct NativeItem: Encodable {
     var addedAt: Date
     var position: UInt64
     var version: UInt64
+    /// `true` for an item a pop, clear or rewind removed (listed only with `includeRemoved`); absent otherwise.
+    var removed: Bool?
 
     init(_ item: SessionItem) {
         messageId = item.messageID.rawValue
@@ -169,6 +171,7 @@ struct NativeItem: Encodable {
         addedAt = item.addedAt
         position = item.position.rawValue
         version = item.version
+        removed = item.removed ? true : nil
     }
 }
 

@@ -49,7 +49,7 @@ async def test_openai_agent_loop_exports_as_the_framework_saw_it():
         agent = Agent(name="weather", model=model, tools=[get_weather])
         snapshots = []
         for city in CITIES:
-            result = await Runner.run(agent, f"Weather in {city}?", session=session, hooks=session.usage_hooks)
+            result = await Runner.run(agent, f"Weather in {city}?", session=session)
             assert result.final_output == f"Sunny in {city}."
             page = await client.items("e2e-openai")
             snapshots.append((page["items"][-1]["position"], await session.get_items()))
