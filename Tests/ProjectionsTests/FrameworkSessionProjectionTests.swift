@@ -44,10 +44,12 @@ struct FrameworkSessionProjectionTests {
                 let asOf = AsOf.version(state.version)
                 #expect(try await harness.store.session(id, at: asOf) == SessionSnapshot(state), "version \(state.version)")
                 let items = try #require(try await harness.store.items(id, at: asOf))
-                #expect(items.map(\.item) == state.liveMessages.compactMap(\.appended.item), "version \(state.version)")
+                let live = state.liveMessages.compactMap(\.appended.item)
+                #expect(items.count == live.count && items.compactMap(\.item) == live, "version \(state.version)")
                 let all = try #require(try await harness.store.items(id, at: asOf, includeRemoved: true))
                 let withItems = state.transcript.filter { $0.appended.item != nil }
-                #expect(all.map(\.item) == withItems.compactMap(\.appended.item), "version \(state.version)")
+                #expect(all.count == withItems.count, "version \(state.version)")
+                #expect(all.compactMap(\.item) == withItems.compactMap(\.appended.item), "version \(state.version)")
                 #expect(all.map(\.removed) == withItems.map(\.isRemoved), "version \(state.version)")
                 #expect(try await harness.store.export(id, at: asOf) == SessionExport(state), "version \(state.version)")
             }

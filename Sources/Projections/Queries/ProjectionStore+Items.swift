@@ -39,11 +39,10 @@ extension ProjectionStore {
                     position, row.id, position, includeRemoved, position, since.map(Timestamp.micros) ?? Int64.min,
                     latest ?? -1,
                 ])
-            return rows.reversed().compactMap { row in
-                guard let item = ProjectionJSON.value(JSONValue.self, from: row[5] as String?) else { return nil }
-                return SessionItem(
+            return rows.reversed().map { row in
+                SessionItem(
                     messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool,
-                    item: item, addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
+                    itemJSON: row[5], addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
                     version: UInt64(row[1] as Int64), removed: row[6] as Bool)
             }
         }

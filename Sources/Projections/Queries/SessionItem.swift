@@ -8,8 +8,8 @@ public struct SessionItem: Sendable, Equatable {
     public var messageID: MessageID
     /// The message's role.
     public var role: MessageRole
-    /// The item, as the framework sent it.
-    public var item: JSONValue
+    /// The item as stored: compact JSON text, passed on without being parsed again.
+    public var itemJSON: String
     /// When it was appended (the record's time).
     public var addedAt: Date
     /// The log position that appended it.
@@ -21,15 +21,18 @@ public struct SessionItem: Sendable, Equatable {
 
     /// Creates an item from its parts.
     public init(
-        messageID: MessageID, role: MessageRole, item: JSONValue, addedAt: Date, position: LogPosition,
+        messageID: MessageID, role: MessageRole, itemJSON: String, addedAt: Date, position: LogPosition,
         version: UInt64, removed: Bool = false
     ) {
         self.messageID = messageID
         self.role = role
-        self.item = item
+        self.itemJSON = itemJSON
         self.addedAt = addedAt
         self.position = position
         self.version = version
         self.removed = removed
     }
+
+    /// The item, as the framework sent it (parsed from ``itemJSON``).
+    public var item: JSONValue? { ProjectionJSON.value(JSONValue.self, from: itemJSON) }
 }

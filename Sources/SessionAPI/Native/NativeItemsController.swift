@@ -27,9 +27,7 @@ struct NativeItemsController {
         }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        return try .json(
-            NativeItemPage(sessionId: id.rawValue, version: session.version, items: items.map(NativeItem.init)),
-            headers: headers)
+        return .json(bytes: NativeItemPage(sessionID: id, version: session.version, items: items).json(), headers: headers)
     }
 }
 
