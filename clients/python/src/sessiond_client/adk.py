@@ -131,13 +131,17 @@ class SessiondSessionService(BaseSessionService):
         self, *, app_name: str, user_id: str, session_id: str, config: Optional[GetSessionConfig] = None
     ) -> Optional[Session]:
         sessiond_id = sessiond_session_id(app_name, user_id, session_id.strip() if session_id else session_id)
+        recent = config.num_recent_events if config else None
+        after = config.after_timestamp if config else None
+        # The latest event gives last_update_time, so fetch at least one.
+        limit = max(recent, 1) if recent is not None and after is None else None
         try:
-            answer = await self._client.get_session(sessiond_id)
-            recent = config.num_recent_events if config else None
-            after = config.after_timestamp if config else None
-            # The latest event gives last_update_time, so fetch at least one; read at the session's version.
-            limit = max(recent, 1) if recent is not None and after is None else None
-            page = await self._client.items(sessiond_id, limit=limit, version=answer["version"], include_removed=True)
+            # Both reads at once; the events are read again at the session's version if a write fell between.
+            answer, page = await asyncio.gather(
+                self._client.get_session(sessiond_id),
+                self._client.items(sessiond_id, limit=limit, include_removed=True))
+            if page["version"] != answer["version"]:
+                page = await self._client.items(sessiond_id, limit=limit, version=answer["version"], include_removed=True)
         except NotFoundError:
             return None
         events = [Event.model_validate(entry["item"]) for entry in page["items"]]
