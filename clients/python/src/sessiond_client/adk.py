@@ -141,7 +141,8 @@ class SessiondSessionService(BaseSessionService):
                 self._client.get_session(sessiond_id),
                 self._client.items(sessiond_id, limit=limit, include_removed=True))
             if page["version"] != answer["version"]:
-                page = await self._client.items(sessiond_id, limit=limit, version=answer["version"], include_removed=True)
+                page = await self._client.items(
+                    sessiond_id, limit=limit, version=answer["version"], include_removed=True)
         except NotFoundError:
             return None
         events = [Event.model_validate(entry["item"]) for entry in page["items"]]
@@ -202,7 +203,8 @@ class SessiondSessionService(BaseSessionService):
         return self._commit_event_to_session(session, event)
 
     async def get_user_state(self, *, app_name: str, user_id: str) -> dict[str, Any]:
-        """The user's ``user:`` keys in the app, without the prefix (``{}`` when none), as ADK's services return them."""
+        """The user's ``user:`` keys in the app, without the prefix (``{}`` when none), as ADK's services
+        return them."""
         answer = await self._client.shared_state(app_name, user_id=user_id)
         prefix = State.USER_PREFIX
         return {key.removeprefix(prefix): value for key, value in answer["state"].items() if key.startswith(prefix)}

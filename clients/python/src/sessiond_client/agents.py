@@ -114,13 +114,15 @@ class SessiondSession(SessionABC):
         if not items:
             return
         activities = [item_activity(dict(item), f"oa-{uuid.uuid4().hex}") for item in items]
-        self._attach_usage(activities, wrapper)
+        recorded = self._attach_usage(activities, wrapper)
         key = uuid.uuid4().hex
         try:
             await self._client.append_batch(self.session_id, activities, idempotency_key=key)
         except NotFoundError:
             await self._create()
             await self._client.append_batch(self.session_id, activities, idempotency_key=key)
+        if recorded is not None:
+            self._usage_run, self._usage_recorded = recorded
 
     async def pop_item(self, *, wrapper: RunContextWrapper[Any] | None = None) -> TResponseInputItem | None:
         """Takes the latest item out of the conversation (kept in history) and returns it; ``None`` if empty."""
@@ -149,16 +151,18 @@ class SessiondSession(SessionABC):
         except ConflictError:
             pass  # created meanwhile by another writer
 
-    def _attach_usage(self, activities: list[dict[str, Any]], wrapper: RunContextWrapper[Any] | None) -> None:
-        """Puts the run's usage not yet recorded on the first assistant item of this batch; a batch without one
-        leaves it for the next."""
+    def _attach_usage(
+        self, activities: list[dict[str, Any]], wrapper: RunContextWrapper[Any] | None
+    ) -> tuple[Usage, tuple[int, int, int]] | None:
+        """Puts the run's usage not yet recorded on the first assistant item of this batch (a batch without one
+        leaves it for the next); returns what is recorded once the append succeeds."""
         target = next((a for a in activities if a["role"] == "assistant"), None)
         if wrapper is None or target is None:
-            return
+            return None
         usage = wrapper.usage
         recorded = self._usage_recorded if usage is self._usage_run else (0, 0, 0)
         totals = _usage_totals(usage)
         for key, now, before in zip(("inputTokens", "outputTokens", "cacheReadTokens"), totals, recorded):
             if now > before:
                 target[key] = now - before
-        self._usage_run, self._usage_recorded = usage, totals
+        return usage, totals
