@@ -64,4 +64,17 @@ struct FrameworkSessionProjectionTests {
             #expect(try await harness.store.state(of: otherUser) == ["app:theme": .string("dark")])
         }
     }
+
+    /// A framework session created without an id gets one before it is decided: its events are in the stream
+    /// of the id it answers with, so the next append finds it.
+    @Test func aSessionCreatedWithoutAnIDTakesAppends() async throws {
+        try await ProjectionHarness.with { harness in
+            let created = try await harness.writer.execute(
+                .createFrameworkSession(CreateFrameworkSession(namespace: "default", appName: "weather", userID: "u1")))
+            let id = created.sessionID
+            let appended = try await harness.writer.execute(Self.item(id, "i1", .user, 1))
+            #expect(appended.state.version == 2)
+            #expect(try await harness.log.streamVersion(id.rawValue) == 2)
+        }
+    }
 }
