@@ -1,4 +1,4 @@
-/// What one ``EventLog/compact(rewriting:)`` did.
+/// What one ``LogStore/compact(rewriting:)`` did.
 public struct CompactionReport: Sendable, Equatable {
     /// Sealed segments read.
     public var segmentsScanned = 0
@@ -12,7 +12,12 @@ public struct CompactionReport: Sendable, Equatable {
     public var dictionariesRetired: [UInt32] = []
     /// The dictionary trained from the remaining records to replace them, if any.
     public var dictionaryInstalled: UInt32?
-    /// Sizes of the rewritten segments before and after.
+    /// Frames read and frames stored anew, by a store that keeps frames one by one (PostgreSQL).
+    public var framesScanned = 0
+    public var framesRewritten = 0
+    /// How long the store took to drop the old bytes from its files (PostgreSQL's `VACUUM FULL`).
+    public var tableRewriteDuration: Duration?
+    /// Sizes of the rewritten segments (or frames) before and after.
     public var bytesBefore: UInt64 = 0
     public var bytesAfter: UInt64 = 0
 

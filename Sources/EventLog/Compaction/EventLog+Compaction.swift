@@ -96,8 +96,10 @@ extension EventLog {
     ) throws(EventLogError) -> CompactionReport {
         let sealed = state.withLock { Array($0.index.segments.dropLast()) }
         let compactor = SegmentCompactor(
-            decoder: FrameDecoder(dictionaries: dictionaries), compressor: ZstdCompressor(level: configuration.compressionLevel),
-            dictionaries: dictionaries, rewrite: rewrite, retiring: retiring, replacement: replacement)
+            decoder: FrameDecoder(dictionaries: dictionaries),
+            rewriter: FrameRewriter(
+                compressor: ZstdCompressor(level: configuration.compressionLevel), dictionaries: dictionaries,
+                rewrite: rewrite, retiring: retiring, replacement: replacement))
         var report = CompactionReport()
         for (i, segment) in sealed.enumerated() {
             let file = try SystemFile.open(segment.path, .readOnly)

@@ -120,12 +120,18 @@ extension PostgresLogStore {
         // The serialisation point, in its own statement: every later statement's snapshot is taken after the lock
         // is held, so it sees every frame committed before (decision 0030).
         var head = AppendPlan.Head(end: 0, lastChecksum: 0, lastRecordedAt: 0)
-        for try await (end, checksum, recordedAt) in try await connection.query(
-            "SELECT end_position, last_checksum, last_recorded_at FROM sessiond.log_head WHERE id = 1 FOR UPDATE",
+        var dictionaryID: Int32 = 0
+        for try await (end, checksum, recordedAt, dictionary) in try await connection.query(
+            """
+            SELECT end_position, last_checksum, last_recorded_at, dictionary_id FROM sessiond.log_head
+            WHERE id = 1 FOR UPDATE
+            """,
             logger: logger
-        ).decode((Int64, Int64, Int64).self) {
+        ).decode((Int64, Int64, Int64, Int32).self) {
             head = AppendPlan.Head(end: UInt64(end), lastChecksum: UInt32(truncatingIfNeeded: checksum), lastRecordedAt: recordedAt)
+            dictionaryID = dictionary
         }
+        try await useDictionary(UInt32(dictionaryID), on: connection)
         let streams = Array(Set(requests.map(\.stream)))
         var versions: [String: UInt64] = [:]
         for try await (stream, version) in try await connection.query(
