@@ -77,6 +77,13 @@ final class DictionaryStore: Sendable {
         try register(bytes, id: id, sampledStreams: sampledStreams, activate: true)
     }
 
+    /// Writes a dictionary moved from another log durably under its own id, without a list of sampled streams
+    /// (unknown: compaction treats it as holding every stream), and makes it active.
+    func installMoved(_ bytes: [UInt8], id: UInt32) throws(EventLogError) {
+        try SystemFile.writeDurably(Self.wrap(bytes, id: id), to: path(id: id), directory: directory)
+        try register(bytes, id: id, sampledStreams: nil, activate: true)
+    }
+
     /// Makes dictionary `id` known (and, with `activate`, the one new frames use) without writing a file: for a
     /// dictionary some other store keeps durably.
     func register(_ bytes: [UInt8], id: UInt32, sampledStreams: Set<String>?, activate: Bool) throws(EventLogError) {

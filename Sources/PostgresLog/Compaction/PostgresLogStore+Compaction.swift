@@ -25,16 +25,10 @@ extension PostgresLogStore {
         // The store does not know which streams a dictionary's samples came from: every one may hold their bytes.
         let retiring = Set(dictionaries.ids)
         var report = try await withCompactionConnection { connection in
-            try await connection.query("BEGIN", logger: self.logger)
-            do {
+            try await self.transaction(on: connection) { connection in
                 try await connection.query(
                     "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
-                let report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
-                try await connection.query("COMMIT", logger: self.logger)
-                return report
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                throw error
+                return try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
             }
         }
         guard report.recordsRewritten > 0 || !report.dictionariesRetired.isEmpty else { return report }
