@@ -1,3 +1,5 @@
+import Logging
+
 /// What one ``LogStore/compact(rewriting:)`` did.
 public struct CompactionReport: Sendable, Equatable {
     /// Sealed segments read.
@@ -22,4 +24,16 @@ public struct CompactionReport: Sendable, Equatable {
     public var bytesAfter: UInt64 = 0
 
     public init() {}
+
+    /// What an operator reads in the "log compacted" line (counts and sizes, never content).
+    public var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "log.records": "\(recordsRewritten)", "log.bytes_before": "\(bytesBefore)", "log.bytes_after": "\(bytesAfter)",
+            "log.dictionaries_retired": "\(dictionariesRetired)",
+        ]
+        if segmentsScanned > 0 { metadata["log.segments_rewritten"] = "\(segmentsRewritten)" }
+        if framesScanned > 0 { metadata["log.frames_rewritten"] = "\(framesRewritten)" }
+        if let tableRewriteDuration { metadata["log.vacuum_full"] = "\(tableRewriteDuration)" }
+        return metadata
+    }
 }

@@ -59,13 +59,7 @@ extension EventLog {
             writer.withLock { $0.resumeSampling(budget: budget) }
         }
         if report.recordsRewritten > 0 || !retire.isEmpty {
-            logger.info(
-                "log compacted",
-                metadata: [
-                    "log.segments_rewritten": "\(report.segmentsRewritten)", "log.records": "\(report.recordsRewritten)",
-                    "log.bytes_before": "\(report.bytesBefore)", "log.bytes_after": "\(report.bytesAfter)",
-                    "log.dictionaries_retired": "\(report.dictionariesRetired)",
-                ])
+            logger.info("log compacted", metadata: report.logMetadata)
         }
         return report
     }

@@ -43,14 +43,7 @@ extension PostgresLogStore {
             }
         }
         report.tableRewriteDuration = ContinuousClock.now - started
-        logger.info(
-            "log compacted",
-            metadata: [
-                "log.frames_rewritten": "\(report.framesRewritten)", "log.records": "\(report.recordsRewritten)",
-                "log.bytes_before": "\(report.bytesBefore)", "log.bytes_after": "\(report.bytesAfter)",
-                "log.dictionaries_retired": "\(report.dictionariesRetired)",
-                "log.vacuum_full": "\(report.tableRewriteDuration ?? .zero)",
-            ])
+        logger.info("log compacted", metadata: report.logMetadata)
         return report
     }
 
