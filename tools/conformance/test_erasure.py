@@ -8,6 +8,7 @@ Each test runs its own daemon on its own data directory (daemon.py).
 
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -264,8 +265,11 @@ def test_compact_erases_deleted_sessions_from_postgres_pages():
         assert [r for r in pgpages.stored_records(LOG) if marker.encode() in r.body], \
             "the marker must be in a stored frame before compaction"
 
+        # The database may be shared with the suite's other nodes, whose tests delete sessions too.
+        assert doomed in sessiond(daemon, "compact", "--dry-run").stdout
         summary = sessiond(daemon, "compact").stdout
-        assert "1 sessions erased" in summary and "frames" in summary and "VACUUM FULL took" in summary, summary
+        assert re.search(r"\d+ sessions erased, \d+ records rewritten in \d+ of \d+ frames", summary), summary
+        assert "VACUUM FULL took" in summary, summary
         check_erased_in_postgres(marker, {doomed})
         assert files_containing(daemon.data, marker.encode()) == []
         history = sessiond(daemon, "events", doomed, "--json").stdout
