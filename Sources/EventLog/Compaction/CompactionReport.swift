@@ -17,6 +17,8 @@ public struct CompactionReport: Sendable, Equatable {
     /// Frames read and frames stored anew, by a store that keeps frames one by one (PostgreSQL).
     public var framesScanned = 0
     public var framesRewritten = 0
+    /// The PostgreSQL transaction that rewrote the frames, if one did.
+    public var transactionID: Int64?
     /// How long the store took to drop the old bytes from its files (PostgreSQL's `VACUUM FULL`).
     public var tableRewriteDuration: Duration?
     /// Sizes of the rewritten segments (or frames) before and after.

@@ -28,7 +28,13 @@ extension PostgresLogStore {
             try await self.transaction(on: connection) { connection in
                 try await connection.query(
                     "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
-                return try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
+                var report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
+                for try await xid in try await connection.query("SELECT txid_current()", logger: self.logger)
+                    .decode(Int64.self)
+                {
+                    report.transactionID = xid
+                }
+                return report
             }
         }
         guard report.recordsRewritten > 0 || !report.dictionariesRetired.isEmpty else { return report }
@@ -36,7 +42,9 @@ extension PostgresLogStore {
         if !report.dictionariesRetired.isEmpty { resumeDictionarySampling() }
         let started = ContinuousClock.now
         let retired = !report.dictionariesRetired.isEmpty
+        let xid = report.transactionID
         try await withCompactionConnection { connection in
+            try await self.waitForOlderSnapshots(than: xid, on: connection)
             try await connection.query("VACUUM (FULL) sessiond.frame", logger: self.logger)
             if retired {
                 try await connection.query("VACUUM (FULL) sessiond.dictionary", logger: self.logger)
@@ -102,6 +110,32 @@ extension PostgresLogStore {
             report.dictionariesRetired = retiring.sorted()
         }
         return report
+    }
+
+    /// Waits (up to the statement timeout) until no other session of this database holds a snapshot or a transaction
+    /// older than the compaction's transaction `xid`: `VACUUM FULL` copies row versions such a snapshot could still
+    /// see ("recently dead") into the new file — e.g. another node's append or compaction that was waiting on the
+    /// head when the compaction committed.
+    private func waitForOlderSnapshots(than xid: Int64?, on connection: PostgresConnection) async throws {
+        guard let xid else { return }
+        let ours = String(xid % (1 << 32))
+        let deadline = ContinuousClock.now + configuration.statementTimeout
+        while ContinuousClock.now < deadline {
+            var older: Int64 = 0
+            for try await count in try await connection.query(
+                """
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND (age(backend_xmin) > age('\(unescaped: ours)'::xid) OR age(backend_xid) > age('\(unescaped: ours)'::xid))
+                """, logger: logger
+            ).decode(Int64.self) {
+                older = count
+            }
+            if older == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        logger.warning(
+            "a transaction older than the compaction is still open; VACUUM FULL may keep old row versions it can see",
+            metadata: ["log.compaction_xid": "\(xid)"])
     }
 
     /// Replaces the stored rows of `frames` (same first positions), one statement for the lot.
