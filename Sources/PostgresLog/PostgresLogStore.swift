@@ -15,6 +15,7 @@ import Synchronization
 ///
 /// Open with ``open(url:configuration:)``, finish with ``close()``. The store runs its connection pool, writer,
 /// listener and dictionary trainer in tasks it owns from open to close, as the file store owns its writer queue.
+/// Compaction rewrites frames in place and has PostgreSQL rewrite the table's files (decision 0060).
 public final class PostgresLogStore: LogStore {
     /// The channel appends notify with the new end position.
     static let notificationChannel = "sessiond_log"
@@ -158,16 +159,6 @@ public final class PostgresLogStore: LogStore {
 
     public var summary: String {
         "PostgreSQL at \(url.redacted): schema version \(opened.schemaVersion), \(opened.end) records when opened"
-    }
-
-    /// Not yet: the frames of deleted sessions cannot be rewritten in PostgreSQL by this build.
-    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
-        -> CompactionReport
-    {
-        throw EventLogError.unsupported(
-            operation: "compaction",
-            reason: "the PostgreSQL store cannot rewrite frames yet; deleted sessions' bodies stay in its frame table "
-                + "(docs/reliability.md)")
     }
 
     // MARK: Shared queries
