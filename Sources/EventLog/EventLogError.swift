@@ -29,6 +29,9 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
     case unavailable(reason: String)
     /// The store does not offer this operation (yet).
     case unsupported(operation: String, reason: String)
+    /// Something only an empty log accepts (importing dictionaries, being the target of a copy) met one that
+    /// holds records or dictionaries.
+    case notEmpty(reason: String)
     /// The log was closed.
     case closed
 
@@ -58,6 +61,8 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
             "the log's store is unavailable: \(reason)"
         case .unsupported(let operation, let reason):
             "\(operation) is not supported here: \(reason)"
+        case .notEmpty(let reason):
+            "the log is not empty: \(reason)"
         case .closed:
             "the log is closed"
         }

@@ -45,6 +45,20 @@ public protocol LogStore: Sendable {
     /// in the store. Used to erase permanently deleted sessions.
     func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws -> CompactionReport
 
+    /// Appends records moved from another log as they are — positions, stream versions, times and event ids already
+    /// assigned — at the log's end, and returns once they are durable. For moving a log (`sessiond log copy`).
+    /// - Throws: ``EventLogError/invalidAppend(reason:)`` when they do not continue the log exactly (see
+    ///   ``MovedRecords``) or an event id is already in it; nothing is appended then.
+    func appendMoved(_ records: [LogRecord]) async throws
+
+    /// Every zstd dictionary a frame of the log may name, by ascending id, for moving the log to another store.
+    func storedDictionaries() async throws -> [StoredDictionary]
+
+    /// Installs `dictionaries` under their own ids into an empty log (before any append); the last one becomes the
+    /// one new frames use. For moving a log: its records then decode and compress with the same dictionaries.
+    /// - Throws: ``EventLogError/notEmpty(reason:)`` when the log holds a record or a dictionary.
+    func importDictionaries(_ dictionaries: [StoredDictionary]) async throws
+
     /// Finishes in-flight appends, stops accepting new ones and releases the store.
     func close() async
 
@@ -60,5 +74,16 @@ extension LogStore {
     /// as it lands. Ends only when the iterating task is cancelled or the log closes.
     public func tail(from position: LogPosition, batchSize: Int = 1024) -> LogTail {
         LogTail(store: self, start: position, batchSize: batchSize)
+    }
+}
+
+/// A zstd dictionary as a log stores it: its id (what frames name) and the dictionary's bytes.
+public struct StoredDictionary: Sendable, Equatable {
+    public let id: UInt32
+    public let bytes: [UInt8]
+
+    public init(id: UInt32, bytes: [UInt8]) {
+        self.id = id
+        self.bytes = bytes
     }
 }

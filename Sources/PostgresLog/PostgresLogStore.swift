@@ -15,11 +15,13 @@ import Synchronization
 ///
 /// Open with ``open(url:configuration:)``, finish with ``close()``. The store runs its connection pool, writer,
 /// listener and dictionary trainer in tasks it owns from open to close, as the file store owns its writer queue.
+/// Compaction rewrites frames in place and has PostgreSQL rewrite the table's files (decision 0060).
 public final class PostgresLogStore: LogStore {
     /// The channel appends notify with the new end position.
     static let notificationChannel = "sessiond_log"
-    /// How long opening may spend creating or migrating the schema: a migration may rewrite a large table.
-    static let migrationDeadline: Duration = .seconds(3600)
+    /// How long a maintenance transaction may take (creating or migrating the schema, compaction): these may
+    /// rewrite a large table.
+    static let maintenanceDeadline: Duration = .seconds(3600)
 
     let client: PostgresClient
     let configuration: Configuration
@@ -97,7 +99,7 @@ public final class PostgresLogStore: LogStore {
         let logger = configuration.logger
         do {
             let opened = try await withLease(
-                client, timeout: configuration.openTimeout, deadline: Self.migrationDeadline
+                client, timeout: configuration.openTimeout, deadline: Self.maintenanceDeadline
             ) { connection in
                 let version = try await PostgresSchema.migrate(on: connection, logger: logger)
                 try await loadDictionaries(into: dictionaries, on: connection, logger: logger)
@@ -162,16 +164,6 @@ public final class PostgresLogStore: LogStore {
 
     public var summary: String {
         "PostgreSQL at \(url.redacted): schema version \(opened.schemaVersion), \(opened.end) records when opened"
-    }
-
-    /// Not yet: the frames of deleted sessions cannot be rewritten in PostgreSQL by this build.
-    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
-        -> CompactionReport
-    {
-        throw EventLogError.unsupported(
-            operation: "compaction",
-            reason: "the PostgreSQL store cannot rewrite frames yet; deleted sessions' bodies stay in its frame table "
-                + "(docs/reliability.md)")
     }
 
     // MARK: Shared queries

@@ -238,6 +238,10 @@ public final class ProjectionStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A deleted session's rows are overwritten with zeros, not left in free pages (see scrub()).
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // SQLite keeps a WAL file at its high-water mark (≈ 4 MiB at the default autocheckpoint) for the
+            // life of the connection; shrink it to nothing each time a checkpoint lets it restart, so the
+            // bytes on disk are the database's own.
+            try db.execute(sql: "PRAGMA journal_size_limit = 0")
         }
         let pool = try DatabasePool(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(pool)

@@ -257,7 +257,7 @@ struct Projector {
     }
 
     /// The session's own keys go to its row (and their history to `sessionField`); `app:` and `user:` keys
-    /// to `sharedState`, for every session of the app (and user).
+    /// to `sharedState` (one row per key and setting session), for every session of the app (and user).
     private func updateState(_ delta: JSONObject, row: inout SessionRow, position: Int64) throws {
         var own = ProjectionJSON.value(JSONObject.self, from: row.state) ?? [:]
         var ownChanged = false
@@ -274,11 +274,12 @@ struct Projector {
             }
             try execute(
                 """
-                INSERT INTO sharedState (namespace, appName, userId, key, value, position) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (namespace, appName, userId, key) DO UPDATE SET value = excluded.value,
+                INSERT INTO sharedState (namespace, appName, userId, key, sessionId, value, position)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (namespace, appName, userId, key, sessionId) DO UPDATE SET value = excluded.value,
                   position = excluded.position
                 """,
-                [row.namespace, row.appName ?? "", owner, key, ProjectionJSON.text(value) ?? "null", position])
+                [row.namespace, row.appName ?? "", owner, key, row.id, ProjectionJSON.text(value) ?? "null", position])
         }
         guard ownChanged else { return }
         row.state = ProjectionJSON.text(own)

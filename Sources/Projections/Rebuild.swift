@@ -34,8 +34,9 @@ public struct RebuildReport: Sendable {
 /// with one atomic rename of the link and a directory fsync.
 ///
 /// The fresh file is written with SQLite's journal off and no syncs (a crash leaves only a temporary file to
-/// delete), in batched transactions, decoding the next batch while SQLite applies the current one; it is
-/// fsync'd before it is installed.
+/// delete), in batched transactions, decoding the next batch while SQLite applies the current one; indexes the
+/// projector does not read (``ProjectionSchema/deferredIndexes``) are built once at the end. It is fsync'd
+/// before it is installed.
 public struct Rebuild: Sendable {
     /// The log to replay.
     public let log: any LogStore
@@ -90,6 +91,9 @@ public struct Rebuild: Sendable {
             let position = try await replay(into: queue, from: .zero, to: target) { applied in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
+            }
+            try await queue.write { db in
+                for index in ProjectionSchema.deferredIndexes { try index.create(db) }
             }
             try await queue.write { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try queue.close()
@@ -148,6 +152,9 @@ public struct Rebuild: Sendable {
         }
         let queue = try DatabaseQueue(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(queue)
+        try queue.write { db in
+            for index in ProjectionSchema.deferredIndexes { try db.drop(index: index.name) }
+        }
         return queue
     }
 }

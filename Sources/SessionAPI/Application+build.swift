@@ -101,5 +101,6 @@ func makeRouter(
     NativeSessionsController(backend: backend).addRoutes(to: native)
     NativeEventsController(backend: backend).addRoutes(to: native)
     NativeItemsController(backend: backend).addRoutes(to: native)
+    NativeSharedStateController(backend: backend).addRoutes(to: native)
     return router
 }

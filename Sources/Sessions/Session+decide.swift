@@ -38,6 +38,7 @@ extension Session {
         case .replaceCallbacks(let command): try decideReplaceCallbacks(command, state: state, context: context)
         case .updateUserMemory(let command): try decideUpdateUserMemory(command, state: state, context: context)
         case .rewind(let command): try decideRewind(command, state: state, context: context)
+        case .rewindBeforeMessage(let command): try decideRewindBeforeMessage(command, state: state, context: context)
         case .cancelProcessing(let command): try decideCancelProcessing(command, state: state)
         case .finishProcessing(let command): try decideFinishProcessing(command, state: state)
         case .archive(let command): try decideArchive(command, state: state, context: context)

@@ -27,6 +27,8 @@ public enum SessionCommand: Sendable, Equatable {
     case updateUserMemory(UpdateUserMemory)
     /// Mix `POST /api/sessions/{id}/rewind`.
     case rewind(RewindSession)
+    /// A framework's rewind to just before a message (native API).
+    case rewindBeforeMessage(RewindBeforeMessage)
     /// Mix `POST /api/sessions/{id}/cancel`.
     case cancelProcessing(CancelProcessing)
     /// The run ended without a final assistant message (native API).
@@ -68,6 +70,7 @@ public enum SessionCommand: Sendable, Equatable {
         case .replaceCallbacks(let command): command.sessionID
         case .updateUserMemory(let command): command.sessionID
         case .rewind(let command): command.sessionID
+        case .rewindBeforeMessage(let command): command.sessionID
         case .cancelProcessing(let command): command.sessionID
         case .finishProcessing(let command): command.sessionID
         case .archive(let command): command.sessionID

@@ -7,7 +7,9 @@ import Sessions
 /// Deterministic for a seed, so benchmarks and tests see the same bytes on every run. The
 /// text is assembled from vocabularies of the kind agents exchange (prose, shell output,
 /// code, file listings); it is not real user data. Words are drawn with Zipf's law, as in
-/// natural language, not uniformly.
+/// natural language, not uniformly. Tool output comes from the session's ``Workspace``: a
+/// file read twice shows the same lines, an edit shows in later reads, and test runs name
+/// the same tests, as in real coding-agent transcripts.
 public struct AgentCorpus: Sendable {
     /// One generated event: its wire type and JSON body.
     public struct Event: Sendable {
@@ -16,6 +18,8 @@ public struct AgentCorpus: Sendable {
     }
 
     var random: SplitMix64
+    /// The project each session's agent works on, created at the session's first tool call.
+    var workspaces: [String: Workspace] = [:]
 
     public init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
@@ -40,13 +44,16 @@ public struct AgentCorpus: Sendable {
             messageID: userID, role: .user, text: paragraph(sentences: random.int(in: 1...6)))))
         events.append(.processingStarted(ProcessingStarted(messageID: userID, maxSteps: 20)))
         var later: [MessageID] = []
-        let toolCalls = random.int(in: 0...3)
+        // Coding agents call several tools per turn, and their output is most of a transcript's bytes.
+        let toolCalls = random.int(in: 0...6)
         for call in 0..<toolCalls {
             let tool = Self.tools[random.int(in: 0...(Self.tools.count - 1))]
             let callID = ToolCallID(rawValue: "t\(turn)-\(call)")!
             let stepID = MessageID(rawValue: "a\(turn)-\(call)")!
             let toolMessageID = MessageID(rawValue: "r\(turn)-\(call)")!
-            let input = try! JSONSerialization.data(withJSONObject: toolInput(tool), options: [.sortedKeys, .withoutEscapingSlashes])
+            var workspace = workspaces[session] ?? Workspace(session: session)
+            let arguments = toolInput(tool, workspace: workspace)
+            let input = try! JSONSerialization.data(withJSONObject: arguments, options: [.sortedKeys, .withoutEscapingSlashes])
             events.append(.messageAppended(MessageAppended(
                 messageID: stepID, role: .assistant, text: random.int(in: 0...2) == 0 ? sentence() : nil,
                 model: "claude-sonnet-4-5-20250929", finishReason: .toolUse, inputTokens: random.int(in: 400...9000),
@@ -56,9 +63,10 @@ public struct AgentCorpus: Sendable {
                 toolCalls: [ToolCall(id: callID, name: tool, input: String(decoding: input, as: UTF8.self), type: "tool_use")])))
             events.append(.messageAppended(MessageAppended(messageID: toolMessageID, role: .tool)))
             events.append(.toolResultRecorded(ToolResultRecorded(
-                toolCallID: callID, messageID: toolMessageID, result: toolOutput(tool),
+                toolCallID: callID, messageID: toolMessageID, result: toolOutput(tool, arguments: arguments, workspace: &workspace),
                 isError: random.int(in: 0...19) == 0)))
             later += [stepID, toolMessageID]
+            workspaces[session] = workspace
         }
         let reasoning = paragraph(sentences: random.int(in: 0...2))
         let replyID = MessageID(rawValue: "a\(turn)")!
@@ -122,49 +130,97 @@ public struct AgentCorpus: Sendable {
         return words.joined(separator: " ") + "."
     }
 
-    mutating func path() -> String {
-        let dirs = ["Sources", "src", "lib", "tests", "docs", "internal", "pkg", "app"]
-        let names = Self.identifiers
-        return "\(dirs[random.int(in: 0...(dirs.count - 1))])/\(names[random.int(in: 0...(names.count - 1))])"
-            + [".swift", ".py", ".go", ".ts", ".md"][random.int(in: 0...4)]
-    }
-
-    mutating func toolInput(_ tool: String) -> [String: Any] {
-        switch tool {
-        case "bash": ["command": ["ls -la \(path())", "grep -rn \(Self.identifiers[random.int(in: 0...9)]) .", "swift test --filter \(Self.identifiers[random.int(in: 0...9)])", "git diff --stat"][random.int(in: 0...3)], "timeout": 120]
-        case "read_file": ["path": path(), "offset": random.int(in: 0...400), "limit": 200]
-        case "web_search": ["query": paragraph(sentences: 1), "maxResults": 5]
-        case "edit_file": ["path": path(), "oldText": line(), "newText": line()]
-        default: ["path": path()]
-        }
-    }
-
-    mutating func line() -> String {
-        let id = Self.identifiers[random.int(in: 0...(Self.identifiers.count - 1))]
-        let other = Self.identifiers[random.int(in: 0...(Self.identifiers.count - 1))]
-        return ["let \(id) = try \(other)(\(random.int(in: 0...99)))", "    return \(id).map { $0.\(other) }",
-                "func \(id)(_ value: Int) -> \(other.capitalized) {", "if \(id) == nil { throw \(other.capitalized)Error.missing }",
-                "// \(sentence())", "\(id) = \(other) + \(random.int(in: 1...512))"][random.int(in: 0...5)]
-    }
-
-    mutating func toolOutput(_ tool: String) -> String {
-        let lines = random.int(in: 4...40)
+    mutating func toolInput(_ tool: String, workspace: Workspace) -> [String: Any] {
+        let path = workspace.paths[random.int(in: 0...(workspace.paths.count - 1))]
         switch tool {
         case "bash":
-            return (0..<lines).map { _ in
-                ["-rw-r--r--  1 agent agent \(random.int(in: 100...90000)) Nov 23 11:\(random.int(in: 10...59)) \(path())",
-                 "\(path()):\(random.int(in: 1...900)): \(line())",
-                 "Test Case '\(Self.identifiers[random.int(in: 0...9)])Tests.test\(Self.identifiers[random.int(in: 0...9)].capitalized)' passed (\(random.int(in: 1...999)) ms)",
-                 "warning: \(sentence())"][random.int(in: 0...3)]
-            }.joined(separator: "\n")
-        case "web_search":
-            return (0..<min(lines, 6)).map { i in "\(i + 1). \(sentence())\n   https://example.org/\(Self.identifiers[random.int(in: 0...9)])/\(random.int(in: 1...9999))" }.joined(separator: "\n")
-        default:
-            return (0..<lines).map { n in "\(n + 1)\t\(line())" }.joined(separator: "\n")
+            let test = workspace.tests[random.int(in: 0...(workspace.tests.count - 1))]
+            let commands = [
+                "ls -la \(path.split(separator: "/")[0])", "grep -rn \(Self.identifiers[random.int(in: 0...9)]) .",
+                "swift test --filter \(test.split(separator: ".")[0])", "git diff --stat",
+            ]
+            return ["command": commands[random.int(in: 0...(commands.count - 1))], "timeout": 120]
+        case "read_file":
+            // Agents mostly read whole files (file-reading tools default to the first 2,000 lines), sometimes a window.
+            guard random.int(in: 0...2) == 0 else { return ["path": path] }
+            let lines = workspace.lineCount(of: path)
+            return ["path": path, "offset": random.int(in: 0...max(0, lines - 40)), "limit": random.int(in: 40...200)]
+        case "web_search": return ["query": paragraph(sentences: 1), "maxResults": 5]
+        case "edit_file":
+            let number = random.int(in: 1...workspace.lineCount(of: path))
+            return ["path": path, "line": number, "oldText": workspace.line(number, of: path), "newText": line()]
+        default: return ["path": path.split(separator: "/")[0]]
         }
     }
 
-    static let tools = ["bash", "read_file", "web_search", "edit_file", "list_dir"]
+    mutating func line() -> String { Self.codeLine(&random) }
+
+    /// One line of code-like text, of the kinds source files hold.
+    static func codeLine(_ random: inout SplitMix64) -> String {
+        let id = identifiers[random.int(in: 0...(identifiers.count - 1))]
+        let other = identifiers[random.int(in: 0...(identifiers.count - 1))]
+        let indent = String(repeating: "    ", count: random.int(in: 0...3))
+        return indent + [
+            "let \(id) = try \(other)(\(random.int(in: 0...99)))", "return \(id).map { $0.\(other) }",
+            "func \(id)(_ value: Int) -> \(other.capitalized) {", "if \(id) == nil { throw \(other.capitalized)Error.missing }",
+            "// Keeps the \(id) in step with the \(other).", "\(id) = \(other) + \(random.int(in: 1...512))", "}", "",
+        ][random.int(in: 0...7)]
+    }
+
+    /// The tool's output, consistent with the session's workspace (reads show its lines, edits change them).
+    mutating func toolOutput(_ tool: String, arguments: [String: Any], workspace: inout Workspace) -> String {
+        let path = arguments["path"] as? String ?? ""
+        switch tool {
+        case "bash":
+            let command = arguments["command"] as? String ?? ""
+            if command.hasPrefix("ls") {
+                let dir = String(command.dropFirst(7))
+                return workspace.paths.filter { $0.hasPrefix(dir + "/") }.map { file in
+                    "-rw-r--r--  1 agent agent \(workspace.lineCount(of: file) * 31) Nov 23 11:42 \(file.split(separator: "/")[1])"
+                }.joined(separator: "\n")
+            }
+            if command.hasPrefix("grep") {
+                return (0..<random.int(in: 2...12)).map { _ in
+                    let file = workspace.paths[random.int(in: 0...(workspace.paths.count - 1))]
+                    let number = random.int(in: 1...workspace.lineCount(of: file))
+                    return "\(file):\(number):\(workspace.line(number, of: file))"
+                }.joined(separator: "\n")
+            }
+            if command.hasPrefix("git diff") {
+                let edited = workspace.editedPaths
+                return edited.map { " \($0) | \(random.int(in: 1...12)) \(String(repeating: "+", count: random.int(in: 1...8)))" }
+                    .joined(separator: "\n") + "\n \(edited.count) files changed"
+            }
+            let failing = random.int(in: 0...3) == 0 ? workspace.tests[random.int(in: 0...(workspace.tests.count - 1))] : nil
+            var lines = ["Building for debugging...", "Build complete! (\(random.int(in: 1...40)).\(random.int(in: 10...99))s)"]
+            for test in workspace.tests {
+                lines.append("Test Case '\(test)' started.")
+                lines.append(test == failing
+                    ? "error: \(test) : XCTAssertEqual failed: (\"\(random.int(in: 0...99))\") is not equal to (\"\(random.int(in: 0...99))\")"
+                    : "Test Case '\(test)' passed (\(random.int(in: 1...999)) ms)")
+            }
+            lines.append("Executed \(workspace.tests.count) tests, with \(failing == nil ? 0 : 1) failure")
+            return lines.joined(separator: "\n")
+        case "read_file":
+            return workspace.read(path, offset: arguments["offset"] as? Int ?? 0, limit: arguments["limit"] as? Int ?? 2000)
+        case "edit_file":
+            let number = arguments["line"] as? Int ?? 1
+            workspace.edit(path, line: number, to: arguments["newText"] as? String ?? "")
+            return "Edited \(path):\n" + workspace.read(path, offset: max(0, number - 4), limit: 7)
+        case "web_search":
+            return (0..<random.int(in: 3...6)).map { i in
+                "\(i + 1). \(sentence())\n   https://example.org/\(Self.identifiers[random.int(in: 0...9)])/\(random.int(in: 1...9999))"
+            }.joined(separator: "\n")
+        default:
+            return workspace.paths.filter { $0.hasPrefix(path + "/") }.joined(separator: "\n")
+        }
+    }
+
+    /// Tools by how often agents call them: reading files and running commands most, searching the web least.
+    static let tools = [
+        "read_file", "read_file", "read_file", "read_file", "bash", "bash", "bash", "edit_file", "edit_file", "list_dir",
+        "web_search",
+    ]
     static let identifiers = [
         "session", "transcript", "projection", "checkpoint", "segment", "frame", "record", "callback", "message",
         "toolCall", "rewind", "cursor", "position", "stream", "version", "encoder", "decoder", "payload", "buffer",

@@ -74,11 +74,14 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
         let path = root + "/projection.sqlite"
         var rebuildConfiguration = ProjectionStore.Configuration()
         if let rebuildBatch { rebuildConfiguration.rebuildBatchSize = rebuildBatch }
-        let report = try await Rebuild(log: log, path: path, configuration: rebuildConfiguration).run()
+        let (report, _, rebuildCPU) = try await ProcessCPU.time {
+            try await Rebuild(log: log, path: path, configuration: rebuildConfiguration).run()
+        }
         print(
             "rebuild (\(rebuildConfiguration.rebuildBatchSize) records per transaction): \(report.events) events in "
                 + "\(String(format: "%.2f", report.seconds)) s = "
-                + "\(formatRate(Double(report.events) / report.seconds)) events/s (goal ≥ 100,000)")
+                + "\(formatRate(Double(report.events) / report.seconds)) events/s (goal ≥ 100,000); CPU "
+                + "\(String(format: "%.2f", rebuildCPU)) s = \(String(format: "%.1f", rebuildCPU * 1e6 / Double(report.events))) µs/event")
 
         // 4. As-of exports of the long session at random points of its history.
         let store = try await ProjectionStore.open(path: path, log: log)
@@ -89,6 +92,7 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
         var random = SplitMix64(seed: seed)
         var latencies: [Double] = []
         var bytes = 0
+        let exportCPU = ProcessCPU.seconds()
         for _ in 0..<exports {
             let point = history[Int(random.next() % UInt64(history.count))].position
             let (rendered, seconds) = try await Stopwatch.time {
@@ -97,12 +101,13 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
             bytes += rendered.count
             latencies.append(seconds * 1000)
         }
+        let exportCPUMs = (ProcessCPU.seconds() - exportCPU) * 1000 / Double(max(exports, 1))
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(
             "as-of export (JSON) of the long session at \(exports) random points: "
                 + "p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, "
-                + "max \(String(format: "%.1f", latencies.last ?? 0)) ms; mean size \(bytes / max(exports, 1) / 1024) KiB (goal p99 ≤ 50 ms)")
+                + "max \(String(format: "%.1f", latencies.last ?? 0)) ms; mean size \(bytes / max(exports, 1) / 1024) KiB (goal p99 ≤ 50 ms); CPU \(String(format: "%.1f", exportCPUMs)) ms/export")
         await log.close()
     }
 

@@ -10,7 +10,9 @@ struct Sessiond: AsyncParsableCommand {
             Every session change is an event in a zstd-compressed, checksummed log under the data \
             directory; everything clients read is rebuilt from that log.
             """,
-        subcommands: [Serve.self, RebuildCommand.self, Verify.self, Export.self, Events.self, Compact.self, Keys.self],
+        subcommands: [
+            Serve.self, RebuildCommand.self, Verify.self, Export.self, Events.self, Compact.self, LogCommand.self, Keys.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

@@ -20,7 +20,8 @@ import Workload
 
     @Test func everyLineIsJSONNamingItsSessionKindAndBody() throws {
         let items = Self.items()
-        #expect(Set(items.map(\.kind)) == [.create, .message, .toolResult])
+        // Rewinds are rare (3 % of turns by default); whether this seed has one depends on the generator.
+        #expect(Set(items.map(\.kind)).isSuperset(of: [.create, .message, .toolResult]))
         for item in items {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(item.jsonLine)) as? [String: Any])
             #expect(object["session"] as? String == item.session)

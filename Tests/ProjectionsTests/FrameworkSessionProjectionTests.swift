@@ -4,9 +4,9 @@ import Projections
 import Sessions
 import Testing
 
-/// A framework session through the writer and the replay loop: items, a pop, a clear and scoped state. At
-/// every version the projection's snapshot, items and export equal the fold's, and shared `app:`/`user:`
-/// keys reach the other sessions of the app (and user).
+/// A framework session through the writer and the replay loop: items, a pop, a clear, a rewind and scoped
+/// state. At every version the projection's snapshot, items (live, and with the removed ones) and export equal
+/// the fold's, and shared `app:`/`user:` keys reach the other sessions of the app (and user).
 struct FrameworkSessionProjectionTests {
     static func create(_ id: SessionID, user: String, state: JSONObject = [:]) -> SessionCommand {
         .createFrameworkSession(
@@ -30,7 +30,8 @@ struct FrameworkSessionProjectionTests {
                 Self.item(id, "i3", .tool, 3),
                 .removeMessages(RemoveMessages(sessionID: id, removal: .pop)),
                 .removeMessages(RemoveMessages(sessionID: id, removal: .clear)),
-                Self.item(id, "i4", .user, 4),
+                Self.item(id, "i4", .user, 4), Self.item(id, "i5", .assistant, 5),
+                .rewindBeforeMessage(RewindBeforeMessage(sessionID: id, messageID: "i5")),
             ]
             var fold = SessionState.initial
             var folds: [SessionState] = []
@@ -43,7 +44,13 @@ struct FrameworkSessionProjectionTests {
                 let asOf = AsOf.version(state.version)
                 #expect(try await harness.store.session(id, at: asOf) == SessionSnapshot(state), "version \(state.version)")
                 let items = try #require(try await harness.store.items(id, at: asOf))
-                #expect(items.map(\.item) == state.liveMessages.compactMap(\.appended.item), "version \(state.version)")
+                let live = state.liveMessages.compactMap(\.appended.item)
+                #expect(items.count == live.count && items.compactMap(\.item) == live, "version \(state.version)")
+                let all = try #require(try await harness.store.items(id, at: asOf, includeRemoved: true))
+                let withItems = state.transcript.filter { $0.appended.item != nil }
+                #expect(all.count == withItems.count, "version \(state.version)")
+                #expect(all.compactMap(\.item) == withItems.compactMap(\.appended.item), "version \(state.version)")
+                #expect(all.map(\.removed) == withItems.map(\.isRemoved), "version \(state.version)")
                 #expect(try await harness.store.export(id, at: asOf) == SessionExport(state), "version \(state.version)")
             }
             #expect(fold.state == ["k": .number(2)])
@@ -55,6 +62,19 @@ struct FrameworkSessionProjectionTests {
             #expect(try await harness.store.state(of: sameUser) == ["app:theme": .string("dark"), "user:name": .string("Ada")])
             let otherUser = try #require(try await harness.store.session("adk-3"))
             #expect(try await harness.store.state(of: otherUser) == ["app:theme": .string("dark")])
+        }
+    }
+
+    /// A framework session created without an id gets one before it is decided: its events are in the stream
+    /// of the id it answers with, so the next append finds it.
+    @Test func aSessionCreatedWithoutAnIDTakesAppends() async throws {
+        try await ProjectionHarness.with { harness in
+            let created = try await harness.writer.execute(
+                .createFrameworkSession(CreateFrameworkSession(namespace: "default", appName: "weather", userID: "u1")))
+            let id = created.sessionID
+            let appended = try await harness.writer.execute(Self.item(id, "i1", .user, 1))
+            #expect(appended.state.version == 2)
+            #expect(try await harness.log.streamVersion(id.rawValue) == 2)
         }
     }
 }

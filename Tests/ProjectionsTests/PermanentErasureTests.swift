@@ -135,4 +135,39 @@ import Testing
             #expect(try await harness.store.session("gone") == nil)
         }
     }
+
+    /// Decision 0075: a deleted session's `app:`/`user:` keys stay (as in ADK) until its events are erased;
+    /// then each key falls back to what the remaining sessions set, exactly as a rebuild of the erased log.
+    @Test func sharedStateKeysGoWithTheErasedEventsThatSetThem() async throws {
+        try await ProjectionHarness.with { harness in
+            func create(_ id: SessionID, _ state: JSONObject) -> SessionCommand {
+                .createFrameworkSession(
+                    CreateFrameworkSession(sessionID: id, namespace: "default", appName: "app", userID: "u1", state: state))
+            }
+            func shared() async throws -> JSONObject {
+                try await harness.store.sharedState(namespace: "default", appName: "app", userID: "u1")
+            }
+            _ = try await harness.writer.execute(create("first", ["user:name": .string("Ada"), "app:mode": .string("fast")]))
+            _ = try await harness.writer.execute(create("second", ["user:name": .string("Bea"), "app:only": .number(1)]))
+            _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "second")))
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+            let all: JSONObject = ["user:name": .string("Bea"), "app:mode": .string("fast"), "app:only": .number(1)]
+            #expect(try await shared() == all)
+
+            var configuration = PermanentErasure.Configuration()
+            configuration.blobGracePeriod = 0
+            let erasure = PermanentErasure(
+                log: harness.log, store: harness.store, blobs: BlobStore(root: harness.directory + "/blobs"),
+                configuration: configuration)
+            _ = try await erasure.run()
+            #expect(try await shared() == ["user:name": .string("Ada"), "app:mode": .string("fast")])
+            #expect(try await Self.differencesFromRebuild(harness) == [])
+
+            _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "first")))
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+            _ = try await erasure.run()
+            #expect(try await shared() == [:])
+            #expect(try await Self.differencesFromRebuild(harness) == [])
+        }
+    }
 }

@@ -82,4 +82,58 @@ import Testing
             #expect(events.map(\.actor) == ["key-9"] && events.map(\.requestID) == ["req-1"])
         }
     }
+
+    /// The writer folds the events it decided without decoding what it stored: its state must be exactly the
+    /// state folded from the log's records, for every kind of value an event carries (fractional numbers,
+    /// JSON objects, tool calls, removals).
+    @Test func theCachedStateIsTheStateTheLogHolds() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let commands: [SessionCommand] = [
+                .sendUserMessage(SendUserMessage(sessionID: "w", messageID: "u1", text: "list the files")),
+                .appendMessage(
+                    AppendMessage(
+                        sessionID: "w", messageID: "a1", role: .assistant, text: "reading", model: "m",
+                        finishReason: .toolUse, inputTokens: 3638, outputTokens: 514, cacheReadTokens: 7,
+                        cost: 0.1 + 0.2, latencyMs: 8687.25,
+                        toolCalls: [ToolCall(id: "t1", name: "ls", input: #"{"path":"/tmp","depth":1.5}"#)],
+                        metadata: ["n": .number(1e-7), "nested": .object(["b": .bool(true), "a": .null])],
+                        item: .array([.string("é/ü"), .number(-0.0), .number(3)]))),
+                .recordToolResult(
+                    RecordToolResult(sessionID: "w", toolCallID: "t1", messageID: "r1", result: "a\nb\tc")),
+                .updateState(UpdateState(sessionID: "w", delta: ["k": .number(2.5), "z": .string("x")])),
+                .rewind(RewindSession(sessionID: "w", messageID: "u1")),
+            ]
+            var last: WriteResult?
+            for command in commands { last = try await harness.writer.execute(command) }
+            let cached = try #require(last).state
+            var folded = SessionState.initial
+            for record in try await harness.log.readStream("w", fromVersion: 1) {
+                let event = try SessionEvent.decode(
+                    type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+                folded.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+            }
+            #expect(cached == folded)
+        }
+    }
+
+    /// A caller of one namespace writing to another namespace's session gets "not found" and appends nothing;
+    /// its own namespace, or no namespace (an open daemon), writes.
+    @Test func anotherNamespacesSessionIsNotFoundForAWrite() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            let end = try await harness.log.durableEnd()
+            let rename = SessionCommand.rename(RenameSession(sessionID: "w", title: "theirs"))
+            await #expect(throws: SessionError.sessionNotFound("w")) {
+                _ = try await harness.writer.execute(rename, options: WriteOptions(namespace: "other"))
+            }
+            await #expect(throws: SessionError.sessionNotFound("w")) {
+                _ = try await harness.writer.execute(batch: [rename], on: "w", options: WriteOptions(namespace: "other"))
+            }
+            #expect(try await harness.log.durableEnd() == end)
+            _ = try await harness.writer.execute(rename, options: WriteOptions(namespace: "default"))
+            _ = try await harness.writer.execute(.rename(RenameSession(sessionID: "w", title: "open")))
+            #expect(try await harness.store.session("w")?.title == "open")
+        }
+    }
 }

@@ -137,13 +137,51 @@ struct ConsoleRoutesTests {
         }
     }
 
+    @Test func theListFiltersSessionsProcessingATurn() async throws {
+        try await withTestApplication { client in
+            let (idle, _) = try await scripted(client, title: "Finished")
+            let created = try await client.execute(
+                uri: "/api/sessions", method: .post, body: jsonBody(#"{"title":"Working","browserMode":"local-browser-service"}"#))
+            let working = try #require(created.json["id"] as? String)
+            let sent = try await client.execute(
+                uri: "/api/sessions/\(working)/messages", method: .post, body: jsonBody(#"{"text":"go"}"#))
+            #expect(sent.status.code < 300)
+            let processing = try await client.execute(uri: "/v1/sessions?status=processing", method: .get)
+            let ids = (processing.json["sessions"] as? [[String: Any]])?.map { $0["id"] as? String }
+            #expect(ids == [working])
+            #expect(ids?.contains(idle) == false)
+        }
+    }
+
+    @Test func theAuditHistoryReadsOnAfterAPosition() async throws {
+        try await withTestApplication { client in
+            let (id, before) = try await scripted(client)
+            let all = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get).jsonArray
+            let later = try await client.execute(uri: "/v1/sessions/\(id)/events?after=\(before)", method: .get).jsonArray
+            let expected: [Int?] = all.compactMap { $0["position"] as? Int }.filter { $0 > before }
+            #expect(later.map { $0["position"] as? Int } == expected)
+            #expect(later.map { $0["type"] as? String } == ["session.rewound"])
+            let bad = try await client.execute(uri: "/v1/sessions/\(id)/events?after=-1", method: .get)
+            #expect(bad.status == .badRequest)
+        }
+    }
+
+    @Test func theEventStreamOfOneSessionNeedsASessionTheKeyMaySee() async throws {
+        try await withTestApplication { client in
+            let unknown = try await client.execute(uri: "/v1/events/stream?sessionId=no-such-session", method: .get)
+            #expect(unknown.status == .notFound)
+            let malformed = try await client.execute(uri: "/v1/events/stream?sessionId=%20", method: .get)
+            #expect(malformed.status.code >= 400 && malformed.status.code < 500)
+        }
+    }
+
     @Test func theConsoleIsServedWithAStrictContentSecurityPolicy() async throws {
         try await withTestApplication { client in
             for (path, type) in [("/ui", "text/html"), ("/ui/app.js", "text/javascript"), ("/ui/console.css", "text/css")] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(path)")
-                #expect(response.headers[ConsoleController.contentSecurityPolicy] == "default-src 'self'")
+                #expect(response.headers[ConsoleController.contentSecurityPolicy] == "default-src 'self'; img-src 'self' blob:")
             }
             let index = try await client.execute(uri: "/ui/", method: .get)
             let html = String(buffer: index.body)

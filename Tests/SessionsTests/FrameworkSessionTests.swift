@@ -124,4 +124,40 @@ struct FrameworkSessionTests {
     func keysAreScopedByPrefix(_ key: String, _ scope: StateScope) {
         #expect(StateScope(key: key) == scope)
     }
+
+    static func rewindBefore(_ id: MessageID) -> SessionCommand {
+        .rewindBeforeMessage(RewindBeforeMessage(sessionID: sid, messageID: id))
+    }
+
+    @Test func aRewindBeforeAMessageKeepsTheLastLiveOneBeforeIt() throws {
+        var given = Given()
+        let ids = IDSequence()
+        try given.run(Self.create, at: t0, ids: ids)
+        for (n, id) in ["i1", "i2", "i3", "r1"].enumerated() {
+            try given.run(Self.item(MessageID(rawValue: id)!, Self.userItem), at: at(Double(n + 1)), ids: ids)
+        }
+        let rewound = try given.run(Self.rewindBefore("i2"), at: at(6), ids: ids)
+        #expect(rewound == [.rewound(SessionRewound(toMessageID: "i1", removedMessageIDs: ["i2", "i3", "r1"], cleanupMedia: false))])
+        #expect(given.state.liveMessages.map(\.id) == ["i1"])
+        #expect(given.state.transcript.count == 4)
+        // Rewinding into a part already rewound keeps the same last live message, removing only what is live.
+        try given.run(Self.item("i4", Self.userItem), at: at(7), ids: ids)
+        let again = try given.run(Self.rewindBefore("i3"), at: at(8), ids: ids)
+        #expect(again == [.rewound(SessionRewound(toMessageID: "i1", removedMessageIDs: ["i4"], cleanupMedia: false))])
+    }
+
+    @Test func aRewindBeforeTheFirstLiveMessageClearsAndUnknownIDsAreNotFound() throws {
+        var given = Given()
+        let ids = IDSequence()
+        try given.run(Self.create, at: t0, ids: ids)
+        try given.run(Self.item("i1", Self.userItem), at: at(1), ids: ids)
+        try given.run(Self.item("i2", Self.userItem), at: at(2), ids: ids)
+        expectError(.messageNotFound("nope")) { () throws(SessionError) in
+            _ = try Session.decide(Self.rewindBefore("nope"), state: given.state, context: ids.context(now: at(3)))
+        }
+        let cleared = try given.run(Self.rewindBefore("i1"), at: at(3), ids: ids)
+        #expect(cleared == [.messagesRemoved(MessagesRemoved(removedMessageIDs: ["i1", "i2"], reason: .clear))])
+        let nothing = try given.run(Self.rewindBefore("i2"), at: at(4), ids: ids)
+        #expect(nothing.isEmpty)
+    }
 }

@@ -29,6 +29,14 @@ private func parseError(_ arguments: [String]) -> String? {
 }
 
 @Suite struct CommandParseTests {
+    @Test func logCopyTakesASourceAndADifferentTarget() throws {
+        let copy = try parse(["log", "copy", "--from", "./data", "--to", "postgres://u@h/db"], as: LogCopyCommand.self)
+        #expect(copy.from == "./data" && copy.to == "postgres://u@h/db")
+        #expect(copy.durability == .fsync)
+        #expect(parseError(["log", "copy", "--from", "./data", "--to", "./data"])?.contains("the same log") == true)
+        #expect(parseError(["log", "copy", "--from", "./data"])?.contains("--to") == true)
+    }
+
     @Test func noSubcommandServes() throws {
         let serve = try parse([], as: Serve.self)
         #expect(serve.log.dataDirectory == "./data")

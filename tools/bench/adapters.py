@@ -11,6 +11,8 @@ the issue names); sessiond: a `sessiond serve` started here (tools/conformance/d
 
     .venv-adapters/bin/python tools/bench/adapters.py [--items 200] [--agents 1,32] [--loads 20]
         [--binary .build/release/sessiond] [--out bench-results/adapters.json]
+
+`tools/bench/run` runs it after the peers (rows in its table.md and results.json).
 """
 
 import argparse
@@ -136,13 +138,33 @@ async def measure(side_class, store: str, agents: int, items: int, loads: int, u
     }
 
 
+def markdown(rows: list[dict]) -> str:
+    """The adapters' table: one line per framework and concurrency, built-in store beside sessiond.
+    `rows` alternate built-in, sessiond (as `main` measures them)."""
+
+    def appends(row):
+        failed = f" ({row['failedAgents']} of {row['agents']} agents failed)" if row["failedAgents"] else ""
+        return f"{row['appendsPerSecond']:.0f}{failed}"
+
+    def load(row):
+        return "—" if row["loadMedianMs"] is None else f"{row['loadMedianMs']:.1f}"
+
+    lines = ["| Framework | Agents | Appends/s built-in | Appends/s sessiond | × | Full load built-in (ms) "
+             "| Full load sessiond (ms) |", "|---|---|---|---|---|---|---|"]
+    for builtin, sessiond in zip(rows[0::2], rows[1::2]):
+        ratio = sessiond["appendsPerSecond"] / builtin["appendsPerSecond"] if builtin["appendsPerSecond"] else float("inf")
+        lines.append(f"| {builtin['framework']} | {builtin['agents']} | {appends(builtin)} | {appends(sessiond)} "
+                     f"| {ratio:.1f} | {load(builtin)} | {load(sessiond)} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=200, help="items (SDK) / events (ADK) per agent")
     parser.add_argument("--agents", default="1,32", help="comma-separated concurrencies")
     parser.add_argument("--loads", type=int, default=20, help="full-session loads per row (median reported)")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "sessiond"))
-    parser.add_argument("--out", default=None, help="write the rows as JSON lines here")
+    parser.add_argument("--out", default=None, help="write the rows as a JSON list here")
     args = parser.parse_args()
     concurrencies = [int(a) for a in args.agents.split(",")]
 
@@ -154,22 +176,10 @@ def main() -> None:
                     rows.append(asyncio.run(measure(side, store, agents, args.items, args.loads, daemon.url)))
                     print(json.dumps(rows[-1]), file=sys.stderr)
 
-    def appends(row):
-        failed = f" ({row['failedAgents']} of {row['agents']} agents failed)" if row["failedAgents"] else ""
-        return f"{row['appendsPerSecond']:.0f}{failed}"
-
-    def load(row):
-        return "—" if row["loadMedianMs"] is None else f"{row['loadMedianMs']:.1f}"
-
-    print("| Framework | Agents | Appends/s built-in | Appends/s sessiond | × | Full load built-in (ms) | Full load sessiond (ms) |")
-    print("|---|---|---|---|---|---|---|")
-    for builtin, sessiond in zip(rows[0::2], rows[1::2]):
-        ratio = sessiond["appendsPerSecond"] / builtin["appendsPerSecond"] if builtin["appendsPerSecond"] else float("inf")
-        print(f"| {builtin['framework']} | {builtin['agents']} | {appends(builtin)} | {appends(sessiond)} | {ratio:.1f} | "
-              f"{load(builtin)} | {load(sessiond)} |")
+    print(markdown(rows))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text("".join(json.dumps(row) + "\n" for row in rows))
+        Path(args.out).write_text(json.dumps(rows, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -78,13 +78,26 @@ def read_log(directory: Path) -> list[Record]:
             assert data[:4] == b"SDSG", f"{segment}: not a segment"
             offset = 32
             while offset + 40 <= len(data):
-                assert data[offset:offset + 4] == b"SDFR", f"{segment}: no frame at {offset}"
-                flags, first, count, raw_length, stored, dictionary = struct.unpack_from("<HQIIII", data, offset + 6)
-                payload = data[offset + 40:offset + 40 + stored]
-                raw = _decompress(payload, dictionaries.get(dictionary) if dictionary else None) if flags & 1 else payload
-                assert len(raw) == raw_length, f"{segment}: frame at {offset} decodes to {len(raw)} bytes"
-                frame = list(_records(raw))
-                assert len(frame) == count and frame[0].position == first
-                records += frame
-                offset += 40 + stored
+                stored = read_frame(data[offset:], dictionaries, f"{segment} at {offset}")
+                records += stored.records
+                offset += stored.length
     return records
+
+
+@dataclass
+class Frame:
+    length: int
+    records: list[Record]
+
+
+def read_frame(data: bytes, dictionaries: dict[int, Path], where: str) -> Frame:
+    """The frame at the start of `data` (header and payload; docs/log-format.md), decompressed with the dictionary
+    files by id that `dictionaries` names."""
+    assert data[:4] == b"SDFR", f"{where}: no frame"
+    flags, first, count, raw_length, stored, dictionary = struct.unpack_from("<HQIIII", data, 6)
+    payload = data[40:40 + stored]
+    raw = _decompress(payload, dictionaries.get(dictionary) if dictionary else None) if flags & 1 else payload
+    assert len(raw) == raw_length, f"{where}: frame decodes to {len(raw)} bytes"
+    records = list(_records(raw))
+    assert len(records) == count and records[0].position == first
+    return Frame(40 + stored, records)

@@ -8,6 +8,7 @@ Each test runs its own daemon on its own data directory (daemon.py).
 
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -17,11 +18,13 @@ import httpx
 import pytest
 
 from daemon import Daemon
+import pgpages
 from logreader import read_log
 
-# Compaction is built for the segment-file log only; the PostgreSQL store refuses it (docs/reliability.md).
-pytestmark = pytest.mark.skipif(bool(os.environ.get("SESSIOND_CONFORMANCE_LOG")),
-                                reason="compaction is not built for the PostgreSQL store")
+# The file-log tests read segment files; the PostgreSQL tests read the server's pages (pgpages.py).
+LOG = os.environ.get("SESSIOND_CONFORMANCE_LOG", "")
+TWO_NODES = os.environ.get("SESSIOND_CONFORMANCE_NODES", "1") == "2"
+file_log_only = pytest.mark.skipif(bool(LOG), reason="reads the segment files of the file log")
 
 BROWSER = "local-browser-service"
 # Small segments: the deleted sessions' records are spread over many sealed segments.
@@ -41,7 +44,8 @@ def files_containing(root: Path, needle: bytes) -> list[str]:
 
 
 def sessiond(daemon: Daemon, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([daemon.binary, *args, "--data", str(daemon.data)], capture_output=True, text=True,
+    log = ("--log", daemon.log) if daemon.log else ()
+    result = subprocess.run([daemon.binary, *args, "--data", str(daemon.data), *log], capture_output=True, text=True,
                             timeout=300)
     if check:
         assert result.returncode == 0, f"sessiond {' '.join(args)}: {result.returncode}\n{result.stdout}\n{result.stderr}"
@@ -136,6 +140,7 @@ def check_erased(daemon: Daemon, marker: str, deleted: set[str], before: dict[in
         assert types[-1] == "session.deleted" and set(types[:-1]) == {"event.erased"}
 
 
+@file_log_only
 def test_compact_erases_deleted_sessions_and_keeps_the_rest():
     marker = new_marker()
     shared = b"bytes two sessions uploaded, one of them deleted later"
@@ -195,6 +200,7 @@ def test_compact_erases_deleted_sessions_and_keeps_the_rest():
         daemon.stop()
 
 
+@file_log_only
 def test_the_daemon_compacts_periodically_while_serving():
     marker = new_marker()
     daemon = Daemon(extra_args=(*SERVE_ARGS, "--compact-interval", "1", "--compact-blob-grace", "0"))
@@ -231,3 +237,92 @@ def test_the_daemon_compacts_periodically_while_serving():
                 assert current[path] == reads[path]
     finally:
         daemon.stop()
+
+
+def check_erased_in_postgres(marker: str, deleted: set[str]):
+    """No page of any sessiond relation holds the marker, no tuple version (live or dead) of the frame table decodes
+    to a record holding it, and the deleted sessions' stored records are `event.erased` but the tombstone."""
+    assert pgpages.files_containing(LOG, marker.encode()) == []
+    records = pgpages.stored_records(LOG)
+    assert not [r.position for r in records if marker.encode() in r.body or marker in json.dumps(r.metadata)]
+    doomed = [r for r in records if r.stream in deleted]
+    assert doomed and {r.type for r in doomed} == {"event.erased", "session.deleted"}
+
+
+@pytest.mark.skipif(not LOG.startswith("postgres") or TWO_NODES, reason="the PostgreSQL store, one node")
+def test_compact_erases_deleted_sessions_from_postgres_pages():
+    marker = new_marker()
+    daemon = Daemon(extra_args=("--compact-interval", "0"))
+    daemon.start()
+    try:
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            doomed = mix_session(http, f"title {marker}", f"user text {marker}", f"tool output {marker}",
+                                 {"notes.txt": f"file body {marker}".encode()})
+            kept = mix_session(http, "kept title", "kept text", "kept output", {"kept.txt": b"kept bytes"})
+            reads = snapshot(http, [kept], [])
+            assert http.delete(f"/api/sessions/{doomed}").status_code == 204
+        assert daemon.stop() == 0
+        assert [r for r in pgpages.stored_records(LOG) if marker.encode() in r.body], \
+            "the marker must be in a stored frame before compaction"
+
+        # The database may be shared with the suite's other nodes, whose tests delete sessions too.
+        assert doomed in sessiond(daemon, "compact", "--dry-run").stdout
+        summary = sessiond(daemon, "compact").stdout
+        assert re.search(r"\d+ sessions erased, \d+ records rewritten in \d+ of \d+ frames", summary), summary
+        assert "VACUUM FULL took" in summary, summary
+        check_erased_in_postgres(marker, {doomed})
+        assert files_containing(daemon.data, marker.encode()) == []
+        history = sessiond(daemon, "events", doomed, "--json").stdout
+        types = [json.loads(line)["type"] for line in history.splitlines()]
+        assert marker not in history and types[-1] == "session.deleted" and set(types[:-1]) == {"event.erased"}
+        assert "matches a rebuild" in sessiond(daemon, "verify").stdout
+        assert "0 deleted sessions await erasure" in sessiond(daemon, "compact", "--dry-run").stdout
+
+        daemon.start()
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            assert snapshot(http, [kept], []) == reads
+            assert http.get(f"/api/sessions/{doomed}").status_code == 404
+            # The log still takes appends after the table rewrite, chained to the rewritten frames.
+            assert http.post(f"/v1/sessions/{kept}/events",
+                             json={"type": "message", "role": "user", "text": "after"}).status_code == 201
+        assert daemon.stop() == 0
+        assert "matches a rebuild" in sessiond(daemon, "verify").stdout
+    finally:
+        daemon.stop()
+
+
+@pytest.mark.skipif(not LOG.startswith("postgres") or not TWO_NODES, reason="the PostgreSQL store, two nodes")
+def test_every_node_scrubs_its_projection_after_a_compaction_on_postgres():
+    """Two nodes erase periodically: the session is written on one, deleted on the other; the first node to run
+    compacts the shared log, the other finds nothing left to rewrite there and still scrubs its own projection
+    (it learned of the deletion from the tombstone it replayed, decision 0060)."""
+    marker = new_marker()
+    args = ("--compact-interval", "1", "--compact-blob-grace", "0")
+    first, second = Daemon(extra_args=args), Daemon(extra_args=args)
+    first.start()
+    second.start()
+    try:
+        with httpx.Client(base_url=first.url, timeout=30) as one, httpx.Client(base_url=second.url, timeout=30) as two:
+            kept = mix_session(one, "kept", "kept text", "kept output", {})
+            doomed = mix_session(one, f"title {marker}", f"text {marker}", f"output {marker}",
+                                 {"secret.txt": f"secret {marker}".encode()})
+            position = one.get(f"/api/sessions/{doomed}").headers["Sessiond-Position"]
+            assert two.get(f"/api/sessions/{doomed}", headers={"Sessiond-Position": position}).status_code == 200
+            assert two.delete(f"/api/sessions/{doomed}").status_code == 204
+            deadline = time.monotonic() + 60
+            for node in (first, second):
+                while "erased permanently deleted sessions" not in node.log_path.read_text():
+                    assert time.monotonic() < deadline, f"node {node.url} did not erase within 60 s"
+                    assert two.post(f"/v1/sessions/{kept}/events",
+                                    json={"type": "message", "role": "user", "text": "during"}).status_code == 201
+                    time.sleep(0.2)
+            for node in (first, second):
+                assert files_containing(node.data, marker.encode()) == [], f"{node.url}'s data directory"
+            assert one.get(f"/api/sessions/{doomed}").status_code == 404
+        assert first.stop() == 0 and second.stop() == 0
+        check_erased_in_postgres(marker, {doomed})
+        assert "matches a rebuild" in sessiond(first, "verify").stdout
+        assert "matches a rebuild" in sessiond(second, "verify").stdout
+    finally:
+        first.stop()
+        second.stop()

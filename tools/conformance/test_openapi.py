@@ -99,6 +99,14 @@ def test_native_routes(http):
     native = http.post("/v1/sessions", json={"title": "framework", "appName": "app", "userId": "u", "state": {"k": 1}})
     assert native.status_code == 201, native.text
     http.get("/v1/sessions", params={"appName": "app", "limit": 5})
+    framework = native.json()["id"]
+    rewound = http.post(f"/v1/sessions/{framework}/events/batch", json={"items": [
+        {"type": "message", "role": "user", "messageId": "m1", "item": {"role": "user", "content": "hi"}},
+        {"type": "state", "delta": {"user:name": "Ada"}},
+        {"type": "rewind", "beforeMessageId": "m1"}]})
+    assert rewound.status_code == 201, rewound.text
+    http.get(f"/v1/sessions/{framework}/items", params={"includeRemoved": "true"})
+    http.get("/v1/state", params={"appName": "app", "userId": "u"})
 
 
 def test_every_documented_json_operation_was_checked(http, mixpeek_headers):

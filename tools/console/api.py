@@ -59,6 +59,18 @@ class API:
         return self.activity(session, type="tool_result", toolCallId=call_id, messageId=message_id, result=result,
                              isError=is_error)
 
+    def upload(self, session: str, name: str, data: bytes, content_type: str) -> dict:
+        """A session file through the Mix upload (multipart form field `file`)."""
+        boundary = "console-test-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: {content_type}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(f"{self.url}/api/sessions/{session}/files/upload", data=body, method="POST")
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        if self.key:
+            request.add_header("Authorization", f"Bearer {self.key}")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
     def events(self, session: str) -> list[dict]:
         return self.get(f"/v1/sessions/{session}/events")
 

@@ -64,8 +64,8 @@ class Guard:
         assert self.errors == [], f"Content-Security-Policy violations: {self.errors}"
 
 
-def open_context(browser, origin: str):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+def open_context(browser, origin: str, viewport=None):
+    context = browser.new_context(accept_downloads=True, viewport=viewport or {"width": 1280, "height": 900})
     guard = Guard(origin)
     context.route("**/*", guard.route)
     context.on("console", guard.console)
@@ -83,6 +83,12 @@ def page(browser, daemon):
     guard.check()
 
 
+# Screenshots are written only when asked (`tools/console/run --screenshots`), so a test run leaves the tree clean.
+WRITE_SHOTS = os.environ.get("CONSOLE_SCREENSHOTS") == "1"
+
+
 def shot(page, name: str):
+    if not WRITE_SHOTS:
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False, animations="disabled", caret="hide")

@@ -59,13 +59,7 @@ extension EventLog {
             writer.withLock { $0.resumeSampling(budget: budget) }
         }
         if report.recordsRewritten > 0 || !retire.isEmpty {
-            logger.info(
-                "log compacted",
-                metadata: [
-                    "log.segments_rewritten": "\(report.segmentsRewritten)", "log.records": "\(report.recordsRewritten)",
-                    "log.bytes_before": "\(report.bytesBefore)", "log.bytes_after": "\(report.bytesAfter)",
-                    "log.dictionaries_retired": "\(report.dictionariesRetired)",
-                ])
+            logger.info("log compacted", metadata: report.logMetadata)
         }
         return report
     }
@@ -96,8 +90,10 @@ extension EventLog {
     ) throws(EventLogError) -> CompactionReport {
         let sealed = state.withLock { Array($0.index.segments.dropLast()) }
         let compactor = SegmentCompactor(
-            decoder: FrameDecoder(dictionaries: dictionaries), compressor: ZstdCompressor(level: configuration.compressionLevel),
-            dictionaries: dictionaries, rewrite: rewrite, retiring: retiring, replacement: replacement)
+            decoder: FrameDecoder(dictionaries: dictionaries),
+            rewriter: FrameRewriter(
+                compressor: ZstdCompressor(level: configuration.compressionLevel), dictionaries: dictionaries,
+                rewrite: rewrite, retiring: retiring, replacement: replacement))
         var report = CompactionReport()
         for (i, segment) in sealed.enumerated() {
             let file = try SystemFile.open(segment.path, .readOnly)

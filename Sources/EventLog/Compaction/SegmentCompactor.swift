@@ -14,12 +14,7 @@ struct SegmentCompactor {
     }
 
     let decoder: FrameDecoder
-    let compressor: ZstdCompressor
-    let dictionaries: DictionaryStore
-    let rewrite: @Sendable (LogRecord) -> LogRecord?
-    /// Frames compressed with these dictionaries are compressed again with ``replacement``.
-    let retiring: Set<UInt32>
-    let replacement: ZstdDictionary?
+    let rewriter: FrameRewriter
 
     /// Reads the records of a segment and applies the rewrite.
     func scan(_ bytes: [UInt8], path: String) throws(EventLogError) -> Scanned {
@@ -29,19 +24,12 @@ struct SegmentCompactor {
         var scanned = Scanned(header: Array(bytes[0..<SegmentHeader.size]), chainStart: header.checksum)
         let outcome = try SegmentScanner(decoder: decoder).scan(bytes, path: path, header: header) {
             frame throws(EventLogError) in
-            var records = frame.records
-            var changed = retiring.contains(frame.header.dictionaryID)
-            for i in records.indices {
-                guard let replaced = rewrite(records[i]) else { continue }
-                try Self.check(replaced, replaces: records[i])
-                records[i] = replaced
-                scanned.recordsRewritten += 1
-                scanned.streamsRewritten.insert(replaced.stream)
-                changed = true
-            }
+            let outcome = try rewriter.apply(to: frame.records, dictionaryID: frame.header.dictionaryID)
+            scanned.recordsRewritten += outcome.recordsRewritten
+            scanned.streamsRewritten.formUnion(outcome.streamsRewritten)
             let start = Int(frame.offset) + FrameHeader.size
             let payload = Array(bytes[start..<start + Int(frame.header.storedLength)])
-            scanned.frames.append((EncodedFrame(header: frame.header, payload: payload), records, changed))
+            scanned.frames.append((EncodedFrame(header: frame.header, payload: payload), outcome.records, outcome.changed))
         }
         if let stop = outcome.stop { throw .corruption(file: path, offset: stop.offset, reason: stop.reason) }
         return scanned
@@ -53,18 +41,7 @@ struct SegmentCompactor {
         var locations: [FrameLocation] = []
         var chain = scanned.chainStart
         for (old, records, changed) in scanned.frames {
-            let frame: EncodedFrame
-            if changed {
-                var raw = ByteWriter(capacity: Int(old.header.rawLength))
-                for record in records { RecordCodec.encode(record, into: &raw) }
-                let dictionaryID = old.header.dictionaryID
-                let dictionary = retiring.contains(dictionaryID) ? replacement : dictionaries.dictionary(id: dictionaryID)
-                frame = try EncodedFrame.compressing(
-                    raw.bytes, firstPosition: old.header.firstPosition, recordCount: old.header.recordCount,
-                    compressor: compressor, dictionary: dictionary, previousChecksum: chain)
-            } else {
-                frame = old.header.previousChecksum == chain ? old : old.rechained(to: chain)
-            }
+            let frame = try rewriter.seal(old, records: records, changed: changed, chain: chain)
             locations.append(
                 FrameLocation(
                     firstPosition: frame.header.firstPosition, recordCount: frame.header.recordCount,
@@ -73,16 +50,5 @@ struct SegmentCompactor {
             chain = frame.header.checksum
         }
         return (output, locations)
-    }
-
-    /// A replacement may change type, schema, metadata and body, never what places the record.
-    static func check(_ replaced: LogRecord, replaces original: LogRecord) throws(EventLogError) {
-        guard replaced.position == original.position, replaced.stream == original.stream,
-            replaced.streamVersion == original.streamVersion, replaced.recordedAtMicros == original.recordedAtMicros,
-            replaced.eventID == original.eventID
-        else {
-            throw .invalidCompaction(
-                reason: "the rewrite of position \(original.position) changed its position, stream, version, time or id")
-        }
     }
 }

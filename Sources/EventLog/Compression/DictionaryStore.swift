@@ -77,6 +77,13 @@ final class DictionaryStore: Sendable {
         try register(bytes, id: id, sampledStreams: sampledStreams, activate: true)
     }
 
+    /// Writes a dictionary moved from another log durably under its own id, without a list of sampled streams
+    /// (unknown: compaction treats it as holding every stream), and makes it active.
+    func installMoved(_ bytes: [UInt8], id: UInt32) throws(EventLogError) {
+        try SystemFile.writeDurably(Self.wrap(bytes, id: id), to: path(id: id), directory: directory)
+        try register(bytes, id: id, sampledStreams: nil, activate: true)
+    }
+
     /// Makes dictionary `id` known (and, with `activate`, the one new frames use) without writing a file: for a
     /// dictionary some other store keeps durably.
     func register(_ bytes: [UInt8], id: UInt32, sampledStreams: Set<String>?, activate: Bool) throws(EventLogError) {
@@ -88,19 +95,31 @@ final class DictionaryStore: Sendable {
         }
     }
 
+    /// Makes installed dictionary `id` the one new frames use (nothing when it is not installed).
+    func activate(id: UInt32) {
+        state.withLock { state in
+            if let dictionary = state.dictionaries[id] { state.active = dictionary }
+        }
+    }
+
     /// New frames go without a dictionary (the active one is about to be retired).
     func deactivate() {
         state.withLock { $0.active = nil }
     }
 
-    /// Forgets dictionary `id` and removes its files, once no frame uses it any more. New frames
-    /// go without a dictionary until one is installed again.
-    func retire(id: UInt32) throws(EventLogError) {
+    /// Forgets dictionary `id` (deactivating it if it was active), leaving any file alone.
+    func forget(id: UInt32) {
         state.withLock { state in
             state.dictionaries[id] = nil
             state.sampledStreams[id] = nil
             if state.active?.id == id { state.active = nil }
         }
+    }
+
+    /// Forgets dictionary `id` and removes its files, once no frame uses it any more. New frames
+    /// go without a dictionary until one is installed again.
+    func retire(id: UInt32) throws(EventLogError) {
+        forget(id: id)
         for file in [path(id: id), streamsPath(id: id)] where unlink(file) != 0 && errno != ENOENT {
             throw .io(operation: "unlink", path: file, errno: errno)
         }

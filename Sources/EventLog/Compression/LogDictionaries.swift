@@ -22,6 +22,18 @@ public final class LogDictionaries: Sendable {
     /// Whether dictionary `id` is installed.
     public func contains(id: UInt32) -> Bool { store.dictionary(id: id) != nil }
 
+    /// Every installed dictionary id, ascending.
+    public var ids: [UInt32] { store.ids }
+
+    /// Forgets dictionary `id` (a retired one no frame uses any more); if it was active, new frames go without one.
+    public func forget(id: UInt32) { store.forget(id: id) }
+
+    /// Makes dictionary `id` (already installed) the one new frames use; `nil`: none.
+    public func activate(id: UInt32?) {
+        guard let id else { return store.deactivate() }
+        store.activate(id: id)
+    }
+
     /// The id of the dictionary new frames use, if any.
     public var activeID: UInt32? { store.active?.id }
 

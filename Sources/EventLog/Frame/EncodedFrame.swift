@@ -67,6 +67,14 @@ struct EncodedFrame {
         return EncodedFrame(header: header, payload: payload)
     }
 
+    /// Header and payload in one buffer, as a store that keeps frames one by one holds them.
+    var sealed: SealedFrame {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        write(into: &bytes)
+        return SealedFrame(header: header, bytes: bytes)
+    }
+
     /// Appends header and payload to `output`.
     func write(into output: inout [UInt8]) {
         output.append(contentsOf: header.encoded())

@@ -26,11 +26,6 @@ public final class FrameEncoder {
         try EncodedFrame.encoding(
             records, maximumFrameBytes: maximumFrameBytes, compressor: compressor,
             dictionary: dictionaries.store.active, previousChecksum: previousChecksum, sample: sample
-        ).map { frame in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(frame.length)
-            frame.write(into: &bytes)
-            return SealedFrame(header: frame.header, bytes: bytes)
-        }
+        ).map(\.sealed)
     }
 }

@@ -13,16 +13,21 @@ extension EventLog {
             let decision = state.withLock { state in
                 reserve(records, stream: stream, expectedVersion: expectedVersion, continuation: continuation, in: &state)
             }
-            switch decision {
-            case .queued: break
-            case .queuedStartWriter: writeQueue.async { self.drain() }
-            case .queuedWakeWriter: gatherSignal.signal()
-            case .answered(let result): continuation.resume(with: result)
-            }
+            act(on: decision, continuation: continuation)
         }
     }
 
-    private enum Decision {
+    /// Starts or wakes the writer for a queued append, or answers the appender at once.
+    func act(on decision: Decision, continuation: CheckedContinuation<AppendResult, any Error>) {
+        switch decision {
+        case .queued: break
+        case .queuedStartWriter: writeQueue.async { self.drain() }
+        case .queuedWakeWriter: gatherSignal.signal()
+        case .answered(let result): continuation.resume(with: result)
+        }
+    }
+
+    enum Decision {
         case queued, queuedStartWriter, queuedWakeWriter
         case answered(Result<AppendResult, EventLogError>)
     }
@@ -65,7 +70,12 @@ extension EventLog {
         let result = AppendResult(
             positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false,
             records: records)
-        state.queue.append(PendingAppend(records: records, result: result, waiters: [continuation]))
+        return enqueue(PendingAppend(records: records, result: result, waiters: [continuation]), in: &state)
+    }
+
+    /// Queues a reserved append and says whether the writer must be started or woken.
+    func enqueue(_ append: PendingAppend, in state: inout State) -> Decision {
+        state.queue.append(append)
         if let target = state.gatherTarget, state.queue.count >= target {
             state.gatherTarget = nil
             return .queuedWakeWriter

@@ -55,7 +55,7 @@ extension PostgresLogStore {
                 let written = try await withLease(
                     client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
                 ) { connection in
-                    try await self.appendTransaction(requests, on: connection)
+                    try await self.transaction(on: connection) { try await self.appendStatements(requests, on: $0) }
                 }
                 publish(end: written.plan.head.end)
                 state.withLock { state in
@@ -92,16 +92,15 @@ extension PostgresLogStore {
         var frames: [SealedFrame]
     }
 
-    /// One append transaction: lock the head, read what the checks need, decide, encode, insert, move the head,
-    /// notify, commit. Rolled back on any failure before the commit; a connection whose rollback fails is closed so
-    /// the pool never hands out a connection stuck in a transaction.
-    private func appendTransaction(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
-        -> Written
-    {
+    /// Runs `body` in one transaction: rolled back on any failure before the commit; a connection whose rollback
+    /// fails is closed so the pool never hands out a connection stuck in a transaction.
+    func transaction<T: Sendable>(
+        on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         try await connection.query("BEGIN", logger: logger)
-        let written: Written
+        let result: T
         do {
-            written = try await appendStatements(requests, on: connection)
+            result = try await body(connection)
         } catch {
             do {
                 try await connection.query("ROLLBACK", logger: logger)
@@ -110,12 +109,14 @@ extension PostgresLogStore {
             }
             throw error
         }
-        // If the connection drops during COMMIT the outcome is unknown: the appenders hear "unavailable", and
-        // their retry (same event ids) finds the records if they landed.
+        // If the connection drops during COMMIT the outcome is unknown: appenders hear "unavailable", and their
+        // retry (same event ids) finds the records if they landed.
         try await connection.query("COMMIT", logger: logger)
-        return written
+        return result
     }
 
+    /// One append transaction: lock the head, read what the checks need, decide, encode, insert, move the head,
+    /// notify.
     private func appendStatements(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
         -> Written
     {
@@ -125,25 +126,8 @@ extension PostgresLogStore {
         if configuration.durability == .none {
             try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
         }
-        // The serialisation point, in its own statement: every later statement's snapshot is taken after the lock
-        // is held, so it sees every frame committed before (decision 0030).
-        var head = AppendPlan.Head(end: 0, lastChecksum: 0, lastRecordedAt: 0)
-        for try await (end, checksum, recordedAt) in try await connection.query(
-            "SELECT end_position, last_checksum, last_recorded_at FROM sessiond.log_head WHERE id = 1 FOR UPDATE",
-            logger: logger
-        ).decode((Int64, Int64, Int64).self) {
-            head = AppendPlan.Head(end: UInt64(end), lastChecksum: UInt32(truncatingIfNeeded: checksum), lastRecordedAt: recordedAt)
-        }
-        let streams = Array(Set(requests.map(\.stream)))
-        var versions: [String: UInt64] = [:]
-        for try await (stream, version) in try await connection.query(
-            """
-            SELECT stream, max(stream_version) FROM sessiond.record
-            WHERE stream = ANY(\(streams)) GROUP BY stream
-            """, logger: logger
-        ).decode((String, Int64).self) {
-            versions[stream] = UInt64(version)
-        }
+        let head = try await lockHead(on: connection)
+        let versions = try await streamVersions(Array(Set(requests.map(\.stream))), on: connection)
         let ids = requests.flatMap { $0.records.map(\.eventID.uuid) }
         var known: [EventID: AppendPlan.KnownEvent] = [:]
         for try await (id, position, stream, version) in try await connection.query(
@@ -158,7 +142,52 @@ extension PostgresLogStore {
         var plan = AppendPlan(requests, head: head, versions: versions, known: known, now: configuration.clock())
         guard !plan.records.isEmpty else { return Written(plan: plan, frames: []) }
 
-        let frames = try encode(plan.records, previousChecksum: head.lastChecksum)
+        let frames = try await insert(plan.records, after: head, on: connection)
+        plan.setChecksum(frames.last!.checksum)
+        return Written(plan: plan, frames: frames)
+    }
+
+    /// Locks the log head and returns it; makes this node's frames use the dictionary it names.
+    func lockHead(on connection: PostgresConnection) async throws -> AppendPlan.Head {
+        // The serialisation point, in its own statement: every later statement's snapshot is taken after the lock
+        // is held, so it sees every frame committed before (decision 0030).
+        var head = AppendPlan.Head(end: 0, lastChecksum: 0, lastRecordedAt: 0)
+        var dictionaryID: Int32 = 0
+        for try await (end, checksum, recordedAt, dictionary) in try await connection.query(
+            """
+            SELECT end_position, last_checksum, last_recorded_at, dictionary_id FROM sessiond.log_head
+            WHERE id = 1 FOR UPDATE
+            """,
+            logger: logger
+        ).decode((Int64, Int64, Int64, Int32).self) {
+            head = AppendPlan.Head(end: UInt64(end), lastChecksum: UInt32(truncatingIfNeeded: checksum), lastRecordedAt: recordedAt)
+            dictionaryID = dictionary
+        }
+        try await useDictionary(UInt32(dictionaryID), on: connection)
+        return head
+    }
+
+    /// The current versions of `streams` that have records.
+    func streamVersions(_ streams: [String], on connection: PostgresConnection) async throws -> [String: UInt64] {
+        var versions: [String: UInt64] = [:]
+        for try await (stream, version) in try await connection.query(
+            """
+            SELECT stream, max(stream_version) FROM sessiond.record
+            WHERE stream = ANY(\(streams)) GROUP BY stream
+            """, logger: logger
+        ).decode((String, Int64).self) {
+            versions[stream] = UInt64(version)
+        }
+        return versions
+    }
+
+    /// Writes records that continue the log after `head` (positions, versions and times assigned): encodes them as
+    /// frames chained to the head, inserts the frames and their records' index rows, moves the head and notifies.
+    /// Runs in the transaction that holds the head.
+    func insert(_ records: [LogRecord], after head: AppendPlan.Head, on connection: PostgresConnection) async throws
+        -> [SealedFrame]
+    {
+        let frames = try encode(records, previousChecksum: head.lastChecksum)
         for frame in frames {
             try await connection.query(
                 """
@@ -170,32 +199,31 @@ extension PostgresLogStore {
                 """, logger: logger)
         }
         var positions: [Int64] = [], framePositions: [Int64] = [], recordStreams: [String] = []
-        var streamVersions: [Int64] = [], eventIDs: [UUID] = []
+        var versions: [Int64] = [], eventIDs: [UUID] = []
         var frameIndex = 0
-        for record in plan.records {
+        for record in records {
             while record.position > frames[frameIndex].lastPosition { frameIndex += 1 }
             positions.append(Int64(record.position.rawValue))
             framePositions.append(Int64(frames[frameIndex].firstPosition.rawValue))
             recordStreams.append(record.stream)
-            streamVersions.append(Int64(record.streamVersion))
+            versions.append(Int64(record.streamVersion))
             eventIDs.append(record.eventID.uuid)
         }
         try await connection.query(
             """
             INSERT INTO sessiond.record (position, frame_position, stream, stream_version, event_id)
             SELECT * FROM unnest(\(positions)::bigint[], \(framePositions)::bigint[], \(recordStreams)::text[],
-                \(streamVersions)::bigint[], \(eventIDs)::uuid[])
+                \(versions)::bigint[], \(eventIDs)::uuid[])
             """, logger: logger)
-        plan.setChecksum(frames.last!.checksum)
+        let end = records.last!.position.rawValue
         try await connection.query(
             """
-            UPDATE sessiond.log_head SET end_position = \(Int64(plan.head.end)),
-                last_checksum = \(Int64(plan.head.lastChecksum)), last_recorded_at = \(plan.head.lastRecordedAt)
+            UPDATE sessiond.log_head SET end_position = \(Int64(end)),
+                last_checksum = \(Int64(frames.last!.checksum)), last_recorded_at = \(records.last!.recordedAtMicros)
             WHERE id = 1
             """, logger: logger)
-        try await connection.query(
-            "SELECT pg_notify(\(Self.notificationChannel), \(String(plan.head.end)))", logger: logger)
-        return Written(plan: plan, frames: frames)
+        try await connection.query("SELECT pg_notify(\(Self.notificationChannel), \(String(end)))", logger: logger)
+        return frames
     }
 
     /// Encodes the batch's records as frames chained to the head, keeping training samples while this node

@@ -6,7 +6,8 @@ import PostgresNIO
 
 extension PostgresLogStore {
     /// Trains a dictionary from the samples the writer hands over (once, when the database had none), stores it
-    /// in `sessiond.dictionary` — committed before any frame names it — and makes this node's later frames use it.
+    /// in `sessiond.dictionary` — committed before any frame names it —, names it in the log head (so every node's
+    /// later frames use it) and makes this node's later frames use it.
     func runTrainer(_ batches: AsyncStream<[[UInt8]]>) async {
         for await samples in batches {
             do {
@@ -18,8 +19,13 @@ extension PostgresLogStore {
                     }
                 }
                 var id: Int32?
+                // The head names it in the same statement: every node's next append switches to it.
                 for try await found in try await client.query(
-                    "INSERT INTO sessiond.dictionary (bytes) VALUES (\(ByteBuffer(bytes: bytes))) RETURNING id",
+                    """
+                    WITH trained AS (INSERT INTO sessiond.dictionary (bytes) VALUES (\(ByteBuffer(bytes: bytes))) RETURNING id)
+                    UPDATE sessiond.log_head SET dictionary_id = (SELECT id FROM trained) WHERE id = 1
+                    RETURNING dictionary_id
+                    """,
                     logger: logger
                 ).decode(Int32.self) {
                     id = found
@@ -34,6 +40,38 @@ extension PostgresLogStore {
                     "dictionary training failed; frames stay without one",
                     metadata: ["log.error": "\(PostgresFailure.describe(error))"])
             }
+        }
+    }
+
+    /// Makes this node's frames use the dictionary the log head names (read under the head lock): one another
+    /// node trained, or none once a compaction retired them (decision 0060), in which case sampling starts again.
+    func useDictionary(_ id: UInt32, on connection: PostgresConnection) async throws {
+        guard dictionaries.activeID != (id == 0 ? nil : id) else { return }
+        guard id != 0 else {
+            dictionaries.activate(id: nil)
+            resumeDictionarySampling()
+            return
+        }
+        if !dictionaries.contains(id: id) {
+            for try await bytes in try await connection.query(
+                "SELECT bytes FROM sessiond.dictionary WHERE id = \(Int32(id))", logger: logger
+            ).decode(ByteBuffer.self) {
+                try dictionaries.install(id: id, bytes: Array(bytes.readableBytesView), activate: false)
+            }
+        }
+        dictionaries.activate(id: id)
+        writer.withLock { writer in
+            writer.samples = []
+            writer.sampleBytes = 0
+            writer.sampleBudget = nil
+        }
+    }
+
+    /// Collects training samples again (the dictionaries were retired), when the configuration trains at all.
+    func resumeDictionarySampling() {
+        guard case .afterSampleBytes(let budget) = configuration.dictionaryTraining else { return }
+        writer.withLock { writer in
+            if writer.sampleBudget == nil { writer.sampleBudget = budget }
         }
     }
 }

@@ -13,9 +13,12 @@ import PostgresNIO
 /// - `record`: one row per record, for stream reads and the cross-node checks: position, its frame, stream,
 ///   stream version (unique per stream) and event id (unique).
 /// - `dictionary`: the zstd dictionaries frames name, by id.
+///
+/// Version 2 adds `log_head.dictionary_id`, the dictionary new frames use (0: none). Appenders read it under the
+/// head lock, so a dictionary a compaction retired is never used again by any node (decision 0060).
 enum PostgresSchema {
     /// The schema version this build writes and understands.
-    static let latest = 1
+    static let latest = 2
 
     /// Lock key for migrations (any constant; only sessiond's migrations take it).
     static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
@@ -64,8 +67,14 @@ enum PostgresSchema {
         """,
     ]
 
+    /// Version 2's statements: the head names the active dictionary (the newest one, for a log that has some).
+    static let version2: [PostgresQuery] = [
+        "ALTER TABLE sessiond.log_head ADD COLUMN dictionary_id integer NOT NULL DEFAULT 0",
+        "UPDATE sessiond.log_head SET dictionary_id = (SELECT coalesce(max(id), 0) FROM sessiond.dictionary)",
+    ]
+
     /// Every migration, by the version it leads to.
-    static let migrations: [Int: [PostgresQuery]] = [1: version1]
+    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2]
 
     /// Creates or migrates the schema; returns the version the database is at.
     /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,

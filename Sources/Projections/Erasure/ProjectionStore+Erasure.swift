@@ -62,7 +62,11 @@ extension ProjectionStore {
                     SessionEvent.erasedSummary(of: ""), EventType.eventErased.rawValue, ids,
                     EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue,
                 ])
-            return db.changesCount
+            let marked = db.changesCount
+            // Its shared state keys go with its events: a rebuild of the compacted log no longer sees them.
+            try db.execute(
+                sql: "DELETE FROM sharedState WHERE sessionId IN (SELECT value FROM json_each(?))", arguments: [ids])
+            return marked
         }
     }
 

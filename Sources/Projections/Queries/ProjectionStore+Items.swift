@@ -11,12 +11,15 @@ extension ProjectionStore {
     ///   - asOf: The point.
     ///   - since: Only items appended at or after this time.
     ///   - latest: Only the last this many (still returned oldest first); all when `nil`.
+    ///   - includeRemoved: Also the items a pop, clear or rewind removed by that point, where they were
+    ///     appended (a framework that filters rewinds itself, as ADK does, reads them back).
     /// - Returns: The items; `nil` when the session does not exist at that point.
     public func items(
         _ id: SessionID,
         at asOf: AsOf = .latest,
         since: Date? = nil,
-        latest: Int? = nil
+        latest: Int? = nil,
+        includeRemoved: Bool = false
     ) async throws -> [SessionItem]? {
         try await read { db in
             let reader = SessionReader(db: db)
@@ -26,18 +29,21 @@ extension ProjectionStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT addedPosition, addedVersion, addedAt, messageId, role, item FROM transcriptMessage
+                    SELECT addedPosition, addedVersion, addedAt, messageId, role, item,
+                      removedPosition IS NOT NULL AND removedPosition <= ? FROM transcriptMessage
                     WHERE sessionId = ? AND addedPosition <= ? AND item IS NOT NULL
-                      AND (removedPosition IS NULL OR removedPosition > ?) AND addedAt >= ?
+                      AND (? OR removedPosition IS NULL OR removedPosition > ?) AND addedAt >= ?
                     ORDER BY addedPosition DESC LIMIT ?
                     """,
-                arguments: [row.id, position, position, since.map(Timestamp.micros) ?? Int64.min, latest ?? -1])
-            return rows.reversed().compactMap { row in
-                guard let item = ProjectionJSON.value(JSONValue.self, from: row[5] as String?) else { return nil }
-                return SessionItem(
+                arguments: [
+                    position, row.id, position, includeRemoved, position, since.map(Timestamp.micros) ?? Int64.min,
+                    latest ?? -1,
+                ])
+            return rows.reversed().map { row in
+                SessionItem(
                     messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool,
-                    item: item, addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
-                    version: UInt64(row[1] as Int64))
+                    itemJSON: row[5], addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
+                    version: UInt64(row[1] as Int64), removed: row[6] as Bool)
             }
         }
     }
@@ -47,20 +53,32 @@ extension ProjectionStore {
     /// keep only their current value).
     public func state(of session: SessionSnapshot) async throws -> JSONObject {
         guard let appName = session.appName else { return session.state }
-        let rows = try await read { db in
-            try SharedStateRow.fetchAll(
+        return session.state.merging(
+            try await sharedState(namespace: session.namespace, appName: appName, userID: session.userID)
+        ) { _, shared in shared }
+    }
+
+    /// The current shared state of an app: its `app:` keys and, with a user, that user's `user:` keys,
+    /// prefixes kept. Each key holds the value the latest `state.updated` of a session not yet erased set
+    /// (decision 0075): a deleted session's keys stay, as in ADK, until compaction erases its events.
+    public func sharedState(namespace: String, appName: String, userID: String?) async throws -> JSONObject {
+        try await read { db in
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM sharedState WHERE namespace = ? AND appName = ? AND (userId = '' OR userId = ?)
+                    SELECT userId, key, value, MAX(position) FROM sharedState
+                    WHERE namespace = ? AND appName = ? AND (userId = '' OR userId = ?)
+                    GROUP BY userId, key
                     """,
-                arguments: [session.namespace, appName, session.userID ?? ""])
+                arguments: [namespace, appName, userID ?? ""])
+            var state: JSONObject = [:]
+            for row in rows {
+                let owner: String = row[0]
+                let key: String = row[1]
+                guard StateScope(key: key) == .app ? owner.isEmpty : !owner.isEmpty else { continue }
+                state[key] = ProjectionJSON.value(JSONValue.self, from: row[2] as String?) ?? .null
+            }
+            return state
         }
-        var state = session.state
-        for row in rows {
-            let scope = StateScope(key: row.key)
-            guard scope == .app ? row.userId.isEmpty : !row.userId.isEmpty else { continue }
-            state[row.key] = ProjectionJSON.value(JSONValue.self, from: row.value) ?? .null
-        }
-        return state
     }
 }

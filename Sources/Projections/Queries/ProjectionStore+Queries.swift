@@ -92,11 +92,12 @@ extension ProjectionStore {
     }
 
     /// The session's audit history, oldest first: every event the log holds for it, including the tombstone
-    /// of a deleted session.
-    public func events(_ id: SessionID) async throws -> [AuditEvent] {
+    /// of a deleted session; only those after `position` when given.
+    public func events(_ id: SessionID, after position: LogPosition = LogPosition(0)) async throws -> [AuditEvent] {
         try await read { db in
             try EventIndexRow.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM eventIndex WHERE sessionId = ? ORDER BY version"), arguments: [id.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM eventIndex WHERE sessionId = ? AND position > ? ORDER BY version"),
+                arguments: [id.rawValue, Int64(position.rawValue)]
             ).map { row in
                 AuditEvent(
                     position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
@@ -131,6 +132,7 @@ extension ProjectionStore {
                 conditions.append("\(sql.status) = ?")
                 arguments += [status.rawValue]
             }
+            if let isProcessing = query.isProcessing { conditions.append(isProcessing ? "isProcessing" : "NOT isProcessing") }
             if let search = query.search?.lowercased(), !search.isEmpty {
                 conditions.append(
                     "(instr(lower(coalesce(title, '')), ?) > 0 OR instr(lower(id), ?) > 0"

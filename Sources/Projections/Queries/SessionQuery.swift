@@ -8,6 +8,8 @@ public struct SessionQuery: Sendable, Equatable {
     public var includeSubagents: Bool
     /// Only sessions with this status at the store's clock; all when `nil`.
     public var status: SessionStatus?
+    /// Only sessions that are (or are not) processing a turn now; all when `nil`.
+    public var isProcessing: Bool?
     /// Only sessions whose title, id or user id contains this text (case-insensitive); all when `nil` or empty.
     public var search: String?
     /// The order; newest first by default.
@@ -31,7 +33,8 @@ public struct SessionQuery: Sendable, Equatable {
         limit: Int? = nil,
         offset: Int = 0,
         appName: String? = nil,
-        userID: String? = nil
+        userID: String? = nil,
+        isProcessing: Bool? = nil
     ) {
         self.namespace = namespace
         self.includeSubagents = includeSubagents
@@ -42,5 +45,6 @@ public struct SessionQuery: Sendable, Equatable {
         self.offset = offset
         self.appName = appName
         self.userID = userID
+        self.isProcessing = isProcessing
     }
 }

@@ -26,11 +26,16 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
         static let version = Column(CodingKeys.version)
     }
 
+    /// The index of every read: a session's events by version.
+    static let bySessionIndex = "eventIndexBySession"
+
+    /// A rowid table keyed by log position, so that each event appends to it; the session order is an index
+    /// (``createIndexes(in:)``), which a rebuild builds once, sorted, after the bulk load.
     static func create(in db: Database) throws {
-        try db.create(table: databaseTableName, options: .withoutRowID) { t in
+        try db.create(table: databaseTableName) { t in
+            t.primaryKey(CodingKeys.position.stringValue, .integer)
             t.column(CodingKeys.sessionId.stringValue, .text).notNull()
             t.column(CodingKeys.version.stringValue, .integer).notNull()
-            t.column(CodingKeys.position.stringValue, .integer).notNull()
             t.column(CodingKeys.recordedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.type.stringValue, .text).notNull()
             t.column(CodingKeys.eventId.stringValue, .text).notNull()
@@ -38,7 +43,14 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.requestId.stringValue, .text)
             t.column(CodingKeys.isActivity.stringValue, .boolean).notNull()
             t.column(CodingKeys.summary.stringValue, .text).notNull()
-            t.primaryKey([Columns.sessionId.name, Columns.version.name])
         }
+        try createIndexes(in: db)
+    }
+
+    /// `(sessionId, version)`, unique: what the primary key of a session-ordered table would be.
+    static func createIndexes(in db: Database) throws {
+        try db.create(
+            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionId.name, Columns.version.name],
+            options: .unique)
     }
 }

@@ -35,29 +35,44 @@ enum Timestamp {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var text = ""
-        text.reserveCapacity(27)
-        func pad(_ value: Int64, _ width: Int) {
-            let digits = String(value)
-            if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
-            text += digits
+        // One allocation: the digits go straight into the string's buffer (exports format one per message).
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                var digit = index + width - 1
+                while digit >= index {
+                    buffer[digit] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                    digit -= 1
+                }
+                index += width
+            }
+            func pow10(_ exponent: Int) -> Int64 { (0..<exponent).reduce(1) { value, _ in value * 10 } }
+            func put(_ character: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: character)
+                index += 1
+            }
+            if year < 0 { put("-") }
+            var yearWidth = 4
+            while yearWidth < 19, abs(year) >= pow10(yearWidth) { yearWidth += 1 }
+            put(abs(year), yearWidth)
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(secondOfDay / 3600, 2)
+            put(":")
+            put(secondOfDay % 3600 / 60, 2)
+            put(":")
+            put(secondOfDay % 60, 2)
+            if fraction != 0 {
+                put(".")
+                put(fraction, 6)
+            }
+            put("Z")
+            return index
         }
-        pad(year, 4)
-        text += "-"
-        pad(month, 2)
-        text += "-"
-        pad(day, 2)
-        text += "T"
-        pad(secondOfDay / 3600, 2)
-        text += ":"
-        pad(secondOfDay % 3600 / 60, 2)
-        text += ":"
-        pad(secondOfDay % 60, 2)
-        if fraction != 0 {
-            text += "."
-            pad(fraction, 6)
-        }
-        text += "Z"
-        return text
     }
 }

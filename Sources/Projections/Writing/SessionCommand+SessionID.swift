@@ -18,6 +18,7 @@ extension SessionCommand {
             command.sessionID = id
             return .fork(command)
         case .createFrameworkSession(var command):
+            command.sessionID = id
             return .createFrameworkSession(command)
         default:
             return self

@@ -38,6 +38,16 @@ public actor SessionWriter {
             estimatedBytes += record.body.count + Entry.bytesPerEvent
         }
 
+        /// Folds events this writer just decided, stored as `records` (in order, one record per event), without
+        /// decoding the bodies again: event bodies round-trip exactly, so the event is what the record holds.
+        mutating func apply(_ events: [SessionEvent], storedAs records: [LogRecord]) {
+            for (event, record) in zip(events, records) {
+                state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                eventVersions[record.eventID] = record.streamVersion
+                estimatedBytes += record.body.count + Entry.bytesPerEvent
+            }
+        }
+
         /// What an event costs beyond its body: transcript and index entries, the event id's version.
         static let bytesPerEvent = 256
     }
@@ -144,6 +154,13 @@ public actor SessionWriter {
         decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
         var entry = try await load(id)
+        // While this command runs the entry is its alone: folding into it then copies no transcript (the cache's
+        // copy would share the storage), and it goes back into the cache however the command ends.
+        cache.remove(id)
+        defer { remember(entry, for: id) }
+        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
+            throw SessionError.sessionNotFound(id)
+        }
         if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
             return earlier
         }
@@ -166,19 +183,22 @@ public actor SessionWriter {
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                remember(entry, for: id)
                 if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
                     return earlier
                 }
             }
-            // The stored records come back with the append (a store that does not return them is read back: only
-            // as many as were appended, since another node may have appended to the session right after).
-            let stored =
-                appended.records.count == records.count
-                ? appended.records
-                : Array(try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1).prefix(records.count))
-            entry = try await Self.folding(stored, into: entry)
-            remember(entry, for: id)
+            if !appended.deduplicated, appended.records.count == records.count {
+                entry.apply(events, storedAs: appended.records)
+            } else {
+                // The stored records come back with the append (a store that does not return them is read back:
+                // only as many as were appended, since another node may have appended to the session right after).
+                let stored =
+                    appended.records.count == records.count
+                    ? appended.records
+                    : Array(
+                        try await log.readStream(id.rawValue, fromVersion: entry.state.version + 1).prefix(records.count))
+                entry = try await Self.folding(stored, into: entry)
+            }
             return WriteResult(
                 sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
         }

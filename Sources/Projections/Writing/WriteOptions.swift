@@ -10,18 +10,24 @@ public struct WriteOptions: Sendable, Equatable {
     public var actor: String?
     /// The request id, recorded as `request.id`.
     public var requestID: String?
+    /// The caller's namespace, when it may see only one: another namespace's session is unknown to it
+    /// (``Sessions/SessionError/sessionNotFound(_:)``, nothing decided), checked on the writer's state of the
+    /// session so a write needs no read of the projections first.
+    public var namespace: String?
 
     /// Creates options; all unset by default.
     public init(
         expectedVersion: UInt64? = nil,
         idempotencyKey: String? = nil,
         actor: String? = nil,
-        requestID: String? = nil
+        requestID: String? = nil,
+        namespace: String? = nil
     ) {
         self.expectedVersion = expectedVersion
         self.idempotencyKey = idempotencyKey
         self.actor = actor
         self.requestID = requestID
+        self.namespace = namespace
     }
 
     /// The record metadata these options ask for.

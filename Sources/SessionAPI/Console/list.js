@@ -2,7 +2,8 @@
 import { json, query } from "./api.js";
 import { announce, dateTime, dollars, field, h, replace } from "./dom.js";
 
-const STATUSES = ["", "active", "idle", "archived", "terminated"];
+// "processing" is a filter beside the statuses: sessions running a turn now (they count as active).
+const STATUSES = ["", "active", "idle", "archived", "terminated", "processing"];
 const SORTS = [
   ["newest", "Newest"], ["oldest", "Oldest"], ["lastActivity", "Last activity"], ["cost", "Cost"],
   ["tokens", "Tokens"], ["messages", "Messages"], ["title", "Title"],

@@ -1,14 +1,17 @@
-// Follows the native event stream (/v1/events/stream) with fetch, so the API key can travel as a header.
-// Resumes after the last position seen: `?after=` on the first connection, `Last-Event-ID` on every reconnect.
+// Follows one session's native event stream (/v1/events/stream?sessionId=) with fetch, so the API key can travel
+// as a header; the server reads that session's records only. Resumes after the last position seen: `?after=` on
+// the first connection, `Last-Event-ID` on every reconnect.
 import { headers } from "./api.js";
 
 export class LiveFollower {
   /**
+   * @param sessionId the session followed
    * @param after the last log position already shown (the stream starts after it)
    * @param onEvent called with each native event (position, sessionId, type, …) in log order
    * @param onState called with "connecting", "live", "reconnecting" or "paused"
    */
-  constructor(after, onEvent, onState) {
+  constructor(sessionId, after, onEvent, onState) {
+    this.stream = `/v1/events/stream?sessionId=${encodeURIComponent(sessionId)}`;
     this.lastSeen = after;
     this.onEvent = onEvent;
     this.onState = onState;
@@ -35,7 +38,7 @@ export class LiveFollower {
       try {
         const first = this.connections === 0;
         this.connections += 1;
-        const url = first ? `/v1/events/stream?after=${this.lastSeen}` : "/v1/events/stream";
+        const url = first ? `${this.stream}&after=${this.lastSeen}` : this.stream;
         const response = await fetch(url, {
           headers: headers(first ? { Accept: "text/event-stream" } : { Accept: "text/event-stream", "Last-Event-ID": String(this.lastSeen) }),
           signal,

@@ -4,7 +4,7 @@ import { json, query, request, sessionPath } from "./api.js";
 import { differences, differencesView } from "./compare.js";
 import { announce, clock, dateTime, dollars, field, h, replace } from "./dom.js";
 import { LiveFollower } from "./live.js";
-import { messageItem } from "./transcript.js";
+import { messageItem, messageKey } from "./transcript.js";
 
 const PAGE = 200;
 // Bodies longer than this come cut short; the whole message is fetched when the reader asks for it.
@@ -64,6 +64,8 @@ class SessionView {
   async load() {
     const t0 = performance.now();
     this.events = await json(`${sessionPath(this.id)}/events`);
+    // The last event the audit history answered; live events after it are placeholders until the next read.
+    this.audited = this.events.at(-1)?.position ?? 0;
     if (!this.events.length) throw new Error("This session has no events.");
     let index = this.events.length - 1;
     if (this.requested !== null && Number.isFinite(this.requested)) {
@@ -210,29 +212,58 @@ class SessionView {
     this.updateURL();
     const position = this.position;
     const sequence = ++this.sequence;
+    // A live update keeps every page the reader has loaded (and, when that was all, room for what is new);
+    // a move on the timeline starts from the first page.
+    const loaded = this.transcript.children.length;
+    const limit = !live ? PAGE : this.more.hidden ? loaded + PAGE : Math.max(PAGE, loaded);
     const [session, page] = await Promise.all([
       json(`${sessionPath(this.id)}${query({ position })}`),
-      json(`${sessionPath(this.id)}/transcript${query({ position, limit: PAGE, maxBodyCharacters: BODY })}`),
+      json(`${sessionPath(this.id)}/transcript${query({ position, limit, maxBodyCharacters: BODY })}`),
     ]);
     if (sequence !== this.sequence || this.disposed) return;  // a later move won
     this.session = session;
-    const stickToBottom = this.nearBottom();
+    const stickToEnd = this.transcriptEndInView();
     this.renderHeader(session);
     this.renderStats(page.stats, session);
-    this.transcript.replaceChildren(...page.messages.map((m) => messageItem(m, this.loadWhole)));
+    this.renderMessages(page.messages);
     this.next = page.next;
     this.more.hidden = page.next === undefined || page.next === null;
     this.transcriptInfo.textContent = `${page.total} messages as of #${page.position}` +
       (page.stats.removedMessages ? `, ${page.stats.removedMessages} removed by a rewind by then` : "");
     this.renderAudit();
     if (this.compareFrom !== null) await this.showCompare();
-    // Live updates keep a reader at the end there, and leave one who scrolled up where they are.
-    if (live && stickToBottom) window.scrollTo(0, document.body.scrollHeight);
+    // Live updates keep a reader at the end of the transcript there, and leave one who scrolled up where they are.
+    if (live && stickToEnd && this.more.hidden) this.transcript.lastElementChild?.scrollIntoView({ block: "end" });
     if (announceIt) announce(`Showing the session as of event ${this.index + 1} of ${this.events.length}`);
   }
 
-  nearBottom() {
-    return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+  /**
+   * Shows `messages`, keeping the element of every message that did not change: its open folds, its place
+   * under the reader's eyes and its measured height stay as they were.
+   */
+  renderMessages(messages) {
+    const shown = new Map([...this.transcript.children].map((item) => [item.key, item]));
+    const wanted = messages.map((message) => shown.get(messageKey(message)) ?? this.item(message));
+    // Unchanged items are never taken out of the page, so the browser's scroll anchoring holds the reader's place.
+    const keep = new Set(wanted);
+    for (const item of [...this.transcript.children]) if (!keep.has(item)) item.remove();
+    wanted.forEach((item, index) => {
+      const at = this.transcript.children[index];
+      if (at !== item) this.transcript.insertBefore(item, at ?? null);
+    });
+  }
+
+  /** A transcript item, keyed by the message as the API answered it. */
+  item(message) {
+    const item = messageItem(message, this.loadWhole);
+    item.key = messageKey(message);
+    return item;
+  }
+
+  /** Whether the reader sees the end of the transcript (its last message, or the space just below it). */
+  transcriptEndInView() {
+    const end = this.transcript.getBoundingClientRect().bottom;
+    return end >= -120 && end <= window.innerHeight + 120;
   }
 
   async loadMore() {
@@ -242,7 +273,7 @@ class SessionView {
     try {
       const page = await json(`${sessionPath(this.id)}/transcript${query({ position: this.position, after: this.next, limit: PAGE, maxBodyCharacters: BODY })}`);
       if (sequence !== this.sequence) return;
-      this.transcript.append(...page.messages.map((m) => messageItem(m, this.loadWhole)));
+      this.transcript.append(...page.messages.map((m) => this.item(m)));
       this.next = page.next;
       this.more.hidden = page.next === undefined || page.next === null;
     } finally {
@@ -346,7 +377,7 @@ class SessionView {
   startFollowing() {
     if (!this.follower) {
       const last = this.events[this.events.length - 1].position;
-      this.follower = new LiveFollower(last, (event) => this.received(event), (state) => {
+      this.follower = new LiveFollower(this.id, last, (event) => this.received(event), (state) => {
         this.liveState.textContent = `Live: ${state}`;
       });
     }
@@ -354,7 +385,6 @@ class SessionView {
   }
 
   received(event) {
-    if (event.sessionId !== this.id) return;
     this.liveLog.append(h("li", {}, `#${event.position} ${event.type}`));
     const wasLatest = this.atLatest;
     this.events.push({
@@ -369,17 +399,29 @@ class SessionView {
     this.reloadTimer = setTimeout(() => this.refresh(wasLatest), 250);
   }
 
-  async refresh(followLatest) {
-    let events;
+  async refresh(followLatest, retries = 0) {
+    const audited = this.audited;
+    let fresh;
     try {
-      events = await json(`${sessionPath(this.id)}/events`);
+      // Only the events after the last one read: a burst costs its own events, not the session's history.
+      fresh = await json(`${sessionPath(this.id)}/events${query({ after: audited })}`);
     } catch {
       // The server is away (the stream is reconnecting); the next event received tries again.
       return;
     }
-    if (this.disposed) return;
+    if (this.disposed || audited !== this.audited) return;
     const position = this.position;
+    const read = fresh.at(-1)?.position ?? audited;
+    // Placeholders the history did not reach yet (the projections may lag the stream) stay until the next read.
+    const events = [...this.events.filter((e) => e.position <= audited), ...fresh, ...this.events.filter((e) => e.position > read)];
     this.events = events;
+    this.audited = read;
+    // The history lagged the stream: ask again shortly (for a while), so the last rows get their summaries
+    // without waiting for a new event.
+    if (events.at(-1).position > read && retries < 20) {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => this.refresh(followLatest, retries + 1), 250);
+    }
     this.setMaximum();
     const index = followLatest && this.following ? events.length - 1 : events.findLastIndex((e) => e.position <= position);
     this.slider.value = String(Math.max(0, index));

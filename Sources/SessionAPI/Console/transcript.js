@@ -1,4 +1,5 @@
 // Rendering transcript messages: text as text, reasoning and tool calls folded, removed messages marked in words.
+import { request } from "./api.js";
 import { clock, dollars, h } from "./dom.js";
 
 /**
@@ -29,6 +30,13 @@ export function messageItem(message, loadWhole) {
   return item;
 }
 
+/** The message as text with its keys sorted (the API's key order may differ between answers): equal when unchanged. */
+export function messageKey(message) {
+  return JSON.stringify(message, (_, value) => value && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value);
+}
+
 function usage(message) {
   const parts = [];
   if (message.inputTokens || message.outputTokens) parts.push(`${message.inputTokens ?? 0} in / ${message.outputTokens ?? 0} out`);
@@ -44,22 +52,54 @@ function fold(summary, ...content) {
 
 function toolCall(call, result) {
   const state = !result ? "no result yet" : result.isError ? "error" : result.finished ? "ok" : "partial";
-  return h("div", { class: `tool-call${result?.isError ? " error" : ""}` },
-    fold(`Tool call ${call.name} (${call.id}) · ${state}`,
-      h("p", { class: "muted" }, "Input"),
-      h("pre", {}, pretty(call.input)),
-      result ? [h("p", { class: "muted" }, result.isError ? "Result (error)" : "Result"), h("pre", {}, result.result)] : null,
-      result?.screenshotUrls?.length ? screenshots(result.screenshotUrls) : null));
+  const shots = result?.screenshotUrls?.length ? screenshots(result.screenshotUrls) : null;
+  const details = fold(`Tool call ${call.name} (${call.id}) · ${state}`,
+    h("p", { class: "muted" }, "Input"),
+    h("pre", {}, pretty(call.input)),
+    result ? [h("p", { class: "muted" }, result.isError ? "Result (error)" : "Result"), h("pre", {}, result.result)] : null,
+    shots);
+  // Thumbnails are fetched once, when the reader opens the fold.
+  if (shots) details.addEventListener("toggle", () => {
+    if (!details.open || shots.loaded) return;
+    shots.loaded = true;
+    for (const item of shots.children) item.load?.();
+  });
+  return h("div", { class: `tool-call${result?.isError ? " error" : ""}` }, details);
 }
 
+/**
+ * Screenshots: same-origin ones (a session file, say) as thumbnails, fetched with the tab's key when their fold
+ * opens; others only named, since the page loads nothing from another origin.
+ */
 function screenshots(urls) {
-  return h("ul", { class: "shots", "aria-label": "Screenshots" }, urls.map((url) => {
-    // Only same-origin images can load under the page's Content-Security-Policy; others stay links.
-    const local = url.startsWith("/") && !url.startsWith("//");
-    return h("li", {}, local
-      ? h("a", { href: url }, h("img", { src: url, alt: "Screenshot", loading: "lazy", width: 160 }))
-      : h("span", {}, url));
+  return h("ul", { class: "shots", "aria-label": "Screenshots" }, urls.map((url, index) => {
+    const local = sameOrigin(url);
+    if (!local) return h("li", {}, "external image (not loaded): ", h("a", { href: url, rel: "noopener noreferrer" }, url));
+    const image = h("img", { alt: `Screenshot ${index + 1}`, width: 160, hidden: true });
+    const status = h("span", { class: "muted" }, "loading…");
+    const item = h("li", {}, h("a", { href: local, target: "_blank" }, image), status);
+    item.load = async () => {
+      try {
+        const blob = await (await request(local)).blob();
+        image.src = URL.createObjectURL(blob);
+        image.hidden = false;
+        status.remove();
+      } catch (error) {
+        status.textContent = `screenshot ${local} could not be loaded: ${error.message}`;
+      }
+    };
+    return item;
   }));
+}
+
+/** The path of `url` when it is on this page's origin, else null. */
+function sameOrigin(url) {
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.origin === location.origin ? parsed.pathname + parsed.search : null;
+  } catch {
+    return null;
+  }
 }
 
 function callbackResult(result) {

@@ -4,8 +4,9 @@ import Hummingbird
 import NIOCore
 
 /// `GET /ui/` and `GET /ui/{file}`: the audit console's static files (the `Console/` resources), read once
-/// at start-up and served with `Content-Security-Policy: default-src 'self'`, so the page can load nothing
-/// from another origin and runs no inline script. The files hold no session data, so they need no key; the
+/// at start-up and served with `Content-Security-Policy: default-src 'self'; img-src 'self' blob:`, so the page
+/// can load nothing from another origin and runs no inline script; `blob:` images are the screenshots the page
+/// fetched with the tab's key (decision 0070). The files hold no session data, so they need no key; the
 /// page asks the API for everything with the key the user gives it.
 struct ConsoleController {
     struct File {
@@ -41,6 +42,7 @@ struct ConsoleController {
     ]
 
     static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    static let policy = "default-src 'self'; img-src 'self' blob:"
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
         group.get("ui", use: index)
@@ -61,7 +63,7 @@ struct ConsoleController {
         }
         var headers = HTTPFields()
         headers[.contentType] = file.contentType
-        headers[Self.contentSecurityPolicy] = "default-src 'self'"
+        headers[Self.contentSecurityPolicy] = Self.policy
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: file.bytes))

@@ -115,7 +115,7 @@ extension APIError {
                 retryable: false)
         case .unsupported(let operation, _):
             APIError(status: .notImplemented, code: "not_supported", message: "\(operation) is not supported by this log")
-        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction:
+        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction, .notEmpty:
             internalError
         }
     }

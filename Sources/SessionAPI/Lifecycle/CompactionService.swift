@@ -16,7 +16,7 @@ struct CompactionService: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                // A store that cannot compact (PostgreSQL, so far) says so once; the service then idles until
+                // A store that cannot compact (it throws `unsupported`) says so once; the service then idles until
                 // shutdown, since a service that returns early would stop the whole group.
                 var unsupported = false
                 while true {

@@ -3,6 +3,9 @@ import Logging
 
 /// Logs each request once it is answered: method, path, status and duration, with Hummingbird's request id.
 /// Never logs bodies, query strings or headers (they may hold prompts or keys).
+///
+/// At debug level (`serve --log-level debug`): a line per request at info cost more CPU than the append it
+/// describes, and failures are logged where they are turned into error envelopes (`APIError.logged`).
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = SessionRequestContext
 
@@ -12,7 +15,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        context.logger.info(
+        context.logger.debug(
             "request",
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)",

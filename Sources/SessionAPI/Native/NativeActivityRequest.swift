@@ -10,8 +10,8 @@ struct NativeActivityBatchRequest: Decodable {
 /// `POST /v1/sessions/{id}/events`: one piece of agent activity, discriminated by `type`:
 /// `message` (an assistant, user or tool message with usage, cost, model, latency, finish reason, tool
 /// calls and a framework's opaque `item`), `tool_result`, `callback_result`, `finish` (the run ended without
-/// a final message), `pop` / `clear` (a framework's `pop_item` / `clear_session`) or `state` (an ADK
-/// state `delta`).
+/// a final message), `pop` / `clear` (a framework's `pop_item` / `clear_session`), `rewind` (a framework's
+/// rewind to just before `beforeMessageId`) or `state` (an ADK state `delta`).
 struct NativeActivityRequest: Decodable {
     struct ToolCallData: Decodable {
         var id: String?
@@ -40,6 +40,8 @@ struct NativeActivityRequest: Decodable {
     var item: JSONValue?
     // state
     var delta: JSONValue?
+    // rewind
+    var beforeMessageId: String?
     // tool_result / callback_result
     var toolCallId: String?
     var result: String?
@@ -108,6 +110,11 @@ struct NativeActivityRequest: Decodable {
             return .removeMessages(RemoveMessages(sessionID: session, removal: .pop))
         case "clear":
             return .removeMessages(RemoveMessages(sessionID: session, removal: .clear))
+        case "rewind":
+            guard let before = beforeMessageId.flatMap(MessageID.init(rawValue:)) else {
+                throw RequestBodyError.invalidParameter(name: "beforeMessageId", reason: "beforeMessageId is required")
+            }
+            return .rewindBeforeMessage(RewindBeforeMessage(sessionID: session, messageID: before))
         case "state":
             guard case .object(let delta)? = delta else {
                 throw RequestBodyError.invalidParameter(name: "delta", reason: "delta must be a JSON object")
@@ -116,7 +123,7 @@ struct NativeActivityRequest: Decodable {
         default:
             throw RequestBodyError.invalidParameter(
                 name: "type",
-                reason: "type must be one of: message, tool_result, callback_result, finish, pop, clear, state")
+                reason: "type must be one of: message, tool_result, callback_result, finish, pop, clear, rewind, state")
         }
     }
 

@@ -153,29 +153,37 @@ struct NativeAppendResponse: Encodable {
     var removedItems: [JSONValue]?
 }
 
-/// One framework item of a session (`GET /v1/sessions/{id}/items`).
-struct NativeItem: Encodable {
-    var messageId: String
-    var role: String
-    var item: JSONValue
-    var addedAt: Date
-    var position: UInt64
+/// A session's framework items at one version (`GET /v1/sessions/{id}/items`):
+/// `{sessionId, version, items: [{messageId, role, item, addedAt, position, version, removed?}]}`.
+///
+/// Written by hand rather than encoded, so each stored item's JSON text goes out as it is, never parsed.
+struct NativeItemPage {
+    var sessionID: SessionID
     var version: UInt64
+    var items: [SessionItem]
 
-    init(_ item: SessionItem) {
-        messageId = item.messageID.rawValue
-        role = item.role.rawValue
-        self.item = item.item
-        addedAt = item.addedAt
-        position = item.position.rawValue
-        version = item.version
+    func json() -> [UInt8] {
+        var w = JSONWriter(capacity: 64 + items.reduce(0) { $0 + $1.itemJSON.utf8.count + 160 })
+        w.beginObject()
+        w.field("sessionId", sessionID.rawValue)
+        w.field("version", Int(version))
+        w.key("items")
+        w.beginArray()
+        for item in items {
+            w.beginObject()
+            w.field("messageId", item.messageID.rawValue)
+            w.field("role", item.role.rawValue)
+            w.key("item")
+            w.raw(item.itemJSON)
+            w.field("addedAt", APIJSON.rfc3339(item.addedAt))
+            w.field("position", Int(item.position.rawValue))
+            w.field("version", Int(item.version))
+            if item.removed { w.field("removed", true) }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.bytes
     }
-}
-
-/// A session's items at one version.
-struct NativeItemPage: Encodable {
-    var sessionId: String
-    var version: UInt64
-    var items: [NativeItem]
 }
 

@@ -4,8 +4,9 @@ import Hummingbird
 import Sessions
 
 /// The global event routes: catch-up reads by position (`GET /v1/events?after=&limit=`) and the live
-/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`). Events of a session
-/// deleted since are served with their body redacted (the bytes go at compaction).
+/// subscription (`GET /v1/events/stream`, resuming after `Last-Event-ID` or `?after=`; `?sessionId=` narrows it
+/// to one session, read from that session's records only). Events of a session deleted since are served with
+/// their body redacted (the bytes go at compaction).
 struct NativeEventsController {
     let backend: SessionBackend
 
@@ -42,6 +43,7 @@ struct NativeEventsController {
         } else {
             start = try await backend.log.durableEnd().rawValue
         }
+        let session = try await sessionFilter(request, context: context)
         let log = backend.log
         let configuration = backend.configuration
         let visibility = RecordVisibility(namespace: context.namespace, backend: backend)
@@ -50,12 +52,26 @@ struct NativeEventsController {
             heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
             var visibility = visibility
-            for try await record in log.tail(from: LogPosition(start + 1)) {
+            let records: any AsyncSequence<LogRecord, any Error> =
+                if let session { log.tail(stream: session.rawValue, after: LogPosition(start)) } else {
+                    log.tail(from: LogPosition(start + 1))
+                }
+            for try await record in records {
                 guard let body = try await visibility.event(for: record) else { continue }
                 let event = SSEEvent(id: record.position.rawValue, event: record.type, data: APIJSON.line(body), retry: nil)
                 guard sink.send(event) else { return }
             }
         }
+    }
+
+    /// The session `?sessionId=` names, once the request's key may see it (404 otherwise), or nil.
+    private func sessionFilter(_ request: Request, context: SessionRequestContext) async throws -> SessionID? {
+        guard let text = request.uri.queryParameters.get("sessionId") else { return nil }
+        guard let id = SessionID(rawValue: text) else {
+            throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId is not a session id")
+        }
+        _ = try await backend.session(id, namespace: context.namespace)
+        return id
     }
 }
 

@@ -5,7 +5,8 @@ import Projections
 import Sessions
 
 /// `GET /v1/sessions/{id}/items`: the framework items live in a session, oldest first, as of any point
-/// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time.
+/// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time;
+/// with `includeRemoved=true` also those a pop, clear or rewind removed, marked `removed`.
 struct NativeItemsController {
     let backend: SessionBackend
 
@@ -18,15 +19,15 @@ struct NativeItemsController {
         let asOf = try request.asOf()
         let latest = try request.integerQuery("limit", in: 0...Int.max)
         let since = try request.sinceTime()
+        let includeRemoved = try request.booleanQuery("includeRemoved") ?? false
         let session = try await backend.session(id, namespace: context.namespace, at: asOf)
-        guard let items = try await backend.store.items(id, at: asOf, since: since, latest: latest) else {
+        guard let items = try await backend.store.items(
+            id, at: asOf, since: since, latest: latest, includeRemoved: includeRemoved) else {
             throw SessionError.sessionNotFound(id)
         }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        return try .json(
-            NativeItemPage(sessionId: id.rawValue, version: session.version, items: items.map(NativeItem.init)),
-            headers: headers)
+        return .json(bytes: NativeItemPage(sessionID: id, version: session.version, items: items).json(), headers: headers)
     }
 }
 

@@ -3,7 +3,7 @@ import Hummingbird
 import Projections
 import Sessions
 
-/// The query of `GET /v1/sessions`: `status`, `namespace`, `q` (title, id or user id contains), `appName` and
+/// The query of `GET /v1/sessions`: `status` (or `processing`), `namespace`, `q` (title, id or user id contains), `appName` and
 /// `userId` (a framework's sessions), `sort` (a ``Projections/SessionOrder``), `limit` (1…10,000, default 50)
 /// and `cursor` (from the previous page; or `offset`).
 struct NativeSessionListQuery {
@@ -15,10 +15,15 @@ struct NativeSessionListQuery {
     init(_ request: Request, namespace keyNamespace: String?) throws {
         let parameters = request.uri.queryParameters
         var status: SessionStatus?
-        if let text = parameters.get("status"), !text.isEmpty {
+        var isProcessing: Bool?
+        // `processing` is not a status of its own (a processing session is active) but a filter beside them.
+        switch parameters.get("status").map({ String($0) }) {
+        case nil, "": break
+        case "processing": isProcessing = true
+        case let text?:
             guard let parsed = SessionStatus(rawValue: text) else {
                 throw RequestBodyError.invalidParameter(
-                    name: "status", reason: "status must be one of: active, idle, archived, terminated")
+                    name: "status", reason: "status must be one of: active, idle, archived, terminated, processing")
             }
             status = parsed
         }
@@ -39,7 +44,7 @@ struct NativeSessionListQuery {
         query = SessionQuery(
             namespace: keyNamespace ?? requested, includeSubagents: true, status: status,
             search: parameters.get("q"), order: order, limit: limit + 1, offset: offset,
-            appName: parameters.get("appName"), userID: parameters.get("userId"))
+            appName: parameters.get("appName"), userID: parameters.get("userId"), isProcessing: isProcessing)
         if let keyNamespace, let requested, requested != keyNamespace { query.limit = 0 }
     }
 }

@@ -68,8 +68,9 @@ struct NativeSessionsController {
 
     @Sendable func events(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
+        let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         _ = try await backend.session(id, namespace: context.namespace)
-        return try .json(try await backend.store.events(id).map(NativeAuditEvent.init))
+        return try .json(try await backend.store.events(id, after: LogPosition(UInt64(after))).map(NativeAuditEvent.init))
     }
 
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {

@@ -30,13 +30,15 @@ struct SessionBackend: Sendable {
         return (logEnd, applied, logEnd - min(logEnd, applied ?? 0))
     }
 
-    /// Runs a command for a session that must already exist in `namespace`, then returns the write's result.
+    /// Runs a command for a session of `namespace` (another namespace's session answers 404 before anything is
+    /// decided), then returns the write's result.
     func execute(
         _ command: SessionCommand,
         namespace: String?,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        if let id = command.sessionID { try await requireNotOtherNamespace(id, namespace: namespace) }
+        var options = options
+        options.namespace = namespace
         return try await writer.execute(command, options: options)
     }
 
@@ -47,13 +49,8 @@ struct SessionBackend: Sendable {
         namespace: String?,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        try await requireNotOtherNamespace(id, namespace: namespace)
+        var options = options
+        options.namespace = namespace
         return try await writer.execute(batch: commands, on: id, options: options)
-    }
-
-    /// Another namespace's session answers 404 before anything is decided.
-    private func requireNotOtherNamespace(_ id: SessionID, namespace: String?) async throws {
-        guard let namespace, let snapshot = try await store.session(id), snapshot.namespace != namespace else { return }
-        throw SessionError.sessionNotFound(id)
     }
 }

@@ -36,3 +36,27 @@ extension Session {
         return events
     }
 }
+
+extension Session {
+    /// A framework's rewind to just before a message (live or already removed; an unknown id is 404): every
+    /// live message from it on is removed, as a ``SessionRewound`` to the last live message before it. With
+    /// no live message before it there is nothing a rewind could keep, so every live message is removed as a
+    /// ``MessagesRemoved`` `clear`; nothing live to remove appends nothing.
+    static func decideRewindBeforeMessage(
+        _ command: RewindBeforeMessage,
+        state: SessionState,
+        context: DecisionContext
+    ) throws(SessionError) -> [SessionEvent] {
+        try requireSession(command.sessionID, in: state)
+        try requireWritable(state, context: context)
+        guard let index = state.messageIndex[command.messageID] else {
+            throw .messageNotFound(command.messageID)
+        }
+        let removed = state.transcript[index...].filter { !$0.isRemoved }.map(\.id)
+        guard !removed.isEmpty else { return [] }
+        guard let kept = state.transcript[..<index].last(where: { !$0.isRemoved }) else {
+            return [.messagesRemoved(MessagesRemoved(removedMessageIDs: removed, reason: .clear))]
+        }
+        return [.rewound(SessionRewound(toMessageID: kept.id, removedMessageIDs: removed, cleanupMedia: false))]
+    }
+}

@@ -14,7 +14,8 @@ struct Compact: AsyncParsableCommand {
             A Mix DELETE appends a tombstone and drops the session from every read at once; its bytes stay in \
             the log until compaction. This command rewrites every sealed segment holding a deleted session's \
             records (all but the tombstone become `event.erased`, in place, crash-safely: new file, fsync, \
-            rename, directory fsync), rewrites their audit rows, truncates the projection database's WAL and \
+            rename, directory fsync) — on a PostgreSQL log (--log postgres://…) the frame rows holding them, in \
+            one transaction, then `VACUUM FULL` of the frame table, which blocks appends while it runs —, rewrites their audit rows, truncates the projection database's WAL and \
             vacuums it, and removes every blob no file row refers to. It prints a progress line while it \
             reads the log and a summary: sessions erased, records rewritten, bytes before and after. \
             `sessiond serve` does the same periodically (--compact-interval). \(OfflineProjection.daemonNote)
@@ -63,11 +64,16 @@ struct Compact: AsyncParsableCommand {
 
     private static func print(_ report: ErasureReport) {
         if let log = report.log {
+            // The file store counts segments; the PostgreSQL store counts frames (rows) and rewrites its table.
+            let rewritten =
+                log.segmentsScanned > 0 || log.framesScanned == 0
+                ? "\(log.segmentsRewritten) of \(log.segmentsScanned) sealed segments"
+                : "\(log.framesRewritten) of \(log.framesScanned) frames"
             Swift.print(
                 "log: \(report.sessions.count) sessions erased, \(log.recordsRewritten) records rewritten in "
-                    + "\(log.segmentsRewritten) of \(log.segmentsScanned) sealed segments, "
-                    + "\(log.bytesBefore) → \(log.bytesAfter) bytes"
-                    + (log.dictionariesRetired.isEmpty ? "" : ", dictionaries retired: \(log.dictionariesRetired)"))
+                    + "\(rewritten), \(log.bytesBefore) → \(log.bytesAfter) bytes"
+                    + (log.dictionariesRetired.isEmpty ? "" : ", dictionaries retired: \(log.dictionariesRetired)")
+                    + (log.tableRewriteDuration.map { ", VACUUM FULL took \($0)" } ?? ""))
         } else {
             Swift.print("log: no deleted session awaits erasure")
         }

@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 from google.adk.errors.already_exists_error import AlreadyExistsError
+from google.adk.errors._invocation_not_found_error import InvocationNotFoundError
 from google.adk.events.event import Event
 from google.adk.events.event_actions import EventActions
+from google.adk.sessions._rewind_utils import rewind_session
 from google.adk.sessions.base_session_service import GetSessionConfig
 from google.adk.sessions.database_session_service import DatabaseSessionService
 from google.adk.sessions.in_memory_session_service import InMemorySessionService
@@ -257,3 +259,101 @@ async def test_concurrent_stale_writers_one_wins(revisioned_service, app):
         assert len(errors) == 1 and isinstance(errors[0], ValueError) and "modified in storage" in str(errors[0])
     final = await service.get_session(app_name=app, user_id="user", session_id=session.id)
     assert len(final.events) == 4
+
+
+# ADK's get_user_state tests (tests/unittests/sessions/test_get_user_state.py), ported.
+
+async def test_get_user_state_returns_empty_dict_when_no_state_exists(service, app):
+    assert await service.get_user_state(app_name=app, user_id="user-42") == {}
+
+
+async def test_get_user_state_returns_state_written_via_append_event(service, app):
+    session = await service.create_session(app_name=app, user_id="user-42")
+    delta = {"user:profile": {"name": "Alice"}, "session_key": 1}
+    await service.append_event(session, Event(author="system", actions=EventActions(state_delta=delta)))
+    assert await service.get_user_state(app_name=app, user_id="user-42") == {"profile": {"name": "Alice"}}
+
+
+async def test_get_user_state_is_not_visible_across_users(service, app):
+    session = await service.create_session(app_name=app, user_id="user-42")
+    await service.append_event(session, Event(author="system", actions=EventActions(state_delta={"user:secret": "only-for-user-42"})))
+    assert await service.get_user_state(app_name=app, user_id="user-99") == {}
+
+
+async def test_get_user_state_available_before_session_is_created(service, app):
+    first = await service.create_session(app_name=app, user_id="user-42")
+    await service.append_event(first, Event(author="system", actions=EventActions(state_delta={"user:ctx": {"v": 1}})))
+    assert await service.get_user_state(app_name=app, user_id="user-42") == {"ctx": {"v": 1}}
+
+
+async def test_get_user_state_reflects_latest_write(service, app):
+    session = await service.create_session(app_name=app, user_id="user-42")
+    for counter in (1, 2):
+        await service.append_event(session, Event(author="system", actions=EventActions(state_delta={"user:counter": counter})))
+    assert (await service.get_user_state(app_name=app, user_id="user-42"))["counter"] == 2
+
+
+async def test_user_and_app_state_outlive_a_deleted_session(service, app):
+    """ADK keeps app and user state when the session that set it is deleted (sessiond: until compaction erases
+    that session's events, decision 0075)."""
+    session = await service.create_session(app_name=app, user_id="u1", state={"user:name": "Ada", "app:mode": "fast"})
+    await service.delete_session(app_name=app, user_id="u1", session_id=session.id)
+    assert await service.get_user_state(app_name=app, user_id="u1") == {"name": "Ada"}
+    later = await service.create_session(app_name=app, user_id="u1")
+    assert later.state == {"user:name": "Ada", "app:mode": "fast"}
+
+
+# ADK's rewind tests (tests/unittests/sessions/test_rewind_utils.py: the ones that append through a service),
+# ported to every service.
+
+async def test_rewind_session_raises_when_invocation_not_found(service, app):
+    session = await service.create_session(app_name=app, user_id="u1", session_id="s1")
+    with pytest.raises(InvocationNotFoundError, match="Invocation ID not found"):
+        await rewind_session(session_service=service, session=session, rewind_before_invocation_id="inv_missing")
+
+
+async def test_rewind_session_appends_rewind_event_with_deltas(service, app):
+    session = await service.create_session(app_name=app, user_id="u1", session_id="s1")
+    await service.append_event(session, Event(invocation_id="inv1", author="user", actions=EventActions(state_delta={"k": "v1"})))
+    await service.append_event(session, Event(invocation_id="inv2", author="user", actions=EventActions(state_delta={"k": "v2"})))
+    await rewind_session(session_service=service, session=session, rewind_before_invocation_id="inv2")
+    rewound = await service.get_session(app_name=app, user_id="u1", session_id="s1")
+    assert len(rewound.events) == 3
+    assert rewound.events[-1].actions.rewind_before_invocation_id == "inv2"
+    assert rewound.events[-1].actions.state_delta == {"k": "v1"}
+    assert rewound.state["k"] == "v1"
+    assert rewound == session
+
+
+async def test_sessiond_records_adk_rewinds_as_its_own_rewind(configuration, app):
+    """sessiond's live transcript after ADK rewinds is what ADK's model sees (`_apply_rewinds`), the rewinds are
+    `session.rewound` in the audit history, and ADK still reads back every event it appended."""
+    import httpx
+    from google.adk.events._rewind_events import _apply_rewinds
+
+    from sessiond_client import AsyncSessiondClient
+    from sessiond_client.adk import sessiond_session_id
+
+    client = AsyncSessiondClient(configuration)
+    service = SessiondSessionService(client=client)
+    session = await service.create_session(app_name=app, user_id="u1", session_id="s1")
+    for n in range(1, 5):
+        for author in ("user", "agent"):
+            await service.append_event(session, Event(invocation_id=f"inv{n}", author=author))
+    await rewind_session(session_service=service, session=session, rewind_before_invocation_id="inv3")
+    await service.append_event(session, Event(invocation_id="inv5", author="user"))
+    await rewind_session(session_service=service, session=session, rewind_before_invocation_id="inv1")
+    await service.append_event(session, Event(invocation_id="inv6", author="user"))
+
+    got = await service.get_session(app_name=app, user_id="u1", session_id="s1")
+    assert got == session and len(got.events) == 12
+    sessiond_id = sessiond_session_id(app, "u1", "s1")
+    live = [entry["item"]["id"] for entry in (await client.items(sessiond_id))["items"]]
+    assert live == [event.id for event in _apply_rewinds(got.events)] == [got.events[-1].id]
+    async with httpx.AsyncClient(base_url=configuration.base_url) as http:
+        history = (await http.get(f"/v1/sessions/{sessiond_id}/events")).json()
+    types_ = [event["type"] for event in history]
+    # The first rewind keeps inv2's events; the second has nothing before inv1 to keep, so it clears.
+    assert types_.count("session.rewound") == 1 and types_.count("messages.removed") == 1
+    await service.close()
+    await client.aclose()

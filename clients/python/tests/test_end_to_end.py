@@ -8,6 +8,7 @@ import subprocess
 from agents import Agent, Runner, function_tool
 from daemon import Daemon
 from google.adk.agents import LlmAgent
+from google.adk.events._rewind_events import _apply_rewinds
 from google.adk.runners import Runner as AdkRunner
 from google.genai import types
 
@@ -49,7 +50,7 @@ async def test_openai_agent_loop_exports_as_the_framework_saw_it():
         agent = Agent(name="weather", model=model, tools=[get_weather])
         snapshots = []
         for city in CITIES:
-            result = await Runner.run(agent, f"Weather in {city}?", session=session, hooks=session.usage_hooks)
+            result = await Runner.run(agent, f"Weather in {city}?", session=session)
             assert result.final_output == f"Sunny in {city}."
             page = await client.items("e2e-openai")
             snapshots.append((page["items"][-1]["position"], await session.get_items()))
@@ -96,7 +97,17 @@ async def test_adk_agent_loop_exports_as_the_framework_saw_it():
             snapshots.append((page["items"][-1]["position"], [json.loads(e.model_dump_json(exclude_none=True)) for e in held.events]))
         stats = await client.get_session(sessiond_id)
         assert stats["state"]["user:units"] == "metric"
+        # ADK's rewind of the last turn: ADK reads back every event, sessiond's live items are what ADK's model
+        # sees after it, and the rewind is sessiond's own.
+        last_turn = snapshots[2][1][len(snapshots[1][1])]["invocation_id"]
+        await runner.rewind_async(user_id="u1", session_id="e2e", rewind_before_invocation_id=last_turn)
+        rewound = await service.get_session(app_name="weather", user_id="u1", session_id="e2e")
+        live = [entry["item"]["id"] for entry in (await client.items(sessiond_id))["items"]]
+        after_rewind = await client.get_session(sessiond_id)
         await client.aclose()
+    assert len(rewound.events) == len(snapshots[2][1]) + 1
+    assert live == [event.id for event in _apply_rewinds(rewound.events)] == [e["id"] for e in snapshots[1][1]]
+    assert after_rewind["version"] > stats["version"]
 
     position, framework_events = snapshots[1]
     assert len(snapshots[0][1]) < len(framework_events) < len(snapshots[2][1])

@@ -11,6 +11,11 @@ metadata as tokens and its function calls as tool calls; its ``state_delta`` is 
 the same atomic append, and sessiond applies ``app:`` / ``user:`` scopes across sessions as ADK's services
 do (``temp:`` keys are never stored). A stale session object (another writer appended since it was read) is
 refused with ADK's ``StaleSessionError``, through sessiond's expected versions (``If-Match``).
+
+ADK's rewind (``Runner.rewind_async``: an event with ``actions.rewind_before_invocation_id``) is stored as ADK
+stores it and, in the same atomic append, recorded as sessiond's rewind to just before the rewound
+invocation's first event: sessiond's live transcript, counters and exports are what ADK's model sees, while
+:meth:`get_session` still returns every event, as ADK's own services do.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from google.adk.events.event import Event
 from google.adk.platform import uuid as platform_uuid
 from google.adk.sessions.base_session_service import BaseSessionService, GetSessionConfig, ListSessionsResponse
 from google.adk.sessions.session import Session
+from google.adk.sessions.state import State
 from pydantic_core import to_jsonable_python
 
 from .client import AsyncSessiondClient, ClientConfiguration
@@ -87,6 +93,13 @@ def event_activity(event: Event) -> dict[str, Any]:
     return activity
 
 
+def _first_event_of(session: Session, invocation_id: Optional[str]) -> Optional[Event]:
+    """The session's first event of an invocation (where ADK's rewind before it starts), if any."""
+    if not invocation_id:
+        return None
+    return next((event for event in session.events if event.invocation_id == invocation_id), None)
+
+
 class SessiondSessionService(BaseSessionService):
     """ADK sessions, events and scoped state kept in sessiond.
 
@@ -118,13 +131,18 @@ class SessiondSessionService(BaseSessionService):
         self, *, app_name: str, user_id: str, session_id: str, config: Optional[GetSessionConfig] = None
     ) -> Optional[Session]:
         sessiond_id = sessiond_session_id(app_name, user_id, session_id.strip() if session_id else session_id)
+        recent = config.num_recent_events if config else None
+        after = config.after_timestamp if config else None
+        # The latest event gives last_update_time, so fetch at least one.
+        limit = max(recent, 1) if recent is not None and after is None else None
         try:
-            answer = await self._client.get_session(sessiond_id)
-            recent = config.num_recent_events if config else None
-            after = config.after_timestamp if config else None
-            # The latest event gives last_update_time, so fetch at least one; read at the session's version.
-            limit = max(recent, 1) if recent is not None and after is None else None
-            page = await self._client.items(sessiond_id, limit=limit, version=answer["version"])
+            # Both reads at once; the events are read again at the session's version if a write fell between.
+            answer, page = await asyncio.gather(
+                self._client.get_session(sessiond_id),
+                self._client.items(sessiond_id, limit=limit, include_removed=True))
+            if page["version"] != answer["version"]:
+                page = await self._client.items(
+                    sessiond_id, limit=limit, version=answer["version"], include_removed=True)
         except NotFoundError:
             return None
         events = [Event.model_validate(entry["item"]) for entry in page["items"]]
@@ -139,7 +157,7 @@ class SessiondSessionService(BaseSessionService):
         answers = await self._client.list_sessions(app_name=app_name, user_id=user_id)
 
         async def last_update(answer: dict[str, Any]) -> float:
-            page = await self._client.items(answer["id"], limit=1, version=answer["version"])
+            page = await self._client.items(answer["id"], limit=1, version=answer["version"], include_removed=True)
             return page["items"][-1]["item"]["timestamp"] if page["items"] else answer["createdAtUnix"]
 
         times = await asyncio.gather(*(last_update(answer) for answer in answers))
@@ -161,12 +179,18 @@ class SessiondSessionService(BaseSessionService):
         activities = [event_activity(event)]
         if event.actions and event.actions.state_delta:
             activities.append({"type": "state", "delta": to_jsonable_python(event.actions.state_delta)})
+        rewound_from = _first_event_of(session, event.actions.rewind_before_invocation_id if event.actions else None)
+        if rewound_from is not None:
+            # After the rewind event itself, so that it is removed too: ADK's model never sees it either.
+            activities.append({"type": "rewind", "beforeMessageId": rewound_from.id})
         marker = session._storage_update_marker
         try:
             answer = await self._client.append_batch(
                 sessiond_session_id(session.app_name, session.user_id, session.id), activities,
                 if_match=int(marker) if marker is not None else None, idempotency_key=f"adk-event-{event.id}")
-        except NotFoundError:
+        except NotFoundError as error:
+            if error.code != "session_not_found":
+                raise
             raise SessionNotFoundError(f"Session {session.id} not found.") from None
         except ConflictError as error:
             if error.code == "wrong_expected_version":
@@ -177,6 +201,13 @@ class SessiondSessionService(BaseSessionService):
         session._storage_update_marker = str(answer["version"])
         session.last_update_time = event.timestamp
         return self._commit_event_to_session(session, event)
+
+    async def get_user_state(self, *, app_name: str, user_id: str) -> dict[str, Any]:
+        """The user's ``user:`` keys in the app, without the prefix (``{}`` when none), as ADK's services
+        return them."""
+        answer = await self._client.shared_state(app_name, user_id=user_id)
+        prefix = State.USER_PREFIX
+        return {key.removeprefix(prefix): value for key, value in answer["state"].items() if key.startswith(prefix)}
 
     async def close(self) -> None:
         """Closes the client when this service made it."""

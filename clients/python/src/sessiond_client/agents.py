@@ -7,16 +7,17 @@ Switch an agent from the SDK's SQLite store with one line::
 
 Every item is stored whole in a ``message.appended`` event and read back equal. ``pop_item`` and
 ``clear_session`` append ``messages.removed``: the items leave the conversation but stay in the log, the
-audit history and as-of exports. Pass ``hooks=session.usage_hooks`` to ``Runner.run`` as well and each model
-response's token usage is recorded with its items, so the session's stats count tokens.
+audit history and as-of exports. The SDK hands the run's context to a session whose methods take a
+``wrapper`` argument; ``add_items`` records the token usage the run gained since its last append on the
+first model item of the batch, so the session's stats count tokens with no other change to the agent.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from agents.lifecycle import RunHooks
 from agents.memory.session import SessionABC
 from agents.memory.session_settings import SessionSettings, resolve_session_limit
 
@@ -24,7 +25,9 @@ from .client import AsyncSessiondClient, ClientConfiguration
 from .errors import ConflictError, NotFoundError
 
 if TYPE_CHECKING:
-    from agents.items import ModelResponse, TResponseInputItem
+    from agents.items import TResponseInputItem
+    from agents.run_context import RunContextWrapper
+    from agents.usage import Usage
 
 _USER_ROLES = {"user", "system", "developer"}
 
@@ -52,24 +55,13 @@ def item_activity(item: dict[str, Any], message_id: str) -> dict[str, Any]:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value if value is not None else {}, separators=(",", ":"), sort_keys=True)
 
 
-class _UsageHooks(RunHooks[Any]):
-    """Collects each model response's usage for the session's next ``add_items``."""
-
-    def __init__(self, session: "SessiondSession") -> None:
-        self._session = session
-
-    async def on_llm_end(self, context: Any, agent: Any, response: "ModelResponse") -> None:
-        usage = response.usage
-        cached = getattr(usage.input_tokens_details, "cached_tokens", 0) or 0
-        self._session._pending_usage.append({
-            "inputTokens": max(usage.input_tokens - cached, 0), "outputTokens": usage.output_tokens,
-            "cacheReadTokens": cached,
-        })
+def _usage_totals(usage: "Usage") -> tuple[int, int, int]:
+    """(uncached input, output, cached input) tokens of a run so far."""
+    cached = getattr(usage.input_tokens_details, "cached_tokens", 0) or 0
+    return max(usage.input_tokens - cached, 0), usage.output_tokens, cached
 
 
 class SessiondSession(SessionABC):
@@ -97,10 +89,13 @@ class SessiondSession(SessionABC):
         self._client = client or AsyncSessiondClient(configuration)
         self._owns_client = client is None
         self._title = title
-        self._pending_usage: list[dict[str, int]] = []
-        self.usage_hooks: RunHooks[Any] = _UsageHooks(self)
+        # The run whose usage was last recorded (its Usage object) and the totals recorded for it.
+        self._usage_run: Usage | None = None
+        self._usage_recorded = (0, 0, 0)
 
-    async def get_items(self, limit: int | None = None) -> list[TResponseInputItem]:
+    async def get_items(
+        self, limit: int | None = None, *, wrapper: RunContextWrapper[Any] | None = None
+    ) -> list[TResponseInputItem]:
         """The latest ``limit`` items (all when ``None`` or negative, none for 0), oldest first."""
         effective = resolve_session_limit(limit, self.session_settings)
         if effective is not None and effective < 0:
@@ -111,20 +106,25 @@ class SessiondSession(SessionABC):
             return []
         return [entry["item"] for entry in page["items"]]
 
-    async def add_items(self, items: list[TResponseInputItem]) -> None:
-        """Appends the items in order, as one atomic append (created on first use)."""
+    async def add_items(
+        self, items: list[TResponseInputItem], *, wrapper: RunContextWrapper[Any] | None = None
+    ) -> None:
+        """Appends the items in order, as one atomic append (created on first use), with the usage the run
+        (``wrapper``, passed by the SDK) gained since this session's last append."""
         if not items:
             return
         activities = [item_activity(dict(item), f"oa-{uuid.uuid4().hex}") for item in items]
-        self._attach_usage(activities)
+        recorded = self._attach_usage(activities, wrapper)
         key = uuid.uuid4().hex
         try:
             await self._client.append_batch(self.session_id, activities, idempotency_key=key)
         except NotFoundError:
             await self._create()
             await self._client.append_batch(self.session_id, activities, idempotency_key=key)
+        if recorded is not None:
+            self._usage_run, self._usage_recorded = recorded
 
-    async def pop_item(self) -> TResponseInputItem | None:
+    async def pop_item(self, *, wrapper: RunContextWrapper[Any] | None = None) -> TResponseInputItem | None:
         """Takes the latest item out of the conversation (kept in history) and returns it; ``None`` if empty."""
         try:
             answer = await self._client.append(self.session_id, {"type": "pop"})
@@ -133,7 +133,7 @@ class SessiondSession(SessionABC):
         removed = answer.get("removedItems") or []
         return removed[0] if removed else None
 
-    async def clear_session(self) -> None:
+    async def clear_session(self, *, wrapper: RunContextWrapper[Any] | None = None) -> None:
         """Takes every item out of the conversation; the history stays in sessiond."""
         try:
             await self._client.append(self.session_id, {"type": "clear"})
@@ -151,14 +151,18 @@ class SessiondSession(SessionABC):
         except ConflictError:
             pass  # created meanwhile by another writer
 
-    def _attach_usage(self, activities: list[dict[str, Any]]) -> None:
-        """Puts the usage collected since the last append on the first assistant item of this batch."""
-        if not self._pending_usage:
-            return
+    def _attach_usage(
+        self, activities: list[dict[str, Any]], wrapper: RunContextWrapper[Any] | None
+    ) -> tuple[Usage, tuple[int, int, int]] | None:
+        """Puts the run's usage not yet recorded on the first assistant item of this batch (a batch without one
+        leaves it for the next); returns what is recorded once the append succeeds."""
         target = next((a for a in activities if a["role"] == "assistant"), None)
-        if target is None:
-            return
-        for usage in self._pending_usage:
-            for key, value in usage.items():
-                target[key] = target.get(key, 0) + value
-        self._pending_usage.clear()
+        if wrapper is None or target is None:
+            return None
+        usage = wrapper.usage
+        recorded = self._usage_recorded if usage is self._usage_run else (0, 0, 0)
+        totals = _usage_totals(usage)
+        for key, now, before in zip(("inputTokens", "outputTokens", "cacheReadTokens"), totals, recorded):
+            if now > before:
+                target[key] = now - before
+        return usage, totals

@@ -128,14 +128,23 @@ class _Calls:
     @staticmethod
     def items(
         session_id: str, limit: int | None, since: float | None, position: int | None, version: int | None,
-        at: str | None,
+        at: str | None, include_removed: bool,
     ) -> _Call:
         params = _as_of(position, version, at)
         if limit is not None:
             params["limit"] = limit
         if since is not None:
             params["since"] = repr(float(since))
+        if include_removed:
+            params["includeRemoved"] = "true"
         return _Call("GET", _session_path(session_id, "/items"), params=params)
+
+    @staticmethod
+    def shared_state(app_name: str, user_id: str | None) -> _Call:
+        params = {"appName": app_name}
+        if user_id is not None:
+            params["userId"] = user_id
+        return _Call("GET", "/v1/state", params=params)
 
     @staticmethod
     def export(session_id: str, position: int | None, version: int | None, at: str | None) -> _Call:
@@ -204,9 +213,14 @@ class SessiondClient:
         """Appends several activities as one atomic append."""
         return self._send(_Calls.append_batch(session_id, activities, if_match, idempotency_key))
 
-    def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None) -> JSON:
-        """``{sessionId, version, items: [{messageId, role, item, addedAt, position, version}]}``, oldest first."""
-        return self._send(_Calls.items(session_id, limit, since, position, version, at))
+    def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False) -> JSON:
+        """``{sessionId, version, items: [{messageId, role, item, addedAt, position, version}]}``, oldest first;
+        with ``include_removed`` also the items a pop, clear or rewind removed (marked ``removed: true``)."""
+        return self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed))
+
+    def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
+        """``{namespace, appName, userId, state}``: the app's ``app:`` keys and the user's ``user:`` keys."""
+        return self._send(_Calls.shared_state(app_name, user_id))
 
     def export(self, session_id: str, *, position: int | None = None, version: int | None = None, at: str | None = None) -> JSON:
         return self._send(_Calls.export(session_id, position, version, at))
@@ -271,8 +285,11 @@ class AsyncSessiondClient:
     async def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         return await self._send(_Calls.append_batch(session_id, activities, if_match, idempotency_key))
 
-    async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None) -> JSON:
-        return await self._send(_Calls.items(session_id, limit, since, position, version, at))
+    async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False) -> JSON:
+        return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed))
+
+    async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
+        return await self._send(_Calls.shared_state(app_name, user_id))
 
     async def export(self, session_id: str, *, position: int | None = None, version: int | None = None, at: str | None = None) -> JSON:
         return await self._send(_Calls.export(session_id, position, version, at))

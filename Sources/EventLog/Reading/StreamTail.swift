@@ -1,0 +1,66 @@
+/// A catch-up-then-live read of one stream; see ``LogStore/tail(stream:after:)``.
+public struct StreamTail: AsyncSequence, Sendable {
+    public typealias Element = LogRecord
+
+    let store: any LogStore
+    let stream: String
+    let after: LogPosition
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let store: any LogStore
+        let stream: String
+        var after: LogPosition
+        var nextVersion: UInt64?
+        var buffer: [LogRecord] = []
+        var index = 0
+
+        public mutating func next() async throws -> LogRecord? {
+            if nextVersion == nil { nextVersion = try await firstVersion() }
+            while index == buffer.count {
+                try Task.checkCancellation()
+                // The end is read before the stream, so a record landing in between wakes the wait at once.
+                let end = try await store.durableEnd()
+                let after = self.after
+                // Most wake-ups are other streams' appends: the stream's version says so without reading it.
+                let grew = try await store.streamVersion(stream) >= nextVersion!
+                buffer = grew ? try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after } : []
+                index = 0
+                if buffer.isEmpty {
+                    _ = try await store.waitForDurableEnd(after: end)
+                }
+            }
+            let record = buffer[index]
+            index += 1
+            nextVersion = record.streamVersion + 1
+            after = record.position
+            return record
+        }
+
+        /// The stream's first version past `after`, found by reading back from the stream's end in doubling
+        /// windows, so resuming near the end of a long stream reads only its last few records.
+        private func firstVersion() async throws -> UInt64 {
+            let version = try await store.streamVersion(stream)
+            var window: UInt64 = 16
+            while true {
+                let from = version > window ? version - window + 1 : 1
+                let records = try await store.readStream(stream, fromVersion: from)
+                if from == 1 || (records.first.map { $0.position <= after } ?? true) {
+                    return records.first { $0.position > after }?.streamVersion ?? version + 1
+                }
+                window *= 2
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(store: store, stream: stream, after: after)
+    }
+}
+
+extension LogStore {
+    /// Every record of `stream` after `position`: first the ones already durable, then each new one as it
+    /// lands. Reads only that stream's records; ends when the iterating task is cancelled or the log closes.
+    public func tail(stream: String, after position: LogPosition) -> StreamTail {
+        StreamTail(store: self, stream: stream, after: position)
+    }
+}

@@ -1,0 +1,62 @@
+import EventLog
+
+/// Moves a whole log from one store to another (`sessiond log copy`): the dictionaries under their ids, then every
+/// record in position order with its position, stream, version, time, event id, type, metadata and body, in
+/// batches the target appends as they are (``EventLog/LogStore/appendMoved(_:)``: checked to continue its log, then
+/// indexed as any append). Frames are formed and chained by the target (their boundaries may differ); what they
+/// hold decodes to the same records.
+public enum LogCopy {
+    /// What a copy moved.
+    public struct Report: Sendable, Equatable {
+        public var records: UInt64 = 0
+        public var dictionaries: [UInt32] = []
+    }
+
+    /// Copies everything `source` holds up to its durable end when the copy starts into `target`, which must be
+    /// empty and opened without dictionary training.
+    /// - Parameter progress: called with the records copied so far and the total.
+    /// - Throws: ``EventLog/EventLogError/notEmpty(reason:)`` when the target holds anything; a store's error.
+    public static func copy(
+        from source: any LogStore, to target: any LogStore, progress: (UInt64, UInt64) -> Void = { _, _ in }
+    ) async throws -> Report {
+        let end = try await target.durableEnd().rawValue
+        let held = try await target.storedDictionaries().count
+        guard end == 0, held == 0 else {
+            throw EventLogError.notEmpty(reason: "the target holds \(end) records and \(held) dictionaries")
+        }
+        var report = Report()
+        let dictionaries = try await source.storedDictionaries()
+        try await target.importDictionaries(dictionaries)
+        report.dictionaries = dictionaries.map(\.id)
+        let total = try await source.durableEnd().rawValue
+        var position = LogPosition(1)
+        while position.rawValue <= total {
+            let records = try await source.read(from: position, limit: 4096).prefix { $0.position.rawValue <= total }
+            guard let last = records.last else { break }
+            try await target.appendMoved(Array(records))
+            report.records += UInt64(records.count)
+            progress(report.records, total)
+            position = last.position.next
+        }
+        return report
+    }
+
+    /// Compares two logs record by record and their dictionaries; `nil` when equal, else the first difference.
+    public static func difference(between source: any LogStore, and target: any LogStore) async throws -> String? {
+        let (sourceDictionaries, targetDictionaries) = (try await source.storedDictionaries(), try await target.storedDictionaries())
+        if sourceDictionaries != targetDictionaries {
+            return "dictionaries differ: \(sourceDictionaries.map(\.id)) and \(targetDictionaries.map(\.id))"
+        }
+        let (sourceEnd, targetEnd) = (try await source.durableEnd(), try await target.durableEnd())
+        if sourceEnd != targetEnd { return "the logs end at positions \(sourceEnd) and \(targetEnd)" }
+        var position = LogPosition(1)
+        while position <= sourceEnd {
+            let (left, right) = (try await source.read(from: position, limit: 4096), try await target.read(from: position, limit: 4096))
+            for (a, b) in zip(left, right) where a != b { return "the records at position \(a.position) differ" }
+            if left.count != right.count { return "the logs differ in length after position \(position)" }
+            guard let last = left.last else { break }
+            position = last.position.next
+        }
+        return nil
+    }
+}

@@ -1,0 +1,110 @@
+import EventLog
+import Foundation
+import PostgresLog
+import TestSupport
+import Testing
+
+/// Compaction on the PostgreSQL store (decision 0060) against a real server: frames rewritten in place with the
+/// file store's rewriting, the chain kept whole, dictionaries retired on every node, and the old bytes gone.
+@Suite(
+    .enabled(if: TestPostgres.isAvailable, "needs SESSIOND_TEST_POSTGRES_URL (tools/test starts a server)"),
+    .serialized)
+struct PostgresCompactionTests {
+    /// Replaces every record of stream "doomed" with an empty body of type `test.erased` (once).
+    static let erase: @Sendable (LogRecord) -> LogRecord? = { record in
+        guard record.stream == "doomed", record.type != "test.erased" else { return nil }
+        var replaced = record
+        replaced.type = "test.erased"
+        replaced.body = Array("{}".utf8)
+        replaced.metadata = [:]
+        return replaced
+    }
+
+    /// Each frame chains to the one before, and the head to the last one.
+    static func chainIsWhole(_ url: String) throws -> Bool {
+        let broken = try TestPostgres.psql(
+            url,
+            """
+            SELECT count(*) FROM (SELECT previous_checksum, lag(checksum) OVER (ORDER BY first_position) AS before
+                FROM sessiond.frame) f WHERE before IS NOT NULL AND before <> previous_checksum
+            """)
+        let head = try TestPostgres.psql(
+            url,
+            """
+            SELECT (SELECT checksum FROM sessiond.frame ORDER BY first_position DESC LIMIT 1) = last_checksum
+            FROM sessiond.log_head
+            """)
+        return broken == "0" && head == "t"
+    }
+
+    @Test func compactionRewritesFramesAndRetiresDictionariesOnEveryNode() async throws {
+        try await TestPostgres.withDatabase { url in
+            let first = try await PostgresLogStore.open(
+                url: url, configuration: PostgresFixtures.configuration(training: .afterSampleBytes(16 << 10)))
+            let second = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            var i = 0
+            // Until a frame names a dictionary trained (in part) on the doomed stream's records.
+            while try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.frame WHERE dictionary_id <> 0") == "0" {
+                let text = "secret \(i) of the doomed session, and the agent's tool call \(i % 13) with context"
+                _ = try await first.append([PostgresFixtures.record(text)], to: i % 3 == 0 ? "doomed" : "kept")
+                i += 1
+                try #require(i < 5000, "no frame used a dictionary")
+            }
+            // The second node adopts the dictionary the head names.
+            _ = try await second.append([PostgresFixtures.record("kept by the second node")], to: "kept")
+            #expect(try TestPostgres.psql(url, "SELECT dictionary_id FROM sessiond.frame ORDER BY first_position DESC LIMIT 1") != "0")
+            let before = try await second.read(from: LogPosition(1), limit: 10_000)
+            let doomed = before.filter { $0.stream == "doomed" }.count
+
+            let report = try await first.compact(rewriting: Self.erase)
+            #expect(report.recordsRewritten == doomed)
+            #expect(report.streamsRewritten == ["doomed"])
+            #expect(report.dictionariesRetired == [1])
+            #expect(report.framesRewritten > 0 && report.framesScanned >= report.framesRewritten)
+            #expect(report.tableRewriteDuration != nil)
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.dictionary") == "0")
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.frame WHERE dictionary_id <> 0") == "0")
+            #expect(try Self.chainIsWhole(url))
+
+            // Appends go on, on both nodes, without the retired dictionary and chained to the rewritten frames.
+            _ = try await second.append([PostgresFixtures.record("after, second node")], to: "kept")
+            _ = try await first.append([PostgresFixtures.record("after, first node")], to: "kept")
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.frame WHERE dictionary_id <> 0") == "0")
+            #expect(try Self.chainIsWhole(url))
+
+            // A node that never saw the old frames or dictionary reads everything: same positions, the doomed
+            // stream erased, the rest byte for byte.
+            let fresh = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            let after = try await fresh.read(from: LogPosition(1), limit: 10_000)
+            #expect(after.count == before.count + 2)
+            for (old, new) in zip(before, after) {
+                #expect(new == (Self.erase(old) ?? old))
+            }
+            #expect(try await fresh.readStream("doomed", fromVersion: 1).allSatisfy { $0.type == "test.erased" })
+
+            // Nothing is left to do: no write, no table rewrite.
+            let again = try await fresh.compact(rewriting: Self.erase)
+            #expect(again.recordsRewritten == 0 && again.framesRewritten == 0 && again.tableRewriteDuration == nil)
+            await fresh.close()
+            await second.close()
+            await first.close()
+        }
+    }
+
+    @Test func aRewriteThatMovesARecordChangesNothing() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append([PostgresFixtures.record("a"), PostgresFixtures.record("b")], to: "doomed")
+            let before = try TestPostgres.psql(url, "SELECT string_agg(md5(bytes), ',') FROM sessiond.frame")
+            await #expect(throws: EventLogError.self) {
+                _ = try await log.compact { record in
+                    var moved = record
+                    moved.streamVersion += 1
+                    return moved
+                }
+            }
+            #expect(try TestPostgres.psql(url, "SELECT string_agg(md5(bytes), ',') FROM sessiond.frame") == before)
+            await log.close()
+        }
+    }
+}
