@@ -1,4 +1,5 @@
-/// A catch-up-then-live read of the log; see ``LogStore/tail(from:batchSize:)``.
+/// A catch-up-then-live read of the log; see ``LogStore/tail(from:batchSize:)``. Reads that fail because the store
+/// is unavailable are retried every 200 ms.
 public struct LogTail: AsyncSequence, Sendable {
     public typealias Element = LogRecord
 
@@ -16,7 +17,14 @@ public struct LogTail: AsyncSequence, Sendable {
         public mutating func next() async throws -> LogRecord? {
             while index == buffer.count {
                 try Task.checkCancellation()
-                buffer = try await store.read(from: nextPosition, limit: batchSize)
+                do {
+                    buffer = try await store.read(from: nextPosition, limit: batchSize)
+                } catch EventLogError.unavailable {
+                    // A store on another server (PostgreSQL restarting): a follower waits for it rather than
+                    // ending, as the replay loop does.
+                    try await Task.sleep(for: .milliseconds(200))
+                    continue
+                }
                 index = 0
                 if buffer.isEmpty {
                     _ = try await store.waitForDurableEnd(after: LogPosition(nextPosition.rawValue - 1))
