@@ -10,6 +10,8 @@ public enum LogCopy {
     public struct Report: Sendable, Equatable {
         public var records: UInt64 = 0
         public var dictionaries: [UInt32] = []
+        /// The source's durable end when the copy started: the last position copied.
+        public var end = LogPosition.zero
     }
 
     /// Copies everything `source` holds up to its durable end when the copy starts into `target`, which must be
@@ -29,6 +31,7 @@ public enum LogCopy {
         try await target.importDictionaries(dictionaries)
         report.dictionaries = dictionaries.map(\.id)
         let total = try await source.durableEnd().rawValue
+        report.end = LogPosition(total)
         var position = LogPosition(1)
         while position.rawValue <= total {
             let records = try await source.read(from: position, limit: 4096).prefix { $0.position.rawValue <= total }
@@ -42,20 +45,27 @@ public enum LogCopy {
     }
 
     /// Compares two logs record by record and their dictionaries; `nil` when equal, else the first difference.
-    public static func difference(between source: any LogStore, and target: any LogStore) async throws -> String? {
+    /// With `end`, only the records up to it are compared (and the source may hold more records and dictionaries
+    /// after them): a source that stayed in use during the copy is compared with what the copy took.
+    public static func difference(
+        between source: any LogStore, and target: any LogStore, upTo end: LogPosition? = nil
+    ) async throws -> String? {
         let (sourceDictionaries, targetDictionaries) = (try await source.storedDictionaries(), try await target.storedDictionaries())
-        if sourceDictionaries != targetDictionaries {
+        let comparedDictionaries = end == nil ? sourceDictionaries : Array(sourceDictionaries.prefix(targetDictionaries.count))
+        if comparedDictionaries != targetDictionaries {
             return "dictionaries differ: \(sourceDictionaries.map(\.id)) and \(targetDictionaries.map(\.id))"
         }
         let (sourceEnd, targetEnd) = (try await source.durableEnd(), try await target.durableEnd())
-        if sourceEnd != targetEnd { return "the logs end at positions \(sourceEnd) and \(targetEnd)" }
+        let last = end ?? sourceEnd
+        if targetEnd != last || sourceEnd < last { return "the logs end at positions \(sourceEnd) and \(targetEnd)" }
         var position = LogPosition(1)
-        while position <= sourceEnd {
-            let (left, right) = (try await source.read(from: position, limit: 4096), try await target.read(from: position, limit: 4096))
+        while position <= last {
+            let left = try await source.read(from: position, limit: 4096).prefix { $0.position <= last }
+            let right = try await target.read(from: position, limit: 4096)
             for (a, b) in zip(left, right) where a != b { return "the records at position \(a.position) differ" }
             if left.count != right.count { return "the logs differ in length after position \(position)" }
-            guard let last = left.last else { break }
-            position = last.position.next
+            guard let final = left.last else { break }
+            position = final.position.next
         }
         return nil
     }

@@ -4,16 +4,14 @@ import PostgresNIO
 
 extension PostgresLogStore {
     public func storedDictionaries() async throws -> [StoredDictionary] {
-        do {
+        try await leasedRead { connection in
             var found: [StoredDictionary] = []
-            for try await (id, bytes) in try await client.query(
-                "SELECT id, bytes FROM sessiond.dictionary ORDER BY id", logger: logger
+            for try await (id, bytes) in try await connection.query(
+                "SELECT id, bytes FROM sessiond.dictionary ORDER BY id", logger: self.logger
             ).decode((Int32, ByteBuffer).self) {
                 found.append(StoredDictionary(id: UInt32(id), bytes: Array(bytes.readableBytesView)))
             }
             return found
-        } catch {
-            throw PostgresFailure.unavailable(error)
         }
     }
 

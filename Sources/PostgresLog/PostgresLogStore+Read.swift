@@ -31,16 +31,14 @@ extension PostgresLogStore {
     }
 
     public func streamVersion(_ stream: String) async throws -> UInt64 {
-        do {
+        try await leasedRead { connection in
             var version: Int64 = 0
-            for try await found in try await client.query(
-                "SELECT coalesce(max(stream_version), 0) FROM sessiond.record WHERE stream = \(stream)", logger: logger
+            for try await found in try await connection.query(
+                "SELECT coalesce(max(stream_version), 0) FROM sessiond.record WHERE stream = \(stream)", logger: self.logger
             ).decode(Int64.self) {
                 version = found
             }
             return UInt64(version)
-        } catch {
-            throw PostgresFailure.unavailable(error)
         }
     }
 
@@ -52,12 +50,15 @@ extension PostgresLogStore {
     }
 
     func fetchEnd() async throws -> UInt64 {
+        try await leasedRead { connection in try await Self.readEnd(on: connection, logger: self.logger) }
+    }
+
+    /// Runs a read on a leased connection, watched like an append, so a read on a connection PostgreSQL dropped
+    /// answers "unavailable" instead of hanging (decision 0065).
+    func leasedRead<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await withLease(
-                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
-            ) { connection in
-                try await Self.readEnd(on: connection, logger: self.logger)
-            }
+                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline, body)
         } catch {
             throw PostgresFailure.unavailable(error)
         }
@@ -65,21 +66,12 @@ extension PostgresLogStore {
 
     /// Runs a query for `(first_position, bytes)` rows and decodes every frame, verifying each.
     private func frames(_ query: PostgresQuery) async throws -> [LogRecord] {
-        let stored: [(Int64, ByteBuffer)]
-        do {
-            // Leased and watched like an append, so a read on a connection PostgreSQL dropped cannot hang the
-            // replay loop (decision 0065).
-            stored = try await withLease(
-                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
-            ) { connection in
-                var rows: [(Int64, ByteBuffer)] = []
-                for try await row in try await connection.query(query, logger: self.logger).decode((Int64, ByteBuffer).self) {
-                    rows.append(row)
-                }
-                return rows
+        let stored = try await leasedRead { connection in
+            var rows: [(Int64, ByteBuffer)] = []
+            for try await row in try await connection.query(query, logger: self.logger).decode((Int64, ByteBuffer).self) {
+                rows.append(row)
             }
-        } catch {
-            throw PostgresFailure.unavailable(error)
+            return rows
         }
         var records: [LogRecord] = []
         for (position, bytes) in stored {
@@ -104,15 +96,14 @@ extension PostgresLogStore {
 
     /// Installs dictionary `id` (trained by another node, or after this one opened) from the table.
     private func loadDictionary(_ id: UInt32) async throws {
-        var found: ByteBuffer?
-        do {
-            for try await bytes in try await client.query(
-                "SELECT bytes FROM sessiond.dictionary WHERE id = \(Int32(id))", logger: logger
+        let found = try await leasedRead { connection in
+            var found: ByteBuffer?
+            for try await bytes in try await connection.query(
+                "SELECT bytes FROM sessiond.dictionary WHERE id = \(Int32(id))", logger: self.logger
             ).decode(ByteBuffer.self) {
                 found = bytes
             }
-        } catch {
-            throw PostgresFailure.unavailable(error)
+            return found
         }
         guard let found else { throw EventLogError.missingDictionary(id: id, file: "PostgreSQL table sessiond.dictionary") }
         try dictionaries.install(id: id, bytes: Array(found.readableBytesView), activate: false)

@@ -29,6 +29,9 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
     case wrongExpectedVersion(session: SessionID, expected: UInt64, actual: UInt64)
     /// A file operation of a rebuild (rename, fsync) failed.
     case io(operation: String, path: String, errno: Int32)
+    /// Other writers (other nodes on a shared log) appended to the session before every one of `attempts`
+    /// decisions of a command without an expected version could be appended; nothing was appended.
+    case contended(session: SessionID, attempts: Int)
 
     /// A one-line description for operators; never holds event bodies.
     public var description: String {
@@ -52,6 +55,8 @@ public enum ProjectionError: Error, Sendable, CustomStringConvertible {
             "session \(session) is at version \(actual), expected \(expected)"
         case .io(let operation, let path, let code):
             "\(operation) failed on \(path) (errno \(code))"
+        case .contended(let session, let attempts):
+            "session \(session) changed under each of \(attempts) attempts to append; nothing was appended"
         }
     }
 }

@@ -11,7 +11,9 @@ import Synchronization
 /// a checkpoint conflict), which it rethrows and reports to every waiter. A full disk does not stop it: the
 /// batch is retried until space returns, and while it is, waiting writers get ``ProjectionError/diskFull(operation:)``
 /// instead of waiting. Nor does a log store that cannot be reached (PostgreSQL restarting): the read is retried until
-/// it answers, while the projections keep serving what they have.
+/// it answers, while the projections keep serving what they have, and each failed read answers the writers waiting
+/// then with ``EventLog/EventLogError/unavailable(reason:)`` (their change may be recorded: a retry with the same
+/// idempotency key finds it) rather than keeping them waiting for the outage's length.
 public final class ReplayLoop: Service {
     /// How the loop batches its work.
     public struct Configuration: Sendable {
@@ -100,7 +102,7 @@ public final class ReplayLoop: Service {
         let batchSize = configuration.batchSize
         let retry = (delay: configuration.unavailableRetryDelay, logger: configuration.logger)
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
-            try await Self.retryingWhileUnavailable(retry.delay, retry.logger) {
+            try await Self.retryingWhileUnavailable(retry.delay, retry.logger, failWaiters: failWaiting) {
                 var records = try await log.read(from: position.next, limit: batchSize)
                 while records.isEmpty {
                     _ = try await log.waitForDurableEnd(after: position)
@@ -122,7 +124,7 @@ public final class ReplayLoop: Service {
 
     /// Runs `read`; while the log's store is unavailable, logs it once and tries again after `delay`.
     private static func retryingWhileUnavailable<T>(
-        _ delay: Duration, _ logger: Logger, _ read: @Sendable () async throws -> T
+        _ delay: Duration, _ logger: Logger, failWaiters: (EventLogError) -> Void, _ read: @Sendable () async throws -> T
     ) async throws -> T {
         var warned = false
         while true {
@@ -135,6 +137,7 @@ public final class ReplayLoop: Service {
                     logger.warning("the log's store is unavailable; retrying", metadata: ["log.error": "\(reason)"])
                     warned = true
                 }
+                failWaiters(.unavailable(reason: reason))
                 try await Task.sleep(for: delay)
             }
         }
@@ -161,6 +164,15 @@ public final class ReplayLoop: Service {
                 try await Task.sleep(for: configuration.diskFullRetryDelay)
             }
         }
+    }
+
+    /// Answers the writers waiting now with `failure`; later ones wait as usual.
+    private func failWaiting(_ failure: EventLogError) {
+        let waiting = progress.withLock { progress in
+            defer { progress.waiters.removeAll() }
+            return progress.waiters.map(\.continuation)
+        }
+        for continuation in waiting { continuation.resume(throwing: failure) }
     }
 
     /// Answers every waiter with `failure` and every later one too, until the next batch is applied.

@@ -25,6 +25,7 @@ struct APIErrorMappingTests {
         ("unencodableEvent", SessionError.unencodableEvent(type: "x", reason: "r"), 500, "internal_error"),
         ("wrongExpectedVersion", ProjectionError.wrongExpectedVersion(session: "s", expected: 1, actual: 2), 409, "wrong_expected_version"),
         ("replayStopped", ProjectionError.replayStopped(reason: "r"), 503, "projections_unavailable"),
+        ("contended", ProjectionError.contended(session: "s", attempts: 16), 503, "session_contended"),
         ("projectionDiskFull", ProjectionError.diskFull(operation: "apply"), 507, "insufficient_storage"),
         ("projectionDatabase", ProjectionError.database(operation: "o", reason: "r"), 500, "internal_error"),
         ("logWrongExpectedVersion", EventLogError.wrongExpectedVersion(stream: "s", expected: .exact(1), actual: 2), 409, "wrong_expected_version"),

@@ -1,4 +1,5 @@
-/// A catch-up-then-live read of one stream; see ``LogStore/tail(stream:after:)``.
+/// A catch-up-then-live read of one stream; see ``LogStore/tail(stream:after:)``. Reads that fail because the
+/// store is unavailable are retried every 200 ms.
 public struct StreamTail: AsyncSequence, Sendable {
     public typealias Element = LogRecord
 
@@ -11,22 +12,32 @@ public struct StreamTail: AsyncSequence, Sendable {
         let stream: String
         var after: LogPosition
         var nextVersion: UInt64?
+        var knownEnd: LogPosition?
         var buffer: [LogRecord] = []
         var index = 0
 
         public mutating func next() async throws -> LogRecord? {
-            if nextVersion == nil { nextVersion = try await firstVersion() }
             while index == buffer.count {
                 try Task.checkCancellation()
-                // The end is read before the stream, so a record landing in between wakes the wait at once.
-                let end = try await store.durableEnd()
-                let after = self.after
-                // Most wake-ups are other streams' appends: the stream's version says so without reading it.
-                let grew = try await store.streamVersion(stream) >= nextVersion!
-                buffer = grew ? try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after } : []
-                index = 0
-                if buffer.isEmpty {
-                    _ = try await store.waitForDurableEnd(after: end)
+                do {
+                    if nextVersion == nil { nextVersion = try await firstVersion() }
+                    // The end is known before the stream is read, so a record landing in between wakes the wait at
+                    // once. Only the first comes from `durableEnd()` (a query on PostgreSQL); later ones come from
+                    // the wait itself.
+                    let end = if let knownEnd { knownEnd } else { try await store.durableEnd() }
+                    knownEnd = end
+                    let after = self.after
+                    // Most wake-ups are other streams' appends: the stream's version says so without reading it.
+                    let grew = try await store.streamVersion(stream) >= nextVersion!
+                    buffer = grew ? try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after } : []
+                    index = 0
+                    if buffer.isEmpty {
+                        knownEnd = try await store.waitForDurableEnd(after: end)
+                    }
+                } catch EventLogError.unavailable {
+                    // A store on another server (PostgreSQL restarting): a follower waits for it, as LogTail does.
+                    knownEnd = nil
+                    try await Task.sleep(for: .milliseconds(200))
                 }
             }
             let record = buffer[index]

@@ -79,8 +79,10 @@ public actor SessionWriter {
     /// - Returns: The events, their positions and the session's new state.
     /// - Throws: ``Sessions/SessionError`` for an invalid command (nothing appended);
     ///   ``ProjectionError/wrongExpectedVersion(session:expected:actual:)`` when `options.expectedVersion` is
-    ///   stale; ``EventLog/EventLogError`` when the append fails (a conflict is retried once on a refreshed
-    ///   state first); ``ProjectionError/replayStopped(reason:)`` when the projections cannot catch up.
+    ///   stale; ``EventLog/EventLogError`` when the append fails (a conflict with another writer is decided
+    ///   again on the refreshed state, up to ``decideAttempts`` times, then
+    ///   ``ProjectionError/contended(session:attempts:)``); ``ProjectionError/replayStopped(reason:)`` when
+    ///   the projections cannot catch up.
     public func execute(_ command: SessionCommand, options: WriteOptions = WriteOptions()) async throws
         -> WriteResult
     {
@@ -176,8 +178,15 @@ public actor SessionWriter {
             let appended: AppendResult
             do {
                 appended = try await log.append(records, to: id.rawValue, expectedVersion: .exact(entry.state.version))
-            } catch EventLogError.wrongExpectedVersion where attempt < Self.decideAttempts {
+            } catch EventLogError.wrongExpectedVersion {
+                guard attempt < Self.decideAttempts else {
+                    throw ProjectionError.contended(session: id, attempts: Self.decideAttempts)
+                }
                 entry = try await refresh(entry, of: id)
+                // The writer that won may have been this request's own retry on another node.
+                if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
+                    return earlier
+                }
                 continue
             }
             if appended.deduplicated {

@@ -66,6 +66,12 @@ extension APIError {
                 status: .insufficientStorage, code: "insufficient_storage",
                 message: "the server's disk is full; the change may be recorded but cannot be applied yet, "
                     + "retry (with the same Idempotency-Key) once space is freed")
+        case .contended(_, let attempts):
+            APIError(
+                status: .serviceUnavailable, code: "session_contended",
+                message: "the session kept changing under \(attempts) attempts to record this change (other nodes "
+                    + "writing to it); nothing was recorded, retry",
+                retryable: true, retryAfterSeconds: 1)
         case .replayStopped:
             // The change may be in the log already.
             APIError(

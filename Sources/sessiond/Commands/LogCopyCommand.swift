@@ -75,7 +75,7 @@ struct LogCopyCommand: AsyncParsableCommand {
         let report = try await LogCopy.copy(from: source, to: target) { done, total in reporter.report(done: done, of: total) }
         reporter.finish()
         print("copied \(report.records) records and \(report.dictionaries.count) dictionaries \(report.dictionaries)")
-        if let difference = try await LogCopy.difference(between: source, and: target) {
+        if let difference = try await LogCopy.difference(between: source, and: target, upTo: report.end) {
             print("verify: the copy differs: \(difference)")
             return true
         }
