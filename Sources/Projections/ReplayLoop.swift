@@ -122,25 +122,23 @@ public final class ReplayLoop: Service {
         }
     }
 
-    /// Runs `read`; while the log's store is unavailable, logs it once and tries again after `delay`.
+    /// Runs `read`; while the log's store is unavailable, logs it once, answers the writers waiting then, and tries
+    /// again after `delay`.
     private static func retryingWhileUnavailable<T>(
         _ delay: Duration, _ logger: Logger, failWaiters: (EventLogError) -> Void, _ read: @Sendable () async throws -> T
     ) async throws -> T {
         var warned = false
-        while true {
-            do {
-                let value = try await read()
-                if warned { logger.notice("the log's store answers again; replay resumed") }
-                return value
-            } catch EventLogError.unavailable(let reason) {
-                if !warned {
-                    logger.warning("the log's store is unavailable; retrying", metadata: ["log.error": "\(reason)"])
-                    warned = true
-                }
-                failWaiters(.unavailable(reason: reason))
-                try await Task.sleep(for: delay)
+        let value = try await EventLogError.retryingWhileUnavailable(every: delay) { reason in
+            if !warned {
+                logger.warning("the log's store is unavailable; retrying", metadata: ["log.error": "\(reason)"])
+                warned = true
             }
+            failWaiters(.unavailable(reason: reason))
+        } _: {
+            try await read()
         }
+        if warned { logger.notice("the log's store answers again; replay resumed") }
+        return value
     }
 
     /// Applies `batch`; while SQLite reports a full disk (the transaction rolled back), logs it and tries again.

@@ -17,13 +17,9 @@ public struct LogTail: AsyncSequence, Sendable {
         public mutating func next() async throws -> LogRecord? {
             while index == buffer.count {
                 try Task.checkCancellation()
-                do {
-                    buffer = try await store.read(from: nextPosition, limit: batchSize)
-                } catch EventLogError.unavailable {
-                    // A store on another server (PostgreSQL restarting): a follower waits for it rather than
-                    // ending, as the replay loop does.
-                    try await Task.sleep(for: .milliseconds(200))
-                    continue
+                let (store, position, limit) = (store, nextPosition, batchSize)
+                buffer = try await EventLogError.retryingWhileUnavailable(every: .milliseconds(200)) {
+                    try await store.read(from: position, limit: limit)
                 }
                 index = 0
                 if buffer.isEmpty {

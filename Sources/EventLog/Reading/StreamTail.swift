@@ -19,25 +19,27 @@ public struct StreamTail: AsyncSequence, Sendable {
         public mutating func next() async throws -> LogRecord? {
             while index == buffer.count {
                 try Task.checkCancellation()
-                do {
-                    if nextVersion == nil { nextVersion = try await firstVersion() }
-                    // The end is known before the stream is read, so a record landing in between wakes the wait at
-                    // once. Only the first comes from `durableEnd()` (a query on PostgreSQL); later ones come from
-                    // the wait itself.
-                    let end = if let knownEnd { knownEnd } else { try await store.durableEnd() }
-                    knownEnd = end
-                    let after = self.after
+                let (store, stream, after) = (store, stream, after)
+                let (from, known) = (nextVersion, knownEnd)
+                // The end is known before the stream is read, so a record landing in between wakes the wait at
+                // once. Only the first comes from `durableEnd()` (a query on PostgreSQL); later ones come from the
+                // wait itself. During an outage each step is retried, as LogTail does.
+                let (version, end, records) = try await EventLogError.retryingWhileUnavailable(every: .milliseconds(200)) {
+                    let version = if let from { from } else { try await Self.firstVersion(of: stream, after: after, in: store) }
+                    let end = if let known { known } else { try await store.durableEnd() }
                     // Most wake-ups are other streams' appends: the stream's version says so without reading it.
-                    let grew = try await store.streamVersion(stream) >= nextVersion!
-                    buffer = grew ? try await store.readStream(stream, fromVersion: nextVersion!).filter { $0.position > after } : []
-                    index = 0
-                    if buffer.isEmpty {
-                        knownEnd = try await store.waitForDurableEnd(after: end)
+                    let grew = try await store.streamVersion(stream) >= version
+                    let records = grew ? try await store.readStream(stream, fromVersion: version).filter { $0.position > after } : []
+                    return (version, end, records)
+                }
+                nextVersion = version
+                buffer = records
+                index = 0
+                knownEnd = end
+                if buffer.isEmpty {
+                    knownEnd = try await EventLogError.retryingWhileUnavailable(every: .milliseconds(200)) {
+                        try await store.waitForDurableEnd(after: end)
                     }
-                } catch EventLogError.unavailable {
-                    // A store on another server (PostgreSQL restarting): a follower waits for it, as LogTail does.
-                    knownEnd = nil
-                    try await Task.sleep(for: .milliseconds(200))
                 }
             }
             let record = buffer[index]
@@ -49,7 +51,7 @@ public struct StreamTail: AsyncSequence, Sendable {
 
         /// The stream's first version past `after`, found by reading back from the stream's end in doubling
         /// windows, so resuming near the end of a long stream reads only its last few records.
-        private func firstVersion() async throws -> UInt64 {
+        private static func firstVersion(of stream: String, after: LogPosition, in store: any LogStore) async throws -> UInt64 {
             let version = try await store.streamVersion(stream)
             var window: UInt64 = 16
             while true {
