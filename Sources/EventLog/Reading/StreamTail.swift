@@ -37,9 +37,7 @@ public struct StreamTail: AsyncSequence, Sendable {
                 index = 0
                 knownEnd = end
                 if buffer.isEmpty {
-                    knownEnd = try await EventLogError.retryingWhileUnavailable(every: .milliseconds(200)) {
-                        try await store.waitForDurableEnd(after: end)
-                    }
+                    knownEnd = try await store.waitForDurableEnd(after: end)
                 }
             }
             let record = buffer[index]
