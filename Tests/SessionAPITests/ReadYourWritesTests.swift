@@ -37,6 +37,8 @@ struct ReadYourWritesTests {
             let id = try #require(session?["id"] as? String)
             let mix = try await reader.get("/api/sessions/\(id)")
             #expect(mix.status == .ok, "Mix read-back of \(id) in iteration \(i)")
+            // Read natively before the append too, so the read after it finds the session in the cache.
+            #expect(try await reader.get("/v1/sessions/\(id)").status == .ok)
             let appended = try await writer.post(
                 "/v1/sessions/\(id)/events",
                 body: ByteBuffer(string: #"{"type":"message","role":"assistant","text":"ok"}"#))

@@ -4,7 +4,7 @@
 /// Lookups and inserts are amortised O(1): every use is appended to an access log with a tick, stale log
 /// entries (the key was used again since) are skipped when evicting, and the log is rebuilt from the live
 /// entries once it holds more than twice as many records as there are entries.
-struct LeastRecentlyUsedCache<Key: Hashable, Value> {
+public struct LeastRecentlyUsedCache<Key: Hashable, Value> {
     private struct Slot {
         var value: Value
         var bytes: Int
@@ -12,27 +12,28 @@ struct LeastRecentlyUsedCache<Key: Hashable, Value> {
     }
 
     /// At most this many entries.
-    let capacity: Int
+    public let capacity: Int
     /// At most this many bytes (as the caller counts them) over all entries; a single larger entry is kept
     /// alone until the next insert.
-    let byteLimit: Int
+    public let byteLimit: Int
     private var slots: [Key: Slot] = [:]
     private var accessLog: [(key: Key, tick: UInt64)] = []
     private var oldest = 0
     private var clock: UInt64 = 0
     /// The bytes of every entry, as given to ``insert(_:bytes:for:)``.
-    private(set) var totalBytes = 0
+    public private(set) var totalBytes = 0
 
-    init(capacity: Int, byteLimit: Int) {
+    /// Creates an empty cache holding at most `capacity` entries and `byteLimit` bytes.
+    public init(capacity: Int, byteLimit: Int) {
         self.capacity = max(1, capacity)
         self.byteLimit = byteLimit
     }
 
     /// How many entries the cache holds.
-    var count: Int { slots.count }
+    public var count: Int { slots.count }
 
     /// The entry for `key`, which becomes the most recently used.
-    mutating func value(for key: Key) -> Value? {
+    public mutating func value(for key: Key) -> Value? {
         guard slots[key] != nil else { return nil }
         touch(key)
         return slots[key]?.value
@@ -40,7 +41,7 @@ struct LeastRecentlyUsedCache<Key: Hashable, Value> {
 
     /// Stores `value` as the most recently used entry, then evicts the least recently used others while the
     /// cache is over either bound.
-    mutating func insert(_ value: Value, bytes: Int, for key: Key) {
+    public mutating func insert(_ value: Value, bytes: Int, for key: Key) {
         totalBytes += bytes - (slots[key]?.bytes ?? 0)
         slots[key] = Slot(value: value, bytes: bytes, tick: 0)
         touch(key)
@@ -53,12 +54,12 @@ struct LeastRecentlyUsedCache<Key: Hashable, Value> {
     }
 
     /// Drops the entry for `key`, if any.
-    mutating func remove(_ key: Key) {
+    public mutating func remove(_ key: Key) {
         if let slot = slots.removeValue(forKey: key) { totalBytes -= slot.bytes }
     }
 
     /// Drops every entry.
-    mutating func removeAll() {
+    public mutating func removeAll() {
         slots.removeAll()
         accessLog.removeAll()
         oldest = 0

@@ -41,7 +41,8 @@ struct MixSessionsController {
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        try .json(MixSessionData(try await backend.session(try context.sessionID(), namespace: context.namespace)))
+        let session = try await backend.session(try context.sessionID(), namespace: context.namespace)
+        return try backend.latestAnswer(for: session, face: .mix) { _ in try APIJSON.encoder.encode(MixSessionData(session)) }
     }
 
     @Sendable func delete(_ request: Request, context: SessionRequestContext) async throws -> Response {

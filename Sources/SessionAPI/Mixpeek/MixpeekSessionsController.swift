@@ -69,7 +69,9 @@ struct MixpeekSessionsController {
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let session = try await backend.session(try context.sessionID(), namespace: namespace(context))
-        return try .json(MixpeekSession(session, status: backend.store.status(of: session)))
+        return try backend.latestAnswer(for: session, face: .mixpeek) { status in
+            try APIJSON.encoder.encode(MixpeekSession(session, status: status))
+        }
     }
 
     @Sendable func patch(_ request: Request, context: SessionRequestContext) async throws -> Response {

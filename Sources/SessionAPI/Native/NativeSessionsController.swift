@@ -34,8 +34,15 @@ struct NativeSessionsController {
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: try request.asOf())
-        return try await respond(with: session)
+        let asOf = try request.asOf()
+        let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: asOf)
+        // An ADK session's state includes its app's and user's shared keys, which other sessions change.
+        guard asOf == .latest, session.appName == nil else { return try await respond(with: session) }
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(session.version)\""
+        return try backend.latestAnswer(for: session, face: .native, headers: headers) { status in
+            try APIJSON.encoder.encode(NativeSession(session, status: status, state: session.state))
+        }
     }
 
     private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -40,6 +40,8 @@ extension SessionBackend {
         }
         var replayConfiguration = ReplayLoop.Configuration()
         replayConfiguration.logger = logger
+        let responses = SessionResponseCache()
+        replayConfiguration.afterCommit = { responses.invalidate($0) }
         let replay = ReplayLoop(store: store, log: log, configuration: replayConfiguration)
         var writerConfiguration = SessionWriter.Configuration()
         let clock = configuration.clock
@@ -47,6 +49,7 @@ extension SessionBackend {
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,
-            blobs: BlobStore(root: APIConfiguration.blobDirectory(in: configuration.dataDirectory)), configuration: configuration)
+            blobs: BlobStore(root: APIConfiguration.blobDirectory(in: configuration.dataDirectory)), configuration: configuration,
+            responses: responses)
     }
 }

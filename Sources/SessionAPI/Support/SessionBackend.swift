@@ -13,11 +13,20 @@ struct SessionBackend: Sendable {
     let writer: SessionWriter
     let blobs: BlobStore
     let configuration: APIConfiguration
+    /// The latest state of recently read sessions and their rendered answers, dropped by the replay loop.
+    let responses: SessionResponseCache
 
     /// The session as of `asOf` when it exists in `namespace`; otherwise ``SessionError/sessionNotFound(_:)``
     /// (another namespace's session is as unknown as a missing one).
+    /// The latest state comes from ``responses`` when it holds the session.
     func session(_ id: SessionID, namespace: String?, at asOf: AsOf = .latest) async throws -> SessionSnapshot {
-        guard let snapshot = try await store.session(id, at: asOf), namespace.map({ $0 == snapshot.namespace }) ?? true
+        var snapshot = asOf == .latest ? responses.snapshot(id) : nil
+        if snapshot == nil {
+            let ticket = responses.ticket(for: id)
+            snapshot = try await store.session(id, at: asOf)
+            if asOf == .latest, let snapshot { responses.store(snapshot, ticket: ticket) }
+        }
+        guard let snapshot, namespace.map({ $0 == snapshot.namespace }) ?? true
         else { throw SessionError.sessionNotFound(id) }
         return snapshot
     }

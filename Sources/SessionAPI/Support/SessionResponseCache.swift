@@ -1,0 +1,116 @@
+import NIOCore
+import Projections
+import Sessions
+import Synchronization
+
+/// The latest state of recently read sessions and their rendered JSON answers, so that a GET of a session's
+/// latest state reads no database and encodes nothing while the session is unchanged.
+///
+/// The replay loop drops a session here (``invalidate(_:)``) after committing its events and before a writer
+/// waiting for them answers, so a read after an acknowledged write never sees the state before it. A reader
+/// that missed takes a ``Ticket`` before it reads the database and offers the snapshot back with it: if the
+/// replay loop dropped that session (or one sharing its stripe) in between, the snapshot may predate the
+/// commit and is not kept. Answers are kept per API face and per status, since the status derives from the
+/// reader's clock (idle after the idle timeout, archived at `expires_at`) and is computed on every read.
+/// Bounded by entries and by an estimate of their bytes, least recently used first out.
+final class SessionResponseCache: Sendable {
+    /// Which API face rendered an answer.
+    enum Face: Hashable, Sendable {
+        case native, mixpeek, mix
+    }
+
+    /// What a reader saw of the invalidations of a session's stripe before reading the database.
+    struct Ticket: Sendable {
+        fileprivate let stripe: Int
+        fileprivate let generation: UInt64
+    }
+
+    private struct BodyKey: Hashable {
+        var face: Face
+        var status: SessionStatus
+    }
+
+    private struct Entry {
+        var snapshot: SessionSnapshot
+        var bodies: [BodyKey: ByteBuffer] = [:]
+
+        /// A rough size: a fixed allowance for the snapshot's fields plus twice each answer (the snapshot
+        /// holds about what an answer says).
+        var bytes: Int { 1024 + bodies.values.reduce(0) { $0 + 2 * $1.readableBytes } }
+    }
+
+    private struct State {
+        var entries: LeastRecentlyUsedCache<String, Entry>
+        /// Bumped for every session of the stripe the replay loop drops; a ticket of an older generation
+        /// cannot store.
+        var generations: [UInt64]
+    }
+
+    private static let stripes = 256
+    private let state: Mutex<State>
+
+    /// Creates an empty cache of at most `capacity` sessions and about `byteLimit` bytes.
+    init(capacity: Int = 100_000, byteLimit: Int = 64 << 20) {
+        state = Mutex(
+            State(
+                entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
+                generations: Array(repeating: 0, count: Self.stripes)))
+    }
+
+    /// How many sessions are held (for tests).
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// The cached latest state of `id`, if held.
+    func snapshot(_ id: SessionID) -> SessionSnapshot? {
+        state.withLock { $0.entries.value(for: id.rawValue)?.snapshot }
+    }
+
+    /// Take before reading `id` from the database; pass to ``store(_:ticket:)``.
+    func ticket(for id: SessionID) -> Ticket {
+        let stripe = Self.stripe(of: id.rawValue)
+        return Ticket(stripe: stripe, generation: state.withLock { $0.generations[stripe] })
+    }
+
+    /// Keeps `snapshot`, read from the database after `ticket` was taken, unless the replay loop dropped its
+    /// stripe since.
+    func store(_ snapshot: SessionSnapshot, ticket: Ticket) {
+        state.withLock { state in
+            guard state.generations[ticket.stripe] == ticket.generation else { return }
+            let entry = Entry(snapshot: snapshot)
+            state.entries.insert(entry, bytes: entry.bytes, for: snapshot.id.rawValue)
+        }
+    }
+
+    /// The answer `face` rendered for `session` at `status`, if held for that version of the session.
+    func body(of session: SessionSnapshot, face: Face, status: SessionStatus) -> ByteBuffer? {
+        state.withLock { state in
+            guard let entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
+            else { return nil }
+            return entry.bodies[BodyKey(face: face, status: status)]
+        }
+    }
+
+    /// Keeps an answer rendered for `session` while the cache holds that version of it.
+    func store(body: ByteBuffer, of session: SessionSnapshot, face: Face, status: SessionStatus) {
+        state.withLock { state in
+            guard var entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
+            else { return }
+            entry.bodies[BodyKey(face: face, status: status)] = body
+            state.entries.insert(entry, bytes: entry.bytes, for: session.id.rawValue)
+        }
+    }
+
+    /// Drops the sessions of `streams` (the replay loop's hook, after each commit).
+    func invalidate(_ streams: [String]) {
+        state.withLock { state in
+            for stream in streams {
+                state.entries.remove(stream)
+                state.generations[Self.stripe(of: stream)] &+= 1
+            }
+        }
+    }
+
+    private static func stripe(of stream: String) -> Int {
+        Int(UInt(bitPattern: stream.hashValue) % UInt(stripes))
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Projections
+import Sessions
+import Synchronization
+import Testing
+
+@testable import SessionAPI
+
+/// The cache of sessions' latest state and rendered answers: what it keeps, what the replay loop drops, and
+/// that every face answers what the log holds after a write, at the status the clock gives.
+struct SessionResponseCacheTests {
+    /// Mixpeek's headers for the namespace Mix sessions are created in.
+    static let auth: HTTPFields = [.authorization: "Bearer sk", HTTPField.Name("X-Namespace")!: "default"]
+
+    static func snapshot(_ id: SessionID, version: UInt64 = 1) throws -> SessionSnapshot {
+        let created = SessionCreated(sessionID: id, namespace: "default", origin: .mix)
+        var snapshot = try #require(
+            SessionSnapshot(SessionState().applying(.created(created), version: 1, recordedAt: Date())))
+        snapshot.version = version
+        return snapshot
+    }
+
+    @Test func aSnapshotReadBeforeTheReplayLoopDroppedItsSessionIsNotKept() throws {
+        let cache = SessionResponseCache()
+        let id = try #require(SessionID(rawValue: "raced"))
+        let ticket = cache.ticket(for: id)
+        cache.invalidate([id.rawValue])
+        cache.store(try Self.snapshot(id), ticket: ticket)
+        #expect(cache.snapshot(id) == nil)
+
+        cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
+        #expect(cache.snapshot(id)?.version == 1)
+        cache.invalidate([id.rawValue])
+        #expect(cache.snapshot(id) == nil)
+    }
+
+    @Test func anAnswerIsKeptPerFaceAndStatusForTheCachedVersionOnly() throws {
+        let cache = SessionResponseCache()
+        let id = try #require(SessionID(rawValue: "s"))
+        let latest = try Self.snapshot(id, version: 3)
+        cache.store(latest, ticket: cache.ticket(for: id))
+        cache.store(body: ByteBuffer(string: "active"), of: latest, face: .mixpeek, status: .active)
+        cache.store(body: ByteBuffer(string: "older"), of: try Self.snapshot(id, version: 2), face: .mix, status: .active)
+
+        #expect(cache.body(of: latest, face: .mixpeek, status: .active) == ByteBuffer(string: "active"))
+        #expect(cache.body(of: latest, face: .mixpeek, status: .idle) == nil)
+        #expect(cache.body(of: latest, face: .native, status: .active) == nil)
+        #expect(cache.body(of: latest, face: .mix, status: .active) == nil, "an answer for another version is not kept")
+        #expect(cache.body(of: try Self.snapshot(id, version: 2), face: .mixpeek, status: .active) == nil)
+    }
+
+    @Test func theCacheStaysWithinItsByteLimit() throws {
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024)
+        for i in 0..<100 {
+            let id = try #require(SessionID(rawValue: "s\(i)"))
+            cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
+        }
+        #expect(cache.count == 10)
+    }
+
+    /// Each face read twice (the second from the cache, byte for byte the first), then after an append on
+    /// the same connection: the answer is the new state.
+    @Test func everyFaceAnswersTheNewStateAfterAnAppend() async throws {
+        try await withTestApplication { client in
+            let created = try await client.execute(
+                uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+            let id = try #require(created.json["id"] as? String)
+            let paths = ["/v1/sessions/\(id)", "/v1/agents/sessions/\(id)", "/api/sessions/\(id)"]
+            var before: [String: ByteBuffer] = [:]
+            for path in paths {
+                let first = try await client.execute(uri: path, method: .get, headers: Self.auth)
+                let second = try await client.execute(uri: path, method: .get, headers: Self.auth)
+                #expect(first.status == .ok)
+                #expect(first.body == second.body, "\(path) answers the same bytes from the cache")
+                #expect(first.headers[.eTag] == second.headers[.eTag])
+                before[path] = first.body
+            }
+            let appended = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post,
+                body: jsonBody(#"{"type":"message","role":"assistant","text":"ok","inputTokens":7}"#))
+            #expect(appended.status == .created)
+
+            let native = try await client.execute(uri: paths[0], method: .get)
+            #expect(native.headers[.eTag] == appended.headers[.eTag])
+            #expect(native.json["assistantMessageCount"] as? Int == 1)
+            #expect(native.json["promptTokens"] as? Int == 7)
+            let mixpeek = try await client.execute(uri: paths[1], method: .get, headers: Self.auth)
+            #expect(mixpeek.body != before[paths[1]])
+            let mix = try await client.execute(uri: paths[2], method: .get)
+            #expect(mix.json["assistantMessageCount"] as? Int == 1)
+        }
+    }
+
+    /// The status derives from the clock at every read, so a cached session turns idle when its idle timeout
+    /// passes without a write.
+    @Test func theStatusFollowsTheClockWhileTheSessionIsCached() async throws {
+        let now = Mutex(Date())
+        try await withTestApplication(configure: { configuration in
+            configuration.idleTimeout = 60
+            configuration.clock = { now.withLock { $0 } }
+        }) { client in
+            let created = try await client.execute(
+                uri: "/v1/agents/sessions", method: .post, headers: Self.auth,
+                body: jsonBody(#"{"agent_config":{}}"#))
+            let id = try #require(created.json["session_id"] as? String)
+            for path in ["/v1/agents/sessions/\(id)", "/v1/sessions/\(id)"] {
+                #expect(try await client.execute(uri: path, method: .get, headers: Self.auth).json["status"] as? String == "active")
+            }
+            now.withLock { $0 += 120 }
+            for path in ["/v1/agents/sessions/\(id)", "/v1/sessions/\(id)"] {
+                #expect(try await client.execute(uri: path, method: .get, headers: Self.auth).json["status"] as? String == "idle", "\(path)")
+            }
+        }
+    }
+
+    /// An as-of read answers the past even while the latest state is cached.
+    @Test func asOfReadsBypassTheCache() async throws {
+        try await withTestApplication { client in
+            let created = try await client.execute(
+                uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+            let id = try #require(created.json["id"] as? String)
+            _ = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post,
+                body: jsonBody(#"{"type":"message","role":"assistant","text":"ok"}"#))
+            let latest = try await client.execute(uri: "/v1/sessions/\(id)", method: .get)
+            _ = try await client.execute(uri: "/v1/sessions/\(id)", method: .get)
+            let past = try await client.execute(uri: "/v1/sessions/\(id)?version=1", method: .get)
+            #expect(latest.json["version"] as? Int == 2)
+            #expect(past.json["version"] as? Int == 1)
+            #expect(past.json["assistantMessageCount"] as? Int == 0)
+        }
+    }
+}
