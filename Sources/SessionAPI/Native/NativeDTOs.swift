@@ -142,8 +142,11 @@ struct NativeAuditEvent: Encodable {
     }
 }
 
-/// The answer to an append: where the events landed and the session's new version.
-struct NativeAppendResponse: Encodable {
+/// The answer to an append: where the events landed and the session's new version,
+/// `{sessionId, version, positions, events, deduplicated, removedItems?}`.
+///
+/// Written by hand: every append answers one, and `JSONEncoder` cost more than the rest of the answer.
+struct NativeAppendResponse {
     var sessionId: String
     var version: UInt64
     var positions: [UInt64]
@@ -151,6 +154,28 @@ struct NativeAppendResponse: Encodable {
     var deduplicated: Bool
     /// The framework items a `pop` or `clear` took out of the live transcript, in order.
     var removedItems: [JSONValue]?
+
+    func json() -> [UInt8] {
+        var w = JSONWriter(capacity: 96 + sessionId.utf8.count + 48 * events.count)
+        w.beginObject()
+        w.field("sessionId", sessionId)
+        w.field("version", Int(version))
+        w.key("positions")
+        w.beginArray()
+        for position in positions { w.int(Int(position)) }
+        w.endArray()
+        w.key("events")
+        w.beginArray()
+        for event in events { w.string(event) }
+        w.endArray()
+        w.field("deduplicated", deduplicated)
+        if let removedItems {
+            w.key("removedItems")
+            w.raw(APIJSON.line(removedItems))
+        }
+        w.endObject()
+        return w.bytes
+    }
 }
 
 /// A session's framework items at one version (`GET /v1/sessions/{id}/items`):

@@ -86,7 +86,7 @@ struct NativeSessionsController {
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
-        return try appended(result, session: id)
+        return appended(result, session: id)
     }
 
     /// `{"items": [activity, …]}`: every item decided in order on the state the previous ones lead to, and
@@ -105,23 +105,23 @@ struct NativeSessionsController {
         }
         let result = try await backend.execute(
             batch: commands, on: id, namespace: context.namespace, options: context.writeOptions(request))
-        return try appended(result, session: id)
+        return appended(result, session: id)
     }
 
     /// 201 with the new events' positions, or 200 for a no-op or a deduplicated retry; `ETag` is the version.
-    private func appended(_ result: WriteResult, session id: SessionID) throws -> Response {
+    private func appended(_ result: WriteResult, session id: SessionID) -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
         let removed = result.events.flatMap { event -> [JSONValue] in
             guard case .messagesRemoved(let removed) = event else { return [] }
             return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
         }
-        return try .json(
-            NativeAppendResponse(
-                sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
-                events: result.events.map(\.type), deduplicated: result.deduplicated,
-                removedItems: removed.isEmpty ? nil : removed),
-            status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
+        let answer = NativeAppendResponse(
+            sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
+            events: result.events.map(\.type), deduplicated: result.deduplicated,
+            removedItems: removed.isEmpty ? nil : removed)
+        return .json(
+            bytes: answer.json(), status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
     }
 }
 
