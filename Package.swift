@@ -65,6 +65,8 @@ let package = Package(
                 // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
                 "EventLog", "Sessions", "Blobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The projector binds its hot statements' parameters through the C API (BoundStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -80,7 +80,8 @@ extension ToolResultRecorded: JSONReadable {
         }
         self.init(
             toolCallID: try JSONReader.required(toolCallID, "toolCallId"),
-            messageID: try JSONReader.required(messageID, "messageId"), result: try JSONReader.required(result, "result"),
+            messageID: try JSONReader.required(messageID, "messageId"),
+            result: try JSONReader.required(result, "result"),
             metadata: metadata, isError: try JSONReader.required(isError, "isError"),
             screenshotURLs: try JSONReader.required(screenshotURLs, "screenshotUrls"),
             finished: try JSONReader.required(finished, "finished"))

@@ -65,17 +65,20 @@ extension JSONReader {
         utf8.reserveCapacity(index - start + 16)
         utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
-            let byte = bytes[index]
+            // Copy the run up to the next quote, backslash or control character at once.
+            let runStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+                bytes[index] >= 0x20
+            {
+                index += 1
+            }
+            if index > runStart { utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            let byte = current
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 return try utf8.withUnsafeBufferPointer { buffer throws(JSONReadError) in try makeString(buffer) }
             }
-            guard byte >= 0x20 else { throw .syntax }
-            guard byte == UInt8(ascii: "\\") else {
-                utf8.append(byte)
-                index += 1
-                continue
-            }
+            guard byte == UInt8(ascii: "\\") else { throw .syntax }
             index += 1
             let escape = current
             index += 1
