@@ -7,18 +7,25 @@ import Sessions
 /// It mirrors ``Sessions/SessionState/apply(_:version:recordedAt:)`` row by row: every test compares the two.
 /// Session rows are loaded once per batch, updated in memory and written back by ``flush()``; everything
 /// else is an insert or a temporal update through cached statements. A projector lives for one transaction
-/// and must not outlive it (its cache would be stale after a rollback).
+/// and must not outlive it (its cache would be stale after a rollback); a rebuild, the only writer of its
+/// file, hands the rows it knows from one transaction to the next (``SessionRowCarry``).
 struct Projector {
     private let db: Database
-    /// Session rows touched in this batch; `nil` marks a session known not to exist.
-    private var sessions: [String: SessionRow?] = [:]
+    /// Session rows read or written so far; `nil` marks a session known not to exist.
+    private(set) var sessions: [String: SessionRow?]
+    /// Sessions whose row this batch changed (written at flush).
+    private var touched: Set<String> = []
     /// Sessions whose row is new in this batch (insert, not update, at flush).
     private var created: Set<String> = []
     /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
     /// the dictionary lookup of its identity here).
     private let statements = StatementCache()
 
-    init(_ db: Database) { self.db = db }
+    /// A projector for one transaction, knowing `sessions` (rows as the database holds them) already.
+    init(_ db: Database, knownSessions sessions: [String: SessionRow?] = [:]) {
+        self.db = db
+        self.sessions = sessions
+    }
 
     /// Applies one record's event.
     mutating func apply(_ record: DecodedRecord) throws {
@@ -147,12 +154,13 @@ struct Projector {
             break
         }
         sessions[id] = row
+        touched.insert(id)
     }
 
-    /// Writes every session row touched by the batch.
+    /// Writes every session row the batch changed.
     mutating func flush() throws {
-        for (id, row) in sessions {
-            guard let row else { continue }
+        for id in touched {
+            guard let row = sessions[id] ?? nil else { continue }
             if created.contains(id) {
                 var insert = BoundStatement(
                     try statements.statement(named: "sessionInsert", sql: SessionRow.insertSQL, in: db))
@@ -165,7 +173,7 @@ struct Projector {
                 try update.run()
             }
         }
-        sessions.removeAll()
+        touched.removeAll()
         created.removeAll()
     }
 
@@ -190,6 +198,7 @@ struct Projector {
             totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil,
             appName: event.appName, state: nil)
         sessions[id] = row
+        touched.insert(id)
         created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
@@ -404,6 +413,7 @@ struct Projector {
             $0.bind(namespace)
         }
         sessions[id] = .some(nil)
+        touched.remove(id)
         created.remove(id)
     }
 
