@@ -53,6 +53,23 @@ struct EventBodyReaderTests {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape, a control character or a non-ASCII byte
+    /// at every offset of a word, and runs of every length, read as `JSONDecoder` reads them.
+    @Test func specialBytesAtEveryOffsetReadAsJSONDecoderReadsThem() {
+        for special in [#"\""#, #"\n"#, #"\u00e9"#, "é", "\t", "\u{01}", "\u{1F}", "\u{7F}"] {
+            for length in 0..<20 {
+                for offset in 0...length {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                    let body = Array(#"{\#(Self.message),"text":"\#(text)"}"#.utf8)
+                    #expect(
+                        Self.read(.messageAppended, body: body)
+                            == FoundationEventDecoder.decode(.messageAppended, body: body), "\(text)")
+                }
+            }
+        }
+    }
+
     @Test func deepNestingIsRejectedAsJSONDecoderRejectsIt() {
         for depth in [500, 511, 512, 513, 600] {
             let item = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

@@ -6,56 +6,71 @@ extension JSONReader {
         guard current == UInt8(ascii: "\"") else { throw try typeError() }
         index += 1
         let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = try makeString(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            guard byte >= 0x20 else { throw .syntax }
+        index = endOfPlainRun(from: index)
+        switch current {
+        case UInt8(ascii: "\""):
+            let text = try makeString(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             index += 1
+            return text
+        case UInt8(ascii: "\\"): return try readEscapedString(from: start)
+        default: throw .syntax
         }
-        throw .syntax
     }
 
     /// Reads an object key: its raw bytes when it has no escapes (the usual case), its text otherwise.
     mutating func readKey() throws(JSONReadError) -> JSONKey {
         index += 1
         let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                return JSONKey(raw: raw)
-            }
-            if byte == UInt8(ascii: "\\") { return JSONKey(decoded: try readEscapedString(from: start)) }
-            guard byte >= 0x20 else { throw .syntax }
+        index = endOfPlainRun(from: index)
+        switch current {
+        case UInt8(ascii: "\""):
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            return JSONKey(raw: raw)
+        case UInt8(ascii: "\\"): return JSONKey(decoded: try readEscapedString(from: start))
+        default: throw .syntax
         }
-        throw .syntax
     }
 
     /// Consumes a string without building it, checking its escapes.
     mutating func skipString() throws(JSONReadError) {
         index += 1
         let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return
-            }
-            if byte == UInt8(ascii: "\\") {
-                _ = try readEscapedString(from: start)
-                return
-            }
-            guard byte >= 0x20 else { throw .syntax }
-            index += 1
+        index = endOfPlainRun(from: index)
+        switch current {
+        case UInt8(ascii: "\""): index += 1
+        case UInt8(ascii: "\\"): _ = try readEscapedString(from: start)
+        default: throw .syntax
         }
-        throw .syntax
+    }
+
+    /// The index of the first byte from `start` on that ends a string's plain run: a quote, a backslash, a
+    /// control character, or the end of the body. Eight bytes at a time: a byte equal to `c` is a zero byte of
+    /// `word ^ c`, and "has a zero byte" and "has a byte below 0x20" are the usual word tricks, whose lowest
+    /// flagged byte is exact.
+    func endOfPlainRun(from start: Int) -> Int {
+        var position = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highBits: UInt64 = 0x8080_8080_8080_8080
+            while position + 8 <= bytes.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                let flagged =
+                    ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
+                    & highBits
+                if flagged != 0 { return position + flagged.trailingZeroBitCount / 8 }
+                position += 8
+            }
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return position }
+            position += 1
+        }
+        return position
     }
 
     /// The rest of a string that has escapes, from `start` (just after the opening quote); the cursor is on
@@ -67,11 +82,7 @@ extension JSONReader {
         while index < bytes.count {
             // Copy the run up to the next quote, backslash or control character at once.
             let runStart = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
-                bytes[index] >= 0x20
-            {
-                index += 1
-            }
+            index = endOfPlainRun(from: index)
             if index > runStart { utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
             let byte = current
             if byte == UInt8(ascii: "\"") {
