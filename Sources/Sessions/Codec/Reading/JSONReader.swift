@@ -117,22 +117,7 @@ struct JSONReader {
                     throw error.inside(key.text)
                 }
             }
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "}") {  // Foundation accepts a trailing comma in an object
-                    index += 1
-                    depth -= 1
-                    return
-                }
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return
-            default: throw .syntax
-            }
+            if try endOfMember(closing: UInt8(ascii: "}")) { return }
         }
     }
 
@@ -172,23 +157,25 @@ struct JSONReader {
                 throw error.inside(String(count))
             }
             count += 1
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "]") {  // Foundation accepts a trailing comma in an array
-                    index += 1
-                    depth -= 1
-                    return
-                }
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return
-            default: throw .syntax
-            }
+            if try endOfMember(closing: UInt8(ascii: "]")) { return }
         }
+    }
+
+    /// After a member of an array or object: consumes the comma, or the closing byte (also after a trailing
+    /// comma, which Foundation accepts), telling whether the container ended.
+    private mutating func endOfMember(closing: UInt8) throws(JSONReadError) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            index += 1
+            skipWhitespace()
+            guard current == closing else { return false }
+        case closing: break
+        default: throw .syntax
+        }
+        index += 1
+        depth -= 1
+        return true
     }
 
     private mutating func enter() throws(JSONReadError) {
