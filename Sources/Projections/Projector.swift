@@ -56,7 +56,7 @@ struct Projector {
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    position, id, result.toolCallID.rawValue, result.messageID.rawValue, result.result,
+                    position, id, result.toolCallID.rawValue, result.messageID.rawValue, StoredText.encode(result.result),
                     result.metadata, result.isError, ProjectionJSON.stringArray(result.screenshotURLs),
                     result.finished,
                 ])
@@ -189,11 +189,11 @@ struct Projector {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue, message.text,
-                message.reasoning, message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
+                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue,
+                StoredText.encode(message.text), StoredText.encode(message.reasoning), message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
                 message.inputTokens, message.outputTokens, message.cacheCreationTokens, message.cacheReadTokens,
                 message.cost, message.latencyMs, ProjectionJSON.text(message.metadata), message.toolCalls.count,
-                ProjectionJSON.text(message.item),
+                StoredText.encode(ProjectionJSON.text(message.item)),
             ])
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
@@ -201,7 +201,7 @@ struct Projector {
                 INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [row.id, position, index, call.id.rawValue, call.name, call.input, call.type])
+                [row.id, position, index, call.id.rawValue, call.name, StoredText.encode(call.input), call.type])
         }
         row.messageCount += 1
         row.totalMessages += 1

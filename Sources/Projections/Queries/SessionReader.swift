@@ -129,8 +129,9 @@ struct SessionReader {
         counters.latencySumMs = row.latencySumMs
         counters.latencySamples = row.latencySamples
         let firstUserMessage = try row.firstUserMessagePosition.flatMap { position in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position])
+            try DatabaseValue.fetchOne(
+                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position]
+            ).flatMap(StoredText.decode)
         }
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,
