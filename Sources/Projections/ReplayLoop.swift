@@ -108,8 +108,10 @@ public final class ReplayLoop: Service {
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
             try await Self.retryingWhileUnavailable(retry.delay, retry.logger, failWaiters: failWaiting) {
                 var records = try await log.read(from: position.next, limit: batchSize)
-                if records.isEmpty, let delay = idleDelay, try await !Self.grows(log, after: position, within: delay) {
-                    await store.truncateWALWhenIdle()
+                if records.isEmpty, let delay = idleDelay {
+                    // Caught up: once the log has been quiet for `delay`, truncate the WAL; a reader still using
+                    // it makes that busy, so try again after each further quiet `delay`.
+                    while try await !Self.grows(log, after: position, within: delay), await !store.truncateWALWhenIdle() {}
                 }
                 while records.isEmpty {
                     _ = try await log.waitForDurableEnd(after: position)

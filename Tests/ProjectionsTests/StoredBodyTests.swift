@@ -82,8 +82,20 @@ import TestSupport
                 _ = try await Self.appendLongBodies(to: log)
                 try await ReplayCrashTests.appendWorkload(to: log)
                 try await loop.waitUntilApplied(try await log.durableEnd())
-                // Quiet from here: within a few idle delays the WAL is empty, or, without the idle checkpoint,
-                // keeps the pages the batches wrote.
+                // Quiet from here. A reader inside a transaction keeps the WAL busy for several idle delays;
+                // once it ends, within a few more the WAL is empty, or, without the idle checkpoint, keeps the
+                // pages the batches wrote.
+                var readerConfiguration = Configuration()
+                readerConfiguration.allowsUnsafeTransactions = true
+                let reader = try DatabaseQueue(path: store.currentFile, configuration: readerConfiguration)
+                try await reader.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN")
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM transcriptMessage")
+                }
+                try await Task.sleep(for: .milliseconds(150))
+                #expect(walSize() > 0)
+                try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+                try reader.close()
                 var waited = 0
                 while walSize() > 0, waited < 100 {
                     try await Task.sleep(for: .milliseconds(20))
