@@ -129,9 +129,9 @@ struct SessionReader {
         counters.latencySumMs = row.latencySumMs
         counters.latencySamples = row.latencySamples
         let firstUserMessage = try row.firstUserMessagePosition.flatMap { position in
-            try DatabaseValue.fetchOne(
+            try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position]
-            ).flatMap(StoredText.decode)
+            ).flatMap { StoredText.decode($0, 0) }
         }
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,

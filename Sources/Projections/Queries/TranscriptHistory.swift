@@ -38,7 +38,7 @@ extension SessionReader {
             arguments: [id, position])
         while let row = try callCursor.next() {
             let call = ToolCall(
-                id: ToolCallID(rawValue: row[1])!, name: row[2], input: StoredText.decode(row[3]) ?? "", type: row[4])
+                id: ToolCallID(rawValue: row[1])!, name: row[2], input: StoredText.decode(row, 3) ?? "", type: row[4])
             calls[row[0], default: []].append(call)
         }
 
@@ -55,7 +55,7 @@ extension SessionReader {
             let urls: String = row[5]
             let result = ToolResultRecorded(
                 toolCallID: ToolCallID(rawValue: row[0])!, messageID: MessageID(rawValue: row[1])!,
-                result: StoredText.decode(row[2]) ?? "",
+                result: StoredText.decode(row, 2) ?? "",
                 metadata: row[3], isError: row[4],
                 screenshotURLs: urls == "[]" ? [] : ProjectionJSON.value([String].self, from: urls) ?? [],
                 finished: row[6])
@@ -99,13 +99,13 @@ extension SessionReader {
             let role = MessageRole(rawValue: row[4]) ?? .tool
             let metadata: String? = row[16]
             let appended = MessageAppended(
-                messageID: MessageID(rawValue: row[3])!, role: role, text: StoredText.decode(row[5]),
-                reasoning: StoredText.decode(row[6]),
+                messageID: MessageID(rawValue: row[3])!, role: role, text: StoredText.decode(row, 5),
+                reasoning: StoredText.decode(row, 6),
                 reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
                 inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
                 cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
                 metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
-                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row[21])))
+                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 21)))
             var message = TranscriptMessage(
                 appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
             for index in message.toolCalls.indices {

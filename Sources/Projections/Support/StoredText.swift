@@ -25,16 +25,23 @@ enum StoredText {
         return Data(compressed).databaseValue
     }
 
-    /// The text a stored value holds; `nil` for `NULL` (or a BLOB that is not a zstd frame of text, which
-    /// only a damaged file holds).
-    static func decode(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .string(let text): return text
-        case .blob(let data):
-            return data.withUnsafeBytes { frame in Contexts.decompress(frame).map { String(decoding: $0, as: UTF8.self) } }
-        case .null, .int64, .double: return nil
-        }
+    /// The text stored in `row` at `index`; `nil` for `NULL` (or a zstd frame that does not decompress, which
+    /// only a damaged file holds). Reads SQLite's bytes in place: no copy of the stored value.
+    static func decode(_ row: Row, _ index: Int) -> String? {
+        (try? row.withUnsafeData(atIndex: index) { data -> String? in
+            guard let data else { return nil }
+            return data.withUnsafeBytes { bytes in
+                // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
+                guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+                return Contexts.decompress(bytes)
+            }
+        }) ?? nil
     }
+
+    /// The first four bytes of a zstd frame, read as a little-endian integer.
+    private static let zstdMagic: UInt32 = 0xFD2F_B528
 
     /// zstd contexts, kept: creating one allocates and initialises tens of KiB, more than one value costs.
     private enum Contexts {
@@ -57,7 +64,7 @@ enum StoredText {
             return ZSTD_isError(written) != 0 ? nil : output
         }
 
-        static func decompress(_ frame: UnsafeRawBufferPointer) -> [UInt8]? {
+        static func decompress(_ frame: UnsafeRawBufferPointer) -> String? {
             let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
             guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
             let context = idle.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
@@ -69,12 +76,15 @@ enum StoredText {
                 }
                 if !kept { ZSTD_freeDCtx(context.pointer) }
             }
-            var written = 0
-            let output = [UInt8](unsafeUninitializedCapacity: Int(size)) { out, count in
-                written = ZSTD_decompressDCtx(context.pointer, out.baseAddress, out.count, frame.baseAddress, frame.count)
-                count = ZSTD_isError(written) != 0 ? 0 : written
+            var failed = false
+            // Decompressed straight into the string's storage.
+            let text = String(unsafeUninitializedCapacity: Int(size)) { out in
+                let written = ZSTD_decompressDCtx(
+                    context.pointer, out.baseAddress, out.count, frame.baseAddress, frame.count)
+                failed = ZSTD_isError(written) != 0 || written != Int(size)
+                return failed ? 0 : written
             }
-            return ZSTD_isError(written) != 0 || written != Int(size) ? nil : output
+            return failed ? nil : text
         }
     }
 }
