@@ -189,8 +189,8 @@ struct Projector {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue,
-                StoredText.encode(message.text), StoredText.encode(message.reasoning), message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
+                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue, message.text,
+                message.reasoning, message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
                 message.inputTokens, message.outputTokens, message.cacheCreationTokens, message.cacheReadTokens,
                 message.cost, message.latencyMs, ProjectionJSON.text(message.metadata), message.toolCalls.count,
                 StoredText.encode(ProjectionJSON.text(message.item)),
@@ -201,7 +201,7 @@ struct Projector {
                 INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [row.id, position, index, call.id.rawValue, call.name, StoredText.encode(call.input), call.type])
+                [row.id, position, index, call.id.rawValue, call.name, call.input, call.type])
         }
         row.messageCount += 1
         row.totalMessages += 1

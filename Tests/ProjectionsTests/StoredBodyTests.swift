@@ -6,8 +6,8 @@ import Sessions
 import Testing
 import TestSupport
 
-/// How the projection database stores bodies (decision 0090): long texts zstd-compressed per value, read back
-/// whole by every reader; and the replay loop leaves no WAL behind once the log goes quiet.
+/// How the projection database stores bodies (decision 0090): long tool results and items zstd-compressed per
+/// value, read back whole by every reader; and the replay loop leaves no WAL behind once the log goes quiet.
 @Suite struct StoredBodyTests {
     static let longText = String(repeating: "let frame = try decoder(60) // the same line, compressible\n", count: 40)
 
@@ -51,8 +51,8 @@ import TestSupport
                 )
             }
             try queue.close()
-            #expect(texts == ["text", "blob", "blob", "null"])  // the last: the tool message the result added
-            #expect(others == ["blob", "blob", "blob", "blob"])
+            #expect(texts == ["text", "text", "text", "null"])  // the last: the tool message the result added
+            #expect(others == ["text", "blob", "text", "blob"])  // reasoning, item, input, result
 
             // Every reader gets the text back whole: snapshot (first user message), transcript, export, items.
             try await ReplayCrashTests.expectMatchesFold(store, log)

@@ -129,9 +129,8 @@ struct SessionReader {
         counters.latencySumMs = row.latencySumMs
         counters.latencySamples = row.latencySamples
         let firstUserMessage = try row.firstUserMessagePosition.flatMap { position in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position]
-            ).flatMap { StoredText.decode($0, 0) }
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position])
         }
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,

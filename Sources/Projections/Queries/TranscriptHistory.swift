@@ -37,8 +37,7 @@ extension SessionReader {
                 """),
             arguments: [id, position])
         while let row = try callCursor.next() {
-            let call = ToolCall(
-                id: ToolCallID(rawValue: row[1])!, name: row[2], input: StoredText.decode(row, 3) ?? "", type: row[4])
+            let call = ToolCall(id: ToolCallID(rawValue: row[1])!, name: row[2], input: row[3], type: row[4])
             calls[row[0], default: []].append(call)
         }
 
@@ -99,8 +98,7 @@ extension SessionReader {
             let role = MessageRole(rawValue: row[4]) ?? .tool
             let metadata: String? = row[16]
             let appended = MessageAppended(
-                messageID: MessageID(rawValue: row[3])!, role: role, text: StoredText.decode(row, 5),
-                reasoning: StoredText.decode(row, 6),
+                messageID: MessageID(rawValue: row[3])!, role: role, text: row[5], reasoning: row[6],
                 reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
                 inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
                 cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],

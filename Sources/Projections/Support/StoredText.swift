@@ -3,9 +3,10 @@ import Foundation
 internal import GRDB
 import Synchronization
 
-/// A long body column as stored — message text, reasoning and framework items, tool call inputs and tool
-/// results: the text itself when it is short or zstd does not shrink it, otherwise a BLOB holding one zstd
-/// frame of its UTF-8 (decision 0090). SQLite keeps each value's type, so readers tell the two apart by it.
+/// A bulky body column as stored — tool results and framework items: the text itself when it is short or zstd
+/// does not shrink it, otherwise a BLOB holding one zstd frame of its UTF-8 (decision 0090). Message text,
+/// reasoning and tool inputs stay plain: alone, each compresses ≈ 1.1–1.5×, not worth a decompression per
+/// message on every read.
 ///
 /// Per value, not per chunk: every row stays independently readable and deletable (a deleted session's rows
 /// go with `secure_delete`, decision 0035), and a value always encodes to the same bytes, so a rebuilt
