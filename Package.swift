@@ -63,7 +63,8 @@ let package = Package(
             name: "Projections",
             dependencies: [
                 // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
-                "EventLog", "Sessions", "Blobs",
+                // CZstd: long body columns are stored zstd-compressed (decision 0090).
+                "EventLog", "Sessions", "Blobs", "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The projector binds its hot statements' parameters through the C API (BoundStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

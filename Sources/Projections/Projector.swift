@@ -67,7 +67,7 @@ struct Projector {
                 $0.bind(id)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
-                $0.bind(result.result)
+                $0.bind(StoredText.encode(result.result))
                 $0.bind(result.metadata)
                 $0.bind(result.isError)
                 $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))
@@ -250,7 +250,7 @@ struct Projector {
             $0.bind(message.latencyMs)
             $0.bind(ProjectionJSON.text(message.metadata))
             $0.bind(message.toolCalls.count)
-            $0.bind(ProjectionJSON.text(message.item))
+            $0.bind(StoredText.encode(ProjectionJSON.text(message.item)))
         }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(

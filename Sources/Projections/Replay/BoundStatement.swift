@@ -71,6 +71,16 @@ extension String: SQLiteBindable {
     }
 }
 
+extension [UInt8]: SQLiteBindable {
+    /// Binds a copy of the bytes as a BLOB (an empty array as an empty BLOB, not NULL).
+    func bind(to handle: OpaquePointer, at index: Int32) -> Int32 {
+        withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return sqlite3_bind_blob(handle, index, base, Int32(bytes.count), SQLITE_TRANSIENT)
+        }
+    }
+}
+
 /// SQLite's destructor markers, which the C headers define as casts Swift does not import.
 private let SQLITE_STATIC = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
