@@ -89,17 +89,11 @@ struct PostgresAppendStatementTests {
                 let records = try await node.read(from: LogPosition(1), limit: Int(total) + 10)
                 #expect(records.map(\.position.rawValue) == Array(1...total))
                 for stream in 0..<3 {
-                    let versions = records.filter { $0.stream == "stream-\(stream)" }.map(\.streamVersion)
+                    let versions = PostgresFixtures.versions(of: "stream-\(stream)", in: records)
                     #expect(versions == Array(1...UInt64(versions.count)))
                 }
             }
-            let chain = try TestPostgres.psql(
-                url,
-                """
-                SELECT count(*) FROM (SELECT previous_checksum, lag(checksum) OVER (ORDER BY first_position) AS prior
-                FROM sessiond.frame) f WHERE prior IS NOT NULL AND prior <> previous_checksum
-                """)
-            #expect(chain == "0")
+            #expect(try PostgresFixtures.chainBreaks(url) == "0")
             for node in nodes { await node.close() }
         }
     }
