@@ -14,7 +14,7 @@ every session of a row sharing one client (one connection pool and one group com
 advises.
 
     .venv-adapters/bin/python tools/bench/adapters.py [--items 200] [--agents 1,32] [--loads 20]
-        [--binary .build/release/sessiond] [--out bench-results/adapters.json]
+        [--binary .build/release/sessiond] [--out bench-results/adapters.json] [--appends-in-flight N]
 
 `tools/bench/run` runs it after the peers (rows in its table.md and results.json).
 """
@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "conformance"))
 
 from daemon import Daemon  # noqa: E402
+
+# Extra ClientConfiguration fields for the sessiond side (--appends-in-flight).
+CLIENT_OPTIONS: dict = {}
 
 
 def openai_item(agent: int, n: int) -> dict:
@@ -74,7 +77,7 @@ class OpenAISide:
             from sessiond_client import AsyncSessiondClient, ClientConfiguration
             from sessiond_client.agents import SessiondSession
             if self.client is None:
-                self.client = AsyncSessiondClient(ClientConfiguration(base_url=self.url))
+                self.client = AsyncSessiondClient(ClientConfiguration(base_url=self.url, **CLIENT_OPTIONS))
             session = SessiondSession(sid, client=self.client)
         self.made.append(session)
         return session
@@ -107,7 +110,7 @@ class ADKSide:
         else:
             from sessiond_client import ClientConfiguration
             from sessiond_client.adk import SessiondSessionService
-            self.service = SessiondSessionService(configuration=ClientConfiguration(base_url=url))
+            self.service = SessiondSessionService(configuration=ClientConfiguration(base_url=url, **CLIENT_OPTIONS))
 
     async def agent(self, index: int, items: int, prefix: str):
         session = await self.service.create_session(app_name="bench", user_id=f"user-{index}", session_id=f"{prefix}-{index}")
@@ -200,7 +203,11 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=20, help="full-session loads per row (median reported)")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "sessiond"))
     parser.add_argument("--out", default=None, help="write the rows as a JSON list here")
+    parser.add_argument("--appends-in-flight", type=int, default=None,
+                        help="the client's append requests on the way at once (default: the client's, 1)")
     args = parser.parse_args()
+    if args.appends_in_flight is not None:
+        CLIENT_OPTIONS["appends_in_flight"] = args.appends_in_flight
     concurrencies = [int(a) for a in args.agents.split(",")]
 
     rows = []

@@ -131,7 +131,7 @@ class _Calls:
     @staticmethod
     def items(
         session_id: str, limit: int | None, since: float | None, position: int | None, version: int | None,
-        at: str | None, include_removed: bool,
+        at: str | None, include_removed: bool, bodies_only: bool = False,
     ) -> _Call:
         params = _as_of(position, version, at)
         if limit is not None:
@@ -140,6 +140,8 @@ class _Calls:
             params["since"] = repr(float(since))
         if include_removed:
             params["includeRemoved"] = "true"
+        if bodies_only:
+            params["bodiesOnly"] = "true"
         return _Call("GET", _session_path(session_id, "/items"), params=params)
 
     @staticmethod
@@ -281,10 +283,11 @@ class SessiondClient:
         """Appends several activities as one atomic append."""
         return self._append(_append_entry(session_id, activities, if_match, idempotency_key))
 
-    def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False) -> JSON:
+    def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
         """``{sessionId, version, items: [{messageId, role, item, addedAt, position, version}]}``, oldest first;
-        with ``include_removed`` also the items a pop, clear or rewind removed (marked ``removed: true``)."""
-        return self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed))
+        with ``include_removed`` also the items a pop, clear or rewind removed (marked ``removed: true``); with
+        ``bodies_only`` the stored items alone: ``{sessionId, version, items: [item, …]}``."""
+        return self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
 
     def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         """``{namespace, appName, userId, state}``: the app's ``app:`` keys and the user's ``user:`` keys."""
@@ -375,8 +378,8 @@ class AsyncSessiondClient:
     async def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         return await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
 
-    async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False) -> JSON:
-        return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed))
+    async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
+        return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
 
     async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         return await self._send(_Calls.shared_state(app_name, user_id))
