@@ -54,6 +54,10 @@ class ClientConfiguration:
     appends_in_flight: int = 1
     lean_transport: bool = True
 
+    def __post_init__(self) -> None:
+        if self.appends_in_flight < 1:
+            raise ValueError("appends_in_flight must be at least 1")
+
     def lean(self) -> bool:
         return self.lean_transport and self.base_url.startswith("http://")
 
