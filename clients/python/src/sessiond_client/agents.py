@@ -101,10 +101,10 @@ class SessiondSession(SessionABC):
         if effective is not None and effective < 0:
             effective = None
         try:
-            page = await self._client.items(self.session_id, limit=effective)
+            page = await self._client.items(self.session_id, limit=effective, bodies_only=True)
         except NotFoundError:
             return []
-        return [entry["item"] for entry in page["items"]]
+        return page["items"]
 
     async def add_items(
         self, items: list[TResponseInputItem], *, wrapper: RunContextWrapper[Any] | None = None
