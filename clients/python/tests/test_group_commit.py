@@ -152,3 +152,24 @@ def test_threads_sharing_a_sync_client_share_requests(configuration, unique):
         for session_id in ids:
             items = client.items(session_id)["items"]
             assert [entry["item"]["content"] for entry in items] == [f"{session_id} turn {turn}" for turn in range(8)]
+
+
+async def test_sessions_made_without_a_client_share_one_per_loop_and_configuration(configuration, unique):
+    from sessiond_client.agents import SessiondSession
+
+    first, second = (SessiondSession(f"{unique}-{n}", configuration=configuration) for n in (1, 2))
+    other = SessiondSession(f"{unique}-3", configuration=replace(configuration, namespace=f"ns-{unique}"))
+    assert first._client is second._client
+    assert other._client is not first._client
+    # Both sessions' appends go through the one client and land in their own sessions.
+    await asyncio.gather(first.add_items([{"role": "user", "content": "one"}]),
+                         second.add_items([{"role": "user", "content": "two"}]))
+    assert [item["content"] for item in await first.get_items()] == ["one"]
+    assert [item["content"] for item in await second.get_items()] == ["two"]
+
+
+def test_each_event_loop_gets_its_own_shared_client(configuration):
+    async def shared():
+        return AsyncSessiondClient.shared(configuration)
+
+    assert asyncio.run(shared()) is not asyncio.run(shared())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode
@@ -28,6 +29,10 @@ from .transport import LeanAsyncTransport, LeanSyncTransport
 JSON = dict[str, Any]
 
 _RETRIED_STATUSES = {502, 503, 504}
+
+# AsyncSessiondClient.shared's clients, per event loop (a client's connections belong to one loop).
+_SHARED_CLIENTS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncSessiondClient]]" = (
+    weakref.WeakKeyDictionary())
 
 
 @dataclass(frozen=True)
@@ -312,6 +317,18 @@ class SessiondClient:
 
 class AsyncSessiondClient:
     """The asyncio client; same methods as :class:`SessiondClient`, awaited."""
+
+    @classmethod
+    def shared(cls, configuration: ClientConfiguration | None = None) -> "AsyncSessiondClient":
+        """The client the running event loop's users of ``configuration`` share: made on first use, one connection
+        pool and one group commit per loop whatever the number of sessions (sessions made without a client use
+        it). It lives as long as its loop; nobody closes it but the loop's end."""
+        configuration = configuration or ClientConfiguration()
+        clients = _SHARED_CLIENTS.setdefault(asyncio.get_running_loop(), {})
+        key = repr(configuration)  # the configuration holds a headers dict, so it is not hashable itself
+        if key not in clients:
+            clients[key] = cls(configuration)
+        return clients[key]
 
     def __init__(self, configuration: ClientConfiguration | None = None, *, http: httpx.AsyncClient | None = None) -> None:
         self.configuration = configuration or ClientConfiguration()
