@@ -63,8 +63,11 @@ let package = Package(
             name: "Projections",
             dependencies: [
                 // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
-                "EventLog", "Sessions", "Blobs",
+                // CZstd: long body columns are stored zstd-compressed (decision 0090).
+                "EventLog", "Sessions", "Blobs", "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The projector binds its hot statements' parameters through the C API (BoundStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -102,7 +105,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Workload"]),
         // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
         .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "TestSupport"]),
         .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),

@@ -37,7 +37,8 @@ func withLease<T: Sendable>(
 }
 
 /// Runs `body` on `connection` but answers "unavailable" as soon as the connection is closed or `deadline` has
-/// passed (then closing it, so PostgreSQL rolls back whatever was not committed).
+/// passed, and `CancellationError` as soon as the calling task is cancelled (then closing it, so PostgreSQL rolls
+/// back whatever was not committed — a compaction's `VACUUM FULL` too, so shutting down does not wait for it).
 ///
 /// When PostgreSQL shuts down (`pg_ctl stop -m fast`) while a statement is in flight, postgres-nio 1.33 was seen to
 /// leave that statement, and any later one on the same connection, waiting forever although the socket is closed:
@@ -47,33 +48,51 @@ func withLease<T: Sendable>(
 func watched<T: Sendable>(
     _ connection: PostgresConnection, deadline: Duration, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let answer = AnswerOnce(continuation)
-        let work = Task {
-            do {
-                answer.resume(with: .success(try await body()))
-            } catch {
-                answer.resume(with: .failure(error))
+    let answer = AnswerOnce<T>()
+    let work = Mutex<Task<Void, Never>?>(nil)
+    /// Answers `error` unless answered already; then stops the body and drops the connection.
+    let abandon: @Sendable (any Error) -> Void = { error in
+        guard answer.resume(with: .failure(error)) else { return }
+        work.withLock { $0 }?.cancel()
+        connection.close().whenComplete { _ in }
+    }
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            answer.set(continuation)
+            if Task.isCancelled {
+                abandon(CancellationError())
+                return
             }
-        }
-        Task {
-            let clock = ContinuousClock()
-            let start = clock.now
-            while !answer.isAnswered {
-                let lost = connection.isClosed
-                if lost || start.duration(to: clock.now) > deadline {
-                    let reason =
-                        lost ? "the connection to PostgreSQL closed during the transaction"
-                        : "no answer from PostgreSQL within \(deadline)"
-                    if answer.resume(with: .failure(EventLogError.unavailable(reason: reason))) {
-                        work.cancel()
-                        connection.close().whenComplete { _ in }
+            work.withLock {
+                $0 = Task {
+                    do {
+                        answer.resume(with: .success(try await body()))
+                    } catch {
+                        answer.resume(with: .failure(error))
                     }
-                    return
                 }
-                try? await Task.sleep(for: .milliseconds(20))
+            }
+            // A cancellation between the check above and here found no task to stop.
+            if answer.isAnswered { work.withLock { $0 }?.cancel() }
+            Task {
+                let clock = ContinuousClock()
+                let start = clock.now
+                while !answer.isAnswered {
+                    let lost = connection.isClosed
+                    if lost || start.duration(to: clock.now) > deadline {
+                        abandon(
+                            EventLogError.unavailable(
+                                reason: lost
+                                    ? "the connection to PostgreSQL closed during the transaction"
+                                    : "no answer from PostgreSQL within \(deadline)"))
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
             }
         }
+    } onCancel: {
+        abandon(CancellationError())
     }
 }
 
@@ -84,21 +103,40 @@ private final class LeaseFlag: Sendable {
     var isSet: Bool { value.withLock { $0 } }
 }
 
-/// Resumes a continuation at most once, from whichever of the racing tasks comes first.
+/// Resumes a continuation at most once, from whichever of the racing tasks comes first. A cancellation can come
+/// before the continuation exists: then the answer waits in `early` for ``set(_:)``.
 private final class AnswerOnce<T: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var answered = false
+        var early: Result<T, any Error>?
+    }
 
-    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = Mutex(continuation) }
+    private let state = Mutex(State())
 
-    var isAnswered: Bool { continuation.withLock { $0 == nil } }
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            guard let early = state.early else {
+                state.continuation = continuation
+                return nil
+            }
+            return early
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    var isAnswered: Bool { state.withLock { $0.answered } }
 
     /// Returns whether this call was the one that answered.
     @discardableResult func resume(with result: Result<T, any Error>) -> Bool {
-        guard let waiting = continuation.withLock({ value -> CheckedContinuation<T, any Error>? in
-            defer { value = nil }
-            return value
-        }) else { return false }
-        waiting.resume(with: result)
-        return true
+        let waiting = state.withLock { state -> (Bool, CheckedContinuation<T, any Error>?) in
+            guard !state.answered else { return (false, nil) }
+            state.answered = true
+            defer { state.continuation = nil }
+            if state.continuation == nil { state.early = result }
+            return (true, state.continuation)
+        }
+        waiting.1?.resume(with: result)
+        return waiting.0
     }
 }

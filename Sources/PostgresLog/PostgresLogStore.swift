@@ -7,10 +7,11 @@ import Synchronization
 /// The log in PostgreSQL, shared by several sessiond nodes: the same frames as the segment files, one per row,
 /// behind the same ``EventLog/LogStore`` contract.
 ///
-/// Appends from this node queue up; one writer takes the whole queue into one transaction that locks the log head
-/// (`SELECT … FOR UPDATE`, its own statement), checks expected versions and event ids against what is committed,
-/// encodes one frame, inserts it with its records, moves the head and notifies — so positions are dense and become
-/// visible in order across all nodes (decision 0030). Readers query frames by position; a listener on channel
+/// Appends from this node queue up; one writer takes the whole queue, decides it on the head, stream versions and
+/// event ids read in one snapshot, encodes one frame, and has one `sessiond.append` statement lock the log head,
+/// check it is unchanged, insert the frame with its records, move the head and notify — so positions are dense and
+/// become visible in order across all nodes, and the head is held for one statement and the commit (decisions 0030,
+/// 0098). Readers query frames by position; a listener on channel
 /// ``notificationChannel`` (with polling as the fallback) learns of frames other nodes appended.
 ///
 /// Open with ``open(url:configuration:)``, finish with ``close()``. The store runs its connection pool, writer,
@@ -93,6 +94,9 @@ public final class PostgresLogStore: LogStore {
         var clientConfiguration = url.clientConfiguration()
         clientConfiguration.options.maximumConnections = max(configuration.maximumConnections, 2)
         clientConfiguration.options.connectTimeout = configuration.connectionTimeout
+        // The server checks every second that the node is still connected, so a statement the node abandoned (see
+        // `watched`: a deadline, a cancelled compaction) is ended instead of running to its end.
+        clientConfiguration.options.additionalStartupParameters = [("client_connection_check_interval", "1000")]
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         let clientTask = Task { await client.run() }
         let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)

@@ -148,18 +148,25 @@ public final class ProjectionStore: Sendable {
         }
     }
 
-    /// The projector's transaction body, shared by the live store and rebuilds.
-    static func apply(_ batch: [DecodedRecord], from expected: LogPosition, in db: Database) throws {
+    /// The projector's transaction body, shared by the live store and rebuilds (which pass `carry`).
+    static func apply(
+        _ batch: [DecodedRecord],
+        from expected: LogPosition,
+        in db: Database,
+        carrying carry: SessionRowCarry? = nil
+    ) throws {
         guard let last = batch.last?.position else { return }
         // Check before touching a row, so a second writer fails with a conflict, not a constraint error.
         let found = try Checkpoint.read(db)
         guard found == expected else {
             throw ProjectionError.checkpointConflict(name: Checkpoint.sessions, expected: expected, found: found)
         }
-        var projector = Projector(db)
+        var projector = Projector(db, knownSessions: carry?.rows ?? [:])
+        carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
         try projector.flush()
         try Checkpoint.advance(db, from: expected, to: last)
+        carry?.keep(projector.sessions)
     }
 
     /// Applies everything the log holds past the checkpoint, up to its durable end at the time of the call,

@@ -7,18 +7,25 @@ import Sessions
 /// It mirrors ``Sessions/SessionState/apply(_:version:recordedAt:)`` row by row: every test compares the two.
 /// Session rows are loaded once per batch, updated in memory and written back by ``flush()``; everything
 /// else is an insert or a temporal update through cached statements. A projector lives for one transaction
-/// and must not outlive it (its cache would be stale after a rollback).
+/// and must not outlive it (its cache would be stale after a rollback); a rebuild, the only writer of its
+/// file, hands the rows it knows from one transaction to the next (``SessionRowCarry``).
 struct Projector {
     private let db: Database
-    /// Session rows touched in this batch; `nil` marks a session known not to exist.
-    private var sessions: [String: SessionRow?] = [:]
+    /// Session rows read or written so far; `nil` marks a session known not to exist.
+    private(set) var sessions: [String: SessionRow?]
+    /// Sessions whose row this batch changed (written at flush).
+    private var touched: Set<String> = []
     /// Sessions whose row is new in this batch (insert, not update, at flush).
     private var created: Set<String> = []
     /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
     /// the dictionary lookup of its identity here).
     private let statements = StatementCache()
 
-    init(_ db: Database) { self.db = db }
+    /// A projector for one transaction, knowing `sessions` (rows as the database holds them) already.
+    init(_ db: Database, knownSessions sessions: [String: SessionRow?] = [:]) {
+        self.db = db
+        self.sessions = sessions
+    }
 
     /// Applies one record's event.
     mutating func apply(_ record: DecodedRecord) throws {
@@ -54,12 +61,18 @@ struct Projector {
                 """
                 INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    position, id, result.toolCallID.rawValue, result.messageID.rawValue, result.result,
-                    result.metadata, result.isError, ProjectionJSON.stringArray(result.screenshotURLs),
-                    result.finished,
-                ])
+                """
+            ) {
+                $0.bind(position)
+                $0.bind(id)
+                $0.bind(result.toolCallID.rawValue)
+                $0.bind(result.messageID.rawValue)
+                $0.bind(StoredText.encode(result.result))
+                $0.bind(result.metadata)
+                $0.bind(result.isError)
+                $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))
+                $0.bind(result.finished)
+            }
         case .callbackResultRecorded(let result):
             row.cost += result.subagentCost ?? 0
             try execute(
@@ -67,13 +80,25 @@ struct Projector {
                 INSERT INTO callbackResult (position, sessionId, messageId, toolCallId, toolName, callbackName,
                   callbackType, stdout, stderr, exitCode, subagentId, subagentResult, success, error,
                   excludeFromContext, subagentCost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    position, id, result.messageID.rawValue, result.toolCallID.rawValue, result.toolName,
-                    result.callbackName, result.callbackType.rawValue, result.stdout, result.stderr,
-                    result.exitCode, result.subagentID?.rawValue, result.subagentResult, result.success,
-                    result.error, result.excludeFromContext, result.subagentCost,
-                ])
+                """
+            ) {
+                $0.bind(position)
+                $0.bind(id)
+                $0.bind(result.messageID.rawValue)
+                $0.bind(result.toolCallID.rawValue)
+                $0.bind(result.toolName)
+                $0.bind(result.callbackName)
+                $0.bind(result.callbackType.rawValue)
+                $0.bind(result.stdout)
+                $0.bind(result.stderr)
+                $0.bind(result.exitCode)
+                $0.bind(result.subagentID?.rawValue)
+                $0.bind(result.subagentResult)
+                $0.bind(result.success)
+                $0.bind(result.error)
+                $0.bind(result.excludeFromContext)
+                $0.bind(result.subagentCost)
+            }
         case .callbacksReplaced(let replaced):
             try replaceCallbacks(replaced.callbacks, of: id, at: position)
         case .userMemoryUpdated(let updated):
@@ -102,15 +127,26 @@ struct Projector {
                 """
                 INSERT INTO file (sessionId, addedPosition, addedVersion, addedAt, fileId, name, mediaType,
                   byteCount, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    id, position, version, time, added.fileID.rawValue, added.name, added.mediaType,
-                    added.byteCount, added.sha256,
-                ])
+                """
+            ) {
+                $0.bind(id)
+                $0.bind(position)
+                $0.bind(version)
+                $0.bind(time)
+                $0.bind(added.fileID.rawValue)
+                $0.bind(added.name)
+                $0.bind(added.mediaType)
+                $0.bind(added.byteCount)
+                $0.bind(added.sha256)
+            }
         case .fileRemoved(let removed):
             try execute(
-                "UPDATE file SET removedPosition = ? WHERE sessionId = ? AND fileId = ? AND removedPosition IS NULL",
-                [position, id, removed.fileID.rawValue])
+                "UPDATE file SET removedPosition = ? WHERE sessionId = ? AND fileId = ? AND removedPosition IS NULL"
+            ) {
+                $0.bind(position)
+                $0.bind(id)
+                $0.bind(removed.fileID.rawValue)
+            }
         case .deleted:
             try delete(id, namespace: row.namespace)
             return
@@ -118,23 +154,26 @@ struct Projector {
             break
         }
         sessions[id] = row
+        touched.insert(id)
     }
 
-    /// Writes every session row touched by the batch.
+    /// Writes every session row the batch changed.
     mutating func flush() throws {
-        for (id, row) in sessions {
-            guard let row else { continue }
+        for id in touched {
+            guard let row = sessions[id] ?? nil else { continue }
             if created.contains(id) {
-                let statement = try statements.statement(named: "sessionInsert", sql: SessionRow.insertSQL, in: db)
-                statement.setUncheckedArguments(row.insertArguments)
-                try statement.execute()
+                var insert = BoundStatement(
+                    try statements.statement(named: "sessionInsert", sql: SessionRow.insertSQL, in: db))
+                row.bindInsert(to: &insert)
+                try insert.run()
             } else {
-                let statement = try statements.statement(named: "sessionUpdate", sql: SessionRow.updateSQL, in: db)
-                statement.setUncheckedArguments(row.updateArguments)
-                try statement.execute()
+                var update = BoundStatement(
+                    try statements.statement(named: "sessionUpdate", sql: SessionRow.updateSQL, in: db))
+                row.bindUpdate(to: &update)
+                try update.run()
             }
         }
-        sessions.removeAll()
+        touched.removeAll()
         created.removeAll()
     }
 
@@ -159,6 +198,7 @@ struct Projector {
             totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil,
             appName: event.appName, state: nil)
         sessions[id] = row
+        touched.insert(id)
         created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
@@ -170,8 +210,10 @@ struct Projector {
             """
             INSERT INTO namespace (name, sessionCount, deletedCount) VALUES (?, 1, 0)
             ON CONFLICT(name) DO UPDATE SET sessionCount = sessionCount + 1
-            """,
-            [event.namespace])
+            """
+        ) {
+            $0.bind(event.namespace)
+        }
     }
 
     private func appendMessage(
@@ -187,21 +229,44 @@ struct Projector {
               reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
               cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                position, row.id, version, time, message.messageID.rawValue, message.role.rawValue, message.text,
-                message.reasoning, message.reasoningDurationMs, message.model, message.finishReason?.rawValue,
-                message.inputTokens, message.outputTokens, message.cacheCreationTokens, message.cacheReadTokens,
-                message.cost, message.latencyMs, ProjectionJSON.text(message.metadata), message.toolCalls.count,
-                ProjectionJSON.text(message.item),
-            ])
+            """
+        ) {
+            $0.bind(position)
+            $0.bind(row.id)
+            $0.bind(version)
+            $0.bind(time)
+            $0.bind(message.messageID.rawValue)
+            $0.bind(message.role.rawValue)
+            $0.bind(message.text)
+            $0.bind(message.reasoning)
+            $0.bind(message.reasoningDurationMs)
+            $0.bind(message.model)
+            $0.bind(message.finishReason?.rawValue)
+            $0.bind(message.inputTokens)
+            $0.bind(message.outputTokens)
+            $0.bind(message.cacheCreationTokens)
+            $0.bind(message.cacheReadTokens)
+            $0.bind(message.cost)
+            $0.bind(message.latencyMs)
+            $0.bind(ProjectionJSON.text(message.metadata))
+            $0.bind(message.toolCalls.count)
+            $0.bind(StoredText.encode(ProjectionJSON.text(message.item)))
+        }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
                 """
                 INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [row.id, position, index, call.id.rawValue, call.name, call.input, call.type])
+                """
+            ) {
+                $0.bind(row.id)
+                $0.bind(position)
+                $0.bind(index)
+                $0.bind(call.id.rawValue)
+                $0.bind(call.name)
+                $0.bind(call.input)
+                $0.bind(call.type)
+            }
         }
         row.messageCount += 1
         row.totalMessages += 1
@@ -278,8 +343,16 @@ struct Projector {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (namespace, appName, userId, key, sessionId) DO UPDATE SET value = excluded.value,
                   position = excluded.position
-                """,
-                [row.namespace, row.appName ?? "", owner, key, row.id, ProjectionJSON.text(value) ?? "null", position])
+                """
+            ) {
+                $0.bind(row.namespace)
+                $0.bind(row.appName ?? "")
+                $0.bind(owner)
+                $0.bind(key)
+                $0.bind(row.id)
+                $0.bind(ProjectionJSON.text(value) ?? "null")
+                $0.bind(position)
+            }
         }
         guard ownChanged else { return }
         row.state = ProjectionJSON.text(own)
@@ -288,7 +361,11 @@ struct Projector {
 
     private func replaceCallbacks(_ callbacks: [Callback], of id: String, at position: Int64) throws {
         try execute(
-            "UPDATE callback SET removedPosition = ? WHERE sessionId = ? AND removedPosition IS NULL", [position, id])
+            "UPDATE callback SET removedPosition = ? WHERE sessionId = ? AND removedPosition IS NULL"
+        ) {
+            $0.bind(position)
+            $0.bind(id)
+        }
         try insertCallbacks(callbacks, of: id, at: position)
     }
 
@@ -299,12 +376,22 @@ struct Projector {
                 INSERT INTO callback (sessionId, addedPosition, ordinal, name, toolName, type, bashCommand,
                   bashTimeout, subAgentPrompt, subAgentType, includeFullHistory, messageContent, excludeFromContext)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    id, position, ordinal, callback.name, callback.toolName, callback.type.rawValue,
-                    callback.bashCommand, callback.bashTimeout, callback.subAgentPrompt, callback.subAgentType,
-                    callback.includeFullHistory, callback.messageContent, callback.excludeFromContext,
-                ])
+                """
+            ) {
+                $0.bind(id)
+                $0.bind(position)
+                $0.bind(ordinal)
+                $0.bind(callback.name)
+                $0.bind(callback.toolName)
+                $0.bind(callback.type.rawValue)
+                $0.bind(callback.bashCommand)
+                $0.bind(callback.bashTimeout)
+                $0.bind(callback.subAgentPrompt)
+                $0.bind(callback.subAgentType)
+                $0.bind(callback.includeFullHistory)
+                $0.bind(callback.messageContent)
+                $0.bind(callback.excludeFromContext)
+            }
         }
     }
 
@@ -317,11 +404,16 @@ struct Projector {
         ] {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
         }
-        try execute("DELETE FROM session WHERE id = ?", [id])
+        try execute("DELETE FROM session WHERE id = ?") {
+            $0.bind(id)
+        }
         try execute(
-            "UPDATE namespace SET sessionCount = sessionCount - 1, deletedCount = deletedCount + 1 WHERE name = ?",
-            [namespace])
+            "UPDATE namespace SET sessionCount = sessionCount - 1, deletedCount = deletedCount + 1 WHERE name = ?"
+        ) {
+            $0.bind(namespace)
+        }
         sessions[id] = .some(nil)
+        touched.remove(id)
         created.remove(id)
     }
 
@@ -332,8 +424,10 @@ struct Projector {
             """
             INSERT INTO namespace (name, sessionCount, deletedCount) VALUES (?, 0, 1)
             ON CONFLICT(name) DO UPDATE SET deletedCount = deletedCount + 1
-            """,
-            [namespace])
+            """
+        ) {
+            $0.bind(namespace)
+        }
     }
 
     // MARK: - Helpers
@@ -352,20 +446,30 @@ struct Projector {
             """
             INSERT INTO eventIndex (sessionId, version, position, recordedAt, type, eventId, actor, requestId,
               isActivity, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                record.stream, Int64(record.streamVersion), Int64(record.position.rawValue), record.recordedAtMicros,
-                record.type, record.eventID.canonicalText, record.metadata[RecordMetadata.actorKey],
-                record.metadata[RecordMetadata.requestID], record.event.isActivity, record.event.auditSummary,
-            ])
+            """
+        ) {
+            $0.bind(record.stream)
+            $0.bind(Int64(record.streamVersion))
+            $0.bind(Int64(record.position.rawValue))
+            $0.bind(record.recordedAtMicros)
+            $0.bind(record.type)
+            $0.bind(record.eventID.canonicalText)
+            $0.bind(record.metadata[RecordMetadata.actorKey])
+            $0.bind(record.metadata[RecordMetadata.requestID])
+            $0.bind(record.event.isActivity)
+            $0.bind(record.event.auditSummary)
+        }
     }
 
     private func recordField(_ field: SessionFieldRow.Field, of id: String, at position: Int64, value: String?)
         throws
     {
-        try execute(
-            "INSERT INTO sessionField (sessionId, field, position, value) VALUES (?, ?, ?, ?)",
-            [id, field.rawValue, position, value])
+        try execute("INSERT INTO sessionField (sessionId, field, position, value) VALUES (?, ?, ?, ?)") {
+            $0.bind(id)
+            $0.bind(field.rawValue)
+            $0.bind(position)
+            $0.bind(value)
+        }
     }
 
     private func countLive(_ role: MessageRole, in row: inout SessionRow, by delta: Int) {
@@ -376,9 +480,11 @@ struct Projector {
         }
     }
 
-    private func execute(_ sql: StaticString, _ arguments: StatementArguments) throws {
-        // Temporary bindings (no copies of strings) for statements of up to 20 arguments.
-        try statements.statement(sql, in: db).execute(arguments: arguments)
+    /// Runs one of the projector's statements with the values `bind` binds, in parameter order.
+    private func execute(_ sql: StaticString, _ bind: (inout BoundStatement) -> Void) throws {
+        var statement = BoundStatement(try statements.statement(sql, in: db))
+        bind(&statement)
+        try statement.run()
     }
 }
 

@@ -125,6 +125,7 @@ public struct Rebuild: Sendable {
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
             return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
         }
+        let carry = SessionRowCarry()
         var position = start
         var batch = try await fetch(after: position)
         while let last = batch.last?.position {
@@ -132,7 +133,9 @@ public struct Rebuild: Sendable {
             async let next = fetch(after: last)
             let expected = position
             let current = batch
-            try await queue.write { db in try ProjectionStore.apply(current, from: expected, in: db) }
+            try await queue.write { db in
+                try ProjectionStore.apply(current, from: expected, in: db, carrying: carry)
+            }
             position = last
             progress(position.rawValue - start.rawValue)
             batch = try await next

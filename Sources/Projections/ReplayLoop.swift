@@ -30,6 +30,9 @@ public final class ReplayLoop: Service {
         public var diskFullRetryDelay: Duration = .seconds(1)
         /// How long the loop waits before reading again from a log store that was unavailable.
         public var unavailableRetryDelay: Duration = .milliseconds(200)
+        /// How long the loop, caught up, waits for the log to grow before it truncates the projection's WAL
+        /// (``ProjectionStore/truncateWALWhenIdle()``); `nil` never truncates it that way.
+        public var idleCheckpointDelay: Duration? = .milliseconds(50)
         /// Where the loop reports; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.replay", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -105,9 +108,15 @@ public final class ReplayLoop: Service {
         let log = self.log
         let batchSize = configuration.batchSize
         let retry = (delay: configuration.unavailableRetryDelay, logger: configuration.logger)
+        let (store, idleDelay) = (self.store, configuration.idleCheckpointDelay)
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
             try await Self.retryingWhileUnavailable(retry.delay, retry.logger, failWaiters: failWaiting) {
                 var records = try await log.read(from: position.next, limit: batchSize)
+                if records.isEmpty, let delay = idleDelay {
+                    // Caught up: once the log has been quiet for `delay`, truncate the WAL; a reader still using
+                    // it makes that busy, so try again after each further quiet `delay`.
+                    while try await !Self.grows(log, after: position, within: delay), await !store.truncateWALWhenIdle() {}
+                }
                 while records.isEmpty {
                     _ = try await log.waitForDurableEnd(after: position)
                     records = try await log.read(from: position.next, limit: batchSize)
@@ -124,6 +133,24 @@ public final class ReplayLoop: Service {
             configuration.afterCommit?(batch.map(\.stream))
             publish(position)
             batch = try await next
+        }
+    }
+
+    /// Whether the log's durable end passes `position` within `delay`.
+    private static func grows(_ log: any LogStore, after position: LogPosition, within delay: Duration) async throws
+        -> Bool
+    {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await log.waitForDurableEnd(after: position)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: delay)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
         }
     }
 

@@ -102,5 +102,6 @@ func makeRouter(
     NativeEventsController(backend: backend).addRoutes(to: native)
     NativeItemsController(backend: backend).addRoutes(to: native)
     NativeSharedStateController(backend: backend).addRoutes(to: native)
+    NativeAppendsController(backend: backend).addRoutes(to: native)
     return router
 }

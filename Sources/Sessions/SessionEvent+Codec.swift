@@ -91,65 +91,50 @@ extension SessionEvent {
         guard schemaVersion >= 1, schemaVersion <= newest else {
             throw .unsupportedSchemaVersion(type: type, schemaVersion: schemaVersion, newest: newest)
         }
-        var data = Data(body)
-        if schemaVersion < newest {
-            data = try upcast(eventType, body: data, from: schemaVersion, using: upcasters)
+        let upcast: [UInt8]? =
+            schemaVersion < newest
+            ? [UInt8](try upcast(eventType, body: Data(body), from: schemaVersion, using: upcasters)) : nil
+        let read = { (bytes: UnsafeBufferPointer<UInt8>) in
+            Result { () throws(JSONReadError) in try readCurrent(eventType, from: bytes) }
         }
-        do {
-            return try decodeCurrent(eventType, from: data)
-        } catch {
-            throw .undecodableEvent(type: type, schemaVersion: schemaVersion, reason: describe(error))
+        let result =
+            if let upcast { upcast.withUnsafeBufferPointer(read) } else {
+                body.withContiguousStorageIfAvailable(read) ?? Array(body).withUnsafeBufferPointer(read)
+            }
+        switch result {
+        case .success(let event): return event
+        case .failure(let error):
+            throw .undecodableEvent(type: type, schemaVersion: schemaVersion, reason: error.reason)
         }
     }
 
-    private static func decodeCurrent(_ eventType: EventType, from data: Data) throws -> SessionEvent {
-        let decoder = EventJSON.decoder
+    /// Reads a body in the type's current shape.
+    private static func readCurrent(
+        _ eventType: EventType,
+        from bytes: UnsafeBufferPointer<UInt8>
+    ) throws(JSONReadError) -> SessionEvent {
         switch eventType {
-        case .sessionCreated: return .created(try decoder.decode(SessionCreated.self, from: data))
-        case .sessionTitleChanged: return .titleChanged(try decoder.decode(SessionTitleChanged.self, from: data))
-        case .messageAppended: return .messageAppended(try decoder.decode(MessageAppended.self, from: data))
-        case .toolResultRecorded:
-            return .toolResultRecorded(try decoder.decode(ToolResultRecorded.self, from: data))
+        case .sessionCreated: .created(try JSONReader.read(bytes, as: SessionCreated.self))
+        case .sessionTitleChanged: .titleChanged(try JSONReader.read(bytes, as: SessionTitleChanged.self))
+        case .messageAppended: .messageAppended(try JSONReader.read(bytes, as: MessageAppended.self))
+        case .toolResultRecorded: .toolResultRecorded(try JSONReader.read(bytes, as: ToolResultRecorded.self))
         case .callbackResultRecorded:
-            return .callbackResultRecorded(try decoder.decode(CallbackResultRecorded.self, from: data))
-        case .callbacksReplaced: return .callbacksReplaced(try decoder.decode(CallbacksReplaced.self, from: data))
-        case .userMemoryUpdated: return .userMemoryUpdated(try decoder.decode(UserMemoryUpdated.self, from: data))
-        case .sessionRewound: return .rewound(try decoder.decode(SessionRewound.self, from: data))
-        case .processingStarted: return .processingStarted(try decoder.decode(ProcessingStarted.self, from: data))
-        case .processingCancelled:
-            return .processingCancelled(try decoder.decode(ProcessingCancelled.self, from: data))
-        case .processingFinished:
-            return .processingFinished(try decoder.decode(ProcessingFinished.self, from: data))
-        case .sessionArchived: return .archived(try decoder.decode(SessionArchived.self, from: data))
-        case .sessionTerminated: return .terminated(try decoder.decode(SessionTerminated.self, from: data))
-        case .fileAdded: return .fileAdded(try decoder.decode(FileAdded.self, from: data))
-        case .fileRemoved: return .fileRemoved(try decoder.decode(FileRemoved.self, from: data))
-        case .sessionDeleted: return .deleted(try decoder.decode(SessionDeleted.self, from: data))
-        case .eventErased: return .erased(try decoder.decode(EventErased.self, from: data))
-        case .sessionForked: return .forked(try decoder.decode(SessionForked.self, from: data))
-        case .messagesRemoved: return .messagesRemoved(try decoder.decode(MessagesRemoved.self, from: data))
-        case .stateUpdated: return .stateUpdated(try decoder.decode(StateUpdated.self, from: data))
-        }
-    }
-
-    /// A short reason for a decoding failure: the JSON path and what was wrong, never the body itself.
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return String(describing: error) }
-        func path(_ context: DecodingError.Context) -> String {
-            let joined = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-                .joined(separator: ".")
-            return joined.isEmpty ? "body" : joined
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context)
-            return "missing key '\(parent == "body" ? key.stringValue : parent + "." + key.stringValue)'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "wrong type at '\(path(context))'"
-        case .dataCorrupted(let context):
-            return "invalid value at '\(path(context))'"
-        @unknown default:
-            return "invalid body"
+            .callbackResultRecorded(try JSONReader.read(bytes, as: CallbackResultRecorded.self))
+        case .callbacksReplaced: .callbacksReplaced(try JSONReader.read(bytes, as: CallbacksReplaced.self))
+        case .userMemoryUpdated: .userMemoryUpdated(try JSONReader.read(bytes, as: UserMemoryUpdated.self))
+        case .sessionRewound: .rewound(try JSONReader.read(bytes, as: SessionRewound.self))
+        case .processingStarted: .processingStarted(try JSONReader.read(bytes, as: ProcessingStarted.self))
+        case .processingCancelled: .processingCancelled(try JSONReader.read(bytes, as: ProcessingCancelled.self))
+        case .processingFinished: .processingFinished(try JSONReader.read(bytes, as: ProcessingFinished.self))
+        case .sessionArchived: .archived(try JSONReader.read(bytes, as: SessionArchived.self))
+        case .sessionTerminated: .terminated(try JSONReader.read(bytes, as: SessionTerminated.self))
+        case .fileAdded: .fileAdded(try JSONReader.read(bytes, as: FileAdded.self))
+        case .fileRemoved: .fileRemoved(try JSONReader.read(bytes, as: FileRemoved.self))
+        case .sessionDeleted: .deleted(try JSONReader.read(bytes, as: SessionDeleted.self))
+        case .eventErased: .erased(try JSONReader.read(bytes, as: EventErased.self))
+        case .sessionForked: .forked(try JSONReader.read(bytes, as: SessionForked.self))
+        case .messagesRemoved: .messagesRemoved(try JSONReader.read(bytes, as: MessagesRemoved.self))
+        case .stateUpdated: .stateUpdated(try JSONReader.read(bytes, as: StateUpdated.self))
         }
     }
 }

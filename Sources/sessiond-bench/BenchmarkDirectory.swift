@@ -1,15 +1,15 @@
 import Foundation
 
-/// Where a benchmark writes: the `--dir` it was given, emptied first and kept afterwards, or a new
-/// temporary directory that ``removeIfTemporary()`` deletes.
+/// Where a benchmark writes: the `--dir` it was given, emptied first (unless `keepingFiles`) and kept
+/// afterwards, or a new temporary directory that ``removeIfTemporary()`` deletes.
 struct BenchmarkDirectory {
     let path: String
     private let isTemporary: Bool
 
-    init(_ dir: String?) throws {
+    init(_ dir: String?, keepingFiles: Bool = false) throws {
         isTemporary = dir == nil
         path = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sessiond-bench-\(UUID())").path
-        try? FileManager.default.removeItem(atPath: path)
+        if !keepingFiles || isTemporary { try? FileManager.default.removeItem(atPath: path) }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

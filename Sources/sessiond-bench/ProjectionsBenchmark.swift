@@ -33,12 +33,16 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
     @Option(help: "Seed of the corpus generator.")
     var seed: UInt64 = 2026
 
+    @Flag(help: "Replay the log a previous run left in --dir instead of generating one (for profiling the rebuild).")
+    var reuseLog = false
+
     func validate() throws {
         if let rebuildBatch, rebuildBatch < 1 { throw ValidationError("--rebuild-batch must be at least 1") }
+        if reuseLog, dir == nil { throw ValidationError("--reuse-log needs --dir") }
     }
 
     func run() async throws {
-        let directory = try BenchmarkDirectory(dir)
+        let directory = try BenchmarkDirectory(dir, keepingFiles: reuseLog)
         defer { directory.removeIfTemporary() }
         let root = directory.path
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; seed \(seed)")
@@ -48,15 +52,20 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
         configuration.dictionaryTraining = .afterSampleBytes(4 << 20)
         let log = try EventLog(directory: root + "/log", configuration: configuration)
         let longID = "long-session"
-        let (_, generateSeconds) = try await Stopwatch.time { try await generate(into: log, longID: longID) }
-        let total = try await log.durableEnd()
-        print(
-            "log: \(total) events over \(sessions + 1) sessions, generated and appended in "
-                + "\(String(format: "%.1f", generateSeconds)) s (durability none)")
+        let existing = try await log.durableEnd()
+        if reuseLog, existing > .zero {
+            print("log: \(existing) events, left in \(root) by an earlier run")
+        } else {
+            let (_, generateSeconds) = try await Stopwatch.time { try await generate(into: log, longID: longID) }
+            let total = try await log.durableEnd()
+            print(
+                "log: \(total) events over \(sessions + 1) sessions, generated and appended in "
+                    + "\(String(format: "%.1f", generateSeconds)) s (durability none)")
+        }
 
         // 2. The codec alone: read and decode every record.
         var decoded = 0
-        let (_, decodeSeconds) = try await Stopwatch.time {
+        let (_, decodeSeconds, decodeCPU) = try await ProcessCPU.time {
             var position = LogPosition(1)
             while true {
                 let batch = try await log.read(from: position, limit: 4096)
@@ -68,7 +77,9 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
                 position = last.position.next
             }
         }
-        print("read + decode only: \(formatRate(Double(decoded) / decodeSeconds)) events/s")
+        print(
+            "read + decode only: \(formatRate(Double(decoded) / decodeSeconds)) events/s; CPU "
+                + "\(String(format: "%.1f", decodeCPU * 1e6 / Double(max(decoded, 1)))) µs/event")
 
         // 3. Rebuild.
         let path = root + "/projection.sqlite"

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import PostgresLog
+import TestSupport
 
 /// Builders shared by the PostgreSQL store suites; the server and a database per test come from `TestPostgres`.
 enum PostgresFixtures {
@@ -18,6 +19,21 @@ enum PostgresFixtures {
         ProposedRecord(
             eventID: id, type: "test.event", metadata: ["request.id": "r-\(text.count)"],
             body: Array("{\"text\":\"\(text)\"}".utf8))
+    }
+
+    /// How many frames of the database at `url` do not chain to the frame before them (0 for a sound log).
+    static func chainBreaks(_ url: String) throws -> String {
+        try TestPostgres.psql(
+            url,
+            """
+            SELECT count(*) FROM (SELECT previous_checksum, lag(checksum) OVER (ORDER BY first_position) AS prior
+            FROM sessiond.frame) f WHERE prior IS NOT NULL AND prior <> previous_checksum
+            """)
+    }
+
+    /// The stream versions `records` hold for `stream`, in log order.
+    static func versions(of stream: String, in records: [LogRecord]) -> [UInt64] {
+        records.filter { $0.stream == stream }.map(\.streamVersion)
     }
 
     static func text(of record: LogRecord) -> String {

@@ -130,17 +130,11 @@ struct PostgresLogStoreTests {
             let records = try await log.read(from: LogPosition(1), limit: total + 10)
             #expect(records.map(\.position.rawValue) == Array(1...UInt64(total)))
             for stream in 0..<4 {
-                let versions = records.filter { $0.stream == "stream-\(stream)" }.map(\.streamVersion)
+                let versions = PostgresFixtures.versions(of: "stream-\(stream)", in: records)
                 #expect(versions == Array(1...UInt64(versions.count)))
             }
             // The frames chain: each names the checksum of the one before.
-            let chain = try TestPostgres.psql(
-                url,
-                """
-                SELECT count(*) FROM (SELECT previous_checksum, lag(checksum) OVER (ORDER BY first_position) AS prior
-                FROM sessiond.frame) f WHERE prior IS NOT NULL AND prior <> previous_checksum
-                """)
-            #expect(chain == "0")
+            #expect(try PostgresFixtures.chainBreaks(url) == "0")
             await log.close()
         }
     }
@@ -230,13 +224,13 @@ struct PostgresLogStoreTests {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await log.close()
-            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "2")
+            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "3")
             try TestPostgres.psql(url, "UPDATE sessiond.schema_version SET version = 99")
             await #expect {
                 _ = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             } throws: { error in
                 guard case PostgresLogError.schemaTooNew(let found, let supported) = error else { return false }
-                return found == 99 && supported == 2
+                return found == 99 && supported == 3
             }
         }
     }

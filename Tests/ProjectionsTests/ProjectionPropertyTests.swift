@@ -133,6 +133,14 @@ import Workload
             #expect(rebuilt.position == end)
             let differences = try await harness.store.differences(from: rebuilt.file)
             #expect(differences.isEmpty, "\(differences.prefix(5))")
+            // The same in transactions of 7 records: session rows carried from one transaction to the next.
+            var smallBatches = ProjectionStore.Configuration()
+            smallBatches.rebuildBatchSize = 7
+            let rebuiltInSmallBatches = try await Rebuild(
+                log: harness.log, path: harness.databasePath, configuration: smallBatches
+            ).build()
+            let smallBatchDifferences = try await harness.store.differences(from: rebuiltInSmallBatches.file)
+            #expect(smallBatchDifferences.isEmpty, "\(smallBatchDifferences.prefix(5))")
 
             // As of every position P, the exports equal the fold of the log up to P.
             var running: [SessionID: SessionState] = [:]

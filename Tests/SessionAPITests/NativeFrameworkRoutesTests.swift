@@ -41,6 +41,11 @@ struct NativeFrameworkRoutesTests {
             }
             #expect(stored == expected)
             #expect(page.headers[.eTag] == "\"3\"")
+            let bodies = try await client.execute(uri: "/v1/sessions/s1/items?bodiesOnly=true", method: .get)
+            #expect((bodies.json["items"] as? [NSDictionary]) == expected.compactMap { $0 })
+            #expect(bodies.json["version"] as? Int == 3)
+            let latestBody = try await client.execute(uri: "/v1/sessions/s1/items?bodiesOnly=true&limit=1", method: .get)
+            #expect((latestBody.json["items"] as? [NSDictionary]) == [expected[1]].compactMap { $0 })
             let latest = try await client.execute(uri: "/v1/sessions/s1/items?limit=1", method: .get)
             #expect(items(latest).map { $0["role"] as? String } == ["assistant"])
             let asOf = try await client.execute(uri: "/v1/sessions/s1/items?version=2", method: .get)

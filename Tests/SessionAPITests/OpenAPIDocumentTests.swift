@@ -54,7 +54,9 @@ struct OpenAPIDocumentTests {
                     guard let media = media as? [String: Any] else { continue }
                     let schema = media["schema"] as? [String: Any] ?? [:]
                     let items = schema["items"] as? [String: Any]
+                    let alternatives = schema["anyOf"] as? [[String: Any]]
                     let isGeneric = schema["$ref"] == nil && schema["properties"] == nil && schema["allOf"] == nil
+                        && !(alternatives.map { !$0.isEmpty && $0.allSatisfy { $0["$ref"] != nil } } ?? false)
                         && (items == nil || (items?["$ref"] == nil && items?["properties"] == nil))
                     if isGeneric { generic.append("\(method.uppercased()) \(path) \(name)") }
                 }

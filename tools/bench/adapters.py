@@ -4,13 +4,17 @@ same workload, same run.
 For each framework and each concurrency (1 agent, 32 agents: asyncio tasks, one session each), every agent
 appends N items one call at a time (SDK `add_items([item])`, ADK `append_event(session, event)`), then one
 session of N items is loaded whole (SDK `get_items()`, ADK `get_session`) `--loads` times. Prints a markdown
-table and writes one JSON object per row to --out.
+table and writes one JSON object per row to --out. Each row also carries the CPU time each append and each load
+cost: this Python process's (`time.process_time()`, where a built-in store does all its work) and the daemon's
+(its utime + stime from /proc), load-independent where the wall-clock figures are not.
 
 Built-in stores: `SQLiteSession` on a file, `DatabaseSessionService` on SQLite through aiosqlite (the stores
-the issue names); sessiond: a `sessiond serve` started here (tools/conformance/daemon.py), fsync durability.
+the issue names); sessiond: a `sessiond serve` started here (tools/conformance/daemon.py), fsync durability,
+every session of a row sharing one client (one connection pool and one group commit), as docs/frameworks.md
+advises.
 
     .venv-adapters/bin/python tools/bench/adapters.py [--items 200] [--agents 1,32] [--loads 20]
-        [--binary .build/release/sessiond] [--out bench-results/adapters.json]
+        [--binary .build/release/sessiond] [--out bench-results/adapters.json] [--appends-in-flight N]
 
 `tools/bench/run` runs it after the peers (rows in its table.md and results.json).
 """
@@ -29,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "conformance"))
 
 from daemon import Daemon  # noqa: E402
+
+# Extra ClientConfiguration fields for the sessiond side (--appends-in-flight).
+CLIENT_OPTIONS: dict = {}
 
 
 def openai_item(agent: int, n: int) -> dict:
@@ -60,15 +67,18 @@ class OpenAISide:
     def __init__(self, store: str, directory: str, url: str | None) -> None:
         self.store, self.directory, self.url = store, directory, url
         self.made = []
+        self.client = None
 
     def session(self, sid: str):
         if self.store == "built-in":
             from agents import SQLiteSession
             session = SQLiteSession(sid, os.path.join(self.directory, "agents.sqlite"))
         else:
-            from sessiond_client import ClientConfiguration
+            from sessiond_client import AsyncSessiondClient, ClientConfiguration
             from sessiond_client.agents import SessiondSession
-            session = SessiondSession(sid, configuration=ClientConfiguration(base_url=self.url))
+            if self.client is None:
+                self.client = AsyncSessiondClient(ClientConfiguration(base_url=self.url, **CLIENT_OPTIONS))
+            session = SessiondSession(sid, client=self.client)
         self.made.append(session)
         return session
 
@@ -86,6 +96,8 @@ class OpenAISide:
             result = session.close()
             if asyncio.iscoroutine(result):
                 await result
+        if self.client is not None:
+            await self.client.aclose()
 
 
 class ADKSide:
@@ -98,7 +110,7 @@ class ADKSide:
         else:
             from sessiond_client import ClientConfiguration
             from sessiond_client.adk import SessiondSessionService
-            self.service = SessiondSessionService(configuration=ClientConfiguration(base_url=url))
+            self.service = SessiondSessionService(configuration=ClientConfiguration(base_url=url, **CLIENT_OPTIONS))
 
     async def agent(self, index: int, items: int, prefix: str):
         session = await self.service.create_session(app_name="bench", user_id=f"user-{index}", session_id=f"{prefix}-{index}")
@@ -114,26 +126,43 @@ class ADKSide:
         await self.service.close()
 
 
-async def measure(side_class, store: str, agents: int, items: int, loads: int, url: str | None) -> dict:
+def cpu_seconds(pid: int | None) -> float:
+    """A process's user + system CPU time so far (0 without one)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(side_class, store: str, agents: int, items: int, loads: int, url: str | None,
+                  server_pid: int | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="adapters-bench-") as directory:
         side = side_class(store, directory, url)
         prefix = f"bench-{store}-{agents}-{time.monotonic_ns()}"
-        started = time.perf_counter()
+        server_pid = server_pid if store == "sessiond" else None
+        started, cpu, server_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server_pid)
         # A store that fails under concurrency (SQLite's "database is locked") is a result, not a crash.
         outcomes = await asyncio.gather(*(side.agent(i, items, prefix) for i in range(agents)), return_exceptions=True)
         elapsed = time.perf_counter() - started
+        append_cpu, append_server_cpu = time.process_time() - cpu, cpu_seconds(server_pid) - server_cpu
         sessions = [o for o in outcomes if not isinstance(o, BaseException)]
         errors = [o for o in outcomes if isinstance(o, BaseException)]
         samples = []
+        cpu, server_cpu = time.process_time(), cpu_seconds(server_pid)
         for _ in range(loads if sessions else 0):
             t0 = time.perf_counter()
             count = await side.load(sessions[0])
             samples.append((time.perf_counter() - t0) * 1000)
             assert count == items, f"{side.framework} on {store} loaded {count} of {items} items"
+        load_cpu, load_server_cpu = time.process_time() - cpu, cpu_seconds(server_pid) - server_cpu
         await side.close()
+    appends = max(len(sessions) * items, 1)
     return {
         "framework": side_class.framework, "store": store, "agents": agents, "itemsPerAgent": items,
         "appendsPerSecond": len(sessions) * items / elapsed, "loadMedianMs": statistics.median(samples) if samples else None,
+        "clientCpuMsPerAppend": append_cpu * 1000 / appends, "serverCpuMsPerAppend": append_server_cpu * 1000 / appends,
+        "clientCpuMsPerLoad": load_cpu * 1000 / max(len(samples), 1),
+        "serverCpuMsPerLoad": load_server_cpu * 1000 / max(len(samples), 1),
         "failedAgents": len(errors), "firstError": repr(errors[0])[:160] if errors else None,
     }
 
@@ -155,6 +184,15 @@ def markdown(rows: list[dict]) -> str:
         ratio = sessiond["appendsPerSecond"] / builtin["appendsPerSecond"] if builtin["appendsPerSecond"] else float("inf")
         lines.append(f"| {builtin['framework']} | {builtin['agents']} | {appends(builtin)} | {appends(sessiond)} "
                      f"| {ratio:.1f} | {load(builtin)} | {load(sessiond)} |")
+    lines += ["", "CPU per append / per full load (ms): this process's, and the daemon's for sessiond", "",
+              "| Framework | Agents | Append built-in | Append sessiond (client + daemon) | Load built-in "
+              "| Load sessiond (client + daemon) |", "|---|---|---|---|---|---|"]
+    for builtin, sessiond in zip(rows[0::2], rows[1::2]):
+        lines.append(
+            f"| {builtin['framework']} | {builtin['agents']} | {builtin['clientCpuMsPerAppend']:.2f} "
+            f"| {sessiond['clientCpuMsPerAppend']:.2f} + {sessiond['serverCpuMsPerAppend']:.2f} "
+            f"| {builtin['clientCpuMsPerLoad']:.2f} "
+            f"| {sessiond['clientCpuMsPerLoad']:.2f} + {sessiond['serverCpuMsPerLoad']:.2f} |")
     return "\n".join(lines)
 
 
@@ -165,7 +203,11 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=20, help="full-session loads per row (median reported)")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "sessiond"))
     parser.add_argument("--out", default=None, help="write the rows as a JSON list here")
+    parser.add_argument("--appends-in-flight", type=int, default=None,
+                        help="the client's append requests on the way at once (default: the client's, 1)")
     args = parser.parse_args()
+    if args.appends_in_flight is not None:
+        CLIENT_OPTIONS["appends_in_flight"] = args.appends_in_flight
     concurrencies = [int(a) for a in args.agents.split(",")]
 
     rows = []
@@ -173,7 +215,7 @@ def main() -> None:
         for side in (OpenAISide, ADKSide):
             for agents in concurrencies:
                 for store in ("built-in", "sessiond"):
-                    rows.append(asyncio.run(measure(side, store, agents, args.items, args.loads, daemon.url)))
+                    rows.append(asyncio.run(measure(side, store, agents, args.items, args.loads, daemon.url, daemon.pid)))
                     print(json.dumps(rows[-1]), file=sys.stderr)
 
     print(markdown(rows))

@@ -45,7 +45,7 @@ extension PostgresLogStore {
     }
 
     /// Writes one batch and answers its appenders. A unique violation (another writer got past the checks, which
-    /// the head lock should make impossible) is answered by deciding the batch again on fresh state, so it ends
+    /// the head check should make impossible) is answered by deciding the batch again on fresh state, so it ends
     /// in the same conflict or retry outcome the checks give.
     private func write(_ batch: [PendingAppend]) async {
         let requests = batch.map(\.request)
@@ -55,7 +55,7 @@ extension PostgresLogStore {
                 let written = try await withLease(
                     client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
                 ) { connection in
-                    try await self.transaction(on: connection) { try await self.appendStatements(requests, on: $0) }
+                    try await self.appendBatch(requests, on: connection)
                 }
                 publish(end: written.plan.head.end)
                 state.withLock { state in
@@ -75,13 +75,17 @@ extension PostgresLogStore {
             } catch {
                 let failure = PostgresFailure.unavailable(error)
                 logger.error("append failed", metadata: ["log.error": "\(failure)"])
+                var failed = batch
                 // Appends queued while this batch waited met the same outage: answer them now instead of after a
-                // second full wait for a connection, so every append in an outage hears 503 within one wait.
-                let queued = state.withLock { state in
-                    defer { state.queue = [] }
-                    return state.queue
+                // second full wait for a connection, so every append in an outage hears 503 within one wait
+                // (decision 0065). Any other failure is this batch's own; the queue gets its own attempt.
+                if case .unavailable = failure {
+                    failed += state.withLock { state in
+                        defer { state.queue = [] }
+                        return state.queue
+                    }
                 }
-                for pending in batch + queued { pending.continuation.resume(throwing: failure) }
+                for pending in failed { pending.continuation.resume(throwing: failure) }
                 return
             }
         }
@@ -115,136 +119,135 @@ extension PostgresLogStore {
         return result
     }
 
-    /// One append transaction: lock the head, read what the checks need, decide, encode, insert, move the head,
-    /// notify.
-    private func appendStatements(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
+    /// How often a batch is decided on facts read without a lock before it is decided under the head's lock
+    /// instead (each miss means another node moved the head in between).
+    static let optimisticAttempts = 3
+
+    /// Writes one batch (decision 0098): decided on facts read in one snapshot without any lock, encoded, and
+    /// written by one `sessiond.append` statement in its own transaction, which holds the head only while it
+    /// checks that the head is unchanged and inserts, and through the commit. When another node moved the head
+    /// meanwhile the statement writes nothing and answers the facts as they are now, and the batch is decided
+    /// again on them; after ``optimisticAttempts`` misses it is decided with the head locked, in a transaction.
+    private func appendBatch(_ requests: [AppendPlan.Request], on connection: PostgresConnection) async throws
         -> Written
     {
-        let timeout = "\(configuration.statementTimeout.components.seconds * 1000)ms"
-        try await connection.query("SET LOCAL lock_timeout = '\(unescaped: timeout)'", logger: logger)
-        try await connection.query("SET LOCAL statement_timeout = '\(unescaped: timeout)'", logger: logger)
-        if configuration.durability == .none {
-            try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+        let keys = AppendKeys(streams: Array(Set(requests.map(\.stream))), eventIDs: requests.flatMap { $0.records.map(\.eventID.uuid) })
+        var facts = try await LogFacts(
+            connection.query("SELECT * FROM sessiond.log_facts(\(keys.streams), \(keys.eventIDs))", logger: logger))
+        for _ in 0..<Self.optimisticAttempts {
+            switch try await attempt(requests, on: facts, keys, connection) {
+            case .written(let written): return written
+            case .moved(let fresh): facts = fresh
+            }
         }
-        let head = try await lockHead(on: connection)
-        let versions = try await streamVersions(Array(Set(requests.map(\.stream))), on: connection)
-        let ids = requests.flatMap { $0.records.map(\.eventID.uuid) }
-        var known: [EventID: AppendPlan.KnownEvent] = [:]
-        for try await (id, position, stream, version) in try await connection.query(
-            """
-            SELECT event_id, position, stream, stream_version FROM sessiond.record
-            WHERE event_id = ANY(\(ids))
-            """, logger: logger
-        ).decode((UUID, Int64, String, Int64).self) {
-            known[EventID(id)] = AppendPlan.KnownEvent(
-                position: UInt64(position), stream: stream, streamVersion: UInt64(version))
+        return try await transaction(on: connection) { connection in
+            let locked = try await self.appendStatement(nil, keys, on: connection)
+            guard case .written(let written) = try await self.attempt(requests, on: locked, keys, connection) else {
+                throw EventLogError.failed(reason: "the log head moved while this transaction held it")
+            }
+            return written
         }
-        var plan = AppendPlan(requests, head: head, versions: versions, known: known, now: configuration.clock())
-        guard !plan.records.isEmpty else { return Written(plan: plan, frames: []) }
+    }
 
-        let frames = try await insert(plan.records, after: head, on: connection)
+    private enum Attempt {
+        case written(Written)
+        case moved(LogFacts)
+    }
+
+    /// Decides the batch on `facts` and, when it writes anything, appends it after the head `facts` saw.
+    private func attempt(
+        _ requests: [AppendPlan.Request], on facts: LogFacts, _ keys: AppendKeys, _ connection: PostgresConnection
+    ) async throws -> Attempt {
+        var plan = AppendPlan(
+            requests, head: facts.head, versions: facts.versions, known: facts.known, now: configuration.clock())
+        guard !plan.records.isEmpty else { return .written(Written(plan: plan, frames: [])) }
+        let (answer, frames) = try await append(plan.records, after: facts, keys, on: connection)
+        guard answer.appended else { return .moved(answer) }
         plan.setChecksum(frames.last!.checksum)
-        return Written(plan: plan, frames: frames)
+        return .written(Written(plan: plan, frames: frames))
     }
 
-    /// Locks the log head and returns it; makes this node's frames use the dictionary it names.
-    func lockHead(on connection: PostgresConnection) async throws -> AppendPlan.Head {
-        // The serialisation point, in its own statement: every later statement's snapshot is taken after the lock
-        // is held, so it sees every frame committed before (decision 0030).
-        var head = AppendPlan.Head(end: 0, lastChecksum: 0, lastRecordedAt: 0)
-        var dictionaryID: Int32 = 0
-        for try await (end, checksum, recordedAt, dictionary) in try await connection.query(
-            """
-            SELECT end_position, last_checksum, last_recorded_at, dictionary_id FROM sessiond.log_head
-            WHERE id = 1 FOR UPDATE
-            """,
-            logger: logger
-        ).decode((Int64, Int64, Int64, Int32).self) {
-            head = AppendPlan.Head(end: UInt64(end), lastChecksum: UInt32(truncatingIfNeeded: checksum), lastRecordedAt: recordedAt)
-            dictionaryID = dictionary
-        }
-        try await useDictionary(UInt32(dictionaryID), on: connection)
-        return head
+    /// The streams and event ids of a batch: the facts a decision needs are about these.
+    struct AppendKeys: Sendable {
+        var streams: [String]
+        var eventIDs: [UUID]
     }
 
-    /// The current versions of `streams` that have records.
-    func streamVersions(_ streams: [String], on connection: PostgresConnection) async throws -> [String: UInt64] {
-        var versions: [String: UInt64] = [:]
-        for try await (stream, version) in try await connection.query(
-            """
-            SELECT stream, max(stream_version) FROM sessiond.record
-            WHERE stream = ANY(\(streams)) GROUP BY stream
-            """, logger: logger
-        ).decode((String, Int64).self) {
-            versions[stream] = UInt64(version)
-        }
-        return versions
-    }
-
-    /// Writes records that continue the log after `head` (positions, versions and times assigned): encodes them as
-    /// frames chained to the head, inserts the frames and their records' index rows, moves the head and notifies.
-    /// Runs in the transaction that holds the head.
-    func insert(_ records: [LogRecord], after head: AppendPlan.Head, on connection: PostgresConnection) async throws
-        -> [SealedFrame]
+    /// Encodes `records` (positions, versions and times assigned after `facts.head`) as frames chained to the head,
+    /// with the dictionary it names, and has `sessiond.append` write them if the head is still that one. Returns
+    /// its answer (``LogFacts/appended``, or the fresh facts) and the frames.
+    func append(_ records: [LogRecord], after facts: LogFacts, _ keys: AppendKeys, on connection: PostgresConnection)
+        async throws -> (answer: LogFacts, frames: [SealedFrame])
     {
-        let frames = try encode(records, previousChecksum: head.lastChecksum)
-        for frame in frames {
-            try await connection.query(
-                """
-                INSERT INTO sessiond.frame
-                    (first_position, last_position, record_count, dictionary_id, checksum, previous_checksum, bytes)
-                VALUES (\(Int64(frame.firstPosition.rawValue)), \(Int64(frame.lastPosition.rawValue)),
-                    \(Int32(frame.recordCount)), \(Int32(frame.dictionaryID)), \(Int64(frame.checksum)),
-                    \(Int64(frame.previousChecksum)), \(ByteBuffer(bytes: frame.bytes)))
-                """, logger: logger)
-        }
-        var positions: [Int64] = [], framePositions: [Int64] = [], recordStreams: [String] = []
-        var versions: [Int64] = [], eventIDs: [UUID] = []
+        try await useDictionary(facts.dictionaryID, on: connection)
+        let (frames, samples) = try encode(records, previousChecksum: facts.head.lastChecksum)
+        let answer = try await appendStatement((facts, frames, records), keys, on: connection)
+        if answer.appended { keep(samples) }
+        return (answer, frames)
+    }
+
+    /// One call of `sessiond.append`. With nothing to write it only locks the head and answers the facts under the
+    /// lock (inside a transaction the lock stays held until it ends).
+    func appendStatement(
+        _ write: (after: LogFacts, frames: [SealedFrame], records: [LogRecord])?, _ keys: AppendKeys,
+        on connection: PostgresConnection
+    ) async throws -> LogFacts {
+        let head = write?.after.head
+        let frames = write?.frames ?? []
+        let records = write?.records ?? []
+        var framePositions: [Int64] = []
         var frameIndex = 0
         for record in records {
             while record.position > frames[frameIndex].lastPosition { frameIndex += 1 }
-            positions.append(Int64(record.position.rawValue))
             framePositions.append(Int64(frames[frameIndex].firstPosition.rawValue))
-            recordStreams.append(record.stream)
-            versions.append(Int64(record.streamVersion))
-            eventIDs.append(record.eventID.uuid)
         }
-        try await connection.query(
-            """
-            INSERT INTO sessiond.record (position, frame_position, stream, stream_version, event_id)
-            SELECT * FROM unnest(\(positions)::bigint[], \(framePositions)::bigint[], \(recordStreams)::text[],
-                \(versions)::bigint[], \(eventIDs)::uuid[])
-            """, logger: logger)
-        let end = records.last!.position.rawValue
-        try await connection.query(
-            """
-            UPDATE sessiond.log_head SET end_position = \(Int64(end)),
-                last_checksum = \(Int64(frames.last!.checksum)), last_recorded_at = \(records.last!.recordedAtMicros)
-            WHERE id = 1
-            """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(Self.notificationChannel), \(String(end)))", logger: logger)
-        return frames
+        let lockTimeout = "\(configuration.statementTimeout.components.seconds * 1000)ms"
+        return try await LogFacts(
+            connection.query(
+                """
+                SELECT * FROM sessiond.append(\(head.map { Int64($0.end) } ?? -1),
+                    \(Int64(head?.lastChecksum ?? 0)), \(Int32(write?.after.dictionaryID ?? 0)),
+                    \(keys.streams)::text[], \(keys.eventIDs)::uuid[],
+                    \(frames.map { Int64($0.firstPosition.rawValue) })::bigint[],
+                    \(frames.map { Int64($0.lastPosition.rawValue) })::bigint[],
+                    \(frames.map { Int32($0.recordCount) })::integer[], \(frames.map { Int32($0.dictionaryID) })::integer[],
+                    \(frames.map { Int64($0.checksum) })::bigint[], \(frames.map { Int64($0.previousChecksum) })::bigint[],
+                    \(frames.map { ByteBuffer(bytes: $0.bytes) })::bytea[],
+                    \(records.map { Int64($0.position.rawValue) })::bigint[], \(framePositions)::bigint[],
+                    \(records.map(\.stream))::text[], \(records.map { Int64($0.streamVersion) })::bigint[],
+                    \(records.map(\.eventID.uuid))::uuid[], \(records.last?.recordedAtMicros ?? 0),
+                    \(lockTimeout), \(configuration.durability != .none))
+                """, logger: logger))
     }
 
-    /// Encodes the batch's records as frames chained to the head, keeping training samples while this node
-    /// collects them; hands the samples to the trainer once there are enough.
-    private func encode(_ records: [LogRecord], previousChecksum: UInt32) throws(EventLogError) -> [SealedFrame] {
-        let (frames, ready) = try writer.withLock { writer throws(EventLogError) -> ([SealedFrame], [[UInt8]]?) in
+    /// Encodes the batch's records as frames chained to the head; returns them with the training samples taken
+    /// while this node collects them (kept only once the frames are written: see ``keep(_:)``).
+    private func encode(_ records: [LogRecord], previousChecksum: UInt32) throws(EventLogError)
+        -> (frames: [SealedFrame], samples: [[UInt8]])
+    {
+        try writer.withLock { writer throws(EventLogError) -> ([SealedFrame], [[UInt8]]) in
             var samples: [[UInt8]] = []
             let sample: (([UInt8], String) -> Void)? = writer.sampleBudget == nil ? nil : { record, _ in samples.append(record) }
             let frames = try writer.encoder.encode(
                 records, dictionaries: dictionaries, previousChecksum: previousChecksum, sample: sample)
-            guard let budget = writer.sampleBudget else { return (frames, nil) }
+            return (frames, samples)
+        }
+    }
+
+    /// Adds written records' samples to the training set; hands the set to the trainer once there are enough.
+    private func keep(_ samples: [[UInt8]]) {
+        guard !samples.isEmpty else { return }
+        let ready = writer.withLock { writer -> [[UInt8]]? in
+            guard let budget = writer.sampleBudget else { return nil }
             writer.samples += samples
             writer.sampleBytes += samples.reduce(0) { $0 + $1.count }
-            guard writer.sampleBytes >= budget else { return (frames, nil) }
+            guard writer.sampleBytes >= budget else { return nil }
             defer {
                 writer.samples = []
                 writer.sampleBudget = nil
             }
-            return (frames, writer.samples)
+            return writer.samples
         }
         if let ready { training.yield(ready) }
-        return frames
     }
 }

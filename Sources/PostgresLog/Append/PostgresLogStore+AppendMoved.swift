@@ -10,17 +10,20 @@ extension PostgresLogStore {
             end = try await withLease(
                 client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
             ) { connection in
-            try await self.transaction(on: connection) { connection in
-                let head = try await self.lockHead(on: connection)
-                let versions = try await self.streamVersions(Array(Set(records.map(\.stream))), on: connection)
-                if let reason = MovedRecords.discontinuity(
-                    records, end: head.end, lastRecordedAt: head.lastRecordedAt, version: { versions[$0] ?? 0 })
-                {
-                    throw EventLogError.invalidAppend(reason: reason)
+                try await self.transaction(on: connection) { connection in
+                    let keys = AppendKeys(streams: Array(Set(records.map(\.stream))), eventIDs: [])
+                    let facts = try await self.appendStatement(nil, keys, on: connection)
+                    if let reason = MovedRecords.discontinuity(
+                        records, end: facts.head.end, lastRecordedAt: facts.head.lastRecordedAt,
+                        version: { facts.versions[$0] ?? 0 })
+                    {
+                        throw EventLogError.invalidAppend(reason: reason)
+                    }
+                    guard try await self.append(records, after: facts, keys, on: connection).answer.appended else {
+                        throw EventLogError.failed(reason: "the log head moved while this transaction held it")
+                    }
+                    return records.last!.position.rawValue
                 }
-                _ = try await self.insert(records, after: head, on: connection)
-                return records.last!.position.rawValue
-            }
             }
         } catch let error where PostgresFailure.sqlState(of: error) == PostgresFailure.uniqueViolation {
             throw EventLogError.invalidAppend(reason: "an event id or stream version is already in the log")

@@ -17,17 +17,19 @@ extension PostgresLogStore {
     public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
         -> CompactionReport
     {
-        try await loadAllDictionaries()
         let dryRun = try await withCompactionConnection { connection in
-            try await self.compactionPass(rewrite, retiring: [], on: connection, write: false)
+            _ = try await self.loadAllDictionaries(on: connection)
+            return try await self.compactionPass(rewrite, retiring: [], on: connection, write: false)
         }
         guard !dryRun.streamsRewritten.isEmpty else { return dryRun }
-        // The store does not know which streams a dictionary's samples came from: every one may hold their bytes.
-        let retiring = Set(dictionaries.ids)
         var report = try await withCompactionConnection { connection in
             try await self.transaction(on: connection) { connection in
                 try await connection.query(
                     "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
+                // Read under the lock, so a dictionary another node trained since the first pass is retired too.
+                // The store does not know which streams a dictionary's samples came from: every one may hold their
+                // bytes.
+                let retiring = try await self.loadAllDictionaries(on: connection)
                 var report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
                 for try await xid in try await connection.query("SELECT txid_current()", logger: self.logger)
                     .decode(Int64.self)
@@ -155,14 +157,16 @@ extension PostgresLogStore {
             """, logger: logger)
     }
 
-    /// Installs every dictionary in the table, so every frame decodes.
-    private func loadAllDictionaries() async throws {
-        try await withCompactionConnection { connection in
-            let rows = try await connection.query("SELECT id, bytes FROM sessiond.dictionary", logger: self.logger)
-            for try await (id, bytes) in rows.decode((Int32, ByteBuffer).self) where !self.dictionaries.contains(id: UInt32(id)) {
-                try self.dictionaries.install(id: UInt32(id), bytes: Array(bytes.readableBytesView), activate: false)
-            }
+    /// Installs every dictionary in the table, so every frame decodes; returns their ids.
+    private func loadAllDictionaries(on connection: PostgresConnection) async throws -> Set<UInt32> {
+        var ids: Set<UInt32> = []
+        let rows = try await connection.query("SELECT id, bytes FROM sessiond.dictionary", logger: logger)
+        for try await (id, bytes) in rows.decode((Int32, ByteBuffer).self) {
+            ids.insert(UInt32(id))
+            guard !dictionaries.contains(id: UInt32(id)) else { continue }
+            try dictionaries.install(id: UInt32(id), bytes: Array(bytes.readableBytesView), activate: false)
         }
+        return ids
     }
 
     private func withCompactionConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)

@@ -16,9 +16,12 @@ import PostgresNIO
 ///
 /// Version 2 adds `log_head.dictionary_id`, the dictionary new frames use (0: none). Appenders read it under the
 /// head lock, so a dictionary a compaction retired is never used again by any node (decision 0060).
+///
+/// Version 3 adds the functions `sessiond.log_facts` and `sessiond.append` (``version3``): an append holds the head
+/// for one statement (decision 0098).
 enum PostgresSchema {
     /// The schema version this build writes and understands.
-    static let latest = 2
+    static let latest = 3
 
     /// Lock key for migrations (any constant; only sessiond's migrations take it).
     static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
@@ -74,7 +77,7 @@ enum PostgresSchema {
     ]
 
     /// Every migration, by the version it leads to.
-    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2]
+    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3]
 
     /// Creates or migrates the schema; returns the version the database is at.
     /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,

@@ -38,8 +38,8 @@ extension PostgresLogStore {
     }
 
     /// Follows other nodes' appends: LISTEN on a dedicated connection (issued before the first read of the head,
-    /// so nothing committed in between is missed), re-reading the head on every notification and every
-    /// ``Configuration/pollInterval`` — notifications are only a hint, and are lost while disconnected. Reconnects
+    /// so nothing committed in between is missed), taking the end each notification carries and re-reading the head
+    /// every ``Configuration/pollInterval`` — notifications are lost while disconnected. Reconnects
     /// until the store closes.
     func runListener() async {
         while !Task.isCancelled {
@@ -75,7 +75,11 @@ extension PostgresLogStore {
         try await refresh()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for try await _ in notifications { try await self.refresh() }
+                // The payload is the end an append committed (notifications are delivered after the commit): no
+                // read of the head per frame.
+                for try await notification in notifications {
+                    if let end = UInt64(notification.payload) { self.publish(end: end) } else { try await self.refresh() }
+                }
                 throw EventLogError.unavailable(reason: "the notification stream ended")
             }
             group.addTask {

@@ -90,9 +90,9 @@ extension ProjectionStore {
         let (pool, file) = current.withLock { ($0.pool, $0.file) }
         var report = ScrubReport(bytesBefore: Self.fileSize(file) + Self.fileSize(file + "-wal"))
         do {
-            _ = try await truncateWAL(pool)
+            _ = try await truncateWALRetrying(pool)
             try await pool.vacuum()
-            report.walTruncated = try await truncateWAL(pool)
+            report.walTruncated = try await truncateWALRetrying(pool)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw ProjectionError.diskFull(operation: "scrub")
         } catch let error as DatabaseError {
@@ -103,24 +103,12 @@ extension ProjectionStore {
     }
 
     /// `wal_checkpoint(TRUNCATE)`, retried while readers hold old frames; whether it succeeded.
-    private func truncateWAL(_ pool: DatabasePool) async throws -> Bool {
+    private func truncateWALRetrying(_ pool: DatabasePool) async throws -> Bool {
         for _ in 0..<50 {
-            let done = try await pool.writeWithoutTransaction { db -> Bool in
-                do {
-                    try db.checkpoint(.truncate)
-                    return true
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                    return false
-                }
-            }
-            if done { return true }
+            if try await truncateWAL(of: pool) { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
-    }
-
-    private static func fileSize(_ path: String) -> UInt64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
     }
 }
 

@@ -42,7 +42,7 @@ extension ProjectionStore {
             return rows.reversed().map { row in
                 SessionItem(
                     messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool,
-                    itemJSON: row[5], addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
+                    itemJSON: StoredText.decode(row, 5) ?? "null", addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
                     version: UInt64(row[1] as Int64), removed: row[6] as Bool)
             }
         }

@@ -53,7 +53,8 @@ extension SessionReader {
         while let row = try resultCursor.next() {
             let urls: String = row[5]
             let result = ToolResultRecorded(
-                toolCallID: ToolCallID(rawValue: row[0])!, messageID: MessageID(rawValue: row[1])!, result: row[2],
+                toolCallID: ToolCallID(rawValue: row[0])!, messageID: MessageID(rawValue: row[1])!,
+                result: StoredText.decode(row, 2) ?? "",
                 metadata: row[3], isError: row[4],
                 screenshotURLs: urls == "[]" ? [] : ProjectionJSON.value([String].self, from: urls) ?? [],
                 finished: row[6])
@@ -102,7 +103,7 @@ extension SessionReader {
                 inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
                 cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
                 metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
-                item: (row[21] as String?).flatMap { ProjectionJSON.value(JSONValue.self, from: $0) })
+                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 21)))
             var message = TranscriptMessage(
                 appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
             for index in message.toolCalls.indices {

@@ -3,8 +3,8 @@ import Sessions
 
 /// A log record decoded once, before it reaches the database writer: its envelope and its event.
 ///
-/// Decoding (Foundation's JSONDecoder) is the expensive half of a replay, so the replay loop decodes the next
-/// batch while SQLite applies the current one, and the projector never sees a body.
+/// Decoding (the `Sessions` body reader, decision 0086) is done apart from the writes, so the replay loop decodes
+/// the next batch while SQLite applies the current one, and the projector never sees a body.
 struct DecodedRecord: Sendable {
     var position: LogPosition
     var stream: String

@@ -1,7 +1,7 @@
 internal import GRDB
 
 extension SessionRow {
-    /// Every column, in the order of ``init(selected:)`` and ``arguments``; the hot path's statements use it
+    /// Every column, in the order of ``init(selected:)`` and the binding functions; the hot path's statements use it
     /// instead of Codable (which re-prepares and authorizes a statement per call).
     static let columnNames = [
         "id", "namespace", "origin", "title", "customSystemPrompt", "promptMode", "browserMode", "cdpUrl",
@@ -67,20 +67,62 @@ extension SessionRow {
         state = row[43]
     }
 
-    /// The values after `id`, in ``columnNames`` order.
-    private var valuesAfterID: [(any DatabaseValueConvertible)?] {
-        [
-            namespace, origin, title, customSystemPrompt, promptMode, browserMode, cdpUrl, sessionType, subagentType,
-            parentSessionId, parentToolCallId, userId, agentConfig, quotas, userMemory, metadata, enableMemory,
-            expiresAt, createdPosition, createdAt, updatedAt, lastActivityAt, version, lastPosition, isProcessing,
-            archivedPosition, archivedAt, terminatedPosition, terminatedAt, userMessageCount, assistantMessageCount,
-            toolCallCount, promptTokens, completionTokens, cost, messageCount, totalMessages, totalToolCalls,
-            latencySumMs, latencySamples, firstUserMessagePosition, appName, state,
-        ]
+    /// Binds the values after `id`, in ``columnNames`` order.
+    private func bindValuesAfterID(to statement: inout BoundStatement) {
+        statement.bind(namespace)
+        statement.bind(origin)
+        statement.bind(title)
+        statement.bind(customSystemPrompt)
+        statement.bind(promptMode)
+        statement.bind(browserMode)
+        statement.bind(cdpUrl)
+        statement.bind(sessionType)
+        statement.bind(subagentType)
+        statement.bind(parentSessionId)
+        statement.bind(parentToolCallId)
+        statement.bind(userId)
+        statement.bind(agentConfig)
+        statement.bind(quotas)
+        statement.bind(userMemory)
+        statement.bind(metadata)
+        statement.bind(enableMemory)
+        statement.bind(expiresAt)
+        statement.bind(createdPosition)
+        statement.bind(createdAt)
+        statement.bind(updatedAt)
+        statement.bind(lastActivityAt)
+        statement.bind(version)
+        statement.bind(lastPosition)
+        statement.bind(isProcessing)
+        statement.bind(archivedPosition)
+        statement.bind(archivedAt)
+        statement.bind(terminatedPosition)
+        statement.bind(terminatedAt)
+        statement.bind(userMessageCount)
+        statement.bind(assistantMessageCount)
+        statement.bind(toolCallCount)
+        statement.bind(promptTokens)
+        statement.bind(completionTokens)
+        statement.bind(cost)
+        statement.bind(messageCount)
+        statement.bind(totalMessages)
+        statement.bind(totalToolCalls)
+        statement.bind(latencySumMs)
+        statement.bind(latencySamples)
+        statement.bind(firstUserMessagePosition)
+        statement.bind(appName)
+        statement.bind(state)
     }
 
-    /// Arguments of ``insertSQL``.
-    var insertArguments: StatementArguments { StatementArguments([id] + valuesAfterID) }
-    /// Arguments of ``updateSQL``.
-    var updateArguments: StatementArguments { StatementArguments(valuesAfterID + [id]) }
+    /// Binds the parameters of ``insertSQL``.
+    func bindInsert(to statement: inout BoundStatement) {
+        statement.bind(id)
+        bindValuesAfterID(to: &statement)
+    }
+
+    /// Binds the parameters of ``updateSQL``.
+    func bindUpdate(to statement: inout BoundStatement) {
+        bindValuesAfterID(to: &statement)
+        statement.bind(id)
+    }
 }

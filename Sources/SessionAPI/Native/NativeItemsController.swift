@@ -6,7 +6,8 @@ import Sessions
 
 /// `GET /v1/sessions/{id}/items`: the framework items live in a session, oldest first, as of any point
 /// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time;
-/// with `includeRemoved=true` also those a pop, clear or rewind removed, marked `removed`.
+/// with `includeRemoved=true` also those a pop, clear or rewind removed, marked `removed`; with `bodiesOnly=true`
+/// the items' own JSON alone (``NativeItemBodies``).
 struct NativeItemsController {
     let backend: SessionBackend
 
@@ -20,6 +21,7 @@ struct NativeItemsController {
         let latest = try request.integerQuery("limit", in: 0...Int.max)
         let since = try request.sinceTime()
         let includeRemoved = try request.booleanQuery("includeRemoved") ?? false
+        let bodiesOnly = try request.booleanQuery("bodiesOnly") ?? false
         let session = try await backend.session(id, namespace: context.namespace, at: asOf)
         guard let items = try await backend.store.items(
             id, at: asOf, since: since, latest: latest, includeRemoved: includeRemoved) else {
@@ -27,7 +29,10 @@ struct NativeItemsController {
         }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        return .json(bytes: NativeItemPage(sessionID: id, version: session.version, items: items).json(), headers: headers)
+        let json = bodiesOnly
+            ? NativeItemBodies(sessionID: id, version: session.version, items: items).json()
+            : NativeItemPage(sessionID: id, version: session.version, items: items).json()
+        return .json(bytes: json, headers: headers)
     }
 }
 

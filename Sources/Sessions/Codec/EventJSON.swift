@@ -1,6 +1,8 @@
 import Foundation
 
 /// The JSON settings of event bodies: compact, sorted keys, unescaped slashes, ISO 8601 dates (whole seconds).
+///
+/// Bodies are read back by ``JSONReader``, not by a `JSONDecoder`.
 enum EventJSON {
     /// The encoder for event bodies; deterministic output.
     static let encoder: JSONEncoder = {
@@ -8,12 +10,5 @@ enum EventJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
-    }()
-
-    /// The decoder for event bodies.
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }()
 }

@@ -45,7 +45,9 @@ extension SessionEvent {
         let target = newest ?? eventType.currentSchemaVersion
         let object: JSONObject
         do {
-            object = try EventJSON.decoder.decode(JSONObject.self, from: body)
+            object = try [UInt8](body).withUnsafeBufferPointer { bytes throws(JSONReadError) in
+                try JSONReader.read(bytes, as: JSONObject.self)
+            }
         } catch {
             throw .undecodableEvent(
                 type: eventType.rawValue,

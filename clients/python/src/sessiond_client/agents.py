@@ -69,8 +69,9 @@ class SessiondSession(SessionABC):
 
     Args:
         session_id: The conversation's id, also sessiond's session id.
-        client: An :class:`AsyncSessiondClient` to share between sessions (one connection pool); made from
-            ``configuration`` when omitted.
+        client: The :class:`AsyncSessiondClient` to send through. When omitted, every session of the event loop
+            with the same ``configuration`` shares :meth:`AsyncSessiondClient.shared` (one connection pool, one
+            group commit), so the one-line switch gets both.
         configuration: Where sessiond is (default ``http://127.0.0.1:8088``), its key and namespace.
         session_settings: The SDK's settings (``limit`` is the default of :meth:`get_items`).
     """
@@ -86,8 +87,8 @@ class SessiondSession(SessionABC):
     ) -> None:
         self.session_id = session_id
         self.session_settings = session_settings or SessionSettings()
-        self._client = client or AsyncSessiondClient(configuration)
-        self._owns_client = client is None
+        self._given_client = client
+        self._configuration = configuration
         self._title = title
         # The run whose usage was last recorded (its Usage object) and the totals recorded for it.
         self._usage_run: Usage | None = None
@@ -101,10 +102,10 @@ class SessiondSession(SessionABC):
         if effective is not None and effective < 0:
             effective = None
         try:
-            page = await self._client.items(self.session_id, limit=effective)
+            page = await self._client.items(self.session_id, limit=effective, bodies_only=True)
         except NotFoundError:
             return []
-        return [entry["item"] for entry in page["items"]]
+        return page["items"]
 
     async def add_items(
         self, items: list[TResponseInputItem], *, wrapper: RunContextWrapper[Any] | None = None
@@ -140,10 +141,13 @@ class SessiondSession(SessionABC):
         except NotFoundError:
             return
 
+    @property
+    def _client(self) -> AsyncSessiondClient:
+        # Resolved at each use, inside the running loop: a session may be made before its loop starts.
+        return self._given_client or AsyncSessiondClient.shared(self._configuration)
+
     async def close(self) -> None:
-        """Closes the client when this session made it."""
-        if self._owns_client:
-            await self._client.aclose()
+        """Nothing to release: the client is the caller's or the loop's shared one (closed with neither)."""
 
     async def _create(self) -> None:
         try:

@@ -30,17 +30,21 @@ def raise_for_response(response: httpx.Response) -> None:
     """Raises the matching :class:`SessiondError` for a 4xx/5xx response; returns for anything else."""
     if response.status_code < 400:
         return
-    code, message, field = "http_error", response.text[:200], None
     try:
         body: Any = response.json()
     except ValueError:
         body = None
-    error = body.get("error") if isinstance(body, dict) else None
+    raise error_for(response.status_code, body.get("error") if isinstance(body, dict) else None, response.text[:200])
+
+
+def error_for(status: int, error: Any, fallback_message: str = "") -> SessiondError:
+    """The :class:`SessiondError` of a status and the ``error`` object of its body (native or Mix envelope)."""
+    code, message, field = "http_error", fallback_message, None
     if isinstance(error, dict):
         # The native envelope names the code as a string; Mix's carries the status and a `type`.
         raw_code = error.get("code")
         code = raw_code if isinstance(raw_code, str) else str(error.get("type") or code)
         message = str(error.get("message") or message)
         field = error.get("field")
-    kind = {404: NotFoundError, 409: ConflictError}.get(response.status_code, SessiondError)
-    raise kind(response.status_code, code, message, field)
+    kind = {404: NotFoundError, 409: ConflictError}.get(status, SessiondError)
+    return kind(status, code, message, field)

@@ -1,0 +1,104 @@
+import CZstd
+import Foundation
+internal import GRDB
+import Synchronization
+
+/// A bulky body column as stored — tool results and framework items: the text itself when it is short or zstd
+/// does not shrink it, otherwise a BLOB holding one zstd frame of its UTF-8 (decision 0090). Message text,
+/// reasoning and tool inputs stay plain: alone, each compresses ≈ 1.1–1.5×, not worth a decompression per
+/// message on every read.
+///
+/// Per value, not per chunk: every row stays independently readable and deletable (a deleted session's rows
+/// go with `secure_delete`, decision 0035), and a value always encodes to the same bytes, so a rebuilt
+/// database equals the live one row by row.
+enum StoredText {
+    /// Shorter texts are stored as they are: a zstd frame's header and the BLOB's type outweigh the gain.
+    static let minimumCompressedLength = 64
+    /// zstd level: 3 % smaller than level 1 on the coding-agent corpus, at no rebuild cost measurable here.
+    static let level: Int32 = 3
+
+    /// A body as the projector binds it: the text itself, or one zstd frame of its UTF-8 as a BLOB.
+    enum Stored: SQLiteBindable {
+        case text(String)
+        case compressed([UInt8])
+
+        func bind(to handle: OpaquePointer, at index: Int32) -> Int32 {
+            switch self {
+            case .text(let text): text.bind(to: handle, at: index)
+            case .compressed(let bytes): bytes.bind(to: handle, at: index)
+            }
+        }
+    }
+
+    /// The value to bind for `text` (`NULL` for `nil`).
+    static func encode(_ text: String?) -> Stored? {
+        guard var text else { return nil }
+        guard text.utf8.count >= minimumCompressedLength else { return .text(text) }
+        let compressed = text.withUTF8 { utf8 in Contexts.compress(UnsafeRawBufferPointer(utf8)) }
+        guard let compressed, compressed.count < text.utf8.count else { return .text(text) }
+        return .compressed(compressed)
+    }
+
+    /// The text stored in `row` at `index`; `nil` for `NULL` (or a zstd frame that does not decompress, which
+    /// only a damaged file holds). Reads SQLite's bytes in place: no copy of the stored value.
+    static func decode(_ row: Row, _ index: Int) -> String? {
+        (try? row.withUnsafeData(atIndex: index) { data -> String? in
+            guard let data else { return nil }
+            return data.withUnsafeBytes { bytes in
+                // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
+                guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+                return Contexts.decompress(bytes)
+            }
+        }) ?? nil
+    }
+
+    /// The first four bytes of a zstd frame, read as a little-endian integer.
+    private static let zstdMagic: UInt32 = 0xFD2F_B528
+
+    /// zstd contexts, kept: creating one allocates and initialises tens of KiB, more than one value costs.
+    private enum Contexts {
+        private struct Pointer: @unchecked Sendable { let pointer: OpaquePointer }
+        /// The projector is the only writer, so one compression context is enough.
+        private static let compression = Mutex(Pointer(pointer: ZSTD_createCCtx()))
+        /// Readers decompress concurrently: each takes an idle context or makes one.
+        private static let idle = Mutex<[Pointer]>([])
+        private static let idleLimit = 8
+
+        static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+            let bound = ZSTD_compressBound(input.count)
+            var written = 0
+            let output = [UInt8](unsafeUninitializedCapacity: bound) { out, count in
+                written = compression.withLock { context in
+                    ZSTD_compressCCtx(context.pointer, out.baseAddress, bound, input.baseAddress, input.count, level)
+                }
+                count = ZSTD_isError(written) != 0 ? 0 : written
+            }
+            return ZSTD_isError(written) != 0 ? nil : output
+        }
+
+        static func decompress(_ frame: UnsafeRawBufferPointer) -> String? {
+            let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
+            guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
+            let context = idle.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
+            defer {
+                let kept = idle.withLock { idle in
+                    guard idle.count < idleLimit else { return false }
+                    idle.append(context)
+                    return true
+                }
+                if !kept { ZSTD_freeDCtx(context.pointer) }
+            }
+            var failed = false
+            // Decompressed straight into the string's storage.
+            let text = String(unsafeUninitializedCapacity: Int(size)) { out in
+                let written = ZSTD_decompressDCtx(
+                    context.pointer, out.baseAddress, out.count, frame.baseAddress, frame.count)
+                failed = ZSTD_isError(written) != 0 || written != Int(size)
+                return failed ? 0 : written
+            }
+            return failed ? nil : text
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Hummingbird
+import Projections
+import Sessions
+
+/// `POST /v1/events/batch`: appends for many sessions in one request, each decided, appended and answered on its
+/// own — one failing append (unknown session, stale `expectedVersion`, invalid activity) fails only itself.
+///
+/// A client that coalesces the appends of many agents sends them here (client-side group commit). The appends run
+/// concurrently through the one writer path, so the log takes them in one frame with one fsync, as it does
+/// concurrent requests; appends to the same session run in the order they are listed.
+struct NativeAppendsController {
+    let backend: SessionBackend
+
+    /// At most this many appends in one request.
+    static let maximumAppends = 1000
+
+    func addRoutes(to group: RouterGroup<SessionRequestContext>) {
+        group.post("events/batch", use: append)
+    }
+
+    @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(
+            as: NativeAppendsRequest.self, limit: backend.configuration.maximumBodyBytes,
+            allowedKeys: NativeAppendsRequest.keys)
+        guard (1...Self.maximumAppends).contains(body.appends.count) else {
+            throw RequestBodyError.invalidParameter(
+                name: "appends", reason: "appends must hold 1 to \(Self.maximumAppends) appends")
+        }
+        let shared = try context.writeOptions(request)
+        var order: [String: [Int]] = [:]
+        for (index, entry) in body.appends.enumerated() { order[entry.sessionId, default: []].append(index) }
+
+        let outcomes = await withTaskGroup(of: [(Int, NativeAppendOutcome)].self) { group in
+            for indices in order.values {
+                group.addTask {
+                    var answered: [(Int, NativeAppendOutcome)] = []
+                    for index in indices {
+                        answered.append((index, await outcome(of: body.appends[index], index: index, shared: shared, context: context)))
+                    }
+                    return answered
+                }
+            }
+            var all = [NativeAppendOutcome?](repeating: nil, count: body.appends.count)
+            for await answered in group {
+                for (index, outcome) in answered { all[index] = outcome }
+            }
+            return all.compactMap { $0 }
+        }
+        return try .json(NativeAppendsResponse(results: outcomes))
+    }
+
+    /// One append's answer: its events and positions, or its error as the native envelope renders it.
+    private func outcome(
+        of entry: NativeAppendsRequest.Append, index: Int, shared: WriteOptions, context: SessionRequestContext
+    ) async -> NativeAppendOutcome {
+        do {
+            guard let id = SessionID(rawValue: entry.sessionId) else {
+                throw RequestBodyError.invalidParameter(
+                    name: "appends[\(index)].sessionId", reason: "sessionId must be a non-empty id")
+            }
+            let commands = try entry.items.enumerated().map { itemIndex, item in
+                do {
+                    return try item.command(for: id)
+                } catch RequestBodyError.invalidParameter(let name, let reason) {
+                    throw RequestBodyError.invalidParameter(name: "items[\(itemIndex)].\(name)", reason: reason)
+                }
+            }
+            var options = shared
+            options.expectedVersion = entry.expectedVersion
+            options.idempotencyKey = entry.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
+            let result = try await backend.execute(
+                batch: commands, on: id, namespace: context.namespace, options: options)
+            return NativeAppendOutcome(result)
+        } catch {
+            return NativeAppendOutcome(sessionId: entry.sessionId, error: APIError.logged(error, context: context))
+        }
+    }
+}
+
+/// `{"appends": [{sessionId, items: [activity, …], expectedVersion?, idempotencyKey?}, …]}`: each entry is what
+/// `POST /v1/sessions/{id}/events/batch` takes, with its `If-Match` and `Idempotency-Key` as fields.
+struct NativeAppendsRequest: Decodable {
+    static let keys: Set<String> = ["appends"]
+
+    struct Append: Decodable {
+        var sessionId: String
+        var items: [NativeActivityRequest]
+        var expectedVersion: UInt64?
+        var idempotencyKey: String?
+    }
+
+    var appends: [Append]
+}
+
+/// `{"results": [outcome, …]}`, one per append, in the request's order.
+struct NativeAppendsResponse: Encodable {
+    var results: [NativeAppendOutcome]
+}
+
+/// One append's answer: `status` is what `POST /v1/sessions/{id}/events/batch` would have answered (201 appended,
+/// 200 no-op or deduplicated retry, 4xx/5xx refused); the success fields of ``NativeAppendResponse`` or `error`.
+struct NativeAppendOutcome: Encodable {
+    var status: Int
+    var sessionId: String
+    var version: UInt64?
+    var positions: [UInt64]?
+    var events: [String]?
+    var deduplicated: Bool?
+    var removedItems: [JSONValue]?
+    var error: NativeErrorEnvelope.Body?
+
+    init(_ result: WriteResult) {
+        status = result.deduplicated || result.events.isEmpty ? 200 : 201
+        sessionId = result.sessionID.rawValue
+        version = result.state.version
+        positions = result.positions.map(\.rawValue)
+        events = result.events.map(\.type)
+        deduplicated = result.deduplicated
+        let removed = result.events.flatMap { event -> [JSONValue] in
+            guard case .messagesRemoved(let removed) = event else { return [] }
+            return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
+        }
+        removedItems = removed.isEmpty ? nil : removed
+    }
+
+    init(sessionId: String, error: APIError) {
+        status = error.status.code
+        self.sessionId = sessionId
+        self.error = NativeErrorEnvelope(error).error
+    }
+}

@@ -1,0 +1,111 @@
+import EventLog
+import Foundation
+import GRDB
+import Projections
+import Sessions
+import Testing
+import TestSupport
+
+/// How the projection database stores bodies (decision 0090): long tool results and items zstd-compressed per
+/// value, read back whole by every reader; and the replay loop leaves no WAL behind once the log goes quiet.
+@Suite struct StoredBodyTests {
+    static let longText = String(repeating: "let frame = try decoder(60) // the same line, compressible\n", count: 40)
+
+    /// A session with one short and one long value in each body column: message text, reasoning, item, tool
+    /// call input and tool result.
+    static func appendLongBodies(to log: EventLog) async throws -> SessionID {
+        let writer = SessionWriter(log: log, replay: nil)
+        let id = SessionID(rawValue: "bodies")!
+        _ = try await writer.execute(
+            .create(CreateSession(sessionID: id, namespace: "default", title: "t", browserMode: "local-browser-service")))
+        _ = try await writer.execute(.sendUserMessage(SendUserMessage(sessionID: id, text: "short")))
+        _ = try await writer.execute(.sendUserMessage(SendUserMessage(sessionID: id, text: longText)))
+        let call = ToolCall(id: ToolCallID(rawValue: "call-1")!, name: "bash", input: #"{"command":"\#(longText)"}"#)
+        _ = try await writer.execute(
+            .appendMessage(AppendMessage(
+                sessionID: id, role: .assistant, text: longText, reasoning: longText, finishReason: .toolUse,
+                toolCalls: [call], item: .string(longText))))
+        _ = try await writer.execute(
+            .recordToolResult(RecordToolResult(sessionID: id, toolCallID: call.id, result: longText)))
+        return id
+    }
+
+    @Test func longBodiesAreStoredCompressedAndReadBackWhole() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let id = try await Self.appendLongBodies(to: log)
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            _ = try await store.catchUp(from: log)
+
+            let queue = try DatabaseQueue(path: store.currentFile)
+            let (texts, others) = try await queue.read { db in
+                (
+                    try String.fetchAll(db, sql: "SELECT typeof(text) FROM transcriptMessage ORDER BY addedPosition"),
+                    try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT typeof(reasoning) FROM transcriptMessage WHERE role = 'assistant'
+                            UNION ALL SELECT typeof(item) FROM transcriptMessage WHERE role = 'assistant'
+                            UNION ALL SELECT typeof(input) FROM toolCall UNION ALL SELECT typeof(result) FROM toolResult
+                            """)
+                )
+            }
+            try queue.close()
+            #expect(texts == ["text", "text", "text", "null"])  // the last: the tool message the result added
+            #expect(others == ["text", "blob", "text", "blob"])  // reasoning, item, input, result
+
+            // Every reader gets the text back whole: snapshot (first user message), transcript, export, items.
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            let export = try #require(try await store.export(id, at: .latest))
+            let state = try #require(try await foldLog(log)[id])
+            #expect(export.json() == SessionExport(state)!.json())
+            let items = try #require(try await store.items(id))
+            #expect(items.map(\.item) == [.string(Self.longText)])
+            await log.close()
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func theReplayLoopTruncatesTheWALOnceTheLogGoesQuiet(truncates: Bool) async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            var configuration = ReplayLoop.Configuration()
+            configuration.idleCheckpointDelay = truncates ? .milliseconds(20) : nil
+            let loop = ReplayLoop(store: store, log: log, configuration: configuration)
+            let wal = store.currentFile + "-wal"
+            func walSize() -> Int {
+                ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber)?.intValue ?? 0
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await loop.run() }
+                _ = try await Self.appendLongBodies(to: log)
+                try await ReplayCrashTests.appendWorkload(to: log)
+                try await loop.waitUntilApplied(try await log.durableEnd())
+                // Quiet from here. A reader inside a transaction keeps the WAL busy for several idle delays;
+                // once it ends, within a few more the WAL is empty, or, without the idle checkpoint, keeps the
+                // pages the batches wrote.
+                var readerConfiguration = Configuration()
+                readerConfiguration.allowsUnsafeTransactions = true
+                let reader = try DatabaseQueue(path: store.currentFile, configuration: readerConfiguration)
+                try await reader.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN")
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM transcriptMessage")
+                }
+                try await Task.sleep(for: .milliseconds(150))
+                #expect(walSize() > 0)
+                try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+                try reader.close()
+                var waited = 0
+                while walSize() > 0, waited < 100 {
+                    try await Task.sleep(for: .milliseconds(20))
+                    waited += 1
+                }
+                #expect((walSize() == 0) == truncates)
+                group.cancelAll()
+            }
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            await log.close()
+        }
+    }
+}

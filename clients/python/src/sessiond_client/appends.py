@@ -1,0 +1,163 @@
+"""Client-side group commit: the appends many agents make at once through one client leave as one request.
+
+An append is queued; when fewer than ``max_in_flight`` requests are on the way, the queue is sent at once as one
+``POST /v1/events/batch`` (each append with its own session, expected version and idempotency key, each answered
+on its own). Appends made while a request is on the way wait for it and leave together in the next one, so a
+request carries as many appends as arrived during the previous one: one at a time for a single agent (no delay
+added), dozens under load.
+
+Sending is all these queues do: a transport error fails every append of that request, and each caller decides
+whether to retry (its append has an idempotency key, so a retry appends nothing twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any, Awaitable, Callable
+
+JSON = dict[str, Any]
+
+#: At most this many appends, or about this many bytes, per request (the server takes 1,000 and 4 MiB).
+MAX_APPENDS = 256
+MAX_BYTES = 1 << 20
+
+
+def encode_entry(session_id: str, activities: list[Any], if_match: int | None, key: str) -> bytes:
+    """One append of the batch request, encoded once by the caller (so a batch is joined, not re-encoded)."""
+    entry: JSON = {"sessionId": session_id, "items": activities, "idempotencyKey": key}
+    if if_match is not None:
+        entry["expectedVersion"] = if_match
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def batch_body(entries: list[bytes]) -> bytes:
+    return b'{"appends":[' + b",".join(entries) + b"]}"
+
+
+def take_batch(waiting: list[Any], size: Callable[[Any], int]) -> list[Any]:
+    """Removes and returns the longest prefix of `waiting` within the limits (at least one)."""
+    total, count = 0, 0
+    for item in waiting:
+        if count and (count == MAX_APPENDS or total + size(item) > MAX_BYTES):
+            break
+        total += size(item)
+        count += 1
+    batch = waiting[:count]
+    del waiting[:count]
+    return batch
+
+
+class AsyncAppendQueue:
+    """The asyncio queue; `send` posts a list of encoded entries and returns one outcome per entry."""
+
+    def __init__(self, send: Callable[[list[bytes]], Awaitable[list[JSON]]], max_in_flight: int = 1) -> None:
+        self._send = send
+        self._max_in_flight = max_in_flight
+        self._in_flight = 0
+        self._waiting: list[tuple[bytes, asyncio.Future[JSON]]] = []
+        self._senders: set[asyncio.Task[None]] = set()  # held so that a running sender is never collected
+
+    async def submit(self, entry: bytes) -> JSON:
+        """Queues one encoded append and returns its outcome (``status`` and the append's answer or ``error``)."""
+        future: asyncio.Future[JSON] = asyncio.get_running_loop().create_future()
+        self._waiting.append((entry, future))
+        if self._in_flight < self._max_in_flight:
+            self._in_flight += 1
+            sender = asyncio.ensure_future(self._flush())
+            self._senders.add(sender)
+            sender.add_done_callback(self._senders.discard)
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while True:
+                # A caller cancelled before its append left is dropped; once sent, it is recorded regardless.
+                self._waiting = [(entry, future) for entry, future in self._waiting if not future.done()]
+                if not self._waiting:
+                    return
+                batch = take_batch(self._waiting, lambda waiting: len(waiting[0]))
+                try:
+                    outcomes = await self._send([entry for entry, _ in batch])
+                except BaseException as error:  # every append of the request shares its fate
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                for (_, future), outcome in zip(batch, outcomes):
+                    if not future.done():
+                        future.set_result(outcome)
+        finally:
+            self._in_flight -= 1
+
+
+class _Slot:
+    """One thread's queued append: its entry, then its outcome or error."""
+
+    __slots__ = ("entry", "outcome", "error", "finished", "promoted", "wake")
+
+    def __init__(self, entry: bytes) -> None:
+        self.entry = entry
+        self.outcome: JSON | None = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.promoted = False
+        self.wake = threading.Event()
+
+
+class AppendQueue:
+    """The threads' queue. No thread of its own: the caller that finds no request on the way sends the queue;
+    when its request returns and more appends wait, the first waiting caller is woken to send them."""
+
+    def __init__(self, send: Callable[[list[bytes]], list[JSON]], max_in_flight: int = 1) -> None:
+        self._send = send
+        self._max_in_flight = max_in_flight
+        self._in_flight = 0
+        self._waiting: list[_Slot] = []
+        self._lock = threading.Lock()
+
+    def submit(self, entry: bytes) -> JSON:
+        slot = _Slot(entry)
+        with self._lock:
+            self._waiting.append(slot)
+            lead = self._in_flight < self._max_in_flight
+            if lead:
+                self._in_flight += 1
+        if lead:
+            self._send_waiting()
+        while not slot.finished:
+            slot.wake.wait()
+            if slot.promoted and not slot.finished:
+                slot.promoted = False
+                slot.wake.clear()
+                self._send_waiting()
+        if slot.error is not None:
+            raise slot.error
+        assert slot.outcome is not None
+        return slot.outcome
+
+    def _send_waiting(self) -> None:
+        """Sends one batch of the waiting appends, then hands the next one to a waiting caller."""
+        with self._lock:
+            batch = take_batch(self._waiting, lambda slot: len(slot.entry)) if self._waiting else []
+        error: BaseException | None = None
+        outcomes: list[JSON] = []
+        if batch:
+            try:
+                outcomes = self._send([slot.entry for slot in batch])
+            except BaseException as failure:  # every append of the request shares its fate
+                error = failure
+        with self._lock:
+            for index, slot in enumerate(batch):
+                slot.error, slot.outcome = (error, None) if error is not None else (None, outcomes[index])
+                slot.finished = True
+                slot.wake.set()
+            successor = next((waiting for waiting in self._waiting if not waiting.promoted), None)
+            if successor is not None:
+                successor.promoted = True
+                successor.wake.set()
+            else:
+                self._in_flight -= 1
