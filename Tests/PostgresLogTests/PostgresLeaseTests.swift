@@ -19,7 +19,14 @@ struct PostgresLeaseTests {
                     return 0
                 }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // Cancel once the statement runs (before, the cancellation only withdraws the pool request).
+            var running = "0"
+            for _ in 0..<200 where running == "0" {
+                try await Task.sleep(for: .milliseconds(50))
+                running = try TestPostgres.psql(
+                    url, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'")
+            }
+            try #require(running == "1")
             sleeping.cancel()
             await #expect(throws: CancellationError.self) { _ = try await sleeping.value }
             #expect(ContinuousClock.now - started < .seconds(20))

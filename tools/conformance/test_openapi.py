@@ -107,6 +107,12 @@ def test_native_routes(http):
     assert rewound.status_code == 201, rewound.text
     http.get(f"/v1/sessions/{framework}/items", params={"includeRemoved": "true"})
     http.get("/v1/state", params={"appName": "app", "userId": "u"})
+    many = http.post("/v1/events/batch", json={"appends": [
+        {"sessionId": session, "items": [{"type": "message", "role": "user", "text": "again"}], "idempotencyKey": "m1"},
+        {"sessionId": "missing", "items": [{"type": "message", "role": "user", "text": "lost"}]}]})
+    assert many.status_code == 200, many.text
+    assert [result["status"] for result in many.json()["results"]] == [201, 404], many.text
+    http.post("/v1/events/batch", json={"appends": []})
 
 
 def test_every_documented_json_operation_was_checked(http, mixpeek_headers):
