@@ -8,6 +8,14 @@ import Testing
         keys.filter { cache.value(for: $0) != nil }
     }
 
+    @Test func insertsThatOnlyEvictKeepTheAccessRecordsBounded() {
+        var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 10, byteLimit: .max)
+        for key in 0..<10_000 { cache.insert(key, bytes: 1, for: key) }
+        #expect(cache.count == 10)
+        #expect(cache.accessRecords <= 2 * 10 + 64 + 1)
+        #expect(Self.present(9_990..<10_000, in: &cache) == Array(9_990..<10_000))
+    }
+
     @Test func theLeastRecentlyUsedEntryGoesFirstWhenOverTheCount() {
         var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 3, byteLimit: .max)
         cache.insert(1, bytes: 1, for: 1)

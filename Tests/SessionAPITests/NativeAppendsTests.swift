@@ -67,6 +67,11 @@ struct NativeAppendsTests {
                 let refused = try await client.execute(uri: "/v1/events/batch", method: .post, body: jsonBody(body))
                 #expect(refused.status == .badRequest, "\(body)")
             }
+            let misspelt = try await client.execute(
+                uri: "/v1/events/batch", method: .post,
+                body: jsonBody(#"{"appends":[{"sessionId":"\#(id)","items":[\#(Self.item("x"))],"expected_version":9}]}"#))
+            #expect(misspelt.status == .badRequest)
+            #expect((misspelt.json["error"] as? [String: Any])?["message"] as? String == #"json: unknown field "appends[].expected_version""#)
             let empty = try await client.execute(
                 uri: "/v1/events/batch", method: .post,
                 body: jsonBody(#"{"appends":[{"sessionId":"\#(id)","items":[]}]}"#))

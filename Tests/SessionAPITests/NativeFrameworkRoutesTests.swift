@@ -46,6 +46,9 @@ struct NativeFrameworkRoutesTests {
             #expect(bodies.json["version"] as? Int == 3)
             let latestBody = try await client.execute(uri: "/v1/sessions/s1/items?bodiesOnly=true&limit=1", method: .get)
             #expect((latestBody.json["items"] as? [NSDictionary]) == [expected[1]].compactMap { $0 })
+            let unmarked = try await client.execute(
+                uri: "/v1/sessions/s1/items?bodiesOnly=true&includeRemoved=true", method: .get)
+            #expect(unmarked.status == .badRequest)
             let latest = try await client.execute(uri: "/v1/sessions/s1/items?limit=1", method: .get)
             #expect(items(latest).map { $0["role"] as? String } == ["assistant"])
             let asOf = try await client.execute(uri: "/v1/sessions/s1/items?version=2", method: .get)

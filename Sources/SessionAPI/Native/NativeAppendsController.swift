@@ -87,6 +87,31 @@ struct NativeAppendsRequest: Decodable {
         var items: [NativeActivityRequest]
         var expectedVersion: UInt64?
         var idempotencyKey: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case sessionId, items, expectedVersion, idempotencyKey
+        }
+
+        /// Any key, to find the ones an entry must not have.
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// Decodes an entry, refusing unknown keys: a misspelt `expectedVersion` must not append unchecked.
+        init(from decoder: any Decoder) throws {
+            let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            if let unknown = keys.sorted().first(where: { CodingKeys(stringValue: $0) == nil }) {
+                throw RequestBodyError.unknownField("appends[].\(unknown)")
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            sessionId = try container.decode(String.self, forKey: .sessionId)
+            items = try container.decode([NativeActivityRequest].self, forKey: .items)
+            expectedVersion = try container.decodeIfPresent(UInt64.self, forKey: .expectedVersion)
+            idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        }
     }
 
     var appends: [Append]

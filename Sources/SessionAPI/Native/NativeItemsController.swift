@@ -22,6 +22,11 @@ struct NativeItemsController {
         let since = try request.sinceTime()
         let includeRemoved = try request.booleanQuery("includeRemoved") ?? false
         let bodiesOnly = try request.booleanQuery("bodiesOnly") ?? false
+        if bodiesOnly, includeRemoved {
+            // Bodies alone carry no `removed` mark: removed items would read as live ones.
+            throw RequestBodyError.invalidParameter(
+                name: "bodiesOnly", reason: "bodiesOnly cannot be combined with includeRemoved")
+        }
         let session = try await backend.session(id, namespace: context.namespace, at: asOf)
         guard let items = try await backend.store.items(
             id, at: asOf, since: since, latest: latest, includeRemoved: includeRemoved) else {

@@ -173,3 +173,42 @@ def test_each_event_loop_gets_its_own_shared_client(configuration):
         return AsyncSessiondClient.shared(configuration)
 
     assert asyncio.run(shared()) is not asyncio.run(shared())
+
+
+async def test_a_malformed_append_fails_alone_when_its_batch_is_refused(configuration, unique):
+    from sessiond_client import SessiondError
+
+    async with AsyncSessiondClient(configuration) as client:
+        ids = [f"{unique}-shape-{n}" for n in range(4)]
+        for session_id in ids:
+            await client.create_session(session_id)
+        # if_match=-1 is not a version: the server refuses the whole request it travels in.
+        outcomes = await asyncio.gather(
+            *(client.append(session_id, message("fine"), if_match=-1 if n == 2 else None)
+              for n, session_id in enumerate(ids)),
+            return_exceptions=True)
+        assert [type(outcome).__name__ for outcome in outcomes] == ["dict", "dict", "SessiondError", "dict"]
+        assert isinstance(outcomes[2], SessiondError) and outcomes[2].status == 400
+        for n, session_id in enumerate(ids):
+            assert await contents(client, session_id) == ([] if n == 2 else ["fine"])
+
+
+def test_a_promoted_caller_whose_append_was_taken_hands_its_turn_on():
+    """Threads on a queue with two requests in flight and an instant send: a caller promoted to send whose append
+    another sender took must still hand its turn on, or the queue ends with a request slot never given back."""
+    from sessiond_client.appends import AppendQueue
+
+    for _ in range(2):
+        queue = AppendQueue(lambda entries: [{"status": 201, "entry": entry} for entry in entries], max_in_flight=2)
+
+        def agent(n: int) -> None:
+            for turn in range(5000):
+                entry = f"{n}-{turn}".encode()
+                assert queue.submit(entry)["entry"] == entry
+
+        threads = [threading.Thread(target=agent, args=(n,)) for n in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert (queue._in_flight, queue._waiting) == (0, [])

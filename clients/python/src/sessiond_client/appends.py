@@ -134,6 +134,11 @@ class AppendQueue:
                 slot.promoted = False
                 slot.wake.clear()
                 self._send_waiting()
+        if slot.promoted:
+            # Promoted, but another sender's batch took this append first: the turn to send is still this
+            # caller's (it hands it on, or gives back the request slot), else `appends_in_flight` shrinks.
+            slot.promoted = False
+            self._send_waiting()
         if slot.error is not None:
             raise slot.error
         assert slot.outcome is not None

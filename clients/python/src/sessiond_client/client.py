@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode
@@ -30,9 +29,9 @@ JSON = dict[str, Any]
 
 _RETRIED_STATUSES = {502, 503, 504}
 
-# AsyncSessiondClient.shared's clients, per event loop (a client's connections belong to one loop).
-_SHARED_CLIENTS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncSessiondClient]]" = (
-    weakref.WeakKeyDictionary())
+# AsyncSessiondClient.shared's clients, per event loop (a client's connections belong to one loop). Not a
+# WeakKeyDictionary: a client's idle connections refer to their loop, so its entry would never go.
+_SHARED_CLIENTS: "dict[asyncio.AbstractEventLoop, dict[str, AsyncSessiondClient]]" = {}
 
 
 @dataclass(frozen=True)
@@ -187,6 +186,23 @@ def _appends_results(response: httpx.Response) -> list[JSON]:
     return response.json()["results"]
 
 
+def _refused_as_a_whole(response: httpx.Response, entries: list[bytes]) -> bool:
+    """Whether a batch of several appends was refused for its shape (one malformed entry fails the whole request):
+    then each entry is sent alone, so only the malformed one fails."""
+    return len(entries) > 1 and response.status_code in (400, 413, 422)
+
+
+def _alone(response: httpx.Response) -> JSON:
+    """The outcome of one append sent alone: its result, or its refusal as that append's error."""
+    if response.status_code < 400 or response.status_code >= 500:
+        return _appends_results(response)[0]
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    return {"status": response.status_code, "error": body.get("error") if isinstance(body, dict) else None}
+
+
 def _append_entry(session_id: str, activities: list[Mapping[str, Any]], if_match: int | None, key: str | None) -> bytes:
     return encode_entry(session_id, [dict(a) for a in activities], if_match, key or uuid.uuid4().hex)
 
@@ -230,7 +246,11 @@ class SessiondClient:
         self._urls = _URLs(self._http)
 
     def _post_appends(self, entries: list[bytes]) -> list[JSON]:
-        return _appends_results(self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS))
+        response = self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
+        if _refused_as_a_whole(response, entries):
+            return [_alone(self._http.post(self._urls.appends, content=batch_body([entry]), headers=_APPENDS_HEADERS))
+                    for entry in entries]
+        return _appends_results(response)
 
     def _append(self, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
@@ -324,6 +344,9 @@ class AsyncSessiondClient:
         pool and one group commit per loop whatever the number of sessions (sessions made without a client use
         it). It lives as long as its loop; nobody closes it but the loop's end."""
         configuration = configuration or ClientConfiguration()
+        # Clients of loops that ended are dropped; their connections close as they are collected.
+        for ended in [loop for loop in _SHARED_CLIENTS if loop.is_closed()]:
+            del _SHARED_CLIENTS[ended]
         clients = _SHARED_CLIENTS.setdefault(asyncio.get_running_loop(), {})
         key = repr(configuration)  # the configuration holds a headers dict, so it is not hashable itself
         if key not in clients:
@@ -341,8 +364,11 @@ class AsyncSessiondClient:
         self._urls = _URLs(self._http)
 
     async def _post_appends(self, entries: list[bytes]) -> list[JSON]:
-        return _appends_results(
-            await self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS))
+        response = await self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
+        if _refused_as_a_whole(response, entries):
+            return [_alone(await self._http.post(self._urls.appends, content=batch_body([entry]), headers=_APPENDS_HEADERS))
+                    for entry in entries]
+        return _appends_results(response)
 
     async def _append(self, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries

@@ -276,7 +276,8 @@ class LeanSyncTransport(httpx.BaseTransport):
                         break
             except (OSError, httpx.RemoteProtocolError) as error:
                 sock.close()
-                if reused and not answer.started:
+                # Only a connection the server closed while idle is sent again, never one that timed out.
+                if reused and not answer.started and not isinstance(error, socket.timeout):
                     reused = False
                     continue
                 if isinstance(error, socket.timeout):
