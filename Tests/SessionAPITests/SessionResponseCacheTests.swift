@@ -59,7 +59,20 @@ struct SessionResponseCacheTests {
             let id = try #require(SessionID(rawValue: "s\(i)"))
             cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
         }
-        #expect(cache.count == 10)
+        // A small snapshot is estimated at a little over 1 KiB: about nine fit, never all hundred.
+        #expect((5...10).contains(cache.count))
+    }
+
+    @Test func aLargeStateCountsAgainstTheByteLimit() throws {
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 1 << 20)
+        for i in 0..<20 {
+            let id = try #require(SessionID(rawValue: "big\(i)"))
+            var snapshot = try Self.snapshot(id)
+            snapshot.state = ["blob": .string(String(repeating: "x", count: 200_000))]
+            cache.store(snapshot, ticket: cache.ticket(for: id))
+        }
+        #expect(cache.count <= 5, "twenty 200 KB states in a 1 MiB cache")
+        #expect(cache.count >= 4)
     }
 
     /// Each face read twice (the second from the cache, byte for byte the first), then after an append on

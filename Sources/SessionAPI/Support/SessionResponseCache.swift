@@ -32,11 +32,36 @@ final class SessionResponseCache: Sendable {
 
     private struct Entry {
         var snapshot: SessionSnapshot
+        /// The snapshot's estimated size, measured once when it is stored.
+        var snapshotBytes: Int
         var bodies: [BodyKey: ByteBuffer] = [:]
 
-        /// A rough size: a fixed allowance for the snapshot's fields plus twice each answer (the snapshot
-        /// holds about what an answer says).
-        var bytes: Int { 1024 + bodies.values.reduce(0) { $0 + 2 * $1.readableBytes } }
+        init(snapshot: SessionSnapshot) {
+            self.snapshot = snapshot
+            self.snapshotBytes = Self.estimatedBytes(of: snapshot)
+        }
+
+        /// A rough size: the snapshot's plus each rendered answer's.
+        var bytes: Int { snapshotBytes + bodies.values.reduce(0) { $0 + $1.readableBytes } }
+
+        /// A fixed allowance for the snapshot's small fields, plus the fields that can be large: texts, the JSON
+        /// objects (state, user memory, metadata: any size a client sent), callbacks and files.
+        private static func estimatedBytes(of snapshot: SessionSnapshot) -> Int {
+            let texts = [snapshot.title, snapshot.customSystemPrompt, snapshot.firstUserMessage, snapshot.cdpURL]
+                .reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+            let objects = [snapshot.state, snapshot.userMemory ?? [:], snapshot.metadata ?? [:]]
+                .reduce(0) { $0 + estimatedBytes(of: .object($1)) }
+            return 1024 + texts + objects + 256 * (snapshot.callbacks.count + snapshot.files.count)
+        }
+
+        private static func estimatedBytes(of value: JSONValue) -> Int {
+            switch value {
+            case .null, .bool, .number: 16
+            case .string(let text): 16 + text.utf8.count
+            case .array(let values): values.reduce(16) { $0 + estimatedBytes(of: $1) }
+            case .object(let members): members.reduce(16) { $0 + 16 + $1.key.utf8.count + estimatedBytes(of: $1.value) }
+            }
+        }
     }
 
     private struct State {
