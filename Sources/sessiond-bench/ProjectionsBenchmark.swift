@@ -92,7 +92,8 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
             "rebuild (\(rebuildConfiguration.rebuildBatchSize) records per transaction): \(report.events) events in "
                 + "\(String(format: "%.2f", report.seconds)) s = "
                 + "\(formatRate(Double(report.events) / report.seconds)) events/s (goal ≥ 100,000); CPU "
-                + "\(String(format: "%.2f", rebuildCPU)) s = \(String(format: "%.1f", rebuildCPU * 1e6 / Double(report.events))) µs/event")
+                + "\(String(format: "%.2f", rebuildCPU)) s = \(String(format: "%.1f", rebuildCPU * 1e6 / Double(report.events))) µs/event, "
+                + "of which the write thread \(String(format: "%.1f", report.writerSeconds * 1e6 / Double(report.events))) µs/event")
 
         // 4. As-of exports of the long session at random points of its history.
         let store = try await ProjectionStore.open(path: path, log: log)
