@@ -55,8 +55,10 @@ struct Projector {
             row.title = changed.title
             try recordField(.title, of: id, at: position, value: changed.title)
         case .messageAppended(let message):
-            try appendMessage(message, to: &row, position: position, version: version, time: time)
+            let columns = record.columns.message ?? MessageColumns(message)
+            try appendMessage(message, columns, to: &row, position: position, version: version, time: time)
         case .toolResultRecorded(let result):
+            let columns = record.columns.toolResult ?? ToolResultColumns(result)
             try execute(
                 """
                 INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
@@ -67,10 +69,10 @@ struct Projector {
                 $0.bind(id)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
-                $0.bind(StoredText.encode(result.result))
+                $0.bind(columns.result)
                 $0.bind(result.metadata)
                 $0.bind(result.isError)
-                $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))
+                $0.bind(columns.screenshotURLs)
                 $0.bind(result.finished)
             }
         case .callbackResultRecorded(let result):
@@ -218,6 +220,7 @@ struct Projector {
 
     private func appendMessage(
         _ message: MessageAppended,
+        _ columns: MessageColumns,
         to row: inout SessionRow,
         position: Int64,
         version: Int64,
@@ -248,9 +251,9 @@ struct Projector {
             $0.bind(message.cacheReadTokens)
             $0.bind(message.cost)
             $0.bind(message.latencyMs)
-            $0.bind(ProjectionJSON.text(message.metadata))
+            $0.bind(columns.metadata)
             $0.bind(message.toolCalls.count)
-            $0.bind(StoredText.encode(ProjectionJSON.text(message.item)))
+            $0.bind(columns.item)
         }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
@@ -453,11 +456,11 @@ struct Projector {
             $0.bind(Int64(record.position.rawValue))
             $0.bind(record.recordedAtMicros)
             $0.bind(record.type)
-            $0.bind(record.eventID.canonicalText)
-            $0.bind(record.metadata[RecordMetadata.actorKey])
-            $0.bind(record.metadata[RecordMetadata.requestID])
+            $0.bind(record.columns.eventID)
+            $0.bind(record.columns.actor)
+            $0.bind(record.columns.requestID)
             $0.bind(record.event.isActivity)
-            $0.bind(record.event.auditSummary)
+            $0.bind(record.columns.summary)
         }
     }
 

@@ -1,10 +1,12 @@
 import EventLog
 import Sessions
 
-/// A log record decoded once, before it reaches the database writer: its envelope and its event.
+/// A log record decoded once, before it reaches the database writer: its envelope, its event and the column
+/// values that follow from them (``PreparedColumns``).
 ///
-/// Decoding (the `Sessions` body reader, decision 0086) is done apart from the writes, so the replay loop decodes
-/// the next batch while SQLite applies the current one, and the projector never sees a body.
+/// Decoding (the `Sessions` body reader, decision 0086) and preparing the columns (decision 0104) are done apart
+/// from the writes, so the replay loop decodes the next batch while SQLite applies the current one, and the
+/// projector never sees a body.
 struct DecodedRecord: Sendable {
     var position: LogPosition
     var stream: String
@@ -14,6 +16,7 @@ struct DecodedRecord: Sendable {
     var eventID: EventID
     var metadata: [String: String]
     var event: SessionEvent
+    var columns: PreparedColumns
 
     /// Decodes `record`.
     /// - Throws: ``ProjectionError/undecodableRecord(position:type:cause:)``.
@@ -30,6 +33,7 @@ struct DecodedRecord: Sendable {
         type = record.type
         eventID = record.eventID
         metadata = record.metadata
+        columns = PreparedColumns(eventID: record.eventID, metadata: record.metadata, event: event)
     }
 
     /// Decodes a batch, in order.

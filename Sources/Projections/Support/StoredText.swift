@@ -18,7 +18,7 @@ enum StoredText {
     static let level: Int32 = 3
 
     /// A body as the projector binds it: the text itself, or one zstd frame of its UTF-8 as a BLOB.
-    enum Stored: SQLiteBindable {
+    enum Stored: SQLiteBindable, Sendable {
         case text(String)
         case compressed([UInt8])
 
@@ -60,36 +60,39 @@ enum StoredText {
     /// zstd contexts, kept: creating one allocates and initialises tens of KiB, more than one value costs.
     private enum Contexts {
         private struct Pointer: @unchecked Sendable { let pointer: OpaquePointer }
-        /// The projector is the only writer, so one compression context is enough.
-        private static let compression = Mutex(Pointer(pointer: ZSTD_createCCtx()))
-        /// Readers decompress concurrently: each takes an idle context or makes one.
-        private static let idle = Mutex<[Pointer]>([])
+        /// Records are prepared (compressed) and read (decompressed) on several threads at once: each call takes
+        /// an idle context or makes one.
+        private static let idleCompression = Mutex<[Pointer]>([])
+        private static let idleDecompression = Mutex<[Pointer]>([])
         private static let idleLimit = 8
 
         static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
+            let context = idleCompression.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createCCtx())
+            defer { keep(context, in: idleCompression) { ZSTD_freeCCtx($0) } }
             let bound = ZSTD_compressBound(input.count)
             var written = 0
             let output = [UInt8](unsafeUninitializedCapacity: bound) { out, count in
-                written = compression.withLock { context in
-                    ZSTD_compressCCtx(context.pointer, out.baseAddress, bound, input.baseAddress, input.count, level)
-                }
+                written = ZSTD_compressCCtx(context.pointer, out.baseAddress, bound, input.baseAddress, input.count, level)
                 count = ZSTD_isError(written) != 0 ? 0 : written
             }
             return ZSTD_isError(written) != 0 ? nil : output
         }
 
+        /// Returns `context` to `idle`, or frees it with `free` when enough are idle.
+        private static func keep(_ context: Pointer, in idle: borrowing Mutex<[Pointer]>, free: (OpaquePointer) -> Int) {
+            let kept = idle.withLock { idle in
+                guard idle.count < idleLimit else { return false }
+                idle.append(context)
+                return true
+            }
+            if !kept { _ = free(context.pointer) }
+        }
+
         static func decompress(_ frame: UnsafeRawBufferPointer) -> String? {
             let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
             guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
-            let context = idle.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
-            defer {
-                let kept = idle.withLock { idle in
-                    guard idle.count < idleLimit else { return false }
-                    idle.append(context)
-                    return true
-                }
-                if !kept { ZSTD_freeDCtx(context.pointer) }
-            }
+            let context = idleDecompression.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
+            defer { keep(context, in: idleDecompression) { ZSTD_freeDCtx($0) } }
             var failed = false
             // Decompressed straight into the string's storage.
             let text = String(unsafeUninitializedCapacity: Int(size)) { out in

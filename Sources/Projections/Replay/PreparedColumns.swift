@@ -1,0 +1,66 @@
+import EventLog
+import Sessions
+
+/// The column values of a record that follow from the record alone — the event id's text, the audit summary,
+/// compressed bodies and JSON texts — computed where the record is decoded, off the database writer, so the
+/// write thread only binds them and steps its statements (decision 0104).
+struct PreparedColumns: Sendable {
+    /// `eventIndex.eventId`: the canonical lowercase UUID text.
+    var eventID: String
+    /// `eventIndex.summary`.
+    var summary: String
+    var actor: String?
+    var requestID: String?
+    /// The values of the event's own rows, for the kinds frequent enough to matter.
+    var body: Body
+
+    enum Body: Sendable {
+        case none
+        case message(MessageColumns)
+        case toolResult(ToolResultColumns)
+    }
+
+    init(eventID: EventID, metadata: [String: String], event: SessionEvent) {
+        self.eventID = eventID.canonicalText
+        summary = event.auditSummary
+        actor = metadata[RecordMetadata.actorKey]
+        requestID = metadata[RecordMetadata.requestID]
+        switch event {
+        case .messageAppended(let message): body = .message(MessageColumns(message))
+        case .toolResultRecorded(let result): body = .toolResult(ToolResultColumns(result))
+        default: body = .none
+        }
+    }
+
+    /// The message's columns, when the event is a message.
+    var message: MessageColumns? {
+        if case .message(let columns) = body { columns } else { nil }
+    }
+
+    /// The tool result's columns, when the event is a tool result.
+    var toolResult: ToolResultColumns? {
+        if case .toolResult(let columns) = body { columns } else { nil }
+    }
+}
+
+/// The computed columns of a `transcriptMessage` row.
+struct MessageColumns: Sendable {
+    var metadata: String?
+    var item: StoredText.Stored?
+
+    init(_ message: MessageAppended) {
+        metadata = ProjectionJSON.text(message.metadata)
+        item = StoredText.encode(ProjectionJSON.text(message.item))
+    }
+}
+
+/// The computed columns of a `toolResult` row.
+struct ToolResultColumns: Sendable {
+    var result: StoredText.Stored?
+    var screenshotURLs: String
+
+    init(_ result: ToolResultRecorded) {
+        self.result = StoredText.encode(result.result)
+        screenshotURLs = ProjectionJSON.stringArray(result.screenshotURLs)
+    }
+}
