@@ -149,11 +149,15 @@ public final class ProjectionStore: Sendable {
     }
 
     /// The projector's transaction body, shared by the live store and rebuilds (which pass `carry`).
+    ///
+    /// A rebuild whose transaction goes on past this batch passes `endsTransaction: false`: the session rows
+    /// the batch changed stay in `carry`, to be written by the transaction's last batch.
     static func apply(
         _ batch: [DecodedRecord],
         from expected: LogPosition,
         in db: Database,
-        carrying carry: SessionRowCarry? = nil
+        carrying carry: SessionRowCarry? = nil,
+        endsTransaction: Bool = true
     ) throws {
         guard let last = batch.last?.position else { return }
         // Check before touching a row, so a second writer fails with a conflict, not a constraint error.
@@ -161,12 +165,12 @@ public final class ProjectionStore: Sendable {
         guard found == expected else {
             throw ProjectionError.checkpointConflict(name: Checkpoint.sessions, expected: expected, found: found)
         }
-        var projector = Projector(db, knownSessions: carry?.rows ?? [:])
+        var projector = Projector(db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init())
         carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
-        try projector.flush()
+        if carry == nil || endsTransaction || SessionRowCarry.isFull(projector.sessions) { try projector.flush() }
         try Checkpoint.advance(db, from: expected, to: last)
-        carry?.keep(projector.sessions)
+        carry?.keep(projector.sessions, unwritten: projector.unwritten)
     }
 
     /// Applies everything the log holds past the checkpoint, up to its durable end at the time of the call,

@@ -13,18 +13,22 @@ struct Projector {
     private let db: Database
     /// Session rows read or written so far; `nil` marks a session known not to exist.
     private(set) var sessions: [String: SessionRow?]
-    /// Sessions whose row this batch changed (written at flush).
-    private var touched: Set<String> = []
-    /// Sessions whose row is new in this batch (insert, not update, at flush).
-    private var created: Set<String> = []
+    /// Session rows changed since the last ``flush()``.
+    private(set) var unwritten: UnwrittenSessions
     /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
     /// the dictionary lookup of its identity here).
     private let statements = StatementCache()
 
-    /// A projector for one transaction, knowing `sessions` (rows as the database holds them) already.
-    init(_ db: Database, knownSessions sessions: [String: SessionRow?] = [:]) {
+    /// A projector for one transaction, knowing `sessions` already: rows as the database holds them, or as an
+    /// earlier projector of the same transaction left them with the changes `unwritten` not flushed yet.
+    init(
+        _ db: Database,
+        knownSessions sessions: [String: SessionRow?] = [:],
+        unwritten: UnwrittenSessions = UnwrittenSessions()
+    ) {
         self.db = db
         self.sessions = sessions
+        self.unwritten = unwritten
     }
 
     /// Applies one record's event.
@@ -156,14 +160,14 @@ struct Projector {
             break
         }
         sessions[id] = row
-        touched.insert(id)
+        unwritten.touched.insert(id)
     }
 
     /// Writes every session row the batch changed.
     mutating func flush() throws {
-        for id in touched {
+        for id in unwritten.touched {
             guard let row = sessions[id] ?? nil else { continue }
-            if created.contains(id) {
+            if unwritten.created.contains(id) {
                 var insert = BoundStatement(
                     try statements.statement(named: "sessionInsert", sql: SessionRow.insertSQL, in: db))
                 row.bindInsert(to: &insert)
@@ -175,8 +179,7 @@ struct Projector {
                 try update.run()
             }
         }
-        touched.removeAll()
-        created.removeAll()
+        unwritten = UnwrittenSessions()
     }
 
     // MARK: - Events
@@ -200,8 +203,8 @@ struct Projector {
             totalToolCalls: 0, latencySumMs: 0, latencySamples: 0, firstUserMessagePosition: nil,
             appName: event.appName, state: nil)
         sessions[id] = row
-        touched.insert(id)
-        created.insert(id)
+        unwritten.touched.insert(id)
+        unwritten.created.insert(id)
         if let title = event.title { try recordField(.title, of: id, at: position, value: title) }
         if let memory = row.userMemory { try recordField(.userMemory, of: id, at: position, value: memory) }
         if let origin = event.forkedFrom {
@@ -416,8 +419,8 @@ struct Projector {
             $0.bind(namespace)
         }
         sessions[id] = .some(nil)
-        touched.remove(id)
-        created.remove(id)
+        unwritten.touched.remove(id)
+        unwritten.created.remove(id)
     }
 
     /// The tombstone of a session whose creation compaction erased: the live projection counted the session
@@ -489,6 +492,14 @@ struct Projector {
         bind(&statement)
         try statement.run()
     }
+}
+
+/// Sessions whose row a projector changed but has not written yet.
+struct UnwrittenSessions: Sendable {
+    /// Rows to write at the next flush.
+    var touched: Set<String> = []
+    /// Those of them that are new (inserted, not updated).
+    var created: Set<String> = []
 }
 
 /// The statements of one projector, keyed by the address of their static SQL text.

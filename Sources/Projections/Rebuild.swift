@@ -37,7 +37,8 @@ public struct RebuildReport: Sendable {
 /// with one atomic rename of the link and a directory fsync.
 ///
 /// The fresh file is written with SQLite's journal off and no syncs (a crash leaves only a temporary file to
-/// delete), in batched transactions, decoding the next batch while SQLite applies the current one; indexes the
+/// delete), in one transaction applied batch by batch, decoding the next batch while SQLite applies the current
+/// one, with session rows written once at the end (decision 0105); indexes the
 /// projector does not read (``ProjectionSchema/deferredIndexes``) are built once at the end. It is fsync'd
 /// before it is installed.
 public struct Rebuild: Sendable {
@@ -91,7 +92,8 @@ public struct Rebuild: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let queue = try Self.openBulk(file)
-            var (position, writerSeconds) = try await replay(into: queue, from: .zero, to: target) { applied in
+            var (position, writerSeconds) = try await replay(into: queue, from: .zero, to: target, spanning: true) {
+                applied in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
             }
@@ -119,10 +121,17 @@ public struct Rebuild: Sendable {
         return try await replay(into: queue, from: position, to: end, progress: { _ in }).position
     }
 
+    /// Applies the records after `start` up to `end`, decoding the next batch while SQLite applies the current one.
+    ///
+    /// With `spanning`, one transaction holds every batch (the fresh file's journal is off, so a transaction
+    /// buys nothing but its commit's page writes: a page the batches keep changing — an index's, a session
+    /// row's — is written once, not once per batch), and session rows are written once, at its end. Otherwise
+    /// each batch is its own transaction.
     private func replay(
         into queue: DatabaseQueue,
         from start: LogPosition,
         to end: LogPosition,
+        spanning: Bool = false,
         progress: @Sendable (UInt64) -> Void
     ) async throws -> (position: LogPosition, writerSeconds: Double) {
         let log = self.log
@@ -141,17 +150,26 @@ public struct Rebuild: Sendable {
             async let next = fetch(after: last)
             let expected = position
             let current = batch
+            let commit = !spanning || last >= end
             writerSeconds += try await queue.writeWithoutTransaction { db in
                 let cpu = ThreadCPU.seconds()
-                try db.inTransaction {
-                    try ProjectionStore.apply(current, from: expected, in: db, carrying: carry)
-                    return .commit
-                }
+                if !db.isInsideTransaction { try db.beginTransaction() }
+                try ProjectionStore.apply(current, from: expected, in: db, carrying: carry, endsTransaction: commit)
+                if commit { try db.commit() }
                 return ThreadCPU.seconds() - cpu
             }
             position = last
             progress(position.rawValue - start.rawValue)
             batch = try await next
+        }
+        if spanning {
+            // The log ended before `end` (nothing past the last record read): end the transaction here.
+            try await queue.writeWithoutTransaction { db in
+                guard db.isInsideTransaction else { return }
+                var projector = Projector(db, knownSessions: carry.rows, unwritten: carry.unwritten)
+                try projector.flush()
+                try db.commit()
+            }
         }
         return (position, writerSeconds)
     }
@@ -159,6 +177,8 @@ public struct Rebuild: Sendable {
     /// A connection tuned for a bulk load into a file nobody reads yet.
     private static func openBulk(_ file: String) throws -> DatabaseQueue {
         var config = GRDB.Configuration()
+        // The replay keeps one transaction open across its batches (``replay(into:from:to:spanning:progress:)``).
+        config.allowsUnsafeTransactions = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")

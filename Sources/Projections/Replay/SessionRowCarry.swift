@@ -1,18 +1,32 @@
-/// The session rows a rebuild hands from one transaction to the next, so each session's row is read from the
-/// database at most once per rebuild instead of once per batch.
+/// The session rows a rebuild hands from one batch to the next, so each session's row is read from the
+/// database at most once per rebuild instead of once per batch — and, while one transaction spans the batches,
+/// written once when it ends instead of once per batch.
 ///
 /// Only a rebuild uses it: it is the only writer of its fresh file, and any failure abandons the file, so the
-/// rows always equal the committed ones. Its transactions run one at a time, which is why the class needs no
-/// lock.
+/// rows always equal the committed ones plus the ``unwritten`` changes. Its batches run one at a time, which is
+/// why the class needs no lock.
 final class SessionRowCarry: @unchecked Sendable {
-    /// Beyond this many rows the carry starts empty again (bounding memory; rows are then read once more).
+    /// Beyond this many rows the carry starts empty again (bounding memory; rows are then read once more), after
+    /// the changed ones are written.
     static let capacity = 100_000
 
-    /// Rows as the file holds them after the last transaction; `nil` marks a session known not to exist.
+    /// Rows as the transaction holds them after the last batch; `nil` marks a session known not to exist.
     var rows: [String: SessionRow?] = [:]
+    /// Rows changed by the open transaction and not written yet.
+    var unwritten = UnwrittenSessions()
 
-    /// Keeps `rows` for the next transaction, or nothing when there are too many.
-    func keep(_ rows: [String: SessionRow?]) {
-        self.rows = rows.count > Self.capacity ? [:] : rows
+    /// Whether `rows` are too many to keep: the batch writes them and the carry forgets them.
+    static func isFull(_ rows: [String: SessionRow?]) -> Bool { rows.count > capacity }
+
+    /// Keeps `rows` and the `unwritten` changes for the next batch, or nothing when there are too many rows.
+    func keep(_ rows: [String: SessionRow?], unwritten: UnwrittenSessions) {
+        if Self.isFull(rows) {
+            precondition(unwritten.touched.isEmpty, "session rows dropped before they were written")
+            self.rows = [:]
+            self.unwritten = UnwrittenSessions()
+        } else {
+            self.rows = rows
+            self.unwritten = unwritten
+        }
     }
 }
