@@ -459,7 +459,7 @@ struct Projector {
             $0.bind(Int64(record.position.rawValue))
             $0.bind(record.recordedAtMicros)
             $0.bind(record.type)
-            $0.bind(record.columns.eventID)
+            $0.bind(record.eventID)
             $0.bind(record.columns.actor)
             $0.bind(record.columns.requestID)
             $0.bind(record.event.isActivity)

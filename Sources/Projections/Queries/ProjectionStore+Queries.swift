@@ -101,7 +101,8 @@ extension ProjectionStore {
             ).map { row in
                 AuditEvent(
                     position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
-                    recordedAt: Timestamp.date(row.recordedAt), type: row.type, eventID: row.eventId,
+                    recordedAt: Timestamp.date(row.recordedAt), type: row.type,
+                    eventID: EventID(blob: row.eventId)?.canonicalText ?? "",
                     actor: row.actor, requestID: row.requestId, summary: row.summary)
             }
         }

@@ -1,3 +1,4 @@
+import EventLog
 internal import GRDB
 internal import GRDBSQLite
 
@@ -78,6 +79,14 @@ extension [UInt8]: SQLiteBindable {
             guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
             return sqlite3_bind_blob(handle, index, base, Int32(bytes.count), SQLITE_TRANSIENT)
         }
+    }
+}
+
+extension EventID: SQLiteBindable {
+    /// Binds the id as a 16-byte BLOB, the UUID's bytes in order (``EventID/init(blob:)`` reads it back).
+    func bind(to handle: OpaquePointer, at index: Int32) -> Int32 {
+        var bytes = (high.bigEndian, low.bigEndian)
+        return withUnsafeBytes(of: &bytes) { sqlite3_bind_blob(handle, index, $0.baseAddress, 16, SQLITE_TRANSIENT) }
     }
 }
 

@@ -1,12 +1,10 @@
 import EventLog
 import Sessions
 
-/// The column values of a record that follow from the record alone — the event id's text, the audit summary,
-/// compressed bodies and JSON texts — computed where the record is decoded, off the database writer, so the
+/// The column values of a record that follow from the record alone — the audit summary, compressed bodies and
+/// JSON texts — computed where the record is decoded, off the database writer, so the
 /// write thread only binds them and steps its statements (decision 0104).
 struct PreparedColumns: Sendable {
-    /// `eventIndex.eventId`: the canonical lowercase UUID text.
-    var eventID: String
     /// `eventIndex.summary`.
     var summary: String
     var actor: String?
@@ -20,8 +18,7 @@ struct PreparedColumns: Sendable {
         case toolResult(ToolResultColumns)
     }
 
-    init(eventID: EventID, metadata: [String: String], event: SessionEvent) {
-        self.eventID = eventID.canonicalText
+    init(metadata: [String: String], event: SessionEvent) {
         summary = event.auditSummary
         actor = metadata[RecordMetadata.actorKey]
         requestID = metadata[RecordMetadata.requestID]

@@ -1,3 +1,4 @@
+import Foundation
 internal import GRDB
 
 /// A row of `eventIndex`: one event of a session — version, global position, time, type, who, and a summary
@@ -13,7 +14,8 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     var position: Int64
     var recordedAt: Int64
     var type: String
-    var eventId: String
+    /// The event id's 16 bytes (``EventLog/EventID/init(blob:)``).
+    var eventId: Data
     var actor: String?
     var requestId: String?
     /// Whether the event is conversation activity (it moves `lastActivityAt`).
@@ -38,7 +40,7 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.version.stringValue, .integer).notNull()
             t.column(CodingKeys.recordedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.type.stringValue, .text).notNull()
-            t.column(CodingKeys.eventId.stringValue, .text).notNull()
+            t.column(CodingKeys.eventId.stringValue, .blob).notNull()
             t.column(CodingKeys.actor.stringValue, .text)
             t.column(CodingKeys.requestId.stringValue, .text)
             t.column(CodingKeys.isActivity.stringValue, .boolean).notNull()

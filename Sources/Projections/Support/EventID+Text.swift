@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 
 extension EventID {
     /// The canonical lowercase UUID text, formatted by hand (`description` goes through Foundation's
@@ -17,5 +18,16 @@ extension EventID {
         put(high, from: 0, count: 16)
         put(low, from: 0, count: 16)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The id stored as a 16-byte BLOB (`eventIndex.eventId`); `nil` for any other length.
+    init?(blob: Data) {
+        guard blob.count == 16 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for (offset, byte) in blob.enumerated() {
+            if offset < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.init(high: high, low: low)
     }
 }
