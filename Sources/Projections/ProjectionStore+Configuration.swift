@@ -10,8 +10,12 @@ extension ProjectionStore {
         public var clock: @Sendable () -> Date = { Date() }
         /// How many connections may read concurrently.
         public var maximumReaderCount = 4
-        /// Records per transaction when a rebuild or a catch-up replays the log.
+        /// Records per batch when a rebuild or a catch-up replays the log (per transaction, except in a
+        /// rebuild's fresh file, which is one transaction).
         public var rebuildBatchSize = 8192
+        /// Session rows a rebuild keeps in memory between batches; beyond it the changed ones are written and
+        /// all are read again when next needed.
+        public var rebuildSessionRows = 100_000
         /// Where the store reports rebuilds and refusals; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.projections", factory: { _ in SwiftLogNoOpLogHandler() })
 

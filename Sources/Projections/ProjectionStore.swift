@@ -168,7 +168,7 @@ public final class ProjectionStore: Sendable {
         var projector = Projector(db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init())
         carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
-        if carry == nil || endsTransaction || SessionRowCarry.isFull(projector.sessions) { try projector.flush() }
+        if endsTransaction || carry?.isFull(projector.sessions) ?? true { try projector.flush() }
         try Checkpoint.advance(db, from: expected, to: last)
         carry?.keep(projector.sessions, unwritten: projector.unwritten)
     }

@@ -141,7 +141,7 @@ public struct Rebuild: Sendable {
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
             return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
         }
-        let carry = SessionRowCarry()
+        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows)
         var position = start
         var writerSeconds = 0.0
         var batch = try await fetch(after: position)

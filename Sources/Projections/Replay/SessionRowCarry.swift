@@ -8,7 +8,9 @@
 final class SessionRowCarry: @unchecked Sendable {
     /// Beyond this many rows the carry starts empty again (bounding memory; rows are then read once more), after
     /// the changed ones are written.
-    static let capacity = 100_000
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
 
     /// Rows as the transaction holds them after the last batch; `nil` marks a session known not to exist.
     var rows: [String: SessionRow?] = [:]
@@ -16,11 +18,11 @@ final class SessionRowCarry: @unchecked Sendable {
     var unwritten = UnwrittenSessions()
 
     /// Whether `rows` are too many to keep: the batch writes them and the carry forgets them.
-    static func isFull(_ rows: [String: SessionRow?]) -> Bool { rows.count > capacity }
+    func isFull(_ rows: [String: SessionRow?]) -> Bool { rows.count > capacity }
 
     /// Keeps `rows` and the `unwritten` changes for the next batch, or nothing when there are too many rows.
     func keep(_ rows: [String: SessionRow?], unwritten: UnwrittenSessions) {
-        if Self.isFull(rows) {
+        if isFull(rows) {
             precondition(unwritten.touched.isEmpty, "session rows dropped before they were written")
             self.rows = [:]
             self.unwritten = UnwrittenSessions()
