@@ -24,7 +24,7 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
     @Option(help: "As-of exports to time, at random positions of the long session.")
     var exports = 100
 
-    @Option(help: "Records per rebuild transaction (default: the store's default).")
+    @Option(help: "Records per rebuild batch (default: the store's default); the rebuild is one transaction.")
     var rebuildBatch: Int?
 
     @Option(help: "Directory for the benchmark's files (emptied first); default: a new temp directory.")
@@ -89,7 +89,7 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
             try await Rebuild(log: log, path: path, configuration: rebuildConfiguration).run()
         }
         print(
-            "rebuild (\(rebuildConfiguration.rebuildBatchSize) records per transaction): \(report.events) events in "
+            "rebuild (\(rebuildConfiguration.rebuildBatchSize) records per batch): \(report.events) events in "
                 + "\(String(format: "%.2f", report.seconds)) s = "
                 + "\(formatRate(Double(report.events) / report.seconds)) events/s (goal ≥ 100,000); CPU "
                 + "\(String(format: "%.2f", rebuildCPU)) s = \(String(format: "%.1f", rebuildCPU * 1e6 / Double(report.events))) µs/event, "
