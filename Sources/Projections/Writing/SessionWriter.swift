@@ -160,23 +160,17 @@ public actor SessionWriter {
         // copy would share the storage), and it goes back into the cache however the command ends.
         cache.remove(id)
         defer { remember(entry, for: id) }
-        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
-            throw SessionError.sessionNotFound(id)
-        }
-        if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-            return earlier
-        }
         // The cached state may be stale when nodes share the log (decision 0112). An append decided on it carries
         // its version as the expected one, so the log refuses it if another writer appended since; every outcome
         // that appends nothing (an If-Match mismatch, a refused command, a no-op) is only answered once the state
         // is confirmed current, by reading the stream past it. On a stale state both re-decide on the fresh one.
         for attempt in 1...Self.decideAttempts {
+            // On every state decided on, the first and each refreshed one (the writer that moved the session may have
+            // been this request's own retry on another node).
+            if let earlier = try await earlierAnswer(to: options, on: id, entry: entry) { return earlier }
             if let expected = options.expectedVersion, expected != entry.state.version {
                 if !confirmed, try await refreshed(&entry, of: id) {
                     confirmed = true
-                    if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-                        return earlier
-                    }
                     continue
                 }
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
@@ -187,9 +181,6 @@ public actor SessionWriter {
             } catch let error as SessionError {
                 guard !confirmed, try await refreshed(&entry, of: id) else { throw error }
                 confirmed = true
-                if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-                    return earlier
-                }
                 continue
             }
             if events.isEmpty {
@@ -197,9 +188,6 @@ public actor SessionWriter {
                     return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
                 }
                 confirmed = true
-                if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-                    return earlier
-                }
                 continue
             }
             let appended: AppendResult
@@ -211,25 +199,19 @@ public actor SessionWriter {
                 }
                 entry = try await refresh(entry, of: id)
                 confirmed = true
-                // The writer that won may have been this request's own retry on another node.
-                if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-                    return earlier
-                }
                 continue
             } catch EventLogError.idempotencyConflict(let eventID, let reason) where options.idempotencyKey != nil {
                 // A retry decided on a stale state can come out with more events than the first attempt appended
                 // (on another node): then only some of its ids are in the log. The fresh state finds the first.
                 guard !confirmed, try await refreshed(&entry, of: id),
-                    let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry)
+                    let earlier = try await earlierAnswer(to: options, on: id, entry: entry)
                 else { throw EventLogError.idempotencyConflict(eventID: eventID, reason: reason) }
                 return earlier
             }
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                if let earlier = try await earlierResult(of: options.idempotencyKey, on: id, entry: entry) {
-                    return earlier
-                }
+                if let earlier = try await earlierAnswer(to: options, on: id, entry: entry) { return earlier }
             }
             if !appended.deduplicated, appended.records.count == records.count {
                 entry.apply(events, storedAs: appended.records)
@@ -247,6 +229,16 @@ public actor SessionWriter {
                 sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
         }
         throw ProjectionError.contended(session: id, attempts: Self.decideAttempts)
+    }
+
+    /// What a request is answered before anything is decided on `entry`: the result of an earlier request with the
+    /// same idempotency key, if the log holds its events.
+    /// - Throws: ``Sessions/SessionError/sessionNotFound(_:)`` when the session is another namespace's.
+    private func earlierAnswer(to options: WriteOptions, on id: SessionID, entry: Entry) async throws -> WriteResult? {
+        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
+            throw SessionError.sessionNotFound(id)
+        }
+        return try await earlierResult(of: options.idempotencyKey, on: id, entry: entry)
     }
 
     /// The result of an earlier request with the same idempotency key, if the log holds its events.
