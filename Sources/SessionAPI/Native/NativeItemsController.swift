@@ -7,7 +7,9 @@ import Sessions
 /// `GET /v1/sessions/{id}/items`: the framework items live in a session, oldest first, as of any point
 /// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time;
 /// with `includeRemoved=true` also those a pop, clear or rewind removed, marked `removed`; with `bodiesOnly=true`
-/// the items' own JSON alone (``NativeItemBodies``).
+/// the items' own JSON alone (``NativeItemBodies``). The `ETag` is the session's version at that point (every
+/// append, pop, clear, rewind and erasure moves it); an `If-None-Match` naming it answers `304 Not Modified`
+/// before the items are read (a latest read finds the version in the session response cache).
 struct NativeItemsController {
     let backend: SessionBackend
 
@@ -28,6 +30,7 @@ struct NativeItemsController {
                 name: "bodiesOnly", reason: "bodiesOnly cannot be combined with includeRemoved")
         }
         let session = try await backend.session(id, namespace: context.namespace, at: asOf)
+        if request.noneMatchHolds(version: session.version) { return .notModified(version: session.version) }
         guard let items = try await backend.store.items(
             id, at: asOf, since: since, latest: latest, includeRemoved: includeRemoved) else {
             throw SessionError.sessionNotFound(id)
