@@ -23,6 +23,7 @@ import httpx
 
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
+from .items_cache import ItemsCache
 from .transport import LeanAsyncTransport, LeanSyncTransport
 
 JSON = dict[str, Any]
@@ -46,6 +47,8 @@ class ClientConfiguration:
       leave together in the next one.
     - lean_transport: send plain-HTTP requests through this package's lean HTTP/1.1 transport (transport.py,
       a tenth of httpx's default transport's CPU per request); ``False`` keeps httpx's own.
+    - items_cache_bytes: how much item JSON :meth:`SessiondClient.item_bodies` keeps to revalidate with
+      ``If-None-Match`` (items_cache.py); 0 reads every body again.
     """
 
     base_url: str = "http://127.0.0.1:8088"
@@ -57,6 +60,7 @@ class ClientConfiguration:
     headers: Mapping[str, str] = field(default_factory=dict)
     appends_in_flight: int = 1
     lean_transport: bool = True
+    items_cache_bytes: int = 64 << 20
 
     def __post_init__(self) -> None:
         if self.appends_in_flight < 1:
@@ -153,6 +157,12 @@ class _Calls:
         return _Call("GET", _session_path(session_id, "/items"), params=params)
 
     @staticmethod
+    def item_bodies(session_id: str, limit: int | None, etag: str | None) -> _Call:
+        return _Call("GET", _session_path(session_id, "/items"),
+                     params={"bodiesOnly": "true"} if limit is None else {"bodiesOnly": "true", "limit": limit},
+                     headers={"If-None-Match": etag} if etag else None)
+
+    @staticmethod
     def shared_state(app_name: str, user_id: str | None) -> _Call:
         params = {"appName": app_name}
         if user_id is not None:
@@ -224,6 +234,18 @@ def _appended(outcome: JSON) -> JSON:
     return outcome
 
 
+def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, call: _Call,
+                 response: httpx.Response) -> list[Any] | None:
+    """A bodies-only read's items: on ``304`` the kept ones (``None`` when the entry moved since the request
+    left), otherwise the answer's, kept for the next read."""
+    if response.status_code == 304 and call.headers:
+        return cache.hit(session_id, limit, call.headers["If-None-Match"])
+    if response.status_code == 404:
+        cache.drop(session_id)
+    raise_for_response(response)
+    return cache.store(session_id, limit, response.content)
+
+
 def _decode(call: _Call, response: httpx.Response) -> Any:
     if call.missing_ok and response.status_code == 404:
         return None
@@ -244,6 +266,7 @@ class SessiondClient:
             transport=LeanSyncTransport() if self.configuration.lean() else None)
         self._appends = AppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     def _post_appends(self, entries: list[bytes]) -> list[JSON]:
         response = self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
@@ -267,7 +290,7 @@ class SessiondClient:
             time.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    def _send(self, call: _Call) -> Any:
+    def _respond(self, call: _Call) -> httpx.Response:
         attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
         for attempt in range(attempts):
             try:
@@ -277,9 +300,12 @@ class SessiondClient:
                     raise
             else:
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
-                    return _decode(call, response)
+                    return response
             time.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
+
+    def _send(self, call: _Call) -> Any:
+        return _decode(call, self._respond(call))
 
     def create_session(
         self, session_id: str | None = None, *, title: str | None = None, app_name: str | None = None,
@@ -306,17 +332,30 @@ class SessiondClient:
     def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends one activity (``message``, ``pop``, ``clear``, ``state``, …); returns the append's answer.
         Raises :class:`NotFoundError` for an unknown session, :class:`ConflictError` for a stale ``if_match``."""
-        return self._append(_append_entry(session_id, [activity], if_match, idempotency_key))
+        return self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
 
     def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends several activities as one atomic append."""
-        return self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        self._items.after_append(session_id, activities, answer)
+        return answer
 
     def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
         """``{sessionId, version, items: [{messageId, role, item, addedAt, position, version}]}``, oldest first;
         with ``include_removed`` also the items a pop, clear or rewind removed (marked ``removed: true``); with
         ``bodies_only`` the stored items alone: ``{sessionId, version, items: [item, …]}``."""
         return self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
+
+    def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
+        """The latest ``limit`` stored items (all when ``None``), oldest first, as current as :meth:`items` reads
+        them: a session read before is revalidated with ``If-None-Match`` and, unchanged, parsed from what this
+        client kept (items_cache.py). Raises :class:`NotFoundError` for an unknown session."""
+        call = _Calls.item_bodies(session_id, limit, self._items.etag(session_id, limit))
+        items = _item_bodies(self._items, session_id, limit, call, self._respond(call))
+        if items is None:  # a 304 for an entry another thread of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, limit, None)
+            items = _item_bodies(self._items, session_id, limit, call, self._respond(call))
+        return items or []
 
     def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         """``{namespace, appName, userId, state}``: the app's ``app:`` keys and the user's ``user:`` keys."""
@@ -362,6 +401,7 @@ class AsyncSessiondClient:
             transport=LeanAsyncTransport() if self.configuration.lean() else None)
         self._appends = AsyncAppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     async def _post_appends(self, entries: list[bytes]) -> list[JSON]:
         response = await self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
@@ -385,7 +425,7 @@ class AsyncSessiondClient:
             await asyncio.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    async def _send(self, call: _Call) -> Any:
+    async def _respond(self, call: _Call) -> httpx.Response:
         attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
         for attempt in range(attempts):
             try:
@@ -395,9 +435,12 @@ class AsyncSessiondClient:
                     raise
             else:
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
-                    return _decode(call, response)
+                    return response
             await asyncio.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
+
+    async def _send(self, call: _Call) -> Any:
+        return _decode(call, await self._respond(call))
 
     async def create_session(
         self, session_id: str | None = None, *, title: str | None = None, app_name: str | None = None,
@@ -420,13 +463,23 @@ class AsyncSessiondClient:
         await self._send(_Calls.delete_session(session_id))
 
     async def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
-        return await self._append(_append_entry(session_id, [activity], if_match, idempotency_key))
+        return await self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
 
     async def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
-        return await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        self._items.after_append(session_id, activities, answer)
+        return answer
 
     async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
         return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
+
+    async def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
+        call = _Calls.item_bodies(session_id, limit, self._items.etag(session_id, limit))
+        items = _item_bodies(self._items, session_id, limit, call, await self._respond(call))
+        if items is None:  # a 304 for an entry another task of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, limit, None)
+            items = _item_bodies(self._items, session_id, limit, call, await self._respond(call))
+        return items or []
 
     async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         return await self._send(_Calls.shared_state(app_name, user_id))

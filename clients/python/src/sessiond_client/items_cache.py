@@ -1,0 +1,139 @@
+"""The item bodies each session was last read with, revalidated with ``If-None-Match`` (decision 0120).
+
+Loading a conversation's whole history is the read an agent repeats before every turn. The client keeps, per
+session, the JSON array of its last ``GET /v1/sessions/{id}/items?bodiesOnly=true`` answer and the version that
+answer was at (the route's ``ETag``); the next read of that session sends ``If-None-Match`` with it and, answered
+``304 Not Modified``, parses the kept array instead of a new body. Every read still asks the server, so it is
+exactly as current as an unconditional one: another client's or node's write moves the version and the full
+answer comes back.
+
+The client's own writes keep an entry current where their answer proves what the items became — the version
+moved by exactly that append's events, so nobody else wrote in between: items appended (a full entry), a pop, a
+clear. Anything else leaves the entry at its old version, and the next read fetches the new state.
+
+An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
+answered from any entry holding at least ``n``. Bounded by ``max_bytes`` of kept JSON and ``max_sessions``
+entries, least recently used first out. Every read returns new objects (parsed from the kept bytes), so a caller
+may change what it got.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any, Mapping
+
+JSON = dict[str, Any]
+
+
+class _Entry:
+    __slots__ = ("version", "limit", "array")
+
+    def __init__(self, version: int, limit: int | None, array: bytes) -> None:
+        self.version, self.limit, self.array = version, limit, array
+
+    def covers(self, limit: int | None) -> bool:
+        return self.limit is None or (limit is not None and limit <= self.limit)
+
+
+def _latest(items: list[Any], limit: int | None) -> list[Any]:
+    return items if limit is None or limit >= len(items) else items[len(items) - limit:]
+
+
+def _items_array(body: bytes) -> bytes | None:
+    """The `items` array's JSON text in a bodies-only answer (`{"sessionId":…,"version":…,"items":[…]}`, written
+    with `items` last: an `"items":` key inside an item can only come after the top-level one)."""
+    key = body.find(b'"items":')
+    end = body.rfind(b"]")
+    if key < 0 or end < key or body[end + 1:].strip() != b"}":
+        return None
+    return body[key + len(b'"items":'):end + 1].strip()
+
+
+def _dumps(items: list[Any]) -> bytes:
+    return json.dumps(items, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class ItemsCache:
+    def __init__(self, max_bytes: int = 64 << 20, max_sessions: int = 4096) -> None:
+        self.max_bytes, self.max_sessions = max_bytes, max_sessions
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # the sync client's threads share it
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes of JSON kept."""
+        return self._bytes
+
+    def etag(self, session_id: str, limit: int | None) -> str | None:
+        """The `If-None-Match` to send for a read of the latest `limit` items, when an entry could answer it."""
+        entry = self._entries.get(session_id)
+        return f'"{entry.version}"' if entry is not None and entry.covers(limit) else None
+
+    def hit(self, session_id: str, limit: int | None, etag: str) -> list[Any] | None:
+        """The items the server just confirmed (`304` for `etag`); `None` when the entry changed meanwhile (a
+        concurrent read or write of this client moved it), and the caller reads again."""
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is None or f'"{entry.version}"' != etag or not entry.covers(limit):
+                return None
+            self._entries.move_to_end(session_id)
+            array = entry.array
+        return _latest(json.loads(array), limit)
+
+    def store(self, session_id: str, limit: int | None, body: bytes) -> list[Any]:
+        """Parses a `200` answer, keeps it unless the entry already holds a newer or wider state, and returns
+        its items."""
+        page = json.loads(body)
+        items, version = page["items"], page["version"]
+        array = _items_array(body)
+        if array is not None and len(array) <= self.max_bytes:
+            with self._lock:
+                old = self._entries.get(session_id)
+                if old is None or version > old.version or (version == old.version and not old.covers(limit)):
+                    self._put(session_id, _Entry(version, limit, array))
+        return items
+
+    def after_append(self, session_id: str, activities: list[Mapping[str, Any]], answer: Mapping[str, Any]) -> None:
+        """Brings the session's entry to the version of this client's own append, where the answer proves what
+        its items now are."""
+        events = answer.get("events") or []
+        kinds = [activity.get("type") for activity in activities]
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if (entry is None or answer.get("deduplicated") or not events
+                    or answer.get("version", 0) - len(events) != entry.version):
+                return  # nothing appended, or not only this append since the entry: the next read revalidates
+            version = answer["version"]
+            if kinds == ["clear"]:
+                self._put(session_id, _Entry(version, None, b"[]"))
+            elif kinds == ["pop"]:
+                items = json.loads(entry.array)[:-1]
+                self._put(session_id, _Entry(version, None if entry.limit is None else max(entry.limit - 1, 0),
+                                             _dumps(items)))
+            elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
+                                             for k, a in zip(kinds, activities)):
+                added = b",".join(_dumps(a["item"]) for a in activities)  # type: ignore[arg-type]
+                separator = b"," if entry.array != b"[]" else b""
+                self._put(session_id, _Entry(version, None, entry.array[:-1] + separator + added + b"]"))
+
+    def drop(self, session_id: str) -> None:
+        with self._lock:
+            self._remove(session_id)
+
+    def _put(self, session_id: str, entry: _Entry) -> None:
+        self._remove(session_id)
+        self._entries[session_id] = entry
+        self._bytes += len(entry.array)
+        while self._entries and (self._bytes > self.max_bytes or len(self._entries) > self.max_sessions):
+            self._remove(next(iter(self._entries)))
+
+    def _remove(self, session_id: str) -> None:
+        entry = self._entries.pop(session_id, None)
+        if entry is not None:
+            self._bytes -= len(entry.array)
