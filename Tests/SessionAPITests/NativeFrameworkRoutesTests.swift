@@ -147,4 +147,45 @@ struct NativeFrameworkRoutesTests {
             #expect(missing.status == .notFound)
         }
     }
+
+    @Test func afterVersionAnswersOnlyTheItemsAppendedSinceUnlessOneWasRemoved() async throws {
+        try await withTestApplication { client in
+            func read(_ query: String) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/sessions/s1/items?\(query)", method: .get)
+            }
+            let expected = try [Self.item1, Self.item2].map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary)
+            }
+            _ = try await create(client, id: "s1")
+            _ = try await append(client, "s1", #"{"type":"message","role":"user","item":\#(Self.item1)}"#)
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            let since2 = try await read("bodiesOnly=true&afterVersion=2")
+            #expect(since2.json["afterVersion"] as? Int == 2)
+            #expect(since2.json["version"] as? Int == 3)
+            #expect(since2.headers[.eTag] == "\"3\"")
+            #expect((since2.json["items"] as? [NSDictionary]) == [expected[1]])
+            let since1 = try await read("bodiesOnly=true&afterVersion=1")
+            #expect((since1.json["items"] as? [NSDictionary]) == expected)
+            let since3 = try await read("bodiesOnly=true&afterVersion=3")
+            #expect(since3.json["afterVersion"] as? Int == 3)
+            #expect((since3.json["items"] as? [Any])?.isEmpty == true)
+            // Ahead of this node: the whole list.
+            let ahead = try await read("bodiesOnly=true&afterVersion=9")
+            #expect(ahead.json["afterVersion"] == nil)
+            #expect((ahead.json["items"] as? [NSDictionary]) == expected)
+            // A pop since the reader's version: what it holds is no longer a prefix, so the whole list comes back.
+            _ = try await append(client, "s1", #"{"type":"pop"}"#)
+            let popped = try await read("bodiesOnly=true&afterVersion=3")
+            #expect(popped.json["afterVersion"] == nil)
+            #expect((popped.json["items"] as? [NSDictionary]) == [expected[0]])
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            let afterPop = try await read("bodiesOnly=true&afterVersion=4")
+            #expect(afterPop.json["afterVersion"] as? Int == 4)
+            #expect((afterPop.json["items"] as? [NSDictionary]) == [expected[1]])
+            for query in ["afterVersion=1", "bodiesOnly=true&afterVersion=1&limit=1", "bodiesOnly=true&afterVersion=1&version=2",
+                          "bodiesOnly=true&afterVersion=-1"] {
+                #expect(try await read(query).status == .badRequest, "\(query)")
+            }
+        }
+    }
 }
