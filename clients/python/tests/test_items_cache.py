@@ -73,6 +73,21 @@ def test_own_writes_keep_the_entry_current_only_when_nobody_else_wrote_between()
     assert cache.hit("s", 3, '"8"') == []
 
 
+def test_an_answer_of_the_items_appended_since_extends_the_entry_it_was_asked_for():
+    cache = ItemsCache()
+    cache.store("s", None, body(3, ITEMS[:1]))
+    assert cache.holding_all("s") == 3
+    delta = json.dumps({"sessionId": "s", "version": 5, "afterVersion": 3, "items": ITEMS[1:]}).encode() + b"\n"
+    assert cache.store("s", None, delta) == ITEMS
+    assert cache.hit("s", None, '"5"') == ITEMS
+    nothing = json.dumps({"sessionId": "s", "version": 6, "afterVersion": 5, "items": []}).encode()
+    assert cache.store("s", None, nothing) == ITEMS
+    assert cache.etag("s", None) == '"6"'
+    stale = json.dumps({"sessionId": "s", "version": 7, "afterVersion": 4, "items": ITEMS[:1]}).encode()
+    assert cache.store("s", None, stale) is None  # not for the entry held: the caller reads the whole list
+    assert cache.etag("s", None) == '"6"'
+
+
 def test_memory_is_bounded_least_recently_used_first_out():
     cache = ItemsCache(max_bytes=200, max_sessions=2)
     for name in "abc":
@@ -86,16 +101,18 @@ def test_memory_is_bounded_least_recently_used_first_out():
 
 
 class Statuses:
-    """Records the status of every items read a client makes."""
+    """Records the status (and answer) of every items read a client makes."""
 
     def __init__(self, client) -> None:
         self.seen: list[int] = []
+        self.answers: list[dict] = []
         respond = client._respond
 
         async def spy(call):
             response = await respond(call)
             if call.path.endswith("/items"):
                 self.seen.append(response.status_code)
+                self.answers.append(response.json() if response.status_code == 200 else {})
             return response
 
         client._respond = spy
@@ -125,14 +142,24 @@ async def test_another_clients_write_is_seen_by_the_next_read(configuration, uni
     async with AsyncSessiondClient(configuration) as writer_client, AsyncSessiondClient(configuration) as reader_client:
         writer = SessiondSession(f"{unique}-shared", client=writer_client)
         reader = SessiondSession(f"{unique}-shared", client=reader_client)
+        statuses = Statuses(reader_client)
         await writer.add_items(ITEMS[:1])
         assert await reader.get_items() == ITEMS[:1]
         assert await reader.get_items(limit=1) == ITEMS[:1]
         await writer.add_items(ITEMS[1:])
         assert await reader.get_items(limit=1) == ITEMS[1:]
+        # The whole list the reader holds was brought up to date with what was appended since its version.
+        assert statuses.answers[-1]["afterVersion"] == statuses.answers[0]["version"]
+        assert statuses.answers[-1]["items"] == ITEMS[1:]
         assert await reader.get_items() == ITEMS
+        assert statuses.seen[-1] == 304
+        await writer.add_items([{"role": "user", "content": "third"}])
+        assert await reader.get_items() == [*ITEMS, {"role": "user", "content": "third"}]
+        assert statuses.answers[-1]["items"] == [{"role": "user", "content": "third"}]
+        assert await writer.pop_item() == {"role": "user", "content": "third"}
         assert await writer.pop_item() == ITEMS[1]
         assert await reader.get_items() == ITEMS[:1]
+        assert "afterVersion" not in statuses.answers[-1]  # removed since: the whole list
         await writer.clear_session()
         assert await reader.get_items() == []
         await writer.add_items(ITEMS)

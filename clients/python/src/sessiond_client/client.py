@@ -23,7 +23,7 @@ import httpx
 
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
-from .items_cache import ItemsCache
+from .items_cache import ItemsCache, latest
 from .transport import LeanAsyncTransport, LeanSyncTransport
 
 JSON = dict[str, Any]
@@ -157,9 +157,17 @@ class _Calls:
         return _Call("GET", _session_path(session_id, "/items"), params=params)
 
     @staticmethod
-    def item_bodies(session_id: str, limit: int | None, etag: str | None) -> _Call:
-        return _Call("GET", _session_path(session_id, "/items"),
-                     params={"bodiesOnly": "true"} if limit is None else {"bodiesOnly": "true", "limit": limit},
+    def item_bodies(session_id: str, limit: int | None, cache: ItemsCache | None) -> _Call:
+        """A bodies-only read; with the kept entry (`cache`), conditional, and for the whole list, of what was
+        appended since."""
+        params: dict[str, Any] = {"bodiesOnly": "true"}
+        if limit is not None:
+            params["limit"] = limit
+        etag = cache.etag(session_id, limit) if cache is not None else None
+        after = cache.holding_all(session_id) if cache is not None and limit is None else None
+        if after is not None:
+            params["afterVersion"] = after
+        return _Call("GET", _session_path(session_id, "/items"), params=params,
                      headers={"If-None-Match": etag} if etag else None)
 
     @staticmethod
@@ -236,8 +244,8 @@ def _appended(outcome: JSON) -> JSON:
 
 def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, call: _Call,
                  response: httpx.Response) -> list[Any] | None:
-    """A bodies-only read's items: on ``304`` the kept ones (``None`` when the entry moved since the request
-    left), otherwise the answer's, kept for the next read."""
+    """A bodies-only read's items: on ``304`` the kept ones, otherwise the answer's (or the kept ones it extends),
+    kept for the next read; ``None`` when the entry moved since the request left."""
     if response.status_code == 304 and call.headers:
         return cache.hit(session_id, limit, call.headers["If-None-Match"])
     if response.status_code == 404:
@@ -349,13 +357,15 @@ class SessiondClient:
     def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
         """The latest ``limit`` stored items (all when ``None``), oldest first, as current as :meth:`items` reads
         them: a session read before is revalidated with ``If-None-Match`` and, unchanged, parsed from what this
-        client kept (items_cache.py). Raises :class:`NotFoundError` for an unknown session."""
-        call = _Calls.item_bodies(session_id, limit, self._items.etag(session_id, limit))
-        items = _item_bodies(self._items, session_id, limit, call, self._respond(call))
-        if items is None:  # a 304 for an entry another thread of this client moved meanwhile
-            call = _Calls.item_bodies(session_id, limit, None)
-            items = _item_bodies(self._items, session_id, limit, call, self._respond(call))
-        return items or []
+        client kept; a session whose whole list it keeps is read as what was appended since (items_cache.py).
+        Raises :class:`NotFoundError` for an unknown session."""
+        asked = None if self._items.holding_all(session_id) is not None else limit
+        call = _Calls.item_bodies(session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+        if items is None:  # an answer for an entry another thread of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+        return latest(items or [], limit)
 
     def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         """``{namespace, appName, userId, state}``: the app's ``app:`` keys and the user's ``user:`` keys."""
@@ -474,12 +484,13 @@ class AsyncSessiondClient:
         return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
 
     async def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
-        call = _Calls.item_bodies(session_id, limit, self._items.etag(session_id, limit))
-        items = _item_bodies(self._items, session_id, limit, call, await self._respond(call))
-        if items is None:  # a 304 for an entry another task of this client moved meanwhile
-            call = _Calls.item_bodies(session_id, limit, None)
-            items = _item_bodies(self._items, session_id, limit, call, await self._respond(call))
-        return items or []
+        asked = None if self._items.holding_all(session_id) is not None else limit
+        call = _Calls.item_bodies(session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+        if items is None:  # an answer for an entry another task of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+        return latest(items or [], limit)
 
     async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         return await self._send(_Calls.shared_state(app_name, user_id))

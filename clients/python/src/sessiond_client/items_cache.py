@@ -3,16 +3,17 @@
 Loading a conversation's whole history is the read an agent repeats before every turn. The client keeps, per
 session, the JSON array of its last ``GET /v1/sessions/{id}/items?bodiesOnly=true`` answer and the version that
 answer was at (the route's ``ETag``); the next read of that session sends ``If-None-Match`` with it and, answered
-``304 Not Modified``, parses the kept array instead of a new body. Every read still asks the server, so it is
-exactly as current as an unconditional one: another client's or node's write moves the version and the full
-answer comes back.
+``304 Not Modified``, parses the kept array instead of a new body. A read of the whole list also sends
+``afterVersion`` with it: when the session only grew since, the answer holds just the items appended since,
+which extend the kept array. Every read still asks the server, so it is exactly as current as an unconditional
+one: another client's or node's write moves the version, and what changed comes back.
 
 The client's own writes keep an entry current where their answer proves what the items became — the version
 moved by exactly that append's events, so nobody else wrote in between: items appended (a full entry), a pop, a
 clear. Anything else leaves the entry at its old version, and the next read fetches the new state.
 
 An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
-answered from any entry holding at least ``n``. Bounded by ``max_bytes`` of kept JSON and ``max_sessions``
+answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read. Bounded by ``max_bytes`` of kept JSON and ``max_sessions``
 entries, least recently used first out. Every read returns new objects (parsed from the kept bytes), so a caller
 may change what it got.
 """
@@ -37,7 +38,8 @@ class _Entry:
         return self.limit is None or (limit is not None and limit <= self.limit)
 
 
-def _latest(items: list[Any], limit: int | None) -> list[Any]:
+def latest(items: list[Any], limit: int | None) -> list[Any]:
+    """The last `limit` items (all for `None`)."""
     return items if limit is None or limit >= len(items) else items[len(items) - limit:]
 
 
@@ -49,6 +51,11 @@ def _items_array(body: bytes) -> bytes | None:
     if key < 0 or end < key or body[end + 1:].strip() != b"}":
         return None
     return body[key + len(b'"items":'):end + 1].strip()
+
+
+def _joined(array: bytes, more: bytes) -> bytes:
+    """A JSON array's text with more elements' text (`a,b`) added at its end."""
+    return array[:-1] + (b"," if array.strip() != b"[]" else b"") + more + b"]"
 
 
 def _dumps(items: list[Any]) -> bytes:
@@ -75,6 +82,12 @@ class ItemsCache:
         entry = self._entries.get(session_id)
         return f'"{entry.version}"' if entry is not None and entry.covers(limit) else None
 
+    def holding_all(self, session_id: str) -> int | None:
+        """The version of the entry when it holds the whole list: a read of any number of items then asks for
+        what was appended since (`afterVersion`) and keeps the whole list current."""
+        entry = self._entries.get(session_id)
+        return entry.version if entry is not None and entry.limit is None else None
+
     def hit(self, session_id: str, limit: int | None, etag: str) -> list[Any] | None:
         """The items the server just confirmed (`304` for `etag`); `None` when the entry changed meanwhile (a
         concurrent read or write of this client moved it), and the caller reads again."""
@@ -84,14 +97,17 @@ class ItemsCache:
                 return None
             self._entries.move_to_end(session_id)
             array = entry.array
-        return _latest(json.loads(array), limit)
+        return latest(json.loads(array), limit)
 
-    def store(self, session_id: str, limit: int | None, body: bytes) -> list[Any]:
+    def store(self, session_id: str, limit: int | None, body: bytes) -> list[Any] | None:
         """Parses a `200` answer, keeps it unless the entry already holds a newer or wider state, and returns
-        its items."""
+        its items; an answer of the items appended since the entry's version (`afterVersion`) extends it. `None`
+        when such an answer no longer fits the entry (another task of this client moved it meanwhile)."""
         page = json.loads(body)
         items, version = page["items"], page["version"]
         array = _items_array(body)
+        if "afterVersion" in page:
+            return self._extend(session_id, page["afterVersion"], version, items, array)
         if array is not None and len(array) <= self.max_bytes:
             with self._lock:
                 old = self._entries.get(session_id)
@@ -119,8 +135,16 @@ class ItemsCache:
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
                 added = b",".join(_dumps(a["item"]) for a in activities)  # type: ignore[arg-type]
-                separator = b"," if entry.array != b"[]" else b""
-                self._put(session_id, _Entry(version, None, entry.array[:-1] + separator + added + b"]"))
+                self._put(session_id, _Entry(version, None, _joined(entry.array, added)))
+
+    def _extend(self, session_id: str, after: int, version: int, added: list[Any], array: bytes | None) -> list[Any] | None:
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is None or entry.version != after or entry.limit is not None or array is None:
+                return None
+            extended = _joined(entry.array, array[1:-1]) if added else entry.array
+            self._put(session_id, _Entry(version, None, extended))
+        return json.loads(extended)
 
     def drop(self, session_id: str) -> None:
         with self._lock:
