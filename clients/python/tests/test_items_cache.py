@@ -49,6 +49,16 @@ def test_limited_reads_are_answered_from_any_entry_holding_enough_items():
     assert cache.hit("s", None, '"3"') == ITEMS
 
 
+def test_many_own_appends_stay_in_order():
+    cache = ItemsCache()
+    cache.store("s", None, body(1, []))
+    added = [{"n": n, "pair": (n, n)} for n in range(30)]
+    for n, item in enumerate(added):
+        cache.after_append("s", [{"type": "message", "item": item}], {"version": n + 2, "events": ["message.appended"]})
+    # As a fresh read would answer them: through JSON.
+    assert cache.hit("s", None, '"31"') == [{"n": n, "pair": [n, n]} for n in range(30)]
+
+
 def test_own_writes_keep_the_entry_current_only_when_nobody_else_wrote_between():
     cache = ItemsCache()
     cache.store("s", None, body(3, []))
@@ -89,14 +99,16 @@ def test_an_answer_of_the_items_appended_since_extends_the_entry_it_was_asked_fo
 
 
 def test_memory_is_bounded_least_recently_used_first_out():
-    cache = ItemsCache(max_bytes=200, max_sessions=2)
+    cache = ItemsCache(max_bytes=400, max_sessions=2)
     for name in "abc":
         cache.store(name, None, body(1, ITEMS))
     assert len(cache) == 2 and cache.etag("a", None) is None
     assert cache.hit("b", None, '"1"') == ITEMS  # b is now the most recently used
-    cache.store("d", None, body(1, [{"big": "x" * 150}]))
-    assert cache.size <= 200
-    assert cache.etag("b", None) is None or cache.etag("c", None) is None
+    cache.store("d", None, body(1, [{"big": "x" * 250}]))
+    assert cache.size <= 400
+    assert cache.etag("b", None) == '"1"' and cache.etag("c", None) is None
+    cache.store("e", None, body(1, [{"big": "x" * 500}]))  # larger than the whole bound: not kept
+    assert cache.etag("e", None) is None and cache.etag("b", None) == '"1"'
     assert ItemsCache(max_bytes=0).store("s", None, body(1, ITEMS)) == ITEMS  # disabled: parsed, not kept
 
 

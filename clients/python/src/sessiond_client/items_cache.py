@@ -1,11 +1,11 @@
-"""The item bodies each session was last read with, revalidated with ``If-None-Match`` (decision 0120).
+"""The items each session was last read with, revalidated with ``If-None-Match`` (decision 0120).
 
 Loading a conversation's whole history is the read an agent repeats before every turn. The client keeps, per
-session, the JSON array of its last ``GET /v1/sessions/{id}/items?bodiesOnly=true`` answer and the version that
+session, the items of its last ``GET /v1/sessions/{id}/items?bodiesOnly=true`` answer and the version that
 answer was at (the route's ``ETag``); the next read of that session sends ``If-None-Match`` with it and, answered
-``304 Not Modified``, parses the kept array instead of a new body. A read of the whole list also sends
+``304 Not Modified``, returns the kept items instead of a new body. A read of the whole list also sends
 ``afterVersion`` with it: when the session only grew since, the answer holds just the items appended since,
-which extend the kept array. Every read still asks the server, so it is exactly as current as an unconditional
+which extend the kept ones. Every read still asks the server, so it is exactly as current as an unconditional
 one: another client's or node's write moves the version, and what changed comes back.
 
 The client's own writes keep an entry current where their answer proves what the items became — the version
@@ -13,53 +13,59 @@ moved by exactly that append's events, so nobody else wrote in between: items ap
 clear. Anything else leaves the entry at its old version, and the next read fetches the new state.
 
 An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
-answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read. Bounded by ``max_bytes`` of kept JSON and ``max_sessions``
-entries, least recently used first out. Every read returns new objects (parsed from the kept bytes), so a caller
-may change what it got.
+answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read.
+Bounded by ``max_bytes`` of kept pickles and ``max_sessions`` entries, least recently used first out.
+
+Every read returns new objects, so a caller may change what it got: the items are kept pickled (this process's
+own pickles of parsed JSON, never bytes from elsewhere), which restores 200 items in a quarter of the time
+``json.loads`` of their JSON takes.
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from collections import OrderedDict
 from typing import Any, Mapping
 
 JSON = dict[str, Any]
 
+#: An entry holds its items as at most this many pickles (one per own append since the last merge), merged
+#: into one past it: restoring costs a call per pickle.
+_MAX_PARTS = 8
+
+
+def _pickled(items: list[Any]) -> bytes:
+    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+
 
 class _Entry:
-    __slots__ = ("version", "limit", "array")
+    __slots__ = ("version", "limit", "parts", "size")
 
-    def __init__(self, version: int, limit: int | None, array: bytes) -> None:
-        self.version, self.limit, self.array = version, limit, array
+    def __init__(self, version: int, limit: int | None, parts: list[bytes]) -> None:
+        if len(parts) > _MAX_PARTS:
+            parts = [_pickled(_restored(parts))]
+        self.version, self.limit, self.parts = version, limit, parts
+        self.size = sum(len(part) for part in parts)
 
     def covers(self, limit: int | None) -> bool:
         return self.limit is None or (limit is not None and limit <= self.limit)
+
+    def items(self) -> list[Any]:
+        return _restored(self.parts)
+
+
+def _restored(parts: list[bytes]) -> list[Any]:
+    items: list[Any] = pickle.loads(parts[0]) if parts else []
+    for part in parts[1:]:
+        items += pickle.loads(part)
+    return items
 
 
 def latest(items: list[Any], limit: int | None) -> list[Any]:
     """The last `limit` items (all for `None`)."""
     return items if limit is None or limit >= len(items) else items[len(items) - limit:]
-
-
-def _items_array(body: bytes) -> bytes | None:
-    """The `items` array's JSON text in a bodies-only answer (`{"sessionId":…,"version":…,"items":[…]}`, written
-    with `items` last: an `"items":` key inside an item can only come after the top-level one)."""
-    key = body.find(b'"items":')
-    end = body.rfind(b"]")
-    if key < 0 or end < key or body[end + 1:].strip() != b"}":
-        return None
-    return body[key + len(b'"items":'):end + 1].strip()
-
-
-def _joined(array: bytes, more: bytes) -> bytes:
-    """A JSON array's text with more elements' text (`a,b`) added at its end."""
-    return array[:-1] + (b"," if array.strip() != b"[]" else b"") + more + b"]"
-
-
-def _dumps(items: list[Any]) -> bytes:
-    return json.dumps(items, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class ItemsCache:
@@ -74,7 +80,7 @@ class ItemsCache:
 
     @property
     def size(self) -> int:
-        """Bytes of JSON kept."""
+        """Bytes kept."""
         return self._bytes
 
     def etag(self, session_id: str, limit: int | None) -> str | None:
@@ -96,8 +102,7 @@ class ItemsCache:
             if entry is None or f'"{entry.version}"' != etag or not entry.covers(limit):
                 return None
             self._entries.move_to_end(session_id)
-            array = entry.array
-        return latest(json.loads(array), limit)
+        return latest(entry.items(), limit)
 
     def store(self, session_id: str, limit: int | None, body: bytes) -> list[Any] | None:
         """Parses a `200` answer, keeps it unless the entry already holds a newer or wider state, and returns
@@ -105,14 +110,12 @@ class ItemsCache:
         when such an answer no longer fits the entry (another task of this client moved it meanwhile)."""
         page = json.loads(body)
         items, version = page["items"], page["version"]
-        array = _items_array(body)
         if "afterVersion" in page:
-            return self._extend(session_id, page["afterVersion"], version, items, array)
-        if array is not None and len(array) <= self.max_bytes:
-            with self._lock:
-                old = self._entries.get(session_id)
-                if old is None or version > old.version or (version == old.version and not old.covers(limit)):
-                    self._put(session_id, _Entry(version, limit, array))
+            return self._extend(session_id, page["afterVersion"], version, items)
+        with self._lock:
+            old = self._entries.get(session_id)
+            if old is None or version > old.version or (version == old.version and not old.covers(limit)):
+                self._put(session_id, _Entry(version, limit, [_pickled(items)]))
         return items
 
     def after_append(self, session_id: str, activities: list[Mapping[str, Any]], answer: Mapping[str, Any]) -> None:
@@ -127,24 +130,24 @@ class ItemsCache:
                 return  # nothing appended, or not only this append since the entry: the next read revalidates
             version = answer["version"]
             if kinds == ["clear"]:
-                self._put(session_id, _Entry(version, None, b"[]"))
+                self._put(session_id, _Entry(version, None, []))
             elif kinds == ["pop"]:
-                items = json.loads(entry.array)[:-1]
-                self._put(session_id, _Entry(version, None if entry.limit is None else max(entry.limit - 1, 0),
-                                             _dumps(items)))
+                limit = None if entry.limit is None else max(entry.limit - 1, 0)
+                self._put(session_id, _Entry(version, limit, [_pickled(entry.items()[:-1])]))
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
-                added = b",".join(_dumps(a["item"]) for a in activities)  # type: ignore[arg-type]
-                self._put(session_id, _Entry(version, None, _joined(entry.array, added)))
+                # As the server will answer them: through JSON (a tuple reads back as a list).
+                added = _pickled(json.loads(json.dumps([a["item"] for a in activities])))
+                self._put(session_id, _Entry(version, None, [*entry.parts, added]))
 
-    def _extend(self, session_id: str, after: int, version: int, added: list[Any], array: bytes | None) -> list[Any] | None:
+    def _extend(self, session_id: str, after: int, version: int, added: list[Any]) -> list[Any] | None:
         with self._lock:
             entry = self._entries.get(session_id)
-            if entry is None or entry.version != after or entry.limit is not None or array is None:
+            if entry is None or entry.version != after or entry.limit is not None:
                 return None
-            extended = _joined(entry.array, array[1:-1]) if added else entry.array
-            self._put(session_id, _Entry(version, None, extended))
-        return json.loads(extended)
+            items = entry.items()
+            self._put(session_id, _Entry(version, None, [*entry.parts, _pickled(added)] if added else entry.parts))
+        return items + added
 
     def drop(self, session_id: str) -> None:
         with self._lock:
@@ -152,12 +155,14 @@ class ItemsCache:
 
     def _put(self, session_id: str, entry: _Entry) -> None:
         self._remove(session_id)
+        if entry.size > self.max_bytes:
+            return
         self._entries[session_id] = entry
-        self._bytes += len(entry.array)
+        self._bytes += entry.size
         while self._entries and (self._bytes > self.max_bytes or len(self._entries) > self.max_sessions):
             self._remove(next(iter(self._entries)))
 
     def _remove(self, session_id: str) -> None:
         entry = self._entries.pop(session_id, None)
         if entry is not None:
-            self._bytes -= len(entry.array)
+            self._bytes -= entry.size
