@@ -47,7 +47,7 @@ class ClientConfiguration:
       leave together in the next one.
     - lean_transport: send plain-HTTP requests through this package's lean HTTP/1.1 transport (transport.py,
       a tenth of httpx's default transport's CPU per request); ``False`` keeps httpx's own.
-    - items_cache_bytes: how much item JSON :meth:`SessiondClient.item_bodies` keeps to revalidate with
+    - items_cache_bytes: how many bytes of items :meth:`SessiondClient.item_bodies` keeps to revalidate with
       ``If-None-Match`` (items_cache.py); 0 reads every body again.
     """
 
@@ -188,15 +188,25 @@ _APPENDS_HEADERS = {"Content-Type": "application/json"}
 
 class _URLs:
     """Absolute request URLs, built as strings and parsed once (httpx parses a relative URL and its params
-    three times per request, a third of its client's CPU)."""
+    three times per request, a third of its client's CPU); the last ones parsed are kept, so the read an agent
+    repeats (its session's items at one version) is parsed once."""
+
+    _KEPT = 1024
 
     def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
         self._base = str(http.base_url).rstrip("/")
         self.appends = httpx.URL(self._base + _APPENDS_PATH)
+        self._parsed: dict[str, httpx.URL] = {}
 
     def of(self, call: _Call) -> httpx.URL:
         query = "?" + urlencode(call.params, quote_via=quote) if call.params else ""
-        return httpx.URL(self._base + call.path + query)
+        text = self._base + call.path + query
+        url = self._parsed.get(text)
+        if url is None:
+            if len(self._parsed) >= self._KEPT:
+                self._parsed.clear()
+            url = self._parsed[text] = httpx.URL(text)  # immutable: safe to share between requests
+        return url
 
 
 def _appends_results(response: httpx.Response) -> list[JSON]:
