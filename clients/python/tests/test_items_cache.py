@@ -96,6 +96,11 @@ def test_an_answer_of_the_items_appended_since_extends_the_entry_it_was_asked_fo
     stale = json.dumps({"sessionId": "s", "version": 7, "afterVersion": 4, "items": ITEMS[:1]}).encode()
     assert cache.store("s", None, stale) is None  # not for the entry held: the caller reads the whole list
     assert cache.etag("s", None) == '"6"'
+    more = [{"n": n} for n in range(12)]  # past the parts an entry keeps apart: merged, still in order
+    for n, item in enumerate(more):
+        answer = {"sessionId": "s", "version": 7 + n, "afterVersion": 6 + n, "items": [item]}
+        assert cache.store("s", None, json.dumps(answer).encode()) == [*ITEMS, *more[:n + 1]]
+    assert cache.hit("s", None, '"18"') == [*ITEMS, *more]
 
 
 def test_memory_is_bounded_least_recently_used_first_out():

@@ -146,7 +146,10 @@ class ItemsCache:
             if entry is None or entry.version != after or entry.limit is not None:
                 return None
             items = entry.items()
-            self._put(session_id, _Entry(version, None, [*entry.parts, _pickled(added)] if added else entry.parts))
+            parts = [*entry.parts, _pickled(added)] if added else entry.parts
+            if len(parts) > _MAX_PARTS:
+                parts = [_pickled(items + added)]  # merged from the items just restored, not restored again
+            self._put(session_id, _Entry(version, None, parts))
         return items + added
 
     def drop(self, session_id: str) -> None:
