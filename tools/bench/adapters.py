@@ -5,7 +5,7 @@ For each framework and each concurrency (1 agent, 32 agents: asyncio tasks, one 
 appends N items one call at a time (SDK `add_items([item])`, ADK `append_event(session, event)`), then one
 session of N items is loaded whole (SDK `get_items()`, ADK `get_session`) `--loads` times unchanged, then
 `--loads` times each right after another writer (a second store object or client, untimed) appended one more
-item: the load a reader that keeps what it read (decision 0120) must fetch whole. Prints a markdown
+item: a load the reader cannot answer from what it kept (decision 0120). Prints a markdown
 table and writes one JSON object per row to --out. Each row also carries the CPU time each append and each load
 cost: this Python process's (`time.process_time()`, where a built-in store does all its work) and the daemon's
 (its utime + stime from /proc), load-independent where the wall-clock figures are not.
