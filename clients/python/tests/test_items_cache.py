@@ -195,3 +195,29 @@ def test_the_blocking_client_revalidates_too(configuration, unique):
         writer.append(sid, {"type": "message", "role": "assistant", "item": ITEMS[1]})
         assert reader.item_bodies(sid) == ITEMS
         assert writer.item_bodies(sid, limit=1) == ITEMS[1:]
+
+
+async def test_a_kept_own_append_reads_back_exactly_as_the_server_answers_it(configuration, unique):
+    # Unsorted keys, a tuple, an integral float and an integer past 2^53: kept as the server stores them, so a
+    # load from the kept items and one from the server give the same JSON text.
+    item = {"z": 1, "role": "user", "content": "x", "meta": {"b": 2.0, "a": (1, 2.5), "big": 1732400000123456789}}
+    async with AsyncSessiondClient(configuration) as writer_client, AsyncSessiondClient(configuration) as fresh_client:
+        statuses = Statuses(writer_client)
+        writer = SessiondSession(f"{unique}-form", client=writer_client)
+        await writer.add_items(ITEMS[:1])
+        assert await writer.get_items() == ITEMS[:1]
+        await writer.add_items([item])
+        kept = (await writer.get_items())[1:]
+        assert statuses.seen[-1] == 304  # answered from the kept items
+        served = (await SessiondSession(f"{unique}-form", client=fresh_client).get_items())[1:]
+        assert json.dumps(kept) == json.dumps(served)
+        assert list(kept[0]) == sorted(item) and kept[0]["meta"]["b"] == 2 and isinstance(kept[0]["meta"]["b"], int)
+
+
+def test_a_negative_limit_is_refused_whatever_is_kept(configuration, unique):
+    with SessiondClient(configuration) as client:
+        sid = f"{unique}-negative"
+        client.create_session(sid)
+        client.item_bodies(sid)
+        with pytest.raises(ValueError):
+            client.item_bodies(sid, limit=-1)

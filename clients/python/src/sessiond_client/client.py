@@ -369,6 +369,8 @@ class SessiondClient:
         them: a session read before is revalidated with ``If-None-Match`` and, unchanged, parsed from what this
         client kept; a session whose whole list it keeps is read as what was appended since (items_cache.py).
         Raises :class:`NotFoundError` for an unknown session."""
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be at least 0")
         asked = None if self._items.holding_all(session_id) is not None else limit
         call = _Calls.item_bodies(session_id, asked, self._items)
         items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
@@ -494,6 +496,8 @@ class AsyncSessiondClient:
         return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
 
     async def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be at least 0")
         asked = None if self._items.holding_all(session_id) is not None else limit
         call = _Calls.item_bodies(session_id, asked, self._items)
         items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))

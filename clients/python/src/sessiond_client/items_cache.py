@@ -10,7 +10,8 @@ one: another client's or node's write moves the version, and what changed comes 
 
 The client's own writes keep an entry current where their answer proves what the items became — the version
 moved by exactly that append's events, so nobody else wrote in between: items appended (a full entry), a pop, a
-clear. Anything else leaves the entry at its old version, and the next read fetches the new state.
+clear. Anything else leaves the entry at its old version, and the next read fetches the new state. Appended
+items are kept as the server stores them (``as_stored``), so a load reads the same from either side.
 
 An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
 answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read.
@@ -54,6 +55,34 @@ class _Entry:
 
     def items(self) -> list[Any]:
         return _restored(self.parts)
+
+
+def as_stored(value: Any) -> Any:
+    """``value`` as the server answers it once stored: as sent (through JSON), keys sorted, and every number a
+    double (an integral one written as an integer), so a kept own append reads back exactly as a fresh read."""
+    return _canonical(json.loads(json.dumps(value)))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= _EXACT_INTEGERS else _number(float(value))
+    if isinstance(value, float):
+        return _number(value)
+    return value
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() and abs(value) <= _EXACT_INTEGERS else value
+
+
+#: Integers a double holds exactly; past them the server's double is written in exponent form.
+_EXACT_INTEGERS = 1 << 53
 
 
 def _restored(parts: list[bytes]) -> list[Any]:
@@ -136,8 +165,7 @@ class ItemsCache:
                 self._put(session_id, _Entry(version, limit, [_pickled(entry.items()[:-1])]))
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
-                # As the server will answer them: through JSON (a tuple reads back as a list).
-                added = _pickled(json.loads(json.dumps([a["item"] for a in activities])))
+                added = _pickled([as_stored(a["item"]) for a in activities])
                 self._put(session_id, _Entry(version, None, [*entry.parts, added]))
 
     def _extend(self, session_id: str, after: int, version: int, added: list[Any]) -> list[Any] | None:
