@@ -154,8 +154,14 @@ public struct Rebuild: Sendable {
             writerSeconds += try await queue.writeWithoutTransaction { db in
                 let cpu = ThreadCPU.seconds()
                 if !db.isInsideTransaction { try db.beginTransaction() }
-                try ProjectionStore.apply(current, from: expected, in: db, carrying: carry, endsTransaction: commit)
-                if commit { try db.commit() }
+                do {
+                    try ProjectionStore.apply(current, from: expected, in: db, carrying: carry, endsTransaction: commit)
+                    if commit { try db.commit() }
+                } catch {
+                    // Nothing of a failed replay is kept: `extend`'s file stays as it was, `build` abandons its own.
+                    try? db.rollback()
+                    throw error
+                }
                 return ThreadCPU.seconds() - cpu
             }
             position = last

@@ -55,4 +55,18 @@ import TestSupport
             #expect(try await harness.store.checkpoint() == at)
         }
     }
+
+    @Test func extendingABuiltFileFromTheWrongCheckpointFailsAndLeavesItAsItWas() async throws {
+        try await ProjectionHarness.with { harness in
+            try await ReplayCrashTests.appendWorkload(to: harness.log)
+            let end = try await harness.log.durableEnd()
+            let rebuild = Rebuild(log: harness.log, path: harness.databasePath)
+            let built = try await rebuild.build(upTo: LogPosition(end.rawValue / 2))
+            // The batch's transaction is rolled back and the error thrown (not a transaction left open).
+            await #expect(throws: ProjectionError.self) {
+                _ = try await rebuild.extend(built.file, from: .zero, to: end)
+            }
+            #expect(try await rebuild.extend(built.file, from: built.position, to: end) == end)
+        }
+    }
 }
