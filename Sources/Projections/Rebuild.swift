@@ -189,6 +189,9 @@ public struct Rebuild: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
             try db.execute(sql: "PRAGMA cache_size = -262144")
+            // The deferred indexes are built after the replay, when the decoding thread is idle: let SQLite's
+            // sorter use it (0.78 → 0.65 s for `eventIndexBySession` over 1,000,031 events).
+            try db.execute(sql: "PRAGMA threads = 2")
             // Replaying a tombstone deletes rows the same batch may have written: leave no copy in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
