@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `sessiond` command: the daemon and its maintenance tools.
-@main
+/// The `sessiond` command: the daemon and its maintenance tools (started by main.swift).
 struct Sessiond: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessiond",
