@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The `sessiond` command: the daemon and its maintenance tools (started by main.swift).
+/// The `sessiond` command: the daemon and its maintenance tools.
+@main
 struct Sessiond: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessiond",
