@@ -112,21 +112,24 @@ extension NativeActivityRequest: JSONReadable {
 
 extension NativeActivityBatchRequest: JSONReadable {
     package init(reading json: inout JSONReader) throws(JSONReadError) {
-        var items: [NativeActivityRequest]?
-        try json.readObject { json, key throws(JSONReadError) in
-            if key == "items" { items = try json.read() } else { try json.skipValue() }
-        }
-        self.init(items: try JSONReader.required(items, "items"))
+        self.init(items: try json.readOnlyField("items"))
     }
 }
 
 extension NativeAppendsRequest: JSONReadable {
     package init(reading json: inout JSONReader) throws(JSONReadError) {
-        var appends: [Append]?
-        try json.readObject { json, key throws(JSONReadError) in
-            if key == "appends" { appends = try json.read() } else { try json.skipValue() }
+        self.init(appends: try json.readOnlyField("appends"))
+    }
+}
+
+extension JSONReader {
+    /// Reads an object's required key `name`, skipping the others (the route refuses them before).
+    fileprivate mutating func readOnlyField<T: JSONReadable>(_ name: StaticString) throws(JSONReadError) -> T {
+        var value: T?
+        try readObject { json, key throws(JSONReadError) in
+            if key == name { value = try json.read() } else { try json.skipValue() }
         }
-        self.init(appends: try JSONReader.required(appends, "appends"))
+        return try JSONReader.required(value, "\(name)")
     }
 }
 
