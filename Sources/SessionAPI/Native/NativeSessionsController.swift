@@ -82,7 +82,7 @@ struct NativeSessionsController {
 
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
@@ -93,7 +93,7 @@ struct NativeSessionsController {
     /// appended together or not at all.
     @Sendable func appendBatch(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: NativeActivityBatchRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: NativeActivityBatchRequest.keys)
         let commands = try body.items.enumerated().map { index, item in
