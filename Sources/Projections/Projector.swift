@@ -59,7 +59,7 @@ struct Projector {
         case .toolResultRecorded(let result):
             try execute(
                 """
-                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
+                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, resultLiteral, metadata, isError,
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ) {
@@ -67,7 +67,7 @@ struct Projector {
                 $0.bind(id)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
-                $0.bind(StoredText.encode(result.result))
+                $0.bind(StoredText.encode(JSONStringLiteral.encode(result.result)))
                 $0.bind(result.metadata)
                 $0.bind(result.isError)
                 $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))
@@ -227,8 +227,8 @@ struct Projector {
             """
             INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, text,
               reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
-              cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item, headJSON, tailJSON)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ) {
             $0.bind(position)
@@ -251,12 +251,14 @@ struct Projector {
             $0.bind(ProjectionJSON.text(message.metadata))
             $0.bind(message.toolCalls.count)
             $0.bind(StoredText.encode(ProjectionJSON.text(message.item)))
+            $0.bind(ExportMessageJSON.head(message))
+            $0.bind(ExportMessageJSON.tail(message, appendedAt: time))
         }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
                 """
-                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type, headJSON)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ) {
                 $0.bind(row.id)
@@ -266,6 +268,7 @@ struct Projector {
                 $0.bind(call.name)
                 $0.bind(call.input)
                 $0.bind(call.type)
+                $0.bind(ExportMessageJSON.callHead(call))
             }
         }
         row.messageCount += 1

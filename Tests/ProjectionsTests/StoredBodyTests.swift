@@ -46,7 +46,7 @@ import TestSupport
                         sql: """
                             SELECT typeof(reasoning) FROM transcriptMessage WHERE role = 'assistant'
                             UNION ALL SELECT typeof(item) FROM transcriptMessage WHERE role = 'assistant'
-                            UNION ALL SELECT typeof(input) FROM toolCall UNION ALL SELECT typeof(result) FROM toolResult
+                            UNION ALL SELECT typeof(input) FROM toolCall UNION ALL SELECT typeof(resultLiteral) FROM toolResult
                             """)
                 )
             }

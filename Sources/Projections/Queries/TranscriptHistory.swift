@@ -41,57 +41,23 @@ extension SessionReader {
             calls[row[0], default: []].append(call)
         }
 
-        // Results: the latest per call, and the calls each tool message carries (first recorded first).
+        let recorded = try toolResults(of: id, upTo: position)
         var results: [ToolCallID: ToolResultRecorded] = [:]
-        var carried: [MessageID: [ToolCallID]] = [:]
-        let resultCursor = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                SELECT toolCallId, messageId, result, metadata, isError, screenshotUrls, finished FROM toolResult
-                WHERE sessionId = ? AND position <= ? ORDER BY position
-                """),
-            arguments: [id, position])
-        while let row = try resultCursor.next() {
-            let urls: String = row[5]
-            let result = ToolResultRecorded(
-                toolCallID: ToolCallID(rawValue: row[0])!, messageID: MessageID(rawValue: row[1])!,
-                result: StoredText.decode(row, 2) ?? "",
-                metadata: row[3], isError: row[4],
-                screenshotURLs: urls == "[]" ? [] : ProjectionJSON.value([String].self, from: urls) ?? [],
-                finished: row[6])
-            results[result.toolCallID] = result
-            if carried[result.messageID]?.contains(result.toolCallID) != true {
-                carried[result.messageID, default: []].append(result.toolCallID)
-            }
+        for (callID, (messageID, result)) in recorded.latest {
+            results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
+                toolCallID: ToolCallID(rawValue: callID)!, messageID: MessageID(rawValue: messageID)!,
+                result: JSONStringLiteral.decode(result.literal) ?? "",
+                metadata: result.metadata, isError: result.isError,
+                screenshotURLs: result.screenshotURLs == "[]"
+                    ? [] : ProjectionJSON.value([String].self, from: result.screenshotURLs) ?? [],
+                finished: result.finished)
         }
-
-        // Callback results, per message; sub-agent costs by position for the cost sum.
-        var callbackResults: [MessageID: [CallbackResultRecorded]] = [:]
-        var subagentCosts: [(position: Int64, cost: Double)] = []
-        let callbackCursor = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                SELECT position, messageId, toolCallId, toolName, callbackName, callbackType, stdout, stderr,
-                  exitCode, subagentId, subagentResult, success, error, excludeFromContext, subagentCost
-                FROM callbackResult WHERE sessionId = ? AND position <= ? ORDER BY position
-                """),
-            arguments: [id, position])
-        while let row = try callbackCursor.next() {
-            let subagentCost: Double? = row[14]
-            let result = CallbackResultRecorded(
-                messageID: MessageID(rawValue: row[1])!, toolCallID: ToolCallID(rawValue: row[2])!, toolName: row[3],
-                callbackName: row[4], callbackType: CallbackType(rawValue: row[5]) ?? .bashScript, stdout: row[6],
-                stderr: row[7], exitCode: row[8], subagentID: (row[9] as String?).flatMap(SessionID.init(rawValue:)),
-                subagentResult: row[10], success: row[11], error: row[12], excludeFromContext: row[13],
-                subagentCost: subagentCost)
-            callbackResults[result.messageID, default: []].append(result)
-            if let subagentCost { subagentCosts.append((row[0], subagentCost)) }
-        }
+        let callbacks = try callbackResults(of: id, upTo: position)
 
         var messages: [TranscriptMessage] = []
         var places: [(added: Int64, removed: Int64?)] = []
-        var counters = SessionCounters()
+        var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
         var firstUserMessage: String?
-        var foundFirstUser = false
-        var nextCost = 0
         let cursor = try Row.fetchCursor(db, sql: Self.transcriptSQL, arguments: [id, position])
         while let row = try cursor.next() {
             let added: Int64 = row[0]
@@ -109,8 +75,10 @@ extension SessionReader {
             for index in message.toolCalls.indices {
                 message.toolCalls[index].result = results[message.toolCalls[index].call.id]
             }
-            message.resultToolCallIDs = carried[appended.messageID] ?? []
-            message.callbackResults = callbackResults[appended.messageID] ?? []
+            message.resultToolCallIDs = (recorded.carried[appended.messageID.rawValue] ?? []).map {
+                ToolCallID(rawValue: $0)!
+            }
+            message.callbackResults = callbacks.byMessage[appended.messageID.rawValue] ?? []
             let removedPosition: Int64? = row[18]
             let isLive: Bool
             if let removedPosition, removedPosition <= position {
@@ -120,41 +88,68 @@ extension SessionReader {
             } else {
                 isLive = true
             }
-
-            // Counters, in log order (costs interleaved with sub-agent costs, as the fold adds them).
-            while nextCost < subagentCosts.count, subagentCosts[nextCost].position < added {
-                counters.cost += subagentCosts[nextCost].cost
-                nextCost += 1
-            }
-            counters.totalMessages += 1
-            if isLive {
-                counters.messageCount += 1
-                switch role {
-                case .user: counters.userMessageCount += 1
-                case .assistant: counters.assistantMessageCount += 1
-                case .tool: counters.toolCallCount += 1
-                }
-                if role == .user, !foundFirstUser {
-                    foundFirstUser = true
-                    firstUserMessage = appended.text
-                }
-            }
-            counters.promptTokens += (appended.inputTokens ?? 0) + (appended.cacheCreationTokens ?? 0)
-            counters.completionTokens += (appended.outputTokens ?? 0) + (appended.cacheReadTokens ?? 0)
-            counters.cost += appended.cost ?? 0
-            counters.totalToolCalls += row[17] as Int
-            if let latency = appended.latencyMs {
-                counters.latencySumMs += latency
-                counters.latencySamples += 1
-            }
+            tally.add(
+                added: added, role: role, isLive: isLive,
+                tokens: (appended.inputTokens, appended.outputTokens, appended.cacheCreationTokens, appended.cacheReadTokens),
+                cost: appended.cost, latencyMs: appended.latencyMs, toolCallCount: row[17])
+            if firstUserMessage == nil, tally.firstUserPosition == added { firstUserMessage = appended.text }
             messages.append(message)
             places.append((added, removedPosition))
         }
-        while nextCost < subagentCosts.count {
-            counters.cost += subagentCosts[nextCost].cost
-            nextCost += 1
-        }
         return TranscriptHistory(
-            messages: messages, places: places, counters: counters, firstUserMessage: firstUserMessage)
+            messages: messages, places: places, counters: tally.finish(), firstUserMessage: firstUserMessage)
+    }
+
+    /// The tool results recorded up to `position`: the latest per call (by call id, with the id of the message
+    /// that recorded it), and the calls each tool message carries, first recorded first (by message id).
+    func toolResults(of id: String, upTo position: Int64) throws -> (
+        latest: [String: (messageID: String, result: ExportMessageJSON.Result)], carried: [String: [String]]
+    ) {
+        var latest: [String: (messageID: String, result: ExportMessageJSON.Result)] = [:]
+        var carried: [String: [String]] = [:]
+        let cursor = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
+                WHERE sessionId = ? AND position <= ? ORDER BY position
+                """),
+            arguments: [id, position])
+        while let row = try cursor.next() {
+            let callID: String = row[0]
+            let messageID: String = row[1]
+            let result = ExportMessageJSON.Result(
+                literal: StoredText.decode(row, 2) ?? "\"\"", metadata: row[3], isError: row[4],
+                screenshotURLs: row[5], finished: row[6])
+            latest[callID] = (messageID, result)
+            if carried[messageID]?.contains(callID) != true { carried[messageID, default: []].append(callID) }
+        }
+        return (latest, carried)
+    }
+
+    /// The callback results recorded up to `position`, by the id of the message that carries them, and the
+    /// sub-agent costs by position (for the cost sum).
+    func callbackResults(of id: String, upTo position: Int64) throws -> (
+        byMessage: [String: [CallbackResultRecorded]], subagentCosts: [(position: Int64, cost: Double)]
+    ) {
+        var byMessage: [String: [CallbackResultRecorded]] = [:]
+        var subagentCosts: [(position: Int64, cost: Double)] = []
+        let cursor = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                SELECT position, messageId, toolCallId, toolName, callbackName, callbackType, stdout, stderr,
+                  exitCode, subagentId, subagentResult, success, error, excludeFromContext, subagentCost
+                FROM callbackResult WHERE sessionId = ? AND position <= ? ORDER BY position
+                """),
+            arguments: [id, position])
+        while let row = try cursor.next() {
+            let subagentCost: Double? = row[14]
+            let result = CallbackResultRecorded(
+                messageID: MessageID(rawValue: row[1])!, toolCallID: ToolCallID(rawValue: row[2])!, toolName: row[3],
+                callbackName: row[4], callbackType: CallbackType(rawValue: row[5]) ?? .bashScript, stdout: row[6],
+                stderr: row[7], exitCode: row[8], subagentID: (row[9] as String?).flatMap(SessionID.init(rawValue:)),
+                subagentResult: row[10], success: row[11], error: row[12], excludeFromContext: row[13],
+                subagentCost: subagentCost)
+            byMessage[result.messageID.rawValue, default: []].append(result)
+            if let subagentCost { subagentCosts.append((row[0], subagentCost)) }
+        }
+        return (byMessage, subagentCosts)
     }
 }

@@ -3,6 +3,7 @@ internal import GRDB
 /// A row of `toolCall`: one call an assistant message made, keyed by the message's position and its index.
 ///
 /// Immutable: calls live and die with their message; results are joined from `toolResult` by `toolCallId`.
+/// `headJSON` is the call's export members before its result (``ExportMessageJSON/callHead(_:)``).
 struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolCall"
 
@@ -13,6 +14,7 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     var name: String
     var input: String
     var type: String?
+    var headJSON: String
 
     /// The table's columns, for the schema and queries.
     enum Columns {
@@ -30,6 +32,7 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.name.stringValue, .text).notNull()
             t.column(CodingKeys.input.stringValue, .text).notNull()
             t.column(CodingKeys.type.stringValue, .text)
+            t.column(CodingKeys.headJSON.stringValue, .text).notNull()
             t.primaryKey([Columns.sessionId.name, Columns.messagePosition.name, Columns.callIndex.name])
         }
     }

@@ -5,6 +5,9 @@ internal import GRDB
 /// Temporal: `removedPosition` is null until a rewind removes the message. The transcript as of position P
 /// is the rows with `addedPosition ≤ P` and (`removedPosition` null or `> P`), a range scan of
 /// `transcriptMessageBySession`. Tool calls live in `toolCall`, results in `toolResult`.
+///
+/// `headJSON` and `tailJSON` are the message's export members rendered once, when it was appended
+/// (``ExportMessageJSON``): an export copies them instead of rendering the columns again (decision 0108).
 struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "transcriptMessage"
 
@@ -28,6 +31,10 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     var metadata: String?
     var toolCallCount: Int
     var item: String?
+    /// The export members before the tool calls (`"id":…,"role":…,"content":…`).
+    var headJSON: String
+    /// The export members after the results (`"reasoning":…` to `"updatedAt":…`, the item).
+    var tailJSON: String
     var removedPosition: Int64?
     var removedVersion: Int64?
     var removedAt: Int64?
@@ -64,6 +71,8 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.metadata.stringValue, .text)
             t.column(CodingKeys.toolCallCount.stringValue, .integer).notNull()
             t.column(CodingKeys.item.stringValue, .text)
+            t.column(CodingKeys.headJSON.stringValue, .text).notNull()
+            t.column(CodingKeys.tailJSON.stringValue, .text).notNull()
             t.column(CodingKeys.removedPosition.stringValue, .integer)
             t.column(CodingKeys.removedVersion.stringValue, .integer)
             t.column(CodingKeys.removedAt.stringValue, .integer)

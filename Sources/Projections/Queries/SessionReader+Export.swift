@@ -1,0 +1,63 @@
+internal import GRDB
+import Sessions
+
+extension SessionReader {
+    /// The SQL of the as-of export: the counters' columns and the stored export members, one range scan of
+    /// `transcriptMessageBySession`.
+    static let exportSQL = """
+        SELECT addedPosition, messageId, role, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost,
+          latencyMs, toolCallCount, removedPosition, headJSON, tailJSON
+        FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
+        ORDER BY addedPosition
+        """
+
+    /// The JSON export of `row`'s session as of `position`, concatenated from the members the projector stored
+    /// for each message, tool call and result: the bytes ``SessionExport/json()`` renders for the same point,
+    /// without building a ``Sessions/TranscriptMessage`` or escaping a string again.
+    func exportJSON(of row: SessionRow, at position: Int64) throws -> [UInt8] {
+        let id = row.id
+        // Tool call heads, by their message's position.
+        var callHeads: [Int64: [(id: String, head: String)]] = [:]
+        let callCursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT messagePosition, toolCallId, headJSON FROM toolCall
+                WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
+                """),
+            arguments: [id, position])
+        while let call = try callCursor.next() {
+            callHeads[call[0], default: []].append((call[1], call[2]))
+        }
+        let results = try toolResults(of: id, upTo: position)
+        let callbacks = try callbackResults(of: id, upTo: position)
+
+        var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
+        var messages = JSONWriter(capacity: 1 << 16)
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.exportSQL), arguments: [id, position])
+        while let message = try cursor.next() {
+            let added: Int64 = message[0]
+            let role = MessageRole(rawValue: message[2]) ?? .tool
+            let removed: Int64? = message[10]
+            let isLive = removed.map { $0 > position } ?? true
+            tally.add(
+                added: added, role: role, isLive: isLive, tokens: (message[3], message[4], message[5], message[6]),
+                cost: message[7], latencyMs: message[8], toolCallCount: message[9])
+            guard isLive else { continue }
+            let messageID: String = message[1]
+            ExportMessageJSON.write(
+                head: message[11],
+                calls: (callHeads[added] ?? []).map { call in
+                    ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
+                },
+                carried: results.carried[messageID] ?? [],
+                callbackResults: callbacks.byMessage[messageID] ?? [], tail: message[12], to: &messages)
+        }
+
+        var session = try snapshot(
+            row, at: position,
+            history: TranscriptHistory(messages: [], places: [], counters: tally.counters, firstUserMessage: nil))
+        session.counters = tally.finish()
+        return SessionExport.json(session, capacity: messages.bytes.count + 512) { w in
+            messages.bytes.withUnsafeBytes { w.members($0) }
+        }
+    }
+}

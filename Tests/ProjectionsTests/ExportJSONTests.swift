@@ -1,0 +1,65 @@
+import EventLog
+import Foundation
+@testable import Projections
+import Sessions
+import Testing
+import TestSupport
+import Workload
+
+/// The JSON export concatenated from stored members (decision 0108) is byte for byte what the old renderer
+/// wrote, at every position of the benchmark's corpus (multi-line results, partial and replaced results,
+/// rewinds); the stored result literals decode back to the text.
+@Suite struct ExportJSONTests {
+    @Test func corpusExportsAtEveryPositionMatchTheOldRenderer() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            var corpus = SessionCorpus(seed: 11, rewindPercent: 30)
+            for number in 0..<3 {
+                let session = SessionCorpus.sessionID(number)
+                _ = try await log.append(
+                    [CorpusReplayTests.record(SessionCorpus.creation(session: session, number: number))], to: session)
+                for turn in 0..<8 {
+                    _ = try await log.append(corpus.turn(session: session, turn: turn).map(CorpusReplayTests.record), to: session)
+                }
+            }
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            var running: [SessionID: SessionState] = [:]
+            var compared = 0
+            for record in try await readAll(log) {
+                let id = SessionID(rawValue: record.stream)!
+                let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+                running[id, default: .initial].apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                for (other, state) in running {
+                    let expected = try #require(SessionExport(state))
+                    let json = try await store.exportJSON(other, at: .position(record.position))
+                    #expect(json == LegacyExportJSON.render(expected), "\(other) as of \(record.position)")
+                    compared += 1
+                }
+            }
+            #expect(compared > 100)
+            #expect(running.values.contains { $0.transcript.contains(where: \.isRemoved) }, "some turn was rewound")
+            // The transcript read through the stored literals still carries the results' text.
+            for (id, state) in running {
+                #expect(try await store.transcript(id, includeRemoved: true) == state.transcript)
+            }
+            await log.close()
+        }
+    }
+
+    @Test func resultLiteralsRoundTripAnyText() {
+        let alphabet: [String] = ["a", " ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀", "/", "\u{2028}"]
+        var random = SplitMix64(seed: 5)
+        for length in 0..<60 {
+            let text = (0..<length).map { _ in alphabet[random.int(in: 0...(alphabet.count - 1))] }.joined()
+            #expect(JSONStringLiteral.decode(JSONStringLiteral.encode(text)) == text, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func literalsDecodeEveryEscapeAndRefuseMalformedOnes() {
+        #expect(JSONStringLiteral.decode(#""a\/b\bc\fd\u00e9\ud83d\ude00""#) == "a/b\u{08}c\u{0C}d\u{E9}😀")
+        #expect(JSONStringLiteral.decode(#""""#) == "")
+        #expect(JSONStringLiteral.decode(#""\q""#) == nil)
+        #expect(JSONStringLiteral.decode(#""\u12""#) == nil)
+        #expect(JSONStringLiteral.decode("plain") == nil)
+    }
+}
