@@ -55,6 +55,26 @@ import Workload
         }
     }
 
+    @Test func storedPartsGiveBackTheFieldsWhateverTheyHold() throws {
+        let tricky = #"a","content":"b\",\"x\":1,"# + "\n\t😀 \u{01}"
+        let message = MessageAppended(
+            messageID: "m1", role: .assistant, text: tricky, reasoning: tricky + "r", reasoningDurationMs: 12,
+            model: "m,\"x", finishReason: .toolUse,
+            toolCalls: [ToolCall(id: ToolCallID(rawValue: "c1")!, name: tricky, input: #"{"a":"b,c"}"#)])
+        let fields = try #require(ExportMessageJSON.fields(
+            head: ExportMessageJSON.head(message), tail: ExportMessageJSON.tail(message, appendedAt: 1), hasText: true))
+        #expect(fields.id == "m1" && fields.role == "assistant" && fields.text == tricky)
+        #expect(fields.reasoning == tricky + "r" && fields.reasoningDurationMs == 12 && fields.model == "m,\"x")
+        #expect(fields.finishReason == "tool_use")
+        let call = message.toolCalls[0]
+        #expect(ExportMessageJSON.call(head: ExportMessageJSON.callHead(call), type: nil) == call)
+        // A missing text and an empty one render alike; the flag tells them apart.
+        var silent = message
+        silent.text = nil
+        #expect(ExportMessageJSON.fields(head: ExportMessageJSON.head(silent), tail: "", hasText: false)?.text == nil)
+        #expect(ExportMessageJSON.fields(head: "\"id\":", tail: "", hasText: true) == nil)
+    }
+
     @Test func literalsDecodeEveryEscapeAndRefuseMalformedOnes() {
         #expect(JSONStringLiteral.decode(#""a\/b\bc\fd\u00e9\ud83d\ude00""#) == "a/b\u{08}c\u{0C}d\u{E9}😀")
         #expect(JSONStringLiteral.decode(#""""#) == "")

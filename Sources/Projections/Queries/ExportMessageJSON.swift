@@ -1,8 +1,12 @@
 import Sessions
 
 /// One message of the JSON export (mix-api.md §2.6) in parts: what never changes once the message is appended
-/// (its head and tail members, each tool call's head, a result's text as a JSON literal) and what later
-/// events add (a call's result, the results and callback results a tool message carries).
+/// (its head and tail members, each tool call's head, a result's text as a JSON literal; the framework item,
+/// stored on its own for the item pages) and what later events add (a call's result, the results and callback
+/// results a tool message carries).
+///
+/// The parts are the only copy of a message's text, reasoning, model and finish reason and of a call's name and
+/// input: readers of those fields parse them back (``fields(head:tail:hasText:)``, ``call(head:type:)``).
 ///
 /// The projector stores the fixed parts as it applies each event (decision 0108); an export from the
 /// projections copies them, and an export of a fold renders them on the spot: both go through one `write`, so
@@ -34,7 +38,7 @@ enum ExportMessageJSON {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
-    /// `"reasoning":…` to `"updatedAt":…` and the framework item: the members after the results. A message is
+    /// `"reasoning":…` to `"updatedAt":…`: the members after the results (the item follows them). A message is
     /// never edited, so its `updatedAt` is the time it was appended (`appendedAt`, microseconds).
     static func tail(_ message: MessageAppended, appendedAt: Int64) -> String {
         let time = Timestamp.rfc3339(appendedAt)
@@ -45,10 +49,6 @@ enum ExportMessageJSON {
         w.field("finishReason", message.finishReason?.rawValue)
         w.field("createdAt", time)
         w.field("updatedAt", time)
-        if let item = message.item {
-            w.key("item")
-            w.raw(ProjectionJSON.text(item) ?? "null")
-        }
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
@@ -69,6 +69,7 @@ enum ExportMessageJSON {
         carried: [String],
         callbackResults: [CallbackResultRecorded],
         tail: String,
+        item: String?,
         to w: inout JSONWriter
     ) {
         w.beginObject()
@@ -111,6 +112,10 @@ enum ExportMessageJSON {
             w.endArray()
         }
         w.members(tail)
+        if let item {
+            w.key("item")
+            w.raw(item)
+        }
         w.endObject()
     }
 
@@ -122,7 +127,59 @@ enum ExportMessageJSON {
                 Call(head: callHead(record.call), result: record.result.map(Result.init))
             },
             carried: message.resultToolCallIDs.map(\.rawValue), callbackResults: message.callbackResults,
-            tail: tail(message.appended, appendedAt: Timestamp.micros(message.appendedAt)), to: &w)
+            tail: tail(message.appended, appendedAt: Timestamp.micros(message.appendedAt)),
+            item: message.appended.item.map { ProjectionJSON.text($0) ?? "null" }, to: &w)
+    }
+
+    /// A message's fields its stored parts hold; `hasText` tells a missing text from an empty one (the head
+    /// writes both as `""`). `nil` for parts that do not parse (only a damaged file holds such).
+    static func fields(head: String, tail: String, hasText: Bool) -> Fields? {
+        var fields = Fields()
+        let parsed = JSONMembers.forEach(head) { key, value in
+            switch key {
+            case "id": fields.id = value.string ?? ""
+            case "role": fields.role = value.string ?? ""
+            case "content": fields.text = hasText ? value.string : nil
+            default: break
+            }
+        } && JSONMembers.forEach(tail) { key, value in
+            switch key {
+            case "reasoning": fields.reasoning = value.string
+            case "reasoningDuration": fields.reasoningDurationMs = value.int
+            case "model": fields.model = value.string
+            case "finishReason": fields.finishReason = value.string
+            default: break
+            }
+        }
+        return parsed ? fields : nil
+    }
+
+    /// The fields of ``fields(head:tail:hasText:)``.
+    struct Fields {
+        var id = ""
+        var role = ""
+        var text: String?
+        var reasoning: String?
+        var reasoningDurationMs: Int?
+        var model: String?
+        var finishReason: String?
+    }
+
+    /// The tool call a stored head holds; `type` is the call's own (the head writes a missing one as
+    /// `tool_use`).
+    static func call(head: String, type: String?) -> ToolCall? {
+        var id: String?
+        var name = ""
+        var input = ""
+        JSONMembers.forEach(head) { key, value in
+            switch key {
+            case "id": id = value.string
+            case "name": name = value.string ?? ""
+            case "input": input = value.string ?? ""
+            default: break
+            }
+        }
+        return id.flatMap(ToolCallID.init(rawValue:)).map { ToolCall(id: $0, name: name, input: input, type: type) }
     }
 
     private static func write(_ result: CallbackResultRecorded, to w: inout JSONWriter) {

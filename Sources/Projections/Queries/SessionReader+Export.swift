@@ -6,7 +6,7 @@ extension SessionReader {
     /// `transcriptMessageBySession`.
     static let exportSQL = """
         SELECT addedPosition, messageId, role, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost,
-          latencyMs, toolCallCount, removedPosition, headJSON, tailJSON
+          latencyMs, toolCallCount, removedPosition, headJSON, tailJSON, item
         FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -49,7 +49,8 @@ extension SessionReader {
                     ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
                 },
                 carried: results.carried[messageID] ?? [],
-                callbackResults: callbacks.byMessage[messageID] ?? [], tail: message[12], to: &messages)
+                callbackResults: callbacks.byMessage[messageID] ?? [], tail: message[12],
+                item: StoredText.decode(message, 13), to: &messages)
         }
 
         var session = try snapshot(

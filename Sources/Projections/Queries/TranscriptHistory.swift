@@ -18,9 +18,9 @@ struct TranscriptHistory {
 extension SessionReader {
     /// The SQL of the as-of transcript: one range scan of `transcriptMessageBySession`.
     static let transcriptSQL = """
-        SELECT addedPosition, addedVersion, addedAt, messageId, role, text, reasoning, reasoningDurationMs, model,
-          finishReason, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
-          toolCallCount, removedPosition, removedVersion, removedAt, item
+        SELECT addedPosition, addedVersion, addedAt, messageId, role, hasText, headJSON, tailJSON, inputTokens,
+          outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata, toolCallCount,
+          removedPosition, removedVersion, removedAt, item
         FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -32,12 +32,12 @@ extension SessionReader {
         var calls: [Int64: [ToolCall]] = [:]
         let callCursor = try Row.fetchCursor(
                 db.cachedStatement(sql: """
-                SELECT messagePosition, toolCallId, name, input, type FROM toolCall
+                SELECT messagePosition, headJSON, type FROM toolCall
                 WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
                 """),
             arguments: [id, position])
         while let row = try callCursor.next() {
-            let call = ToolCall(id: ToolCallID(rawValue: row[1])!, name: row[2], input: row[3], type: row[4])
+            guard let call = ExportMessageJSON.call(head: row[1], type: row[2]) else { continue }
             calls[row[0], default: []].append(call)
         }
 
@@ -62,14 +62,16 @@ extension SessionReader {
         while let row = try cursor.next() {
             let added: Int64 = row[0]
             let role = MessageRole(rawValue: row[4]) ?? .tool
-            let metadata: String? = row[16]
+            let fields = ExportMessageJSON.fields(head: row[6], tail: row[7], hasText: row[5])
+            let metadata: String? = row[14]
             let appended = MessageAppended(
-                messageID: MessageID(rawValue: row[3])!, role: role, text: row[5], reasoning: row[6],
-                reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
-                inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
-                cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
+                messageID: MessageID(rawValue: row[3])!, role: role, text: fields?.text, reasoning: fields?.reasoning,
+                reasoningDurationMs: fields?.reasoningDurationMs, model: fields?.model,
+                finishReason: fields?.finishReason.flatMap(FinishReason.init), inputTokens: row[8],
+                outputTokens: row[9], cacheCreationTokens: row[10], cacheReadTokens: row[11], cost: row[12],
+                latencyMs: row[13], toolCalls: calls[added] ?? [],
                 metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
-                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 21)))
+                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 19)))
             var message = TranscriptMessage(
                 appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
             for index in message.toolCalls.indices {
@@ -79,11 +81,11 @@ extension SessionReader {
                 ToolCallID(rawValue: $0)!
             }
             message.callbackResults = callbacks.byMessage[appended.messageID.rawValue] ?? []
-            let removedPosition: Int64? = row[18]
+            let removedPosition: Int64? = row[16]
             let isLive: Bool
             if let removedPosition, removedPosition <= position {
-                message.removedVersion = UInt64(row[19] as Int64)
-                message.removedAt = Timestamp.date(row[20])
+                message.removedVersion = UInt64(row[17] as Int64)
+                message.removedAt = Timestamp.date(row[18])
                 isLive = false
             } else {
                 isLive = true
@@ -91,7 +93,7 @@ extension SessionReader {
             tally.add(
                 added: added, role: role, isLive: isLive,
                 tokens: (appended.inputTokens, appended.outputTokens, appended.cacheCreationTokens, appended.cacheReadTokens),
-                cost: appended.cost, latencyMs: appended.latencyMs, toolCallCount: row[17])
+                cost: appended.cost, latencyMs: appended.latencyMs, toolCallCount: row[15])
             if firstUserMessage == nil, tally.firstUserPosition == added { firstUserMessage = appended.text }
             messages.append(message)
             places.append((added, removedPosition))

@@ -7,7 +7,8 @@ internal import GRDB
 /// `transcriptMessageBySession`. Tool calls live in `toolCall`, results in `toolResult`.
 ///
 /// `headJSON` and `tailJSON` are the message's export members rendered once, when it was appended
-/// (``ExportMessageJSON``): an export copies them instead of rendering the columns again (decision 0108).
+/// (``ExportMessageJSON``): an export copies them (decision 0108). They are the only copy of the text,
+/// reasoning, model and finish reason; `hasText` tells a missing text from an empty one.
 struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "transcriptMessage"
 
@@ -17,11 +18,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     var addedAt: Int64
     var messageId: String
     var role: String
-    var text: String?
-    var reasoning: String?
-    var reasoningDurationMs: Int?
-    var model: String?
-    var finishReason: String?
+    var hasText: Bool
     var inputTokens: Int?
     var outputTokens: Int?
     var cacheCreationTokens: Int?
@@ -57,11 +54,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.addedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.messageId.stringValue, .text).notNull()
             t.column(CodingKeys.role.stringValue, .text).notNull()
-            t.column(CodingKeys.text.stringValue, .text)
-            t.column(CodingKeys.reasoning.stringValue, .text)
-            t.column(CodingKeys.reasoningDurationMs.stringValue, .integer)
-            t.column(CodingKeys.model.stringValue, .text)
-            t.column(CodingKeys.finishReason.stringValue, .text)
+            t.column(CodingKeys.hasText.stringValue, .boolean).notNull()
             t.column(CodingKeys.inputTokens.stringValue, .integer)
             t.column(CodingKeys.outputTokens.stringValue, .integer)
             t.column(CodingKeys.cacheCreationTokens.stringValue, .integer)
