@@ -64,11 +64,11 @@ enum ExportMessageJSON {
 
     /// One message from its parts.
     static func write(
-        head: String,
+        head: UnsafeRawBufferPointer,
         calls: [Call],
         carried: [String],
         callbackResults: [CallbackResultRecorded],
-        tail: String,
+        tail: UnsafeRawBufferPointer,
         item: String?,
         to w: inout JSONWriter
     ) {
@@ -121,14 +121,20 @@ enum ExportMessageJSON {
 
     /// One message of a fold, its parts rendered on the spot.
     static func write(_ message: TranscriptMessage, to w: inout JSONWriter) {
-        write(
-            head: head(message.appended),
-            calls: message.toolCalls.map { record in
-                Call(head: callHead(record.call), result: record.result.map(Result.init))
-            },
-            carried: message.resultToolCallIDs.map(\.rawValue), callbackResults: message.callbackResults,
-            tail: tail(message.appended, appendedAt: Timestamp.micros(message.appendedAt)),
-            item: message.appended.item.map { ProjectionJSON.text($0) ?? "null" }, to: &w)
+        var head = head(message.appended)
+        var tail = tail(message.appended, appendedAt: Timestamp.micros(message.appendedAt))
+        head.withUTF8 { head in
+            tail.withUTF8 { tail in
+                write(
+                    head: UnsafeRawBufferPointer(head),
+                    calls: message.toolCalls.map { record in
+                        Call(head: callHead(record.call), result: record.result.map(Result.init))
+                    },
+                    carried: message.resultToolCallIDs.map(\.rawValue), callbackResults: message.callbackResults,
+                    tail: UnsafeRawBufferPointer(tail),
+                    item: message.appended.item.map { ProjectionJSON.text($0) ?? "null" }, to: &w)
+            }
+        }
     }
 
     /// A message's fields its stored parts hold; `hasText` tells a missing text from an empty one (the head

@@ -1,3 +1,4 @@
+import Foundation
 internal import GRDB
 import Sessions
 
@@ -43,14 +44,23 @@ extension SessionReader {
                 cost: message[7], latencyMs: message[8], toolCallCount: message[9])
             guard isLive else { continue }
             let messageID: String = message[1]
-            ExportMessageJSON.write(
-                head: message[11],
-                calls: (callHeads[added] ?? []).map { call in
-                    ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
-                },
-                carried: results.carried[messageID] ?? [],
-                callbackResults: callbacks.byMessage[messageID] ?? [], tail: message[12],
-                item: StoredText.decode(message, 13), to: &messages)
+            let calls = (callHeads[added] ?? []).map { call in
+                ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
+            }
+            let item = StoredText.decode(message, 13)
+            // The stored members, read in place: SQLite's bytes go straight into the output.
+            try message.withUnsafeData(atIndex: 11) { head in
+                try message.withUnsafeData(atIndex: 12) { tail in
+                    (head ?? Data()).withUnsafeBytes { head in
+                        (tail ?? Data()).withUnsafeBytes { tail in
+                            ExportMessageJSON.write(
+                                head: head, calls: calls, carried: results.carried[messageID] ?? [],
+                                callbackResults: callbacks.byMessage[messageID] ?? [], tail: tail, item: item,
+                                to: &messages)
+                        }
+                    }
+                }
+            }
         }
 
         var session = try snapshot(

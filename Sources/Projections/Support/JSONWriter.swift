@@ -102,7 +102,7 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes already-encoded members, as ``members(_:)-(UnsafeRawBufferPointer)``.
+    /// Writes already-encoded members, as the bytes variant does.
     public mutating func members(_ json: String) {
         var json = json
         json.withUTF8 { members(UnsafeRawBufferPointer($0)) }
