@@ -20,8 +20,8 @@ enum ExportMessageJSON {
 
     /// A recorded tool result as the export writes it.
     struct Result {
-        /// The result text as a JSON string literal (``JSONStringLiteral``).
-        var literal: String
+        /// The result text as a JSON string literal (``JSONStringLiteral``), as ``StoredText`` stores it.
+        var literal: [UInt8]
         var metadata: String?
         var isError: Bool
         /// The screenshot URLs as a JSON array of strings.
@@ -83,7 +83,7 @@ enum ExportMessageJSON {
                 w.field("finished", call.result?.finished ?? false)
                 if let result = call.result {
                     w.key("result")
-                    w.raw(result.literal)
+                    w.raw { StoredText.append(result.literal, to: &$0) }
                     w.field("metadata", result.metadata)
                     w.field("isError", result.isError)
                     if result.screenshotURLs != "[]" {
@@ -209,7 +209,7 @@ extension ExportMessageJSON.Result {
     /// A recorded result's export form.
     init(_ result: ToolResultRecorded) {
         self.init(
-            literal: JSONStringLiteral.encode(result.result), metadata: result.metadata, isError: result.isError,
+            literal: Array(JSONStringLiteral.encode(result.result).utf8), metadata: result.metadata, isError: result.isError,
             screenshotURLs: ProjectionJSON.stringArray(result.screenshotURLs), finished: result.finished)
     }
 }

@@ -43,7 +43,9 @@ extension SessionReader {
                 added: added, role: role, isLive: isLive, tokens: (message[3], message[4], message[5], message[6]),
                 cost: message[7], latencyMs: message[8], toolCallCount: message[9])
             guard isLive else { continue }
-            let messageID: String = message[1]
+            // A session with no results or callback results at the position skips the lookups by message id.
+            let carries = !results.carried.isEmpty || !callbacks.byMessage.isEmpty
+            let messageID: String = carries ? message[1] : ""
             let calls = (callHeads[added] ?? []).map { call in
                 ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
             }
@@ -54,8 +56,10 @@ extension SessionReader {
                     (head ?? Data()).withUnsafeBytes { head in
                         (tail ?? Data()).withUnsafeBytes { tail in
                             ExportMessageJSON.write(
-                                head: head, calls: calls, carried: results.carried[messageID] ?? [],
-                                callbackResults: callbacks.byMessage[messageID] ?? [], tail: tail, item: item,
+                                head: head, calls: calls,
+                                carried: carries ? results.carried[messageID] ?? [] : [],
+                                callbackResults: carries ? callbacks.byMessage[messageID] ?? [] : [],
+                                tail: tail, item: item,
                                 to: &messages)
                         }
                     }

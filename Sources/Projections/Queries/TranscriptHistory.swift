@@ -46,7 +46,7 @@ extension SessionReader {
         for (callID, (messageID, result)) in recorded.latest {
             results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
                 toolCallID: ToolCallID(rawValue: callID)!, messageID: MessageID(rawValue: messageID)!,
-                result: JSONStringLiteral.decode(result.literal) ?? "",
+                result: StoredText.text(result.literal).flatMap(JSONStringLiteral.decode) ?? "",
                 metadata: result.metadata, isError: result.isError,
                 screenshotURLs: result.screenshotURLs == "[]"
                     ? [] : ProjectionJSON.value([String].self, from: result.screenshotURLs) ?? [],
@@ -119,7 +119,7 @@ extension SessionReader {
             let callID: String = row[0]
             let messageID: String = row[1]
             let result = ExportMessageJSON.Result(
-                literal: StoredText.decode(row, 2) ?? "\"\"", metadata: row[3], isError: row[4],
+                literal: StoredText.stored(row, 2) ?? Array(#""""#.utf8), metadata: row[3], isError: row[4],
                 screenshotURLs: row[5], finished: row[6])
             latest[callID] = (messageID, result)
             if carried[messageID]?.contains(callID) != true { carried[messageID, default: []].append(callID) }

@@ -93,6 +93,13 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes an already-encoded value that `write` appends to the output.
+    public mutating func raw(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        write(&bytes)
+        needsComma = true
+    }
+
     /// Writes already-encoded members of the object being written (`"a":1,"b":2`, no braces), e.g. a stored
     /// fragment of an export; nothing for none.
     public mutating func members(_ json: UnsafeRawBufferPointer) {
