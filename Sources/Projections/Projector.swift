@@ -67,7 +67,7 @@ struct Projector {
                 $0.bind(id)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
-                $0.bind(StoredText.encode(JSONStringLiteral.encode(result.result)))
+                $0.bind(StoredText.encode(utf8: ExportMessageJSON.literal(result.result)))
                 $0.bind(result.metadata)
                 $0.bind(result.isError)
                 $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))

@@ -51,7 +51,8 @@ import Workload
         var random = SplitMix64(seed: 5)
         for length in 0..<60 {
             let text = (0..<length).map { _ in alphabet[random.int(in: 0...(alphabet.count - 1))] }.joined()
-            #expect(JSONStringLiteral.decode(JSONStringLiteral.encode(text)) == text, "\(text.debugDescription)")
+            let literal = ExportMessageJSON.literal(text)
+            #expect(literal.withUnsafeBytes { JSONText.string($0) } == text, "\(text.debugDescription)")
         }
     }
 
@@ -72,14 +73,25 @@ import Workload
         var silent = message
         silent.text = nil
         #expect(ExportMessageJSON.fields(head: ExportMessageJSON.head(silent), tail: "", hasText: false)?.text == nil)
-        #expect(ExportMessageJSON.fields(head: "\"id\":", tail: "", hasText: true) == nil)
+        #expect(ExportMessageJSON.fields(head: #""id":"#, tail: "", hasText: true) == nil)
     }
 
-    @Test func literalsDecodeEveryEscapeAndRefuseMalformedOnes() {
-        #expect(JSONStringLiteral.decode(#""a\/b\bc\fd\u00e9\ud83d\ude00""#) == "a/b\u{08}c\u{0C}d\u{E9}😀")
-        #expect(JSONStringLiteral.decode(#""""#) == "")
-        #expect(JSONStringLiteral.decode(#""\q""#) == nil)
-        #expect(JSONStringLiteral.decode(#""\u12""#) == nil)
-        #expect(JSONStringLiteral.decode("plain") == nil)
+    @Test func literalsAndMembersReadEveryEscapeAndRefuseMalformedOnes() {
+        func string(_ literal: String) -> String? { Array(literal.utf8).withUnsafeBytes { JSONText.string($0) } }
+        #expect(string(#""a\/b\bc\fd\u00e9\ud83d\ude00""#) == "a/b\u{08}c\u{0C}d\u{E9}😀")
+        #expect(string(#""""#) == "")
+        #expect(string(#""\q""#) == nil)
+        #expect(string(#""\u12""#) == nil)
+        #expect(string("plain") == nil)
+        func members(_ text: String) -> (Bool, [String]) {
+            var seen: [String] = []
+            let ok = Array(text.utf8).withUnsafeBytes { JSONText.forEachMember($0) { key, value in seen.append("\(key)=\(value)") } }
+            return (ok, seen)
+        }
+        #expect(members(#""a":"x,\"y","b":-12,"c":true,"d":1.5"#) == (true, [#"a=string("x,\"y")"#, "b=integer(-12)", "c=other", "d=other"]))
+        #expect(members("").0)
+        #expect(!members(#""a":"#).0)
+        #expect(!members(#""a":1,"#).0)
+        #expect(!members(#""a" 1"#).0)
     }
 }

@@ -6,7 +6,8 @@ import Sessions
 /// results a tool message carries).
 ///
 /// The parts are the only copy of a message's text, reasoning, model and finish reason and of a call's name and
-/// input: readers of those fields parse them back (``fields(head:tail:hasText:)``, ``call(head:type:)``).
+/// input: readers of those fields parse them back (``fields(head:tail:hasText:)``, ``call(head:type:)``, with the
+/// event codec's reader, `JSONText`).
 ///
 /// The projector stores the fixed parts as it applies each event (decision 0108); an export from the
 /// projections copies them, and an export of a fold renders them on the spot: both go through one `write`, so
@@ -20,13 +21,21 @@ enum ExportMessageJSON {
 
     /// A recorded tool result as the export writes it.
     struct Result {
-        /// The result text as a JSON string literal (``JSONStringLiteral``), as ``StoredText`` stores it.
+        /// The result text as a JSON string literal (``literal(_:)``), as ``StoredText`` stores it.
         var literal: [UInt8]
         var metadata: String?
         var isError: Bool
         /// The screenshot URLs as a JSON array of strings.
         var screenshotURLs: String
         var finished: Bool
+    }
+
+    /// The JSON string literal of `text` (quotes included), as the export writes it: how a result's text is
+    /// stored, so that an export copies it instead of escaping it again.
+    static func literal(_ text: String) -> [UInt8] {
+        var w = JSONWriter(capacity: text.utf8.count + 16)
+        w.string(text)
+        return w.bytes
     }
 
     /// `"id":…,"role":…,"content":…`: the members before the tool calls.
@@ -141,17 +150,17 @@ enum ExportMessageJSON {
     /// writes both as `""`). `nil` for parts that do not parse (only a damaged file holds such).
     static func fields(head: String, tail: String, hasText: Bool) -> Fields? {
         var fields = Fields()
-        let parsed = JSONMembers.forEach(head) { key, value in
+        let parsed = forEachMember(head) { key, value in
             switch key {
             case "id": fields.id = value.string ?? ""
             case "role": fields.role = value.string ?? ""
             case "content": fields.text = hasText ? value.string : nil
             default: break
             }
-        } && JSONMembers.forEach(tail) { key, value in
+        } && forEachMember(tail) { key, value in
             switch key {
             case "reasoning": fields.reasoning = value.string
-            case "reasoningDuration": fields.reasoningDurationMs = value.int
+            case "reasoningDuration": fields.reasoningDurationMs = value.integer
             case "model": fields.model = value.string
             case "finishReason": fields.finishReason = value.string
             default: break
@@ -177,7 +186,7 @@ enum ExportMessageJSON {
         var id: String?
         var name = ""
         var input = ""
-        JSONMembers.forEach(head) { key, value in
+        forEachMember(head) { key, value in
             switch key {
             case "id": id = value.string
             case "name": name = value.string ?? ""
@@ -186,6 +195,12 @@ enum ExportMessageJSON {
             }
         }
         return id.flatMap(ToolCallID.init(rawValue:)).map { ToolCall(id: $0, name: name, input: input, type: type) }
+    }
+
+    @discardableResult
+    private static func forEachMember(_ members: String, _ body: (String, JSONText.Member) -> Void) -> Bool {
+        var members = members
+        return members.withUTF8 { JSONText.forEachMember(UnsafeRawBufferPointer($0), body) }
     }
 
     private static func write(_ result: CallbackResultRecorded, to w: inout JSONWriter) {
@@ -209,7 +224,7 @@ extension ExportMessageJSON.Result {
     /// A recorded result's export form.
     init(_ result: ToolResultRecorded) {
         self.init(
-            literal: Array(JSONStringLiteral.encode(result.result).utf8), metadata: result.metadata, isError: result.isError,
+            literal: ExportMessageJSON.literal(result.result), metadata: result.metadata, isError: result.isError,
             screenshotURLs: ProjectionJSON.stringArray(result.screenshotURLs), finished: result.finished)
     }
 }

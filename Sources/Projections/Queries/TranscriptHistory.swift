@@ -46,7 +46,10 @@ extension SessionReader {
         for (callID, (messageID, result)) in recorded.latest {
             results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
                 toolCallID: ToolCallID(rawValue: callID)!, messageID: MessageID(rawValue: messageID)!,
-                result: StoredText.text(result.literal).flatMap(JSONStringLiteral.decode) ?? "",
+                result: StoredText.text(result.literal).flatMap { literal in
+                    var literal = literal
+                    return literal.withUTF8 { JSONText.string(UnsafeRawBufferPointer($0)) }
+                } ?? "",
                 metadata: result.metadata, isError: result.isError,
                 screenshotURLs: result.screenshotURLs == "[]"
                     ? [] : ProjectionJSON.value([String].self, from: result.screenshotURLs) ?? [],

@@ -39,6 +39,14 @@ enum StoredText {
         return .compressed(compressed)
     }
 
+    /// The value to bind for a text given as its UTF-8 bytes (a result's JSON literal).
+    static func encode(utf8: [UInt8]) -> Stored {
+        guard utf8.count >= minimumCompressedLength,
+            let compressed = utf8.withUnsafeBytes({ Contexts.compress($0) }), compressed.count < utf8.count
+        else { return .text(String(decoding: utf8, as: UTF8.self)) }
+        return .compressed(compressed)
+    }
+
     /// The text stored in `row` at `index`; `nil` for `NULL` (or a zstd frame that does not decompress, which
     /// only a damaged file holds). Reads SQLite's bytes in place: no copy of the stored value.
     static func decode(_ row: Row, _ index: Int) -> String? {
