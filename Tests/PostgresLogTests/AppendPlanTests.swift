@@ -23,6 +23,9 @@ import Testing
         #expect(plan.records.map(\.recordedAtMicros) == [1_001, 1_002, 1_003, 1_004])
         #expect(try plan.outcomes.map { try $0.get().streamVersion } == [5, 6, 1])
         #expect(plan.head.end == 14)
+        // Each answer carries the records it stored, so the writer folds them without reading the stream back.
+        #expect(try plan.outcomes.map { try $0.get().records } == [Array(plan.records[0..<2]), [plan.records[2]], [plan.records[3]]])
+        #expect(try plan.outcomes.map { try $0.get().records.map(\.position) } == plan.outcomes.map { try $0.get().positions })
     }
 
     @Test func aRetryInTheSameBatchGetsTheFirstPositions() throws {

@@ -39,6 +39,49 @@ import Testing
         }
     }
 
+    /// Two writers on one log stand for two nodes sharing a log: each decides on its own cached states without asking
+    /// the log first (decision 0112), and must answer as if they were current.
+    @Test func aWriterWithAStaleCachedStateAnswersAsIfItWereCurrent() async throws {
+        try await ProjectionHarness.with { harness in
+            let a = harness.writer, b = SessionWriter(log: harness.log, replay: nil)
+            let rename = { (title: String) in SessionCommand.rename(RenameSession(sessionID: "w", title: title)) }
+            // B caches "w" as a session that does not exist; then A creates it (namespace "default").
+            await #expect(throws: SessionError.sessionNotFound("w")) { _ = try await b.execute(rename("early")) }
+            _ = try await a.execute(Self.create)
+            let end = try await harness.log.durableEnd()
+            // Another namespace's key still finds no session, and appends nothing.
+            await #expect(throws: SessionError.sessionNotFound("w")) {
+                _ = try await b.execute(rename("theirs"), options: WriteOptions(namespace: "other"))
+            }
+            #expect(try await harness.log.durableEnd() == end)
+            // Refused on the stale state, decided again on the fresh one.
+            #expect(try await b.execute(rename("b"), options: WriteOptions(namespace: "default")).state.version == 2)
+            // A renames to "a"; B, still at "b", is asked to rename to "b": a no-op on its stale state, a change on the
+            // current one.
+            _ = try await a.execute(rename("a"))
+            let renamed = try await b.execute(rename("b"))
+            #expect(renamed.events == [.titleChanged(SessionTitleChanged(title: "b"))])
+            #expect(renamed.state.version == 4 && renamed.state.title == "b")
+            // An If-Match of the current version, on a stale state, is not a conflict.
+            _ = try await a.execute(rename("c"))
+            let matched = try await b.execute(rename("d"), options: WriteOptions(expectedVersion: 5))
+            #expect(matched.state.version == 6)
+            // A stale If-Match is a conflict naming the current version.
+            _ = try await a.execute(rename("e"))
+            do {
+                _ = try await b.execute(rename("f"), options: WriteOptions(expectedVersion: 6))
+                Issue.record("a stale If-Match was accepted")
+            } catch ProjectionError.wrongExpectedVersion(_, let expected, let actual) {
+                #expect(expected == 6 && actual == 7)
+            }
+            // A retry of a write A took, on B with a stale state, answers A's result and appends nothing.
+            let first = try await a.execute(rename("g"), options: WriteOptions(idempotencyKey: "k"))
+            let retry = try await b.execute(rename("g"), options: WriteOptions(idempotencyKey: "k"))
+            #expect(retry.deduplicated && retry.positions == first.positions)
+            #expect(try await harness.log.durableEnd() == first.positions.last)
+        }
+    }
+
     @Test func badInputThrowsAndAppendsNothing() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await harness.writer.execute(Self.create)

@@ -107,4 +107,85 @@ struct NativeFrameworkRoutesTests {
             #expect(duplicate.status == .conflict)
         }
     }
+
+    @Test func itemsAnswerNotModifiedWhileTheVersionTheClientHoldsIsCurrent() async throws {
+        try await withTestApplication { client in
+            func read(_ query: String, _ tag: String?) async throws -> TestResponse {
+                var headers = HTTPFields()
+                if let tag { headers[.ifNoneMatch] = tag }
+                return try await client.execute(uri: "/v1/sessions/s1/items?\(query)", method: .get, headers: headers)
+            }
+            _ = try await create(client, id: "s1")
+            _ = try await append(client, "s1", #"{"type":"message","role":"user","item":\#(Self.item1)}"#)
+            let first = try await read("bodiesOnly=true", nil)
+            #expect(first.status == .ok)
+            #expect(first.headers[.eTag] == "\"2\"")
+            for tag in ["\"2\"", "W/\"2\"", "\"1\", \"2\"", "*"] {
+                let unchanged = try await read("bodiesOnly=true", tag)
+                #expect(unchanged.status == .notModified, "If-None-Match: \(tag)")
+                #expect(unchanged.headers[.eTag] == "\"2\"")
+                #expect(unchanged.body.readableBytes == 0)
+            }
+            // The version names the session's state whatever the view: a limited read revalidates with it too.
+            #expect(try await read("bodiesOnly=true&limit=1", "\"2\"").status == .notModified)
+            for tag in ["\"1\"", "\"x\"", "2"] { #expect(try await read("bodiesOnly=true", tag).status == .ok) }
+            // A pop and a clear move the version, so a client holding the items before them reads them again.
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            _ = try await append(client, "s1", #"{"type":"pop"}"#)
+            let popped = try await read("bodiesOnly=true", "\"3\"")
+            #expect(popped.status == .ok)
+            #expect(popped.headers[.eTag] == "\"4\"")
+            #expect((popped.json["items"] as? [Any])?.count == 1)
+            _ = try await append(client, "s1", #"{"type":"clear"}"#)
+            let cleared = try await read("bodiesOnly=true", "\"4\"")
+            #expect(cleared.status == .ok)
+            #expect((cleared.json["items"] as? [Any])?.isEmpty == true)
+            // As of a version, that version is the tag; an unknown session is still 404.
+            #expect(try await read("version=3", "\"3\"").status == .notModified)
+            let missing = try await client.execute(
+                uri: "/v1/sessions/nope/items", method: .get, headers: [.ifNoneMatch: "*"])
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func afterVersionAnswersOnlyTheItemsAppendedSinceUnlessOneWasRemoved() async throws {
+        try await withTestApplication { client in
+            func read(_ query: String) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/sessions/s1/items?\(query)", method: .get)
+            }
+            let expected = try [Self.item1, Self.item2].map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary)
+            }
+            _ = try await create(client, id: "s1")
+            _ = try await append(client, "s1", #"{"type":"message","role":"user","item":\#(Self.item1)}"#)
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            let since2 = try await read("bodiesOnly=true&afterVersion=2")
+            #expect(since2.json["afterVersion"] as? Int == 2)
+            #expect(since2.json["version"] as? Int == 3)
+            #expect(since2.headers[.eTag] == "\"3\"")
+            #expect((since2.json["items"] as? [NSDictionary]) == [expected[1]])
+            let since1 = try await read("bodiesOnly=true&afterVersion=1")
+            #expect((since1.json["items"] as? [NSDictionary]) == expected)
+            let since3 = try await read("bodiesOnly=true&afterVersion=3")
+            #expect(since3.json["afterVersion"] as? Int == 3)
+            #expect((since3.json["items"] as? [Any])?.isEmpty == true)
+            // Ahead of this node: the whole list.
+            let ahead = try await read("bodiesOnly=true&afterVersion=9")
+            #expect(ahead.json["afterVersion"] == nil)
+            #expect((ahead.json["items"] as? [NSDictionary]) == expected)
+            // A pop since the reader's version: what it holds is no longer a prefix, so the whole list comes back.
+            _ = try await append(client, "s1", #"{"type":"pop"}"#)
+            let popped = try await read("bodiesOnly=true&afterVersion=3")
+            #expect(popped.json["afterVersion"] == nil)
+            #expect((popped.json["items"] as? [NSDictionary]) == [expected[0]])
+            _ = try await append(client, "s1", #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#)
+            let afterPop = try await read("bodiesOnly=true&afterVersion=4")
+            #expect(afterPop.json["afterVersion"] as? Int == 4)
+            #expect((afterPop.json["items"] as? [NSDictionary]) == [expected[1]])
+            for query in ["afterVersion=1", "bodiesOnly=true&afterVersion=1&limit=1", "bodiesOnly=true&afterVersion=1&version=2",
+                          "bodiesOnly=true&afterVersion=-1"] {
+                #expect(try await read(query).status == .badRequest, "\(query)")
+            }
+        }
+    }
 }

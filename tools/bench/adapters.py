@@ -3,7 +3,9 @@ same workload, same run.
 
 For each framework and each concurrency (1 agent, 32 agents: asyncio tasks, one session each), every agent
 appends N items one call at a time (SDK `add_items([item])`, ADK `append_event(session, event)`), then one
-session of N items is loaded whole (SDK `get_items()`, ADK `get_session`) `--loads` times. Prints a markdown
+session of N items is loaded whole (SDK `get_items()`, ADK `get_session`) `--loads` times unchanged, then
+`--loads` times each right after another writer (a second store object or client, untimed) appended one more
+item: a load the reader cannot answer from what it kept (decision 0120). Prints a markdown
 table and writes one JSON object per row to --out. Each row also carries the CPU time each append and each load
 cost: this Python process's (`time.process_time()`, where a built-in store does all its work) and the daemon's
 (its utime + stime from /proc), load-independent where the wall-clock figures are not.
@@ -91,6 +93,22 @@ class OpenAISide:
     async def load(self, session) -> int:
         return len(await session.get_items())
 
+    async def write_elsewhere(self, session, n: int) -> None:
+        """One more item appended to `session` by another writer: a second store object, or another client."""
+        if self.store == "built-in":
+            from agents import SQLiteSession
+            other = SQLiteSession(session.session_id, os.path.join(self.directory, "agents.sqlite"))
+        else:
+            from sessiond_client import AsyncSessiondClient, ClientConfiguration
+            from sessiond_client.agents import SessiondSession
+            other_client = AsyncSessiondClient(ClientConfiguration(base_url=self.url, **CLIENT_OPTIONS))
+            other = SessiondSession(session.session_id, client=other_client)
+        await other.add_items([openai_item(-1, n)])
+        if self.store == "built-in":
+            other.close()
+        else:
+            await other_client.aclose()
+
     async def close(self) -> None:
         for session in self.made:
             result = session.close()
@@ -104,6 +122,7 @@ class ADKSide:
     framework = "Google ADK"
 
     def __init__(self, store: str, directory: str, url: str | None) -> None:
+        self.store, self.directory, self.url = store, directory, url
         if store == "built-in":
             from google.adk.sessions import DatabaseSessionService
             self.service = DatabaseSessionService(f"sqlite+aiosqlite:///{os.path.join(directory, 'adk.sqlite')}")
@@ -121,6 +140,13 @@ class ADKSide:
     async def load(self, session) -> int:
         got = await self.service.get_session(app_name="bench", user_id=session.user_id, session_id=session.id)
         return len(got.events)
+
+    async def write_elsewhere(self, session, n: int) -> None:
+        """One more event appended to `session` by another service instance on the same store."""
+        other = ADKSide(self.store, self.directory, self.url)
+        current = await other.service.get_session(app_name="bench", user_id=session.user_id, session_id=session.id)
+        await other.service.append_event(current, adk_event(-1, n))
+        await other.close()
 
     async def close(self) -> None:
         await self.service.close()
@@ -155,6 +181,15 @@ async def measure(side_class, store: str, agents: int, items: int, loads: int, u
             samples.append((time.perf_counter() - t0) * 1000)
             assert count == items, f"{side.framework} on {store} loaded {count} of {items} items"
         load_cpu, load_server_cpu = time.process_time() - cpu, cpu_seconds(server_pid) - server_cpu
+        changed, changed_cpu, changed_server_cpu = [], 0.0, 0.0
+        for n in range(loads if sessions else 0):
+            await side.write_elsewhere(sessions[0], n)
+            t0, cpu, server_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server_pid)
+            count = await side.load(sessions[0])
+            changed.append((time.perf_counter() - t0) * 1000)
+            changed_cpu += time.process_time() - cpu
+            changed_server_cpu += cpu_seconds(server_pid) - server_cpu
+            assert count == items + n + 1, f"{side.framework} on {store} loaded {count} of {items + n + 1} items"
         await side.close()
     appends = max(len(sessions) * items, 1)
     return {
@@ -163,6 +198,9 @@ async def measure(side_class, store: str, agents: int, items: int, loads: int, u
         "clientCpuMsPerAppend": append_cpu * 1000 / appends, "serverCpuMsPerAppend": append_server_cpu * 1000 / appends,
         "clientCpuMsPerLoad": load_cpu * 1000 / max(len(samples), 1),
         "serverCpuMsPerLoad": load_server_cpu * 1000 / max(len(samples), 1),
+        "changedLoadMedianMs": statistics.median(changed) if changed else None,
+        "clientCpuMsPerChangedLoad": changed_cpu * 1000 / max(len(changed), 1),
+        "serverCpuMsPerChangedLoad": changed_server_cpu * 1000 / max(len(changed), 1),
         "failedAgents": len(errors), "firstError": repr(errors[0])[:160] if errors else None,
     }
 
@@ -175,24 +213,29 @@ def markdown(rows: list[dict]) -> str:
         failed = f" ({row['failedAgents']} of {row['agents']} agents failed)" if row["failedAgents"] else ""
         return f"{row['appendsPerSecond']:.0f}{failed}"
 
-    def load(row):
-        return "—" if row["loadMedianMs"] is None else f"{row['loadMedianMs']:.1f}"
+    def load(row, key="loadMedianMs"):
+        return "—" if row.get(key) is None else f"{row[key]:.1f}"
 
     lines = ["| Framework | Agents | Appends/s built-in | Appends/s sessiond | × | Full load built-in (ms) "
-             "| Full load sessiond (ms) |", "|---|---|---|---|---|---|---|"]
+             "| Full load sessiond (ms) | Load after a write built-in (ms) | Load after a write sessiond (ms) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for builtin, sessiond in zip(rows[0::2], rows[1::2]):
         ratio = sessiond["appendsPerSecond"] / builtin["appendsPerSecond"] if builtin["appendsPerSecond"] else float("inf")
         lines.append(f"| {builtin['framework']} | {builtin['agents']} | {appends(builtin)} | {appends(sessiond)} "
-                     f"| {ratio:.1f} | {load(builtin)} | {load(sessiond)} |")
+                     f"| {ratio:.1f} | {load(builtin)} | {load(sessiond)} | {load(builtin, 'changedLoadMedianMs')} "
+                     f"| {load(sessiond, 'changedLoadMedianMs')} |")
     lines += ["", "CPU per append / per full load (ms): this process's, and the daemon's for sessiond", "",
               "| Framework | Agents | Append built-in | Append sessiond (client + daemon) | Load built-in "
-              "| Load sessiond (client + daemon) |", "|---|---|---|---|---|---|"]
+              "| Load sessiond (client + daemon) | Load after a write built-in "
+              "| Load after a write sessiond (client + daemon) |", "|---|---|---|---|---|---|---|---|"]
     for builtin, sessiond in zip(rows[0::2], rows[1::2]):
         lines.append(
             f"| {builtin['framework']} | {builtin['agents']} | {builtin['clientCpuMsPerAppend']:.2f} "
             f"| {sessiond['clientCpuMsPerAppend']:.2f} + {sessiond['serverCpuMsPerAppend']:.2f} "
             f"| {builtin['clientCpuMsPerLoad']:.2f} "
-            f"| {sessiond['clientCpuMsPerLoad']:.2f} + {sessiond['serverCpuMsPerLoad']:.2f} |")
+            f"| {sessiond['clientCpuMsPerLoad']:.2f} + {sessiond['serverCpuMsPerLoad']:.2f} "
+            f"| {builtin.get('clientCpuMsPerChangedLoad', 0):.2f} "
+            f"| {sessiond.get('clientCpuMsPerChangedLoad', 0):.2f} + {sessiond.get('serverCpuMsPerChangedLoad', 0):.2f} |")
     return "\n".join(lines)
 
 

@@ -73,7 +73,8 @@ struct AppendPlan {
         }
         // Strictly increasing along the log, so a time maps to one position.
         let recordedAt = max(now, head.lastRecordedAt + 1)
-        var positions: [LogPosition] = []
+        var written: [LogRecord] = []
+        written.reserveCapacity(request.records.count)
         for (i, proposed) in request.records.enumerated() {
             let record = LogRecord(
                 position: LogPosition(head.end + 1 + UInt64(i)), stream: request.stream,
@@ -82,14 +83,18 @@ struct AppendPlan {
                 body: proposed.body)
             known[proposed.eventID] = KnownEvent(
                 position: record.position.rawValue, stream: request.stream, streamVersion: record.streamVersion)
-            positions.append(record.position)
-            records.append(record)
+            written.append(record)
         }
+        records += written
         let count = UInt64(request.records.count)
         versions[request.stream] = current + count
         head.end += count
         head.lastRecordedAt = recordedAt + Int64(count - 1)
-        return .success(AppendResult(positions: positions, streamVersion: current + count, deduplicated: false))
+        // The stored records go back with the answer, so the writer need not read back what it appended.
+        return .success(
+            AppendResult(
+                positions: written.map(\.position), streamVersion: current + count, deduplicated: false,
+                records: written))
     }
 
     /// Records the last written frame's checksum as the chain value the next frame starts from.

@@ -39,13 +39,44 @@ extension ProjectionStore {
                     position, row.id, position, includeRemoved, position, since.map(Timestamp.micros) ?? Int64.min,
                     latest ?? -1,
                 ])
-            return rows.reversed().map { row in
-                SessionItem(
-                    messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool,
-                    itemJSON: StoredText.decode(row, 5) ?? "null", addedAt: Timestamp.date(row[2]), position: LogPosition(UInt64(row[0] as Int64)),
-                    version: UInt64(row[1] as Int64), removed: row[6] as Bool)
-            }
+            return rows.reversed().map { row in Self.item(row, removed: row[6] as Bool) }
         }
+    }
+
+    /// The items appended after version `after` and live at version `version`, oldest first: what a reader
+    /// holding the session's items at `after` lacks to hold them at `version`. `nil` when an item was removed
+    /// between the two (a pop, clear or rewind: the reader must read them all again) or the session does not
+    /// exist.
+    public func itemsAppended(_ id: SessionID, after: UInt64, upTo version: UInt64) async throws -> [SessionItem]? {
+        try await read { db in
+            guard let row = try SessionReader(db: db).row(id) else { return nil }
+            let removed = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS(SELECT 1 FROM transcriptMessage WHERE sessionId = ? AND item IS NOT NULL
+                      AND removedVersion > ? AND removedVersion <= ?)
+                    """,
+                arguments: [row.id, Int64(after), Int64(version)])
+            guard removed == false else { return nil }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT addedPosition, addedVersion, addedAt, messageId, role, item FROM transcriptMessage
+                    WHERE sessionId = ? AND item IS NOT NULL AND addedVersion > ? AND addedVersion <= ?
+                      AND (removedVersion IS NULL OR removedVersion > ?)
+                    ORDER BY addedPosition
+                    """,
+                arguments: [row.id, Int64(after), Int64(version), Int64(version)]
+            ).map { Self.item($0, removed: false) }
+        }
+    }
+
+    /// An item from the columns `addedPosition, addedVersion, addedAt, messageId, role, item`.
+    private static func item(_ row: Row, removed: Bool) -> SessionItem {
+        SessionItem(
+            messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool,
+            itemJSON: StoredText.decode(row, 5) ?? "null", addedAt: Timestamp.date(row[2]),
+            position: LogPosition(UInt64(row[0] as Int64)), version: UInt64(row[1] as Int64), removed: removed)
     }
 
     /// A session's state as ADK reads it: its own keys at its point, plus the current `app:` keys of its app

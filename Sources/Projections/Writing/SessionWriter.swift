@@ -155,25 +155,40 @@ public actor SessionWriter {
         options: WriteOptions,
         decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> WriteResult {
-        var entry = try await load(id)
+        var (entry, confirmed) = try await load(id)
         // While this command runs the entry is its alone: folding into it then copies no transcript (the cache's
         // copy would share the storage), and it goes back into the cache however the command ends.
         cache.remove(id)
         defer { remember(entry, for: id) }
-        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
-            throw SessionError.sessionNotFound(id)
-        }
-        if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
-            return earlier
-        }
+        // The cached state may be stale when nodes share the log (decision 0112). An append decided on it carries
+        // its version as the expected one, so the log refuses it if another writer appended since; every outcome
+        // that appends nothing (an If-Match mismatch, a refused command, a no-op) is only answered once the state
+        // is confirmed current, by reading the stream past it. On a stale state both re-decide on the fresh one.
         for attempt in 1...Self.decideAttempts {
+            // On every state decided on, the first and each refreshed one (the writer that moved the session may have
+            // been this request's own retry on another node).
+            if let earlier = try await earlierAnswer(to: options, on: id, entry: entry) { return earlier }
             if let expected = options.expectedVersion, expected != entry.state.version {
+                if !confirmed, try await refreshed(&entry, of: id) {
+                    confirmed = true
+                    continue
+                }
                 throw ProjectionError.wrongExpectedVersion(session: id, expected: expected, actual: entry.state.version)
             }
-            let (events, records) = try await Self.propose(
-                on: id, state: entry.state, options: options, decide: decide)
+            let events: [SessionEvent], records: [ProposedRecord]
+            do {
+                (events, records) = try await Self.propose(on: id, state: entry.state, options: options, decide: decide)
+            } catch let error as SessionError {
+                guard !confirmed, try await refreshed(&entry, of: id) else { throw error }
+                confirmed = true
+                continue
+            }
             if events.isEmpty {
-                return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
+                guard !confirmed, try await refreshed(&entry, of: id) else {
+                    return WriteResult(sessionID: id, events: [], positions: [], state: entry.state, deduplicated: false)
+                }
+                confirmed = true
+                continue
             }
             let appended: AppendResult
             do {
@@ -183,18 +198,20 @@ public actor SessionWriter {
                     throw ProjectionError.contended(session: id, attempts: Self.decideAttempts)
                 }
                 entry = try await refresh(entry, of: id)
-                // The writer that won may have been this request's own retry on another node.
-                if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
-                    return earlier
-                }
+                confirmed = true
                 continue
+            } catch EventLogError.idempotencyConflict(let eventID, let reason) where options.idempotencyKey != nil {
+                // A retry decided on a stale state can come out with more events than the first attempt appended
+                // (on another node): then only some of its ids are in the log. The fresh state finds the first.
+                guard !confirmed, try await refreshed(&entry, of: id),
+                    let earlier = try await earlierAnswer(to: options, on: id, entry: entry)
+                else { throw EventLogError.idempotencyConflict(eventID: eventID, reason: reason) }
+                return earlier
             }
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                if let key = options.idempotencyKey, let earlier = try await earlierResult(of: key, on: id, entry: entry) {
-                    return earlier
-                }
+                if let earlier = try await earlierAnswer(to: options, on: id, entry: entry) { return earlier }
             }
             if !appended.deduplicated, appended.records.count == records.count {
                 entry.apply(events, storedAs: appended.records)
@@ -211,14 +228,23 @@ public actor SessionWriter {
             return WriteResult(
                 sessionID: id, events: events, positions: appended.positions, state: entry.state, deduplicated: false)
         }
-        throw ProjectionError.replayStopped(reason: "unreachable")
+        throw ProjectionError.contended(session: id, attempts: Self.decideAttempts)
+    }
+
+    /// What a request is answered before anything is decided on `entry`: the result of an earlier request with the
+    /// same idempotency key, if the log holds its events.
+    /// - Throws: ``Sessions/SessionError/sessionNotFound(_:)`` when the session is another namespace's.
+    private func earlierAnswer(to options: WriteOptions, on id: SessionID, entry: Entry) async throws -> WriteResult? {
+        if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
+            throw SessionError.sessionNotFound(id)
+        }
+        return try await earlierResult(of: options.idempotencyKey, on: id, entry: entry)
     }
 
     /// The result of an earlier request with the same idempotency key, if the log holds its events.
-    private func earlierResult(of key: String, on id: SessionID, entry: Entry) async throws -> WriteResult? {
-        guard let version = entry.eventVersions[EventID.derived(session: id, idempotencyKey: key, index: 0)] else {
-            return nil
-        }
+    private func earlierResult(of key: String?, on id: SessionID, entry: Entry) async throws -> WriteResult? {
+        guard let key, let version = entry.eventVersions[EventID.derived(session: id, idempotencyKey: key, index: 0)]
+        else { return nil }
         var events: [SessionEvent] = []
         var positions: [LogPosition] = []
         for record in try await log.readStream(id.rawValue, fromVersion: version) {
@@ -229,18 +255,21 @@ public actor SessionWriter {
         return WriteResult(sessionID: id, events: events, positions: positions, state: entry.state, deduplicated: true)
     }
 
-    private func load(_ id: SessionID) async throws -> Entry {
-        if let entry = cache.value(for: id) {
-            // Another node sharing the log may have appended since: a command decided on the stale state can come
-            // out as a no-op (nothing appended), which no expected-version check would ever catch.
-            guard try await log.streamVersion(id.rawValue) > entry.state.version else { return entry }
-            let fresh = try await refresh(entry, of: id)
-            remember(fresh, for: id)
-            return fresh
-        }
+    /// The session's cached entry, or one folded from the log; `confirmed` when it was just read from the log. A
+    /// cached entry is not checked against the log here: that would cost a read per append on a shared log, and
+    /// ``execute(on:options:decide:)`` catches a stale one (decision 0112).
+    private func load(_ id: SessionID) async throws -> (entry: Entry, confirmed: Bool) {
+        if let entry = cache.value(for: id) { return (entry, false) }
         let entry = try await refresh(Entry(), of: id)
         remember(entry, for: id)
-        return entry
+        return (entry, true)
+    }
+
+    /// Folds into `entry` whatever the stream holds past it; says whether there was any (the entry was stale).
+    private func refreshed(_ entry: inout Entry, of id: SessionID) async throws -> Bool {
+        let before = entry.state.version
+        entry = try await refresh(entry, of: id)
+        return entry.state.version != before
     }
 
     /// Folds the records of the stream past the entry's version.

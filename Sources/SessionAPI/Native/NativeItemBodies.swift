@@ -3,9 +3,11 @@ import Sessions
 
 /// `GET /v1/sessions/{id}/items?bodiesOnly=true`: `{sessionId, version, items: [item, …]}` — each stored item's
 /// JSON text as it is, and nothing else, so a framework loading a whole session parses only its own items.
+/// With `afterVersion`, `items` are only those appended since that version (`?afterVersion=`, decision 0120).
 struct NativeItemBodies {
     var sessionID: SessionID
     var version: UInt64
+    var afterVersion: UInt64? = nil
     var items: [SessionItem]
 
     func json() -> [UInt8] {
@@ -13,6 +15,7 @@ struct NativeItemBodies {
         w.beginObject()
         w.field("sessionId", sessionID.rawValue)
         w.field("version", Int(version))
+        if let afterVersion { w.field("afterVersion", Int(afterVersion)) }
         w.key("items")
         w.beginArray()
         for item in items { w.raw(item.itemJSON) }

@@ -7,7 +7,11 @@ import Sessions
 /// `GET /v1/sessions/{id}/items`: the framework items live in a session, oldest first, as of any point
 /// (`at`, `position`, `version`), optionally only the `limit` latest and those appended `since` a time;
 /// with `includeRemoved=true` also those a pop, clear or rewind removed, marked `removed`; with `bodiesOnly=true`
-/// the items' own JSON alone (``NativeItemBodies``).
+/// the items' own JSON alone (``NativeItemBodies``). The `ETag` is the session's version at that point (every
+/// append, pop, clear, rewind and erasure moves it); an `If-None-Match` naming it answers `304 Not Modified`
+/// before the items are read (a latest read finds the version in the session response cache). With
+/// `afterVersion=V` (bodies only, latest, whole list) the answer carries `afterVersion` and only the items appended
+/// since V, when none was removed since; otherwise the whole list, without `afterVersion` (decision 0120).
 struct NativeItemsController {
     let backend: SessionBackend
 
@@ -27,13 +31,29 @@ struct NativeItemsController {
             throw RequestBodyError.invalidParameter(
                 name: "bodiesOnly", reason: "bodiesOnly cannot be combined with includeRemoved")
         }
-        let session = try await backend.session(id, namespace: context.namespace, at: asOf)
-        guard let items = try await backend.store.items(
-            id, at: asOf, since: since, latest: latest, includeRemoved: includeRemoved) else {
-            throw SessionError.sessionNotFound(id)
+        let afterVersion = try request.integerQuery("afterVersion", in: 0...Int.max).map(UInt64.init)
+        if afterVersion != nil, !bodiesOnly || asOf != .latest || latest != nil || since != nil {
+            throw RequestBodyError.invalidParameter(
+                name: "afterVersion", reason: "afterVersion needs bodiesOnly=true, and no limit, since or as-of point")
         }
+        let session = try await backend.session(id, namespace: context.namespace, at: asOf)
+        if request.noneMatchHolds(version: session.version) { return .notModified(version: session.version) }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
+        if let afterVersion, afterVersion <= session.version,
+            let appended = try await backend.store.itemsAppended(id, after: afterVersion, upTo: session.version)
+        {
+            let json = NativeItemBodies(
+                sessionID: id, version: session.version, afterVersion: afterVersion, items: appended
+            ).json()
+            return .json(bytes: json, headers: headers)
+        }
+        // As of the version the ETag names, even when a write lands between the two reads.
+        guard let items = try await backend.store.items(
+            id, at: asOf == .latest ? .version(session.version) : asOf, since: since, latest: latest,
+            includeRemoved: includeRemoved) else {
+            throw SessionError.sessionNotFound(id)
+        }
         let json = bodiesOnly
             ? NativeItemBodies(sessionID: id, version: session.version, items: items).json()
             : NativeItemPage(sessionID: id, version: session.version, items: items).json()

@@ -102,10 +102,9 @@ class SessiondSession(SessionABC):
         if effective is not None and effective < 0:
             effective = None
         try:
-            page = await self._client.items(self.session_id, limit=effective, bodies_only=True)
+            return await self._client.item_bodies(self.session_id, limit=effective)
         except NotFoundError:
             return []
-        return page["items"]
 
     async def add_items(
         self, items: list[TResponseInputItem], *, wrapper: RunContextWrapper[Any] | None = None

@@ -23,6 +23,7 @@ import httpx
 
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
+from .items_cache import ItemsCache, latest
 from .transport import LeanAsyncTransport, LeanSyncTransport
 
 JSON = dict[str, Any]
@@ -46,6 +47,8 @@ class ClientConfiguration:
       leave together in the next one.
     - lean_transport: send plain-HTTP requests through this package's lean HTTP/1.1 transport (transport.py,
       a tenth of httpx's default transport's CPU per request); ``False`` keeps httpx's own.
+    - items_cache_bytes: how many bytes of items :meth:`SessiondClient.item_bodies` keeps to revalidate with
+      ``If-None-Match`` (items_cache.py); 0 reads every body again.
     """
 
     base_url: str = "http://127.0.0.1:8088"
@@ -57,6 +60,7 @@ class ClientConfiguration:
     headers: Mapping[str, str] = field(default_factory=dict)
     appends_in_flight: int = 1
     lean_transport: bool = True
+    items_cache_bytes: int = 64 << 20
 
     def __post_init__(self) -> None:
         if self.appends_in_flight < 1:
@@ -153,6 +157,20 @@ class _Calls:
         return _Call("GET", _session_path(session_id, "/items"), params=params)
 
     @staticmethod
+    def item_bodies(session_id: str, limit: int | None, cache: ItemsCache | None) -> _Call:
+        """A bodies-only read; with the kept entry (`cache`), conditional, and for the whole list, of what was
+        appended since."""
+        params: dict[str, Any] = {"bodiesOnly": "true"}
+        if limit is not None:
+            params["limit"] = limit
+        etag = cache.etag(session_id, limit) if cache is not None else None
+        after = cache.holding_all(session_id) if cache is not None and limit is None else None
+        if after is not None:
+            params["afterVersion"] = after
+        return _Call("GET", _session_path(session_id, "/items"), params=params,
+                     headers={"If-None-Match": etag} if etag else None)
+
+    @staticmethod
     def shared_state(app_name: str, user_id: str | None) -> _Call:
         params = {"appName": app_name}
         if user_id is not None:
@@ -170,15 +188,25 @@ _APPENDS_HEADERS = {"Content-Type": "application/json"}
 
 class _URLs:
     """Absolute request URLs, built as strings and parsed once (httpx parses a relative URL and its params
-    three times per request, a third of its client's CPU)."""
+    three times per request, a third of its client's CPU); the last ones parsed are kept, so the read an agent
+    repeats (its session's items at one version) is parsed once."""
+
+    _KEPT = 1024
 
     def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
         self._base = str(http.base_url).rstrip("/")
         self.appends = httpx.URL(self._base + _APPENDS_PATH)
+        self._parsed: dict[str, httpx.URL] = {}
 
     def of(self, call: _Call) -> httpx.URL:
         query = "?" + urlencode(call.params, quote_via=quote) if call.params else ""
-        return httpx.URL(self._base + call.path + query)
+        text = self._base + call.path + query
+        url = self._parsed.get(text)
+        if url is None:
+            if len(self._parsed) >= self._KEPT:
+                self._parsed.clear()
+            url = self._parsed[text] = httpx.URL(text)  # immutable: safe to share between requests
+        return url
 
 
 def _appends_results(response: httpx.Response) -> list[JSON]:
@@ -224,6 +252,18 @@ def _appended(outcome: JSON) -> JSON:
     return outcome
 
 
+def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, call: _Call,
+                 response: httpx.Response) -> list[Any] | None:
+    """A bodies-only read's items: on ``304`` the kept ones, otherwise the answer's (or the kept ones it extends),
+    kept for the next read; ``None`` when the entry moved since the request left."""
+    if response.status_code == 304 and call.headers:
+        return cache.hit(session_id, limit, call.headers["If-None-Match"])
+    if response.status_code == 404:
+        cache.drop(session_id)
+    raise_for_response(response)
+    return cache.store(session_id, limit, response.content)
+
+
 def _decode(call: _Call, response: httpx.Response) -> Any:
     if call.missing_ok and response.status_code == 404:
         return None
@@ -244,6 +284,7 @@ class SessiondClient:
             transport=LeanSyncTransport() if self.configuration.lean() else None)
         self._appends = AppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     def _post_appends(self, entries: list[bytes]) -> list[JSON]:
         response = self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
@@ -267,7 +308,7 @@ class SessiondClient:
             time.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    def _send(self, call: _Call) -> Any:
+    def _respond(self, call: _Call) -> httpx.Response:
         attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
         for attempt in range(attempts):
             try:
@@ -277,9 +318,12 @@ class SessiondClient:
                     raise
             else:
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
-                    return _decode(call, response)
+                    return response
             time.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
+
+    def _send(self, call: _Call) -> Any:
+        return _decode(call, self._respond(call))
 
     def create_session(
         self, session_id: str | None = None, *, title: str | None = None, app_name: str | None = None,
@@ -306,17 +350,34 @@ class SessiondClient:
     def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends one activity (``message``, ``pop``, ``clear``, ``state``, …); returns the append's answer.
         Raises :class:`NotFoundError` for an unknown session, :class:`ConflictError` for a stale ``if_match``."""
-        return self._append(_append_entry(session_id, [activity], if_match, idempotency_key))
+        return self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
 
     def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends several activities as one atomic append."""
-        return self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        self._items.after_append(session_id, activities, answer)
+        return answer
 
     def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
         """``{sessionId, version, items: [{messageId, role, item, addedAt, position, version}]}``, oldest first;
         with ``include_removed`` also the items a pop, clear or rewind removed (marked ``removed: true``); with
         ``bodies_only`` the stored items alone: ``{sessionId, version, items: [item, …]}``."""
         return self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
+
+    def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
+        """The latest ``limit`` stored items (all when ``None``), oldest first, as current as :meth:`items` reads
+        them: a session read before is revalidated with ``If-None-Match`` and, unchanged, parsed from what this
+        client kept; a session whose whole list it keeps is read as what was appended since (items_cache.py).
+        Raises :class:`NotFoundError` for an unknown session."""
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be at least 0")
+        asked = None if self._items.holding_all(session_id) is not None else limit
+        call = _Calls.item_bodies(session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+        if items is None:  # an answer for an entry another thread of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+        return latest(items or [], limit)
 
     def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         """``{namespace, appName, userId, state}``: the app's ``app:`` keys and the user's ``user:`` keys."""
@@ -362,6 +423,7 @@ class AsyncSessiondClient:
             transport=LeanAsyncTransport() if self.configuration.lean() else None)
         self._appends = AsyncAppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     async def _post_appends(self, entries: list[bytes]) -> list[JSON]:
         response = await self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
@@ -385,7 +447,7 @@ class AsyncSessiondClient:
             await asyncio.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    async def _send(self, call: _Call) -> Any:
+    async def _respond(self, call: _Call) -> httpx.Response:
         attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
         for attempt in range(attempts):
             try:
@@ -395,9 +457,12 @@ class AsyncSessiondClient:
                     raise
             else:
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
-                    return _decode(call, response)
+                    return response
             await asyncio.sleep(self.configuration.backoff * (2**attempt))
         raise AssertionError("unreachable")
+
+    async def _send(self, call: _Call) -> Any:
+        return _decode(call, await self._respond(call))
 
     async def create_session(
         self, session_id: str | None = None, *, title: str | None = None, app_name: str | None = None,
@@ -420,13 +485,26 @@ class AsyncSessiondClient:
         await self._send(_Calls.delete_session(session_id))
 
     async def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
-        return await self._append(_append_entry(session_id, [activity], if_match, idempotency_key))
+        return await self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
 
     async def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
-        return await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        self._items.after_append(session_id, activities, answer)
+        return answer
 
     async def items(self, session_id: str, *, limit: int | None = None, since: float | None = None, position: int | None = None, version: int | None = None, at: str | None = None, include_removed: bool = False, bodies_only: bool = False) -> JSON:
         return await self._send(_Calls.items(session_id, limit, since, position, version, at, include_removed, bodies_only))
+
+    async def item_bodies(self, session_id: str, *, limit: int | None = None) -> list[Any]:
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be at least 0")
+        asked = None if self._items.holding_all(session_id) is not None else limit
+        call = _Calls.item_bodies(session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+        if items is None:  # an answer for an entry another task of this client moved meanwhile
+            call = _Calls.item_bodies(session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+        return latest(items or [], limit)
 
     async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
         return await self._send(_Calls.shared_state(app_name, user_id))
