@@ -12,16 +12,7 @@ import Workload
 @Suite struct ExportJSONTests {
     @Test func corpusExportsAtEveryPositionMatchTheOldRenderer() async throws {
         try await withTemporaryDirectory { dir in
-            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
-            var corpus = SessionCorpus(seed: 11, rewindPercent: 30)
-            for number in 0..<3 {
-                let session = SessionCorpus.sessionID(number)
-                _ = try await log.append(
-                    [CorpusReplayTests.record(SessionCorpus.creation(session: session, number: number))], to: session)
-                for turn in 0..<8 {
-                    _ = try await log.append(corpus.turn(session: session, turn: turn).map(CorpusReplayTests.record), to: session)
-                }
-            }
+            let log = try await CorpusReplayTests.corpusLog(in: dir, seed: 11, sessions: 3, turns: 8)
             let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
             var running: [SessionID: SessionState] = [:]
             var compared = 0

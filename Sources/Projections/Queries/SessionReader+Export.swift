@@ -17,17 +17,7 @@ extension SessionReader {
     /// without building a ``Sessions/TranscriptMessage`` or escaping a string again.
     func exportJSON(of row: SessionRow, at position: Int64) throws -> [UInt8] {
         let id = row.id
-        // Tool call heads, by their message's position.
-        var callHeads: [Int64: [(id: String, head: String)]] = [:]
-        let callCursor = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT messagePosition, toolCallId, headJSON FROM toolCall
-                WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
-                """),
-            arguments: [id, position])
-        while let call = try callCursor.next() {
-            callHeads[call[0], default: []].append((call[1], call[2]))
-        }
+        let callHeads = try toolCalls(of: id, upTo: position)
         let results = try toolResults(of: id, upTo: position)
         let callbacks = try callbackResults(of: id, upTo: position)
 

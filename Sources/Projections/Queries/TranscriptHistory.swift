@@ -28,17 +28,8 @@ extension SessionReader {
     /// The transcript and counters as of `position`, from the temporal rows: index range scans of the
     /// messages, their tool calls, results and callback results up to `position`.
     func history(of id: String, upTo position: Int64) throws -> TranscriptHistory {
-        // Tool calls, by their message's position.
-        var calls: [Int64: [ToolCall]] = [:]
-        let callCursor = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                SELECT messagePosition, headJSON, type FROM toolCall
-                WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
-                """),
-            arguments: [id, position])
-        while let row = try callCursor.next() {
-            guard let call = ExportMessageJSON.call(head: row[1], type: row[2]) else { continue }
-            calls[row[0], default: []].append(call)
+        let calls = try toolCalls(of: id, upTo: position).mapValues { calls in
+            calls.compactMap { ExportMessageJSON.call(head: $0.head, type: $0.type) }
         }
 
         let recorded = try toolResults(of: id, upTo: position)
@@ -103,6 +94,22 @@ extension SessionReader {
         }
         return TranscriptHistory(
             messages: messages, places: places, counters: tally.finish(), firstUserMessage: firstUserMessage)
+    }
+
+    /// The tool calls of the messages added up to `position`, by the message's position, in order: each call's
+    /// id, stored export head and type.
+    func toolCalls(of id: String, upTo position: Int64) throws -> [Int64: [(id: String, head: String, type: String?)]] {
+        var calls: [Int64: [(id: String, head: String, type: String?)]] = [:]
+        let cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT messagePosition, toolCallId, headJSON, type FROM toolCall
+                WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
+                """),
+            arguments: [id, position])
+        while let row = try cursor.next() {
+            calls[row[0], default: []].append((row[1], row[2], row[3]))
+        }
+        return calls
     }
 
     /// The tool results recorded up to `position`: the latest per call (by call id, with the id of the message
