@@ -59,7 +59,7 @@ struct Projector {
         case .toolResultRecorded(let result):
             try execute(
                 """
-                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
+                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, resultLiteral, metadata, isError,
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ) {
@@ -67,7 +67,7 @@ struct Projector {
                 $0.bind(id)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
-                $0.bind(StoredText.encode(result.result))
+                $0.bind(StoredText.encode(utf8: ExportMessageJSON.literal(result.result)))
                 $0.bind(result.metadata)
                 $0.bind(result.isError)
                 $0.bind(ProjectionJSON.stringArray(result.screenshotURLs))
@@ -225,10 +225,10 @@ struct Projector {
     ) throws {
         try execute(
             """
-            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, text,
-              reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
-              cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, hasText,
+              inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
+              toolCallCount, item, headJSON, tailJSON)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ) {
             $0.bind(position)
@@ -237,11 +237,7 @@ struct Projector {
             $0.bind(time)
             $0.bind(message.messageID.rawValue)
             $0.bind(message.role.rawValue)
-            $0.bind(message.text)
-            $0.bind(message.reasoning)
-            $0.bind(message.reasoningDurationMs)
-            $0.bind(message.model)
-            $0.bind(message.finishReason?.rawValue)
+            $0.bind(message.text != nil)
             $0.bind(message.inputTokens)
             $0.bind(message.outputTokens)
             $0.bind(message.cacheCreationTokens)
@@ -251,21 +247,22 @@ struct Projector {
             $0.bind(ProjectionJSON.text(message.metadata))
             $0.bind(message.toolCalls.count)
             $0.bind(StoredText.encode(ProjectionJSON.text(message.item)))
+            $0.bind(ExportMessageJSON.head(message))
+            $0.bind(ExportMessageJSON.tail(message, appendedAt: time))
         }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
                 """
-                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """
             ) {
                 $0.bind(row.id)
                 $0.bind(position)
                 $0.bind(index)
                 $0.bind(call.id.rawValue)
-                $0.bind(call.name)
-                $0.bind(call.input)
                 $0.bind(call.type)
+                $0.bind(ExportMessageJSON.callHead(call))
             }
         }
         row.messageCount += 1

@@ -60,13 +60,17 @@ struct NativeSessionsController {
             throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
         }
         _ = try await backend.session(id, namespace: context.namespace)
-        guard let export = try await backend.store.export(id, at: try request.asOf()) else {
-            throw SessionError.sessionNotFound(id)
-        }
+        let asOf = try request.asOf()
         switch format {
         case .json:
-            return .json(bytes: export.json())
+            guard let export = try await backend.store.exportJSON(id, at: asOf) else {
+                throw SessionError.sessionNotFound(id)
+            }
+            return .json(bytes: export)
         case .markdown:
+            guard let export = try await backend.store.export(id, at: asOf) else {
+                throw SessionError.sessionNotFound(id)
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: export.rendered(as: .markdown))))

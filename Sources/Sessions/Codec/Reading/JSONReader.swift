@@ -15,7 +15,7 @@ package struct JSONReader {
     var index = 0
     var depth = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Reads a whole document as `T`: one value, surrounded by nothing but whitespace.
     ///
