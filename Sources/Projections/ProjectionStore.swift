@@ -242,6 +242,9 @@ public final class ProjectionStore: Sendable {
 
     // MARK: - Files
 
+    /// How much of the database file a connection maps (SQLite caps it at its compile-time maximum).
+    static let mmapSize = 1 << 30
+
     static func openPool(file: String, configuration: Configuration) throws -> DatabasePool {
         var config = GRDB.Configuration()
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -253,6 +256,9 @@ public final class ProjectionStore: Sendable {
             // life of the connection; shrink it to nothing each time a checkpoint lets it restart, so the
             // bytes on disk are the database's own.
             try db.execute(sql: "PRAGMA journal_size_limit = 0")
+            // Reads map the file instead of copying each page through pread into a page cache (2 MiB by
+            // default) that one long session's export already overflows (decision 0109).
+            try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
         }
         let pool = try DatabasePool(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(pool)

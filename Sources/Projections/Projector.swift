@@ -59,13 +59,13 @@ struct Projector {
             row.title = changed.title
             try recordField(.title, of: id, at: position, value: changed.title)
         case .messageAppended(let message):
-            let columns = record.columns.message ?? MessageColumns(message)
+            let columns = record.columns.message ?? MessageColumns(message, appendedAt: time)
             try appendMessage(message, columns, to: &row, position: position, version: version, time: time)
         case .toolResultRecorded(let result):
             let columns = record.columns.toolResult ?? ToolResultColumns(result)
             try execute(
                 """
-                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, result, metadata, isError,
+                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, resultLiteral, metadata, isError,
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ) {
@@ -231,10 +231,10 @@ struct Projector {
     ) throws {
         try execute(
             """
-            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, text,
-              reasoning, reasoningDurationMs, model, finishReason, inputTokens, outputTokens, cacheCreationTokens,
-              cacheReadTokens, cost, latencyMs, metadata, toolCallCount, item)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, hasText,
+              inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
+              toolCallCount, item, headJSON, tailJSON)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ) {
             $0.bind(position)
@@ -243,11 +243,7 @@ struct Projector {
             $0.bind(time)
             $0.bind(message.messageID.rawValue)
             $0.bind(message.role.rawValue)
-            $0.bind(message.text)
-            $0.bind(message.reasoning)
-            $0.bind(message.reasoningDurationMs)
-            $0.bind(message.model)
-            $0.bind(message.finishReason?.rawValue)
+            $0.bind(message.text != nil)
             $0.bind(message.inputTokens)
             $0.bind(message.outputTokens)
             $0.bind(message.cacheCreationTokens)
@@ -257,21 +253,22 @@ struct Projector {
             $0.bind(columns.metadata)
             $0.bind(message.toolCalls.count)
             $0.bind(columns.item)
+            $0.bind(columns.head)
+            $0.bind(columns.tail)
         }
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
                 """
-                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, name, input, type)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """
             ) {
                 $0.bind(row.id)
                 $0.bind(position)
                 $0.bind(index)
                 $0.bind(call.id.rawValue)
-                $0.bind(call.name)
-                $0.bind(call.input)
                 $0.bind(call.type)
+                $0.bind(columns.callHeads[index])
             }
         }
         row.messageCount += 1

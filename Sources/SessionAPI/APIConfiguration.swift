@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Logging
+import Projections
 
 /// How `sessiond serve` (and the tests) build the HTTP daemon: where it listens, where its data lives, and the
 /// bounds it enforces. API keys are not configured here: they live in the data directory's key file
@@ -31,6 +32,10 @@ public struct APIConfiguration: Sendable {
     public var subscriberBufferSize = 1024
     /// The largest request body accepted; larger ones get 413.
     public var maximumBodyBytes = 4 << 20
+    /// Bytes of session states the writer keeps to decide without refolding a session from the log (estimated as
+    /// their event bodies plus 256 bytes per event; decision 0036). Sessions written at once that hold more than
+    /// this are refolded from the log on each write.
+    public var stateCacheBytes = SessionWriter.Configuration().cacheByteLimit
     /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
     public var maximumUploadBytes = 32 << 20
     /// The namespace of sessions created through the Mix API (which has no namespace header).

@@ -33,8 +33,11 @@ extension Session {
             } catch .validation(let field, let message) {
                 throw .validation(field: "items[\(index)].\(field)", message: message)
             }
-            for event in decided { state.apply(event, version: state.version + 1, recordedAt: context.now) }
             events += decided
+            // Only a later command needs the state this one leads to. Folding into the copy copies the whole
+            // transcript (the caller still holds it), so the last command, and a batch of one, skip it.
+            guard index < commands.count - 1 else { break }
+            for event in decided { state.apply(event, version: state.version + 1, recordedAt: context.now) }
         }
         return events
     }

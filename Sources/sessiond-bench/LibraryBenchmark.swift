@@ -72,13 +72,19 @@ struct LibraryBenchmark: AsyncParsableCommand {
         // 2. Transcript loads of the long session, whole and as of its middle.
         let long = SessionID(rawValue: CorpusOptions.longSessionID)!
         if corpus.longSessionMessages > 0, let snapshot = try await open.store.session(long) {
-            var whole = try await timedExports(open.store, long, at: .latest)
-            var asOf = try await timedExports(open.store, long, at: .version(snapshot.version / 2))
+            let (loads, loadsWall, loadsCPU) = try await ProcessCPU.time {
+                try await timedExports(open.store, long, at: .latest)
+            }
+            var (whole, wholeBytes) = loads
+            var (asOf, _) = try await timedExports(open.store, long, at: .version(snapshot.version / 2))
+            let cpuPerLoad = loadsCPU * 1000 / Double(max(exports, 1))
             report.set("transcript_p50_ms", whole.percentile(0.5))
             report.set("transcript_p99_ms", whole.percentile(0.99))
             report.set("as_of_p50_ms", asOf.percentile(0.5))
             report.set("as_of_p99_ms", asOf.percentile(0.99))
-            print("export of the \(corpus.longSessionMessages)-message session: p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms; as of version \(snapshot.version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms")
+            report.set("transcript_cpu_ms", cpuPerLoad)
+            report.set("transcript_bytes", Double(wholeBytes))
+            print("export of the \(corpus.longSessionMessages)-message session: p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms; as of version \(snapshot.version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms; whole: \(wholeBytes / 1024) KiB of JSON, CPU \(fmt(cpuPerLoad)) ms/export (\(fmt(loadsCPU / loadsWall * 100)) % of one core over the loop)")
         }
         try await open.close()
 
@@ -116,15 +122,19 @@ struct LibraryBenchmark: AsyncParsableCommand {
         return latencies
     }
 
-    private func timedExports(_ store: ProjectionStore, _ id: SessionID, at point: AsOf) async throws -> Latencies {
+    /// The latencies of `exports` JSON exports of `id` at `point`, and the size of one.
+    private func timedExports(_ store: ProjectionStore, _ id: SessionID, at point: AsOf) async throws -> (Latencies, Int) {
         var latencies = Latencies()
+        var bytes = 0
         for _ in 0..<exports {
             let watch = Stopwatch()
-            guard let export = try await store.export(id, at: point) else { throw ProjectionError.replayStopped(reason: "no long session") }
-            _ = export.json()
+            guard let json = try await store.exportJSON(id, at: point) else {
+                throw ProjectionError.replayStopped(reason: "no long session")
+            }
             latencies.add(watch.seconds * 1000)
+            bytes = json.count
         }
-        return latencies
+        return (latencies, bytes)
     }
 }
 

@@ -108,7 +108,7 @@ struct ProjectionsBenchmark: AsyncParsableCommand {
         for _ in 0..<exports {
             let point = history[Int(random.next() % UInt64(history.count))].position
             let (rendered, seconds) = try await Stopwatch.time {
-                try await store.export(id, at: .position(point))?.json() ?? []
+                try await store.exportJSON(id, at: .position(point)) ?? []
             }
             bytes += rendered.count
             latencies.append(seconds * 1000)

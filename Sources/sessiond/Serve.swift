@@ -46,6 +46,14 @@ struct Serve: AsyncParsableCommand {
             valueName: "seconds"))
     var compactBlobGrace: Double = 10 * 60
 
+    @Option(
+        name: .customLong("state-cache-mib"),
+        help: ArgumentHelp(
+            "MiB of session states kept in memory for writes (estimated from their events). Sessions written at "
+                + "once that hold more are refolded from the log on each write: raise it for many long sessions.",
+            valueName: "MiB"))
+    var stateCacheMiB = 16
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -54,6 +62,9 @@ struct Serve: AsyncParsableCommand {
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard compactInterval >= 0 else { throw ValidationError("--compact-interval must be 0 (never) or positive") }
         guard compactBlobGrace >= 0 else { throw ValidationError("--compact-blob-grace must not be negative") }
+        guard (1...1 << 20).contains(stateCacheMiB) else {
+            throw ValidationError("--state-cache-mib must be between 1 and 1048576")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
@@ -71,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         configuration.idleTimeout = idleTimeout
         configuration.compactionInterval = compactInterval > 0 ? .milliseconds(Int64(compactInterval * 1000)) : nil
         configuration.blobGracePeriod = compactBlobGrace
+        configuration.stateCacheBytes = stateCacheMiB << 20
         configuration.logger = logger
         let app: SessionApplication
         do {

@@ -10,15 +10,7 @@ import Workload
 @Suite struct CorpusReplayTests {
     @Test func corpusSessionsProjectToTheirFold() async throws {
         try await withTemporaryDirectory { dir in
-            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
-            var corpus = SessionCorpus(seed: 9, rewindPercent: 30)
-            for number in 0..<4 {
-                let session = SessionCorpus.sessionID(number)
-                _ = try await log.append([Self.record(SessionCorpus.creation(session: session, number: number))], to: session)
-                for turn in 0..<6 {
-                    _ = try await log.append(corpus.turn(session: session, turn: turn).map(Self.record), to: session)
-                }
-            }
+            let log = try await Self.corpusLog(in: dir, seed: 9, sessions: 4, turns: 6)
             let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
             let folded = try await foldLog(log)
             #expect(folded.values.contains { $0.transcript.contains(where: \.isRemoved) }, "some turn was rewound")
@@ -28,6 +20,21 @@ import Workload
             }
             await log.close()
         }
+    }
+
+    /// A log in `dir` of `sessions` corpus sessions of `turns` turns each (30 % of turns rewound), one append per
+    /// turn.
+    static func corpusLog(in dir: String, seed: UInt64, sessions: Int, turns: Int) async throws -> EventLog {
+        let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+        var corpus = SessionCorpus(seed: seed, rewindPercent: 30)
+        for number in 0..<sessions {
+            let session = SessionCorpus.sessionID(number)
+            _ = try await log.append([record(SessionCorpus.creation(session: session, number: number))], to: session)
+            for turn in 0..<turns {
+                _ = try await log.append(corpus.turn(session: session, turn: turn).map(record), to: session)
+            }
+        }
+        return log
     }
 
     static func record(_ event: SessionEvent) -> ProposedRecord {

@@ -52,6 +52,9 @@ struct FrameworkSessionProjectionTests {
                 #expect(all.compactMap(\.item) == withItems.compactMap(\.appended.item), "version \(state.version)")
                 #expect(all.map(\.removed) == withItems.map(\.isRemoved), "version \(state.version)")
                 #expect(try await harness.store.export(id, at: asOf) == SessionExport(state), "version \(state.version)")
+                #expect(
+                    try await harness.store.exportJSON(id, at: asOf) == SessionExport(state).map(LegacyExportJSON.render),
+                    "JSON at version \(state.version)")
             }
             #expect(fold.state == ["k": .number(2)])
             #expect(try await harness.store.items(id, latest: 1)?.map(\.messageID) == ["i4"])

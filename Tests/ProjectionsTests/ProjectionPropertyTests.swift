@@ -159,6 +159,11 @@ import Workload
                     let asOf = try await harness.store.export(other, at: .position(record.position))
                     let expected = deleted.contains(other) ? nil : running[other].flatMap(SessionExport.init)
                     #expect(asOf == expected, "session \(other) as of \(record.position)")
+                    // The stored-members export renders the old renderer's bytes for the fold, and the fold's
+                    // own rendering agrees.
+                    let json = try await harness.store.exportJSON(other, at: .position(record.position))
+                    #expect(json == expected.map(LegacyExportJSON.render), "JSON of \(other) as of \(record.position)")
+                    #expect(expected?.json() == expected.map(LegacyExportJSON.render))
                     let snapshot = try await harness.store.session(other, at: .position(record.position))
                     #expect(snapshot == expected?.session, "snapshot \(other) as of \(record.position)")
                 }
@@ -168,6 +173,9 @@ import Workload
                 let asOf = try await harness.store.export(id, at: .position(position))
                 #expect(asOf == (deleted.contains(id) ? nil : export), "live export of \(id) at \(position)")
                 if let asOf, let export { #expect(asOf.json() == export.json()) }
+                if let export, !deleted.contains(id) {
+                    #expect(try await harness.store.exportJSON(id, at: .position(position)) == LegacyExportJSON.render(export))
+                }
             }
         }
     }

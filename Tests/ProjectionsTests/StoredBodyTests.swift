@@ -40,19 +40,20 @@ import TestSupport
             let queue = try DatabaseQueue(path: store.currentFile)
             let (texts, others) = try await queue.read { db in
                 (
-                    try String.fetchAll(db, sql: "SELECT typeof(text) FROM transcriptMessage ORDER BY addedPosition"),
+                    try Bool.fetchAll(db, sql: "SELECT hasText FROM transcriptMessage ORDER BY addedPosition"),
                     try String.fetchAll(
                         db,
                         sql: """
-                            SELECT typeof(reasoning) FROM transcriptMessage WHERE role = 'assistant'
+                            SELECT typeof(tailJSON) FROM transcriptMessage WHERE role = 'assistant'
                             UNION ALL SELECT typeof(item) FROM transcriptMessage WHERE role = 'assistant'
-                            UNION ALL SELECT typeof(input) FROM toolCall UNION ALL SELECT typeof(result) FROM toolResult
+                            UNION ALL SELECT typeof(headJSON) FROM toolCall
+                            UNION ALL SELECT typeof(resultLiteral) FROM toolResult
                             """)
                 )
             }
             try queue.close()
-            #expect(texts == ["text", "text", "text", "null"])  // the last: the tool message the result added
-            #expect(others == ["text", "blob", "text", "blob"])  // reasoning, item, input, result
+            #expect(texts == [true, true, true, false])  // the last: the tool message the result added
+            #expect(others == ["text", "blob", "text", "blob"])  // reasoning (in the tail), item, input, result
 
             // Every reader gets the text back whole: snapshot (first user message), transcript, export, items.
             try await ReplayCrashTests.expectMatchesFold(store, log)

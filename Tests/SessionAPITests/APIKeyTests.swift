@@ -19,6 +19,15 @@ struct APIKeyTests {
         return fields
     }
 
+    @Test func theBearerTokenIsReadWhateverTheSchemesCaseAndTheSpacesAround() {
+        #expect(APIKeyMiddleware.bearerToken("Bearer sk_1") == "sk_1")
+        #expect(APIKeyMiddleware.bearerToken("bEARER \t sk_2 \t") == "sk_2")
+        #expect(APIKeyMiddleware.bearerToken("BEARER sk 3") == "sk 3")
+        for refused in [nil, "", "Bearer", "Bearer ", "Bearer  \t ", "Basic sk_1", "Bearersk_1", "Bearer\tsk_1", "Béarer sk"] {
+            #expect(APIKeyMiddleware.bearerToken(refused) == nil, "\(String(describing: refused))")
+        }
+    }
+
     @Test func storeKeepsOnlyTheDigest() async throws {
         try await withTemporaryDirectory { directory in
             let store = APIKeyStore(directory: directory)

@@ -149,6 +149,13 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["serve", "--compact-blob-grace=-1"]) != nil)
     }
 
+    @Test func serveKeeps16MiBOfSessionStatesUnlessTold() throws {
+        #expect(try parse(["serve"], as: Serve.self).stateCacheMiB == 16)
+        #expect(try parse(["serve", "--state-cache-mib", "256"], as: Serve.self).stateCacheMiB == 256)
+        #expect(try #require(parseError(["serve", "--state-cache-mib", "0"])).contains("--state-cache-mib"))
+        #expect(parseError(["serve", "--state-cache-mib", "lots"]) != nil)
+    }
+
     @Test func helpNamesEveryCommandAndOption() {
         let root = Sessiond.helpMessage()
         for name in ["serve", "rebuild", "verify", "export", "events", "compact"] { #expect(root.contains(name)) }

@@ -91,6 +91,20 @@ extension ProjectionStore {
         }
     }
 
+    /// The session's JSON export at a point of its history (the bytes of ``SessionExport/json()``), copied
+    /// from the export members the projector stored: an index range scan and no rendering, however long the
+    /// session.
+    /// - Returns: The JSON; `nil` when the session does not exist at that point.
+    public func exportJSON(_ id: SessionID, at asOf: AsOf = .latest) async throws -> [UInt8]? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
+                return nil
+            }
+            return try reader.exportJSON(of: row, at: position)
+        }
+    }
+
     /// The session's audit history, oldest first: every event the log holds for it, including the tombstone
     /// of a deleted session; only those after `position` when given.
     public func events(_ id: SessionID, after position: LogPosition = LogPosition(0)) async throws -> [AuditEvent] {

@@ -40,7 +40,18 @@ public struct SessionExport: Sendable, Equatable {
     /// `callbackResults`; a message a framework adapter stored carries its `item` whole; `version` is the
     /// session's version at the export's point.
     public func json() -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + messages.count * 512)
+        Self.json(session, capacity: 256 + messages.count * 512) { w in
+            for message in messages { ExportMessageJSON.write(message, to: &w) }
+        }
+    }
+
+    /// The export document of `session` around its messages, which `writeMessages` writes.
+    static func json(
+        _ session: SessionSnapshot,
+        capacity: Int,
+        writeMessages: (inout JSONWriter) throws -> Void
+    ) rethrows -> [UInt8] {
+        var w = JSONWriter(capacity: capacity)
         let counters = session.counters
         w.beginObject()
         w.field("id", session.id.rawValue)
@@ -56,87 +67,10 @@ public struct SessionExport: Sendable, Equatable {
         w.field("version", Int(session.version))
         w.key("messages")
         w.beginArray()
-        for message in messages { write(message, to: &w) }
+        try writeMessages(&w)
         w.endArray()
         w.endObject()
         return w.bytes
-    }
-
-    private func write(_ message: TranscriptMessage, to w: inout JSONWriter) {
-        let appended = message.appended
-        let time = Timestamp.rfc3339(Timestamp.micros(message.appendedAt))
-        w.beginObject()
-        w.field("id", appended.messageID.rawValue)
-        w.field("role", appended.role.rawValue)
-        w.field("content", appended.text ?? "")
-        if !message.toolCalls.isEmpty {
-            w.key("toolCalls")
-            w.beginArray()
-            for record in message.toolCalls {
-                w.beginObject()
-                w.field("id", record.call.id.rawValue)
-                w.field("name", record.call.name)
-                w.field("input", record.call.input)
-                w.field("type", record.call.type ?? "tool_use")
-                w.field("finished", record.isFinished)
-                if let result = record.result {
-                    w.field("result", result.result)
-                    w.field("metadata", result.metadata)
-                    w.field("isError", result.isError)
-                    if !result.screenshotURLs.isEmpty { writeStrings("screenshotUrls", result.screenshotURLs, to: &w) }
-                }
-                w.endObject()
-            }
-            w.endArray()
-        }
-        if !message.resultToolCallIDs.isEmpty {
-            w.key("toolResults")
-            w.beginArray()
-            for id in message.resultToolCallIDs {
-                w.beginObject()
-                w.field("toolCallId", id.rawValue)
-                w.endObject()
-            }
-            w.endArray()
-        }
-        if !message.callbackResults.isEmpty {
-            w.key("callbackResults")
-            w.beginArray()
-            for result in message.callbackResults {
-                w.beginObject()
-                w.field("tool_call_id", result.toolCallID.rawValue)
-                w.field("tool_name", result.toolName)
-                w.field("callback_name", result.callbackName)
-                w.field("callback_type", result.callbackType.rawValue)
-                w.field("stdout", result.stdout)
-                w.field("stderr", result.stderr)
-                w.field("exit_code", result.exitCode)
-                w.field("subagent_id", result.subagentID?.rawValue)
-                w.field("subagent_result", result.subagentResult)
-                w.field("success", result.success)
-                w.field("error", result.error)
-                w.endObject()
-            }
-            w.endArray()
-        }
-        w.field("reasoning", appended.reasoning)
-        w.field("reasoningDuration", appended.reasoningDurationMs)
-        w.field("model", appended.model)
-        w.field("finishReason", appended.finishReason?.rawValue)
-        w.field("createdAt", time)
-        w.field("updatedAt", time)
-        if let item = appended.item {
-            w.key("item")
-            w.raw(ProjectionJSON.text(item) ?? "null")
-        }
-        w.endObject()
-    }
-
-    private func writeStrings(_ key: String, _ values: [String], to w: inout JSONWriter) {
-        w.key(key)
-        w.beginArray()
-        for value in values { w.string(value) }
-        w.endArray()
     }
 
     /// A readable transcript: a header with the counters, then each message with its tool calls and results.

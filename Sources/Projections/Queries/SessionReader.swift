@@ -129,8 +129,10 @@ struct SessionReader {
         counters.latencySumMs = row.latencySumMs
         counters.latencySamples = row.latencySamples
         let firstUserMessage = try row.firstUserMessagePosition.flatMap { position in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT text FROM transcriptMessage WHERE addedPosition = ?"), arguments: [position])
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT headJSON, hasText FROM transcriptMessage WHERE addedPosition = ?"),
+                arguments: [position]
+            ).flatMap { ExportMessageJSON.fields(head: $0[0], tail: "", hasText: $0[1])?.text }
         }
         return SessionSnapshot(
             id: SessionID(rawValue: row.id)!, namespace: row.namespace,

@@ -18,9 +18,9 @@ struct TranscriptHistory {
 extension SessionReader {
     /// The SQL of the as-of transcript: one range scan of `transcriptMessageBySession`.
     static let transcriptSQL = """
-        SELECT addedPosition, addedVersion, addedAt, messageId, role, text, reasoning, reasoningDurationMs, model,
-          finishReason, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
-          toolCallCount, removedPosition, removedVersion, removedAt, item
+        SELECT addedPosition, addedVersion, addedAt, messageId, role, hasText, headJSON, tailJSON, inputTokens,
+          outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata, toolCallCount,
+          removedPosition, removedVersion, removedAt, item
         FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -28,53 +28,130 @@ extension SessionReader {
     /// The transcript and counters as of `position`, from the temporal rows: index range scans of the
     /// messages, their tool calls, results and callback results up to `position`.
     func history(of id: String, upTo position: Int64) throws -> TranscriptHistory {
-        // Tool calls, by their message's position.
-        var calls: [Int64: [ToolCall]] = [:]
-        let callCursor = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                SELECT messagePosition, toolCallId, name, input, type FROM toolCall
+        let calls = try toolCalls(of: id, upTo: position).mapValues { calls in
+            calls.compactMap { ExportMessageJSON.call(head: $0.head, type: $0.type) }
+        }
+
+        let recorded = try toolResults(of: id, upTo: position)
+        var results: [ToolCallID: ToolResultRecorded] = [:]
+        for (callID, (messageID, result)) in recorded.latest {
+            results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
+                toolCallID: ToolCallID(rawValue: callID)!, messageID: MessageID(rawValue: messageID)!,
+                result: StoredText.text(result.literal).flatMap { literal in
+                    var literal = literal
+                    return literal.withUTF8 { JSONText.string(UnsafeRawBufferPointer($0)) }
+                } ?? "",
+                metadata: result.metadata, isError: result.isError,
+                screenshotURLs: result.screenshotURLs == "[]"
+                    ? [] : ProjectionJSON.value([String].self, from: result.screenshotURLs) ?? [],
+                finished: result.finished)
+        }
+        let callbacks = try callbackResults(of: id, upTo: position)
+
+        var messages: [TranscriptMessage] = []
+        var places: [(added: Int64, removed: Int64?)] = []
+        var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
+        var firstUserMessage: String?
+        let cursor = try Row.fetchCursor(db, sql: Self.transcriptSQL, arguments: [id, position])
+        while let row = try cursor.next() {
+            let added: Int64 = row[0]
+            let role = MessageRole(rawValue: row[4]) ?? .tool
+            let fields = ExportMessageJSON.fields(head: row[6], tail: row[7], hasText: row[5])
+            let metadata: String? = row[14]
+            let appended = MessageAppended(
+                messageID: MessageID(rawValue: row[3])!, role: role, text: fields?.text, reasoning: fields?.reasoning,
+                reasoningDurationMs: fields?.reasoningDurationMs, model: fields?.model,
+                finishReason: fields?.finishReason.flatMap(FinishReason.init), inputTokens: row[8],
+                outputTokens: row[9], cacheCreationTokens: row[10], cacheReadTokens: row[11], cost: row[12],
+                latencyMs: row[13], toolCalls: calls[added] ?? [],
+                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
+                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 19)))
+            var message = TranscriptMessage(
+                appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
+            for index in message.toolCalls.indices {
+                message.toolCalls[index].result = results[message.toolCalls[index].call.id]
+            }
+            message.resultToolCallIDs = (recorded.carried[appended.messageID.rawValue] ?? []).map {
+                ToolCallID(rawValue: $0)!
+            }
+            message.callbackResults = callbacks.byMessage[appended.messageID.rawValue] ?? []
+            let removedPosition: Int64? = row[16]
+            let isLive: Bool
+            if let removedPosition, removedPosition <= position {
+                message.removedVersion = UInt64(row[17] as Int64)
+                message.removedAt = Timestamp.date(row[18])
+                isLive = false
+            } else {
+                isLive = true
+            }
+            tally.add(
+                added: added, role: role, isLive: isLive,
+                tokens: (appended.inputTokens, appended.outputTokens, appended.cacheCreationTokens, appended.cacheReadTokens),
+                cost: appended.cost, latencyMs: appended.latencyMs, toolCallCount: row[15])
+            if firstUserMessage == nil, tally.firstUserPosition == added { firstUserMessage = appended.text }
+            messages.append(message)
+            places.append((added, removedPosition))
+        }
+        return TranscriptHistory(
+            messages: messages, places: places, counters: tally.finish(), firstUserMessage: firstUserMessage)
+    }
+
+    /// The tool calls of the messages added up to `position`, by the message's position, in order: each call's
+    /// id, stored export head and type.
+    func toolCalls(of id: String, upTo position: Int64) throws -> [Int64: [(id: String, head: String, type: String?)]] {
+        var calls: [Int64: [(id: String, head: String, type: String?)]] = [:]
+        let cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT messagePosition, toolCallId, headJSON, type FROM toolCall
                 WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
                 """),
             arguments: [id, position])
-        while let row = try callCursor.next() {
-            let call = ToolCall(id: ToolCallID(rawValue: row[1])!, name: row[2], input: row[3], type: row[4])
-            calls[row[0], default: []].append(call)
+        while let row = try cursor.next() {
+            calls[row[0], default: []].append((row[1], row[2], row[3]))
         }
+        return calls
+    }
 
-        // Results: the latest per call, and the calls each tool message carries (first recorded first).
-        var results: [ToolCallID: ToolResultRecorded] = [:]
-        var carried: [MessageID: [ToolCallID]] = [:]
-        let resultCursor = try Row.fetchCursor(
+    /// The tool results recorded up to `position`: the latest per call (by call id, with the id of the message
+    /// that recorded it), and the calls each tool message carries, first recorded first (by message id).
+    func toolResults(of id: String, upTo position: Int64) throws -> (
+        latest: [String: (messageID: String, result: ExportMessageJSON.Result)], carried: [String: [String]]
+    ) {
+        var latest: [String: (messageID: String, result: ExportMessageJSON.Result)] = [:]
+        var carried: [String: [String]] = [:]
+        let cursor = try Row.fetchCursor(
                 db.cachedStatement(sql: """
-                SELECT toolCallId, messageId, result, metadata, isError, screenshotUrls, finished FROM toolResult
+                SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
                 WHERE sessionId = ? AND position <= ? ORDER BY position
                 """),
             arguments: [id, position])
-        while let row = try resultCursor.next() {
-            let urls: String = row[5]
-            let result = ToolResultRecorded(
-                toolCallID: ToolCallID(rawValue: row[0])!, messageID: MessageID(rawValue: row[1])!,
-                result: StoredText.decode(row, 2) ?? "",
-                metadata: row[3], isError: row[4],
-                screenshotURLs: urls == "[]" ? [] : ProjectionJSON.value([String].self, from: urls) ?? [],
-                finished: row[6])
-            results[result.toolCallID] = result
-            if carried[result.messageID]?.contains(result.toolCallID) != true {
-                carried[result.messageID, default: []].append(result.toolCallID)
-            }
+        while let row = try cursor.next() {
+            let callID: String = row[0]
+            let messageID: String = row[1]
+            let result = ExportMessageJSON.Result(
+                literal: StoredText.stored(row, 2) ?? Array(#""""#.utf8), metadata: row[3], isError: row[4],
+                screenshotURLs: row[5], finished: row[6])
+            latest[callID] = (messageID, result)
+            if carried[messageID]?.contains(callID) != true { carried[messageID, default: []].append(callID) }
         }
+        return (latest, carried)
+    }
 
-        // Callback results, per message; sub-agent costs by position for the cost sum.
-        var callbackResults: [MessageID: [CallbackResultRecorded]] = [:]
+    /// The callback results recorded up to `position`, by the id of the message that carries them, and the
+    /// sub-agent costs by position (for the cost sum).
+    func callbackResults(of id: String, upTo position: Int64) throws -> (
+        byMessage: [String: [CallbackResultRecorded]], subagentCosts: [(position: Int64, cost: Double)]
+    ) {
+        var byMessage: [String: [CallbackResultRecorded]] = [:]
         var subagentCosts: [(position: Int64, cost: Double)] = []
-        let callbackCursor = try Row.fetchCursor(
+        let cursor = try Row.fetchCursor(
                 db.cachedStatement(sql: """
                 SELECT position, messageId, toolCallId, toolName, callbackName, callbackType, stdout, stderr,
                   exitCode, subagentId, subagentResult, success, error, excludeFromContext, subagentCost
                 FROM callbackResult WHERE sessionId = ? AND position <= ? ORDER BY position
                 """),
             arguments: [id, position])
-        while let row = try callbackCursor.next() {
+        while let row = try cursor.next() {
             let subagentCost: Double? = row[14]
             let result = CallbackResultRecorded(
                 messageID: MessageID(rawValue: row[1])!, toolCallID: ToolCallID(rawValue: row[2])!, toolName: row[3],
@@ -82,79 +159,9 @@ extension SessionReader {
                 stderr: row[7], exitCode: row[8], subagentID: (row[9] as String?).flatMap(SessionID.init(rawValue:)),
                 subagentResult: row[10], success: row[11], error: row[12], excludeFromContext: row[13],
                 subagentCost: subagentCost)
-            callbackResults[result.messageID, default: []].append(result)
+            byMessage[result.messageID.rawValue, default: []].append(result)
             if let subagentCost { subagentCosts.append((row[0], subagentCost)) }
         }
-
-        var messages: [TranscriptMessage] = []
-        var places: [(added: Int64, removed: Int64?)] = []
-        var counters = SessionCounters()
-        var firstUserMessage: String?
-        var foundFirstUser = false
-        var nextCost = 0
-        let cursor = try Row.fetchCursor(db, sql: Self.transcriptSQL, arguments: [id, position])
-        while let row = try cursor.next() {
-            let added: Int64 = row[0]
-            let role = MessageRole(rawValue: row[4]) ?? .tool
-            let metadata: String? = row[16]
-            let appended = MessageAppended(
-                messageID: MessageID(rawValue: row[3])!, role: role, text: row[5], reasoning: row[6],
-                reasoningDurationMs: row[7], model: row[8], finishReason: (row[9] as String?).flatMap(FinishReason.init),
-                inputTokens: row[10], outputTokens: row[11], cacheCreationTokens: row[12], cacheReadTokens: row[13],
-                cost: row[14], latencyMs: row[15], toolCalls: calls[added] ?? [],
-                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
-                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 21)))
-            var message = TranscriptMessage(
-                appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
-            for index in message.toolCalls.indices {
-                message.toolCalls[index].result = results[message.toolCalls[index].call.id]
-            }
-            message.resultToolCallIDs = carried[appended.messageID] ?? []
-            message.callbackResults = callbackResults[appended.messageID] ?? []
-            let removedPosition: Int64? = row[18]
-            let isLive: Bool
-            if let removedPosition, removedPosition <= position {
-                message.removedVersion = UInt64(row[19] as Int64)
-                message.removedAt = Timestamp.date(row[20])
-                isLive = false
-            } else {
-                isLive = true
-            }
-
-            // Counters, in log order (costs interleaved with sub-agent costs, as the fold adds them).
-            while nextCost < subagentCosts.count, subagentCosts[nextCost].position < added {
-                counters.cost += subagentCosts[nextCost].cost
-                nextCost += 1
-            }
-            counters.totalMessages += 1
-            if isLive {
-                counters.messageCount += 1
-                switch role {
-                case .user: counters.userMessageCount += 1
-                case .assistant: counters.assistantMessageCount += 1
-                case .tool: counters.toolCallCount += 1
-                }
-                if role == .user, !foundFirstUser {
-                    foundFirstUser = true
-                    firstUserMessage = appended.text
-                }
-            }
-            counters.promptTokens += (appended.inputTokens ?? 0) + (appended.cacheCreationTokens ?? 0)
-            counters.completionTokens += (appended.outputTokens ?? 0) + (appended.cacheReadTokens ?? 0)
-            counters.cost += appended.cost ?? 0
-            counters.totalToolCalls += row[17] as Int
-            if let latency = appended.latencyMs {
-                counters.latencySumMs += latency
-                counters.latencySamples += 1
-            }
-            messages.append(message)
-            places.append((added, removedPosition))
-        }
-        while nextCost < subagentCosts.count {
-            counters.cost += subagentCosts[nextCost].cost
-            nextCost += 1
-        }
-        return TranscriptHistory(
-            messages: messages, places: places, counters: counters, firstUserMessage: firstUserMessage)
+        return (byMessage, subagentCosts)
     }
 }

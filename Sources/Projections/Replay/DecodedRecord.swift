@@ -33,7 +33,7 @@ struct DecodedRecord: Sendable {
         type = record.type
         eventID = record.eventID
         metadata = record.metadata
-        columns = PreparedColumns(metadata: record.metadata, event: event)
+        columns = PreparedColumns(metadata: record.metadata, event: event, recordedAt: record.recordedAtMicros)
     }
 
     /// Decodes a batch, in order.

@@ -1,8 +1,8 @@
 import EventLog
 import Sessions
 
-/// The column values of a record that follow from the record alone — the audit summary, compressed bodies and
-/// JSON texts — computed where the record is decoded, off the database writer, so the
+/// The column values of a record that follow from the record alone — the audit summary, compressed bodies,
+/// JSON texts and the export's pre-rendered JSON — computed where the record is decoded, off the database writer, so the
 /// write thread only binds them and steps its statements (decision 0104).
 struct PreparedColumns: Sendable {
     /// `eventIndex.summary`.
@@ -18,12 +18,12 @@ struct PreparedColumns: Sendable {
         case toolResult(ToolResultColumns)
     }
 
-    init(metadata: [String: String], event: SessionEvent) {
+    init(metadata: [String: String], event: SessionEvent, recordedAt: Int64) {
         summary = event.auditSummary
         actor = metadata[RecordMetadata.actorKey]
         requestID = metadata[RecordMetadata.requestID]
         switch event {
-        case .messageAppended(let message): body = .message(MessageColumns(message))
+        case .messageAppended(let message): body = .message(MessageColumns(message, appendedAt: recordedAt))
         case .toolResultRecorded(let result): body = .toolResult(ToolResultColumns(result))
         default: body = .none
         }
@@ -40,24 +40,33 @@ struct PreparedColumns: Sendable {
     }
 }
 
-/// The computed columns of a `transcriptMessage` row.
+/// The computed columns of a `transcriptMessage` row and its `toolCall` rows.
 struct MessageColumns: Sendable {
     var metadata: String?
     var item: StoredText.Stored?
+    /// The export's JSON of the message before and after its tool calls (``ExportMessageJSON``).
+    var head: String
+    var tail: String
+    /// Each tool call's export JSON, in call order.
+    var callHeads: [String]
 
-    init(_ message: MessageAppended) {
+    init(_ message: MessageAppended, appendedAt: Int64) {
         metadata = ProjectionJSON.text(message.metadata)
         item = StoredText.encode(ProjectionJSON.text(message.item))
+        head = ExportMessageJSON.head(message)
+        tail = ExportMessageJSON.tail(message, appendedAt: appendedAt)
+        callHeads = message.toolCalls.map(ExportMessageJSON.callHead)
     }
 }
 
 /// The computed columns of a `toolResult` row.
 struct ToolResultColumns: Sendable {
-    var result: StoredText.Stored?
+    /// The result as the export's JSON literal, stored (``StoredText``).
+    var result: StoredText.Stored
     var screenshotURLs: String
 
     init(_ result: ToolResultRecorded) {
-        self.result = StoredText.encode(result.result)
+        self.result = StoredText.encode(utf8: ExportMessageJSON.literal(result.result))
         screenshotURLs = ProjectionJSON.stringArray(result.screenshotURLs)
     }
 }

@@ -3,6 +3,8 @@ internal import GRDB
 /// A row of `toolCall`: one call an assistant message made, keyed by the message's position and its index.
 ///
 /// Immutable: calls live and die with their message; results are joined from `toolResult` by `toolCallId`.
+/// `headJSON` is the call's export members before its result (``ExportMessageJSON/callHead(_:)``), the only copy
+/// of its name and input.
 struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolCall"
 
@@ -10,9 +12,8 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     var messagePosition: Int64
     var callIndex: Int
     var toolCallId: String
-    var name: String
-    var input: String
     var type: String?
+    var headJSON: String
 
     /// The table's columns, for the schema and queries.
     enum Columns {
@@ -27,9 +28,8 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.messagePosition.stringValue, .integer).notNull()
             t.column(CodingKeys.callIndex.stringValue, .integer).notNull()
             t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
-            t.column(CodingKeys.name.stringValue, .text).notNull()
-            t.column(CodingKeys.input.stringValue, .text).notNull()
             t.column(CodingKeys.type.stringValue, .text)
+            t.column(CodingKeys.headJSON.stringValue, .text).notNull()
             t.primaryKey([Columns.sessionId.name, Columns.messagePosition.name, Columns.callIndex.name])
         }
     }

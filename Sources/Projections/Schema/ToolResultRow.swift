@@ -2,7 +2,9 @@ internal import GRDB
 
 /// A row of `toolResult`: one recorded result of a tool call, keyed by the recording event's position.
 ///
-/// A call's result as of P is its latest row with `position ≤ P` (a partial result may be replaced).
+/// A call's result as of P is its latest row with `position ≤ P` (a partial result may be replaced). The result
+/// text is stored as its JSON string literal (``JSONStringLiteral``, through ``StoredText``): an export copies
+/// it, and only readers of the text itself unescape it (decision 0108).
 struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolResult"
 
@@ -10,7 +12,7 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     var sessionId: String
     var toolCallId: String
     var messageId: String
-    var result: String
+    var resultLiteral: String
     var metadata: String?
     var isError: Bool
     /// The screenshot URLs as a JSON array of strings.
@@ -29,7 +31,7 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.sessionId.stringValue, .text).notNull()
             t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
             t.column(CodingKeys.messageId.stringValue, .text).notNull()
-            t.column(CodingKeys.result.stringValue, .text).notNull()
+            t.column(CodingKeys.resultLiteral.stringValue, .text).notNull()
             t.column(CodingKeys.metadata.stringValue, .text)
             t.column(CodingKeys.isError.stringValue, .boolean).notNull()
             t.column(CodingKeys.screenshotUrls.stringValue, .text).notNull()

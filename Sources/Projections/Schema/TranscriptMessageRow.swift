@@ -5,6 +5,10 @@ internal import GRDB
 /// Temporal: `removedPosition` is null until a rewind removes the message. The transcript as of position P
 /// is the rows with `addedPosition ≤ P` and (`removedPosition` null or `> P`), a range scan of
 /// `transcriptMessageBySession`. Tool calls live in `toolCall`, results in `toolResult`.
+///
+/// `headJSON` and `tailJSON` are the message's export members rendered once, when it was appended
+/// (``ExportMessageJSON``): an export copies them (decision 0108). They are the only copy of the text,
+/// reasoning, model and finish reason; `hasText` tells a missing text from an empty one.
 struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "transcriptMessage"
 
@@ -14,11 +18,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     var addedAt: Int64
     var messageId: String
     var role: String
-    var text: String?
-    var reasoning: String?
-    var reasoningDurationMs: Int?
-    var model: String?
-    var finishReason: String?
+    var hasText: Bool
     var inputTokens: Int?
     var outputTokens: Int?
     var cacheCreationTokens: Int?
@@ -28,6 +28,10 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     var metadata: String?
     var toolCallCount: Int
     var item: String?
+    /// The export members before the tool calls (`"id":…,"role":…,"content":…`).
+    var headJSON: String
+    /// The export members after the results (`"reasoning":…` to `"updatedAt":…`, the item).
+    var tailJSON: String
     var removedPosition: Int64?
     var removedVersion: Int64?
     var removedAt: Int64?
@@ -50,11 +54,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.addedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.messageId.stringValue, .text).notNull()
             t.column(CodingKeys.role.stringValue, .text).notNull()
-            t.column(CodingKeys.text.stringValue, .text)
-            t.column(CodingKeys.reasoning.stringValue, .text)
-            t.column(CodingKeys.reasoningDurationMs.stringValue, .integer)
-            t.column(CodingKeys.model.stringValue, .text)
-            t.column(CodingKeys.finishReason.stringValue, .text)
+            t.column(CodingKeys.hasText.stringValue, .boolean).notNull()
             t.column(CodingKeys.inputTokens.stringValue, .integer)
             t.column(CodingKeys.outputTokens.stringValue, .integer)
             t.column(CodingKeys.cacheCreationTokens.stringValue, .integer)
@@ -64,6 +64,8 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.metadata.stringValue, .text)
             t.column(CodingKeys.toolCallCount.stringValue, .integer).notNull()
             t.column(CodingKeys.item.stringValue, .text)
+            t.column(CodingKeys.headJSON.stringValue, .text).notNull()
+            t.column(CodingKeys.tailJSON.stringValue, .text).notNull()
             t.column(CodingKeys.removedPosition.stringValue, .integer)
             t.column(CodingKeys.removedVersion.stringValue, .integer)
             t.column(CodingKeys.removedAt.stringValue, .integer)

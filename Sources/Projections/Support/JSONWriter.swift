@@ -86,6 +86,35 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes already-encoded JSON as a value, from bytes (e.g. a stored string literal).
+    public mutating func raw(_ json: UnsafeRawBufferPointer) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
+    /// Writes an already-encoded value that `write` appends to the output.
+    public mutating func raw(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        write(&bytes)
+        needsComma = true
+    }
+
+    /// Writes already-encoded members of the object being written (`"a":1,"b":2`, no braces), e.g. a stored
+    /// fragment of an export; nothing for none.
+    public mutating func members(_ json: UnsafeRawBufferPointer) {
+        guard !json.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
+    /// Writes already-encoded members, as the bytes variant does.
+    public mutating func members(_ json: String) {
+        var json = json
+        json.withUTF8 { members(UnsafeRawBufferPointer($0)) }
+    }
+
     /// `"key": value` when `value` is present.
     public mutating func field(_ name: String, _ value: String?) {
         guard let value else { return }

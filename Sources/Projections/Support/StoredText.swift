@@ -39,6 +39,14 @@ enum StoredText {
         return .compressed(compressed)
     }
 
+    /// The value to bind for a text given as its UTF-8 bytes (a result's JSON literal).
+    static func encode(utf8: [UInt8]) -> Stored {
+        guard utf8.count >= minimumCompressedLength,
+            let compressed = utf8.withUnsafeBytes({ Contexts.compress($0) }), compressed.count < utf8.count
+        else { return .text(String(decoding: utf8, as: UTF8.self)) }
+        return .compressed(compressed)
+    }
+
     /// The text stored in `row` at `index`; `nil` for `NULL` (or a zstd frame that does not decompress, which
     /// only a damaged file holds). Reads SQLite's bytes in place: no copy of the stored value.
     static func decode(_ row: Row, _ index: Int) -> String? {
@@ -52,6 +60,34 @@ enum StoredText {
                 return Contexts.decompress(bytes)
             }
         }) ?? nil
+    }
+
+    /// A stored value's bytes as SQLite holds them (the text's UTF-8, or a zstd frame), copied out of `row`
+    /// for ``append(_:to:)`` later; `nil` for `NULL`. Nothing is decompressed that is never written.
+    static func stored(_ row: Row, _ index: Int) -> [UInt8]? {
+        (try? row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } }) ?? nil
+    }
+
+    /// Appends the text a ``stored(_:_:)`` value holds to `output`, decompressing straight into it; appends
+    /// nothing for a frame that does not decompress (only a damaged file holds one).
+    static func append(_ stored: [UInt8], to output: inout [UInt8]) {
+        stored.withUnsafeBytes { bytes in
+            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            Contexts.decompress(bytes, appendingTo: &output)
+        }
+    }
+
+    /// The text a ``stored(_:_:)`` value holds.
+    static func text(_ stored: [UInt8]) -> String? {
+        stored.withUnsafeBytes { bytes in
+            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return Contexts.decompress(bytes)
+        }
     }
 
     /// The first four bytes of a zstd frame, read as a little-endian integer.
@@ -89,19 +125,39 @@ enum StoredText {
         }
 
         static func decompress(_ frame: UnsafeRawBufferPointer) -> String? {
-            let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-            guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
-            let context = idleDecompression.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
-            defer { keep(context, in: idleDecompression) { ZSTD_freeDCtx($0) } }
+            guard let size = contentSize(frame) else { return nil }
             var failed = false
             // Decompressed straight into the string's storage.
-            let text = String(unsafeUninitializedCapacity: Int(size)) { out in
-                let written = ZSTD_decompressDCtx(
-                    context.pointer, out.baseAddress, out.count, frame.baseAddress, frame.count)
-                failed = ZSTD_isError(written) != 0 || written != Int(size)
-                return failed ? 0 : written
+            let text = String(unsafeUninitializedCapacity: size) { out in
+                let written = decompress(frame, into: UnsafeMutableRawBufferPointer(out))
+                failed = written != size
+                return failed ? 0 : size
             }
             return failed ? nil : text
+        }
+
+        static func decompress(_ frame: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) {
+            guard let size = contentSize(frame) else { return }
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: size))
+            let written = output.withUnsafeMutableBytes { out in
+                decompress(frame, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
+            }
+            if written != size { output.removeSubrange(start...) }
+        }
+
+        private static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
+            let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
+            guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
+            return Int(size)
+        }
+
+        /// Decompresses `frame` into `out`: the bytes written, `nil` on an error.
+        private static func decompress(_ frame: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
+            let context = idleDecompression.withLock { $0.popLast() } ?? Pointer(pointer: ZSTD_createDCtx())
+            defer { keep(context, in: idleDecompression) { ZSTD_freeDCtx($0) } }
+            let written = ZSTD_decompressDCtx(context.pointer, out.baseAddress, out.count, frame.baseAddress, frame.count)
+            return ZSTD_isError(written) != 0 ? nil : written
         }
     }
 }

@@ -201,19 +201,25 @@ public actor SessionWriter {
                 confirmed = true
                 continue
             } catch EventLogError.idempotencyConflict(let eventID, let reason) where options.idempotencyKey != nil {
-                // A retry decided on a stale state can come out with more events than the first attempt appended
-                // (on another node): then only some of its ids are in the log. The fresh state finds the first.
-                guard !confirmed, try await refreshed(&entry, of: id),
-                    let earlier = try await earlierAnswer(to: options, on: id, entry: entry)
-                else { throw EventLogError.idempotencyConflict(eventID: eventID, reason: reason) }
-                return earlier
+                // A retry decided on a state older than its first attempt (on another node, possibly landing after
+                // this command read the log) can come out with more events than that attempt appended: then only
+                // some of its ids are in the log. The fresh state finds the first, answered at the loop's top.
+                guard try await refreshed(&entry, of: id) else {
+                    throw EventLogError.idempotencyConflict(eventID: eventID, reason: reason)
+                }
+                confirmed = true
+                continue
             }
             if appended.deduplicated {
                 // Another writer appended these ids first: re-read and answer as a retry.
                 entry = try await refresh(entry, of: id)
-                if let earlier = try await earlierAnswer(to: options, on: id, entry: entry) { return earlier }
+                guard let earlier = try await earlierAnswer(to: options, on: id, entry: entry) else {
+                    throw EventLogError.idempotencyConflict(
+                        eventID: records[0].eventID, reason: "the log answered the ids as appended; the stream holds none")
+                }
+                return earlier
             }
-            if !appended.deduplicated, appended.records.count == records.count {
+            if appended.records.count == records.count {
                 entry.apply(events, storedAs: appended.records)
             } else {
                 // The stored records come back with the append (a store that does not return them is read back:

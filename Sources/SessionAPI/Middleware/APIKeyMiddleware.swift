@@ -26,7 +26,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         var context = context
         let trimmed = request.headers[Self.namespaceHeader]?.trimmingCharacters(in: .whitespaces)
         let header = trimmed?.isEmpty == false ? trimmed : nil
-        let secret = Self.bearerToken(request)
+        let secret = Self.bearerToken(request.headers[.authorization])
         do {
             try keyring.refreshIfChanged()
         } catch {
@@ -57,11 +57,21 @@ struct APIKeyMiddleware: RouterMiddleware {
     }
 
     /// The token of `Authorization: Bearer <token>` (scheme case-insensitive), `nil` when absent or empty.
-    static func bearerToken(_ request: Request) -> String? {
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ")
+    static func bearerToken(_ authorization: String?) -> String? {
+        // Byte by byte: Foundation's lowercasing and trimming were 1.5 % of an append's CPU.
+        guard let authorization else { return nil }
+        let scheme = "bearer ".utf8
+        let bytes = authorization.utf8
+        guard bytes.count > scheme.count,
+            zip(bytes, scheme).allSatisfy({ byte, expected in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 == expected : byte == expected
+            })
         else { return nil }
-        let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let rest = bytes.dropFirst(scheme.count)
+        guard let first = rest.firstIndex(where: { !isSpace($0) }), let last = rest.lastIndex(where: { !isSpace($0) })
+        else { return nil }
+        return String(Substring(authorization.utf8[first...last]))
     }
 
     static let namespaceHeader = HTTPField.Name("X-Namespace")!

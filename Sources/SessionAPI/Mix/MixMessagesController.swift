@@ -23,7 +23,7 @@ struct MixMessagesController {
 
     @Sendable func send(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: MixSendMessageRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: MixSendMessageRequest.keys)
         let command = SendUserMessage(

@@ -50,14 +50,29 @@ struct MixRewindRequest: Decodable {
 }
 
 /// `POST /api/sessions/{id}/messages` body (snake_case keys); unknown keys are refused.
-struct MixSendMessageRequest: Decodable {
+struct MixSendMessageRequest: JSONReadable {
     static let keys: Set<String> = ["text", "plan_mode", "thinking_level", "max_steps"]
     var text: String?
     var planMode: Bool?
     var thinkingLevel: String?
     var maxSteps: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case text, planMode = "plan_mode", thinkingLevel = "thinking_level", maxSteps = "max_steps"
+    /// Read by the event codec's reader, as the native append bodies are (decision 0117).
+    init(reading json: inout JSONReader) throws(JSONReadError) {
+        var body = (text: String?.none, planMode: Bool?.none, thinkingLevel: String?.none, maxSteps: Int?.none)
+        try json.readObject { json, key throws(JSONReadError) in
+            if key == "text" {
+                body.text = try json.readIfPresent()
+            } else if key == "plan_mode" {
+                body.planMode = try json.readIfPresent()
+            } else if key == "thinking_level" {
+                body.thinkingLevel = try json.readIfPresent()
+            } else if key == "max_steps" {
+                body.maxSteps = try json.readIfPresent()
+            } else {
+                try json.skipValue()
+            }
+        }
+        (text, planMode, thinkingLevel, maxSteps) = body
     }
 }

@@ -64,10 +64,10 @@ struct MixSessionsController {
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         _ = try await backend.session(id, namespace: context.namespace)
-        guard let export = try await backend.store.export(id) else { throw SessionError.sessionNotFound(id) }
+        guard let export = try await backend.store.exportJSON(id) else { throw SessionError.sessionNotFound(id) }
         var headers = HTTPFields()
         headers[.contentDisposition] = "attachment; filename=session_\(id)_transcript.json"
-        return .json(bytes: export.json(), headers: headers)
+        return .json(bytes: export, headers: headers)
     }
 
     @Sendable func rewind(_ request: Request, context: SessionRequestContext) async throws -> Response {

@@ -1,8 +1,7 @@
-import Foundation
 import Sessions
 
 /// `POST /v1/sessions/{id}/events/batch`: several pieces of activity recorded as one append.
-struct NativeActivityBatchRequest: Decodable {
+struct NativeActivityBatchRequest {
     static let keys: Set<String> = ["items"]
     var items: [NativeActivityRequest]
 }
@@ -12,8 +11,8 @@ struct NativeActivityBatchRequest: Decodable {
 /// calls and a framework's opaque `item`), `tool_result`, `callback_result`, `finish` (the run ended without
 /// a final message), `pop` / `clear` (a framework's `pop_item` / `clear_session`), `rewind` (a framework's
 /// rewind to just before `beforeMessageId`) or `state` (an ADK state `delta`).
-struct NativeActivityRequest: Decodable {
-    struct ToolCallData: Decodable {
+struct NativeActivityRequest {
+    struct ToolCallData {
         var id: String?
         var name: String?
         var input: String?

@@ -19,9 +19,12 @@ struct NativeAppendsController {
     }
 
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: NativeAppendsRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: NativeAppendsRequest.keys)
+        if let unknown = body.appends.lazy.compactMap(\.unknownKey).first {
+            throw RequestBodyError.unknownField("appends[].\(unknown)")
+        }
         guard (1...Self.maximumAppends).contains(body.appends.count) else {
             throw RequestBodyError.invalidParameter(
                 name: "appends", reason: "appends must hold 1 to \(Self.maximumAppends) appends")
@@ -79,39 +82,17 @@ struct NativeAppendsController {
 
 /// `{"appends": [{sessionId, items: [activity, …], expectedVersion?, idempotencyKey?}, …]}`: each entry is what
 /// `POST /v1/sessions/{id}/events/batch` takes, with its `If-Match` and `Idempotency-Key` as fields.
-struct NativeAppendsRequest: Decodable {
+struct NativeAppendsRequest {
     static let keys: Set<String> = ["appends"]
 
-    struct Append: Decodable {
+    struct Append {
         var sessionId: String
         var items: [NativeActivityRequest]
         var expectedVersion: UInt64?
         var idempotencyKey: String?
-
-        private enum CodingKeys: String, CodingKey {
-            case sessionId, items, expectedVersion, idempotencyKey
-        }
-
-        /// Any key, to find the ones an entry must not have.
-        private struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        /// Decodes an entry, refusing unknown keys: a misspelt `expectedVersion` must not append unchecked.
-        init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-            if let unknown = keys.sorted().first(where: { CodingKeys(stringValue: $0) == nil }) {
-                throw RequestBodyError.unknownField("appends[].\(unknown)")
-            }
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            sessionId = try container.decode(String.self, forKey: .sessionId)
-            items = try container.decode([NativeActivityRequest].self, forKey: .items)
-            expectedVersion = try container.decodeIfPresent(UInt64.self, forKey: .expectedVersion)
-            idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
-        }
+        /// The first (in byte order) of the entry's keys outside the four above: the request is refused, since a
+        /// misspelt `expectedVersion` must not append unchecked.
+        var unknownKey: String?
     }
 
     var appends: [Append]

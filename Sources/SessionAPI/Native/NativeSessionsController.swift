@@ -60,13 +60,17 @@ struct NativeSessionsController {
             throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
         }
         _ = try await backend.session(id, namespace: context.namespace)
-        guard let export = try await backend.store.export(id, at: try request.asOf()) else {
-            throw SessionError.sessionNotFound(id)
-        }
+        let asOf = try request.asOf()
         switch format {
         case .json:
-            return .json(bytes: export.json())
+            guard let export = try await backend.store.exportJSON(id, at: asOf) else {
+                throw SessionError.sessionNotFound(id)
+            }
+            return .json(bytes: export)
         case .markdown:
+            guard let export = try await backend.store.export(id, at: asOf) else {
+                throw SessionError.sessionNotFound(id)
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: export.rendered(as: .markdown))))
@@ -82,7 +86,7 @@ struct NativeSessionsController {
 
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
@@ -93,7 +97,7 @@ struct NativeSessionsController {
     /// appended together or not at all.
     @Sendable func appendBatch(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(
+        let body = try await request.readJSON(
             as: NativeActivityBatchRequest.self, limit: backend.configuration.maximumBodyBytes,
             allowedKeys: NativeActivityBatchRequest.keys)
         let commands = try body.items.enumerated().map { index, item in

@@ -46,6 +46,7 @@ extension SessionBackend {
         var writerConfiguration = SessionWriter.Configuration()
         let clock = configuration.clock
         writerConfiguration.makeContext = { DecisionContext(now: clock()) }
+        writerConfiguration.cacheByteLimit = configuration.stateCacheBytes
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,

@@ -45,11 +45,15 @@ struct Export: AsyncParsableCommand {
         let eventLog = try await OfflineProjection.openLog(log, logger: logger)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
-            guard let export = try await store.export(id, at: asOf) else {
+            let rendered = switch format {
+            case .json: try await store.exportJSON(id, at: asOf)
+            case .markdown: try await store.export(id, at: asOf)?.rendered(as: .markdown)
+            }
+            guard let rendered else {
                 FileHandle.standardError.write(Data("sessiond: session \(id) not found at that point\n".utf8))
                 throw ExitCode.failure
             }
-            FileHandle.standardOutput.write(Data(export.rendered(as: format)))
+            FileHandle.standardOutput.write(Data(rendered))
             if format == .json { print("") }
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 /// The event payloads, read field by field (keys as in their `CodingKeys`; required keys are the non-optional
 /// stored properties, as in the synthesized `Decodable` conformances).
 extension MessageAppended: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var messageID: MessageID?, role: MessageRole?, text: String?, reasoning: String?
         var reasoningDurationMs: Int?, model: String?, finishReason: FinishReason?, inputTokens: Int?
         var outputTokens: Int?, cacheCreationTokens: Int?, cacheReadTokens: Int?, cost: Double?
@@ -56,7 +56,7 @@ extension MessageAppended: JSONReadable {
 }
 
 extension ToolResultRecorded: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var toolCallID: ToolCallID?, messageID: MessageID?, result: String?, metadata: String?, isError: Bool?
         var screenshotURLs: [String]?, finished: Bool?
         try json.readObject { json, key throws(JSONReadError) in
@@ -89,7 +89,7 @@ extension ToolResultRecorded: JSONReadable {
 }
 
 extension SessionCreated: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var sessionID: SessionID?, namespace: String?, origin: SessionOrigin?, title: String?
         var customSystemPrompt: String?, promptMode: PromptMode?, browserMode: BrowserMode?, cdpURL: String?
         var sessionType: SessionType?, subagentType: String?, parentSessionID: SessionID?
@@ -160,7 +160,7 @@ extension SessionCreated: JSONReadable {
 }
 
 extension SessionTitleChanged: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var title: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "title" { title = try json.read() } else { try json.skipValue() }
@@ -170,7 +170,7 @@ extension SessionTitleChanged: JSONReadable {
 }
 
 extension CallbackResultRecorded: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var messageID: MessageID?, toolCallID: ToolCallID?, toolName: String?, callbackName: String?
         var callbackType: CallbackType?, stdout: String?, stderr: String?, exitCode: Int?, subagentID: SessionID?
         var subagentResult: String?, success: Bool?, error: String?, excludeFromContext: Bool?
@@ -221,7 +221,7 @@ extension CallbackResultRecorded: JSONReadable {
 }
 
 extension CallbacksReplaced: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var callbacks: [Callback]?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "callbacks" { callbacks = try json.read() } else { try json.skipValue() }
@@ -231,7 +231,7 @@ extension CallbacksReplaced: JSONReadable {
 }
 
 extension UserMemoryUpdated: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var userMemory: JSONObject?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "userMemory" { userMemory = try json.read() } else { try json.skipValue() }
@@ -241,7 +241,7 @@ extension UserMemoryUpdated: JSONReadable {
 }
 
 extension SessionRewound: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var toMessageID: MessageID?, removedMessageIDs: [MessageID]?, cleanupMedia: Bool?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "toMessageId" {
@@ -262,7 +262,7 @@ extension SessionRewound: JSONReadable {
 }
 
 extension ProcessingStarted: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var messageID: MessageID?, planMode: Bool?, thinkingLevel: ThinkingLevel?, maxSteps: Int?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "messageId" {
@@ -284,7 +284,7 @@ extension ProcessingStarted: JSONReadable {
 }
 
 extension ProcessingCancelled: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var reason: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "reason" { reason = try json.read() } else { try json.skipValue() }
@@ -294,7 +294,7 @@ extension ProcessingCancelled: JSONReadable {
 }
 
 extension ProcessingFinished: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var finishReason: FinishReason?, error: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "finishReason" {
@@ -310,7 +310,7 @@ extension ProcessingFinished: JSONReadable {
 }
 
 extension SessionArchived: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var reason: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "reason" { reason = try json.readIfPresent() } else { try json.skipValue() }
@@ -321,14 +321,14 @@ extension SessionArchived: JSONReadable {
 
 extension SessionTerminated: JSONReadable {
     /// Any value: the synthesized decoder of a struct without properties never looks at the body.
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         try json.skipValue()
         self.init()
     }
 }
 
 extension FileAdded: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var fileID: FileID?, name: String?, mediaType: String?, byteCount: Int?, sha256: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "fileId" {
@@ -352,7 +352,7 @@ extension FileAdded: JSONReadable {
 }
 
 extension FileRemoved: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var fileID: FileID?, reason: Reason?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "fileId" {
@@ -368,7 +368,7 @@ extension FileRemoved: JSONReadable {
 }
 
 extension SessionDeleted: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var sessionID: SessionID?, namespace: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "sessionId" {
@@ -386,7 +386,7 @@ extension SessionDeleted: JSONReadable {
 }
 
 extension EventErased: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var erasedType: String?, erasedSchemaVersion: UInt16?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "erasedType" {
@@ -404,7 +404,7 @@ extension EventErased: JSONReadable {
 }
 
 extension SessionForked: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var forkSessionID: SessionID?, position: UInt64?, messageID: MessageID?, messageCount: Int?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "forkSessionId" {
@@ -427,7 +427,7 @@ extension SessionForked: JSONReadable {
 }
 
 extension MessagesRemoved: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var removedMessageIDs: [MessageID]?, reason: MessageRemoval?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "removedMessageIds" {
@@ -445,7 +445,7 @@ extension MessagesRemoved: JSONReadable {
 }
 
 extension StateUpdated: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var delta: JSONObject?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "delta" { delta = try json.read() } else { try json.skipValue() }

@@ -3,8 +3,8 @@
 /// The reasons name the path the way they did when bodies were read by Foundation's `JSONDecoder` ("missing
 /// key 'toolCalls.0.id'", "wrong type at 'x'", "invalid value at 'x'"; a body that is not JSON at all is an
 /// "invalid value at 'body'").
-struct JSONReadError: Error, Sendable, Equatable {
-    enum Kind: Sendable, Equatable {
+package struct JSONReadError: Error, Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A required key is absent from its object.
         case missingKey(String)
         /// The value is of another JSON type (or null where a value is required).
@@ -19,9 +19,9 @@ struct JSONReadError: Error, Sendable, Equatable {
         case syntax
     }
 
-    var kind: Kind
+    package var kind: Kind
     /// Keys and array indexes from the body down to the value, outermost first.
-    var path: [String] = []
+    package var path: [String] = []
 
     static let wrongType = JSONReadError(kind: .wrongType)
     static let invalidValue = JSONReadError(kind: .invalidValue)
@@ -37,7 +37,7 @@ struct JSONReadError: Error, Sendable, Equatable {
     }
 
     /// A short reason, naming the path, never the body's text.
-    var reason: String {
+    package var reason: String {
         let joined = path.joined(separator: ".")
         let at = joined.isEmpty ? "body" : joined
         switch kind {

@@ -4,41 +4,41 @@ import Foundation
 ///
 /// Each conformance reads what its `Codable` conformance decodes: required keys must be present and not null,
 /// optional ones may be absent or null, unknown ones are skipped.
-protocol JSONReadable {
+package protocol JSONReadable {
     init(reading json: inout JSONReader) throws(JSONReadError)
 }
 
 extension JSONReader {
     /// Reads a required value.
-    mutating func read<T: JSONReadable>(_ type: T.Type = T.self) throws(JSONReadError) -> T {
+    package mutating func read<T: JSONReadable>(_ type: T.Type = T.self) throws(JSONReadError) -> T {
         try T(reading: &self)
     }
 
     /// Reads an optional value: `null` is `nil`.
-    mutating func readIfPresent<T: JSONReadable>(_ type: T.Type = T.self) throws(JSONReadError) -> T? {
+    package mutating func readIfPresent<T: JSONReadable>(_ type: T.Type = T.self) throws(JSONReadError) -> T? {
         try readNull() ? nil : try T(reading: &self)
     }
 
     /// Reads an array of values.
-    mutating func readArray<T: JSONReadable>(of type: T.Type = T.self) throws(JSONReadError) -> [T] {
+    package mutating func readArray<T: JSONReadable>(of type: T.Type = T.self) throws(JSONReadError) -> [T] {
         var values: [T] = []
         try readArray { json, _ throws(JSONReadError) in values.append(try T(reading: &json)) }
         return values
     }
 
     /// A required key's value, or the error naming it.
-    static func required<T>(_ value: T?, _ key: String) throws(JSONReadError) -> T {
+    package static func required<T>(_ value: T?, _ key: String) throws(JSONReadError) -> T {
         guard let value else { throw JSONReadError(kind: .missingKey(key)) }
         return value
     }
 }
 
 extension String: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readString() }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readString() }
 }
 
 extension Bool: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         json.skipWhitespace()
         switch json.current {
         case UInt8(ascii: "t"):
@@ -53,24 +53,24 @@ extension Bool: JSONReadable {
 }
 
 extension Int: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(Int.self) }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(Int.self) }
 }
 
 extension UInt64: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(UInt64.self) }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(UInt64.self) }
 }
 
 extension UInt16: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(UInt16.self) }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readInteger(UInt16.self) }
 }
 
 extension Double: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readDouble() }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readDouble() }
 }
 
 extension Date: JSONReadable {
     /// An ISO 8601 date and time, as `JSONDecoder`'s `.iso8601` strategy reads it.
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         let text = try json.readString()
         guard let date = try? Date.ISO8601FormatStyle().parse(text) else { throw .unrepresentable }
         self = date
@@ -79,7 +79,7 @@ extension Date: JSONReadable {
 
 /// A string enumeration or identifier: its raw value must be one the type accepts.
 extension JSONReadable where Self: RawRepresentable, RawValue == String {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         guard let value = Self(rawValue: try json.readString()) else { throw .invalidValue }
         self = value
     }
@@ -102,7 +102,7 @@ extension FileRemoved.Reason: JSONReadable {}
 
 extension JSONValue: JSONReadable {
     /// Any JSON value; numbers are doubles, as `JSONValue`'s `Codable` conformance reads them.
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         json.skipWhitespace()
         switch json.current {
         case UInt8(ascii: "n"):
@@ -125,11 +125,11 @@ extension JSONValue: JSONReadable {
 }
 
 extension Array: JSONReadable where Element: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readArray(of: Element.self) }
+    package init(reading json: inout JSONReader) throws(JSONReadError) { self = try json.readArray(of: Element.self) }
 }
 
 extension Dictionary: JSONReadable where Key == String, Value == JSONValue {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var object: JSONObject = [:]
         try json.readObject { json, key throws(JSONReadError) in
             object[try key.validatedText()] = try JSONValue(reading: &json)

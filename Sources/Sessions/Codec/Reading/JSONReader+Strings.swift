@@ -154,7 +154,7 @@ extension JSONReader {
 }
 
 /// An object key as read: its bytes in the body when unescaped, else its text.
-struct JSONKey {
+package struct JSONKey {
     private let raw: UnsafeBufferPointer<UInt8>?
     private let decoded: String?
 
@@ -169,7 +169,7 @@ struct JSONKey {
     }
 
     /// The key's text, for error paths.
-    var text: String {
+    package var text: String {
         if let decoded { return decoded }
         return String(decoding: raw!, as: UTF8.self)
     }
@@ -198,7 +198,7 @@ struct JSONKey {
     }
 
     /// Whether the key is `name`, compared byte by byte.
-    static func == (key: JSONKey, name: StaticString) -> Bool {
+    package static func == (key: JSONKey, name: StaticString) -> Bool {
         guard let raw = key.raw else { return key.decoded! == name.description }
         let count = name.utf8CodeUnitCount
         guard raw.count == count else { return false }

@@ -1,4 +1,5 @@
-/// A forward-only reader of one JSON document in memory, for event bodies on the replay path.
+/// A forward-only reader of one JSON document in memory, for event bodies on the replay path and the native append
+/// request bodies (package access for SessionAPI).
 ///
 /// It reads values straight into the event's fields (no intermediate tree, no `Decoder` protocol), and follows
 /// Foundation's `JSONDecoder` rules for everything a body can hold, which the codec tests check against
@@ -6,7 +7,7 @@
 /// leading zeros; a trailing comma in an array or object accepted), keys matched after unescaping, unknown keys
 /// skipped, the first of duplicate keys winning,
 /// `null` standing for an absent optional. It lives inside ``read(_:as:)``, which lends it the bytes.
-struct JSONReader {
+package struct JSONReader {
     /// How deep arrays and objects may nest, as in Foundation's decoder.
     static let maximumDepth = 512
 
@@ -14,13 +15,13 @@ struct JSONReader {
     var index = 0
     var depth = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Reads a whole document as `T`: one value, surrounded by nothing but whitespace.
     ///
     /// A syntax error anywhere in the document wins over a type error before it, as with Foundation, which
     /// parses the whole document before decoding any of it.
-    static func read<T: JSONReadable>(_ bytes: UnsafeBufferPointer<UInt8>, as type: T.Type) throws(JSONReadError) -> T {
+    package static func read<T: JSONReadable>(_ bytes: UnsafeBufferPointer<UInt8>, as type: T.Type) throws(JSONReadError) -> T {
         var reader = JSONReader(bytes)
         do throws(JSONReadError) {
             reader.skipWhitespace()
@@ -83,7 +84,7 @@ struct JSONReader {
     /// Reads an object, handing each key to `field`, which must consume the key's value (or skip it).
     ///
     /// Errors from `field` get the key in front of their path. `null` or another type is a type error.
-    mutating func readObject(
+    package mutating func readObject(
         _ field: (inout JSONReader, JSONKey) throws(JSONReadError) -> Void
     ) throws(JSONReadError) {
         skipWhitespace()
@@ -137,7 +138,7 @@ struct JSONReader {
     }
 
     /// Reads an array, calling `element` with each element's index; `element` must consume the element.
-    mutating func readArray(_ element: (inout JSONReader, Int) throws(JSONReadError) -> Void) throws(JSONReadError) {
+    package mutating func readArray(_ element: (inout JSONReader, Int) throws(JSONReadError) -> Void) throws(JSONReadError) {
         skipWhitespace()
         guard current == UInt8(ascii: "[") else { throw try typeError() }
         try enter()
@@ -198,7 +199,7 @@ struct JSONReader {
     // MARK: - Skipping
 
     /// Consumes one value of any type, checking its syntax.
-    mutating func skipValue() throws(JSONReadError) {
+    package mutating func skipValue() throws(JSONReadError) {
         skipWhitespace()
         switch current {
         case UInt8(ascii: "{"): try readObject { reader, _ throws(JSONReadError) in try reader.skipValue() }

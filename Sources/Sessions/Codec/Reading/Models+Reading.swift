@@ -1,6 +1,6 @@
 /// The structured values inside event bodies, read field by field (keys as in their `CodingKeys`).
 extension ToolCall: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var id: ToolCallID?, name: String?, input: String?, type: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "id" {
@@ -22,7 +22,7 @@ extension ToolCall: JSONReadable {
 }
 
 extension Callback: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var name: String?, toolName: String?, type: CallbackType?, bashCommand: String?, bashTimeout: Int?
         var subAgentPrompt: String?, subAgentType: String?, includeFullHistory: Bool?, messageContent: String?
         var excludeFromContext: Bool?
@@ -60,7 +60,7 @@ extension Callback: JSONReadable {
 }
 
 extension AgentConfig: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var model: String?, temperature: Double?, maxTokens: Int?, availableTools: [String]?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "model" {
@@ -83,7 +83,7 @@ extension AgentConfig: JSONReadable {
 }
 
 extension SessionQuotas: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var maxMessages: Int?, maxTokensTotal: Int?, maxToolCalls: Int?, maxSessionDurationMinutes: Int?
         var rateLimitMessagesPerMinute: Int?
         try json.readObject { json, key throws(JSONReadError) in
@@ -109,7 +109,7 @@ extension SessionQuotas: JSONReadable {
 }
 
 extension ForkOrigin: JSONReadable {
-    init(reading json: inout JSONReader) throws(JSONReadError) {
+    package init(reading json: inout JSONReader) throws(JSONReadError) {
         var sessionID: SessionID?, position: UInt64?, messageID: MessageID?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "sessionId" {
