@@ -101,4 +101,31 @@ struct NativeAppendBodyTests {
             failure(#"{"appends":[{"items":[]}]}"#, as: NativeAppendsRequest.self)
                 == .malformed(reason: "appends[0]: missing field 'sessionId'"))
     }
+
+    @Test func aByteOrderMarkIsSkippedAsFoundationDid() throws {
+        let body = try read("\u{FEFF}" + #"{"type":"finish","finishReason":"stop"}"#, as: NativeActivityRequest.self)
+        #expect(body.type == "finish" && body.finishReason == "stop")
+        #expect(failure("\u{FEFF}", as: NativeActivityRequest.self) != nil)
+    }
+
+    @Test func duplicateKeysInAnyOrderKeepTheFirst() throws {
+        let body = try read(
+            #"{"type":"message","text":"first","role":"user","text":"second","metadata":{"b":1,"a":2,"b":3}}"#,
+            as: NativeActivityRequest.self)
+        #expect(body.text == "first" && body.role == "user")
+        #expect(body.metadata == .object(["b": .number(1), "a": .number(2)]))
+    }
+
+    /// A client's keys in descending order once made the reader compare each key with every earlier one: minutes of
+    /// CPU for a body within the size limit. Now each object is read in linear time.
+    @Test(.timeLimit(.minutes(1))) func manyKeysInDescendingOrderAreReadInLinearTime() throws {
+        let count = 200_000
+        let members = (0..<count).reversed().map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        let body = try read(#"{"type":"finish","metadata":{"# + members + ",\"k7\":-1}}", as: NativeActivityRequest.self)
+        guard case .object(let metadata) = body.metadata else {
+            Issue.record("no metadata")
+            return
+        }
+        #expect(metadata.count == count && metadata["k7"] == .number(7))
+    }
 }

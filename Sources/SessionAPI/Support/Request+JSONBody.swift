@@ -51,8 +51,10 @@ extension Request {
 enum JSONBody {
     /// Reads `bytes` as `type` (see ``Request/readJSON(as:limit:allowedKeys:)``).
     static func read<T: JSONReadable>(
-        _ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>, allowedKeys: Set<String>? = nil
+        _ type: T.Type, from body: UnsafeBufferPointer<UInt8>, allowedKeys: Set<String>? = nil
     ) throws -> T {
+        // A UTF-8 byte order mark (some Windows tools write one) is skipped, as Foundation's decoder did.
+        let bytes = body.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: body[3...]) : body
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw RequestBodyError.missing
         }

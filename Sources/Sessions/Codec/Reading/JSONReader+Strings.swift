@@ -187,10 +187,8 @@ package struct JSONKey {
         return text.withUTF8(body)
     }
 
-    /// Whether both keys have the same text.
-    func isSame(as other: JSONKey) -> Bool {
-        withUTF8 { mine in other.withUTF8 { theirs in mine.elementsEqual(theirs) } }
-    }
+    /// The key's text as UTF-8 bytes: keys are the same when these are.
+    var utf8: [UInt8] { withUTF8 { Array($0) } }
 
     /// Byte order of the keys' UTF-8, the order bodies are written in.
     static func < (lhs: JSONKey, rhs: JSONKey) -> Bool {

@@ -98,9 +98,11 @@ package struct JSONReader {
             depth -= 1
             return
         }
-        // Keys in increasing order (as bodies are written) cannot repeat; only a key that breaks the order
-        // is looked for among the earlier ones.
+        // Keys in increasing order (as bodies are written) cannot repeat. From the first key that breaks the
+        // order on (a client's body), every key goes into a set, filled once with the earlier ones: linear
+        // in the object's size whatever the order.
         var greatest: JSONKey?
+        var seen: Set<[UInt8]>?
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw .syntax }
@@ -108,7 +110,14 @@ package struct JSONReader {
             let key = try readKey()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            if let last = greatest, !(last < key), try isRepeated(key, inObjectAt: objectStart, before: keyStart) {
+            var repeated = false
+            if let last = greatest, !(last < key) {
+                if seen == nil { seen = try keys(inObjectAt: objectStart, before: keyStart) }
+                repeated = !seen!.insert(key.utf8).inserted
+            } else {
+                seen?.insert(key.utf8)
+            }
+            if repeated {
                 try skipValue()  // the first of duplicate keys wins, as in Foundation
             } else {
                 if greatest.map({ $0 < key }) ?? true { greatest = key }
@@ -122,14 +131,15 @@ package struct JSONReader {
         }
     }
 
-    /// Whether `key` already appeared in the object starting at `start`, among the keys before `end`.
-    private func isRepeated(_ key: JSONKey, inObjectAt start: Int, before end: Int) throws(JSONReadError) -> Bool {
+    /// The keys of the object starting at `start`, among those before `end`.
+    private func keys(inObjectAt start: Int, before end: Int) throws(JSONReadError) -> Set<[UInt8]> {
+        var keys: Set<[UInt8]> = []
         var scanner = JSONReader(bytes)
         scanner.index = start + 1
         while true {
             scanner.skipWhitespace()
-            guard scanner.index < end else { return false }
-            if try scanner.readKey().isSame(as: key) { return true }
+            guard scanner.index < end else { return keys }
+            keys.insert(try scanner.readKey().utf8)
             try scanner.expect(UInt8(ascii: ":"))
             try scanner.skipValue()
             scanner.skipWhitespace()
