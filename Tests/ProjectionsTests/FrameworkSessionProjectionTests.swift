@@ -81,3 +81,55 @@ struct FrameworkSessionProjectionTests {
         }
     }
 }
+
+/// `itemsAppended` reads only the span between two versions: for every pair of versions of a framework session
+/// with a batch of items (one record, several events), a pop, a clear and a rewind, it answers what the fold
+/// says a reader holding the items at the first version lacks at the second, or `nil` when one was removed between;
+/// `latestWithItemsAppended` answers as the latest snapshot and `itemsAppended` up to it.
+struct ItemsAppendedTests {
+    @Test func everySpanAnswersAsTheFold() async throws {
+        try await ProjectionHarness.with { harness in
+            let id: SessionID = "sdk-1"
+            let item = FrameworkSessionProjectionTests.item
+            _ = try await harness.writer.execute(FrameworkSessionProjectionTests.create(id, user: "u1"))
+            _ = try await harness.writer.execute(item(id, "i1", .user, 1))
+            _ = try await harness.writer.execute(
+                batch: [item(id, "i2", .assistant, 2), item(id, "i3", .tool, 3), item(id, "i4", .assistant, 4)], on: id)
+            for command in [
+                item(id, "i5", .user, 5), .removeMessages(RemoveMessages(sessionID: id, removal: .pop)),
+                item(id, "i6", .user, 6), item(id, "i7", .assistant, 7),
+                .rewindBeforeMessage(RewindBeforeMessage(sessionID: id, messageID: "i7")),
+                item(id, "i8", .assistant, 8), .removeMessages(RemoveMessages(sessionID: id, removal: .clear)),
+                item(id, "i9", .user, 9),
+            ] {
+                _ = try await harness.writer.execute(command)
+            }
+            let fold = try await harness.writer.execute(item(id, "i10", .assistant, 10)).state
+            for upTo in 0...fold.version {
+                for after in 0...upTo {
+                    let removed = fold.transcript.contains { ($0.removedVersion ?? 0) > after && ($0.removedVersion ?? 0) <= upTo }
+                    let expected = fold.transcript.filter {
+                        $0.appendedVersion > after && $0.appendedVersion <= upTo && ($0.removedVersion ?? .max) > upTo
+                    }
+                    let got = try await harness.store.itemsAppended(id, after: after, upTo: upTo)
+                    if removed {
+                        #expect(got == nil, "after \(after) up to \(upTo)")
+                    } else {
+                        #expect(got?.map(\.messageID) == expected.map(\.id), "after \(after) up to \(upTo)")
+                        #expect(got?.compactMap(\.item) == expected.compactMap(\.appended.item), "after \(after) up to \(upTo)")
+                    }
+                }
+            }
+            // The latest snapshot with what was appended since, in one read: the same as the two reads.
+            for after in 0...(fold.version + 1) {
+                let both = try #require(try await harness.store.latestWithItemsAppended(id, after: after))
+                #expect(both.session == SessionSnapshot(fold))
+                let appended = after <= fold.version
+                    ? try await harness.store.itemsAppended(id, after: after, upTo: fold.version) : nil
+                #expect(both.appended == appended, "after \(after)")
+            }
+            #expect(try await harness.store.itemsAppended("missing", after: 0, upTo: 1) == nil)
+            #expect(try await harness.store.latestWithItemsAppended("missing", after: 0) == nil)
+        }
+    }
+}

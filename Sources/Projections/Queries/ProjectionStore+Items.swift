@@ -46,30 +46,66 @@ extension ProjectionStore {
     /// The items appended after version `after` and live at version `version`, oldest first: what a reader
     /// holding the session's items at `after` lacks to hold them at `version`. `nil` when an item was removed
     /// between the two (a pop, clear or rewind: the reader must read them all again) or the session does not
-    /// exist.
+    /// exist. Reads only the events and items of that span, over `eventIndexBySession` and
+    /// `transcriptMessageBySession`, not the whole transcript (a read after a write finds no page cached).
     public func itemsAppended(_ id: SessionID, after: UInt64, upTo version: UInt64) async throws -> [SessionItem]? {
         try await read { db in
             guard let row = try SessionReader(db: db).row(id) else { return nil }
-            let removed = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS(SELECT 1 FROM transcriptMessage WHERE sessionId = ? AND item IS NOT NULL
-                      AND removedVersion > ? AND removedVersion <= ?)
-                    """,
-                arguments: [row.id, Int64(after), Int64(version)])
-            guard removed == false else { return nil }
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT addedPosition, addedVersion, addedAt, messageId, role, item FROM transcriptMessage
-                    WHERE sessionId = ? AND item IS NOT NULL AND addedVersion > ? AND addedVersion <= ?
-                      AND (removedVersion IS NULL OR removedVersion > ?)
-                    ORDER BY addedPosition
-                    """,
-                arguments: [row.id, Int64(after), Int64(version), Int64(version)]
-            ).map { Self.item($0, removed: false) }
+            return try Self.itemsAppended(row.id, after: after, upTo: version, in: db)
         }
     }
+
+    /// The latest snapshot of a session and ``itemsAppended(_:after:upTo:)`` up to its version, in one read
+    /// (a reader after another writer's append, whose cached snapshot that write dropped). The items are `nil`
+    /// also when `after` is ahead of the snapshot. `nil` when the session does not exist.
+    public func latestWithItemsAppended(
+        _ id: SessionID,
+        after: UInt64
+    ) async throws -> (session: SessionSnapshot, appended: [SessionItem]?)? {
+        try await read { db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id), let position = try reader.position(of: row, at: .latest) else {
+                return nil
+            }
+            let session = try reader.snapshot(row, at: position)
+            guard after <= session.version else { return (session, nil) }
+            return (session, try Self.itemsAppended(row.id, after: after, upTo: session.version, in: db))
+        }
+    }
+
+    private static func itemsAppended(_ id: String, after: UInt64, upTo version: UInt64, in db: Database) throws
+        -> [SessionItem]?
+    {
+        // The reader already holds that version (an unchanged read, answered `304` when it asks so).
+        if after == version { return [] }
+        let removed = try Bool.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT EXISTS(SELECT 1 FROM eventIndex WHERE sessionId = ? AND version > ? AND version <= ?
+                  AND type IN (?, ?, ?))
+                """),
+            arguments: [id, Int64(after), Int64(version)] + StatementArguments(removingTypes))
+        guard removed == false else { return nil }
+        // Positions grow with versions: the items appended after `after` are at or past its event's position
+        // (at it when one record carries several events).
+        let start = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
+            arguments: [id, Int64(after)]) ?? Int64.min
+        return try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT addedPosition, addedVersion, addedAt, messageId, role, item FROM transcriptMessage
+                WHERE sessionId = ? AND addedPosition >= ? AND item IS NOT NULL
+                  AND addedVersion > ? AND addedVersion <= ? AND (removedVersion IS NULL OR removedVersion > ?)
+                ORDER BY addedPosition
+                """),
+            arguments: [id, start, Int64(after), Int64(version), Int64(version)]
+        ).map { item($0, removed: false) }
+    }
+
+    /// The event types whose projection can mark items removed (``Projector``'s `removeMessages`), and
+    /// `event.erased`, which an index row of any type may become: one of them in a span sends the whole list.
+    private static let removingTypes = [
+        EventType.sessionRewound.rawValue, EventType.messagesRemoved.rawValue, EventType.eventErased.rawValue,
+    ]
 
     /// An item from the columns `addedPosition, addedVersion, addedAt, messageId, role, item`.
     private static func item(_ row: Row, removed: Bool) -> SessionItem {

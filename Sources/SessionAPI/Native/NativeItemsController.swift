@@ -36,13 +36,18 @@ struct NativeItemsController {
             throw RequestBodyError.invalidParameter(
                 name: "afterVersion", reason: "afterVersion needs bodiesOnly=true, and no limit, since or as-of point")
         }
-        let session = try await backend.session(id, namespace: context.namespace, at: asOf)
+        let session: SessionSnapshot
+        var appended: [SessionItem]?
+        if let afterVersion {
+            (session, appended) = try await backend.latestWithItemsAppended(
+                id, namespace: context.namespace, after: afterVersion)
+        } else {
+            session = try await backend.session(id, namespace: context.namespace, at: asOf)
+        }
         if request.noneMatchHolds(version: session.version) { return .notModified(version: session.version) }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(session.version)\""
-        if let afterVersion, afterVersion <= session.version,
-            let appended = try await backend.store.itemsAppended(id, after: afterVersion, upTo: session.version)
-        {
+        if let afterVersion, let appended {
             let json = NativeItemBodies(
                 sessionID: id, version: session.version, afterVersion: afterVersion, items: appended
             ).json()

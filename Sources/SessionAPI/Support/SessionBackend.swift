@@ -31,6 +31,28 @@ struct SessionBackend: Sendable {
         return snapshot
     }
 
+    /// The latest session, as ``session(_:namespace:at:)``, and the items appended after version `after`
+    /// (``ProjectionStore/itemsAppended(_:after:upTo:)`` up to its version; `nil` when one was removed since, or
+    /// `after` is ahead): one projection read when the cache does not hold the session.
+    func latestWithItemsAppended(
+        _ id: SessionID, namespace: String?, after: UInt64
+    ) async throws -> (session: SessionSnapshot, appended: [SessionItem]?) {
+        var found: (session: SessionSnapshot, appended: [SessionItem]?)?
+        if let cached = responses.snapshot(id) {
+            // Holding that version already, the reader lacks nothing: no projection read (an unchanged load).
+            let appended = after == cached.version ? []
+                : after < cached.version ? try await store.itemsAppended(id, after: after, upTo: cached.version) : nil
+            found = (cached, appended)
+        } else {
+            let ticket = responses.ticket(for: id)
+            found = try await store.latestWithItemsAppended(id, after: after)
+            if let found { responses.store(found.session, ticket: ticket) }
+        }
+        guard let found, namespace.map({ $0 == found.session.namespace }) ?? true
+        else { throw SessionError.sessionNotFound(id) }
+        return found
+    }
+
     /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop
     /// started) and the lag between them, in positions.
     func projectionProgress() async throws -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
