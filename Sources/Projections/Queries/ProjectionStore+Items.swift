@@ -85,8 +85,8 @@ extension ProjectionStore {
                 """),
             arguments: [id, Int64(after), Int64(version)] + StatementArguments(removingTypes))
         guard removed == false else { return nil }
-        // Positions grow with versions: the items appended after `after` are at or past its event's position
-        // (at it when one record carries several events).
+        // Positions grow with versions: the items appended after `after` are past its event's position (`>=`
+        // keeps that true even if several events shared one; the version filters decide).
         let start = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
             arguments: [id, Int64(after)]) ?? Int64.min
