@@ -52,13 +52,7 @@ enum StoredText {
     static func decode(_ row: Row, _ index: Int) -> String? {
         (try? row.withUnsafeData(atIndex: index) { data -> String? in
             guard let data else { return nil }
-            return data.withUnsafeBytes { bytes in
-                // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
-                guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
-                    return String(decoding: bytes, as: UTF8.self)
-                }
-                return Contexts.decompress(bytes)
-            }
+            return data.withUnsafeBytes { text($0) }
         }) ?? nil
     }
 
@@ -82,11 +76,24 @@ enum StoredText {
 
     /// The text a ``stored(_:_:)`` value holds.
     static func text(_ stored: [UInt8]) -> String? {
+        stored.withUnsafeBytes { text($0) }
+    }
+
+    /// The text a stored value holds, given as its bytes.
+    static func text(_ stored: UnsafeRawBufferPointer) -> String? {
+        // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
+        guard stored.count >= 4, stored.loadUnaligned(as: UInt32.self) == zstdMagic else {
+            return String(decoding: stored, as: UTF8.self)
+        }
+        return Contexts.decompress(stored)
+    }
+
+    /// The length of the text a ``stored(_:_:)`` value holds, read from a frame's header without decompressing
+    /// (0 for a frame that does not say).
+    static func length(_ stored: [UInt8]) -> Int {
         stored.withUnsafeBytes { bytes in
-            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            return Contexts.decompress(bytes)
+            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else { return bytes.count }
+            return Contexts.contentSize(bytes) ?? 0
         }
     }
 
@@ -146,7 +153,7 @@ enum StoredText {
             if written != size { output.removeSubrange(start...) }
         }
 
-        private static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
+        static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
             let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
             guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
             return Int(size)
