@@ -18,14 +18,13 @@ extension SessionReader {
     /// a long transcript then renders on several threads (`rendering`, decision 0124).
     func exportJSON(of row: SessionRow, at position: Int64, rendering: ExportRendering = .standard) throws -> [UInt8] {
         let id = row.id
-        let callHeads = try toolCalls(of: id, upTo: position)
         let results = try toolResults(of: id, upTo: position)
         let callbacks = try callbackResults(of: id, upTo: position)
+        var messages = ExportMessageBatch(joins: ExportMessageBatch.Joins(
+            calls: try toolCalls(of: id, upTo: position), results: results.latest, carried: results.carried,
+            callbackResults: callbacks.byMessage))
 
         var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
-        var messages = ExportMessageBatch()
-        // A session with no results or callback results at the position skips the lookups by message id.
-        let carries = !results.carried.isEmpty || !callbacks.byMessage.isEmpty
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.exportSQL), arguments: [id, position])
         while let message = try cursor.next() {
             let added: Int64 = message[0]
@@ -36,24 +35,15 @@ extension SessionReader {
                 added: added, role: role, isLive: isLive, tokens: (message[3], message[4], message[5], message[6]),
                 cost: message[7], latencyMs: message[8], toolCallCount: message[9])
             guard isLive else { continue }
-            let messageID: String = carries ? message[1] : ""
-            let calls = (callHeads[added] ?? []).map { call in
-                ExportMessageJSON.Call(head: call.head, result: results.latest[call.id]?.result)
-            }
             // The stored members, read in place and copied once, into the batch.
-            try message.withUnsafeData(atIndex: 11) { head in
-                try message.withUnsafeData(atIndex: 12) { tail in
-                    try message.withUnsafeData(atIndex: 13) { item in
-                        (head ?? Data()).withUnsafeBytes { head in
-                            (tail ?? Data()).withUnsafeBytes { tail in
-                                let append = { (item: UnsafeRawBufferPointer?) in
-                                    messages.append(
-                                        head: head, calls: calls,
-                                        carried: carries ? results.carried[messageID] ?? [] : [],
-                                        callbackResults: carries ? callbacks.byMessage[messageID] ?? [] : [],
-                                        tail: tail, item: item)
+            try message.withUnsafeData(atIndex: 1) { messageID in
+                try message.withUnsafeData(atIndex: 11) { head in
+                    try message.withUnsafeData(atIndex: 12) { tail in
+                        try message.withUnsafeData(atIndex: 13) { item in
+                            Self.withBytes(messageID, head, tail) { messageID, head, tail in
+                                Self.withBytes(item) { item in
+                                    messages.append(added: added, id: messageID, head: head, tail: tail, item: item)
                                 }
-                                if let item { item.withUnsafeBytes { append($0) } } else { append(nil) }
                             }
                         }
                     }
@@ -69,6 +59,21 @@ extension SessionReader {
         return SessionExport.json(session, capacity: pieces.reduce(512) { $0 + $1.count }) { w in
             for piece in pieces { piece.withUnsafeBytes { w.members($0) } }
         }
+    }
+}
+
+extension SessionReader {
+    /// The bytes of three columns read in place (empty for `NULL`).
+    fileprivate static func withBytes(
+        _ a: Data?, _ b: Data?, _ c: Data?, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+    ) {
+        (a ?? Data()).withUnsafeBytes { a in (b ?? Data()).withUnsafeBytes { b in (c ?? Data()).withUnsafeBytes { c in body(a, b, c) } } }
+    }
+
+    /// The bytes of a column read in place; `nil` for `NULL`.
+    fileprivate static func withBytes(_ data: Data?, _ body: (UnsafeRawBufferPointer?) -> Void) {
+        guard let data else { return body(nil) }
+        data.withUnsafeBytes { body($0) }
     }
 }
 
