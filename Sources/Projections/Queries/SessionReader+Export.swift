@@ -25,30 +25,25 @@ extension SessionReader {
             callbackResults: callbacks.byMessage))
 
         var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.exportSQL), arguments: [id, position])
-        while let message = try cursor.next() {
-            let added: Int64 = message[0]
-            let role = MessageRole(rawValue: message[2]) ?? .tool
-            let removed: Int64? = message[10]
+        // The rows stepped through SQLite's C API: GRDB's `Row` wraps each column read in a closure and a
+        // `Data`, which cost more than SQLite's own work on this scan (decision 0125).
+        let statement = try db.cachedStatement(sql: Self.exportSQL)
+        var rows = BoundStatement(statement)
+        rows.bind(id)
+        rows.bind(position)
+        try rows.forEachRow { row in
+            let added = row.int64(0)
+            let role = row.role(2)
+            let removed = row.isNull(10) ? nil : row.int64(10)
             let isLive = removed.map { $0 > position } ?? true
             tally.add(
-                added: added, role: role, isLive: isLive, tokens: (message[3], message[4], message[5], message[6]),
-                cost: message[7], latencyMs: message[8], toolCallCount: message[9])
-            guard isLive else { continue }
-            // The stored members, read in place and copied once, into the batch.
-            try message.withUnsafeData(atIndex: 1) { messageID in
-                try message.withUnsafeData(atIndex: 11) { head in
-                    try message.withUnsafeData(atIndex: 12) { tail in
-                        try message.withUnsafeData(atIndex: 13) { item in
-                            Self.withBytes(messageID, head, tail) { messageID, head, tail in
-                                Self.withBytes(item) { item in
-                                    messages.append(added: added, id: messageID, head: head, tail: tail, item: item)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+                added: added, role: role, isLive: isLive,
+                tokens: (row.int(3), row.int(4), row.int(5), row.int(6)),
+                cost: row.double(7), latencyMs: row.double(8), toolCallCount: row.int(9) ?? 0)
+            guard isLive else { return }
+            messages.append(
+                added: added, id: row.bytes(1), head: row.bytes(11), tail: row.bytes(12),
+                item: row.isNull(13) ? nil : row.bytes(13))
         }
 
         var session = try snapshot(
@@ -59,21 +54,6 @@ extension SessionReader {
         return SessionExport.json(session, capacity: pieces.reduce(512) { $0 + $1.count }) { w in
             for piece in pieces { piece.withUnsafeBytes { w.members($0) } }
         }
-    }
-}
-
-extension SessionReader {
-    /// The bytes of three columns read in place (empty for `NULL`).
-    fileprivate static func withBytes(
-        _ a: Data?, _ b: Data?, _ c: Data?, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
-    ) {
-        (a ?? Data()).withUnsafeBytes { a in (b ?? Data()).withUnsafeBytes { b in (c ?? Data()).withUnsafeBytes { c in body(a, b, c) } } }
-    }
-
-    /// The bytes of a column read in place; `nil` for `NULL`.
-    fileprivate static func withBytes(_ data: Data?, _ body: (UnsafeRawBufferPointer?) -> Void) {
-        guard let data else { return body(nil) }
-        data.withUnsafeBytes { body($0) }
     }
 }
 
