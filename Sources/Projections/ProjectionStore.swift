@@ -47,6 +47,12 @@ public final class ProjectionStore: Sendable {
         configuration: Configuration = Configuration()
     ) async throws -> ProjectionStore {
         let logger = configuration.logger
+        let abandoned = ProjectionFile.removeAbandonedGenerations(of: path)
+        if !abandoned.isEmpty {
+            logger.notice(
+                "removed projection files an interrupted rebuild left",
+                metadata: ["projection.path": "\(path)", "projection.removed": "\(abandoned.sorted())"])
+        }
         if let file = ProjectionFile.currentTarget(of: path) {
             guard let found = try readableSchemaVersion(of: file) else {
                 logger.error(
@@ -211,6 +217,13 @@ public final class ProjectionStore: Sendable {
     public func rebuild(
         from log: any LogStore,
         progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws -> RebuildReport {
+        try await ProjectionFile.whileBuilding(path) { try await buildAndSwap(from: log, progress: progress) }
+    }
+
+    private func buildAndSwap(
+        from log: any LogStore,
+        progress: (@Sendable (RebuildProgress) -> Void)?
     ) async throws -> RebuildReport {
         let rebuild = Rebuild(log: log, path: path, configuration: configuration)
         var report = try await rebuild.build(progress: progress)

@@ -65,11 +65,14 @@ public struct Rebuild: Sendable {
         upTo end: LogPosition? = nil,
         progress: (@Sendable (RebuildProgress) -> Void)? = nil
     ) async throws -> RebuildReport {
-        let previous = ProjectionFile.currentTarget(of: path)
-        let report = try await build(upTo: end, progress: progress)
-        try ProjectionFile.syncFile(report.file)
-        try ProjectionFile.install(report.file, at: path)
-        if let previous, previous != report.file { ProjectionFile.remove(previous) }
+        let report = try await ProjectionFile.whileBuilding(path) {
+            let previous = ProjectionFile.currentTarget(of: path)
+            let report = try await build(upTo: end, progress: progress)
+            try ProjectionFile.syncFile(report.file)
+            try ProjectionFile.install(report.file, at: path)
+            if let previous, previous != report.file { ProjectionFile.remove(previous) }
+            return report
+        }
         configuration.logger.notice(
             "projection database rebuilt",
             metadata: [

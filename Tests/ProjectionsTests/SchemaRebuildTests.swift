@@ -32,6 +32,38 @@ import TestSupport
         }
     }
 
+    /// A rebuild killed mid-way leaves its generation file (with the text it had replayed); the next start removes
+    /// it — unless a build (of any process) holds the build lock, when its file may be the one being written.
+    @Test func filesAnInterruptedRebuildLeftAreRemovedAtStartUnlessABuildIsRunning() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            try await ReplayCrashTests.appendWorkload(to: log)
+            let live = try await Self.open(path, log, RecordingLogHandler()).currentFile
+            let abandoned = [path + ".1795000000000", path + ".1795000000000-wal", path + ".1795000000001-2-shm"]
+            let unrelated = [path + ".builds", path + ".notes", path + ".17950x", dir + "/other.sqlite.1795000000000"]
+            for file in abandoned + unrelated where !FileManager.default.fileExists(atPath: file) {
+                #expect(FileManager.default.createFile(atPath: file, contents: Data("left".utf8)))
+            }
+
+            // A build holding the lock (as another process would): nothing is removed.
+            let lock = Glibc.open(path + ".builds", O_RDWR)
+            #expect(lock >= 0 && flock(lock, LOCK_SH) == 0)
+            _ = try await Self.open(path, log, RecordingLogHandler())
+            #expect(abandoned.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+            close(lock)
+
+            let handler = RecordingLogHandler()
+            let store = try await Self.open(path, log, handler)
+            #expect(handler.messages.contains("removed projection files an interrupted rebuild left"))
+            #expect(abandoned.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+            #expect(unrelated.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+            #expect(store.currentFile == live && FileManager.default.fileExists(atPath: live))
+            try await ReplayCrashTests.expectMatchesFold(store, log)
+            await log.close()
+        }
+    }
+
     @Test(arguments: [Array("garbage, not a database".utf8), Array(repeating: UInt8(0xA5), count: 8192)])
     func aGarbageDatabaseIsRebuiltAtStartWithALogLine(garbage: [UInt8]) async throws {
         try await withTemporaryDirectory { dir in

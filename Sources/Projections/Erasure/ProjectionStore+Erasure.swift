@@ -80,7 +80,8 @@ extension ProjectionStore {
 
     /// Leaves no copy of deleted rows in the database files: copies the WAL back and truncates it, rewrites
     /// the file without free pages (`VACUUM`, so pages freed before `secure_delete` was on go too), and
-    /// truncates the WAL the vacuum wrote. Rows are deleted by the projector with `secure_delete` on.
+    /// truncates the WAL the vacuum wrote, then removes generation files an interrupted rebuild left. Rows are
+    /// deleted by the projector with `secure_delete` on.
     ///
     /// Readers keep reading throughout (WAL); the replay loop's next batch waits for the vacuum. A reader
     /// that holds an old snapshot can make a truncation busy: it is retried for a few seconds, then reported
@@ -99,6 +100,8 @@ extension ProjectionStore {
             throw ProjectionError.database(operation: "scrub", reason: error.message ?? "\(error.resultCode)")
         }
         report.bytesAfter = Self.fileSize(file) + Self.fileSize(file + "-wal")
+        // A file an interrupted rebuild left holds the text as it was: it goes too (unless a build is running).
+        ProjectionFile.removeAbandonedGenerations(of: path)
         return report
     }
 
