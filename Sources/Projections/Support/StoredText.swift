@@ -88,15 +88,6 @@ enum StoredText {
         return Contexts.decompress(stored)
     }
 
-    /// The length of the text a ``stored(_:_:)`` value holds, read from a frame's header without decompressing
-    /// (0 for a frame that does not say).
-    static func length(_ stored: [UInt8]) -> Int {
-        stored.withUnsafeBytes { bytes in
-            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else { return bytes.count }
-            return Contexts.contentSize(bytes) ?? 0
-        }
-    }
-
     /// The first four bytes of a zstd frame, read as a little-endian integer.
     private static let zstdMagic: UInt32 = 0xFD2F_B528
 
@@ -153,7 +144,7 @@ enum StoredText {
             if written != size { output.removeSubrange(start...) }
         }
 
-        static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
+        private static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
             let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
             guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 31 else { return nil }
             return Int(size)
