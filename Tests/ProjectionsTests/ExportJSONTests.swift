@@ -24,6 +24,12 @@ import Workload
                     let expected = try #require(SessionExport(state))
                     let json = try await store.exportJSON(other, at: .position(record.position))
                     #expect(json == LegacyExportJSON.render(expected), "\(other) as of \(record.position)")
+                    // Split into 2 to 4 chunks rendered on several threads (decision 0124): the same bytes.
+                    let chunks = 2 + Int(record.position.rawValue % 3)
+                    let chunked = try await store.exportJSON(
+                        other, at: .position(record.position),
+                        rendering: ExportRendering(maximumChunks: chunks, minimumMessagesPerChunk: 1))
+                    #expect(chunked == json, "\(other) as of \(record.position) in \(chunks) chunks")
                     compared += 1
                 }
             }

@@ -1,6 +1,6 @@
 import EventLog
 import Foundation
-import Projections
+@testable import Projections
 import Sessions
 import Testing
 import Workload
@@ -163,6 +163,11 @@ import Workload
                     // own rendering agrees.
                     let json = try await harness.store.exportJSON(other, at: .position(record.position))
                     #expect(json == expected.map(LegacyExportJSON.render), "JSON of \(other) as of \(record.position)")
+                    // Rendered in chunks on several threads (decision 0124), even this short, the same bytes.
+                    let chunked = try await harness.store.exportJSON(
+                        other, at: .position(record.position),
+                        rendering: ExportRendering(maximumChunks: 3, minimumMessagesPerChunk: 1))
+                    #expect(chunked == json, "chunked JSON of \(other) as of \(record.position)")
                     #expect(expected?.json() == expected.map(LegacyExportJSON.render))
                     let snapshot = try await harness.store.session(other, at: .position(record.position))
                     #expect(snapshot == expected?.session, "snapshot \(other) as of \(record.position)")

@@ -96,12 +96,17 @@ extension ProjectionStore {
     /// session.
     /// - Returns: The JSON; `nil` when the session does not exist at that point.
     public func exportJSON(_ id: SessionID, at asOf: AsOf = .latest) async throws -> [UInt8]? {
+        try await exportJSON(id, at: asOf, rendering: .standard)
+    }
+
+    /// ``exportJSON(_:at:)`` split into chunks as `rendering` says (the tests split short exports too).
+    func exportJSON(_ id: SessionID, at asOf: AsOf, rendering: ExportRendering) async throws -> [UInt8]? {
         try await read { db in
             let reader = SessionReader(db: db)
             guard let row = try reader.row(id), let position = try reader.position(of: row, at: asOf) else {
                 return nil
             }
-            return try reader.exportJSON(of: row, at: position)
+            return try reader.exportJSON(of: row, at: position, rendering: rendering)
         }
     }
 

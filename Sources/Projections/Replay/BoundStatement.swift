@@ -8,8 +8,8 @@ protocol SQLiteBindable {
     func bind(to handle: OpaquePointer, at index: Int32) -> Int32
 }
 
-/// One of the projector's prepared statements, its parameters bound in order straight through the SQLite C
-/// API, then run.
+/// One of the projector's prepared statements (or the export's scan), its parameters bound in order straight
+/// through the SQLite C API, then run.
 ///
 /// GRDB's `StatementArguments` box every value as a `DatabaseValue` before binding it; on the replay path that
 /// boxing cost as much as SQLite's own work (docs/benchmarks.md, "Projections"). The values are bound as GRDB
@@ -35,10 +35,25 @@ struct BoundStatement {
         let handle = statement.sqliteStatement
         let code = failure == SQLITE_OK ? sqlite3_step(handle) : failure
         defer { sqlite3_reset(handle) }
-        guard code == SQLITE_DONE else {
-            let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    /// Runs the statement with the bound values, calling `body` with each row it returns, then resets it.
+    func forEachRow(_ body: (SteppedRow) throws -> Void) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        if failure != SQLITE_OK { throw error(failure) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            try body(SteppedRow(handle: handle))
         }
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = sqlite3_db_handle(statement.sqliteStatement).map { String(cString: sqlite3_errmsg($0)) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
 }
 

@@ -52,13 +52,7 @@ enum StoredText {
     static func decode(_ row: Row, _ index: Int) -> String? {
         (try? row.withUnsafeData(atIndex: index) { data -> String? in
             guard let data else { return nil }
-            return data.withUnsafeBytes { bytes in
-                // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
-                guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
-                    return String(decoding: bytes, as: UTF8.self)
-                }
-                return Contexts.decompress(bytes)
-            }
+            return data.withUnsafeBytes { text($0) }
         }) ?? nil
     }
 
@@ -82,12 +76,16 @@ enum StoredText {
 
     /// The text a ``stored(_:_:)`` value holds.
     static func text(_ stored: [UInt8]) -> String? {
-        stored.withUnsafeBytes { bytes in
-            guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            return Contexts.decompress(bytes)
+        stored.withUnsafeBytes { text($0) }
+    }
+
+    /// The text a stored value holds, given as its bytes.
+    static func text(_ stored: UnsafeRawBufferPointer) -> String? {
+        // A zstd frame starts 28 B5 2F FD; no UTF-8 text does (0xB5 cannot follow an ASCII byte).
+        guard stored.count >= 4, stored.loadUnaligned(as: UInt32.self) == zstdMagic else {
+            return String(decoding: stored, as: UTF8.self)
         }
+        return Contexts.decompress(stored)
     }
 
     /// The first four bytes of a zstd frame, read as a little-endian integer.
