@@ -66,6 +66,29 @@ import TestSupport
         }
     }
 
+    /// A stored result that does not decompress (only a damaged file holds one) is exported as an empty string:
+    /// the document stays valid JSON.
+    @Test func aDamagedStoredResultIsExportedAsAnEmptyString() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let id = try await Self.appendLongBodies(to: log)
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            _ = try await store.catchUp(from: log)
+            let queue = try DatabaseQueue(path: store.currentFile)
+            try await queue.write { db in
+                // A zstd frame header announcing 100 bytes, followed by nothing that decompresses.
+                try db.execute(sql: "UPDATE toolResult SET resultLiteral = X'28B52FFD206400DEADBEEF'")
+            }
+            try queue.close()
+            let json = try #require(try await store.exportJSON(id, at: .latest))
+            let document = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]
+            let messages = try #require(document?["messages"] as? [[String: Any]])
+            let results = messages.compactMap { $0["toolCalls"] as? [[String: Any]] }.joined().compactMap { $0["result"] }
+            #expect(results.count == 1 && results.first as? String == "")
+            await log.close()
+        }
+    }
+
     @Test(arguments: [true, false])
     func theReplayLoopTruncatesTheWALOnceTheLogGoesQuiet(truncates: Bool) async throws {
         try await withTemporaryDirectory { dir in

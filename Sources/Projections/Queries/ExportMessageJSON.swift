@@ -92,7 +92,9 @@ enum ExportMessageJSON {
                 w.field("finished", call.result?.finished ?? false)
                 if let result = call.result {
                     w.key("result")
-                    w.raw { StoredText.append(result.literal, to: &$0) }
+                    // A result that does not decompress (a damaged file) is written as an empty string, as the
+                    // folded export did, so the document stays valid JSON.
+                    w.raw { if !StoredText.append(result.literal, to: &$0) { $0.append(contentsOf: #""""#.utf8) } }
                     w.field("metadata", result.metadata)
                     w.field("isError", result.isError)
                     if result.screenshotURLs != "[]" {

@@ -63,14 +63,15 @@ enum StoredText {
     }
 
     /// Appends the text a ``stored(_:_:)`` value holds to `output`, decompressing straight into it; appends
-    /// nothing for a frame that does not decompress (only a damaged file holds one).
-    static func append(_ stored: [UInt8], to output: inout [UInt8]) {
+    /// nothing and returns `false` for a frame that does not decompress (only a damaged file holds one).
+    @discardableResult
+    static func append(_ stored: [UInt8], to output: inout [UInt8]) -> Bool {
         stored.withUnsafeBytes { bytes in
             guard bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == zstdMagic else {
                 output.append(contentsOf: bytes)
-                return
+                return true
             }
-            Contexts.decompress(bytes, appendingTo: &output)
+            return Contexts.decompress(bytes, appendingTo: &output)
         }
     }
 
@@ -134,14 +135,18 @@ enum StoredText {
             return failed ? nil : text
         }
 
-        static func decompress(_ frame: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) {
-            guard let size = contentSize(frame) else { return }
+        static func decompress(_ frame: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Bool {
+            guard let size = contentSize(frame) else { return false }
             let start = output.count
             output.append(contentsOf: repeatElement(0, count: size))
             let written = output.withUnsafeMutableBytes { out in
                 decompress(frame, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
             }
-            if written != size { output.removeSubrange(start...) }
+            guard written == size else {
+                output.removeSubrange(start...)
+                return false
+            }
+            return true
         }
 
         private static func contentSize(_ frame: UnsafeRawBufferPointer) -> Int? {
