@@ -90,10 +90,13 @@ struct ExportMessageBatch {
         return ranges
     }
 
+    /// Where a message's stored bytes begin: its id when kept (only when something is carried), else its head.
+    private func start(of message: Message) -> Int { joins.carries ? message.id.lowerBound : message.head.lowerBound }
+
     private func end(of message: Message) -> Int { message.item?.upperBound ?? message.tail.upperBound }
 
     private func render(_ range: Range<Int>) -> [UInt8] {
-        let stored = range.isEmpty ? 0 : end(of: messages[range.last!]) - messages[range.first!].id.lowerBound
+        let stored = range.isEmpty ? 0 : end(of: messages[range.last!]) - start(of: messages[range.first!])
         var w = JSONWriter(capacity: stored * 2 + 4096)
         storage.withUnsafeBytes { storage in
             for message in messages[range] {
