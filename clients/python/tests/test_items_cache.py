@@ -123,16 +123,16 @@ class Statuses:
     def __init__(self, client) -> None:
         self.seen: list[int] = []
         self.answers: list[dict] = []
-        respond = client._respond
+        get = client._get
 
-        async def spy(call):
-            response = await respond(call)
-            if call.path.endswith("/items"):
+        async def spy(target, etag):
+            response = await get(target, etag)
+            if "/items?" in target:
                 self.seen.append(response.status_code)
                 self.answers.append(response.json() if response.status_code == 200 else {})
             return response
 
-        client._respond = spy
+        client._get = spy
 
 
 async def test_an_unchanged_session_loads_in_a_304_and_own_writes_stay_current(configuration, unique):
