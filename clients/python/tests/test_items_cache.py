@@ -28,8 +28,13 @@ def test_a_kept_answer_is_revalidated_and_read_back_as_new_objects():
     first = cache.hit("s", None, '"3"')
     assert first == ITEMS
     first[0]["content"] = "changed by the caller"
+    first[1]["items"][1]["items"] = "changed deep down"
     first.append("more")
     assert cache.hit("s", None, '"3"') == ITEMS
+    stored = cache.store("t", None, body(1, ITEMS))  # the parsed answer is the caller's too
+    stored[0]["content"] = "changed"
+    stored[1]["items"].append(3)
+    assert cache.hit("t", None, '"1"') == ITEMS
     assert cache.hit("s", None, '"2"') is None  # the entry is not the state the server confirmed
 
 

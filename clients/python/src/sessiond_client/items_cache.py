@@ -15,46 +15,62 @@ items are kept as the server stores them (``as_stored``), so a load reads the sa
 
 An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
 answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read.
-Bounded by ``max_bytes`` of kept pickles and ``max_sessions`` entries, least recently used first out.
+Bounded by ``max_bytes`` (each item counted as its ``marshal`` form) and ``max_sessions`` entries, least
+recently used first out.
 
-Every read returns new objects, so a caller may change what it got: the items are kept pickled (this process's
-own pickles of parsed JSON, never bytes from elsewhere), which restores 200 items in a quarter of the time
+Every read returns new objects, so a caller may change what it got; the kept ones are never handed out (decision
+0140). An item whose values are all strings, numbers, booleans or nulls (most SDK items: a user message, a tool
+call, its output) is copied with ``dict()``; any other is kept as its ``marshal`` bytes too (this process's own,
+of parsed JSON, never bytes from elsewhere) and restored from them: 200 items in about a sixth of the time
 ``json.loads`` of their JSON takes.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
+import marshal
 import threading
 from collections import OrderedDict
 from typing import Any, Mapping
 
 JSON = dict[str, Any]
 
-#: An entry holds its items as at most this many pickles (one per own append since the last merge), merged
-#: into one past it: restoring costs a call per pickle.
-_MAX_PARTS = 8
+_SCALARS = (str, int, float, bool, type(None))
 
 
-def _pickled(items: list[Any]) -> bytes:
-    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+class _Kept:
+    """One item as an entry keeps it, apart from the object it was made from: a copy of a dict of scalars (whose
+    ``dict()`` copy is new throughout), else the item's ``marshal`` bytes."""
+
+    __slots__ = ("item", "frozen", "size")
+
+    def __init__(self, item: Any) -> None:
+        frozen = marshal.dumps(item)
+        flat = type(item) is dict and all(type(value) in _SCALARS for value in item.values())
+        self.item, self.frozen = (dict(item), None) if flat else (None, frozen)
+        self.size = len(frozen)
+
+    def copy(self) -> Any:
+        return dict(self.item) if self.frozen is None else marshal.loads(self.frozen)
+
+
+def _kept(items: list[Any]) -> list[_Kept]:
+    return [_Kept(item) for item in items]
 
 
 class _Entry:
-    __slots__ = ("version", "limit", "parts", "size")
+    __slots__ = ("version", "limit", "kept", "size")
 
-    def __init__(self, version: int, limit: int | None, parts: list[bytes]) -> None:
-        if len(parts) > _MAX_PARTS:
-            parts = [_pickled(_restored(parts))]
-        self.version, self.limit, self.parts = version, limit, parts
-        self.size = sum(len(part) for part in parts)
+    def __init__(self, version: int, limit: int | None, kept: list[_Kept]) -> None:
+        self.version, self.limit, self.kept = version, limit, kept
+        self.size = sum(k.size for k in kept)
 
     def covers(self, limit: int | None) -> bool:
         return self.limit is None or (limit is not None and limit <= self.limit)
 
     def items(self) -> list[Any]:
-        return _restored(self.parts)
+        """New copies of the items."""
+        return [k.copy() for k in self.kept]
 
 
 def as_stored(value: Any) -> Any:
@@ -83,13 +99,6 @@ def _number(value: float) -> int | float:
 
 #: Integers a double holds exactly; past them the server's double is written in exponent form.
 _EXACT_INTEGERS = 1 << 53
-
-
-def _restored(parts: list[bytes]) -> list[Any]:
-    items: list[Any] = pickle.loads(parts[0]) if parts else []
-    for part in parts[1:]:
-        items += pickle.loads(part)
-    return items
 
 
 def latest(items: list[Any], limit: int | None) -> list[Any]:
@@ -141,10 +150,11 @@ class ItemsCache:
         items, version = page["items"], page["version"]
         if "afterVersion" in page:
             return self._extend(session_id, page["afterVersion"], version, items)
+        kept = _kept(items)  # the parsed items are the caller's; the entry keeps copies
         with self._lock:
             old = self._entries.get(session_id)
             if old is None or version > old.version or (version == old.version and not old.covers(limit)):
-                self._put(session_id, _Entry(version, limit, [_pickled(items)]))
+                self._put(session_id, _Entry(version, limit, kept))
         return items
 
     def after_append(self, session_id: str, activities: list[Mapping[str, Any]], answer: Mapping[str, Any]) -> None:
@@ -162,23 +172,20 @@ class ItemsCache:
                 self._put(session_id, _Entry(version, None, []))
             elif kinds == ["pop"]:
                 limit = None if entry.limit is None else max(entry.limit - 1, 0)
-                self._put(session_id, _Entry(version, limit, [_pickled(entry.items()[:-1])]))
+                self._put(session_id, _Entry(version, limit, entry.kept[:-1]))
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
-                added = _pickled([as_stored(a["item"]) for a in activities])
-                self._put(session_id, _Entry(version, None, [*entry.parts, added]))
+                added = _kept([as_stored(a["item"]) for a in activities])
+                self._put(session_id, _Entry(version, None, entry.kept + added))
 
     def _extend(self, session_id: str, after: int, version: int, added: list[Any]) -> list[Any] | None:
+        kept = _kept(added)
         with self._lock:
             entry = self._entries.get(session_id)
             if entry is None or entry.version != after or entry.limit is not None:
                 return None
-            items = entry.items()
-            parts = [*entry.parts, _pickled(added)] if added else entry.parts
-            if len(parts) > _MAX_PARTS:
-                parts = [_pickled(items + added)]  # merged from the items just restored, not restored again
-            self._put(session_id, _Entry(version, None, parts))
-        return items + added
+            self._put(session_id, _Entry(version, None, entry.kept + kept))
+        return entry.items() + added
 
     def drop(self, session_id: str) -> None:
         with self._lock:
