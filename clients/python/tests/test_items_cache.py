@@ -226,3 +226,19 @@ def test_a_negative_limit_is_refused_whatever_is_kept(configuration, unique):
         client.item_bodies(sid)
         with pytest.raises(ValueError):
             client.item_bodies(sid, limit=-1)
+
+
+def test_the_bytes_kept_follow_appends_extensions_and_pops():
+    cache = ItemsCache()
+    cache.store("s", None, body(1, ITEMS))
+    stored = cache.size
+    assert stored > 0
+    cache.after_append("s", [{"type": "message", "item": {"role": "user", "content": "x" * 100}}],
+                       {"version": 2, "events": ["message.appended"]})
+    assert cache.size > stored + 100
+    cache.after_append("s", [{"type": "pop"}], {"version": 3, "events": ["messages.removed"]})
+    assert cache.size == stored
+    cache.store("s", None, json.dumps({"sessionId": "s", "version": 4, "afterVersion": 3, "items": [ITEMS[1]]}).encode())
+    assert cache.size > stored and cache.hit("s", None, '"4"') == [*ITEMS, ITEMS[1]]
+    cache.after_append("s", [{"type": "clear"}], {"version": 5, "events": ["messages.removed"]})
+    assert cache.size == 0

@@ -38,39 +38,43 @@ JSON = dict[str, Any]
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class _Kept:
-    """One item as an entry keeps it, apart from the object it was made from: a copy of a dict of scalars (whose
-    ``dict()`` copy is new throughout), else the item's ``marshal`` bytes."""
+#: One item as an entry keeps it, apart from the object it was made from: ``(copy, None)`` for a dict of
+#: scalars (whose ``dict()`` copy is new throughout), else ``(None, its marshal bytes)``. Tuples, not objects:
+#: restoring is one comprehension with no call per item but the copy.
+_Kept = tuple[Any, Any]
 
-    __slots__ = ("item", "frozen", "size")
 
-    def __init__(self, item: Any) -> None:
+def _kept(items: list[Any]) -> tuple[list[_Kept], int]:
+    """The items as kept, and their size (each counted as its ``marshal`` form)."""
+    kept, size = [], 0
+    for item in items:
         frozen = marshal.dumps(item)
-        flat = type(item) is dict and all(type(value) in _SCALARS for value in item.values())
-        self.item, self.frozen = (dict(item), None) if flat else (None, frozen)
-        self.size = len(frozen)
+        size += len(frozen)
+        if type(item) is dict and all(type(value) in _SCALARS for value in item.values()):
+            kept.append((dict(item), None))
+        else:
+            kept.append((None, frozen))
+    return kept, size
 
-    def copy(self) -> Any:
-        return dict(self.item) if self.frozen is None else marshal.loads(self.frozen)
 
-
-def _kept(items: list[Any]) -> list[_Kept]:
-    return [_Kept(item) for item in items]
+def _size(kept: _Kept) -> int:
+    item, frozen = kept
+    return len(frozen if frozen is not None else marshal.dumps(item))
 
 
 class _Entry:
     __slots__ = ("version", "limit", "kept", "size")
 
-    def __init__(self, version: int, limit: int | None, kept: list[_Kept]) -> None:
-        self.version, self.limit, self.kept = version, limit, kept
-        self.size = sum(k.size for k in kept)
+    def __init__(self, version: int, limit: int | None, kept: list[_Kept], size: int) -> None:
+        self.version, self.limit, self.kept, self.size = version, limit, kept, size
 
     def covers(self, limit: int | None) -> bool:
         return self.limit is None or (limit is not None and limit <= self.limit)
 
     def items(self) -> list[Any]:
         """New copies of the items."""
-        return [k.copy() for k in self.kept]
+        loads = marshal.loads
+        return [dict(item) if frozen is None else loads(frozen) for item, frozen in self.kept]
 
 
 def as_stored(value: Any) -> Any:
@@ -150,11 +154,11 @@ class ItemsCache:
         items, version = page["items"], page["version"]
         if "afterVersion" in page:
             return self._extend(session_id, page["afterVersion"], version, items)
-        kept = _kept(items)  # the parsed items are the caller's; the entry keeps copies
+        kept, size = _kept(items)  # the parsed items are the caller's; the entry keeps copies
         with self._lock:
             old = self._entries.get(session_id)
             if old is None or version > old.version or (version == old.version and not old.covers(limit)):
-                self._put(session_id, _Entry(version, limit, kept))
+                self._put(session_id, _Entry(version, limit, kept, size))
         return items
 
     def after_append(self, session_id: str, activities: list[Mapping[str, Any]], answer: Mapping[str, Any]) -> None:
@@ -169,22 +173,23 @@ class ItemsCache:
                 return  # nothing appended, or not only this append since the entry: the next read revalidates
             version = answer["version"]
             if kinds == ["clear"]:
-                self._put(session_id, _Entry(version, None, []))
+                self._put(session_id, _Entry(version, None, [], 0))
             elif kinds == ["pop"]:
                 limit = None if entry.limit is None else max(entry.limit - 1, 0)
-                self._put(session_id, _Entry(version, limit, entry.kept[:-1]))
+                popped = _size(entry.kept[-1]) if entry.kept else 0
+                self._put(session_id, _Entry(version, limit, entry.kept[:-1], entry.size - popped))
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
-                added = _kept([as_stored(a["item"]) for a in activities])
-                self._put(session_id, _Entry(version, None, entry.kept + added))
+                added, size = _kept([as_stored(a["item"]) for a in activities])
+                self._put(session_id, _Entry(version, None, entry.kept + added, entry.size + size))
 
     def _extend(self, session_id: str, after: int, version: int, added: list[Any]) -> list[Any] | None:
-        kept = _kept(added)
+        kept, size = _kept(added)
         with self._lock:
             entry = self._entries.get(session_id)
             if entry is None or entry.version != after or entry.limit is not None:
                 return None
-            self._put(session_id, _Entry(version, None, entry.kept + kept))
+            self._put(session_id, _Entry(version, None, entry.kept + kept, entry.size + size))
         return entry.items() + added
 
     def drop(self, session_id: str) -> None:
