@@ -46,7 +46,9 @@ struct ItemsTail: Sendable {
     /// ahead of ``version``).
     func appended(after: UInt64) -> [SessionItem]? {
         guard base <= after, after <= version else { return nil }
-        guard let first = items.firstIndex(where: { $0.version > after }) else { return [] }
+        // From the end: a reader is usually only the last append or two behind.
+        var first = items.endIndex
+        while first > items.startIndex, items[first - 1].version > after { first -= 1 }
         return Array(items[first...])
     }
 

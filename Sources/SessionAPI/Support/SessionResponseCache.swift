@@ -149,14 +149,12 @@ final class SessionResponseCache: Sendable {
             for (stream, change) in changes {
                 let held = state.entries.value(for: stream)?.snapshot
                 var tail = state.tails.value(for: stream)
+                // Out of the cache while it changes, so its items grow in place rather than being copied.
+                state.tails.remove(stream)
                 if tail?.extend(by: change) != true {
                     tail = held.flatMap { ItemsTail(namespace: $0.namespace, at: $0.version, extendedBy: change) }
                 }
-                if let tail {
-                    state.tails.insert(tail, bytes: tail.bytes, for: stream)
-                } else {
-                    state.tails.remove(stream)
-                }
+                if let tail { state.tails.insert(tail, bytes: tail.bytes, for: stream) }
                 state.entries.remove(stream)
                 state.generations[Self.stripe(of: stream)] &+= 1
             }
