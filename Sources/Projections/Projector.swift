@@ -15,6 +15,8 @@ struct Projector {
     private(set) var sessions: [String: SessionRow?]
     /// Session rows changed since the last ``flush()``.
     private(set) var unwritten: UnwrittenSessions
+    /// Tombstones whose rows in ``DeferredDeletes/tables`` wait for the end of a rebuild; `nil` deletes them at once.
+    private(set) var deferredDeletes: DeferredDeletes?
     /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
     /// the dictionary lookup of its identity here).
     private let statements = StatementCache()
@@ -24,11 +26,13 @@ struct Projector {
     init(
         _ db: Database,
         knownSessions sessions: [String: SessionRow?] = [:],
-        unwritten: UnwrittenSessions = UnwrittenSessions()
+        unwritten: UnwrittenSessions = UnwrittenSessions(),
+        deferringDeletes: Bool = false
     ) {
         self.db = db
         self.sessions = sessions
         self.unwritten = unwritten
+        deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
     }
 
     /// Applies one record's event.
@@ -154,7 +158,7 @@ struct Projector {
                 $0.bind(removed.fileID.rawValue)
             }
         case .deleted:
-            try delete(id, namespace: row.namespace)
+            try delete(id, namespace: row.namespace, at: position)
             return
         case .erased, .forked:
             break
@@ -398,13 +402,15 @@ struct Projector {
         }
     }
 
-    /// The tombstone: every row of the session goes, at once; its event index (no bodies) stays for audit.
-    private mutating func delete(_ id: String, namespace: String) throws {
+    /// The tombstone: every row of the session goes, at once (in a rebuild, those of ``DeferredDeletes/tables``
+    /// at its end); its event index (no bodies) stays for audit.
+    private mutating func delete(_ id: String, namespace: String, at position: Int64) throws {
+        deferredDeletes?.append(sessionId: id, position: position)
         for table in [
             TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName,
             CallbackResultRow.databaseTableName, ToolCallRow.databaseTableName, CallbackRow.databaseTableName,
             FileRow.databaseTableName, SessionFieldRow.databaseTableName,
-        ] {
+        ] where deferredDeletes == nil || !DeferredDeletes.defers(table) {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
         }
         try execute("DELETE FROM session WHERE id = ?") {

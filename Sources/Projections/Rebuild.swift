@@ -95,14 +95,17 @@ public struct Rebuild: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let queue = try Self.openBulk(file)
-            var (position, writerSeconds) = try await replay(into: queue, from: .zero, to: target, spanning: true) {
-                applied in
+            let replayed = try await replay(
+                into: queue, from: .zero, to: target, spanning: true
+            ) { applied in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
             }
-            writerSeconds += try await queue.write { db in
+            let (position, deferredDeletes) = (replayed.position, replayed.deferredDeletes)
+            let writerSeconds = try await replayed.writerSeconds + queue.write { db in
                 let cpu = ThreadCPU.seconds()
                 for index in ProjectionSchema.deferredIndexes { try index.create(db) }
+                try deferredDeletes?.apply(in: db)
                 return ThreadCPU.seconds() - cpu
             }
             try await queue.write { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
@@ -136,7 +139,7 @@ public struct Rebuild: Sendable {
         to end: LogPosition,
         spanning: Bool = false,
         progress: @Sendable (UInt64) -> Void
-    ) async throws -> (position: LogPosition, writerSeconds: Double) {
+    ) async throws -> (position: LogPosition, writerSeconds: Double, deferredDeletes: DeferredDeletes?) {
         let log = self.log
         let batchSize = configuration.rebuildBatchSize
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
@@ -144,7 +147,8 @@ public struct Rebuild: Sendable {
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
             return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
         }
-        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows)
+        // Only one spanning transaction may leave tombstones to its end: any failure abandons it whole.
+        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows, deferringDeletes: spanning)
         var position = start
         var writerSeconds = 0.0
         var batch = try await fetch(after: position)
@@ -180,7 +184,7 @@ public struct Rebuild: Sendable {
                 try db.commit()
             }
         }
-        return (position, writerSeconds)
+        return (position, writerSeconds, carry.deferredDeletes)
     }
 
     /// A connection tuned for a bulk load into a file nobody reads yet.

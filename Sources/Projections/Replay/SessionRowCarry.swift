@@ -10,7 +10,14 @@ final class SessionRowCarry: @unchecked Sendable {
     /// the changed ones are written.
     let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    /// Tombstones left for the end of a rebuild whose one transaction spans every batch; `nil` when each batch
+    /// commits on its own, so each applies its tombstones in full.
+    var deferredDeletes: DeferredDeletes?
+
+    init(capacity: Int, deferringDeletes: Bool = false) {
+        self.capacity = capacity
+        deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
+    }
 
     /// Rows as the transaction holds them after the last batch; `nil` marks a session known not to exist.
     var rows: [String: SessionRow?] = [:]
