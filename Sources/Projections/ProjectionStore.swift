@@ -173,7 +173,7 @@ public final class ProjectionStore: Sendable {
         }
         var projector = Projector(
             db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init(),
-            deferringDeletes: carry?.deferredDeletes != nil)
+            deferringDeletes: carry?.deferredDeletes != nil, liveMessages: carry?.liveMessages)
         carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
         if endsTransaction || carry?.isFull(projector.sessions) ?? true { try projector.flush() }

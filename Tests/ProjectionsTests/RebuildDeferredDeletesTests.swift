@@ -5,8 +5,9 @@ import Projections
 import Sessions
 import Testing
 
-/// A rebuild builds the session indexes of `eventIndex` and `toolResult` after its bulk load and applies the
-/// tombstones' deletes of `toolResult` only then (decision 0130): the file it installs must equal the live one.
+/// A rebuild builds the session indexes of `eventIndex`, `toolResult` and `transcriptMessage` after its bulk load
+/// and applies the tombstones' deletes of those tables only then (decisions 0130, 0131): the file it installs must
+/// equal the live one.
 @Suite struct RebuildDeferredDeletesTests {
     @Test func aTombstonedSessionsResultsGoAtTheEndAndTheIndexesAreBuilt() async throws {
         try await ProjectionHarness.with { harness in
@@ -24,11 +25,13 @@ import Testing
             // Rebuilt before the tombstone: both sessions' results are there.
             let before = try await Rebuild(log: harness.log, path: harness.databasePath).build()
             #expect(try Self.resultCounts(in: before.file) == [deleted.rawValue: 2, kept.rawValue: 1])
+            #expect(try Self.messageCounts(in: before.file) == [deleted.rawValue: 9, kept.rawValue: 1])
 
             _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: deleted)))
             try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
             let rebuilt = try await Rebuild(log: harness.log, path: harness.databasePath).build()
             #expect(try Self.resultCounts(in: rebuilt.file) == [kept.rawValue: 1])
+            #expect(try Self.messageCounts(in: rebuilt.file) == [kept.rawValue: 1])
             let differences = try await harness.store.differences(from: rebuilt.file)
             #expect(differences.isEmpty, "\(differences.prefix(5))")
             let indexes = try await DatabaseQueue(path: rebuilt.file).read { db in
@@ -38,9 +41,14 @@ import Testing
         }
     }
 
-    static func resultCounts(in file: String) throws -> [String: Int] {
+    static func resultCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "toolResult", in: file) }
+
+    static func messageCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "transcriptMessage", in: file) }
+
+    /// Rows of `table` per session.
+    static func rowCounts(of table: String, in file: String) throws -> [String: Int] {
         try DatabaseQueue(path: file).read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT sessionId, count(*) FROM toolResult GROUP BY sessionId")
+            let rows = try Row.fetchAll(db, sql: "SELECT sessionId, count(*) FROM \(table) GROUP BY sessionId")
             return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
         }
     }

@@ -7,7 +7,9 @@ internal import GRDB
 /// Each delete is bounded by the tombstone's position, so rows a later session of the same id wrote stay.
 struct DeferredDeletes: Sendable {
     /// The tables concerned and the column holding each row's log position.
-    static let tables: [(name: String, position: String)] = [(ToolResultRow.databaseTableName, "position")]
+    static let tables: [(name: String, position: String)] = [
+        (ToolResultRow.databaseTableName, "position"), (TranscriptMessageRow.databaseTableName, "addedPosition"),
+    ]
 
     /// Deleted sessions and their tombstones' positions, in log order.
     private(set) var tombstones: [(sessionId: String, position: Int64)] = []
