@@ -142,10 +142,11 @@ public struct Rebuild: Sendable {
     ) async throws -> (position: LogPosition, writerSeconds: Double, deferredDeletes: DeferredDeletes?) {
         let log = self.log
         let batchSize = configuration.rebuildBatchSize
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
             guard position < end else { return [] }
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
-            return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
+            return try await DecodedRecord.decode(try await log.read(from: position.next, limit: limit), parts: cores)
         }
         // Only one spanning transaction may leave tombstones to its end: any failure abandons it whole.
         let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows, deferringDeletes: spanning)
@@ -153,7 +154,7 @@ public struct Rebuild: Sendable {
         var writerSeconds = 0.0
         var batch = try await fetch(after: position)
         while let last = batch.last?.position {
-            // Decode the next batch on another thread while SQLite applies this one.
+            // Decode the next batch on the other threads while SQLite applies this one.
             async let next = fetch(after: last)
             let expected = position
             let current = batch
