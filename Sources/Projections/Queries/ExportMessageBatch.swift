@@ -62,7 +62,8 @@ struct ExportMessageBatch {
     }
 
     /// The messages rendered as the members of the export's `messages` array, in at most `chunks` pieces to be
-    /// written one after the other (``JSONWriter/members(_:)`` separates them); the pieces render concurrently.
+    /// written one after the other, a comma between two; the pieces render concurrently, into buffers taken
+    /// from ``RenderBuffers`` (``document(head:chunks:tail:)`` gives them back).
     func rendered(chunks: Int) -> [[UInt8]] {
         let ranges = split(into: max(1, min(chunks, messages.count)))
         guard ranges.count > 1 else { return [render(messages.indices)] }
@@ -97,7 +98,7 @@ struct ExportMessageBatch {
 
     private func render(_ range: Range<Int>) -> [UInt8] {
         let stored = range.isEmpty ? 0 : end(of: messages[range.last!]) - start(of: messages[range.first!])
-        var w = JSONWriter(capacity: stored * 2 + 4096)
+        var w = JSONWriter(reusing: RenderBuffers.take(), capacity: stored * 2 + 4096)
         storage.withUnsafeBytes { storage in
             for message in messages[range] {
                 let calls = (joins.calls[message.added] ?? []).map { call in

@@ -50,10 +50,9 @@ extension SessionReader {
             row, at: position,
             history: TranscriptHistory(messages: [], places: [], counters: tally.counters, firstUserMessage: nil))
         session.counters = tally.finish()
-        let pieces = messages.rendered(chunks: rendering.chunks(for: messages.count))
-        return SessionExport.json(session, capacity: pieces.reduce(512) { $0 + $1.count }) { w in
-            for piece in pieces { piece.withUnsafeBytes { w.members($0) } }
-        }
+        return messages.document(
+            head: SessionExport.jsonHead(session), chunks: rendering.chunks(for: messages.count),
+            tail: SessionExport.jsonTail)
     }
 }
 
