@@ -1,13 +1,13 @@
 import Foundation
 
-extension ExportMessageBatch {
-    /// The export document: `head`, the messages rendered in at most `chunks` pieces, and `tail`, written into
-    /// one array of the exact size. The pieces render into kept buffers (``RenderBuffers``); copying them into
-    /// place runs on as many threads as there are pieces when the document is large, so that faulting in the
-    /// fresh array is shared too (decision 0127).
-    func document(head: [UInt8], chunks: Int, tail: [UInt8]) -> [UInt8] {
-        var pieces = rendered(chunks: chunks)
-        defer { while let piece = pieces.popLast() { RenderBuffers.give(piece) } }
+/// The export document assembled from its parts (decision 0127).
+enum ExportDocument {
+    /// `head`, the rendered pieces of the `messages` array separated by commas (empty ones skipped), and
+    /// `tail`, written into one array of the exact size. Copying the pieces into place runs on as many threads
+    /// as there are pieces when the document is large, so that faulting in the fresh array is shared too; the
+    /// pieces' buffers go back to ``RenderBuffers``.
+    static func joined(head: [UInt8], pieces: [[UInt8]], tail: [UInt8]) -> [UInt8] {
+        defer { for piece in pieces { RenderBuffers.give(piece) } }
         // Where each piece starts, and whether a comma goes before it (between two non-empty pieces).
         var offsets: [Int] = []
         var commaBefore: [Bool] = []
@@ -30,7 +30,7 @@ extension ExportMessageBatch {
                     UnsafeMutableRawBufferPointer(rebasing: document.bytes[offsets[index]...]).copyMemory(from: $0)
                 }
             }
-            if size >= Self.concurrentCopyBytes, pieces.count > 1 {
+            if size >= concurrentCopyBytes, pieces.count > 1 {
                 DispatchQueue.concurrentPerform(iterations: pieces.count, execute: copy)
             } else {
                 pieces.indices.forEach(copy)
@@ -42,11 +42,11 @@ extension ExportMessageBatch {
         }
     }
 
+    /// Below this, one thread copies the pieces: handing a copy to another thread costs more than it saves.
+    static let concurrentCopyBytes = 1 << 20
+
     /// The document being written; each piece's copy writes its own range of it only.
     private struct Destination: @unchecked Sendable {
         let bytes: UnsafeMutableRawBufferPointer
     }
-
-    /// Below this, one thread copies the pieces: handing a copy to another thread costs more than it saves.
-    static let concurrentCopyBytes = 1 << 20
 }
