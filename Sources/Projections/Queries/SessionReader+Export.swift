@@ -18,11 +18,11 @@ extension SessionReader {
     /// in segments on other threads while the scan reads on (`rendering`, decision 0128).
     func exportJSON(of row: SessionRow, at position: Int64, rendering: ExportRendering = .standard) throws -> [UInt8] {
         let id = row.id
-        let results = try toolResults(of: id, upTo: position)
+        let calls = try toolCalls(of: id, upTo: position)
+        let results = try toolResults(of: id, upTo: position, calls: calls.values.reduce(0) { $0 + $1.count })
         let callbacks = try callbackResults(of: id, upTo: position)
         let joins = ExportMessageBatch.Joins(
-            calls: try toolCalls(of: id, upTo: position), results: results.latest, carried: results.carried,
-            callbackResults: callbacks.byMessage)
+            calls: calls, results: results.latest, carried: results.carried, callbackResults: callbacks.byMessage)
         let pipeline = ExportPipeline(workers: rendering.threads - 1)
         var segment = ExportMessageBatch(joins: joins)
 

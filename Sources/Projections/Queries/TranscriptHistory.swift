@@ -32,7 +32,7 @@ extension SessionReader {
             calls.compactMap { ExportMessageJSON.call(head: $0.head, type: $0.type) }
         }
 
-        let recorded = try toolResults(of: id, upTo: position)
+        let recorded = try toolResults(of: id, upTo: position, calls: calls.values.reduce(0) { $0 + $1.count })
         var results: [ToolCallID: ToolResultRecorded] = [:]
         for (callID, (messageID, result)) in recorded.latest {
             results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
@@ -116,11 +116,15 @@ extension SessionReader {
 
     /// The tool results recorded up to `position`: the latest per call (by call id, with the id of the message
     /// that recorded it), and the calls each tool message carries, first recorded first (by message id).
-    func toolResults(of id: String, upTo position: Int64) throws -> (
+    /// `calls`, the number of calls up to `position` when known, sizes the tables once (growing them rehashes
+    /// every id).
+    func toolResults(of id: String, upTo position: Int64, calls: Int = 0) throws -> (
         latest: [String: (messageID: String, result: ExportMessageJSON.Result)], carried: [String: [String]]
     ) {
         var latest: [String: (messageID: String, result: ExportMessageJSON.Result)] = [:]
         var carried: [String: [String]] = [:]
+        latest.reserveCapacity(calls)
+        carried.reserveCapacity(calls)
         var rows = BoundStatement(try db.cachedStatement(sql: """
             SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
             WHERE sessionId = ? AND position <= ? ORDER BY position
