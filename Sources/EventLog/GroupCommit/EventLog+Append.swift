@@ -174,6 +174,7 @@ extension EventLog {
             if let segment = written.newSegment { state.index.segments.append(segment) }
             state.index.frames.append(contentsOf: written.frames)
             state.index.add(records)
+            state.recent.add(records)
             state.reservation.release(records)
             let batch = state.inFlight
             state.inFlight = []
