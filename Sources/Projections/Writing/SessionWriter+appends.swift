@@ -45,7 +45,13 @@ extension SessionWriter {
             }
         }
         let order = decided.keys.sorted()
-        let proposals = await Self.proposeAll(order.map { (appends[$0], decided[$0]!) })
+        let proposals: [Result<(events: [SessionEvent], records: [ProposedRecord]), any Error>]
+        do {
+            // Scoped, so that the states lent to the decisions are the entries' only other copies no longer when
+            // folding into them (which would copy every transcript).
+            let work = order.map { (appends[$0], decided[$0]!) }
+            proposals = await Self.proposeAll(work)
+        }
         var appending: [Int] = []
         for (index, proposal) in zip(order, proposals) {
             switch proposal {
@@ -54,7 +60,7 @@ extension SessionWriter {
                 appending.append(index)
             case .success, .failure:
                 // A refusal or a no-op is only answered on a state confirmed current: the one-session path does that.
-                remember(decided[index]!.entry, for: appends[index].session)
+                remember(decided.removeValue(forKey: index)!.entry, for: appends[index].session)
                 slow.append(index)
             }
         }
@@ -66,19 +72,20 @@ extension SessionWriter {
             })
         for (index, outcome) in zip(appending, stored) {
             let id = appends[index].session
-            var entry = decided[index]!.entry
-            let proposed = decided[index]!.proposed!
+            // Out of `decided`, so that folding into the entry copies no transcript.
+            var taken = decided.removeValue(forKey: index)!
+            let proposed = taken.proposed!
             switch outcome {
             case .success(let appended) where !appended.deduplicated && appended.records.count == proposed.records.count:
-                entry.apply(proposed.events, storedAs: appended.records)
-                remember(entry, for: id)
+                taken.entry.apply(proposed.events, storedAs: appended.records)
+                remember(taken.entry, for: id)
                 results[index] = .success(
                     WriteResult(
-                        sessionID: id, events: proposed.events, positions: appended.positions, state: entry.state,
+                        sessionID: id, events: proposed.events, positions: appended.positions, state: taken.entry.state,
                         deduplicated: false))
             case .success, .failure(EventLogError.wrongExpectedVersion), .failure(EventLogError.idempotencyConflict):
                 // Another writer came first, or a retry: decided again on the refreshed state.
-                remember(entry, for: id)
+                remember(taken.entry, for: id)
                 slow.append(index)
             case .failure(let error):
                 results[index] = .failure(error)
