@@ -5,10 +5,11 @@
 /// it always ends at the durable end (or is empty). Bounded by a record count and by the bytes of their bodies; the
 /// oldest go first, and a read starting before what is kept goes to the segments as before.
 struct RecentRecords {
-    /// At most this many records are kept (the replay loop reads up to 4,096 at a time).
-    static let maximumCount = 4096
-    /// At most this many body and metadata bytes are kept.
-    static let maximumBytes = 8 << 20
+    /// At most this many records are kept: a replay loop following the log lags by one projection transaction's
+    /// worth of appends, far fewer; one further behind reads the segments.
+    static let maximumCount = 1024
+    /// At most this many body bytes (plus a fixed overhead per record) are kept.
+    static let maximumBytes = 2 << 20
 
     private var records: [LogRecord] = []
     /// Index in `records` of the oldest record still kept; the dropped prefix is removed in bulk.
