@@ -30,10 +30,13 @@ final class SessionResponseCache: Sendable {
         var status: SessionStatus
     }
 
-    private struct Entry {
-        var snapshot: SessionSnapshot
+    /// A reference, so that a lookup under the lock copies one pointer, not the snapshot's fields and the answers
+    /// (the copies were most of the time the lock was held, and the two event loops contend for it on every GET).
+    /// `bodies` is read and written only under the cache's lock; `snapshot` never changes.
+    private final class Entry: @unchecked Sendable {
+        let snapshot: SessionSnapshot
         /// The snapshot's estimated size, measured once when it is stored.
-        var snapshotBytes: Int
+        let snapshotBytes: Int
         var bodies: [BodyKey: ByteBuffer] = [:]
 
         init(snapshot: SessionSnapshot) {
@@ -87,7 +90,7 @@ final class SessionResponseCache: Sendable {
 
     /// The cached latest state of `id`, if held.
     func snapshot(_ id: SessionID) -> SessionSnapshot? {
-        state.withLock { $0.entries.value(for: id.rawValue)?.snapshot }
+        state.withLock { $0.entries.value(for: id.rawValue) }?.snapshot
     }
 
     /// Take before reading `id` from the database; pass to ``store(_:ticket:)``.
@@ -118,9 +121,10 @@ final class SessionResponseCache: Sendable {
     /// Keeps an answer rendered for `session` while the cache holds that version of it.
     func store(body: ByteBuffer, of session: SessionSnapshot, face: Face, status: SessionStatus) {
         state.withLock { state in
-            guard var entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
+            guard let entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
             else { return }
             entry.bodies[BodyKey(face: face, status: status)] = body
+            // Inserted again so the cache counts the answer's bytes.
             state.entries.insert(entry, bytes: entry.bytes, for: session.id.rawValue)
         }
     }
