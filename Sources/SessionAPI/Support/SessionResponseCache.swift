@@ -6,8 +6,11 @@ import Synchronization
 /// The latest state of recently read sessions and their rendered JSON answers, so that a GET of a session's
 /// latest state reads no database and encodes nothing while the session is unchanged.
 ///
-/// The replay loop drops a session here (``invalidate(_:)``) after committing its events and before a writer
-/// waiting for them answers, so a read after an acknowledged write never sees the state before it. A reader
+/// The replay loop drops a session here (``committed(_:)``) after committing its events and before a writer
+/// waiting for them answers, so a read after an acknowledged write never sees the state before it. When those
+/// events only appended messages, the session's framework items since the state it held are kept instead
+/// (``ItemsTail``), so a reader that held them before the write learns what it lacks without reading the database
+/// (``itemsAppended(_:after:)``, decision 0139). A reader
 /// that missed takes a ``Ticket`` before it reads the database and offers the snapshot back with it: if the
 /// replay loop dropped that session (or one sharing its stripe) in between, the snapshot may predate the
 /// commit and is not kept. Answers are kept per API face and per status, since the status derives from the
@@ -70,6 +73,8 @@ final class SessionResponseCache: Sendable {
 
     private struct State {
         var entries: LeastRecentlyUsedCache<String, Entry>
+        /// Only ever changed by the replay loop's hook, so always at the session's latest committed version.
+        var tails: LeastRecentlyUsedCache<String, ItemsTail>
         /// Bumped for every session of the stripe the replay loop drops; a ticket of an older generation
         /// cannot store. Indexed by stripe; a shard uses only its own stripes' counters.
         var generations: [UInt64]
@@ -84,6 +89,7 @@ final class SessionResponseCache: Sendable {
             state = Mutex(
                 State(
                     entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
+                    tails: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit / 4),
                     generations: Array(repeating: 0, count: SessionResponseCache.stripes)))
         }
     }
@@ -145,11 +151,31 @@ final class SessionResponseCache: Sendable {
         }
     }
 
-    /// Drops the sessions of `streams` (the replay loop's hook, after each commit).
-    func invalidate(_ streams: [String]) {
-        for stream in streams {
+    /// The latest version of `id`, its namespace and the items appended after `after`, when a tail holds them
+    /// all; `nil` otherwise (the caller reads the database).
+    func itemsAppended(_ id: SessionID, after: UInt64) -> (version: UInt64, namespace: String, items: [SessionItem])? {
+        shard(of: Self.stripe(of: id.rawValue)).state.withLock { state in
+            guard let tail = state.tails.value(for: id.rawValue), let items = tail.appended(after: after) else {
+                return nil
+            }
+            return (tail.version, tail.namespace, items)
+        }
+    }
+
+    /// Drops the sessions a committed batch touched (`changes`, ``CommittedBatch/changes()``), keeping or extending
+    /// the items tail of those it only appended messages to (the replay loop's hook, after each commit).
+    func committed(_ changes: [String: SessionChange]) {
+        for (stream, change) in changes {
             let stripe = Self.stripe(of: stream)
             shard(of: stripe).state.withLock { state in
+                let held = state.entries.value(for: stream)?.snapshot
+                var tail = state.tails.value(for: stream)
+                // Out of the cache while it changes, so its items grow in place rather than being copied.
+                state.tails.remove(stream)
+                if tail?.extend(by: change) != true {
+                    tail = held.flatMap { ItemsTail(namespace: $0.namespace, at: $0.version, extendedBy: change) }
+                }
+                if let tail { state.tails.insert(tail, bytes: tail.bytes, for: stream) }
                 state.entries.remove(stream)
                 state.generations[stripe] &+= 1
             }
