@@ -116,7 +116,7 @@ struct SessionResponseCacheTests {
     }
 
     @Test func theCacheStaysWithinItsByteLimit() throws {
-        let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024)
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024, shards: 1)
         for i in 0..<100 {
             let id = try #require(SessionID(rawValue: "s\(i)"))
             cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
@@ -125,8 +125,30 @@ struct SessionResponseCacheTests {
         #expect((5...10).contains(cache.count))
     }
 
+    @Test func shardsShareTheBoundsAndEachDropsOnlyItsOwnSessions() throws {
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 16 * 10 * 1024, shards: 16)
+        var ids: [SessionID] = []
+        for i in 0..<2000 {
+            let id = try #require(SessionID(rawValue: "s\(i)"))
+            ids.append(id)
+            cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
+        }
+        // Each shard keeps about nine small snapshots in its 10 KiB: never all 2,000, nor one shard's worth.
+        #expect((16 * 5...16 * 10).contains(cache.count))
+        // A session dropped by the replay loop is gone, and a ticket taken before the drop cannot store it.
+        let held = try #require(ids.last)
+        #expect(cache.snapshot(held) != nil)
+        let ticket = cache.ticket(for: held)
+        cache.committed([held.rawValue: Self.change(2...2, items: nil)])
+        #expect(cache.snapshot(held) == nil)
+        cache.store(try Self.snapshot(held), ticket: ticket)
+        #expect(cache.snapshot(held) == nil)
+        cache.store(try Self.snapshot(held), ticket: cache.ticket(for: held))
+        #expect(cache.snapshot(held) != nil)
+    }
+
     @Test func aLargeStateCountsAgainstTheByteLimit() throws {
-        let cache = SessionResponseCache(capacity: 1000, byteLimit: 1 << 20)
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 1 << 20, shards: 1)
         for i in 0..<20 {
             let id = try #require(SessionID(rawValue: "big\(i)"))
             var snapshot = try Self.snapshot(id)

@@ -89,4 +89,14 @@ struct SessionBackend: Sendable {
         options.namespace = namespace
         return try await writer.execute(batch: commands, on: id, options: options)
     }
+
+    /// Runs many sessions' appends of `namespace` together, each answered on its own (``SessionWriter/execute(appends:)``).
+    func execute(appends: [SessionAppend], namespace: String?) async -> [Result<WriteResult, any Error>] {
+        await writer.execute(
+            appends: appends.map { append in
+                var append = append
+                append.options.namespace = namespace
+                return append
+            })
+    }
 }
