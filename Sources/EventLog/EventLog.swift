@@ -48,6 +48,8 @@ public final class EventLog: LogStore {
         var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
         var nextWaiterID = 0
         var statistics = LogStatistics()
+        /// The last records made durable, for readers at the log's end.
+        var recent = RecentRecords()
 
         init(index: LogIndex) {
             self.index = index

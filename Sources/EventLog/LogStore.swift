@@ -23,6 +23,12 @@ public protocol LogStore: Sendable {
     func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion) async throws
         -> AppendResult
 
+    /// Appends to several streams at once: each entry is checked, appended atomically and answered on its own, as
+    /// ``append(_:to:expectedVersion:)`` would (one entry's failure fails only it; entries for the same stream apply in
+    /// order). Returns, once every appended entry is durable, one result per entry in order. A store may reserve them
+    /// together and wake the caller once; the default appends them concurrently.
+    func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>]
+
     /// Up to `limit` records from `position` on (inclusive), in position order; fewer (or none)
     /// at the durable end.
     func read(from position: LogPosition, limit: Int) async throws -> [LogRecord]
@@ -70,6 +76,35 @@ public protocol LogStore: Sendable {
 }
 
 extension LogStore {
+    public func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>] {
+        await withTaskGroup(of: [(Int, Result<AppendResult, any Error>)].self) { group in
+            // Entries for the same stream go one after another, in order; different streams concurrently.
+            var byStream: [String: [Int]] = [:]
+            for (index, append) in appends.enumerated() { byStream[append.stream, default: []].append(index) }
+            for indices in byStream.values {
+                group.addTask {
+                    var answered: [(Int, Result<AppendResult, any Error>)] = []
+                    for index in indices {
+                        let append = appends[index]
+                        do {
+                            let result = try await self.append(
+                                append.records, to: append.stream, expectedVersion: append.expectedVersion)
+                            answered.append((index, .success(result)))
+                        } catch {
+                            answered.append((index, .failure(error)))
+                        }
+                    }
+                    return answered
+                }
+            }
+            var results = [Result<AppendResult, any Error>?](repeating: nil, count: appends.count)
+            for await answered in group {
+                for (index, result) in answered { results[index] = result }
+            }
+            return results.map { $0! }
+        }
+    }
+
     /// Every record from `position` on: first the ones already durable, then each new one
     /// as it lands. Ends only when the iterating task is cancelled or the log closes.
     public func tail(from position: LogPosition, batchSize: Int = 1024) -> LogTail {

@@ -40,6 +40,24 @@ struct PostgresLogStoreTests {
         }
     }
 
+    @Test func aBatchAppendAnswersEachStreamOnItsOwnAndInOrder() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            let results = await log.append(batch: [
+                StreamAppend([PostgresFixtures.record("a")], to: "s1", expectedVersion: .noStream),
+                StreamAppend([PostgresFixtures.record("x")], to: "s2", expectedVersion: .exact(3)),
+                StreamAppend([PostgresFixtures.record("b")], to: "s1", expectedVersion: .exact(1)),
+                StreamAppend([PostgresFixtures.record("c")], to: "s3"),
+            ])
+            #expect(try results[0].get().streamVersion == 1 && results[2].get().streamVersion == 2)
+            #expect(try results[3].get().streamVersion == 1)
+            #expect(throws: (any Error).self) { try results[1].get() }
+            #expect(try await log.readStream("s1", fromVersion: 1).map(PostgresFixtures.text) == ["a", "b"])
+            #expect(try await log.streamVersion("s2") == 0)
+            await log.close()
+        }
+    }
+
     @Test func aPostgresLocationOpensThePostgresStore() async throws {
         try await TestPostgres.withDatabase { url in
             let log = try await LogLocation(url).open()

@@ -145,6 +145,8 @@ extension EventLog {
             state.index.segments[i] = SegmentInfo(firstPosition: segment.firstPosition, path: segment.path, readFile: reader)
             let start = state.index.frames.firstIndex { $0.segmentIndex == i }!
             state.index.frames.replaceSubrange(start..<start + rewritten.frames.count, with: rewritten.frames)
+            // Kept records may hold the bytes just rewritten away.
+            state.recent.removeAll()
         }
     }
 

@@ -10,20 +10,50 @@ extension EventLog {
     {
         try ProposedRecord.validate(records, stream: stream)
         return try await withCheckedThrowingContinuation { continuation in
+            let waiter = AppendWaiter.continuation(continuation)
             let decision = state.withLock { state in
-                reserve(records, stream: stream, expectedVersion: expectedVersion, continuation: continuation, in: &state)
+                reserve(records, stream: stream, expectedVersion: expectedVersion, waiter: waiter, in: &state)
             }
-            act(on: decision, continuation: continuation)
+            act(on: decision, waiter: waiter)
+        }
+    }
+
+    /// Appends each entry as ``append(_:to:expectedVersion:)`` would, all reserved under one lock and queued for the
+    /// same frame, and wakes the caller once, when every entry is durable or refused. See ``LogStore/append(batch:)``.
+    public func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>] {
+        guard !appends.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let batch = AppendBatchWaiter(count: appends.count, continuation: continuation)
+            var invalid: [Int: EventLogError] = [:]
+            for (index, append) in appends.enumerated() {
+                do throws(EventLogError) {
+                    try ProposedRecord.validate(append.records, stream: append.stream)
+                } catch {
+                    invalid[index] = error
+                }
+            }
+            var decisions: [(Decision, AppendWaiter)] = []
+            state.withLock { state in
+                for (index, append) in appends.enumerated() where invalid[index] == nil {
+                    let waiter = AppendWaiter.entry(index, of: batch)
+                    let decision = reserve(
+                        append.records, stream: append.stream, expectedVersion: append.expectedVersion, waiter: waiter,
+                        in: &state)
+                    decisions.append((decision, waiter))
+                }
+            }
+            for (index, error) in invalid { batch.answer(index, with: .failure(error)) }
+            for (decision, waiter) in decisions { act(on: decision, waiter: waiter) }
         }
     }
 
     /// Starts or wakes the writer for a queued append, or answers the appender at once.
-    func act(on decision: Decision, continuation: CheckedContinuation<AppendResult, any Error>) {
+    func act(on decision: Decision, waiter: AppendWaiter) {
         switch decision {
         case .queued: break
         case .queuedStartWriter: writeQueue.async { self.drain() }
         case .queuedWakeWriter: gatherSignal.signal()
-        case .answered(let result): continuation.resume(with: result)
+        case .answered(let result): waiter.resume(with: result.mapError { $0 as any Error })
         }
     }
 
@@ -35,14 +65,14 @@ extension EventLog {
     /// Checks an append against durable and reserved state and queues it, all under the lock.
     private func reserve(
         _ proposed: [ProposedRecord], stream: String, expectedVersion: ExpectedVersion,
-        continuation: CheckedContinuation<AppendResult, any Error>, in state: inout State
+        waiter: AppendWaiter, in state: inout State
     ) -> Decision {
         if state.closed { return .answered(.failure(.closed)) }
         if let failure = state.failure { return .answered(.failure(.failed(reason: failure))) }
 
         let known = proposed.compactMap { state.reservation.eventIDs[$0.eventID] ?? state.index.eventIDs[$0.eventID] }
         if !known.isEmpty {
-            return retry(of: proposed, known: known, stream: stream, continuation: continuation, in: &state)
+            return retry(of: proposed, known: known, stream: stream, waiter: waiter, in: &state)
         }
 
         let current = state.reservation.versions[stream] ?? state.index.streams[stream]?.version ?? 0
@@ -70,7 +100,7 @@ extension EventLog {
         let result = AppendResult(
             positions: records.map(\.position), streamVersion: current + UInt64(records.count), deduplicated: false,
             records: records)
-        return enqueue(PendingAppend(records: records, result: result, waiters: [continuation]), in: &state)
+        return enqueue(PendingAppend(records: records, result: result, waiters: [waiter]), in: &state)
     }
 
     /// Queues a reserved append and says whether the writer must be started or woken.
@@ -89,7 +119,7 @@ extension EventLog {
     /// positions (after they are durable); anything else is a conflict.
     private func retry(
         of proposed: [ProposedRecord], known: [LogIndex.EventEntry], stream: String,
-        continuation: CheckedContinuation<AppendResult, any Error>, in state: inout State
+        waiter: AppendWaiter, in state: inout State
     ) -> Decision {
         guard known.count == proposed.count else {
             let id = proposed.first { state.reservation.eventIDs[$0.eventID] ?? state.index.eventIDs[$0.eventID] != nil }!
@@ -107,12 +137,12 @@ extension EventLog {
         if last <= state.index.durableEnd { return .answered(.success(result)) }
         // Still on its way to disk: answer when (and only if) the original append does.
         for i in state.inFlight.indices where state.inFlight[i].positions.contains(last) {
-            state.inFlight[i].waiters.append(continuation)
+            state.inFlight[i].waiters.append(waiter)
             state.inFlight[i].retryResults.append(result)
             return .queued
         }
         for i in state.queue.indices where state.queue[i].positions.contains(last) {
-            state.queue[i].waiters.append(continuation)
+            state.queue[i].waiters.append(waiter)
             state.queue[i].retryResults.append(result)
             return .queued
         }
@@ -174,6 +204,7 @@ extension EventLog {
             if let segment = written.newSegment { state.index.segments.append(segment) }
             state.index.frames.append(contentsOf: written.frames)
             state.index.add(records)
+            state.recent.add(records)
             state.reservation.release(records)
             let batch = state.inFlight
             state.inFlight = []

@@ -4,6 +4,7 @@ extension EventLog {
     public func appendMoved(_ records: [LogRecord]) async throws {
         guard let last = records.last else { return }
         _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendResult, any Error>) in
+            let waiter = AppendWaiter.continuation(continuation)
             let decision = state.withLock { state -> Decision in
                 if state.closed { return .answered(.failure(.closed)) }
                 if let failure = state.failure { return .answered(.failure(.failed(reason: failure))) }
@@ -28,9 +29,9 @@ extension EventLog {
                 let result = AppendResult(
                     positions: records.map(\.position), streamVersion: last.streamVersion, deduplicated: false,
                     records: records)
-                return enqueue(PendingAppend(records: records, result: result, waiters: [continuation]), in: &state)
+                return enqueue(PendingAppend(records: records, result: result, waiters: [waiter]), in: &state)
             }
-            act(on: decision, continuation: continuation)
+            act(on: decision, waiter: waiter)
         }
     }
 }

@@ -4,7 +4,7 @@ struct PendingAppend {
     let records: [LogRecord]
     let result: AppendResult
     /// The appender, plus any retry with the same event ids that arrived meanwhile.
-    var waiters: [CheckedContinuation<AppendResult, any Error>]
+    var waiters: [AppendWaiter]
     /// Answers for retries attached to this append, in `waiters` order after the first.
     var retryResults: [AppendResult] = []
 
@@ -13,8 +13,8 @@ struct PendingAppend {
     func resume(with outcome: Result<Void, EventLogError>) {
         for (i, waiter) in waiters.enumerated() {
             switch outcome {
-            case .success: waiter.resume(returning: i == 0 ? result : retryResults[i - 1])
-            case .failure(let error): waiter.resume(throwing: error)
+            case .success: waiter.resume(with: .success(i == 0 ? result : retryResults[i - 1]))
+            case .failure(let error): waiter.resume(with: .failure(error))
             }
         }
     }

@@ -5,9 +5,15 @@ import Synchronization
 extension EventLog {
     public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
         guard limit > 0 else { return [] }
-        let plan = try state.withLock { state throws(EventLogError) -> [(FrameLocation, SegmentInfo)] in
+        enum Plan {
+            case recent([LogRecord])
+            case frames([(FrameLocation, SegmentInfo)])
+        }
+        let found = try state.withLock { state throws(EventLogError) -> Plan in
             if state.released { throw .closed }
-            guard let first = state.index.frameIndex(containing: max(position.rawValue, 1)) else { return [] }
+            // A reader at the log's end (the replay loop) takes what was just committed from memory.
+            if let recent = state.recent.records(from: position, limit: limit) { return .recent(Array(recent)) }
+            guard let first = state.index.frameIndex(containing: max(position.rawValue, 1)) else { return .frames([]) }
             var plan: [(FrameLocation, SegmentInfo)] = []
             var covered: UInt64 = 0
             var i = first
@@ -18,7 +24,12 @@ extension EventLog {
                 covered += UInt64(frame.recordCount)
                 i += 1
             }
-            return plan
+            return .frames(plan)
+        }
+        let plan: [(FrameLocation, SegmentInfo)]
+        switch found {
+        case .recent(let records): return records
+        case .frames(let frames): plan = frames
         }
         if plan.isEmpty { return [] }
         return try await onIOQueue { () throws(EventLogError) -> [LogRecord] in

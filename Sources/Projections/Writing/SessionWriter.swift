@@ -25,7 +25,7 @@ public actor SessionWriter {
     }
 
     /// A cached session: its state, the versions of its event ids (for idempotency keys) and its estimated size.
-    private struct Entry: Sendable {
+    struct Entry: Sendable {
         var state = SessionState.initial
         var eventVersions: [EventID: UInt64] = [:]
         var estimatedBytes = 0
@@ -53,9 +53,9 @@ public actor SessionWriter {
     }
 
     let log: any LogStore
-    private let replay: ReplayLoop?
-    private let configuration: Configuration
-    private var cache: LeastRecentlyUsedCache<SessionID, Entry>
+    let replay: ReplayLoop?
+    let configuration: Configuration
+    var cache: LeastRecentlyUsedCache<SessionID, Entry>
     private var locks: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Creates a writer.
@@ -150,7 +150,7 @@ public actor SessionWriter {
     /// without an expected version must not fail because of it (decision 0065).
     static let decideAttempts = 16
 
-    private func execute(
+    func execute(
         on id: SessionID,
         options: WriteOptions,
         decide: @escaping @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
@@ -240,7 +240,7 @@ public actor SessionWriter {
     /// What a request is answered before anything is decided on `entry`: the result of an earlier request with the
     /// same idempotency key, if the log holds its events.
     /// - Throws: ``Sessions/SessionError/sessionNotFound(_:)`` when the session is another namespace's.
-    private func earlierAnswer(to options: WriteOptions, on id: SessionID, entry: Entry) async throws -> WriteResult? {
+    func earlierAnswer(to options: WriteOptions, on id: SessionID, entry: Entry) async throws -> WriteResult? {
         if let namespace = options.namespace, entry.state.exists, entry.state.namespace != namespace {
             throw SessionError.sessionNotFound(id)
         }
@@ -264,7 +264,7 @@ public actor SessionWriter {
     /// The session's cached entry, or one folded from the log; `confirmed` when it was just read from the log. A
     /// cached entry is not checked against the log here: that would cost a read per append on a shared log, and
     /// ``execute(on:options:decide:)`` catches a stale one (decision 0112).
-    private func load(_ id: SessionID) async throws -> (entry: Entry, confirmed: Bool) {
+    func load(_ id: SessionID) async throws -> (entry: Entry, confirmed: Bool) {
         if let entry = cache.value(for: id) { return (entry, false) }
         let entry = try await refresh(Entry(), of: id)
         remember(entry, for: id)
@@ -287,12 +287,22 @@ public actor SessionWriter {
     // commands on different sessions use every core (one session's commands are still one at a time).
 
     /// Decides on `state` and encodes the events as the records to append.
-    @concurrent private static func propose(
+    @concurrent static func propose(
         on id: SessionID,
         state: SessionState,
         options: WriteOptions,
         decide: @Sendable (SessionState) throws(SessionError) -> [SessionEvent]
     ) async throws -> (events: [SessionEvent], records: [ProposedRecord]) {
+        try proposal(on: id, state: state, options: options, decide: decide)
+    }
+
+    /// What ``propose(on:state:options:decide:)`` runs, on the caller's thread.
+    static func proposal(
+        on id: SessionID,
+        state: SessionState,
+        options: WriteOptions,
+        decide: (SessionState) throws(SessionError) -> [SessionEvent]
+    ) throws -> (events: [SessionEvent], records: [ProposedRecord]) {
         let events = try decide(state)
         var records: [ProposedRecord] = []
         records.reserveCapacity(events.count)
@@ -317,12 +327,12 @@ public actor SessionWriter {
     }
 
     /// Caches `entry` as the most recently used; the least recently used states go past the cache's bounds.
-    private func remember(_ entry: Entry, for id: SessionID) {
+    func remember(_ entry: Entry, for id: SessionID) {
         cache.insert(entry, bytes: entry.estimatedBytes, for: id)
     }
 
     /// Waits until no other command runs on `id`, then owns it until ``release(_:)``.
-    private func acquire(_ id: SessionID) async {
+    func acquire(_ id: SessionID) async {
         if locks[id] == nil {
             locks[id] = []
             return
@@ -331,7 +341,7 @@ public actor SessionWriter {
     }
 
     /// Hands `id` to the next waiting command, in arrival order, or frees it.
-    private func release(_ id: SessionID) {
+    func release(_ id: SessionID) {
         guard var waiters = locks[id], !waiters.isEmpty else {
             locks[id] = nil
             return

@@ -5,9 +5,9 @@ import Sessions
 /// `POST /v1/events/batch`: appends for many sessions in one request, each decided, appended and answered on its
 /// own — one failing append (unknown session, stale `expectedVersion`, invalid activity) fails only itself.
 ///
-/// A client that coalesces the appends of many agents sends them here (client-side group commit). The appends run
-/// concurrently through the one writer path, so the log takes them in one frame with one fsync, as it does
-/// concurrent requests; appends to the same session run in the order they are listed.
+/// A client that coalesces the appends of many agents sends them here (client-side group commit). The request is one
+/// writer call (``Projections/SessionWriter/execute(appends:)``): one log reservation, one frame and one fsync for
+/// all its appends, one wait for the projections; appends to the same session run in the order they are listed.
 struct NativeAppendsController {
     let backend: SessionBackend
 
@@ -30,53 +30,46 @@ struct NativeAppendsController {
                 name: "appends", reason: "appends must hold 1 to \(Self.maximumAppends) appends")
         }
         let shared = try context.writeOptions(request)
-        var order: [String: [Int]] = [:]
-        for (index, entry) in body.appends.enumerated() { order[entry.sessionId, default: []].append(index) }
-
-        let outcomes = await withTaskGroup(of: [(Int, NativeAppendOutcome)].self) { group in
-            for indices in order.values {
-                group.addTask {
-                    var answered: [(Int, NativeAppendOutcome)] = []
-                    for index in indices {
-                        answered.append((index, await outcome(of: body.appends[index], index: index, shared: shared, context: context)))
-                    }
-                    return answered
-                }
+        var outcomes = [NativeAppendOutcome?](repeating: nil, count: body.appends.count)
+        var appends: [(index: Int, append: SessionAppend)] = []
+        for (index, entry) in body.appends.enumerated() {
+            do {
+                appends.append((index, try sessionAppend(entry, index: index, shared: shared)))
+            } catch {
+                outcomes[index] = NativeAppendOutcome(sessionId: entry.sessionId, error: APIError.logged(error, context: context))
             }
-            var all = [NativeAppendOutcome?](repeating: nil, count: body.appends.count)
-            for await answered in group {
-                for (index, outcome) in answered { all[index] = outcome }
-            }
-            return all.compactMap { $0 }
         }
-        return try .json(NativeAppendsResponse(results: outcomes))
+        let results = await backend.execute(appends: appends.map(\.append), namespace: context.namespace)
+        for ((index, _), result) in zip(appends, results) {
+            switch result {
+            case .success(let written): outcomes[index] = NativeAppendOutcome(written)
+            case .failure(let error):
+                outcomes[index] = NativeAppendOutcome(
+                    sessionId: body.appends[index].sessionId, error: APIError.logged(error, context: context))
+            }
+        }
+        return try .json(NativeAppendsResponse(results: outcomes.map { $0! }))
     }
 
-    /// One append's answer: its events and positions, or its error as the native envelope renders it.
-    private func outcome(
-        of entry: NativeAppendsRequest.Append, index: Int, shared: WriteOptions, context: SessionRequestContext
-    ) async -> NativeAppendOutcome {
-        do {
-            guard let id = SessionID(rawValue: entry.sessionId) else {
-                throw RequestBodyError.invalidParameter(
-                    name: "appends[\(index)].sessionId", reason: "sessionId must be a non-empty id")
-            }
-            let commands = try entry.items.enumerated().map { itemIndex, item in
-                do {
-                    return try item.command(for: id)
-                } catch RequestBodyError.invalidParameter(let name, let reason) {
-                    throw RequestBodyError.invalidParameter(name: "items[\(itemIndex)].\(name)", reason: reason)
-                }
-            }
-            var options = shared
-            options.expectedVersion = entry.expectedVersion
-            options.idempotencyKey = entry.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
-            let result = try await backend.execute(
-                batch: commands, on: id, namespace: context.namespace, options: options)
-            return NativeAppendOutcome(result)
-        } catch {
-            return NativeAppendOutcome(sessionId: entry.sessionId, error: APIError.logged(error, context: context))
+    /// One entry as the writer takes it, or the error that refuses it before anything is decided.
+    private func sessionAppend(_ entry: NativeAppendsRequest.Append, index: Int, shared: WriteOptions) throws
+        -> SessionAppend
+    {
+        guard let id = SessionID(rawValue: entry.sessionId) else {
+            throw RequestBodyError.invalidParameter(
+                name: "appends[\(index)].sessionId", reason: "sessionId must be a non-empty id")
         }
+        let commands = try entry.items.enumerated().map { itemIndex, item in
+            do {
+                return try item.command(for: id)
+            } catch RequestBodyError.invalidParameter(let name, let reason) {
+                throw RequestBodyError.invalidParameter(name: "items[\(itemIndex)].\(name)", reason: reason)
+            }
+        }
+        var options = shared
+        options.expectedVersion = entry.expectedVersion
+        options.idempotencyKey = entry.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
+        return SessionAppend(session: id, commands: commands, options: options)
     }
 }
 
