@@ -7,6 +7,8 @@ import Synchronization
 /// reading thread renders the segments no worker has started, then waits for the rest.
 ///
 /// Workers start with the first segment handed over: an export of one segment renders on the reading thread.
+/// The reading thread waits only for segments a worker has claimed, never for a worker to start: on a busy
+/// dispatch pool, a late worker finds nothing left and returns.
 final class ExportPipeline: Sendable {
     private struct State: ~Copyable {
         var segments: [ExportMessageBatch?] = []
@@ -25,7 +27,8 @@ final class ExportPipeline: Sendable {
 
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
-    private let workers = DispatchGroup()
+    /// Entered for each claimed segment until its piece is stored.
+    private let inFlight = DispatchGroup()
     private let workerCount: Int
 
     /// A pipeline with `workers` threads besides the reading one (none: everything renders on the reader).
@@ -44,7 +47,7 @@ final class ExportPipeline: Sendable {
         guard workerCount > 0 else { return }
         if startWorkers {
             for _ in 0..<workerCount {
-                DispatchQueue.global(qos: .userInitiated).async(group: workers) { self.work() }
+                DispatchQueue.global(qos: .userInitiated).async { self.work() }
             }
         }
         available.signal()
@@ -60,7 +63,7 @@ final class ExportPipeline: Sendable {
             for _ in 0..<workerCount { available.signal() }
         }
         while case .segment(let index, let segment) = claim() { render(index, segment) }
-        workers.wait()
+        inFlight.wait()
         return state.withLock { state in
             defer { state.pieces = [] }
             return state.pieces
@@ -83,6 +86,7 @@ final class ExportPipeline: Sendable {
             guard state.next < state.segments.count else { return state.finished ? .done : .wait }
             let index = state.next
             state.next += 1
+            inFlight.enter()
             defer { state.segments[index] = nil }
             return .segment(index, state.segments[index]!)
         }
@@ -91,5 +95,6 @@ final class ExportPipeline: Sendable {
     private func render(_ index: Int, _ segment: ExportMessageBatch) {
         let piece = segment.rendered()
         state.withLock { $0.pieces[index] = piece }
+        inFlight.leave()
     }
 }
