@@ -171,12 +171,15 @@ public final class ProjectionStore: Sendable {
         guard found == expected else {
             throw ProjectionError.checkpointConflict(name: Checkpoint.sessions, expected: expected, found: found)
         }
-        var projector = Projector(db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init())
+        var projector = Projector(
+            db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init(),
+            deferringDeletes: carry?.deferredDeletes != nil, liveMessages: carry?.liveMessages)
         carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
         if endsTransaction || carry?.isFull(projector.sessions) ?? true { try projector.flush() }
         try Checkpoint.advance(db, from: expected, to: last)
         carry?.keep(projector.sessions, unwritten: projector.unwritten)
+        if let deferred = projector.deferredDeletes { carry?.deferredDeletes?.append(contentsOf: deferred) }
     }
 
     /// Applies everything the log holds past the checkpoint, up to its durable end at the time of the call,

@@ -15,6 +15,11 @@ struct Projector {
     private(set) var sessions: [String: SessionRow?]
     /// Session rows changed since the last ``flush()``.
     private(set) var unwritten: UnwrittenSessions
+    /// Tombstones whose rows in ``DeferredDeletes/tables`` wait for the end of a rebuild; `nil` deletes them at once.
+    private(set) var deferredDeletes: DeferredDeletes?
+    /// In a rebuild, where rewinds find the messages they remove (`transcriptMessageBySession` comes at the end);
+    /// `nil` reads them through the index.
+    private let liveMessages: LiveMessages?
     /// Statements prepared once per batch, by SQL text (hashing a long SQL string per event costs more than
     /// the dictionary lookup of its identity here).
     private let statements = StatementCache()
@@ -24,11 +29,15 @@ struct Projector {
     init(
         _ db: Database,
         knownSessions sessions: [String: SessionRow?] = [:],
-        unwritten: UnwrittenSessions = UnwrittenSessions()
+        unwritten: UnwrittenSessions = UnwrittenSessions(),
+        deferringDeletes: Bool = false,
+        liveMessages: LiveMessages? = nil
     ) {
         self.db = db
         self.sessions = sessions
         self.unwritten = unwritten
+        deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
+        self.liveMessages = liveMessages
     }
 
     /// Applies one record's event.
@@ -154,7 +163,7 @@ struct Projector {
                 $0.bind(removed.fileID.rawValue)
             }
         case .deleted:
-            try delete(id, namespace: row.namespace)
+            try delete(id, namespace: row.namespace, at: position)
             return
         case .erased, .forked:
             break
@@ -271,6 +280,7 @@ struct Projector {
                 $0.bind(columns.callHeads[index])
             }
         }
+        liveMessages?.append(message.messageID, role: message.role, at: position, to: row.id)
         row.messageCount += 1
         row.totalMessages += 1
         countLive(message.role, in: &row, by: 1)
@@ -294,6 +304,11 @@ struct Projector {
         time: Int64
     ) throws {
         guard !removedIDs.isEmpty else { return }
+        if let liveMessages {
+            try removeLiveMessages(Set(removedIDs.map(\.rawValue)), in: liveMessages, row: &row, position: position,
+                version: version, time: time)
+            return
+        }
         let ids = ProjectionJSON.stringArray(removedIDs.map(\.rawValue))
         let statement = try db.cachedStatement(
             sql: """
@@ -322,6 +337,44 @@ struct Projector {
                     """,
                 arguments: [row.id])
         }
+    }
+
+    /// ``removeMessages(_:row:position:version:time:)`` in a rebuild: the same rows, found in `liveMessages`
+    /// and updated by position.
+    private func removeLiveMessages(
+        _ ids: Set<String>,
+        in liveMessages: LiveMessages,
+        row: inout SessionRow,
+        position: Int64,
+        version: Int64,
+        time: Int64
+    ) throws {
+        let removed = try liveMessages.remove(ids, of: row.id) { added in
+            var found = false
+            var select = BoundStatement(
+                try statements.statement("SELECT messageId FROM transcriptMessage WHERE addedPosition = ?", in: db))
+            select.bind(added)
+            try select.forEachRow { found = ids.contains(String(decoding: $0.bytes(0), as: UTF8.self)) }
+            return found
+        }
+        var removedFirstUser = false
+        for message in removed {
+            try execute(
+                """
+                UPDATE transcriptMessage SET removedPosition = ?, removedVersion = ?, removedAt = ?
+                WHERE addedPosition = ?
+                """
+            ) {
+                $0.bind(position)
+                $0.bind(version)
+                $0.bind(time)
+                $0.bind(message.position)
+            }
+            row.messageCount -= 1
+            countLive(message.role, in: &row, by: -1)
+            if message.position == row.firstUserMessagePosition { removedFirstUser = true }
+        }
+        if removedFirstUser { row.firstUserMessagePosition = liveMessages.firstUserMessage(of: row.id) }
     }
 
     /// The session's own keys go to its row (and their history to `sessionField`); `app:` and `user:` keys
@@ -398,13 +451,16 @@ struct Projector {
         }
     }
 
-    /// The tombstone: every row of the session goes, at once; its event index (no bodies) stays for audit.
-    private mutating func delete(_ id: String, namespace: String) throws {
+    /// The tombstone: every row of the session goes, at once (in a rebuild, those of ``DeferredDeletes/tables``
+    /// at its end); its event index (no bodies) stays for audit.
+    private mutating func delete(_ id: String, namespace: String, at position: Int64) throws {
+        deferredDeletes?.append(sessionId: id, position: position)
+        liveMessages?.removeSession(id)
         for table in [
             TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName,
             CallbackResultRow.databaseTableName, ToolCallRow.databaseTableName, CallbackRow.databaseTableName,
             FileRow.databaseTableName, SessionFieldRow.databaseTableName,
-        ] {
+        ] where deferredDeletes == nil || !DeferredDeletes.defers(table) {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
         }
         try execute("DELETE FROM session WHERE id = ?") {

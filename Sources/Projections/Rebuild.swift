@@ -37,10 +37,10 @@ public struct RebuildReport: Sendable {
 /// with one atomic rename of the link and a directory fsync.
 ///
 /// The fresh file is written with SQLite's journal off and no syncs (a crash leaves only a temporary file to
-/// delete), in one transaction applied batch by batch, decoding the next batch while SQLite applies the current
-/// one, with session rows written once at the end (decision 0105); indexes the
-/// projector does not read (``ProjectionSchema/deferredIndexes``) are built once at the end. It is fsync'd
-/// before it is installed.
+/// delete), in one transaction applied batch by batch, decoding the next batch in slices on every core while
+/// SQLite applies the current one (decision 0132), with session rows written once at the end (decision 0105);
+/// the session indexes (``ProjectionSchema/deferredIndexes``) are built once at the end, and the tombstones'
+/// deletes from their tables applied after them (decisions 0130, 0131). It is fsync'd before it is installed.
 public struct Rebuild: Sendable {
     /// The log to replay.
     public let log: any LogStore
@@ -95,14 +95,17 @@ public struct Rebuild: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let queue = try Self.openBulk(file)
-            var (position, writerSeconds) = try await replay(into: queue, from: .zero, to: target, spanning: true) {
-                applied in
+            let replayed = try await replay(
+                into: queue, from: .zero, to: target, spanning: true
+            ) { applied in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
             }
-            writerSeconds += try await queue.write { db in
+            let (position, deferredDeletes) = (replayed.position, replayed.deferredDeletes)
+            let writerSeconds = try await replayed.writerSeconds + queue.write { db in
                 let cpu = ThreadCPU.seconds()
                 for index in ProjectionSchema.deferredIndexes { try index.create(db) }
+                try deferredDeletes?.apply(in: db)
                 return ThreadCPU.seconds() - cpu
             }
             try await queue.write { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
@@ -136,20 +139,22 @@ public struct Rebuild: Sendable {
         to end: LogPosition,
         spanning: Bool = false,
         progress: @Sendable (UInt64) -> Void
-    ) async throws -> (position: LogPosition, writerSeconds: Double) {
+    ) async throws -> (position: LogPosition, writerSeconds: Double, deferredDeletes: DeferredDeletes?) {
         let log = self.log
         let batchSize = configuration.rebuildBatchSize
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
             guard position < end else { return [] }
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
-            return try DecodedRecord.decode(try await log.read(from: position.next, limit: limit))
+            return try await DecodedRecord.decode(try await log.read(from: position.next, limit: limit), parts: cores)
         }
-        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows)
+        // Only one spanning transaction may leave tombstones to its end: any failure abandons it whole.
+        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows, deferringDeletes: spanning)
         var position = start
         var writerSeconds = 0.0
         var batch = try await fetch(after: position)
         while let last = batch.last?.position {
-            // Decode the next batch on another thread while SQLite applies this one.
+            // Decode the next batch on the other threads while SQLite applies this one.
             async let next = fetch(after: last)
             let expected = position
             let current = batch
@@ -180,7 +185,7 @@ public struct Rebuild: Sendable {
                 try db.commit()
             }
         }
-        return (position, writerSeconds)
+        return (position, writerSeconds, carry.deferredDeletes)
     }
 
     /// A connection tuned for a bulk load into a file nobody reads yet.

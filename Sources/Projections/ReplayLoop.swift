@@ -23,9 +23,9 @@ public final class ReplayLoop: Service {
         /// rolls the batch back, as a crash before the commit would.
         package var beforeCommit: (@Sendable (LogPosition) throws -> Void)?
         /// Run after each batch is committed and before its position is published — so before any writer
-        /// waiting for it answers — with the streams (session ids) the batch touched, in log order, repeats
-        /// included: a cache of the sessions' latest state drops them here to keep read-your-writes.
-        public var afterCommit: (@Sendable (_ streams: [String]) -> Void)?
+        /// waiting for it answers — with what the batch did to each session it touched: a cache of the sessions'
+        /// latest state drops or extends them here to keep read-your-writes.
+        public var afterCommit: (@Sendable (_ batch: CommittedBatch) -> Void)?
         /// How long the loop waits before retrying a batch that failed because the disk was full.
         public var diskFullRetryDelay: Duration = .seconds(1)
         /// How long the loop waits before reading again from a log store that was unavailable.
@@ -130,7 +130,7 @@ public final class ReplayLoop: Service {
             // Read and decode the next batch while SQLite applies this one.
             async let next = fetch(after: last)
             position = try await applyRetryingWhileDiskFull(batch, from: position)
-            configuration.afterCommit?(batch.map(\.stream))
+            configuration.afterCommit?(CommittedBatch(batch))
             publish(position)
             batch = try await next
         }

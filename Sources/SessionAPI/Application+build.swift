@@ -46,6 +46,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     }
     var app = Application(
         router: router,
+        server: .http1OnEventLoops(),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
         services: services,
         logger: logger)

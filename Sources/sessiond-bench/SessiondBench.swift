@@ -5,6 +5,6 @@ struct SessiondBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessiond-bench",
         abstract: "Benchmarks for sessiond; each prints its figures next to a raw baseline from the same run.",
-        subcommands: [LogBenchmark.self, ProjectionsBenchmark.self, ListBenchmark.self, CorpusCommand.self, HTTPBenchmark.self, LibraryBenchmark.self]
+        subcommands: [LogBenchmark.self, ProjectionsBenchmark.self, ExportBenchmark.self, ListBenchmark.self, CorpusCommand.self, HTTPBenchmark.self, LibraryBenchmark.self]
     )
 }

@@ -28,7 +28,7 @@ import Workload
                     let chunks = 2 + Int(record.position.rawValue % 3)
                     let chunked = try await store.exportJSON(
                         other, at: .position(record.position),
-                        rendering: ExportRendering(maximumChunks: chunks, minimumMessagesPerChunk: 1))
+                        rendering: ExportRendering(threads: chunks, messagesPerSegment: 1 + Int(record.position.rawValue % 2)))
                     #expect(chunked == json, "\(other) as of \(record.position) in \(chunks) chunks")
                     compared += 1
                 }

@@ -166,7 +166,7 @@ import Workload
                     // Rendered in chunks on several threads (decision 0124), even this short, the same bytes.
                     let chunked = try await harness.store.exportJSON(
                         other, at: .position(record.position),
-                        rendering: ExportRendering(maximumChunks: 3, minimumMessagesPerChunk: 1))
+                        rendering: ExportRendering(threads: 3, messagesPerSegment: 1))
                     #expect(chunked == json, "chunked JSON of \(other) as of \(record.position)")
                     #expect(expected?.json() == expected.map(LegacyExportJSON.render))
                     let snapshot = try await harness.store.session(other, at: .position(record.position))

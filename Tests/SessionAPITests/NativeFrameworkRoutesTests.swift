@@ -188,4 +188,40 @@ struct NativeFrameworkRoutesTests {
             }
         }
     }
+
+    /// A reader that loads after every write of another writer: what it gets with `afterVersion` (from the
+    /// response cache's items tail while only messages were appended, decision 0139) extends what it held to
+    /// exactly the whole list a full read answers, at the version the write acknowledged; a pop in between sends
+    /// the whole list.
+    @Test func readsRightAfterEachWriteExtendWhatTheReaderHeldToTheWholeList() async throws {
+        try await withTestApplication { client in
+            func read(_ query: String) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/sessions/s1/items?\(query)", method: .get)
+            }
+            _ = try await create(client, id: "s1")
+            var held: [NSDictionary] = []
+            var version = 1
+            let writes = [
+                #"{"type":"message","role":"user","item":\#(Self.item1)}"#,
+                #"{"type":"message","role":"assistant","item":\#(Self.item2)}"#,
+                #"{"type":"message","role":"assistant","text":"no item"}"#,
+                #"{"type":"message","role":"user","item":{"n":3}}"#,
+                #"{"type":"pop"}"#,
+                #"{"type":"message","role":"user","item":{"n":4}}"#,
+                #"{"type":"message","role":"assistant","item":{"n":5}}"#,
+            ]
+            for write in writes {
+                let written = try await append(client, "s1", write)
+                #expect(written.status == .created)
+                let answer = try await read("bodiesOnly=true&afterVersion=\(version)")
+                let got = answer.json["items"] as? [NSDictionary] ?? []
+                if answer.json["afterVersion"] != nil { held += got } else { held = got }
+                let whole = try await read("bodiesOnly=true")
+                #expect(answer.headers[.eTag] == written.headers[.eTag], "\(write)")
+                #expect(held == whole.json["items"] as? [NSDictionary], "\(write)")
+                #expect((answer.json["afterVersion"] == nil) == write.contains("pop"), "\(write)")
+                version = try #require(answer.json["version"] as? Int)
+            }
+        }
+    }
 }

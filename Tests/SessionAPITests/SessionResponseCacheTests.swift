@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,14 +29,75 @@ struct SessionResponseCacheTests {
         let cache = SessionResponseCache()
         let id = try #require(SessionID(rawValue: "raced"))
         let ticket = cache.ticket(for: id)
-        cache.invalidate([id.rawValue])
+        cache.committed([id.rawValue: Self.change(2...2, items: nil)])
         cache.store(try Self.snapshot(id), ticket: ticket)
         #expect(cache.snapshot(id) == nil)
 
         cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
         #expect(cache.snapshot(id)?.version == 1)
-        cache.invalidate([id.rawValue])
+        cache.committed([id.rawValue: Self.change(2...2, items: nil)])
         #expect(cache.snapshot(id) == nil)
+    }
+
+    /// A committed change of `versions`, appending one item per version (`items: true`) or not only items.
+    static func change(_ versions: ClosedRange<UInt64>, items: Bool?) -> SessionChange {
+        SessionChange(
+            firstVersion: versions.lowerBound, lastVersion: versions.upperBound,
+            appendedItems: items == nil ? nil : versions.map(item))
+    }
+
+    static func item(_ version: UInt64) -> SessionItem {
+        SessionItem(
+            messageID: MessageID(rawValue: "m\(version)")!, role: .user, itemJSON: #"{"n":\#(version)}"#,
+            addedAt: Date(timeIntervalSince1970: Double(version)), position: LogPosition(version * 10), version: version)
+    }
+
+    /// A commit that only appended messages to a session held at the version before it keeps what it appended:
+    /// a reader at any version since learns what it lacks from the cache, while the snapshot itself is dropped.
+    @Test func messageAppendsToAHeldSessionKeepTheItemsSinceItsVersion() throws {
+        let cache = SessionResponseCache()
+        let id = try #require(SessionID(rawValue: "tail"))
+        cache.committed([id.rawValue: Self.change(1...1, items: true)])
+        #expect(cache.itemsAppended(id, after: 0) == nil, "no tail without a held state to start from")
+
+        cache.store(try Self.snapshot(id, version: 3), ticket: cache.ticket(for: id))
+        cache.committed([id.rawValue: Self.change(4...5, items: true)])
+        #expect(cache.snapshot(id) == nil)
+        let five = try #require(cache.itemsAppended(id, after: 3))
+        #expect(five.version == 5 && five.namespace == "default")
+        #expect(five.items == [Self.item(4), Self.item(5)])
+        #expect(cache.itemsAppended(id, after: 4)?.items == [Self.item(5)])
+        #expect(cache.itemsAppended(id, after: 5)?.items == [])
+        #expect(cache.itemsAppended(id, after: 2) == nil, "before the held version: unknown")
+        #expect(cache.itemsAppended(id, after: 6) == nil, "ahead of the latest version")
+
+        cache.committed([id.rawValue: Self.change(6...6, items: true)])
+        #expect(cache.itemsAppended(id, after: 3)?.items == [4, 5, 6].map(Self.item))
+        #expect(cache.itemsAppended(id, after: 3)?.version == 6)
+
+        // A change that does not follow the tail (a commit it missed) or that did more than append drops it.
+        cache.committed([id.rawValue: Self.change(8...8, items: true)])
+        #expect(cache.itemsAppended(id, after: 6) == nil)
+        cache.store(try Self.snapshot(id, version: 8), ticket: cache.ticket(for: id))
+        cache.committed([id.rawValue: Self.change(9...9, items: true)])
+        #expect(cache.itemsAppended(id, after: 8)?.items == [Self.item(9)])
+        cache.committed([id.rawValue: Self.change(10...10, items: nil)])
+        #expect(cache.itemsAppended(id, after: 9) == nil)
+        #expect(cache.itemsAppended(id, after: 10) == nil)
+    }
+
+    /// A tail keeps at most ``ItemsTail/maximumItems`` items: the oldest go, and a reader behind them reads the
+    /// database.
+    @Test func aLongTailDropsItsOldestItems() throws {
+        let cache = SessionResponseCache()
+        let id = try #require(SessionID(rawValue: "long"))
+        cache.store(try Self.snapshot(id, version: 1), ticket: cache.ticket(for: id))
+        let last = UInt64(ItemsTail.maximumItems + 100)
+        for version in 2...last { cache.committed([id.rawValue: Self.change(version...version, items: true)]) }
+        let kept = try #require(cache.itemsAppended(id, after: last - UInt64(ItemsTail.maximumItems)))
+        #expect(kept.items.count == ItemsTail.maximumItems)
+        #expect(kept.items.last == Self.item(last))
+        #expect(cache.itemsAppended(id, after: last - UInt64(ItemsTail.maximumItems) - 1) == nil)
     }
 
     @Test func anAnswerIsKeptPerFaceAndStatusForTheCachedVersionOnly() throws {
@@ -54,7 +116,7 @@ struct SessionResponseCacheTests {
     }
 
     @Test func theCacheStaysWithinItsByteLimit() throws {
-        let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024)
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024, shards: 1)
         for i in 0..<100 {
             let id = try #require(SessionID(rawValue: "s\(i)"))
             cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
@@ -63,8 +125,30 @@ struct SessionResponseCacheTests {
         #expect((5...10).contains(cache.count))
     }
 
+    @Test func shardsShareTheBoundsAndEachDropsOnlyItsOwnSessions() throws {
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 16 * 10 * 1024, shards: 16)
+        var ids: [SessionID] = []
+        for i in 0..<2000 {
+            let id = try #require(SessionID(rawValue: "s\(i)"))
+            ids.append(id)
+            cache.store(try Self.snapshot(id), ticket: cache.ticket(for: id))
+        }
+        // Each shard keeps about nine small snapshots in its 10 KiB: never all 2,000, nor one shard's worth.
+        #expect((16 * 5...16 * 10).contains(cache.count))
+        // A session dropped by the replay loop is gone, and a ticket taken before the drop cannot store it.
+        let held = try #require(ids.last)
+        #expect(cache.snapshot(held) != nil)
+        let ticket = cache.ticket(for: held)
+        cache.committed([held.rawValue: Self.change(2...2, items: nil)])
+        #expect(cache.snapshot(held) == nil)
+        cache.store(try Self.snapshot(held), ticket: ticket)
+        #expect(cache.snapshot(held) == nil)
+        cache.store(try Self.snapshot(held), ticket: cache.ticket(for: held))
+        #expect(cache.snapshot(held) != nil)
+    }
+
     @Test func aLargeStateCountsAgainstTheByteLimit() throws {
-        let cache = SessionResponseCache(capacity: 1000, byteLimit: 1 << 20)
+        let cache = SessionResponseCache(capacity: 1000, byteLimit: 1 << 20, shards: 1)
         for i in 0..<20 {
             let id = try #require(SessionID(rawValue: "big\(i)"))
             var snapshot = try Self.snapshot(id)

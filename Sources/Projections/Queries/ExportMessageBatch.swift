@@ -1,15 +1,14 @@
 import Foundation
 import Sessions
-import Synchronization
 
-/// The live messages of an export as read, before rendering: their stored members gathered in one buffer, so
-/// that a long export renders on several threads in contiguous chunks, concatenated in order (decision 0124).
-/// Rendering joins each message to what later events added (its calls' results, the results and callback
-/// results it carries) and decompresses the results: the lookups and the decompression run on the chunks'
-/// threads, the read itself only copies bytes.
-struct ExportMessageBatch {
+/// A segment of an export's live messages as read, before rendering: their stored members gathered in one
+/// buffer. A long export's segments render on other threads while the scan reads the next ones
+/// (``ExportPipeline``, decision 0128). Rendering joins each message to what later events added (its calls'
+/// results, the results and callback results it carries) and decompresses the results: the lookups and the
+/// decompression run on the rendering thread, the read itself only copies bytes.
+struct ExportMessageBatch: Sendable {
     /// What the messages are joined to, read before them.
-    struct Joins {
+    struct Joins: Sendable {
         /// The tool calls by the position of their message, in order: id and stored head.
         var calls: [Int64: [(id: String, head: String, type: String?)]]
         /// The latest result by call id.
@@ -44,6 +43,9 @@ struct ExportMessageBatch {
 
     var count: Int { messages.count }
 
+    /// The bytes copied so far (for sizing the next segment's buffer).
+    var storedBytes: Int { storage.count }
+
     /// Adds the message added at `added` from its stored parts, copying them.
     mutating func append(
         added: Int64, id: UnsafeRawBufferPointer, head: UnsafeRawBufferPointer, tail: UnsafeRawBufferPointer,
@@ -61,45 +63,12 @@ struct ExportMessageBatch {
         return start..<storage.count
     }
 
-    /// The messages rendered as the members of the export's `messages` array, in at most `chunks` pieces to be
-    /// written one after the other (``JSONWriter/members(_:)`` separates them); the pieces render concurrently.
-    func rendered(chunks: Int) -> [[UInt8]] {
-        let ranges = split(into: max(1, min(chunks, messages.count)))
-        guard ranges.count > 1 else { return [render(messages.indices)] }
-        let pieces = Mutex([[UInt8]](repeating: [], count: ranges.count))
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
-            let piece = render(ranges[chunk])
-            pieces.withLock { $0[chunk] = piece }
-        }
-        return pieces.withLock { $0 }
-    }
-
-    /// Contiguous ranges of the messages, `count` of them or fewer, each holding about as many stored bytes
-    /// (a message's results are not known before rendering: the stored bytes stand for its size).
-    private func split(into count: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for index in messages.indices where ranges.count < count - 1 {
-            let stored = end(of: messages[index])
-            if stored * count >= storage.count * (ranges.count + 1) {
-                ranges.append(start..<(index + 1))
-                start = index + 1
-            }
-        }
-        if start < messages.count || ranges.isEmpty { ranges.append(start..<messages.count) }
-        return ranges
-    }
-
-    /// Where a message's stored bytes begin: its id when kept (only when something is carried), else its head.
-    private func start(of message: Message) -> Int { joins.carries ? message.id.lowerBound : message.head.lowerBound }
-
-    private func end(of message: Message) -> Int { message.item?.upperBound ?? message.tail.upperBound }
-
-    private func render(_ range: Range<Int>) -> [UInt8] {
-        let stored = range.isEmpty ? 0 : end(of: messages[range.last!]) - start(of: messages[range.first!])
-        var w = JSONWriter(capacity: stored * 2 + 4096)
+    /// The messages rendered as members of the export's `messages` array, into a buffer taken from
+    /// ``RenderBuffers`` (whoever writes it into the document gives it back).
+    func rendered() -> [UInt8] {
+        var w = JSONWriter(reusing: RenderBuffers.take(), capacity: storage.count * 2 + 4096)
         storage.withUnsafeBytes { storage in
-            for message in messages[range] {
+            for message in messages {
                 let calls = (joins.calls[message.added] ?? []).map { call in
                     ExportMessageJSON.Call(head: call.head, result: joins.results[call.id]?.result)
                 }

@@ -52,6 +52,24 @@ public struct SessionExport: Sendable, Equatable {
         writeMessages: (inout JSONWriter) throws -> Void
     ) rethrows -> [UInt8] {
         var w = JSONWriter(capacity: capacity)
+        writeHead(session, to: &w)
+        try writeMessages(&w)
+        w.endArray()
+        w.endObject()
+        return w.bytes
+    }
+
+    /// `{…,"messages":[`: the document before its messages, for a caller that writes them on its own.
+    static func jsonHead(_ session: SessionSnapshot) -> [UInt8] {
+        var w = JSONWriter(capacity: 512)
+        writeHead(session, to: &w)
+        return w.bytes
+    }
+
+    /// `]}`: the document after its messages.
+    static let jsonTail: [UInt8] = Array("]}".utf8)
+
+    private static func writeHead(_ session: SessionSnapshot, to w: inout JSONWriter) {
         let counters = session.counters
         w.beginObject()
         w.field("id", session.id.rawValue)
@@ -67,10 +85,6 @@ public struct SessionExport: Sendable, Equatable {
         w.field("version", Int(session.version))
         w.key("messages")
         w.beginArray()
-        try writeMessages(&w)
-        w.endArray()
-        w.endObject()
-        return w.bytes
     }
 
     /// A readable transcript: a header with the counters, then each message with its tool calls and results.

@@ -14,15 +14,17 @@ extension SessionReader {
 
     /// The JSON export of `row`'s session as of `position`, concatenated from the members the projector stored
     /// for each message, tool call and result: the bytes ``SessionExport/json()`` renders for the same point,
-    /// without building a ``Sessions/TranscriptMessage`` or escaping a string again. The rows are read first;
-    /// a long transcript then renders on several threads (`rendering`, decision 0124).
+    /// without building a ``Sessions/TranscriptMessage`` or escaping a string again. A long transcript renders
+    /// in segments on other threads while the scan reads on (`rendering`, decision 0128).
     func exportJSON(of row: SessionRow, at position: Int64, rendering: ExportRendering = .standard) throws -> [UInt8] {
         let id = row.id
-        let results = try toolResults(of: id, upTo: position)
+        let calls = try toolCalls(of: id, upTo: position)
+        let results = try toolResults(of: id, upTo: position, calls: calls.values.reduce(0) { $0 + $1.count })
         let callbacks = try callbackResults(of: id, upTo: position)
-        var messages = ExportMessageBatch(joins: ExportMessageBatch.Joins(
-            calls: try toolCalls(of: id, upTo: position), results: results.latest, carried: results.carried,
-            callbackResults: callbacks.byMessage))
+        let joins = ExportMessageBatch.Joins(
+            calls: calls, results: results.latest, carried: results.carried, callbackResults: callbacks.byMessage)
+        let pipeline = ExportPipeline(workers: rendering.threads - 1)
+        var segment = ExportMessageBatch(joins: joins)
 
         var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
         // The rows stepped through SQLite's C API: GRDB's `Row` wraps each column read in a closure and a
@@ -41,33 +43,32 @@ extension SessionReader {
                 tokens: (row.int(3), row.int(4), row.int(5), row.int(6)),
                 cost: row.double(7), latencyMs: row.double(8), toolCallCount: row.int(9) ?? 0)
             guard isLive else { return }
-            messages.append(
+            segment.append(
                 added: added, id: row.bytes(1), head: row.bytes(11), tail: row.bytes(12),
                 item: row.isNull(13) ? nil : row.bytes(13))
+            if segment.count >= rendering.messagesPerSegment {
+                pipeline.submit(segment)
+                segment = ExportMessageBatch(joins: joins, capacity: segment.storedBytes + segment.storedBytes / 4)
+            }
         }
+        pipeline.submit(segment)
+        let pieces = pipeline.finish()
 
         var session = try snapshot(
             row, at: position,
             history: TranscriptHistory(messages: [], places: [], counters: tally.counters, firstUserMessage: nil))
         session.counters = tally.finish()
-        let pieces = messages.rendered(chunks: rendering.chunks(for: messages.count))
-        return SessionExport.json(session, capacity: pieces.reduce(512) { $0 + $1.count }) { w in
-            for piece in pieces { piece.withUnsafeBytes { w.members($0) } }
-        }
+        return ExportDocument.joined(head: SessionExport.jsonHead(session), pieces: pieces, tail: SessionExport.jsonTail)
     }
 }
 
-/// How many threads render an export's messages: one for a short transcript, up to the active cores for a
-/// long one, each chunk at least ``minimumMessagesPerChunk`` messages (below that, the hand-off to another
-/// thread costs more than it saves).
+/// How an export's messages render: in segments of ``messagesPerSegment`` live messages, on up to ``threads``
+/// threads (the reading one included) while the scan goes on; an export of one segment stays on the reading
+/// thread (below that size, the hand-off to another thread costs more than it saves).
 struct ExportRendering: Sendable {
-    var maximumChunks: Int
-    var minimumMessagesPerChunk: Int
+    var threads: Int
+    var messagesPerSegment: Int
 
     static let standard = ExportRendering(
-        maximumChunks: min(ProcessInfo.processInfo.activeProcessorCount, 8), minimumMessagesPerChunk: 500)
-
-    func chunks(for messages: Int) -> Int {
-        max(1, min(maximumChunks, messages / max(1, minimumMessagesPerChunk)))
-    }
+        threads: min(ProcessInfo.processInfo.activeProcessorCount, 8), messagesPerSegment: 500)
 }

@@ -32,7 +32,7 @@ extension SessionReader {
             calls.compactMap { ExportMessageJSON.call(head: $0.head, type: $0.type) }
         }
 
-        let recorded = try toolResults(of: id, upTo: position)
+        let recorded = try toolResults(of: id, upTo: position, calls: calls.values.reduce(0) { $0 + $1.count })
         var results: [ToolCallID: ToolResultRecorded] = [:]
         for (callID, (messageID, result)) in recorded.latest {
             results[ToolCallID(rawValue: callID)!] = ToolResultRecorded(
@@ -100,39 +100,48 @@ extension SessionReader {
     /// id, stored export head and type.
     func toolCalls(of id: String, upTo position: Int64) throws -> [Int64: [(id: String, head: String, type: String?)]] {
         var calls: [Int64: [(id: String, head: String, type: String?)]] = [:]
-        let cursor = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT messagePosition, toolCallId, headJSON, type FROM toolCall
-                WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
-                """),
-            arguments: [id, position])
-        while let row = try cursor.next() {
-            calls[row[0], default: []].append((row[1], row[2], row[3]))
+        // Stepped through SQLite's C API, as the export's scan (decision 0125): one row per call of the
+        // transcript, read before every export.
+        var rows = BoundStatement(try db.cachedStatement(sql: """
+            SELECT messagePosition, toolCallId, headJSON, type FROM toolCall
+            WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
+            """))
+        rows.bind(id)
+        rows.bind(position)
+        try rows.forEachRow { row in
+            calls[row.int64(0), default: []].append((row.string(1), row.string(2), row.optionalString(3)))
         }
         return calls
     }
 
     /// The tool results recorded up to `position`: the latest per call (by call id, with the id of the message
     /// that recorded it), and the calls each tool message carries, first recorded first (by message id).
-    func toolResults(of id: String, upTo position: Int64) throws -> (
+    /// `calls`, the number of calls up to `position` when known, sizes the tables once (growing them rehashes
+    /// every id).
+    func toolResults(of id: String, upTo position: Int64, calls: Int = 0) throws -> (
         latest: [String: (messageID: String, result: ExportMessageJSON.Result)], carried: [String: [String]]
     ) {
         var latest: [String: (messageID: String, result: ExportMessageJSON.Result)] = [:]
         var carried: [String: [String]] = [:]
-        let cursor = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
-                WHERE sessionId = ? AND position <= ? ORDER BY position
-                """),
-            arguments: [id, position])
-        while let row = try cursor.next() {
-            let callID: String = row[0]
-            let messageID: String = row[1]
+        latest.reserveCapacity(calls)
+        carried.reserveCapacity(calls)
+        var rows = BoundStatement(try db.cachedStatement(sql: """
+            SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
+            WHERE sessionId = ? AND position <= ? ORDER BY position
+            """))
+        rows.bind(id)
+        rows.bind(position)
+        try rows.forEachRow { row in
+            let callID = row.string(0)
+            let messageID = row.string(1)
             let result = ExportMessageJSON.Result(
-                literal: StoredText.stored(row, 2) ?? Array(#""""#.utf8), metadata: row[3], isError: row[4],
-                screenshotURLs: row[5], finished: row[6])
-            latest[callID] = (messageID, result)
-            if carried[messageID]?.contains(callID) != true { carried[messageID, default: []].append(callID) }
+                literal: row.isNull(2) ? Array(#""""#.utf8) : Array(row.bytes(2)), metadata: row.optionalString(3),
+                isError: row.int64(4) != 0, screenshotURLs: row.string(5), finished: row.int64(6) != 0)
+            if latest.updateValue((messageID, result), forKey: callID) == nil {
+                carried[messageID, default: []].append(callID)
+            } else if carried[messageID]?.contains(callID) != true {
+                carried[messageID, default: []].append(callID)
+            }
         }
         return (latest, carried)
     }

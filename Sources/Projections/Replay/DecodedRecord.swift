@@ -37,10 +37,31 @@ struct DecodedRecord: Sendable {
     }
 
     /// Decodes a batch, in order.
-    static func decode(_ records: [LogRecord]) throws(ProjectionError) -> [DecodedRecord] {
+    static func decode(_ records: some Collection<LogRecord>) throws(ProjectionError) -> [DecodedRecord] {
         var decoded: [DecodedRecord] = []
         decoded.reserveCapacity(records.count)
         for record in records { decoded.append(try DecodedRecord(record)) }
         return decoded
     }
+
+    /// Decodes a batch in `parts` contiguous slices at once (one task each), in order: a rebuild decodes on every
+    /// core, the write thread's included, since decoding and preparing the columns cost more per event than
+    /// SQLite's writes (decision 0132). Small batches are decoded in one piece.
+    static func decode(_ records: [LogRecord], parts: Int) async throws -> [DecodedRecord] {
+        let parts = min(parts, records.count / minimumPart)
+        guard parts > 1 else { return try decode(records) }
+        let size = (records.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [DecodedRecord]).self) { group in
+            for part in 0..<parts {
+                let slice = records[(part * size)..<min(records.count, (part + 1) * size)]
+                group.addTask { (part, try decode(slice)) }
+            }
+            var decoded = [[DecodedRecord]](repeating: [], count: parts)
+            for try await (part, records) in group { decoded[part] = records }
+            return Array(decoded.joined())
+        }
+    }
+
+    /// Fewer records than this per task would not repay starting it.
+    static let minimumPart = 256
 }

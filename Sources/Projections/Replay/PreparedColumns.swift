@@ -44,6 +44,8 @@ struct PreparedColumns: Sendable {
 struct MessageColumns: Sendable {
     var metadata: String?
     var item: StoredText.Stored?
+    /// The item's text as ``item`` stores it, for the response cache (``CommittedBatch``).
+    var itemText: String?
     /// The export's JSON of the message before and after its tool calls (``ExportMessageJSON``).
     var head: String
     var tail: String
@@ -52,7 +54,8 @@ struct MessageColumns: Sendable {
 
     init(_ message: MessageAppended, appendedAt: Int64) {
         metadata = ProjectionJSON.text(message.metadata)
-        item = StoredText.encode(ProjectionJSON.text(message.item))
+        itemText = ProjectionJSON.text(message.item)
+        item = StoredText.encode(itemText)
         head = ExportMessageJSON.head(message)
         tail = ExportMessageJSON.tail(message, appendedAt: appendedAt)
         callHeads = message.toolCalls.map(ExportMessageJSON.callHead)

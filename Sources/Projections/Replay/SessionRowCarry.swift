@@ -10,7 +10,18 @@ final class SessionRowCarry: @unchecked Sendable {
     /// the changed ones are written.
     let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    /// Tombstones left for the end of a rebuild whose one transaction spans every batch; `nil` when each batch
+    /// commits on its own, so each applies its tombstones in full.
+    var deferredDeletes: DeferredDeletes?
+    /// The live messages of every session, while the session indexes wait for the end (with ``deferredDeletes``):
+    /// never forgotten mid-rebuild, since the index to read them back is not there.
+    let liveMessages: LiveMessages?
+
+    init(capacity: Int, deferringDeletes: Bool = false) {
+        self.capacity = capacity
+        deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
+        liveMessages = deferringDeletes ? LiveMessages() : nil
+    }
 
     /// Rows as the transaction holds them after the last batch; `nil` marks a session known not to exist.
     var rows: [String: SessionRow?] = [:]

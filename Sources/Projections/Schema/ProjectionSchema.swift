@@ -38,10 +38,14 @@ enum ProjectionSchema {
         return migrator
     }
 
-    /// Indexes the projector never reads while it applies events. A rebuild drops them before its bulk load
-    /// and creates them at the end: one sorted build instead of a random B-tree insert per event.
+    /// Indexes the projector never reads while a rebuild applies events (a tombstone's deletes through them
+    /// wait for the end, ``DeferredDeletes``; rewinds find live messages in ``LiveMessages``). A rebuild drops
+    /// them before its bulk load and creates them at the end: one sorted build instead of a random B-tree
+    /// insert per event.
     static let deferredIndexes: [(name: String, create: @Sendable (Database) throws -> Void)] = [
-        (EventIndexRow.bySessionIndex, EventIndexRow.createIndexes(in:))
+        (EventIndexRow.bySessionIndex, EventIndexRow.createIndexes(in:)),
+        (ToolResultRow.bySessionIndex, ToolResultRow.createIndexes(in:)),
+        (TranscriptMessageRow.bySessionIndex, TranscriptMessageRow.createIndexes(in:)),
     ]
 
     /// The schema version stored in a database (0 for an empty file).

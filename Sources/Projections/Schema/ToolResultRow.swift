@@ -25,6 +25,8 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
         static let sessionId = Column(CodingKeys.sessionId)
     }
 
+    static let bySessionIndex = "toolResultBySession"
+
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName) { t in
             t.primaryKey(CodingKeys.position.stringValue, .integer)
@@ -37,8 +39,12 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.column(CodingKeys.screenshotUrls.stringValue, .text).notNull()
             t.column(CodingKeys.finished.stringValue, .boolean).notNull()
         }
+        try createIndexes(in: db)
+    }
+
+    /// The session's results in log order. A rebuild builds it after its bulk load (``ProjectionSchema/deferredIndexes``).
+    static func createIndexes(in db: Database) throws {
         try db.create(
-            index: "toolResultBySession", on: databaseTableName,
-            columns: [Columns.sessionId.name, Columns.position.name])
+            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionId.name, Columns.position.name])
     }
 }

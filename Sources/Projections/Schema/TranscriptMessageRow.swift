@@ -70,6 +70,12 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.removedVersion.stringValue, .integer)
             t.column(CodingKeys.removedAt.stringValue, .integer)
         }
+        try createIndexes(in: db)
+    }
+
+    /// The session's messages in log order. A rebuild builds it after its bulk load
+    /// (``ProjectionSchema/deferredIndexes``).
+    static func createIndexes(in db: Database) throws {
         try db.create(
             index: bySessionIndex, on: databaseTableName,
             columns: [Columns.sessionId.name, Columns.addedPosition.name])

@@ -11,6 +11,14 @@ public struct JSONWriter {
 
     public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
+    /// A writer into `buffer` emptied, its capacity kept (a buffer reused from an earlier render, its memory
+    /// already faulted in) and raised to `capacity` if below.
+    init(reusing buffer: [UInt8], capacity: Int) {
+        bytes = buffer
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(capacity)
+    }
+
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))

@@ -22,6 +22,12 @@ struct SteppedRow {
         return UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : Int(sqlite3_column_bytes(handle, column)))
     }
 
+    /// A text column as a string; empty for `NULL`.
+    func string(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
+
+    /// A text column as a string; `nil` for `NULL`.
+    func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
     /// A role column (`user`, `assistant`, `tool`); `tool` for anything else, as the other readers do.
     func role(_ column: Int32) -> MessageRole {
         let bytes = bytes(column)

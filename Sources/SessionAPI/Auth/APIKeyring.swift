@@ -15,7 +15,15 @@ import Glibc
 public final class APIKeyring: Sendable {
     private struct Loaded {
         var keys: [String: APIKey]
-        var fingerprint: [Int]?
+        var fingerprint: Fingerprint?
+    }
+
+    /// The key file's identity; a value, so the check before every request allocates nothing.
+    private struct Fingerprint: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var modifiedSeconds: Int
+        var modifiedNanoseconds: Int
     }
 
     private let store: APIKeyStore
@@ -61,9 +69,11 @@ public final class APIKeyring: Sendable {
     }
 
     /// Inode, size and modification time of `path`; `nil` when it does not exist.
-    private static func fingerprint(of path: String) -> [Int]? {
+    private static func fingerprint(of path: String) -> Fingerprint? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        return Fingerprint(
+            inode: UInt64(info.st_ino), size: Int64(info.st_size), modifiedSeconds: Int(info.st_mtim.tv_sec),
+            modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
     }
 }

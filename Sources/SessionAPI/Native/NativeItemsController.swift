@@ -11,7 +11,9 @@ import Sessions
 /// append, pop, clear, rewind and erasure moves it); an `If-None-Match` naming it answers `304 Not Modified`
 /// before the items are read (a latest read finds the version in the session response cache). With
 /// `afterVersion=V` (bodies only, latest, whole list) the answer carries `afterVersion` and only the items appended
-/// since V, when none was removed since; otherwise the whole list, without `afterVersion` (decision 0120).
+/// since V, when none was removed since; otherwise the whole list, without `afterVersion` (decision 0120). Right
+/// after another writer's message appends, those come from the response cache with no database read (decision
+/// 0139).
 struct NativeItemsController {
     let backend: SessionBackend
 
@@ -36,32 +38,31 @@ struct NativeItemsController {
             throw RequestBodyError.invalidParameter(
                 name: "afterVersion", reason: "afterVersion needs bodiesOnly=true, and no limit, since or as-of point")
         }
-        let session: SessionSnapshot
+        let version: UInt64
         var appended: [SessionItem]?
         if let afterVersion {
-            (session, appended) = try await backend.latestWithItemsAppended(
+            (version, appended) = try await backend.latestWithItemsAppended(
                 id, namespace: context.namespace, after: afterVersion)
         } else {
-            session = try await backend.session(id, namespace: context.namespace, at: asOf)
+            version = try await backend.session(id, namespace: context.namespace, at: asOf).version
         }
-        if request.noneMatchHolds(version: session.version) { return .notModified(version: session.version) }
+        if request.noneMatchHolds(version: version) { return .notModified(version: version) }
         var headers = HTTPFields()
-        headers[.eTag] = "\"\(session.version)\""
+        headers[.eTag] = "\"\(version)\""
         if let afterVersion, let appended {
-            let json = NativeItemBodies(
-                sessionID: id, version: session.version, afterVersion: afterVersion, items: appended
-            ).json()
+            let json = NativeItemBodies(sessionID: id, version: version, afterVersion: afterVersion, items: appended)
+                .json()
             return .json(bytes: json, headers: headers)
         }
         // As of the version the ETag names, even when a write lands between the two reads.
         guard let items = try await backend.store.items(
-            id, at: asOf == .latest ? .version(session.version) : asOf, since: since, latest: latest,
+            id, at: asOf == .latest ? .version(version) : asOf, since: since, latest: latest,
             includeRemoved: includeRemoved) else {
             throw SessionError.sessionNotFound(id)
         }
         let json = bodiesOnly
-            ? NativeItemBodies(sessionID: id, version: session.version, items: items).json()
-            : NativeItemPage(sessionID: id, version: session.version, items: items).json()
+            ? NativeItemBodies(sessionID: id, version: version, items: items).json()
+            : NativeItemPage(sessionID: id, version: version, items: items).json()
         return .json(bytes: json, headers: headers)
     }
 }

@@ -19,8 +19,11 @@ extension Response {
     {
         var headers = headers
         headers[.contentType] = "application/json"
-        var buffer = ByteBuffer(bytes: bytes)
-        buffer.writeString("\n")
+        // Sized for the body and its newline at once: growing a full buffer by one byte would copy the whole
+        // body again (a long export's is MiBs).
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.underestimatedCount + 1)
+        buffer.writeBytes(bytes)
+        buffer.writeInteger(UInt8(ascii: "\n"))
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }

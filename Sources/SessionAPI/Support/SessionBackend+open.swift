@@ -41,7 +41,7 @@ extension SessionBackend {
         var replayConfiguration = ReplayLoop.Configuration()
         replayConfiguration.logger = logger
         let responses = SessionResponseCache()
-        replayConfiguration.afterCommit = { responses.invalidate($0) }
+        replayConfiguration.afterCommit = { responses.committed($0.changes()) }
         let replay = ReplayLoop(store: store, log: log, configuration: replayConfiguration)
         var writerConfiguration = SessionWriter.Configuration()
         let clock = configuration.clock

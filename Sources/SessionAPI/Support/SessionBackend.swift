@@ -31,26 +31,31 @@ struct SessionBackend: Sendable {
         return snapshot
     }
 
-    /// The latest session, as ``session(_:namespace:at:)``, and the items appended after version `after`
-    /// (``ProjectionStore/itemsAppended(_:after:upTo:)`` up to its version; `nil` when one was removed since, or
-    /// `after` is ahead): one projection read when the cache does not hold the session.
+    /// The latest version of a session, as ``session(_:namespace:at:)`` finds it, and the items appended after
+    /// version `after` (``ProjectionStore/itemsAppended(_:after:upTo:)`` up to it; `nil` when one was removed
+    /// since, or `after` is ahead). No projection read when ``responses`` holds the items since `after` (a session
+    /// that only gained messages since, decision 0139) or the session at version `after`; one otherwise.
     func latestWithItemsAppended(
         _ id: SessionID, namespace: String?, after: UInt64
-    ) async throws -> (session: SessionSnapshot, appended: [SessionItem]?) {
-        var found: (session: SessionSnapshot, appended: [SessionItem]?)?
-        if let cached = responses.snapshot(id) {
+    ) async throws -> (version: UInt64, appended: [SessionItem]?) {
+        var found: (version: UInt64, namespace: String, appended: [SessionItem]?)?
+        if let tail = responses.itemsAppended(id, after: after) {
+            found = (tail.version, tail.namespace, tail.items)
+        } else if let cached = responses.snapshot(id) {
             // Holding that version already, the reader lacks nothing: no projection read (an unchanged load).
             let appended = after == cached.version ? []
                 : after < cached.version ? try await store.itemsAppended(id, after: after, upTo: cached.version) : nil
-            found = (cached, appended)
+            found = (cached.version, cached.namespace, appended)
         } else {
             let ticket = responses.ticket(for: id)
-            found = try await store.latestWithItemsAppended(id, after: after)
-            if let found { responses.store(found.session, ticket: ticket) }
+            if let read = try await store.latestWithItemsAppended(id, after: after) {
+                responses.store(read.session, ticket: ticket)
+                found = (read.session.version, read.session.namespace, read.appended)
+            }
         }
-        guard let found, namespace.map({ $0 == found.session.namespace }) ?? true
+        guard let found, namespace.map({ $0 == found.namespace }) ?? true
         else { throw SessionError.sessionNotFound(id) }
-        return found
+        return (found.version, found.appended)
     }
 
     /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop

@@ -6,13 +6,17 @@ import Synchronization
 /// The latest state of recently read sessions and their rendered JSON answers, so that a GET of a session's
 /// latest state reads no database and encodes nothing while the session is unchanged.
 ///
-/// The replay loop drops a session here (``invalidate(_:)``) after committing its events and before a writer
-/// waiting for them answers, so a read after an acknowledged write never sees the state before it. A reader
+/// The replay loop drops a session here (``committed(_:)``) after committing its events and before a writer
+/// waiting for them answers, so a read after an acknowledged write never sees the state before it. When those
+/// events only appended messages, the session's framework items since the state it held are kept instead
+/// (``ItemsTail``), so a reader that held them before the write learns what it lacks without reading the database
+/// (``itemsAppended(_:after:)``, decision 0139). A reader
 /// that missed takes a ``Ticket`` before it reads the database and offers the snapshot back with it: if the
 /// replay loop dropped that session (or one sharing its stripe) in between, the snapshot may predate the
 /// commit and is not kept. Answers are kept per API face and per status, since the status derives from the
 /// reader's clock (idle after the idle timeout, archived at `expires_at`) and is computed on every read.
-/// Bounded by entries and by an estimate of their bytes, least recently used first out.
+/// Bounded by entries and by an estimate of their bytes, least recently used first out within each of its
+/// shards (independently locked parts).
 final class SessionResponseCache: Sendable {
     /// Which API face rendered an answer.
     enum Face: Hashable, Sendable {
@@ -30,10 +34,13 @@ final class SessionResponseCache: Sendable {
         var status: SessionStatus
     }
 
-    private struct Entry {
-        var snapshot: SessionSnapshot
+    /// A reference, so that a lookup under the lock copies one pointer, not the snapshot's fields and the answers
+    /// (the copies were most of the time the lock was held, and the two event loops contend for it on every GET).
+    /// `bodies` is read and written only under the cache's lock; `snapshot` never changes.
+    private final class Entry: @unchecked Sendable {
+        let snapshot: SessionSnapshot
         /// The snapshot's estimated size, measured once when it is stored.
-        var snapshotBytes: Int
+        let snapshotBytes: Int
         var bodies: [BodyKey: ByteBuffer] = [:]
 
         init(snapshot: SessionSnapshot) {
@@ -66,40 +73,58 @@ final class SessionResponseCache: Sendable {
 
     private struct State {
         var entries: LeastRecentlyUsedCache<String, Entry>
+        /// Only ever changed by the replay loop's hook, so always at the session's latest committed version.
+        var tails: LeastRecentlyUsedCache<String, ItemsTail>
         /// Bumped for every session of the stripe the replay loop drops; a ticket of an older generation
-        /// cannot store.
+        /// cannot store. Indexed by stripe; a shard uses only its own stripes' counters.
         var generations: [UInt64]
     }
 
-    private static let stripes = 256
-    private let state: Mutex<State>
+    /// A part of the cache under its own lock. Both event loops look sessions up on every GET (twice); with one
+    /// lock they contended for it, and a loop preempted while holding it put the other to sleep in the kernel.
+    private final class Shard: Sendable {
+        let state: Mutex<State>
 
-    /// Creates an empty cache of at most `capacity` sessions and about `byteLimit` bytes.
-    init(capacity: Int = 100_000, byteLimit: Int = 64 << 20) {
-        state = Mutex(
-            State(
-                entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
-                generations: Array(repeating: 0, count: Self.stripes)))
+        init(capacity: Int, byteLimit: Int) {
+            state = Mutex(
+                State(
+                    entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
+                    tails: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit / 4),
+                    generations: Array(repeating: 0, count: SessionResponseCache.stripes)))
+        }
+    }
+
+    private static let stripes = 256
+    private let shards: [Shard]
+
+    /// Creates an empty cache of at most `capacity` sessions and about `byteLimit` bytes, split into `shards`
+    /// parts (each a session's by its stripe, each with its share of both bounds and least recently used first
+    /// out within itself).
+    init(capacity: Int = 100_000, byteLimit: Int = 64 << 20, shards: Int = 16) {
+        let count = max(1, min(shards, Self.stripes))
+        self.shards = (0..<count).map { _ in
+            Shard(capacity: max(1, capacity / count), byteLimit: byteLimit / count)
+        }
     }
 
     /// How many sessions are held (for tests).
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { shards.reduce(0) { total, shard in total + shard.state.withLock { $0.entries.count } } }
 
     /// The cached latest state of `id`, if held.
     func snapshot(_ id: SessionID) -> SessionSnapshot? {
-        state.withLock { $0.entries.value(for: id.rawValue)?.snapshot }
+        shard(of: Self.stripe(of: id.rawValue)).state.withLock { $0.entries.value(for: id.rawValue) }?.snapshot
     }
 
     /// Take before reading `id` from the database; pass to ``store(_:ticket:)``.
     func ticket(for id: SessionID) -> Ticket {
         let stripe = Self.stripe(of: id.rawValue)
-        return Ticket(stripe: stripe, generation: state.withLock { $0.generations[stripe] })
+        return Ticket(stripe: stripe, generation: shard(of: stripe).state.withLock { $0.generations[stripe] })
     }
 
     /// Keeps `snapshot`, read from the database after `ticket` was taken, unless the replay loop dropped its
     /// stripe since.
     func store(_ snapshot: SessionSnapshot, ticket: Ticket) {
-        state.withLock { state in
+        shard(of: ticket.stripe).state.withLock { state in
             guard state.generations[ticket.stripe] == ticket.generation else { return }
             let entry = Entry(snapshot: snapshot)
             state.entries.insert(entry, bytes: entry.bytes, for: snapshot.id.rawValue)
@@ -108,7 +133,7 @@ final class SessionResponseCache: Sendable {
 
     /// The answer `face` rendered for `session` at `status`, if held for that version of the session.
     func body(of session: SessionSnapshot, face: Face, status: SessionStatus) -> ByteBuffer? {
-        state.withLock { state in
+        shard(of: Self.stripe(of: session.id.rawValue)).state.withLock { state in
             guard let entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
             else { return nil }
             return entry.bodies[BodyKey(face: face, status: status)]
@@ -117,22 +142,48 @@ final class SessionResponseCache: Sendable {
 
     /// Keeps an answer rendered for `session` while the cache holds that version of it.
     func store(body: ByteBuffer, of session: SessionSnapshot, face: Face, status: SessionStatus) {
-        state.withLock { state in
-            guard var entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
+        shard(of: Self.stripe(of: session.id.rawValue)).state.withLock { state in
+            guard let entry = state.entries.value(for: session.id.rawValue), entry.snapshot.version == session.version
             else { return }
             entry.bodies[BodyKey(face: face, status: status)] = body
+            // Inserted again so the cache counts the answer's bytes.
             state.entries.insert(entry, bytes: entry.bytes, for: session.id.rawValue)
         }
     }
 
-    /// Drops the sessions of `streams` (the replay loop's hook, after each commit).
-    func invalidate(_ streams: [String]) {
-        state.withLock { state in
-            for stream in streams {
+    /// The latest version of `id`, its namespace and the items appended after `after`, when a tail holds them
+    /// all; `nil` otherwise (the caller reads the database).
+    func itemsAppended(_ id: SessionID, after: UInt64) -> (version: UInt64, namespace: String, items: [SessionItem])? {
+        shard(of: Self.stripe(of: id.rawValue)).state.withLock { state in
+            guard let tail = state.tails.value(for: id.rawValue), let items = tail.appended(after: after) else {
+                return nil
+            }
+            return (tail.version, tail.namespace, items)
+        }
+    }
+
+    /// Drops the sessions a committed batch touched (`changes`, ``CommittedBatch/changes()``), keeping or extending
+    /// the items tail of those it only appended messages to (the replay loop's hook, after each commit).
+    func committed(_ changes: [String: SessionChange]) {
+        for (stream, change) in changes {
+            let stripe = Self.stripe(of: stream)
+            shard(of: stripe).state.withLock { state in
+                let held = state.entries.value(for: stream)?.snapshot
+                var tail = state.tails.value(for: stream)
+                // Out of the cache while it changes, so its items grow in place rather than being copied.
+                state.tails.remove(stream)
+                if tail?.extend(by: change) != true {
+                    tail = held.flatMap { ItemsTail(namespace: $0.namespace, at: $0.version, extendedBy: change) }
+                }
+                if let tail { state.tails.insert(tail, bytes: tail.bytes, for: stream) }
                 state.entries.remove(stream)
-                state.generations[Self.stripe(of: stream)] &+= 1
+                state.generations[stripe] &+= 1
             }
         }
+    }
+
+    private func shard(of stripe: Int) -> Shard {
+        shards[stripe % shards.count]
     }
 
     private static func stripe(of stream: String) -> Int {

@@ -32,6 +32,17 @@ final class SessiondProcess {
         throw HTTPBenchmarkError.serverDidNotStart("no answer on port \(port) within \(Int(timeout)) s")
     }
 
+    /// CPU seconds the server has used so far (user + system, all threads, from /proc; 0 where unreadable).
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let afterName = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15, in ticks.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM, then waits for the graceful shutdown to finish.
     func stop() {
         guard process.isRunning else { return }

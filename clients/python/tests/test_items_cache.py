@@ -28,8 +28,13 @@ def test_a_kept_answer_is_revalidated_and_read_back_as_new_objects():
     first = cache.hit("s", None, '"3"')
     assert first == ITEMS
     first[0]["content"] = "changed by the caller"
+    first[1]["items"][1]["items"] = "changed deep down"
     first.append("more")
     assert cache.hit("s", None, '"3"') == ITEMS
+    stored = cache.store("t", None, body(1, ITEMS))  # the parsed answer is the caller's too
+    stored[0]["content"] = "changed"
+    stored[1]["items"].append(3)
+    assert cache.hit("t", None, '"1"') == ITEMS
     assert cache.hit("s", None, '"2"') is None  # the entry is not the state the server confirmed
 
 
@@ -123,16 +128,16 @@ class Statuses:
     def __init__(self, client) -> None:
         self.seen: list[int] = []
         self.answers: list[dict] = []
-        respond = client._respond
+        get = client._get
 
-        async def spy(call):
-            response = await respond(call)
-            if call.path.endswith("/items"):
+        async def spy(target, etag):
+            response = await get(target, etag)
+            if "/items?" in target:
                 self.seen.append(response.status_code)
                 self.answers.append(response.json() if response.status_code == 200 else {})
             return response
 
-        client._respond = spy
+        client._get = spy
 
 
 async def test_an_unchanged_session_loads_in_a_304_and_own_writes_stay_current(configuration, unique):
@@ -221,3 +226,19 @@ def test_a_negative_limit_is_refused_whatever_is_kept(configuration, unique):
         client.item_bodies(sid)
         with pytest.raises(ValueError):
             client.item_bodies(sid, limit=-1)
+
+
+def test_the_bytes_kept_follow_appends_extensions_and_pops():
+    cache = ItemsCache()
+    cache.store("s", None, body(1, ITEMS))
+    stored = cache.size
+    assert stored > 0
+    cache.after_append("s", [{"type": "message", "item": {"role": "user", "content": "x" * 100}}],
+                       {"version": 2, "events": ["message.appended"]})
+    assert cache.size > stored + 100
+    cache.after_append("s", [{"type": "pop"}], {"version": 3, "events": ["messages.removed"]})
+    assert cache.size == stored
+    cache.store("s", None, json.dumps({"sessionId": "s", "version": 4, "afterVersion": 3, "items": [ITEMS[1]]}).encode())
+    assert cache.size > stored and cache.hit("s", None, '"4"') == [*ITEMS, ITEMS[1]]
+    cache.after_append("s", [{"type": "clear"}], {"version": 5, "events": ["messages.removed"]})
+    assert cache.size == 0

@@ -8,6 +8,7 @@ import threading
 import httpx
 import pytest
 
+from sessiond_client import AsyncSessiondClient, ClientConfiguration, SessiondClient
 from sessiond_client.transport import LeanAsyncTransport, LeanSyncTransport, _Answer
 
 BODY = b'{"answer":"forty-two"}'
@@ -53,6 +54,7 @@ class Server(socketserver.ThreadingTCPServer):
 
     def __init__(self, framing: str, close_after: int) -> None:
         self.framing, self.close_after, self.connections = framing, close_after, 0
+        self.heads: list[bytes] = []
         super().__init__(("127.0.0.1", 0), Handler)
 
     @property
@@ -72,6 +74,7 @@ class Handler(socketserver.BaseRequestHandler):
                     return
                 buffer += data
             head, _, buffer = buffer.partition(b"\r\n\r\n")
+            server.heads.append(head)
             length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
                            if line.lower().startswith(b"content-length")), 0)
             while len(buffer) < length:
@@ -146,3 +149,30 @@ async def test_errors_are_httpx_errors():
     with httpx.Client(transport=LeanSyncTransport()) as client:
         with pytest.raises(httpx.ConnectError):
             client.get(url)
+
+
+def _lines(head: bytes) -> tuple[bytes, set[bytes]]:
+    """A request head's request line and its header lines, but the Accept-Encoding the byte path leaves out."""
+    first, *lines = head.split(b"\r\n")
+    return first, {line.lower() for line in lines if not line.lower().startswith(b"accept-encoding")}
+
+
+async def test_a_read_sent_as_bytes_carries_what_httpx_sends(serve):
+    """The items read skips httpx's request objects (``_get``): same request line and headers — Host, the key,
+    the namespace, the caller's own headers, If-None-Match — as the same read sent through httpx."""
+    server = serve("length")
+    configuration = ClientConfiguration(base_url=server.url + "/base/", api_key="sk-1", namespace="ns-1",
+                                        headers={"X-Extra": "yes"})
+    target, etag = "/base/v1/sessions/s%2F1/items?bodiesOnly=true&afterVersion=3", '"3"'
+    with SessiondClient(configuration) as client:
+        reply = client._get(target, etag)
+        assert reply.status_code == 200 and reply.json() == {"answer": "forty-two"}
+        client._http.get(server.url + target, headers={"If-None-Match": etag})
+    async with AsyncSessiondClient(configuration) as client:
+        assert (await client._get(target, None)).json() == {"answer": "forty-two"}
+        await client._http.get(server.url + target)
+    sync_raw, sync_httpx, async_raw, async_httpx = map(_lines, server.heads)
+    assert sync_raw == sync_httpx and async_raw == async_httpx
+    assert sync_raw[0] == b"GET " + target.encode() + b" HTTP/1.1"
+    assert {b"authorization: bearer sk-1", b"x-namespace: ns-1", b"x-extra: yes", b'if-none-match: "3"'} <= sync_raw[1]
+    assert b'if-none-match: "3"' not in async_raw[1]

@@ -13,10 +13,11 @@ between the sessions of a process to get it.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -24,7 +25,7 @@ import httpx
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
 from .items_cache import ItemsCache, latest
-from .transport import LeanAsyncTransport, LeanSyncTransport
+from .transport import LeanAsyncTransport, LeanSyncTransport, fixed_head, get_request
 
 JSON = dict[str, Any]
 
@@ -157,20 +158,6 @@ class _Calls:
         return _Call("GET", _session_path(session_id, "/items"), params=params)
 
     @staticmethod
-    def item_bodies(session_id: str, limit: int | None, cache: ItemsCache | None) -> _Call:
-        """A bodies-only read; with the kept entry (`cache`), conditional, and for the whole list, of what was
-        appended since."""
-        params: dict[str, Any] = {"bodiesOnly": "true"}
-        if limit is not None:
-            params["limit"] = limit
-        etag = cache.etag(session_id, limit) if cache is not None else None
-        after = cache.holding_all(session_id) if cache is not None and limit is None else None
-        if after is not None:
-            params["afterVersion"] = after
-        return _Call("GET", _session_path(session_id, "/items"), params=params,
-                     headers={"If-None-Match": etag} if etag else None)
-
-    @staticmethod
     def shared_state(app_name: str, user_id: str | None) -> _Call:
         params = {"appName": app_name}
         if user_id is not None:
@@ -188,19 +175,27 @@ _APPENDS_HEADERS = {"Content-Type": "application/json"}
 
 class _URLs:
     """Absolute request URLs, built as strings and parsed once (httpx parses a relative URL and its params
-    three times per request, a third of its client's CPU); the last ones parsed are kept, so the read an agent
-    repeats (its session's items at one version) is parsed once."""
+    three times per request, a third of its client's CPU); the last ones parsed are kept, so a read repeated
+    unchanged is parsed once."""
 
     _KEPT = 1024
 
     def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
         self._base = str(http.base_url).rstrip("/")
+        #: The base URL's path, which every request target starts with.
+        self.prefix = http.base_url.raw_path.decode().rstrip("/")
         self.appends = httpx.URL(self._base + _APPENDS_PATH)
         self._parsed: dict[str, httpx.URL] = {}
 
     def of(self, call: _Call) -> httpx.URL:
         query = "?" + urlencode(call.params, quote_via=quote) if call.params else ""
-        text = self._base + call.path + query
+        return self.parsed(self._base + call.path + query)
+
+    def absolute(self, target: str) -> httpx.URL:
+        """The URL of a request target (``prefix`` and what follows)."""
+        return self.parsed(self._base + target[len(self.prefix):])
+
+    def parsed(self, text: str) -> httpx.URL:
         url = self._parsed.get(text)
         if url is None:
             if len(self._parsed) >= self._KEPT:
@@ -252,12 +247,41 @@ def _appended(outcome: JSON) -> JSON:
     return outcome
 
 
-def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, call: _Call,
-                 response: httpx.Response) -> list[Any] | None:
+class _Reply:
+    """A response as a read of items needs it, from either way of sending: its status and body."""
+
+    __slots__ = ("status_code", "content")
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code, self.content = status_code, content
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+def _items_read(prefix: str, session_id: str, limit: int | None, cache: ItemsCache | None) -> tuple[str, str | None]:
+    """A bodies-only read's request target and ``If-None-Match``: with the kept entry (`cache`), conditional, and
+    for the whole list, of what was appended since."""
+    target = prefix + _session_path(session_id, "/items?bodiesOnly=true")
+    if limit is not None:
+        target += f"&limit={limit}"
+    if cache is None:
+        return target, None
+    if limit is None and (after := cache.holding_all(session_id)) is not None:
+        target += f"&afterVersion={after}"
+    return target, cache.etag(session_id, limit)
+
+
+def _conditional(etag: str | None) -> bytes:
+    return b"If-None-Match: " + etag.encode() + b"\r\n" if etag else b""
+
+
+def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, etag: str | None,
+                 response: _Reply) -> list[Any] | None:
     """A bodies-only read's items: on ``304`` the kept ones, otherwise the answer's (or the kept ones it extends),
     kept for the next read; ``None`` when the entry moved since the request left."""
-    if response.status_code == 304 and call.headers:
-        return cache.hit(session_id, limit, call.headers["If-None-Match"])
+    if response.status_code == 304 and etag:
+        return cache.hit(session_id, limit, etag)
     if response.status_code == 404:
         cache.drop(session_id)
     raise_for_response(response)
@@ -278,12 +302,15 @@ class SessiondClient:
 
     def __init__(self, configuration: ClientConfiguration | None = None, *, http: httpx.Client | None = None) -> None:
         self.configuration = configuration or ClientConfiguration()
+        #: The lean transport, when this client made it: reads of items go through it as bytes (``_get``).
+        self._lean = LeanSyncTransport() if http is None and self.configuration.lean() else None
         self._http = http or httpx.Client(
             base_url=self.configuration.base_url, timeout=self.configuration.timeout,
-            headers=self.configuration.http_headers(),
-            transport=LeanSyncTransport() if self.configuration.lean() else None)
+            headers=self.configuration.http_headers(), transport=self._lean)
         self._appends = AppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._head = fixed_head(self._http)
+        self._origin = (self._http.base_url.host, self._http.base_url.port or 80)
         self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     def _post_appends(self, entries: list[bytes]) -> list[JSON]:
@@ -309,10 +336,28 @@ class SessiondClient:
         raise AssertionError("unreachable")
 
     def _respond(self, call: _Call) -> httpx.Response:
-        attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
+        return self._retrying(call.retry_safe, lambda: self._http.request(
+            call.method, self._urls.of(call), json=call.body, headers=call.headers))
+
+    def _get(self, target: str, etag: str | None) -> _Reply:
+        """A `GET` of `target`, conditional on `etag`, retried as every read is: as bytes through the lean
+        transport (no httpx request or response built), else through httpx."""
+        def send() -> _Reply:
+            timeout = self.configuration.timeout
+            if self._lean is not None:
+                answer = self._lean.send(
+                    self._origin, get_request(target, self._head, _conditional(etag)), False, timeout, timeout)
+                return _Reply(answer.status, answer.body)
+            response = self._http.get(self._urls.absolute(target), headers={"If-None-Match": etag} if etag else None)
+            return _Reply(response.status_code, response.content)
+        return self._retrying(True, send)
+
+    def _retrying(self, safe: bool, send: Callable[[], Any]) -> Any:
+        """`send()`'s response; a safe request is sent again after a connection error or a 502/503/504."""
+        attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
-                response = self._http.request(call.method, self._urls.of(call), json=call.body, headers=call.headers)
+                response = send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise
@@ -372,11 +417,11 @@ class SessiondClient:
         if limit is not None and limit < 0:
             raise ValueError("limit must be at least 0")
         asked = None if self._items.holding_all(session_id) is not None else limit
-        call = _Calls.item_bodies(session_id, asked, self._items)
-        items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+        target, etag = _items_read(self._urls.prefix, session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, etag, self._get(target, etag))
         if items is None:  # an answer for an entry another thread of this client moved meanwhile
-            call = _Calls.item_bodies(session_id, asked, None)
-            items = _item_bodies(self._items, session_id, asked, call, self._respond(call))
+            target, etag = _items_read(self._urls.prefix, session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, etag, self._get(target, etag))
         return latest(items or [], limit)
 
     def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:
@@ -416,13 +461,16 @@ class AsyncSessiondClient:
 
     def __init__(self, configuration: ClientConfiguration | None = None, *, http: httpx.AsyncClient | None = None) -> None:
         self.configuration = configuration or ClientConfiguration()
+        #: The lean transport, when this client made it: reads of items go through it as bytes (``_get``).
+        self._lean = LeanAsyncTransport() if http is None and self.configuration.lean() else None
         self._http = http or httpx.AsyncClient(
             base_url=self.configuration.base_url, timeout=self.configuration.timeout,
             headers=self.configuration.http_headers(),
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
-            transport=LeanAsyncTransport() if self.configuration.lean() else None)
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64), transport=self._lean)
         self._appends = AsyncAppendQueue(self._post_appends, self.configuration.appends_in_flight)
         self._urls = _URLs(self._http)
+        self._head = fixed_head(self._http)
+        self._origin = (self._http.base_url.host, self._http.base_url.port or 80)
         self._items = ItemsCache(self.configuration.items_cache_bytes)
 
     async def _post_appends(self, entries: list[bytes]) -> list[JSON]:
@@ -448,10 +496,26 @@ class AsyncSessiondClient:
         raise AssertionError("unreachable")
 
     async def _respond(self, call: _Call) -> httpx.Response:
-        attempts = 1 + (self.configuration.retries if call.retry_safe else 0)
+        return await self._retrying(call.retry_safe, lambda: self._http.request(
+            call.method, self._urls.of(call), json=call.body, headers=call.headers))
+
+    async def _get(self, target: str, etag: str | None) -> _Reply:
+        async def send() -> _Reply:
+            timeout = self.configuration.timeout
+            if self._lean is not None:
+                answer = await self._lean.send(
+                    self._origin, get_request(target, self._head, _conditional(etag)), False, timeout, timeout)
+                return _Reply(answer.status, answer.body)
+            response = await self._http.get(
+                self._urls.absolute(target), headers={"If-None-Match": etag} if etag else None)
+            return _Reply(response.status_code, response.content)
+        return await self._retrying(True, send)
+
+    async def _retrying(self, safe: bool, send: Callable[[], Awaitable[Any]]) -> Any:
+        attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
-                response = await self._http.request(call.method, self._urls.of(call), json=call.body, headers=call.headers)
+                response = await send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise
@@ -499,11 +563,11 @@ class AsyncSessiondClient:
         if limit is not None and limit < 0:
             raise ValueError("limit must be at least 0")
         asked = None if self._items.holding_all(session_id) is not None else limit
-        call = _Calls.item_bodies(session_id, asked, self._items)
-        items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+        target, etag = _items_read(self._urls.prefix, session_id, asked, self._items)
+        items = _item_bodies(self._items, session_id, asked, etag, await self._get(target, etag))
         if items is None:  # an answer for an entry another task of this client moved meanwhile
-            call = _Calls.item_bodies(session_id, asked, None)
-            items = _item_bodies(self._items, session_id, asked, call, await self._respond(call))
+            target, etag = _items_read(self._urls.prefix, session_id, asked, None)
+            items = _item_bodies(self._items, session_id, asked, etag, await self._get(target, etag))
         return latest(items or [], limit)
 
     async def shared_state(self, app_name: str, *, user_id: str | None = None) -> JSON:

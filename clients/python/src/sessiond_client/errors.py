@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 
 
 class SessiondError(Exception):
@@ -26,15 +25,17 @@ class ConflictError(SessiondError):
     """409: an expected version (If-Match) no longer holds, or an id is taken."""
 
 
-def raise_for_response(response: httpx.Response) -> None:
-    """Raises the matching :class:`SessiondError` for a 4xx/5xx response; returns for anything else."""
+def raise_for_response(response: Any) -> None:
+    """Raises the matching :class:`SessiondError` for a 4xx/5xx response (an ``httpx.Response``, or anything with
+    its ``status_code``, ``content`` and ``json()``); returns for anything else."""
     if response.status_code < 400:
         return
     try:
         body: Any = response.json()
     except ValueError:
         body = None
-    raise error_for(response.status_code, body.get("error") if isinstance(body, dict) else None, response.text[:200])
+    raise error_for(response.status_code, body.get("error") if isinstance(body, dict) else None,
+                    response.content[:200].decode(errors="replace"))
 
 
 def error_for(status: int, error: Any, fallback_message: str = "") -> SessiondError:

@@ -15,46 +15,66 @@ items are kept as the server stores them (``as_stored``), so a load reads the sa
 
 An entry holds the whole list (``limit`` ``None``) or the latest ``limit`` items; a read of the latest ``n`` is
 answered from any entry holding at least ``n``, and one holding the whole list is kept current by every read.
-Bounded by ``max_bytes`` of kept pickles and ``max_sessions`` entries, least recently used first out.
+Bounded by ``max_bytes`` (each item counted as its ``marshal`` form) and ``max_sessions`` entries, least
+recently used first out.
 
-Every read returns new objects, so a caller may change what it got: the items are kept pickled (this process's
-own pickles of parsed JSON, never bytes from elsewhere), which restores 200 items in a quarter of the time
+Every read returns new objects, so a caller may change what it got; the kept ones are never handed out (decision
+0140). An item whose values are all strings, numbers, booleans or nulls (most SDK items: a user message, a tool
+call, its output) is copied with ``dict()``; any other is kept as its ``marshal`` bytes too (this process's own,
+of parsed JSON, never bytes from elsewhere) and restored from them: 200 items in about a sixth of the time
 ``json.loads`` of their JSON takes.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
+import marshal
 import threading
 from collections import OrderedDict
 from typing import Any, Mapping
 
 JSON = dict[str, Any]
 
-#: An entry holds its items as at most this many pickles (one per own append since the last merge), merged
-#: into one past it: restoring costs a call per pickle.
-_MAX_PARTS = 8
+_SCALARS = (str, int, float, bool, type(None))
 
 
-def _pickled(items: list[Any]) -> bytes:
-    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+#: One item as an entry keeps it, apart from the object it was made from: ``(copy, None)`` for a dict of
+#: scalars (whose ``dict()`` copy is new throughout), else ``(None, its marshal bytes)``. Tuples, not objects:
+#: restoring is one comprehension with no call per item but the copy.
+_Kept = tuple[Any, Any]
+
+
+def _kept(items: list[Any]) -> tuple[list[_Kept], int]:
+    """The items as kept, and their size (each counted as its ``marshal`` form)."""
+    kept, size = [], 0
+    for item in items:
+        frozen = marshal.dumps(item)
+        size += len(frozen)
+        if type(item) is dict and all(type(value) in _SCALARS for value in item.values()):
+            kept.append((dict(item), None))
+        else:
+            kept.append((None, frozen))
+    return kept, size
+
+
+def _size(kept: _Kept) -> int:
+    item, frozen = kept
+    return len(frozen if frozen is not None else marshal.dumps(item))
 
 
 class _Entry:
-    __slots__ = ("version", "limit", "parts", "size")
+    __slots__ = ("version", "limit", "kept", "size")
 
-    def __init__(self, version: int, limit: int | None, parts: list[bytes]) -> None:
-        if len(parts) > _MAX_PARTS:
-            parts = [_pickled(_restored(parts))]
-        self.version, self.limit, self.parts = version, limit, parts
-        self.size = sum(len(part) for part in parts)
+    def __init__(self, version: int, limit: int | None, kept: list[_Kept], size: int) -> None:
+        self.version, self.limit, self.kept, self.size = version, limit, kept, size
 
     def covers(self, limit: int | None) -> bool:
         return self.limit is None or (limit is not None and limit <= self.limit)
 
     def items(self) -> list[Any]:
-        return _restored(self.parts)
+        """New copies of the items."""
+        loads = marshal.loads
+        return [dict(item) if frozen is None else loads(frozen) for item, frozen in self.kept]
 
 
 def as_stored(value: Any) -> Any:
@@ -83,13 +103,6 @@ def _number(value: float) -> int | float:
 
 #: Integers a double holds exactly; past them the server's double is written in exponent form.
 _EXACT_INTEGERS = 1 << 53
-
-
-def _restored(parts: list[bytes]) -> list[Any]:
-    items: list[Any] = pickle.loads(parts[0]) if parts else []
-    for part in parts[1:]:
-        items += pickle.loads(part)
-    return items
 
 
 def latest(items: list[Any], limit: int | None) -> list[Any]:
@@ -141,10 +154,11 @@ class ItemsCache:
         items, version = page["items"], page["version"]
         if "afterVersion" in page:
             return self._extend(session_id, page["afterVersion"], version, items)
+        kept, size = _kept(items)  # the parsed items are the caller's; the entry keeps copies
         with self._lock:
             old = self._entries.get(session_id)
             if old is None or version > old.version or (version == old.version and not old.covers(limit)):
-                self._put(session_id, _Entry(version, limit, [_pickled(items)]))
+                self._put(session_id, _Entry(version, limit, kept, size))
         return items
 
     def after_append(self, session_id: str, activities: list[Mapping[str, Any]], answer: Mapping[str, Any]) -> None:
@@ -159,26 +173,24 @@ class ItemsCache:
                 return  # nothing appended, or not only this append since the entry: the next read revalidates
             version = answer["version"]
             if kinds == ["clear"]:
-                self._put(session_id, _Entry(version, None, []))
+                self._put(session_id, _Entry(version, None, [], 0))
             elif kinds == ["pop"]:
                 limit = None if entry.limit is None else max(entry.limit - 1, 0)
-                self._put(session_id, _Entry(version, limit, [_pickled(entry.items()[:-1])]))
+                popped = _size(entry.kept[-1]) if entry.kept else 0
+                self._put(session_id, _Entry(version, limit, entry.kept[:-1], entry.size - popped))
             elif entry.limit is None and all(k == "message" and isinstance(a.get("item"), dict)
                                              for k, a in zip(kinds, activities)):
-                added = _pickled([as_stored(a["item"]) for a in activities])
-                self._put(session_id, _Entry(version, None, [*entry.parts, added]))
+                added, size = _kept([as_stored(a["item"]) for a in activities])
+                self._put(session_id, _Entry(version, None, entry.kept + added, entry.size + size))
 
     def _extend(self, session_id: str, after: int, version: int, added: list[Any]) -> list[Any] | None:
+        kept, size = _kept(added)
         with self._lock:
             entry = self._entries.get(session_id)
             if entry is None or entry.version != after or entry.limit is not None:
                 return None
-            items = entry.items()
-            parts = [*entry.parts, _pickled(added)] if added else entry.parts
-            if len(parts) > _MAX_PARTS:
-                parts = [_pickled(items + added)]  # merged from the items just restored, not restored again
-            self._put(session_id, _Entry(version, None, parts))
-        return items + added
+            self._put(session_id, _Entry(version, None, entry.kept + kept, entry.size + size))
+        return entry.items() + added
 
     def drop(self, session_id: str) -> None:
         with self._lock:

@@ -9,6 +9,9 @@ speak only what sessiond answers: HTTP/1.1 with ``Content-Length`` or chunked bo
 A reused connection that the server closed while idle fails before any answer arrives; the request is then sent
 again on a new connection once (every request of these clients is safe to repeat: reads, and writes with an
 idempotency key).
+
+Each transport also sends a request given as bytes (``send``, with ``get_request`` and ``fixed_head``): the read an
+agent repeats before every turn then skips httpx's request and response objects, about 0.13 ms of CPU per read.
 """
 
 from __future__ import annotations
@@ -118,6 +121,20 @@ def _origin(request: httpx.Request) -> tuple[str, int]:
     return request.url.host, request.url.port or 80
 
 
+def fixed_head(http: httpx.Client | httpx.AsyncClient) -> bytes:
+    """The header lines every request of `http` carries (``Host`` and the client's headers), built once; without
+    ``Accept-Encoding``, so a body comes as it is (these transports decode no compression)."""
+    url = http.base_url
+    lines = [b"Host: " + url.netloc]
+    lines += [b"%s: %s" % pair for pair in http.headers.raw if pair[0].lower() != b"accept-encoding"]
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+def get_request(target: str, head: bytes, extra: bytes = b"") -> bytes:
+    """A `GET` of `target` (path and query, already encoded) with the header lines `head` and `extra`."""
+    return b"GET " + target.encode() + b" HTTP/1.1\r\n" + head + extra + b"\r\n"
+
+
 def _encode(request: httpx.Request, body: bytes) -> bytes:
     head = b"%s %s HTTP/1.1\r\n" % (request.method.encode(), request.url.raw_path)
     return head + b"".join(b"%s: %s\r\n" % pair for pair in request.headers.raw) + b"\r\n" + body
@@ -194,19 +211,32 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raw = _encode(request, await request.aread())
-        answer = _Answer(request.method == "HEAD")
+        try:
+            answer = await self.send(
+                _origin(request), raw, request.method == "HEAD", _timeout(request, "connect"), _timeout(request, "read"))
+        except httpx.TransportError as error:
+            error.request = request
+            raise
+        return _response(answer, request)
+
+    async def send(
+        self, origin: tuple[str, int], raw: bytes, head_only: bool, connect_timeout: float | None,
+        read_timeout: float | None,
+    ) -> _Answer:
+        """Sends one request given as bytes to `origin` and reads its response."""
+        answer = _Answer(head_only)
         reused = True
         while True:
             connection = self._take_idle()
             if connection is None:
-                connection, reused = await self._connect(request), False
+                connection, reused = await self._connect(origin, connect_timeout), False
             try:
-                await connection.exchange(raw, answer, _timeout(request, "read"))
+                await connection.exchange(raw, answer, read_timeout)
             except httpx.RemoteProtocolError:
                 if connection.transport is not None:
                     connection.transport.close()
                 if reused and not answer.started:
-                    answer = _Answer(request.method == "HEAD")
+                    answer = _Answer(head_only)
                     reused = False
                     continue
                 raise
@@ -219,7 +249,7 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
             self._idle.append(connection)
         elif connection.transport is not None:
             connection.transport.close()
-        return _response(answer, request)
+        return answer
 
     def _take_idle(self) -> _Connection | None:
         while self._idle:
@@ -228,16 +258,15 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
                 return connection
         return None
 
-    async def _connect(self, request: httpx.Request) -> _Connection:
-        host, port = _origin(request)
+    async def _connect(self, origin: tuple[str, int], timeout: float | None) -> _Connection:
+        host, port = origin
         loop = asyncio.get_running_loop()
         try:
-            _, connection = await asyncio.wait_for(
-                loop.create_connection(_Connection, host, port), _timeout(request, "connect"))
+            _, connection = await asyncio.wait_for(loop.create_connection(_Connection, host, port), timeout)
         except asyncio.TimeoutError:
-            raise httpx.ConnectTimeout(f"timed out connecting to {host}:{port}", request=request) from None
+            raise httpx.ConnectTimeout(f"timed out connecting to {host}:{port}") from None
         except OSError as error:
-            raise httpx.ConnectError(str(error), request=request) from error
+            raise httpx.ConnectError(str(error)) from error
         return connection
 
     async def aclose(self) -> None:
@@ -256,15 +285,28 @@ class LeanSyncTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         raw = _encode(request, request.read())
+        try:
+            answer = self.send(
+                _origin(request), raw, request.method == "HEAD", _timeout(request, "connect"), _timeout(request, "read"))
+        except httpx.TransportError as error:
+            error.request = request
+            raise
+        return _response(answer, request)
+
+    def send(
+        self, origin: tuple[str, int], raw: bytes, head_only: bool, connect_timeout: float | None,
+        read_timeout: float | None,
+    ) -> _Answer:
+        """Sends one request given as bytes to `origin` and reads its response."""
         reused = True
         while True:
             with self._lock:
                 sock = self._idle.pop() if self._idle else None
             if sock is None:
-                sock, reused = self._connect(request), False
-            answer = _Answer(request.method == "HEAD")
+                sock, reused = self._connect(origin, connect_timeout), False
+            answer = _Answer(head_only)
             try:
-                sock.settimeout(_timeout(request, "read"))
+                sock.settimeout(read_timeout)
                 sock.sendall(raw)
                 while True:
                     data = sock.recv(1 << 16)
@@ -281,9 +323,9 @@ class LeanSyncTransport(httpx.BaseTransport):
                     reused = False
                     continue
                 if isinstance(error, socket.timeout):
-                    raise httpx.ReadTimeout("timed out waiting for the response", request=request) from error
+                    raise httpx.ReadTimeout("timed out waiting for the response") from error
                 if isinstance(error, OSError):
-                    raise httpx.ReadError(str(error), request=request) from error
+                    raise httpx.ReadError(str(error)) from error
                 raise
             break
         if answer.keep_alive:
@@ -291,16 +333,16 @@ class LeanSyncTransport(httpx.BaseTransport):
                 self._idle.append(sock)
         else:
             sock.close()
-        return _response(answer, request)
+        return answer
 
-    def _connect(self, request: httpx.Request) -> socket.socket:
-        host, port = _origin(request)
+    def _connect(self, origin: tuple[str, int], timeout: float | None) -> socket.socket:
+        host, port = origin
         try:
-            sock = socket.create_connection((host, port), timeout=_timeout(request, "connect"))
+            sock = socket.create_connection((host, port), timeout=timeout)
         except socket.timeout as error:
-            raise httpx.ConnectTimeout(f"timed out connecting to {host}:{port}", request=request) from error
+            raise httpx.ConnectTimeout(f"timed out connecting to {host}:{port}") from error
         except OSError as error:
-            raise httpx.ConnectError(str(error), request=request) from error
+            raise httpx.ConnectError(str(error)) from error
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock
 

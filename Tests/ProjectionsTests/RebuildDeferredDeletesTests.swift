@@ -1,0 +1,56 @@
+import EventLog
+import Foundation
+import GRDB
+import Projections
+import Sessions
+import Testing
+
+/// A rebuild builds the session indexes of `eventIndex`, `toolResult` and `transcriptMessage` after its bulk load
+/// and applies the tombstones' deletes of those tables only then (decisions 0130, 0131): the file it installs must
+/// equal the live one.
+@Suite struct RebuildDeferredDeletesTests {
+    @Test func aTombstonedSessionsResultsGoAtTheEndAndTheIndexesAreBuilt() async throws {
+        try await ProjectionHarness.with { harness in
+            let deleted = ScriptedSessionTests.sessionID
+            _ = try await ScriptedSessionTests.runScript(harness)
+            let kept: SessionID = "kept-1"
+            _ = try await harness.writer.execute(
+                .create(CreateSession(sessionID: kept, namespace: "default", title: "Kept", browserMode: "local-browser-service")))
+            _ = try await harness.writer.execute(
+                .appendMessage(AppendMessage(
+                    sessionID: kept, messageID: "k1", role: .assistant, finishReason: .toolUse,
+                    toolCalls: [ToolCall(id: "kt1", name: "Bash", input: #"{"command":"ls"}"#)])))
+            _ = try await harness.writer.execute(
+                .recordToolResult(RecordToolResult(sessionID: kept, toolCallID: "kt1", messageID: "ktm1", result: "a\nb")))
+            // Rebuilt before the tombstone: both sessions' results are there.
+            let before = try await Rebuild(log: harness.log, path: harness.databasePath).build()
+            #expect(try Self.resultCounts(in: before.file) == [deleted.rawValue: 2, kept.rawValue: 1])
+            let messages = try Self.messageCounts(in: before.file)
+            #expect(messages[deleted.rawValue] == 9 && messages[kept.rawValue] != nil)
+
+            _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: deleted)))
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+            let rebuilt = try await Rebuild(log: harness.log, path: harness.databasePath).build()
+            #expect(try Self.resultCounts(in: rebuilt.file) == [kept.rawValue: 1])
+            #expect(try Self.messageCounts(in: rebuilt.file) == [kept.rawValue: messages[kept.rawValue]!])
+            let differences = try await harness.store.differences(from: rebuilt.file)
+            #expect(differences.isEmpty, "\(differences.prefix(5))")
+            let indexes = try await DatabaseQueue(path: rebuilt.file).read { db in
+                try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
+            }
+            #expect(indexes.isSuperset(of: ["toolResultBySession", "eventIndexBySession", "transcriptMessageBySession"]))
+        }
+    }
+
+    static func resultCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "toolResult", in: file) }
+
+    static func messageCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "transcriptMessage", in: file) }
+
+    /// Rows of `table` per session.
+    static func rowCounts(of table: String, in file: String) throws -> [String: Int] {
+        try DatabaseQueue(path: file).read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT sessionId, count(*) FROM \(table) GROUP BY sessionId")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTesting
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import SessionAPI
+
+/// A route served by `.http1OnEventLoops()` runs on the SwiftNIO event loop of its connection, also after awaiting
+/// work elsewhere, and Hummingbird's default server (`.http1()`) does not: what decision 0136 relies on.
+struct EventLoopHandlersTests {
+    /// Answers "loop" when the handler runs on an event loop thread before and after a hop to the cooperative pool.
+    static func app(server: HTTPServerBuilder) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("where") { _, _ -> String in
+            let before = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            let elsewhere = await Task.detached { MultiThreadedEventLoopGroup.currentEventLoop != nil }.value
+            let after = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            return "\(before ? "loop" : "pool") \(elsewhere ? "loop" : "pool") \(after ? "loop" : "pool")"
+        }
+        return Application(router: router, server: server)
+    }
+
+    @Test func handlersRunOnTheirConnectionsEventLoop() async throws {
+        try await Self.app(server: .http1OnEventLoops()).test(.live) { client in
+            for _ in 0..<3 {
+                let response = try await client.execute(uri: "/where", method: .get)
+                #expect(String(buffer: response.body) == "loop pool loop")
+            }
+        }
+    }
+
+    @Test func hummingbirdsDefaultServerRunsHandlersOnThePool() async throws {
+        try await Self.app(server: .http1()).test(.live) { client in
+            let response = try await client.execute(uri: "/where", method: .get)
+            #expect(String(buffer: response.body) == "pool pool pool")
+        }
+    }
+}
