@@ -16,6 +16,10 @@ extension ProjectionStore {
         /// Session rows a rebuild keeps in memory between batches; beyond it the changed ones are written and
         /// all are read again when next needed.
         public var rebuildSessionRows = 100_000
+        /// Live messages a rebuild keeps in memory (≈ 24–48 bytes each) so that it builds the transcript's
+        /// session index only at its end; beyond it the index is built at once and the rest of the rebuild
+        /// finds the messages it removes through it.
+        public var rebuildLiveMessages = 4_000_000
         /// Where the store reports rebuilds and refusals; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.projections", factory: { _ in SwiftLogNoOpLogHandler() })
 

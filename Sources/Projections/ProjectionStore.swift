@@ -173,13 +173,14 @@ public final class ProjectionStore: Sendable {
         }
         var projector = Projector(
             db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init(),
-            deferringDeletes: carry?.deferredDeletes != nil, liveMessages: carry?.liveMessages)
+            deferredDeletes: carry?.deferredDeletes?.emptied(), liveMessages: carry?.liveMessages)
         carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
         for record in batch { try projector.apply(record) }
         if endsTransaction || carry?.isFull(projector.sessions) ?? true { try projector.flush() }
         try Checkpoint.advance(db, from: expected, to: last)
         carry?.keep(projector.sessions, unwritten: projector.unwritten)
         if let deferred = projector.deferredDeletes { carry?.deferredDeletes?.append(contentsOf: deferred) }
+        try carry?.boundLiveMessages(in: db)
     }
 
     /// Applies everything the log holds past the checkpoint, up to its durable end at the time of the call,
@@ -228,7 +229,9 @@ public final class ProjectionStore: Sendable {
         from log: any LogStore,
         progress: (@Sendable (RebuildProgress) -> Void)?
     ) async throws -> RebuildReport {
-        let rebuild = Rebuild(log: log, path: path, configuration: configuration)
+        // The daemon goes on serving meanwhile: leave it a core.
+        let rebuild = Rebuild(
+            log: log, path: path, configuration: configuration, decodingParts: Rebuild.whileServing)
         var report = try await rebuild.build(progress: progress)
         while true {
             let target = try await checkpoint()

@@ -30,13 +30,13 @@ struct Projector {
         _ db: Database,
         knownSessions sessions: [String: SessionRow?] = [:],
         unwritten: UnwrittenSessions = UnwrittenSessions(),
-        deferringDeletes: Bool = false,
+        deferredDeletes: DeferredDeletes? = nil,
         liveMessages: LiveMessages? = nil
     ) {
         self.db = db
         self.sessions = sessions
         self.unwritten = unwritten
-        deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
+        self.deferredDeletes = deferredDeletes
         self.liveMessages = liveMessages
     }
 
@@ -305,7 +305,8 @@ struct Projector {
     ) throws {
         guard !removedIDs.isEmpty else { return }
         if let liveMessages {
-            try removeLiveMessages(Set(removedIDs.map(\.rawValue)), in: liveMessages, row: &row, position: position,
+            try removeLiveMessages(
+                Set(removedIDs.map { Array($0.rawValue.utf8) }), in: liveMessages, row: &row, position: position,
                 version: version, time: time)
             return
         }
@@ -340,9 +341,9 @@ struct Projector {
     }
 
     /// ``removeMessages(_:row:position:version:time:)`` in a rebuild: the same rows, found in `liveMessages`
-    /// and updated by position.
+    /// and updated by position. `ids` are UTF-8 bytes, compared as the SQL path's `messageId IN (…)` compares.
     private func removeLiveMessages(
-        _ ids: Set<String>,
+        _ ids: Set<[UInt8]>,
         in liveMessages: LiveMessages,
         row: inout SessionRow,
         position: Int64,
@@ -354,7 +355,7 @@ struct Projector {
             var select = BoundStatement(
                 try statements.statement("SELECT messageId FROM transcriptMessage WHERE addedPosition = ?", in: db))
             select.bind(added)
-            try select.forEachRow { found = ids.contains(String(decoding: $0.bytes(0), as: UTF8.self)) }
+            try select.forEachRow { found = ids.contains(Array($0.bytes(0))) }
             return found
         }
         var removedFirstUser = false
@@ -460,7 +461,7 @@ struct Projector {
             TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName,
             CallbackResultRow.databaseTableName, ToolCallRow.databaseTableName, CallbackRow.databaseTableName,
             FileRow.databaseTableName, SessionFieldRow.databaseTableName,
-        ] where deferredDeletes == nil || !DeferredDeletes.defers(table) {
+        ] where deferredDeletes?.defers(table) != true {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
         }
         try execute("DELETE FROM session WHERE id = ?") {

@@ -48,12 +48,24 @@ public struct Rebuild: Sendable {
     public let path: String
     /// Batch size and logger.
     public let configuration: ProjectionStore.Configuration
+    /// How many slices each batch is decoded in at once (decision 0132): every core when nothing else runs
+    /// (``allCores``), fewer while the daemon serves (``whileServing``), so HTTP and the replay loop keep a core.
+    public let decodingParts: Int
 
-    /// Creates a rebuild of the projection database at `path` from `log`.
-    public init(log: any LogStore, path: String, configuration: ProjectionStore.Configuration = .init()) {
+    /// Every core: `sessiond rebuild` and the rebuild at open, which nothing competes with.
+    public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// Half the cores (at least one): a rebuild of a running store.
+    public static var whileServing: Int { max(1, allCores / 2) }
+
+    /// Creates a rebuild of the projection database at `path` from `log`, decoding in `decodingParts` slices.
+    public init(
+        log: any LogStore, path: String, configuration: ProjectionStore.Configuration = .init(),
+        decodingParts: Int = Rebuild.allCores
+    ) {
         self.log = log
         self.path = path
         self.configuration = configuration
+        self.decodingParts = max(1, decodingParts)
     }
 
     /// Builds a fresh database up to `end` (the durable end by default) and installs it at ``path``, removing
@@ -104,7 +116,10 @@ public struct Rebuild: Sendable {
             let (position, deferredDeletes) = (replayed.position, replayed.deferredDeletes)
             let writerSeconds = try await replayed.writerSeconds + queue.write { db in
                 let cpu = ThreadCPU.seconds()
-                for index in ProjectionSchema.deferredIndexes { try index.create(db) }
+                // A rebuild past its live-message bound built `transcriptMessageBySession` already.
+                for index in ProjectionSchema.deferredIndexes {
+                    if try !db.hasIndex(named: index.name) { try index.create(db) }
+                }
                 try deferredDeletes?.apply(in: db)
                 return ThreadCPU.seconds() - cpu
             }
@@ -142,14 +157,16 @@ public struct Rebuild: Sendable {
     ) async throws -> (position: LogPosition, writerSeconds: Double, deferredDeletes: DeferredDeletes?) {
         let log = self.log
         let batchSize = configuration.rebuildBatchSize
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parts = decodingParts
         @Sendable func fetch(after position: LogPosition) async throws -> [DecodedRecord] {
             guard position < end else { return [] }
             let limit = Int(min(UInt64(batchSize), end.rawValue - position.rawValue))
-            return try await DecodedRecord.decode(try await log.read(from: position.next, limit: limit), parts: cores)
+            return try await DecodedRecord.decode(try await log.read(from: position.next, limit: limit), parts: parts)
         }
         // Only one spanning transaction may leave tombstones to its end: any failure abandons it whole.
-        let carry = SessionRowCarry(capacity: configuration.rebuildSessionRows, deferringDeletes: spanning)
+        let carry = SessionRowCarry(
+            capacity: configuration.rebuildSessionRows, deferringDeletes: spanning,
+            messageCapacity: configuration.rebuildLiveMessages)
         var position = start
         var writerSeconds = 0.0
         var batch = try await fetch(after: position)
@@ -209,5 +226,14 @@ public struct Rebuild: Sendable {
             for index in ProjectionSchema.deferredIndexes { try db.drop(index: index.name) }
         }
         return queue
+    }
+}
+
+extension Database {
+    /// Whether the schema holds an index of this name.
+    fileprivate func hasIndex(named name: String) throws -> Bool {
+        try Bool.fetchOne(
+            self, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
+            arguments: [name]) ?? false
     }
 }

@@ -20,6 +20,18 @@ import TestSupport
                 #expect(sliced.map(\.columns.summary) == whole.map(\.columns.summary), "\(parts) parts")
             }
 
+            // Of two undecodable records in different slices, the first in log order is reported, as one piece says.
+            var broken = records
+            for index in [records.count / 2 + 5, 5] { broken[index].body = Array("{not json".utf8) }
+            for parts in [1, 2, 3] {
+                do {
+                    _ = try await DecodedRecord.decode(broken, parts: parts)
+                    Issue.record("\(parts) parts decoded an undecodable record")
+                } catch ProjectionError.undecodableRecord(let position, _, _) {
+                    #expect(position == records[5].position, "\(parts) parts")
+                }
+            }
+
             // A fresh database is rebuilt at open, in 8,192-record batches decoded in slices.
             let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
             for (id, state) in try await foldLog(log) {

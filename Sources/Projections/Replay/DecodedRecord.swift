@@ -46,20 +46,24 @@ struct DecodedRecord: Sendable {
 
     /// Decodes a batch in `parts` contiguous slices at once (one task each), in order: a rebuild decodes on every
     /// core, the write thread's included, since decoding and preparing the columns cost more per event than
-    /// SQLite's writes (decision 0132). Small batches are decoded in one piece.
+    /// SQLite's writes (decision 0132). Small batches are decoded in one piece. Of several undecodable records,
+    /// the first in log order is reported, as the one-piece decode would.
     static func decode(_ records: [LogRecord], parts: Int) async throws -> [DecodedRecord] {
         let parts = min(parts, records.count / minimumPart)
         guard parts > 1 else { return try decode(records) }
-        let size = (records.count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [DecodedRecord]).self) { group in
+        let slices = try await withTaskGroup(of: (Int, Result<[DecodedRecord], ProjectionError>).self) { group in
             for part in 0..<parts {
-                let slice = records[(part * size)..<min(records.count, (part + 1) * size)]
-                group.addTask { (part, try decode(slice)) }
+                let slice = records[(part * records.count / parts)..<((part + 1) * records.count / parts)]
+                group.addTask { (part, Result { () throws(ProjectionError) in try decode(slice) }) }
             }
-            var decoded = [[DecodedRecord]](repeating: [], count: parts)
-            for try await (part, records) in group { decoded[part] = records }
-            return Array(decoded.joined())
+            var slices = [Result<[DecodedRecord], ProjectionError>](repeating: .success([]), count: parts)
+            for await (part, result) in group { slices[part] = result }
+            return slices
         }
+        var decoded: [DecodedRecord] = []
+        decoded.reserveCapacity(records.count)
+        for slice in slices { decoded += try slice.get() }
+        return decoded
     }
 
     /// Fewer records than this per task would not repay starting it.

@@ -1,3 +1,5 @@
+internal import GRDB
+
 /// The session rows a rebuild hands from one batch to the next, so each session's row is read from the
 /// database at most once per rebuild instead of once per batch — and, while one transaction spans the batches,
 /// written once when it ends instead of once per batch.
@@ -13,14 +15,28 @@ final class SessionRowCarry: @unchecked Sendable {
     /// Tombstones left for the end of a rebuild whose one transaction spans every batch; `nil` when each batch
     /// commits on its own, so each applies its tombstones in full.
     var deferredDeletes: DeferredDeletes?
-    /// The live messages of every session, while the session indexes wait for the end (with ``deferredDeletes``):
-    /// never forgotten mid-rebuild, since the index to read them back is not there.
-    let liveMessages: LiveMessages?
+    /// The live messages of every session, while `transcriptMessageBySession` waits for the end (with
+    /// ``deferredDeletes``), until there are more than ``messageCapacity`` (``boundLiveMessages(in:)``).
+    private(set) var liveMessages: LiveMessages?
+    /// Beyond this many live messages, the rebuild builds the index and forgets ``liveMessages``.
+    let messageCapacity: Int
 
-    init(capacity: Int, deferringDeletes: Bool = false) {
+    init(capacity: Int, deferringDeletes: Bool = false, messageCapacity: Int = .max) {
         self.capacity = capacity
+        self.messageCapacity = messageCapacity
         deferredDeletes = deferringDeletes ? DeferredDeletes() : nil
         liveMessages = deferringDeletes ? LiveMessages() : nil
+    }
+
+    /// Past ``messageCapacity`` live messages (checked between batches, so a batch may overshoot it), builds
+    /// `transcriptMessageBySession` inside the transaction and lets the rest of the rebuild remove messages
+    /// through it, as the live store does. The tombstones so far delete their messages first: the SQL path
+    /// reads every row of a session id, and a session re-created after its tombstone must not see the old rows.
+    func boundLiveMessages(in db: Database) throws {
+        guard let live = liveMessages, live.count > messageCapacity else { return }
+        try TranscriptMessageRow.createIndexes(in: db)
+        try deferredDeletes?.stopDeferring(TranscriptMessageRow.databaseTableName, in: db)
+        liveMessages = nil
     }
 
     /// Rows as the transaction holds them after the last batch; `nil` marks a session known not to exist.
