@@ -52,7 +52,8 @@ import Workload
                     inputTokens: random.int(in: 0...5000), outputTokens: random.int(in: 0...500),
                     cacheCreationTokens: chance(50) ? random.int(in: 0...300) : nil, cacheReadTokens: random.int(in: 0...100),
                     cost: Double(random.int(in: 0...1000)) / 7919, latencyMs: chance(80) ? Double(random.int(in: 1...9000)) / 3 : nil,
-                    toolCalls: calls, metadata: chance(10) ? ["k": .string("v")] : nil))
+                    toolCalls: calls, metadata: chance(10) ? ["k": .string("v")] : nil,
+                    item: chance(40) ? .object(["n": .number(Double(counter))]) : nil))
             case 8...10:
                 guard let call = openCalls.first ?? live.flatMap(\.toolCalls).last?.call.id else { return .finishProcessing(FinishProcessing(sessionID: id)) }
                 let toolMessage = live.last { $0.role == .tool }?.id
@@ -69,7 +70,10 @@ import Workload
             case 12:
                 guard !live.isEmpty else { return .cancelProcessing(CancelProcessing(sessionID: id)) }
                 return .rewind(RewindSession(sessionID: id, messageID: pick(live).id, cleanupMedia: chance(50)))
-            case 13: return .cancelProcessing(CancelProcessing(sessionID: id))
+            case 13:
+                // A framework's pop (the last message with an item) or clear (every live message).
+                guard chance(60) else { return .cancelProcessing(CancelProcessing(sessionID: id)) }
+                return .removeMessages(RemoveMessages(sessionID: id, removal: chance(75) ? .pop : .clear))
             case 14:
                 if state.origin == .mixpeek {
                     return .updateUserMemory(UpdateUserMemory(sessionID: id, userMemory: ["visits": .number(Double(counter))]))
@@ -114,7 +118,9 @@ import Workload
             }
             #expect(rejected < 100)
             let types = Set(try await readAll(harness.log).map(\.type))
-            #expect(types.isSuperset(of: ["message.appended", "tool_result.recorded", "session.rewound", "processing.cancelled"]))
+            #expect(types.isSuperset(of: [
+                "message.appended", "tool_result.recorded", "session.rewound", "processing.cancelled", "messages.removed",
+            ]))
             let end = try await harness.log.durableEnd()
             try await harness.replay.waitUntilApplied(end)
 
@@ -134,16 +140,21 @@ import Workload
             let differences = try await harness.store.differences(from: rebuilt.file)
             #expect(differences.isEmpty, "\(differences.prefix(5))")
             // The same in batches of 7 records: session rows carried from one batch to the next and written once
-            // at the end; then with at most 2 rows carried, so changed rows are written and forgotten mid-way.
-            for carried in [100_000, 2] {
+            // at the end; then with at most 2 rows carried, so changed rows are written and forgotten mid-way;
+            // then with at most 3 or 40 live messages held, so the transcript's index is built early (at once, or
+            // mid-way after some tombstones) and later removals go through SQL.
+            for (carried, messages) in [(100_000, Int.max), (2, Int.max), (100_000, 3), (2, 40)] {
                 var smallBatches = ProjectionStore.Configuration()
                 smallBatches.rebuildBatchSize = 7
                 smallBatches.rebuildSessionRows = carried
+                smallBatches.rebuildLiveMessages = messages
                 let rebuiltInSmallBatches = try await Rebuild(
                     log: harness.log, path: harness.databasePath, configuration: smallBatches
                 ).build()
                 let smallBatchDifferences = try await harness.store.differences(from: rebuiltInSmallBatches.file)
-                #expect(smallBatchDifferences.isEmpty, "\(carried) rows carried: \(smallBatchDifferences.prefix(5))")
+                #expect(
+                    smallBatchDifferences.isEmpty,
+                    "\(carried) rows, \(messages) messages held: \(smallBatchDifferences.prefix(5))")
             }
 
             // As of every position P, the exports equal the fold of the log up to P.

@@ -42,6 +42,47 @@ import Testing
         }
     }
 
+    /// Past its live-message bound a rebuild builds `transcriptMessageBySession` mid-way and removes messages
+    /// through SQL: the messages of a session deleted before then are gone first, so a session the log re-creates
+    /// under the same id (the writer refuses to; compaction's moved records or another writer need not), cleared,
+    /// reads no first user message of its predecessor.
+    @Test func pastTheLiveMessageBoundARecreatedSessionReadsNoneOfItsPredecessorsMessages() async throws {
+        try await ProjectionHarness.with { harness in
+            func commands(_ id: SessionID, _ messages: [MessageID]) -> [SessionCommand] {
+                [.create(CreateSession(sessionID: id, namespace: "default", title: "Again", browserMode: "local-browser-service"))]
+                    + messages.map { .sendUserMessage(SendUserMessage(sessionID: id, messageID: $0, text: "hi \($0)")) }
+            }
+            let id: SessionID = "again-1"
+            let source: SessionID = "source-1"
+            for command in commands(id, ["old-1"]) + [.delete(DeleteSession(sessionID: id))]
+                + commands(source, ["new-1", "new-2"]) + [.removeMessages(RemoveMessages(sessionID: source, removal: .clear))]
+            {
+                _ = try await harness.writer.execute(command)
+            }
+            // The source session's records, appended again to the deleted session's stream.
+            let again = try await readAll(harness.log).filter { $0.stream == source.rawValue }.map {
+                ProposedRecord(type: $0.type, schemaVersion: $0.schemaVersion, body: $0.body)
+            }
+            _ = try await harness.log.append(again, to: id.rawValue)
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+            let live = try #require(try await harness.store.session(id))
+            #expect(live.firstUserMessage == nil && live.counters.userMessageCount == 0)
+
+            for held in [1, Int.max] {
+                var configuration = ProjectionStore.Configuration()
+                configuration.rebuildBatchSize = 1
+                configuration.rebuildLiveMessages = held
+                let rebuilt = try await Rebuild(
+                    log: harness.log, path: harness.databasePath, configuration: configuration
+                ).build()
+                let differences = try await harness.store.differences(from: rebuilt.file)
+                #expect(differences.isEmpty, "\(held) messages held: \(differences.prefix(5))")
+                #expect(
+                    try Self.messageCounts(in: rebuilt.file) == [id.rawValue: 2, source.rawValue: 2], "\(held) messages held")
+            }
+        }
+    }
+
     static func resultCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "toolResult", in: file) }
 
     static func messageCounts(in file: String) throws -> [String: Int] { try rowCounts(of: "transcriptMessage", in: file) }
