@@ -37,9 +37,10 @@ public struct RebuildReport: Sendable {
 /// with one atomic rename of the link and a directory fsync.
 ///
 /// The fresh file is written with SQLite's journal off and no syncs (a crash leaves only a temporary file to
-/// delete), in one transaction applied batch by batch, decoding the next batch in slices on every core while
+/// delete), in one transaction applied batch by batch, decoding the next batch in ``decodingParts`` slices while
 /// SQLite applies the current one (decision 0132), with session rows written once at the end (decision 0105);
-/// the session indexes (``ProjectionSchema/deferredIndexes``) are built once at the end, and the tombstones'
+/// the session indexes (``ProjectionSchema/deferredIndexes``) are built once at the end — the transcript's
+/// earlier past ``ProjectionStore/Configuration/rebuildLiveMessages`` (decision 0144) — and the tombstones'
 /// deletes from their tables applied after them (decisions 0130, 0131). It is fsync'd before it is installed.
 public struct Rebuild: Sendable {
     /// The log to replay.
