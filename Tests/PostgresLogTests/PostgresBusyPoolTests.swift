@@ -1,6 +1,5 @@
 import EventLog
 import Foundation
-import Logging
 @testable import PostgresLog
 import TestSupport
 import Testing
@@ -18,21 +17,9 @@ struct PostgresBusyPoolTests {
             configuration.connectionTimeout = .seconds(1)
             let log = try await PostgresLogStore.open(url: url, configuration: configuration)
             // Every read connection is busy (with the listener's): as under thousands of subscribers' reads.
-            let busy = (0..<2).map { _ in
-                Task {
-                    try await withLease(log.client, timeout: .seconds(20), deadline: .seconds(60)) { connection in
-                        try await connection.query("SELECT pg_sleep(5)", logger: Logger(label: "test"))
-                        return 0
-                    }
-                }
-            }
-            var sleeping = "0"
-            for _ in 0..<200 where sleeping == "0" {
-                try await Task.sleep(for: .milliseconds(50))
-                sleeping = try TestPostgres.psql(
-                    url, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(5)'")
-            }
-            try #require(sleeping != "0")
+            let sleep = SleepingStatement(seconds: 5)
+            let busy = (0..<2).map { _ in sleep.start(on: log) }
+            try #require(try await sleep.awaitRunning(url) != "0")
             // Before decision 0138 this waited `connectionTimeout` for a read connection and failed as unavailable.
             let appended = try await log.append([PostgresFixtures.record("while reads hold the pool")], to: "s-1")
             #expect(appended.streamVersion == 1)
