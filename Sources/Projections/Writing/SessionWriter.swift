@@ -318,7 +318,7 @@ public actor SessionWriter {
     }
 
     /// Applies stored records to `entry`: the state and the versions of their event ids.
-    @concurrent private static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
+    @concurrent static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
         var entry = entry
         for record in records {
             try entry.apply(record)
