@@ -30,7 +30,8 @@ extension PostgresLogStore {
         /// The longest one append or read transaction may take from its lease to its end, after which the node
         /// closes the connection and answers "unavailable": a backstop for a server that neither answers nor closes.
         public var transactionDeadline: Duration = .seconds(15)
-        /// The most connections the node opens (one of them stays on LISTEN).
+        /// The most connections the node opens for reads, maintenance and the listener (one of them stays on
+        /// LISTEN); the append writer has one more connection of its own.
         public var maximumConnections = 8
         /// The time source for `recordedAt`, in microseconds since 1970; tests inject one.
         public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }

@@ -7,12 +7,17 @@ extension PostgresLogStore {
     public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
         guard limit > 0 else { return [] }
         let start = max(position.rawValue, 1)
-        var records = try await frames(
-            """
-            SELECT first_position, bytes FROM sessiond.frame
-            WHERE last_position >= \(Int64(start)) AND first_position < \(Int64(start + UInt64(limit)))
-            ORDER BY first_position
-            """)
+        let knownEnd = state.withLock { $0.knownEnd }
+        var records = try await sharedReads.read(.init(start: start, limit: limit), knownEnd: knownEnd) {
+            try await self.frames(
+                """
+                SELECT first_position, bytes FROM sessiond.frame
+                WHERE last_position >= \(Int64(start)) AND first_position < \(Int64(start + UInt64(limit)))
+                ORDER BY first_position
+                """)
+        }
+        // What was read is committed: knowing it keeps a later shared read from answering with less.
+        if let last = records.last { publish(end: last.position.rawValue) }
         records.removeFirst(records.prefix { $0.position.rawValue < start }.count)
         if records.count > limit { records.removeLast(records.count - limit) }
         return records

@@ -25,9 +25,14 @@ public final class PostgresLogStore: LogStore {
     static let maintenanceDeadline: Duration = .seconds(3600)
 
     let client: PostgresClient
+    /// The writer's own pool of one connection, so reads (thousands of tailing subscribers) never make an append
+    /// wait for a connection, and an append that cannot get one is a server that cannot be reached (decision 0138).
+    let appendClient: PostgresClient
     let configuration: Configuration
     let url: PostgresURL
     let dictionaries: LogDictionaries
+    /// Concurrent reads of the same range (every tailing subscriber after an append) share one query.
+    let sharedReads = SharedReads()
     let state: Mutex<State>
     /// The writer's encoder and training samples; only the writer takes this lock.
     let writer: Mutex<Writer>
@@ -60,10 +65,11 @@ public final class PostgresLogStore: LogStore {
     }
 
     private init(
-        client: PostgresClient, url: PostgresURL, configuration: Configuration, dictionaries: LogDictionaries,
-        opened: (schemaVersion: Int, end: UInt64)
+        client: PostgresClient, appendClient: PostgresClient, url: PostgresURL, configuration: Configuration,
+        dictionaries: LogDictionaries, opened: (schemaVersion: Int, end: UInt64)
     ) {
         self.client = client
+        self.appendClient = appendClient
         self.url = url
         self.configuration = configuration
         self.dictionaries = dictionaries
@@ -98,7 +104,16 @@ public final class PostgresLogStore: LogStore {
         // `watched`: a deadline, a cancelled compaction) is ended instead of running to its end.
         clientConfiguration.options.additionalStartupParameters = [("client_connection_check_interval", "1000")]
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
-        let clientTask = Task { await client.run() }
+        var appendConfiguration = clientConfiguration
+        appendConfiguration.options.minimumConnections = 0
+        appendConfiguration.options.maximumConnections = 1
+        let appendClient = PostgresClient(configuration: appendConfiguration, backgroundLogger: configuration.logger)
+        let clientTask = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await appendClient.run() }
+            }
+        }
         let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)
         let logger = configuration.logger
         do {
@@ -111,8 +126,8 @@ public final class PostgresLogStore: LogStore {
                 return (version, end)
             }
             let store = PostgresLogStore(
-                client: client, url: url, configuration: configuration, dictionaries: dictionaries,
-                opened: (opened.0, opened.1))
+                client: client, appendClient: appendClient, url: url, configuration: configuration,
+                dictionaries: dictionaries, opened: (opened.0, opened.1))
             store.start(clientTask: clientTask)
             logger.info(
                 "log open",

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 @testable import PostgresLog
 import TestSupport
 import Testing
@@ -13,20 +12,10 @@ struct PostgresLeaseTests {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             let started = ContinuousClock.now
-            let sleeping = Task {
-                try await withLease(log.client, timeout: .seconds(20), deadline: .seconds(3600)) { connection in
-                    try await connection.query("SELECT pg_sleep(60)", logger: Logger(label: "test"))
-                    return 0
-                }
-            }
+            let sleep = SleepingStatement(seconds: 60)
+            let sleeping = sleep.start(on: log)
             // Cancel once the statement runs (before, the cancellation only withdraws the pool request).
-            var running = "0"
-            for _ in 0..<200 where running == "0" {
-                try await Task.sleep(for: .milliseconds(50))
-                running = try TestPostgres.psql(
-                    url, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'")
-            }
-            try #require(running == "1")
+            try #require(try await sleep.awaitRunning(url) == "1")
             sleeping.cancel()
             await #expect(throws: CancellationError.self) { _ = try await sleeping.value }
             #expect(ContinuousClock.now - started < .seconds(20))
@@ -34,8 +23,7 @@ struct PostgresLeaseTests {
             var remaining = "1"
             for _ in 0..<100 where remaining != "0" {
                 try await Task.sleep(for: .milliseconds(100))
-                remaining = try TestPostgres.psql(
-                    url, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'")
+                remaining = try sleep.running(url)
             }
             #expect(remaining == "0")
             await log.close()

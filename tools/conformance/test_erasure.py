@@ -311,15 +311,16 @@ def test_every_node_scrubs_its_projection_after_a_compaction_on_postgres():
             assert two.delete(f"/api/sessions/{doomed}").status_code == 204
             deadline = time.monotonic() + 60
             for node in (first, second):
-                # A run that only removed blobs logs the same line: wait for the run that erased the session.
-                while not any("erased permanently deleted sessions" in line and re.search(r"erasure\.sessions=[1-9]", line)
-                              for line in node.log_path.read_text().splitlines()):
-                    assert time.monotonic() < deadline, f"node {node.url} did not erase within 60 s"
+                # Wait for a run that erased sessions (one that only removed blobs logs the same line) and for the
+                # marker to be gone: the nodes also replay the tombstones earlier tests left in the shared log, so
+                # their first such run can be about those, before this deletion reached them.
+                while (left := files_containing(node.data, marker.encode())) or not any(
+                        "erased permanently deleted sessions" in line and re.search(r"erasure\.sessions=[1-9]", line)
+                        for line in node.log_path.read_text().splitlines()):
+                    assert time.monotonic() < deadline, f"node {node.url} did not erase within 60 s; marker in {left}"
                     assert two.post(f"/v1/sessions/{kept}/events",
                                     json={"type": "message", "role": "user", "text": "during"}).status_code == 201
                     time.sleep(0.2)
-            for node in (first, second):
-                assert files_containing(node.data, marker.encode()) == [], f"{node.url}'s data directory"
             assert one.get(f"/api/sessions/{doomed}").status_code == 404
         assert first.stop() == 0 and second.stop() == 0
         check_erased_in_postgres(marker, {doomed})

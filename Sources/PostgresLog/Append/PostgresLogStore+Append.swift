@@ -53,7 +53,7 @@ extension PostgresLogStore {
         while true {
             do {
                 let written = try await withLease(
-                    client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
+                    appendClient, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline
                 ) { connection in
                     try await self.appendBatch(requests, on: connection)
                 }
