@@ -45,6 +45,23 @@ import TestSupport
         #expect(large.records(from: LogPosition(3), limit: 9)?.map(\.position.rawValue) == [3, 4])
     }
 
+    /// Large bodies dropped for the byte bound are released, not held until a thousand records were dropped.
+    @Test func droppedLargeRecordsAreReleased() {
+        var recent = RecentRecords()
+        for position in UInt64(1)...1100 {
+            recent.add(Self.records(position...position, bodyBytes: 64 << 10))
+            #expect(recent.heldBytes <= 2 * RecentRecords.maximumBytes + (64 << 10) + 256)
+        }
+        #expect(recent.records(from: LogPosition(1100), limit: 1)?.first?.position.rawValue == 1100)
+    }
+
+    @Test func anUnboundedLimitReadsToTheEnd() {
+        var recent = RecentRecords()
+        recent.add(Self.records(1...3))
+        #expect(recent.records(from: LogPosition(2), limit: .max)?.map(\.position.rawValue) == [2, 3])
+        #expect(recent.records(from: LogPosition(2), limit: 0)?.isEmpty == true)
+    }
+
     @Test func aGapOrARemovalForgetsWhatWasKept() {
         var recent = RecentRecords()
         recent.add(Self.records(1...3))

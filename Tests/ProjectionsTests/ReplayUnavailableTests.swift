@@ -60,10 +60,12 @@ import TestSupport
     }
 }
 
-/// A file log whose reads fail as a store on another server does while `down` is set.
+/// A file log whose reads fail as a store on another server does while `down` is set, and whose appends are
+/// answered without the stored records (as the `LogStore` contract allows) while `withholdsRecords` is set.
 final class OutageLogStore: LogStore {
     let base: EventLog
     let down = Mutex(false)
+    let withholdsRecords = Mutex(false)
 
     init(_ base: EventLog) { self.base = base }
 
@@ -75,7 +77,9 @@ final class OutageLogStore: LogStore {
         -> AppendResult
     {
         try check()
-        return try await base.append(records, to: stream, expectedVersion: expectedVersion)
+        var appended = try await base.append(records, to: stream, expectedVersion: expectedVersion)
+        if withholdsRecords.withLock({ $0 }) { appended.records = [] }
+        return appended
     }
 
     func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {

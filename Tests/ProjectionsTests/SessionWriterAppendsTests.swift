@@ -3,6 +3,7 @@ import Foundation
 import Projections
 import Sessions
 import Testing
+import TestSupport
 
 /// `SessionWriter.execute(appends:)`: many sessions' appends in one call, each answered as on its own.
 @Suite struct SessionWriterAppendsTests {
@@ -54,6 +55,30 @@ import Testing
             let again = try retry[0].get()
             #expect(again.deduplicated && again.positions == renamed.positions)
             #expect(harness.log.statistics.appends == before.appends + 3)
+        }
+    }
+
+    /// A store may answer an append without the records it stored: the batch reads them back, and appends once.
+    @Test func anAppendAnsweredWithoutItsRecordsIsReadBackNotAppendedAgain() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let log = OutageLogStore(file)
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            let loop = ReplayLoop(store: store, log: log)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await loop.run() }
+                let writer = SessionWriter(log: log, replay: loop)
+                _ = try await writer.execute(Self.create("a"))
+                log.withholdsRecords.withLock { $0 = true }
+                let appends = file.statistics.appends
+                let results = await writer.execute(appends: [SessionAppend(session: "a", commands: [Self.send("a", "once")])])
+                let sent = try results[0].get()
+                #expect(!sent.deduplicated && sent.state.counters.userMessageCount == 1)
+                #expect(file.statistics.appends == appends + 1)
+                #expect(try await store.session("a")?.counters.userMessageCount == 1)
+                group.cancelAll()
+            }
+            await file.close()
         }
     }
 

@@ -100,6 +100,28 @@ struct SessionResponseCacheTests {
         #expect(cache.itemsAppended(id, after: last - UInt64(ItemsTail.maximumItems) - 1) == nil)
     }
 
+    /// The default cache keeps a full tail for each of many sessions at once, although its budget is split into
+    /// shards (eight full tails fit in each): a reader one append behind answers from memory for every session, not
+    /// only for the last one written in its shard. (Sessions fall into shards by their hash, which differs from run
+    /// to run: sixteen sessions put nine into one of sixteen shards about once in a million runs.)
+    @Test func fullTailsOfManySessionsAreAllKept() throws {
+        let cache = SessionResponseCache()
+        let big = String(repeating: "x", count: 2048)
+        let perTail = ItemsTail.maximumBytes / (big.utf8.count + 256)
+        let ids = try (0..<16).map { try #require(SessionID(rawValue: "agent\($0)")) }
+        for id in ids { cache.store(try Self.snapshot(id, version: 1), ticket: cache.ticket(for: id)) }
+        for version in UInt64(2)...UInt64(perTail + 1) {
+            for id in ids {
+                var item = Self.item(version)
+                item.itemJSON = #"{"text":"\#(big)"}"#
+                cache.committed([id.rawValue: SessionChange(firstVersion: version, lastVersion: version, appendedItems: [item])])
+            }
+        }
+        for id in ids {
+            #expect(cache.itemsAppended(id, after: UInt64(perTail))?.items.count == 1, "\(id.rawValue)'s tail was evicted")
+        }
+    }
+
     @Test func anAnswerIsKeptPerFaceAndStatusForTheCachedVersionOnly() throws {
         let cache = SessionResponseCache()
         let id = try #require(SessionID(rawValue: "s"))

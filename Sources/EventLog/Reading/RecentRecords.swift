@@ -15,6 +15,9 @@ struct RecentRecords {
     /// Index in `records` of the oldest record still kept; the dropped prefix is removed in bulk.
     private var start = 0
     private var bytes = 0
+    /// The bytes of the dropped prefix, still held until it is removed: bounded too, or a few large bodies would
+    /// stay in memory long after they were dropped.
+    private var droppedBytes = 0
 
     /// Adds records just made durable; `records` continue the log (their first position follows the last kept).
     mutating func add(_ added: [LogRecord]) {
@@ -24,12 +27,15 @@ struct RecentRecords {
         records += added
         for record in added { bytes += Self.size(of: record) }
         while records.count - start > Self.maximumCount || (bytes > Self.maximumBytes && records.count - start > 1) {
-            bytes -= Self.size(of: records[start])
+            let size = Self.size(of: records[start])
+            bytes -= size
+            droppedBytes += size
             start += 1
         }
-        if start > Self.maximumCount {
+        if start > Self.maximumCount || droppedBytes > Self.maximumBytes {
             records.removeFirst(start)
             start = 0
+            droppedBytes = 0
         }
     }
 
@@ -38,6 +44,7 @@ struct RecentRecords {
         records = []
         start = 0
         bytes = 0
+        droppedBytes = 0
     }
 
     /// Up to `limit` records from `position` on, or `nil` when the oldest kept record comes after `position` (or
@@ -48,8 +55,12 @@ struct RecentRecords {
         let wanted = max(position.rawValue, 1)
         guard wanted >= first else { return nil }
         let offset = start + Int(min(wanted - first, UInt64(records.count)))
-        return records[min(offset, records.count)..<min(offset + limit, records.count)]
+        let from = min(offset, records.count)
+        return records[from..<(from + min(max(limit, 0), records.count - from))]
     }
+
+    /// The bytes held: the kept records' and the dropped prefix's not yet removed (for tests).
+    var heldBytes: Int { bytes + droppedBytes }
 
     private static func size(of record: LogRecord) -> Int {
         record.body.count + record.stream.utf8.count + record.type.utf8.count + 64

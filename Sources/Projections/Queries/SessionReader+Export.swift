@@ -23,7 +23,7 @@ extension SessionReader {
         let callbacks = try callbackResults(of: id, upTo: position)
         let joins = ExportMessageBatch.Joins(
             calls: calls, results: results.latest, carried: results.carried, callbackResults: callbacks.byMessage)
-        let pipeline = ExportPipeline(workers: rendering.threads - 1)
+        let pipeline = ExportPipeline(workers: rendering.threads - 1, probe: rendering.probe)
         var segment = ExportMessageBatch(joins: joins)
 
         var tally = TranscriptTally(subagentCosts: callbacks.subagentCosts)
@@ -33,26 +33,37 @@ extension SessionReader {
         var rows = BoundStatement(statement)
         rows.bind(id)
         rows.bind(position)
-        try rows.forEachRow { row in
-            let added = row.int64(0)
-            let role = row.role(2)
-            let removed = row.isNull(10) ? nil : row.int64(10)
-            let isLive = removed.map { $0 > position } ?? true
-            tally.add(
-                added: added, role: role, isLive: isLive,
-                tokens: (row.int(3), row.int(4), row.int(5), row.int(6)),
-                cost: row.double(7), latencyMs: row.double(8), toolCallCount: row.int(9) ?? 0)
-            guard isLive else { return }
-            segment.append(
-                added: added, id: row.bytes(1), head: row.bytes(11), tail: row.bytes(12),
-                item: row.isNull(13) ? nil : row.bytes(13))
-            if segment.count >= rendering.messagesPerSegment {
-                pipeline.submit(segment)
-                segment = ExportMessageBatch(joins: joins, capacity: segment.storedBytes + segment.storedBytes / 4)
+        var rowsRead = 0
+        do {
+            try rows.forEachRow { row in
+                rowsRead += 1
+                if rowsRead == rendering.failAfterRows { throw ExportRendering.InjectedFailure() }
+                let added = row.int64(0)
+                let role = row.role(2)
+                let removed = row.isNull(10) ? nil : row.int64(10)
+                let isLive = removed.map { $0 > position } ?? true
+                tally.add(
+                    added: added, role: role, isLive: isLive,
+                    tokens: (row.int(3), row.int(4), row.int(5), row.int(6)),
+                    cost: row.double(7), latencyMs: row.double(8), toolCallCount: row.int(9) ?? 0)
+                guard isLive else { return }
+                // A full segment is handed over only once another live message follows it, so that the last
+                // one stays with ``ExportPipeline/finish(last:)``: an export of one segment dispatches nothing.
+                if segment.count >= rendering.messagesPerSegment {
+                    pipeline.submit(segment)
+                    segment = ExportMessageBatch(joins: joins, capacity: segment.storedBytes + segment.storedBytes / 4)
+                }
+                segment.append(
+                    added: added, id: row.bytes(1), head: row.bytes(11), tail: row.bytes(12),
+                    item: row.isNull(13) ? nil : row.bytes(13))
             }
+        } catch {
+            // SQLITE_INTERRUPT (the awaiting task was cancelled), an I/O error, a corrupt page: the workers
+            // must not wait for segments that will never come.
+            pipeline.abandon()
+            throw error
         }
-        pipeline.submit(segment)
-        let pieces = pipeline.finish()
+        let pieces = pipeline.finish(last: segment)
 
         var session = try snapshot(
             row, at: position,
@@ -68,6 +79,12 @@ extension SessionReader {
 struct ExportRendering: Sendable {
     var threads: Int
     var messagesPerSegment: Int
+    /// Tests: the scan throws ``InjectedFailure`` at this row (1 for the first), as a read error would.
+    var failAfterRows: Int? = nil
+    /// Tests: counts the workers the export dispatches.
+    var probe: ExportProbe? = nil
+
+    struct InjectedFailure: Error {}
 
     static let standard = ExportRendering(
         threads: min(ProcessInfo.processInfo.activeProcessorCount, 8), messagesPerSegment: 500)

@@ -83,6 +83,21 @@ extension SessionWriter {
                     WriteResult(
                         sessionID: id, events: proposed.events, positions: appended.positions, state: taken.entry.state,
                         deduplicated: false))
+            case .success(let appended) where !appended.deduplicated:
+                // Appended, by a store that does not return the stored records: read back only as many as were
+                // appended (another node may have appended right after), as the one-session path does. Sending it
+                // to the one-session path would decide, and append, it again.
+                do {
+                    let stored = try await log.readStream(id.rawValue, fromVersion: taken.entry.state.version + 1)
+                    taken.entry = try await Self.folding(Array(stored.prefix(proposed.records.count)), into: taken.entry)
+                    remember(taken.entry, for: id)
+                    results[index] = .success(
+                        WriteResult(
+                            sessionID: id, events: proposed.events, positions: appended.positions,
+                            state: taken.entry.state, deduplicated: false))
+                } catch {
+                    results[index] = .failure(error)
+                }
             case .success, .failure(EventLogError.wrongExpectedVersion), .failure(EventLogError.idempotencyConflict):
                 // Another writer came first, or a retry: decided again on the refreshed state.
                 remember(taken.entry, for: id)

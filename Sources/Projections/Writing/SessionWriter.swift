@@ -319,7 +319,7 @@ public actor SessionWriter {
 
     /// Applies stored records to `entry`: the state and the versions of their event ids.
     /// A long run (a cache miss folds the whole stream) leaves the caller's event loop (decision 0142).
-    @concurrent private static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
+    @concurrent static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
         try await offTheLoop(if: records.count > OffTheLoopThreshold.items) {
             var entry = entry
             for record in records {

@@ -18,8 +18,9 @@ struct ItemsTail: Sendable {
 
     /// At most this many items are kept; the oldest go first (``base`` moves past them).
     static let maximumItems = 512
-    /// At most about this many bytes of items are kept.
-    static let maximumBytes = 1 << 20
+    /// At most about this many bytes of items are kept: a reader is usually a few appends behind, and a shard of the
+    /// response cache must hold several tails (``SessionResponseCache`` gives each shard a sixteenth of the budget).
+    static let maximumBytes = 128 << 10
 
     /// A tail starting at a session's state at `version`, extended by `change`.
     init?(namespace: String, at version: UInt64, extendedBy change: SessionChange) {
@@ -66,6 +67,10 @@ struct ItemsTail: Sendable {
         }
         items.removeFirst(dropped)
     }
+
+    /// What the tail costs the cache: its items and a fixed overhead with its namespace, so that a tail without
+    /// items is not free.
+    var footprint: Int { 128 + namespace.utf8.count + bytes }
 
     private static func bytes(of item: SessionItem) -> Int { 128 + item.itemJSON.utf8.count }
 }

@@ -89,7 +89,8 @@ final class SessionResponseCache: Sendable {
             state = Mutex(
                 State(
                     entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
-                    tails: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit / 4),
+                    tails: LeastRecentlyUsedCache(
+                        capacity: capacity, byteLimit: max(byteLimit / 4, 8 * ItemsTail.maximumBytes)),
                     generations: Array(repeating: 0, count: SessionResponseCache.stripes)))
         }
     }
@@ -175,7 +176,7 @@ final class SessionResponseCache: Sendable {
                 if tail?.extend(by: change) != true {
                     tail = held.flatMap { ItemsTail(namespace: $0.namespace, at: $0.version, extendedBy: change) }
                 }
-                if let tail { state.tails.insert(tail, bytes: tail.bytes, for: stream) }
+                if let tail { state.tails.insert(tail, bytes: tail.footprint, for: stream) }
                 state.entries.remove(stream)
                 state.generations[stripe] &+= 1
             }
