@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdTesting
 import NIOCore
 import NIOPosix
+import Projections
 import Testing
 
 @testable import SessionAPI
@@ -19,6 +20,19 @@ struct EventLoopHandlersTests {
             let after = MultiThreadedEventLoopGroup.currentEventLoop != nil
             return "\(before ? "loop" : "pool") \(elsewhere ? "loop" : "pool") \(after ? "loop" : "pool")"
         }
+        router.get("off") { _, _ -> String in
+            let before = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            // Also after an await inside the body: the body's task keeps preferring the global executor.
+            let off = await offTheLoop {
+                let first = MultiThreadedEventLoopGroup.currentEventLoop != nil
+                await Task.yield()
+                return first || MultiThreadedEventLoopGroup.currentEventLoop != nil
+            }
+            // A body known to be small stays on the loop.
+            let small = await offTheLoop(if: false) { MultiThreadedEventLoopGroup.currentEventLoop != nil }
+            let after = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            return [before, off, small, after].map { $0 ? "loop" : "pool" }.joined(separator: " ")
+        }
         return Application(router: router, server: server)
     }
 
@@ -29,6 +43,23 @@ struct EventLoopHandlersTests {
                 #expect(String(buffer: response.body) == "loop pool loop")
             }
         }
+    }
+
+    /// `offTheLoop` (decision 0142) runs its body on a thread that is no event loop, `offTheLoop(if: false)` runs it
+    /// in place, and the handler is back on its loop afterwards.
+    @Test func offTheLoopLeavesTheEventLoopForItsBody() async throws {
+        try await Self.app(server: .http1OnEventLoops()).test(.live) { client in
+            for _ in 0..<3 {
+                let response = try await client.execute(uri: "/off", method: .get)
+                #expect(String(buffer: response.body) == "loop pool loop loop")
+            }
+        }
+    }
+
+    /// A body's error reaches the caller unchanged.
+    @Test func offTheLoopRethrowsTheBodysError() async {
+        struct Failure: Error, Equatable {}
+        await #expect(throws: Failure()) { try await offTheLoop { () throws(Failure) -> Int in throw Failure() } }
     }
 
     @Test func hummingbirdsDefaultServerRunsHandlersOnThePool() async throws {

@@ -25,14 +25,8 @@ extension SessionWriter {
         title: String? = nil,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        var state = SessionState.initial
-        var position: LogPosition?
-        for record in try await log.readStream(source.rawValue, fromVersion: 1) where record.streamVersion <= version {
-            let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
-            state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
-            position = record.position
-        }
-        guard let position else { throw SessionError.sessionNotFound(source) }
+        let (state, last) = try await Self.replaying(try await log.readStream(source.rawValue, fromVersion: 1), through: version)
+        guard let position = last else { throw SessionError.sessionNotFound(source) }
         let origin = ForkOrigin(sessionID: source, position: position.rawValue, messageID: messageID)
         var createOptions = options
         createOptions.expectedVersion = nil
@@ -51,5 +45,23 @@ extension SessionWriter {
         noteOptions.idempotencyKey = nil
         _ = try await execute(.recordFork(RecordFork(sessionID: source, fork: note)), options: noteOptions)
         return created
+    }
+
+    /// The state the records through `version` fold to, and the last one's position; the whole stream is decoded, so
+    /// off the caller's event loop (decision 0142).
+    @concurrent private static func replaying(_ records: [LogRecord], through version: UInt64) async throws
+        -> (state: SessionState, position: LogPosition?)
+    {
+        try await offTheLoop {
+            var state = SessionState.initial
+            var position: LogPosition?
+            for record in records where record.streamVersion <= version {
+                let event = try SessionEvent.decode(
+                    type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+                state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                position = record.position
+            }
+            return (state, position)
+        }
     }
 }

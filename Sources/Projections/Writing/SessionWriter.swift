@@ -318,12 +318,15 @@ public actor SessionWriter {
     }
 
     /// Applies stored records to `entry`: the state and the versions of their event ids.
+    /// A long run (a cache miss folds the whole stream) leaves the caller's event loop (decision 0142).
     @concurrent static func folding(_ records: [LogRecord], into entry: Entry) async throws -> Entry {
-        var entry = entry
-        for record in records {
-            try entry.apply(record)
+        try await offTheLoop(if: records.count > OffTheLoopThreshold.items) {
+            var entry = entry
+            for record in records {
+                try entry.apply(record)
+            }
+            return entry
         }
-        return entry
     }
 
     /// Caches `entry` as the most recently used; the least recently used states go past the cache's bounds.

@@ -33,20 +33,24 @@ struct MixFilesController {
         let limit = backend.configuration.maximumUploadBytes
         // Room for the part headers and boundaries around a file of the largest allowed size.
         let body = try await request.collectBody(limit: limit + 64 * 1024)
-        let form = try MultipartForm(contentType: request.headers[.contentType], body: Array(buffer: body))
-        guard let part = form.part(named: "file") else {
-            throw APIError(status: .badRequest, code: "validation_error", message: "file is required", field: "file")
-        }
-        guard part.bytes.count <= limit else {
-            throw APIError(
-                status: .contentTooLarge, code: "payload_too_large",
-                message: "File too large (max \(limit >> 20)MB)", field: "file")
-        }
+        let contentType = request.headers[.contentType]
         let blobs = backend.blobs
-        let bytes = Array(part.bytes)
-        let digest = try await NIOThreadPool.singleton.runIfActive { try blobs.write(bytes) }
+        // Copying up to 32 MiB and scanning it for the boundaries happen beside the blob write, off the loop.
+        let (part, digest) = try await NIOThreadPool.singleton.runIfActive {
+            let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
+            guard let part = form.part(named: "file") else {
+                throw APIError(status: .badRequest, code: "validation_error", message: "file is required", field: "file")
+            }
+            guard part.bytes.count <= limit else {
+                throw APIError(
+                    status: .contentTooLarge, code: "payload_too_large",
+                    message: "File too large (max \(limit >> 20)MB)", field: "file")
+            }
+            let digest = try blobs.write(Array(part.bytes))
+            return ((name: part.filename, mediaType: part.mediaType, byteCount: part.bytes.count), digest)
+        }
         let command = AddFile(
-            sessionID: id, name: part.filename, mediaType: part.mediaType, byteCount: bytes.count, sha256: digest.hex)
+            sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.byteCount, sha256: digest.hex)
         let result = try await backend.execute(
             .addFile(command), namespace: context.namespace, options: context.writeOptions(request))
         var added: Set<FileID> = []
@@ -55,7 +59,7 @@ struct MixFilesController {
         let session = try await backend.session(id, namespace: context.namespace)
         guard
             let file = session.files.first(where: { added.contains($0.id) })
-                ?? session.files.first(where: { $0.added.name == part.filename })
+                ?? session.files.first(where: { $0.added.name == part.name })
         else { throw APIError.internalError }
         return try .json(MixFileInfo(file, sessionID: id), status: .created)
     }
@@ -71,13 +75,15 @@ struct MixFilesController {
                 message: "File '\(file.added.name)' has no stored content", field: "filename")
         }
         let blobs = backend.blobs
-        guard let bytes = try await NIOThreadPool.singleton.runIfActive({ try blobs.read(digest) }) else {
+        // The copy into a buffer (up to the upload limit) happens beside the read, off the loop.
+        guard let bytes = try await NIOThreadPool.singleton.runIfActive({ try blobs.read(digest).map(ByteBuffer.init(bytes:)) })
+        else {
             // The event names bytes the store does not have: a damaged data directory, not a client error.
             throw APIError.internalError
         }
         var headers = HTTPFields()
         headers[.contentType] = file.added.mediaType ?? "application/octet-stream"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }
 
     /// Detaches the file (`file.removed`); its bytes stay for other references and as-of reads.

@@ -18,7 +18,9 @@ struct MixMessagesController {
         let id = try context.sessionID()
         _ = try await backend.session(id, namespace: context.namespace)
         guard let messages = try await backend.store.transcript(id) else { throw SessionError.sessionNotFound(id) }
-        return try .json(messages.map { MixBackendMessage($0, sessionID: id) })
+        return try await offTheLoop(if: messages.count > OffTheLoopThreshold.items) {
+            try Response.json(messages.map { MixBackendMessage($0, sessionID: id) })
+        }
     }
 
     @Sendable func send(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -39,14 +41,18 @@ struct MixMessagesController {
     @Sendable func history(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let limit = request.uri.queryParameters.get("limit").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 50
         let offset = request.uri.queryParameters.get("offset").flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 0
-        var found: [(message: TranscriptMessage, session: SessionID)] = []
-        for session in try await backend.store.sessions(SessionQuery(namespace: context.namespace)) {
-            guard let transcript = try await backend.store.transcript(session.id) else { continue }
-            for message in transcript where message.role == .user { found.append((message, session.id)) }
+        let sessions = try await backend.store.sessions(SessionQuery(namespace: context.namespace))
+        // Every session's transcript, gathered and sorted: unbounded, so always off the loop.
+        return try await offTheLoop {
+            var found: [(message: TranscriptMessage, session: SessionID)] = []
+            for session in sessions {
+                guard let transcript = try await backend.store.transcript(session.id) else { continue }
+                for message in transcript where message.role == .user { found.append((message, session.id)) }
+            }
+            found.sort { $0.message.appendedAt > $1.message.appendedAt }
+            let page = found.dropFirst(offset).prefix(limit)
+            return try Response.json(page.map { MixBackendMessage($0.message, sessionID: $0.session) })
         }
-        found.sort { $0.message.appendedAt > $1.message.appendedAt }
-        let page = found.dropFirst(offset).prefix(limit)
-        return try .json(page.map { MixBackendMessage($0.message, sessionID: $0.session) })
     }
 }
 

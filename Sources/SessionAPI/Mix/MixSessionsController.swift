@@ -24,7 +24,9 @@ struct MixSessionsController {
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let includeSubagents = request.uri.queryParameters.get("includeSubagents") == "true"
         let sessions = try await backend.store.sessions(SessionQuery(namespace: context.namespace, includeSubagents: includeSubagents))
-        return try .json(sessions.map(MixSessionData.init))
+        return try await offTheLoop(if: sessions.count > OffTheLoopThreshold.items) {
+            try Response.json(sessions.map(MixSessionData.init))
+        }
     }
 
     @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -67,7 +69,7 @@ struct MixSessionsController {
         guard let export = try await backend.store.exportJSON(id) else { throw SessionError.sessionNotFound(id) }
         var headers = HTTPFields()
         headers[.contentDisposition] = "attachment; filename=session_\(id)_transcript.json"
-        return .json(bytes: export, headers: headers)
+        return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export, headers: headers) }
     }
 
     @Sendable func rewind(_ request: Request, context: SessionRequestContext) async throws -> Response {

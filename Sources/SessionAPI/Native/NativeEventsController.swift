@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import Projections
 import Sessions
 
 /// The global event routes: catch-up reads by position (`GET /v1/events?after=&limit=`) and the live
@@ -21,14 +22,17 @@ struct NativeEventsController {
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
         let end = try await backend.log.durableEnd().rawValue
         var visibility = RecordVisibility(namespace: context.namespace, backend: backend)
-        try await visibility.lookUpDeletions(among: records)
-        var events: [NativeEvent] = []
-        for record in records {
-            if let event = try await visibility.event(for: record) { events.append(event) }
+        // Each record is decoded and encoded again: a full page (1,000) goes off the loop.
+        return try await offTheLoop(if: records.count > OffTheLoopThreshold.items) {
+            try await visibility.lookUpDeletions(among: records)
+            var events: [NativeEvent] = []
+            for record in records {
+                if let event = try await visibility.event(for: record) { events.append(event) }
+            }
+            // `next` is the last position read, not the last one shown, so a namespaced reader never re-reads.
+            return try Response.json(
+                NativeEventPage(events: events, next: records.last?.position.rawValue ?? UInt64(after), end: end))
         }
-        // `next` is the last position read, not the last one shown, so a namespaced reader never re-reads.
-        return try .json(
-            NativeEventPage(events: events, next: records.last?.position.rawValue ?? UInt64(after), end: end))
     }
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {

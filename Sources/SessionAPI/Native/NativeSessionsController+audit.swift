@@ -13,16 +13,19 @@ extension NativeSessionsController {
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let list = try NativeSessionListQuery(request, namespace: context.namespace)
         let snapshots = try await backend.store.sessions(list.query)
-        var sessions: [NativeSession] = []
-        for snapshot in snapshots.prefix(list.limit) {
-            sessions.append(
-                NativeSession(
-                    snapshot, status: backend.store.status(of: snapshot), state: try await backend.store.state(of: snapshot)))
+        return try await offTheLoop(if: snapshots.count > OffTheLoopThreshold.items) {
+            var sessions: [NativeSession] = []
+            for snapshot in snapshots.prefix(list.limit) {
+                sessions.append(
+                    NativeSession(
+                        snapshot, status: backend.store.status(of: snapshot),
+                        state: try await backend.store.state(of: snapshot)))
+            }
+            let hasMore = snapshots.count > list.limit
+            return try Response.json(
+                NativeSessionPage(
+                    sessions: sessions, nextCursor: hasMore ? OffsetCursor.make(offset: list.offset + list.limit) : nil))
         }
-        let hasMore = snapshots.count > list.limit
-        return try .json(
-            NativeSessionPage(
-                sessions: sessions, nextCursor: hasMore ? OffsetCursor.make(offset: list.offset + list.limit) : nil))
     }
 
     /// `GET /v1/sessions/{id}/transcript?position=|version=|at=&after=&limit=&maxBodyCharacters=`: every
@@ -38,7 +41,9 @@ extension NativeSessionsController {
             let page = try await backend.store.auditedTranscript(
                 id, at: asOf, after: LogPosition(UInt64(after)), limit: limit)
         else { throw SessionError.sessionNotFound(id) }
-        return try .json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
+        return try await offTheLoop(if: page.messages.count > OffTheLoopThreshold.items) {
+            try Response.json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
+        }
     }
 
     /// `POST /v1/sessions/{id}/fork?position=|version=|at=|messageId=`: a new session starting with this one's

@@ -66,14 +66,16 @@ struct NativeSessionsController {
             guard let export = try await backend.store.exportJSON(id, at: asOf) else {
                 throw SessionError.sessionNotFound(id)
             }
-            return .json(bytes: export)
+            return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export) }
         case .markdown:
             guard let export = try await backend.store.export(id, at: asOf) else {
                 throw SessionError.sessionNotFound(id)
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: export.rendered(as: .markdown))))
+            // Rendering is as long as the transcript: always off the loop.
+            let body = await offTheLoop { ByteBuffer(bytes: export.rendered(as: .markdown)) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import Projections
 import ServiceLifecycle
 import Synchronization
 
@@ -56,7 +57,8 @@ enum SSEResponse {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         defer { continuation.finish() }
-                        try await produce(Sink(continuation: continuation))
+                        // A catch-up from an old position encodes record after record: off the connection's loop.
+                        try await offTheLoop { try await produce(Sink(continuation: continuation)) }
                     }
                     group.addTask {
                         while true {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Projections
 import Sessions
 
 extension Request {
@@ -30,9 +31,11 @@ extension Request {
         required: Bool = true
     ) async throws -> T {
         let buffer = try await collectBody(limit: limit)
-        return try JSONBody.decode(
-            type, from: Data(buffer: buffer), allowedKeys: allowedKeys, forbidExtraAs422: forbidExtraAs422,
-            required: required)
+        return try await offTheLoop(if: buffer.readableBytes > OffTheLoopThreshold.bytes) {
+            try JSONBody.decode(
+                type, from: Data(buffer: buffer), allowedKeys: allowedKeys, forbidExtraAs422: forbidExtraAs422,
+                required: required)
+        }
     }
 
     /// Reads the JSON body as `type` with the event codec's reader, without `JSONDecoder`: for the append routes,
@@ -41,8 +44,10 @@ extension Request {
     /// unknown top-level key.
     func readJSON<T: JSONReadable>(as type: T.Type, limit: Int, allowedKeys: Set<String>? = nil) async throws -> T {
         let buffer = try await collectBody(limit: limit)
-        return try buffer.withUnsafeReadableBytes { raw in
-            try JSONBody.read(type, from: raw.assumingMemoryBound(to: UInt8.self), allowedKeys: allowedKeys)
+        return try await offTheLoop(if: buffer.readableBytes > OffTheLoopThreshold.bytes) {
+            try buffer.withUnsafeReadableBytes { raw in
+                try JSONBody.read(type, from: raw.assumingMemoryBound(to: UInt8.self), allowedKeys: allowedKeys)
+            }
         }
     }
 }
