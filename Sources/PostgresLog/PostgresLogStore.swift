@@ -105,7 +105,9 @@ public final class PostgresLogStore: LogStore {
         clientConfiguration.options.additionalStartupParameters = [("client_connection_check_interval", "1000")]
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         var appendConfiguration = clientConfiguration
-        appendConfiguration.options.minimumConnections = 0
+        // Kept open (and re-established in the background after a restart), so the first append after a quiet
+        // minute does not pay for a new connection.
+        appendConfiguration.options.minimumConnections = 1
         appendConfiguration.options.maximumConnections = 1
         let appendClient = PostgresClient(configuration: appendConfiguration, backgroundLogger: configuration.logger)
         let clientTask = Task {

@@ -19,8 +19,11 @@ struct NativeEventsController {
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
+        // The end first: a store that shares concurrent reads (PostgreSQL, decision 0138) then serves this read
+        // everything up to it, so a position a client got from another node is in the page, not only in `end`.
+        let knownEnd = try await backend.log.durableEnd().rawValue
         let records = try await backend.log.read(from: LogPosition(UInt64(after) + 1), limit: limit)
-        let end = try await backend.log.durableEnd().rawValue
+        let end = max(knownEnd, records.last?.position.rawValue ?? 0)
         var visibility = RecordVisibility(namespace: context.namespace, backend: backend)
         // Each record is decoded and encoded again: a full page (1,000) goes off the loop.
         return try await offTheLoop(if: records.count > OffTheLoopThreshold.items) {
