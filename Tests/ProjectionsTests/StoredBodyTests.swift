@@ -30,13 +30,22 @@ import TestSupport
         return id
     }
 
-    @Test func longBodiesAreStoredCompressedAndReadBackWhole() async throws {
+    /// A log holding ``appendLongBodies(to:)``'s session, and its projection caught up.
+    static func withLongBodiesProjected(
+        _ body: (SessionID, ProjectionStore, EventLog) async throws -> Void
+    ) async throws {
         try await withTemporaryDirectory { dir in
             let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
-            let id = try await Self.appendLongBodies(to: log)
+            let id = try await appendLongBodies(to: log)
             let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
             _ = try await store.catchUp(from: log)
+            try await body(id, store, log)
+            await log.close()
+        }
+    }
 
+    @Test func longBodiesAreStoredCompressedAndReadBackWhole() async throws {
+        try await Self.withLongBodiesProjected { id, store, log in
             let queue = try DatabaseQueue(path: store.currentFile)
             let (texts, others) = try await queue.read { db in
                 (
@@ -62,18 +71,13 @@ import TestSupport
             #expect(export.json() == SessionExport(state)!.json())
             let items = try #require(try await store.items(id))
             #expect(items.map(\.item) == [.string(Self.longText)])
-            await log.close()
         }
     }
 
     /// A stored result that does not decompress (only a damaged file holds one) is exported as an empty string:
     /// the document stays valid JSON.
     @Test func aDamagedStoredResultIsExportedAsAnEmptyString() async throws {
-        try await withTemporaryDirectory { dir in
-            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
-            let id = try await Self.appendLongBodies(to: log)
-            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
-            _ = try await store.catchUp(from: log)
+        try await Self.withLongBodiesProjected { id, store, _ in
             let queue = try DatabaseQueue(path: store.currentFile)
             try await queue.write { db in
                 // A zstd frame header announcing 100 bytes, followed by nothing that decompresses.
@@ -85,7 +89,6 @@ import TestSupport
             let messages = try #require(document?["messages"] as? [[String: Any]])
             let results = messages.compactMap { $0["toolCalls"] as? [[String: Any]] }.joined().compactMap { $0["result"] }
             #expect(results.count == 1 && results.first as? String == "")
-            await log.close()
         }
     }
 
