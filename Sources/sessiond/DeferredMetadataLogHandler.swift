@@ -3,7 +3,7 @@ import Logging
 /// Swift-log's `StreamLogHandler` to standard error, except that the metadata is rendered only when a message is
 /// logged. `StreamLogHandler` renders its whole metadata to text whenever the metadata changes, and Hummingbird
 /// sets a request id on every request's logger: at the default level, where a request logs nothing, that rendering
-/// was ≈ 5 % of a cached GET's CPU (docs/benchmarks.md, branch gettail2). Lines look the same as before.
+/// was ≈ 3.6 % of a cached GET's CPU (docs/benchmarks.md, branch gettail2). Lines look the same as before.
 struct DeferredMetadataLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
