@@ -4,7 +4,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SessionAPI
 import Workload
 
 /// `sessiond-bench http`: durable appends and reads over HTTP against a real `sessiond serve`, on keep-alive
