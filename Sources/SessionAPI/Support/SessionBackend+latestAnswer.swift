@@ -15,7 +15,9 @@ extension SessionBackend {
         accepts: (SessionSnapshot) -> Bool = { _ in true },
         headers: (UInt64) -> HTTPFields = { _ in [:] }
     ) throws -> Response? {
-        guard let answer = responses.answer(id, face: face, status: store.status(of:), accepts: accepts) else { return nil }
+        guard let answer = responses.answer(id, face: face, status: store.status(of:), accepts: accepts) else {
+            return nil
+        }
         guard namespace.map({ $0 == answer.namespace }) ?? true else { throw SessionError.sessionNotFound(id) }
         return Self.jsonResponse(answer.body, headers: headers(answer.version))
     }

@@ -3,8 +3,9 @@ import Glibc
 import Workload
 
 /// The fixed-rate (open-loop) GET generator of `sessiond-bench http`: one thread, blocking `select` (its timeout
-/// in microseconds waits for the next due time; Glibc's Swift module has no epoll) over keep-alive sockets, no event loop and no Swift tasks, so that on a machine whose cores the server shares it
-/// takes as little CPU per request as a client can (most of it the kernel's loopback TCP), the design of
+/// in microseconds waits for the next due time; Glibc's Swift module has no epoll) over keep-alive sockets, no
+/// event loop and no Swift tasks, so that on a machine whose cores the server shares it takes as little CPU per
+/// request as a client can (most of it the kernel's loopback TCP), the design of
 /// `tools/bench/fixedrate.c`. Request k is due at start + k / rate and goes out on an idle connection when due (or as
 /// soon as one is idle); its latency counts from when it was due, so a stall delays every later figure instead of
 /// hiding.
@@ -24,7 +25,9 @@ struct FixedRateClient {
         var sockets: [Int32] = []
         defer { for socket in sockets { close(socket) } }
         for _ in 0..<connections { sockets.append(try Self.connect(port: port)) }
-        guard let highest = sockets.max(), highest < FD_SETSIZE else { throw .system("select (descriptor ≥ FD_SETSIZE)", 0) }
+        guard let highest = sockets.max(), highest < FD_SETSIZE else {
+            throw .system("select (no connection, or a descriptor ≥ FD_SETSIZE)", 0)
+        }
 
         var due = [Int64](repeating: 0, count: connections)
         var busy = [Bool](repeating: false, count: connections)
@@ -38,13 +41,17 @@ struct FixedRateClient {
         while done < total {
             var now = Self.now()
             while sent < total, start + Int64(Double(sent) * interval) <= now {
-                guard let index = (0..<connections).lazy.map({ (nextIdle + $0) % connections }).first(where: { !busy[$0] })
-                else { break }
+                let idle = (0..<connections).lazy.map { (nextIdle + $0) % connections }.first { !busy[$0] }
+                guard let index = idle else { break }
                 nextIdle = (index + 1) % connections
                 let request = requests[random.int(in: 0...(requests.count - 1))]
                 busy[index] = true
                 due[index] = start + Int64(Double(sent) * interval)
-                guard request.withUnsafeBytes({ write(sockets[index], $0.baseAddress, $0.count) }) == request.count
+                // send(MSG_NOSIGNAL): a connection the server reset is an error to report, not a SIGPIPE that kills us.
+                let written = request.withUnsafeBytes {
+                    send(sockets[index], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
+                guard written == request.count
                 else { throw .system("write", errno) }
                 sent += 1
             }
@@ -179,7 +186,8 @@ enum FixedRateClientError: Error, CustomStringConvertible {
         switch self {
         case .system(let call, let code): "fixed-rate client: \(call) failed (errno \(code))"
         case .connectionClosed: "fixed-rate client: the server closed a connection"
-        case .unexpectedAnswer(let head): "fixed-rate client: expected 200 with a Content-Length, got: \(head.prefix(300))"
+        case .unexpectedAnswer(let head):
+            "fixed-rate client: expected 200 with a Content-Length, got: \(head.prefix(300))"
         }
     }
 }
