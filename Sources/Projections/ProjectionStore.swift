@@ -264,6 +264,10 @@ public final class ProjectionStore: Sendable {
     /// How much of the database file a connection maps (SQLite caps it at its compile-time maximum).
     static let mmapSize = 1 << 30
 
+    /// The size a WAL shrinks back to after a checkpoint: above the default autocheckpoint's ≈ 4 MiB, so steady
+    /// load reuses the file instead of regrowing it.
+    static let walSizeLimit = 8 << 20
+
     static func openPool(file: String, configuration: Configuration) throws -> DatabasePool {
         var config = GRDB.Configuration()
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -272,9 +276,11 @@ public final class ProjectionStore: Sendable {
             // A deleted session's rows are overwritten with zeros, not left in free pages (see scrub()).
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // SQLite keeps a WAL file at its high-water mark (≈ 4 MiB at the default autocheckpoint) for the
-            // life of the connection; shrink it to nothing each time a checkpoint lets it restart, so the
-            // bytes on disk are the database's own.
-            try db.execute(sql: "PRAGMA journal_size_limit = 0")
+            // life of the connection. Under load it is reused from its start after each checkpoint: shrinking
+            // it then (a limit of 0) made every later commit grow the file again, page by new page (≈ 4 % of an
+            // append's CPU in the kernel, decision 0149). Only a WAL past this limit shrinks; the replay loop
+            // empties it when the log goes quiet (truncateWALWhenIdle), and closing the pool deletes it.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
             // Reads map the file instead of copying each page through pread into a page cache (2 MiB by
             // default) that one long session's export already overflows (decision 0109).
             try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
