@@ -129,16 +129,28 @@ public final class ProjectionStore: Sendable {
     ///   - beforeCommit: A test hook run inside the transaction after the checkpoint moved; throwing rolls
     ///     the whole batch back, as a crash before the commit would.
     /// - Returns: The new checkpoint.
+    ///
+    /// The transaction runs on the caller's thread (GRDB's synchronous write: the writer's queue is taken, not
+    /// hopped to), so the replay loop's batch is applied where it was decoded, without waking GRDB's writer queue
+    /// and then the loop again for every batch (decision 0149). It blocks that thread while SQLite works.
     func apply(
         _ batch: [DecodedRecord],
         from expected: LogPosition,
         beforeCommit: (@Sendable (LogPosition) throws -> Void)? = nil
     ) async throws -> LogPosition {
+        try applyOnThisThread(batch, from: expected, beforeCommit: beforeCommit)
+    }
+
+    private func applyOnThisThread(
+        _ batch: [DecodedRecord],
+        from expected: LogPosition,
+        beforeCommit: (@Sendable (LogPosition) throws -> Void)?
+    ) throws -> LogPosition {
         guard let last = batch.last?.position else { return expected }
         while true {
             let generation = current.withLock { $0 }
             do {
-                return try await generation.pool.write { [self] db in
+                return try generation.pool.write { [self] db in
                     guard self.current.withLock({ $0.number }) == generation.number else { throw SwappedOut() }
                     try Self.apply(batch, from: expected, in: db)
                     try beforeCommit?(last)
