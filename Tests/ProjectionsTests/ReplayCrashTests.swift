@@ -88,8 +88,9 @@ import TestSupport
                 try await first.waitUntilApplied(LogPosition(10))
                 group.cancelAll()
             }
+            // At a batch's end: a multiple of 5, or the log's end when the loop got there before it was cancelled.
             let stopped = try await store.checkpoint()
-            #expect(stopped >= LogPosition(10) && stopped.rawValue % 5 == 0)
+            #expect(stopped >= LogPosition(10) && (stopped.rawValue % 5 == 0 || stopped == end))
 
             // A new process: reopen the store, restart the loop from the checkpoint.
             let reopened = try await ProjectionStore.open(path: path, log: log)
