@@ -135,16 +135,10 @@ enum StoredText {
             return failed ? nil : text
         }
 
-        private static let zeros = [UInt8](repeating: 0, count: 1 << 14)
-
         static func decompress(_ frame: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Bool {
             guard let size = contentSize(frame) else { return false }
             let start = output.count
-            // Room for the text, made by copying zeros: appending a `repeatElement` fills byte by byte.
-            output.reserveCapacity(start + size)
-            while output.count < start + size {
-                output.append(contentsOf: zeros.prefix(start + size - output.count))
-            }
+            output.append(contentsOf: repeatElement(0, count: size))
             let written = output.withUnsafeMutableBytes { out in
                 decompress(frame, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
             }
