@@ -46,6 +46,9 @@ import Testing
             let early = try #require(try await store.exportJSON("e", at: .version(2)))
             #expect(early != latest && String(decoding: early, as: UTF8.self).contains("first"))
             #expect(store.exports.bytes == latest.count)
+            // Compaction's scrub leaves no kept export behind (a deleted session's text must not outlive it).
+            _ = try await store.scrub()
+            #expect(store.exports.bytes == 0)
         }
     }
 
