@@ -28,6 +28,9 @@ import Testing
             #expect(first == (try await Self.rendered(store)))
             #expect(store.exports.bytes == first.count, "kept after the first load")
             #expect(try await store.exportJSON("e") == first)
+            let version = try #require(try await store.session("e")).version
+            #expect(store.keptExportJSON("e", version: version) == first)
+            #expect(store.keptExportJSON("e", version: version - 1) == nil)
 
             // Each kind of change: a message, a rename (the head), a state update (only the version moves).
             for change in [
@@ -37,6 +40,7 @@ import Testing
                 let before = try #require(try await store.exportJSON("e"))
                 _ = try await harness.writer.execute(change)
                 #expect(store.exports.bytes == 0, "dropped when the change applied")
+                #expect(store.keptExportJSON("e", version: try #require(try await store.session("e")).version) == nil)
                 let after = try #require(try await store.exportJSON("e"))
                 #expect(after != before)
                 #expect(after == (try await Self.rendered(store)))
@@ -65,16 +69,17 @@ import Testing
 
     @Test func staysWithinItsBytesAndNeverTakesBackAnOlderExport() {
         let cache = ExportCache(byteLimit: 400)
-        cache.keep([UInt8](repeating: 1, count: 100), of: "a", at: 5)
-        cache.keep([UInt8](repeating: 2, count: 101), of: "big", at: 1)
+        cache.keep([UInt8](repeating: 1, count: 100), of: "a", at: 5, version: 3)
+        cache.keep([UInt8](repeating: 2, count: 101), of: "big", at: 1, version: 1)
         #expect(cache.json(of: "big", at: 1) == nil, "above a quarter of the bound: not kept")
         #expect(cache.json(of: "a", at: 5)?.count == 100)
         #expect(cache.json(of: "a", at: 4) == nil, "only for the position it was rendered at")
+        #expect(cache.json(of: "a", version: 3)?.count == 100 && cache.json(of: "a", version: 2) == nil)
         // A reader that rendered before a newer export was kept does not replace it.
-        cache.keep([UInt8](repeating: 3, count: 50), of: "a", at: 4)
+        cache.keep([UInt8](repeating: 3, count: 50), of: "a", at: 4, version: 2)
         #expect(cache.json(of: "a", at: 5)?.first == 1)
         for (index, session) in ["b", "c", "d", "e"].enumerated() {
-            cache.keep([UInt8](repeating: 4, count: 100), of: session, at: Int64(index))
+            cache.keep([UInt8](repeating: 4, count: 100), of: session, at: Int64(index), version: 1)
         }
         #expect(cache.bytes <= 400)
         #expect(cache.json(of: "a", at: 5) == nil, "the least recently used went first")
@@ -84,7 +89,7 @@ import Testing
         #expect(cache.bytes == 0)
 
         let none = ExportCache(byteLimit: 0)
-        none.keep([1, 2, 3], of: "a", at: 1)
+        none.keep([1, 2, 3], of: "a", at: 1, version: 1)
         #expect(none.json(of: "a", at: 1) == nil && none.bytes == 0)
     }
 }

@@ -12,6 +12,8 @@ import Synchronization
 final class ExportCache: Sendable {
     private struct Entry {
         var position: Int64
+        /// The session's version at `position` (its last event's), for callers that know only the version.
+        var version: Int64
         var json: [UInt8]
     }
 
@@ -34,13 +36,23 @@ final class ExportCache: Sendable {
         }
     }
 
-    /// Keeps `json`, the export of `session` as of `position` (its last), in place of any older one.
-    func keep(_ json: [UInt8], of session: String, at position: Int64) {
+    /// The export of `session` at its version `version`, if it is the one kept.
+    func json(of session: String, version: Int64) -> [UInt8]? {
+        guard byteLimit > 0 else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries.value(for: session), entry.version == version else { return nil }
+            return entry.json
+        }
+    }
+
+    /// Keeps `json`, the export of `session` as of `position` (its last, at version `version`), in place of any
+    /// older one.
+    func keep(_ json: [UInt8], of session: String, at position: Int64, version: Int64) {
         guard byteLimit > 0, json.count <= byteLimit / 4 else { return }
         entries.withLock { entries in
             // A reader that read before a newer export was kept must not replace it with its older one.
             if let held = entries.value(for: session), held.position > position { return }
-            entries.insert(Entry(position: position, json: json), bytes: json.count, for: session)
+            entries.insert(Entry(position: position, version: version, json: json), bytes: json.count, for: session)
         }
     }
 

@@ -108,9 +108,16 @@ extension ProjectionStore {
             guard position == row.lastPosition else { return try reader.exportJSON(of: row, at: position) }
             if let kept = exports.json(of: row.id, at: position) { return kept }
             let json = try reader.exportJSON(of: row, at: position)
-            exports.keep(json, of: row.id, at: position)
+            exports.keep(json, of: row.id, at: position, version: row.version)
             return json
         }
+    }
+
+    /// The JSON export of session `id` at its latest version when that version is `version` and the export is
+    /// kept (``exportJSON(_:at:)`` loaded it since the session last changed); `nil` otherwise. Reads nothing:
+    /// for a caller that already holds the session's latest version (the HTTP layer's cached session).
+    public func keptExportJSON(_ id: SessionID, version: UInt64) -> [UInt8]? {
+        exports.json(of: id.rawValue, version: Int64(version))
     }
 
     /// ``exportJSON(_:at:)`` split into chunks as `rendering` says (the tests split short exports too).
