@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler(label: $0) }
         var logger = Logger(label: "sessiond")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var configuration = APIConfiguration()

@@ -43,7 +43,9 @@ struct MixSessionsController {
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let session = try await backend.session(try context.sessionID(), namespace: context.namespace)
+        let id = try context.sessionID()
+        if let cached = try backend.cachedLatestAnswer(id, namespace: context.namespace, face: .mix) { return cached }
+        let session = try await backend.session(id, namespace: context.namespace)
         return try backend.latestAnswer(for: session, face: .mix) { _ in try APIJSON.encoder.encode(MixSessionData(session)) }
     }
 

@@ -4,7 +4,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SessionAPI
 import Workload
 
 /// `sessiond-bench http`: durable appends and reads over HTTP against a real `sessiond serve`, on keep-alive
@@ -115,7 +114,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         report.set("get_p99_ms", gets.latencies.percentile(0.99))
         print("GET /v1/sessions/{id}, closed loop: \(formatRate(gets.rate)) req/s, p50 \(fmt(gets.latencies.percentile(0.5))) ms, p99 \(fmt(gets.latencies.percentile(0.99))) ms")
         let (serverCPU, clientCPU) = (server.cpuSeconds(), ProcessCPU.seconds())
-        var fixed = try await fixedRateGets(sessionIDs, group: group)
+        var fixed = try await fixedRateGets(sessionIDs)
         let fixedRequests = Double(fixed.latencies.count)
         let serverMicros = (server.cpuSeconds() - serverCPU) * 1e6 / fixedRequests
         let clientMicros = (ProcessCPU.seconds() - clientCPU) * 1e6 / fixedRequests
@@ -244,39 +243,22 @@ struct HTTPBenchmark: AsyncParsableCommand {
         return (Double(perConnection * connections) / seconds, latencies)
     }
 
-    /// Request k is due at start + k / rate; connection c sends requests c, c + connections, …, each when due
-    /// or at once when late, and its latency counts from when it was due. Every connection's task runs on the
-    /// client's one event loop and waits for a due time with a timer of that loop, so sending, timing and reading
-    /// an answer wake no other thread: the generator's own hops to Swift's cooperative pool were part of the tail.
-    private func fixedRateGets(_ sessions: [String], group: any EventLoopGroup) async throws
-        -> (rate: Double, latencies: Latencies)
-    {
-        let total = Int(Double(rate) * rateSeconds)
-        let loop = group.next()
-        let executor = EventLoopTaskExecutor(loop)
-        let start = NIODeadline.now() + .milliseconds(200)
-        let interval = 1e9 / Double(rate)
-        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { tasks in
-            for connection in 0..<connections {
-                tasks.addTask(executorPreference: executor) {
-                    try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: loop) { http in
-                        var latencies = Latencies()
-                        var random = SplitMix64(seed: UInt64(connection) &+ 99)
-                        for k in stride(from: connection, to: total, by: connections) {
-                            let due = start + .nanoseconds(Int64(Double(k) * interval))
-                            if NIODeadline.now() < due { try await loop.scheduleTask(deadline: due) {}.futureResult.get() }
-                            let id = sessions[random.int(in: 0...(sessions.count - 1))]
-                            try await Self.get("/v1/sessions/\(id)", on: http)
-                            latencies.add(Double((NIODeadline.now() - due).nanoseconds) / 1e6)
-                        }
-                        return latencies
-                    }
+    /// Request k is due at start + k / rate and its latency counts from then (``FixedRateClient``, on a thread of
+    /// its own: the Swift client this replaced — NIO connections as tasks on an event loop — cost the shared cores
+    /// more CPU per request than the server's answer did).
+    private func fixedRateGets(_ sessions: [String]) async throws -> (rate: Double, latencies: Latencies) {
+        let client = FixedRateClient(
+            port: port, rate: rate, seconds: rateSeconds, connections: connections,
+            paths: sessions.map { "/v1/sessions/\($0)" })
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    continuation.resume(returning: try client.run())
+                } catch {
+                    continuation.resume(throwing: error)
                 }
-            }
-            return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
+            }.start()
         }
-        let seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
-        return (Double(total) / seconds, latencies)
     }
 
     private func timedGets(_ path: String, group: any EventLoopGroup) async throws -> Latencies {
