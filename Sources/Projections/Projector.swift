@@ -17,8 +17,6 @@ struct Projector {
     private(set) var unwritten: UnwrittenSessions
     /// Tombstones whose rows in ``DeferredDeletes/tables`` wait for the end of a rebuild; `nil` deletes them at once.
     private(set) var deferredDeletes: DeferredDeletes?
-    /// Whether tool calls go to the rebuild's load table: they do when their tombstone deletes wait for the end.
-    private var loadsToolCalls: Bool { deferredDeletes?.defers(ToolCallRow.databaseTableName) == true }
     /// In a rebuild, where rewinds find the messages they remove (`transcriptMessageBySession` comes at the end);
     /// `nil` reads them through the index.
     private let liveMessages: LiveMessages?
@@ -267,19 +265,13 @@ struct Projector {
             $0.bind(columns.head)
             $0.bind(columns.tail)
         }
-        // A rebuild appends the calls to its load table (``ToolCallRow/loadTableName``), moved sorted at its end.
-        let insertCall: StaticString =
-            loadsToolCalls
-            ? """
-            INSERT INTO temp.toolCallLoad (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """
-            : """
-            INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """
         for (index, call) in message.toolCalls.enumerated() {
-            try execute(insertCall) {
+            try execute(
+                """
+                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+            ) {
                 $0.bind(row.id)
                 $0.bind(position)
                 $0.bind(index)

@@ -40,9 +40,8 @@ public struct RebuildReport: Sendable {
 /// delete), in one transaction applied batch by batch, decoding the next batch in ``decodingParts`` slices while
 /// SQLite applies the current one (decision 0132), with session rows written once at the end (decision 0105);
 /// the session indexes (``ProjectionSchema/deferredIndexes``) are built once at the end — the transcript's
-/// earlier past ``ProjectionStore/Configuration/rebuildLiveMessages`` (decision 0144) —, the tool calls moved in
-/// sorted from their load table (decision 0148), and the tombstones' deletes from their tables applied after them
-/// (decisions 0130, 0131). It is fsync'd before it is installed.
+/// earlier past ``ProjectionStore/Configuration/rebuildLiveMessages`` (decision 0144) — and the tombstones'
+/// deletes from their tables applied after them (decisions 0130, 0131). It is fsync'd before it is installed.
 public struct Rebuild: Sendable {
     /// The log to replay.
     public let log: any LogStore
@@ -118,7 +117,6 @@ public struct Rebuild: Sendable {
             let (position, deferredDeletes) = (replayed.position, replayed.deferredDeletes)
             let writerSeconds = try await replayed.writerSeconds + queue.write { db in
                 let cpu = ThreadCPU.seconds()
-                try ToolCallRow.moveLoaded(in: db)
                 // A rebuild past its live-message bound built `transcriptMessageBySession` already.
                 for index in ProjectionSchema.deferredIndexes {
                     if try !db.hasIndex(named: index.name) { try index.create(db) }
@@ -222,14 +220,11 @@ public struct Rebuild: Sendable {
             try db.execute(sql: "PRAGMA threads = 2")
             // Replaying a tombstone deletes rows the same batch may have written: leave no copy in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // The tool calls' load table (≈ 50 MB for 1,000,000 events) and the sort that moves it into `toolCall`.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let queue = try DatabaseQueue(path: file, configuration: config)
         try ProjectionSchema.migrator.migrate(queue)
         try queue.write { db in
             for index in ProjectionSchema.deferredIndexes { try db.drop(index: index.name) }
-            try ToolCallRow.createLoadTable(in: db)
         }
         return queue
     }

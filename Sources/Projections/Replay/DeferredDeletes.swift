@@ -2,19 +2,16 @@ internal import GRDB
 
 /// The tombstones of a rebuild's one transaction, applied to the tables whose session index the rebuild
 /// builds only after its bulk load (decision 0130): without that index, a tombstone's `DELETE … WHERE
-/// sessionId = ?` would scan the whole table, so the rows go at the end, once the index is there. `toolCall`'s
-/// rows reach their table only at the end (decision 0148), so its deletes wait too.
+/// sessionId = ?` would scan the whole table, so the rows go at the end, once the index is there.
 ///
 /// Each delete is bounded by the tombstone's position, so rows a later session of the same id wrote stay.
 struct DeferredDeletes: Sendable {
     /// A table concerned and the column holding each row's log position.
     typealias Table = (name: String, position: String)
 
-    /// The tables whose index a rebuild builds at its end, and `toolCall`, whose rows it moves in at its end
-    /// (``ToolCallRow/loadTableName``).
+    /// The tables whose index a rebuild builds at its end.
     static let indexedAtTheEnd: [Table] = [
         (ToolResultRow.databaseTableName, "position"), (TranscriptMessageRow.databaseTableName, "addedPosition"),
-        (ToolCallRow.databaseTableName, "messagePosition"),
     ]
 
     /// The tables still deferred: a rebuild that builds a table's index early stops deferring it

@@ -33,29 +33,4 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
             t.primaryKey([Columns.sessionId.name, Columns.messagePosition.name, Columns.callIndex.name])
         }
     }
-
-    /// Where a rebuild appends its calls in log order (decision 0148): a connection's temporary table, moved into
-    /// `toolCall` sorted by its key once, at the end (``moveLoaded(in:)``), instead of a random insert per call
-    /// into a table keyed by session across 10,000 interleaved sessions.
-    static let loadTableName = "toolCallLoad"
-
-    /// Creates the load table in the connection's temporary schema.
-    static func createLoadTable(in db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TEMP TABLE \(loadTableName) (sessionId TEXT NOT NULL, messagePosition INTEGER NOT NULL,
-                  callIndex INTEGER NOT NULL, toolCallId TEXT NOT NULL, type TEXT, headJSON TEXT NOT NULL)
-                """)
-    }
-
-    /// Moves the loaded calls into `toolCall` in its key's order and drops the load table.
-    static func moveLoaded(in db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO \(databaseTableName) (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
-                SELECT sessionId, messagePosition, callIndex, toolCallId, type, headJSON FROM temp.\(loadTableName)
-                ORDER BY sessionId, messagePosition, callIndex;
-                DROP TABLE temp.\(loadTableName)
-                """)
-    }
 }
