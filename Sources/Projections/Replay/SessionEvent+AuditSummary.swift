@@ -97,15 +97,10 @@ extension SessionEvent {
     }
 
     private static func summary(of result: ToolResultRecorded) -> String {
-        var text = "result of "
-        text.reserveCapacity(80)
-        text += result.toolCallID.rawValue
-        text += " on "
-        text += result.messageID.rawValue
-        text += result.isError ? " (error, " : " (ok, "
-        text += String(result.result.utf8.count)
-        text += result.finished ? " bytes)" : " bytes, partial)"
-        return text
+        let status = result.isError ? " (error, " : " (ok, "
+        let end = result.finished ? " bytes)" : " bytes, partial)"
+        return "result of " + result.toolCallID.rawValue + " on " + result.messageID.rawValue + status
+            + String(result.result.utf8.count) + end
     }
 }
 
