@@ -56,6 +56,20 @@ import Testing
         }
     }
 
+    @Test func aRebuiltDatabaseSwappedInTakesNoExportOfTheOldOne() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(Self.create)
+            _ = try await harness.writer.execute(Self.send("first"))
+            let kept = try #require(try await harness.store.exportJSON("e"))
+            let version = try #require(try await harness.store.session("e")).version
+            #expect(harness.store.keptExportJSON("e", version: version) == kept)
+            _ = try await harness.store.rebuild(from: harness.log)
+            #expect(harness.store.keptExportJSON("e", version: version) == nil)
+            #expect(harness.store.exports.bytes == 0)
+            #expect(try await harness.store.exportJSON("e") == kept, "rendered again from the new file")
+        }
+    }
+
     @Test func aDeletedSessionIsNotAnsweredAndItsExportIsDropped() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await harness.writer.execute(Self.create)

@@ -88,8 +88,6 @@ extension ProjectionStore {
     /// as not done (the next compaction tries again).
     /// - Returns: The database file's size before and after, and whether the WAL ended empty.
     public func scrub() async throws -> ScrubReport {
-        // An export a reader kept just before the tombstone applied would hold the deleted session's text.
-        exports.removeAll()
         let (pool, file) = current.withLock { ($0.pool, $0.file) }
         var report = ScrubReport(bytesBefore: Self.fileSize(file) + Self.fileSize(file + "-wal"))
         do {
@@ -102,6 +100,9 @@ extension ProjectionStore {
             throw ProjectionError.database(operation: "scrub", reason: error.message ?? "\(error.resultCode)")
         }
         report.bytesAfter = Self.fileSize(file) + Self.fileSize(file + "-wal")
+        // An export a reader kept after the tombstone applied, from a snapshot taken before it, would hold the
+        // deleted session's text: emptied only now, after a truncation proved no such reader was still open.
+        exports.removeAll()
         // A file an interrupted rebuild left holds the text as it was: it goes too (unless a build is running).
         ProjectionFile.removeAbandonedGenerations(of: path)
         return report

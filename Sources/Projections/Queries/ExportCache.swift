@@ -60,6 +60,7 @@ final class ExportCache: Sendable {
     func drop<S: Sequence<String>>(_ sessions: S) {
         guard byteLimit > 0 else { return }
         entries.withLock { entries in
+            guard entries.count > 0 else { return }
             for session in sessions { entries.remove(session) }
         }
     }
