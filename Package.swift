@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "sessiond-bench",
             dependencies: [
-                "EventLog", "Sessions", "Projections", "SessionAPI", "Workload",
+                "EventLog", "Sessions", "Projections", "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

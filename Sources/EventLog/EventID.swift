@@ -27,7 +27,15 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A new random (version 4) id.
-    public static func random() -> EventID { EventID(UUID()) }
+    ///
+    /// From the system generator (`getrandom`), not Foundation's `UUID()`, which on Linux opens, reads and closes
+    /// `/dev/urandom` for every id: three system calls per appended event (decision 0149).
+    public static func random() -> EventID {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
+        // The version nibble (the high word's bits 12–15) is 4; the variant (the low word's top two bits) is 10.
+        return EventID(high: high & ~0xF000 | 0x4000, low: low & ~(0b11 << 62) | 0b10 << 62)
+    }
 
     public var uuid: UUID {
         func byte(_ word: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * index)) }

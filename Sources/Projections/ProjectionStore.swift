@@ -17,6 +17,8 @@ public final class ProjectionStore: Sendable {
     public let configuration: Configuration
     /// The open generation; extensions that write outside the replay loop (erasure) take its pool.
     let current: Mutex<Generation>
+    /// The latest exports of recently exported sessions (``Configuration/exportCacheBytes``, decision 0153).
+    let exports: ExportCache
 
     /// The open database and a counter bumped by every swap, so a write queued on a swapped-out pool
     /// notices and retries on the new one.
@@ -107,6 +109,7 @@ public final class ProjectionStore: Sendable {
         }
         self.path = path
         self.configuration = configuration
+        exports = ExportCache(byteLimit: configuration.exportCacheBytes)
         let pool = try Self.openPool(file: file, configuration: configuration)
         current = Mutex(Generation(pool: pool, number: 0, file: file))
     }
@@ -129,21 +132,35 @@ public final class ProjectionStore: Sendable {
     ///   - beforeCommit: A test hook run inside the transaction after the checkpoint moved; throwing rolls
     ///     the whole batch back, as a crash before the commit would.
     /// - Returns: The new checkpoint.
+    ///
+    /// The transaction runs on the caller's thread (GRDB's synchronous write: the writer's queue is taken, not
+    /// hopped to), so the replay loop's batch is applied where it was decoded, without waking GRDB's writer queue
+    /// and then the loop again for every batch (decision 0149). It blocks that thread while SQLite works.
     func apply(
         _ batch: [DecodedRecord],
         from expected: LogPosition,
         beforeCommit: (@Sendable (LogPosition) throws -> Void)? = nil
     ) async throws -> LogPosition {
+        try applyOnThisThread(batch, from: expected, beforeCommit: beforeCommit)
+    }
+
+    private func applyOnThisThread(
+        _ batch: [DecodedRecord],
+        from expected: LogPosition,
+        beforeCommit: (@Sendable (LogPosition) throws -> Void)?
+    ) throws -> LogPosition {
         guard let last = batch.last?.position else { return expected }
         while true {
             let generation = current.withLock { $0 }
             do {
-                return try await generation.pool.write { [self] db in
+                let applied = try generation.pool.write { [self] db in
                     guard self.current.withLock({ $0.number }) == generation.number else { throw SwappedOut() }
                     try Self.apply(batch, from: expected, in: db)
                     try beforeCommit?(last)
                     return last
                 }
+                exports.drop(batch.lazy.map(\.stream))
+                return applied
             } catch is SwappedOut {
                 continue
             } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
@@ -264,6 +281,10 @@ public final class ProjectionStore: Sendable {
     /// How much of the database file a connection maps (SQLite caps it at its compile-time maximum).
     static let mmapSize = 1 << 30
 
+    /// The size a WAL shrinks back to after a checkpoint: above the default autocheckpoint's ≈ 4 MiB, so steady
+    /// load reuses the file instead of regrowing it.
+    static let walSizeLimit = 8 << 20
+
     static func openPool(file: String, configuration: Configuration) throws -> DatabasePool {
         var config = GRDB.Configuration()
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -272,9 +293,11 @@ public final class ProjectionStore: Sendable {
             // A deleted session's rows are overwritten with zeros, not left in free pages (see scrub()).
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // SQLite keeps a WAL file at its high-water mark (≈ 4 MiB at the default autocheckpoint) for the
-            // life of the connection; shrink it to nothing each time a checkpoint lets it restart, so the
-            // bytes on disk are the database's own.
-            try db.execute(sql: "PRAGMA journal_size_limit = 0")
+            // life of the connection. Under load it is reused from its start after each checkpoint: shrinking
+            // it then (a limit of 0) made every later commit grow the file again, page by new page (≈ 4 % of an
+            // append's CPU in the kernel, decision 0149). Only a WAL past this limit shrinks; the replay loop
+            // empties it when the log goes quiet (truncateWALWhenIdle), and closing the pool deletes it.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
             // Reads map the file instead of copying each page through pread into a page cache (2 MiB by
             // default) that one long session's export already overflows (decision 0109).
             try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")

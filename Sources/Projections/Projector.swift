@@ -496,7 +496,11 @@ struct Projector {
         if let cached = sessions[id] { return cached }
         let statement = try statements.statement(named: "sessionSelect", sql: SessionRow.selectSQL, in: db)
         statement.setUncheckedArguments([id])
-        let row = try Row.fetchOne(statement).map(SessionRow.init(selected:))
+        // Decoded from the statement's current row (`fetchOne` would first copy all its columns into a new row),
+        // while the cursor lives: releasing it resets the statement.
+        let row = try withExtendedLifetime(try Row.fetchCursor(statement)) { cursor in
+            try cursor.next().map(SessionRow.init(selected:))
+        }
         sessions[id] = .some(row)
         return row
     }

@@ -8,12 +8,53 @@ import Testing
         keys.filter { cache.value(for: $0) != nil }
     }
 
-    @Test func insertsThatOnlyEvictKeepTheAccessRecordsBounded() {
+    @Test func insertsThatOnlyEvictKeepTheStorageBounded() {
         var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 10, byteLimit: .max)
         for key in 0..<10_000 { cache.insert(key, bytes: 1, for: key) }
         #expect(cache.count == 10)
-        #expect(cache.accessRecords <= 2 * 10 + 64 + 1)
+        // The new entry is stored before the oldest goes, so one slot more than the capacity.
+        #expect(cache.storageSlots <= 11)
         #expect(Self.present(9_990..<10_000, in: &cache) == Array(9_990..<10_000))
+    }
+
+    @Test func removedSlotsAreReused() {
+        var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 100, byteLimit: .max)
+        for round in 0..<1_000 {
+            for key in 0..<5 { cache.insert(key, bytes: 1, for: round * 5 + key) }
+            for key in 0..<5 { cache.remove(round * 5 + key) }
+        }
+        #expect(cache.count == 0 && cache.totalBytes == 0)
+        #expect(cache.storageSlots == 5)
+    }
+
+    @Test func randomUsesMatchAReferenceModel() {
+        // Every operation against a plain list kept from the least to the most recently used.
+        var generator = SplitMix(seed: 2026)
+        var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 40, byteLimit: 400)
+        var model: [(key: Int, value: Int, bytes: Int)] = []
+        for step in 0..<20_000 {
+            let key = Int(generator.next() % 80)
+            switch generator.next() % 10 {
+            case 0..<5:
+                let found = model.firstIndex { $0.key == key }
+                #expect(cache.value(for: key) == found.map { model[$0].value })
+                if let found { model.append(model.remove(at: found)) }
+            case 5..<9:
+                let bytes = Int(generator.next() % 30)
+                cache.insert(step, bytes: bytes, for: key)
+                model.removeAll { $0.key == key }
+                model.append((key, step, bytes))
+                while model.count > 1, model.count > 40 || model.reduce(0, { $0 + $1.bytes }) > 400 {
+                    model.removeFirst()
+                }
+            default:
+                cache.remove(key)
+                model.removeAll { $0.key == key }
+            }
+            #expect(cache.keysFromLeastRecent == model.map(\.key))
+            #expect(cache.totalBytes == model.reduce(0) { $0 + $1.bytes })
+        }
+        #expect(cache.storageSlots <= 41)
     }
 
     @Test func theLeastRecentlyUsedEntryGoesFirstWhenOverTheCount() {
@@ -74,5 +115,18 @@ import Testing
         cache.removeAll()
         #expect(cache.count == 0 && cache.totalBytes == 0)
         #expect(Self.present([1, 2], in: &cache) == [])
+    }
+}
+
+/// A small seeded generator, so a failure repeats.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

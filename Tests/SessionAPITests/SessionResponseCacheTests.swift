@@ -137,6 +137,27 @@ struct SessionResponseCacheTests {
         #expect(cache.body(of: try Self.snapshot(id, version: 2), face: .mixpeek, status: .active) == nil)
     }
 
+    /// A cached GET's one lookup: the answer for the status the clock gives now, only for a state the reader
+    /// accepts, with the version and namespace the reader checks.
+    @Test func anAnswerLookupTakesTheStatusAndTheReadersCondition() throws {
+        let cache = SessionResponseCache()
+        let id = try #require(SessionID(rawValue: "s"))
+        #expect(cache.answer(id, face: .native, status: { _ in .active }) == nil, "nothing held")
+        let latest = try Self.snapshot(id, version: 3)
+        cache.store(latest, ticket: cache.ticket(for: id))
+        #expect(cache.answer(id, face: .native, status: { _ in .active }) == nil, "no answer rendered yet")
+        cache.store(body: ByteBuffer(string: "native idle"), of: latest, face: .native, status: .idle)
+
+        let idle = try #require(cache.answer(id, face: .native, status: { $0.version == 3 ? .idle : .active }))
+        #expect(idle.body == ByteBuffer(string: "native idle"))
+        #expect(idle.version == 3 && idle.namespace == "default")
+        #expect(cache.answer(id, face: .native, status: { _ in .active }) == nil, "another status")
+        #expect(cache.answer(id, face: .mix, status: { _ in .idle }) == nil, "another face")
+        #expect(cache.answer(id, face: .native, status: { _ in .idle }, accepts: { $0.appName != nil }) == nil)
+        cache.committed([id.rawValue: Self.change(4...4, items: nil)])
+        #expect(cache.answer(id, face: .native, status: { _ in .idle }) == nil, "dropped by the replay loop")
+    }
+
     @Test func theCacheStaysWithinItsByteLimit() throws {
         let cache = SessionResponseCache(capacity: 1000, byteLimit: 10 * 1024, shards: 1)
         for i in 0..<100 {

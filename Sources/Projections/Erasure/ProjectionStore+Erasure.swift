@@ -88,6 +88,8 @@ extension ProjectionStore {
     /// as not done (the next compaction tries again).
     /// - Returns: The database file's size before and after, and whether the WAL ended empty.
     public func scrub() async throws -> ScrubReport {
+        // An export a reader kept just before the tombstone applied would hold the deleted session's text.
+        exports.removeAll()
         let (pool, file) = current.withLock { ($0.pool, $0.file) }
         var report = ScrubReport(bytesBefore: Self.fileSize(file) + Self.fileSize(file + "-wal"))
         do {

@@ -68,7 +68,9 @@ struct MixpeekSessionsController {
     }
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let session = try await backend.session(try context.sessionID(), namespace: namespace(context))
+        let id = try context.sessionID()
+        if let cached = try backend.cachedLatestAnswer(id, namespace: namespace(context), face: .mixpeek) { return cached }
+        let session = try await backend.session(id, namespace: namespace(context))
         return try backend.latestAnswer(for: session, face: .mixpeek) { status in
             try APIJSON.encoder.encode(MixpeekSession(session, status: status))
         }

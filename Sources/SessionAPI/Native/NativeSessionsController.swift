@@ -35,22 +35,31 @@ struct NativeSessionsController {
 
     @Sendable func get(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let asOf = try request.asOf()
-        let session = try await backend.session(try context.sessionID(), namespace: context.namespace, at: asOf)
+        let id = try context.sessionID()
         // An ADK session's state includes its app's and user's shared keys, which other sessions change.
+        if asOf == .latest, let cached = try backend.cachedLatestAnswer(
+            id, namespace: context.namespace, face: .native, accepts: { $0.appName == nil }, headers: Self.eTag)
+        {
+            return cached
+        }
+        let session = try await backend.session(id, namespace: context.namespace, at: asOf)
         guard asOf == .latest, session.appName == nil else { return try await respond(with: session) }
-        var headers = HTTPFields()
-        headers[.eTag] = "\"\(session.version)\""
-        return try backend.latestAnswer(for: session, face: .native, headers: headers) { status in
+        return try backend.latestAnswer(for: session, face: .native, headers: Self.eTag(session.version)) { status in
             try APIJSON.encoder.encode(NativeSession(session, status: status, state: session.state))
         }
     }
 
-    private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The `ETag` of a session's answer: its version, quoted.
+    private static func eTag(_ version: UInt64) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.eTag] = "\"\(session.version)\""
-        return try .json(
+        headers[.eTag] = "\"\(version)\""
+        return headers
+    }
+
+    private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try .json(
             NativeSession(session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)),
-            status: status, headers: headers)
+            status: status, headers: Self.eTag(session.version))
     }
 
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -59,13 +68,14 @@ struct NativeSessionsController {
         guard let format = ExportFormat(rawValue: formatText) else {
             throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
         }
-        _ = try await backend.session(id, namespace: context.namespace)
+        let session = try await backend.session(id, namespace: context.namespace)
         let asOf = try request.asOf()
         switch format {
         case .json:
-            guard let export = try await backend.store.exportJSON(id, at: asOf) else {
-                throw SessionError.sessionNotFound(id)
-            }
+            // An unchanged session's kept export needs no projection read (decision 0153).
+            var found = asOf == .latest ? backend.store.keptExportJSON(id, version: session.version) : nil
+            if found == nil { found = try await backend.store.exportJSON(id, at: asOf) }
+            guard let export = found else { throw SessionError.sessionNotFound(id) }
             return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export) }
         case .markdown:
             guard let export = try await backend.store.export(id, at: asOf) else {

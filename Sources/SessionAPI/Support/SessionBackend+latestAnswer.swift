@@ -6,6 +6,22 @@ import Projections
 import Sessions
 
 extension SessionBackend {
+    /// The answer ``latestAnswer(for:face:headers:render:)`` kept for the latest state of `id`, when ``responses``
+    /// holds it (and `accepts` that state): no await, no copy of the snapshot. `nil` sends the reader the long way.
+    /// - Parameter headers: Headers besides the content type, from the session's version.
+    /// - Throws: `SessionError.sessionNotFound` when the session is another namespace's.
+    func cachedLatestAnswer(
+        _ id: SessionID, namespace: String?, face: SessionResponseCache.Face,
+        accepts: (SessionSnapshot) -> Bool = { _ in true },
+        headers: (UInt64) -> HTTPFields = { _ in [:] }
+    ) throws -> Response? {
+        guard let answer = responses.answer(id, face: face, status: store.status(of:), accepts: accepts) else {
+            return nil
+        }
+        guard namespace.map({ $0 == answer.namespace }) ?? true else { throw SessionError.sessionNotFound(id) }
+        return Self.jsonResponse(answer.body, headers: headers(answer.version))
+    }
+
     /// A JSON answer about the latest state of `session` as `face` renders it at its status now: the body
     /// ``responses`` holds for this version and status, else `render`'s, which it then keeps.
     ///
@@ -30,8 +46,12 @@ extension SessionBackend {
             responses.store(body: buffer, of: session, face: face, status: status)
             body = buffer
         }
+        return Self.jsonResponse(body!, headers: headers)
+    }
+
+    private static func jsonResponse(_ body: ByteBuffer, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body!))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -132,6 +132,29 @@ final class SessionResponseCache: Sendable {
         }
     }
 
+    /// What a cached GET sends: the answer `face` rendered for the held latest state of a session, and the facts
+    /// the reader checks before sending it.
+    struct CachedAnswer {
+        let version: UInt64
+        let namespace: String
+        let body: ByteBuffer
+    }
+
+    /// The answer `face` rendered for the held latest state of `id` at the status `status` computes for it, if
+    /// held and `accepts` that state: one lookup under one lock, and no copy of the snapshot (a cached GET used to
+    /// look the session up, copy its snapshot out, then look it up again for the answer).
+    func answer(
+        _ id: SessionID, face: Face, status: (SessionSnapshot) -> SessionStatus,
+        accepts: (SessionSnapshot) -> Bool = { _ in true }
+    ) -> CachedAnswer? {
+        shard(of: Self.stripe(of: id.rawValue)).state.withLock { state in
+            guard let entry = state.entries.value(for: id.rawValue), accepts(entry.snapshot),
+                let body = entry.bodies[BodyKey(face: face, status: status(entry.snapshot))]
+            else { return nil }
+            return CachedAnswer(version: entry.snapshot.version, namespace: entry.snapshot.namespace, body: body)
+        }
+    }
+
     /// The answer `face` rendered for `session` at `status`, if held for that version of the session.
     func body(of session: SessionSnapshot, face: Face, status: SessionStatus) -> ByteBuffer? {
         shard(of: Self.stripe(of: session.id.rawValue)).state.withLock { state in

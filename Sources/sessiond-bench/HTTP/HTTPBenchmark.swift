@@ -4,7 +4,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SessionAPI
 import Workload
 
 /// `sessiond-bench http`: durable appends and reads over HTTP against a real `sessiond serve`, on keep-alive
@@ -115,7 +114,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         report.set("get_p99_ms", gets.latencies.percentile(0.99))
         print("GET /v1/sessions/{id}, closed loop: \(formatRate(gets.rate)) req/s, p50 \(fmt(gets.latencies.percentile(0.5))) ms, p99 \(fmt(gets.latencies.percentile(0.99))) ms")
         let (serverCPU, clientCPU) = (server.cpuSeconds(), ProcessCPU.seconds())
-        var fixed = try await fixedRateGets(sessionIDs, group: group)
+        var fixed = try await fixedRateGets(sessionIDs)
         let fixedRequests = Double(fixed.latencies.count)
         let serverMicros = (server.cpuSeconds() - serverCPU) * 1e6 / fixedRequests
         let clientMicros = (ProcessCPU.seconds() - clientCPU) * 1e6 / fixedRequests
@@ -130,14 +129,22 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
         // 4. Transcript loads of the long session: whole, and as of its middle.
         if let long = ids[CorpusOptions.longSessionID] {
+            let serverCPU = server.cpuSeconds()
             var whole = try await timedGets("/v1/sessions/\(long)/export?format=json", group: group)
+            // In clock ticks: meaningful over the whole loop only, not per load.
+            let serverMsPerLoad = (server.cpuSeconds() - serverCPU) * 1000 / Double(max(exports, 1))
             report.set("transcript_p50_ms", whole.percentile(0.5))
             report.set("transcript_p99_ms", whole.percentile(0.99))
+            report.set("transcript_server_cpu_ms", serverMsPerLoad)
             let version = try await sessionVersion(long, group: group)
             var asOf = try await timedGets("/v1/sessions/\(long)/export?format=json&version=\(version / 2)", group: group)
             report.set("as_of_p50_ms", asOf.percentile(0.5))
             report.set("as_of_p99_ms", asOf.percentile(0.99))
-            print("export of the \(corpus.longSessionMessages)-message session: p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms; as of version \(version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms")
+            print("export of the \(corpus.longSessionMessages)-message session, unchanged (warm: the kept export after the first load): p50 \(fmt(whole.percentile(0.5))) ms, p99 \(fmt(whole.percentile(0.99))) ms, server CPU \(fmt(serverMsPerLoad)) ms/export; as of version \(version / 2): p50 \(fmt(asOf.percentile(0.5))) ms, p99 \(fmt(asOf.percentile(0.99))) ms")
+            var cold = try await timedColdGets(long, group: group)
+            report.set("transcript_cold_p50_ms", cold.percentile(0.5))
+            report.set("transcript_cold_p99_ms", cold.percentile(0.99))
+            print("export of the \(corpus.longSessionMessages)-message session, each the first after a state update (cold: rendered): p50 \(fmt(cold.percentile(0.5))) ms, p99 \(fmt(cold.percentile(0.99))) ms")
         }
 
         // 5. Restart: SIGTERM, start again on the same data, time until /health answers.
@@ -236,39 +243,22 @@ struct HTTPBenchmark: AsyncParsableCommand {
         return (Double(perConnection * connections) / seconds, latencies)
     }
 
-    /// Request k is due at start + k / rate; connection c sends requests c, c + connections, …, each when due
-    /// or at once when late, and its latency counts from when it was due. Every connection's task runs on the
-    /// client's one event loop and waits for a due time with a timer of that loop, so sending, timing and reading
-    /// an answer wake no other thread: the generator's own hops to Swift's cooperative pool were part of the tail.
-    private func fixedRateGets(_ sessions: [String], group: any EventLoopGroup) async throws
-        -> (rate: Double, latencies: Latencies)
-    {
-        let total = Int(Double(rate) * rateSeconds)
-        let loop = group.next()
-        let executor = EventLoopTaskExecutor(loop)
-        let start = NIODeadline.now() + .milliseconds(200)
-        let interval = 1e9 / Double(rate)
-        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { tasks in
-            for connection in 0..<connections {
-                tasks.addTask(executorPreference: executor) {
-                    try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: loop) { http in
-                        var latencies = Latencies()
-                        var random = SplitMix64(seed: UInt64(connection) &+ 99)
-                        for k in stride(from: connection, to: total, by: connections) {
-                            let due = start + .nanoseconds(Int64(Double(k) * interval))
-                            if NIODeadline.now() < due { try await loop.scheduleTask(deadline: due) {}.futureResult.get() }
-                            let id = sessions[random.int(in: 0...(sessions.count - 1))]
-                            try await Self.get("/v1/sessions/\(id)", on: http)
-                            latencies.add(Double((NIODeadline.now() - due).nanoseconds) / 1e6)
-                        }
-                        return latencies
-                    }
+    /// Request k is due at start + k / rate and its latency counts from then (``FixedRateClient``, on a thread of
+    /// its own: the Swift client this replaced — NIO connections as tasks on an event loop — cost the shared cores
+    /// more CPU per request than the server's answer did).
+    private func fixedRateGets(_ sessions: [String]) async throws -> (rate: Double, latencies: Latencies) {
+        let client = FixedRateClient(
+            port: port, rate: rate, seconds: rateSeconds, connections: connections,
+            paths: sessions.map { "/v1/sessions/\($0)" })
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    continuation.resume(returning: try client.run())
+                } catch {
+                    continuation.resume(throwing: error)
                 }
-            }
-            return try await tasks.reduce(into: Latencies()) { $0.add(contentsOf: $1) }
+            }.start()
         }
-        let seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
-        return (Double(total) / seconds, latencies)
     }
 
     private func timedGets(_ path: String, group: any EventLoopGroup) async throws -> Latencies {
@@ -277,6 +267,26 @@ struct HTTPBenchmark: AsyncParsableCommand {
             for _ in 0..<exports {
                 let watch = Stopwatch()
                 try await Self.get(path, on: http)
+                latencies.add(watch.seconds * 1000)
+            }
+            return latencies
+        }
+    }
+
+    /// The latencies of `exports` JSON exports of session `id`, each the first after the session changed (a
+    /// state update, not timed: the transcript stays the same), so that none is the server's kept export.
+    private func timedColdGets(_ id: String, group: any EventLoopGroup) async throws -> Latencies {
+        try await HTTPConnection.withConnection(host: "127.0.0.1", port: port, group: group) { http in
+            var latencies = Latencies()
+            for index in 0..<exports {
+                let path = "/v1/sessions/\(id)/events"
+                let response = try await http.send(.POST, path, body: Array(#"{"type":"state","delta":{"benchmark":\#(index)}}"#.utf8))
+                guard (200..<300).contains(response.status) else {
+                    throw HTTPBenchmarkError.unexpectedStatus(
+                        request: "POST \(path)", status: response.status, body: String(buffer: response.body))
+                }
+                let watch = Stopwatch()
+                try await Self.get("/v1/sessions/\(id)/export?format=json", on: http)
                 latencies.add(watch.seconds * 1000)
             }
             return latencies

@@ -21,7 +21,7 @@ enum OfflineProjection {
 
     /// A logger on standard error, at notice level, for maintenance commands.
     static func makeLogger() -> Logger {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler(label: $0) }
         var logger = Logger(label: "sessiond")
         logger.logLevel = .notice
         return logger
