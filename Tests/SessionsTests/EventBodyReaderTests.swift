@@ -138,6 +138,8 @@ struct EventBodyReaderTests {
         (.messageAppended, #"{\#(message),"text":"\\\"x\"\\"}"#),
         (.messageAppended, #"{\#(message),"text":"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\ud83d\ude00"}"#),
         (.messageAppended, #"{\#(message),"text":"\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\n"}"#),
+        // long enough that the text is copied out of its oversized storage (more than 64 bytes of slack)
+        (.messageAppended, "{\(message),\"text\":\"" + String(repeating: #"\u0041\u00e9"#, count: 40) + "\"}"),
         (.messageAppended, #"{\#(message),"text":"a\"#),
         (.messageAppended, #"{\#(message),"text":"a\""#),
         (.messageAppended, #"{\#(message),"text":"a\u00"#),

@@ -82,7 +82,7 @@ extension JSONReader {
     private mutating func readEscapedString(from start: Int) throws(JSONReadError) -> String {
         let capacity = try closingQuote(from: index) - start
         var failure: JSONReadError?
-        let text = String(unsafeUninitializedCapacity: capacity) { out in
+        var text = String(unsafeUninitializedCapacity: capacity) { out in
             do throws(JSONReadError) {
                 return try unescape(from: start, into: out)
             } catch {
@@ -91,6 +91,11 @@ extension JSONReader {
             }
         }
         if let failure { throw failure }
+        // Mostly `\"` and `\n`: a few bytes of slack. Text sent as `\uXXXX` shrinks up to sixfold, and a string kept
+        // (a session's cached state) would hold the raw length, so such a one is copied at its size.
+        if capacity - text.utf8.count > max(64, capacity / 4) {
+            return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
+        }
         return text
     }
 
@@ -122,6 +127,7 @@ extension JSONReader {
             // Copy the run up to the next quote, backslash or control character at once.
             let runStart = index
             index = endOfPlainRun(from: index)
+            assert(count + index - runStart <= out.count, "unescaped text longer than its raw text")
             (target + count).update(from: source + runStart, count: index - runStart)
             count += index - runStart
             let byte = current
