@@ -108,7 +108,8 @@ final class SharedReads: Sendable {
     /// Stops `waiter`'s wait; the flight it waited for is cancelled when it was the last one.
     private func cancel(_ waiter: Int) {
         let (continuation, abandoned) = state.withLock { state -> (Waiter?, Flight?) in
-            guard let id = state.flights.first(where: { $0.value.waiters[waiter] != nil })?.key else { return (nil, nil) }
+            let flight = state.flights.first { $0.value.waiters[waiter] != nil }
+            guard let id = flight?.key else { return (nil, nil) }
             let continuation = state.flights[id]!.waiters.removeValue(forKey: waiter)
             return (continuation, state.flights[id]!.waiters.isEmpty ? state.remove(id) : nil)
         }

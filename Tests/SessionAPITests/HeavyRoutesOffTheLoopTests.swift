@@ -49,7 +49,8 @@ struct HeavyRoutesOffTheLoopTests {
             for _ in 0..<10 { sessions.append(try await NativeRoutesTests().makeSession(client)) }
             let appends = (0..<1000).map { index in
                 let items = (0..<8).map { NativeAppendsTests.item("message \(index).\($0)") }
-                return #"{"sessionId":"\#(sessions[index % sessions.count])","items":[\#(items.joined(separator: ","))]}"#
+                let session = sessions[index % sessions.count]
+                return #"{"sessionId":"\#(session)","items":[\#(items.joined(separator: ","))]}"#
             }
             let (loops, all) = try await Self.cpuTime {
                 let response = try await client.execute(
