@@ -10,6 +10,9 @@ extension ProjectionStore {
         public var clock: @Sendable () -> Date = { Date() }
         /// How many connections may read concurrently.
         public var maximumReaderCount = 4
+        /// Bytes of sessions' latest JSON exports kept in memory, so that loading an unchanged transcript again
+        /// renders nothing (decision 0153); 0 keeps none. An export above a quarter of it is never kept.
+        public var exportCacheBytes = 32 << 20
         /// Records per batch when a rebuild or a catch-up replays the log (per transaction, except in a
         /// rebuild's fresh file, which is one transaction).
         public var rebuildBatchSize = 8192

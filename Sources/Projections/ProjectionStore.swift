@@ -17,6 +17,8 @@ public final class ProjectionStore: Sendable {
     public let configuration: Configuration
     /// The open generation; extensions that write outside the replay loop (erasure) take its pool.
     let current: Mutex<Generation>
+    /// The latest exports of recently exported sessions (``Configuration/exportCacheBytes``, decision 0153).
+    let exports: ExportCache
 
     /// The open database and a counter bumped by every swap, so a write queued on a swapped-out pool
     /// notices and retries on the new one.
@@ -107,6 +109,7 @@ public final class ProjectionStore: Sendable {
         }
         self.path = path
         self.configuration = configuration
+        exports = ExportCache(byteLimit: configuration.exportCacheBytes)
         let pool = try Self.openPool(file: file, configuration: configuration)
         current = Mutex(Generation(pool: pool, number: 0, file: file))
     }
@@ -150,12 +153,14 @@ public final class ProjectionStore: Sendable {
         while true {
             let generation = current.withLock { $0 }
             do {
-                return try generation.pool.write { [self] db in
+                let applied = try generation.pool.write { [self] db in
                     guard self.current.withLock({ $0.number }) == generation.number else { throw SwappedOut() }
                     try Self.apply(batch, from: expected, in: db)
                     try beforeCommit?(last)
                     return last
                 }
+                exports.drop(batch.lazy.map(\.stream))
+                return applied
             } catch is SwappedOut {
                 continue
             } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
@@ -258,6 +263,7 @@ public final class ProjectionStore: Sendable {
                 try ProjectionFile.install(built.file, at: path)
                 let pool = try Self.openPool(file: built.file, configuration: configuration)
                 self.current.withLock { $0 = Generation(pool: pool, number: $0.number + 1, file: built.file) }
+                self.exports.removeAll()  // what the old file rendered goes with it
                 return true
             }
             if swapped {

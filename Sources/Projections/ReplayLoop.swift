@@ -126,6 +126,9 @@ public final class ReplayLoop: Service {
         }
         var batch = try await fetch(after: position)
         while true {
+            // Between transactions: the apply runs synchronously (decision 0149) and reading from memory does not
+            // suspend, so without this check a cancelled loop would go on until it reached the log's end.
+            try Task.checkCancellation()
             guard let last = batch.last?.position else { break }
             // Read and decode the next batch while SQLite applies this one.
             async let next = fetch(after: last)

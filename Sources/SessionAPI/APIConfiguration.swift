@@ -37,6 +37,9 @@ public struct APIConfiguration: Sendable {
     /// their event bodies plus 256 bytes per event; decision 0036). Sessions written at once that hold more than
     /// this are refolded from the log on each write.
     public var stateCacheBytes = SessionWriter.Configuration().cacheByteLimit
+    /// Bytes of sessions' latest JSON exports kept, so that loading an unchanged transcript again renders nothing
+    /// (decision 0153); 0 keeps none.
+    public var exportCacheBytes = ProjectionStore.Configuration().exportCacheBytes
     /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
     public var maximumUploadBytes = 32 << 20
     /// The namespace of sessions created through the Mix API (which has no namespace header).

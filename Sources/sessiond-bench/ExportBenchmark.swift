@@ -32,15 +32,23 @@ struct ExportBenchmark: AsyncParsableCommand {
     @Option(help: "Seed of the random points.")
     var seed: UInt64 = 2026
 
+    @Option(
+        name: .customLong("export-cache-mib"),
+        help: "MiB of latest exports the store keeps (0, the default: every export as of now renders, as the first after a change does).")
+    var exportCacheMiB = 0
+
     func validate() throws {
         if exports < 1 { throw ValidationError("--exports must be at least 1") }
+        if exportCacheMiB < 0 { throw ValidationError("--export-cache-mib must not be negative") }
         guard SessionID(rawValue: session) != nil else { throw ValidationError("--session is not a session id") }
     }
 
     func run() async throws {
         let logPath = FileManager.default.fileExists(atPath: dir + "/log") ? dir + "/log" : dir
         let log = try EventLog(directory: logPath, configuration: EventLog.Configuration(durability: .none))
-        let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+        var configuration = ProjectionStore.Configuration()
+        configuration.exportCacheBytes = exportCacheMiB << 20
+        let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log, configuration: configuration)
         let id = SessionID(rawValue: session)!
         let history = try await store.events(id)
         guard !history.isEmpty else { throw ValidationError("no session \(session) in \(dir)") }

@@ -54,6 +54,14 @@ struct Serve: AsyncParsableCommand {
             valueName: "MiB"))
     var stateCacheMiB = 16
 
+    @Option(
+        name: .customLong("export-cache-mib"),
+        help: ArgumentHelp(
+            "MiB of sessions' latest JSON exports kept in memory, so that loading an unchanged transcript again "
+                + "renders nothing; an export above a quarter of it is not kept (0: none).",
+            valueName: "MiB"))
+    var exportCacheMiB = 32
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -64,6 +72,9 @@ struct Serve: AsyncParsableCommand {
         guard compactBlobGrace >= 0 else { throw ValidationError("--compact-blob-grace must not be negative") }
         guard (1...1 << 20).contains(stateCacheMiB) else {
             throw ValidationError("--state-cache-mib must be between 1 and 1048576")
+        }
+        guard (0...1 << 20).contains(exportCacheMiB) else {
+            throw ValidationError("--export-cache-mib must be between 0 and 1048576")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -83,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         configuration.compactionInterval = compactInterval > 0 ? .milliseconds(Int64(compactInterval * 1000)) : nil
         configuration.blobGracePeriod = compactBlobGrace
         configuration.stateCacheBytes = stateCacheMiB << 20
+        configuration.exportCacheBytes = exportCacheMiB << 20
         configuration.logger = logger
         let app: SessionApplication
         do {

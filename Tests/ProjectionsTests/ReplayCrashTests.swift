@@ -78,19 +78,25 @@ import TestSupport
             try await Self.appendWorkload(to: log)
             let end = try await log.durableEnd()
 
-            // Run a loop until it passed position 10, then kill it (cancel) between two frames.
+            // Run a loop until it committed position 10, then kill it (cancel) before its next transaction: the
+            // hook cancels the loop's task as that batch commits, whatever thread the commit runs on.
+            let loopTask = Mutex<Task<Void, any Error>?>(nil)
             var small = ReplayLoop.Configuration()
             small.batchSize = 5
-            let store = try await ProjectionStore.open(path: path, log: log)
-            let first = ReplayLoop(store: store, log: log, configuration: small)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await first.run() }
-                try await first.waitUntilApplied(LogPosition(10))
-                group.cancelAll()
+            var killing = small
+            killing.beforeCommit = { position in
+                if position == LogPosition(10) { loopTask.withLock { $0?.cancel() } }
             }
-            // At a batch's end: a multiple of 5, or the log's end when the loop got there before it was cancelled.
-            let stopped = try await store.checkpoint()
-            #expect(stopped >= LogPosition(10) && (stopped.rawValue % 5 == 0 || stopped == end))
+            let store = try await ProjectionStore.open(path: path, log: log)
+            let first = ReplayLoop(store: store, log: log, configuration: killing)
+            let running = loopTask.withLock { handle in
+                let task = Task { try await first.run() }
+                handle = task
+                return task
+            }
+            try await running.value  // a cancelled loop returns
+            #expect(running.isCancelled)
+            #expect(try await store.checkpoint() == LogPosition(10))
 
             // A new process: reopen the store, restart the loop from the checkpoint.
             let reopened = try await ProjectionStore.open(path: path, log: log)

@@ -39,6 +39,8 @@ struct ReadYourWritesTests {
             #expect(mix.status == .ok, "Mix read-back of \(id) in iteration \(i)")
             // Read natively before the append too, so the read after it finds the session in the cache.
             #expect(try await reader.get("/v1/sessions/\(id)").status == .ok)
+            // And export it, so the export after the append must not be the one kept before it (decision 0153).
+            #expect(try await reader.get("/v1/sessions/\(id)/export").status == .ok)
             let appended = try await writer.post(
                 "/v1/sessions/\(id)/events",
                 body: ByteBuffer(string: #"{"type":"message","role":"assistant","text":"ok"}"#))
@@ -46,6 +48,13 @@ struct ReadYourWritesTests {
             let native = try await reader.get("/v1/sessions/\(id)")
             #expect(native.status == .ok, "native read-back of \(id) in iteration \(i)")
             #expect(native.head.headerFields[.eTag] == appended.head.headerFields[.eTag], "the native read shows the append")
+            for path in ["/v1/sessions/\(id)/export", "/api/sessions/\(id)/export"] {
+                let export = try await reader.get(path)
+                let document = try JSONSerialization.jsonObject(with: Data(buffer: export.body ?? ByteBuffer())) as? [String: Any]
+                #expect(
+                    (document?["messages"] as? [Any])?.count == 1 && "\"\(document?["version"] ?? "")\"" == appended.head.headerFields[.eTag],
+                    "\(path) shows the append in iteration \(i)")
+            }
         }
         try await writer.shutdown()
         try await reader.shutdown()

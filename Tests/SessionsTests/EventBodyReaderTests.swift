@@ -48,7 +48,12 @@ struct EventBodyReaderTests {
     ] as [[UInt8]])
     func invalidUTF8IsRejectedAsJSONDecoderRejectsIt(_ bad: [UInt8]) {
         let good = Array(#"{"messageId":"m1","role":"user","toolCalls":[],"text":"a"#.utf8)
-        for body in [good + bad + Array(#""}"#.utf8), good + Array(#"","x":"#.utf8) + bad + Array(#""}"#.utf8)] {
+        let escape = Array(#"\n"#.utf8)
+        for body in [
+            good + bad + Array(#""}"#.utf8), good + Array(#"","x":"#.utf8) + bad + Array(#""}"#.utf8),
+            // in a string with escapes, before and after one
+            good + escape + bad + Array(#""}"#.utf8), good + bad + escape + Array(#""}"#.utf8),
+        ] {
             #expect(Self.read(.messageAppended, body: body) == FoundationEventDecoder.decode(.messageAppended, body: body))
         }
     }
@@ -127,6 +132,15 @@ struct EventBodyReaderTests {
         (.messageAppended, "{\(message),\"text\":\"tab\there\"}"),
         (.messageAppended, "{\(message),\"text\":\"line\nbreak\"}"),
         (.messageAppended, #"{\#(message),"text":"unterminated}"#),
+        // Escaped strings: an escaped backslash before the closing quote, an escaped quote, escapes shrinking the
+        // text by every amount, and a string that ends the body inside an escape or after an escaped quote.
+        (.messageAppended, #"{\#(message),"text":"a\\"}"#),
+        (.messageAppended, #"{\#(message),"text":"\\\"x\"\\"}"#),
+        (.messageAppended, #"{\#(message),"text":"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\ud83d\ude00"}"#),
+        (.messageAppended, #"{\#(message),"text":"\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\n"}"#),
+        (.messageAppended, #"{\#(message),"text":"a\"#),
+        (.messageAppended, #"{\#(message),"text":"a\""#),
+        (.messageAppended, #"{\#(message),"text":"a\u00"#),
         // Keys: escaped, duplicated, unknown with any value.
         (.messageAppended, #"{"message\u0049d":"m1","role":"user","toolCalls":[]}"#),
         (.messageAppended, #"{\#(message),"text":"a","text":"b"}"#),

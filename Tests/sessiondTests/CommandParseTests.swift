@@ -156,6 +156,12 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["serve", "--state-cache-mib", "lots"]) != nil)
     }
 
+    @Test func serveKeeps32MiBOfExportsUnlessTold() throws {
+        #expect(try parse(["serve"], as: Serve.self).exportCacheMiB == 32)
+        #expect(try parse(["serve", "--export-cache-mib", "0"], as: Serve.self).exportCacheMiB == 0)
+        #expect(try #require(parseError(["serve", "--export-cache-mib", "2000000"])).contains("--export-cache-mib"))
+    }
+
     @Test func helpNamesEveryCommandAndOption() {
         let root = Sessiond.helpMessage()
         for name in ["serve", "rebuild", "verify", "export", "events", "compact"] { #expect(root.contains(name)) }

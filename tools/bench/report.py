@@ -42,19 +42,23 @@ def table(results):
     lines = [
         "| System | Durability (default) | Durable appends/s | Append p50 / p99 ms "
         "| One session alone: appends/s, p50 / p99 ms | Bytes on disk "
-        "| Transcript load p50 / p99 ms | As-of read p50 / p99 ms | Recover / rebuild s |",
+        "| Transcript load p50 / p99 ms (sessiond: unchanged session; cold: first load after a change) "
+        "| As-of read p50 / p99 ms | Recover / rebuild s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in systems:
         as_of = (f"{num(r.get('as_of_p50_ms'), 2)} / {num(r.get('as_of_p99_ms'), 2)}"
                  if "as_of_p50_ms" in r else "N/A")
         recover = num(r.get("recover_s"), 3) + (f" / {num(r['rebuild_s'], 3)}" if "rebuild_s" in r else "")
+        # sessiond keeps a session's latest export (decision 0153): the cold figure is the render after a change.
+        cold = (f" (cold {num(r['transcript_cold_p50_ms'], 2)} / {num(r.get('transcript_cold_p99_ms'), 2)})"
+                if "transcript_cold_p50_ms" in r else "")
         lines.append(
             f"| {r['system']} | {r.get('durability', '')} | {num(r.get('appends_per_s'))} "
             f"| {num(r.get('append_p50_ms'), 2)} / {num(r.get('append_p99_ms'), 2)} "
             f"| {num(r.get('sequential_appends_per_s'))}, {num(r.get('sequential_p50_ms'), 2)} / "
             f"{num(r.get('sequential_p99_ms'), 2)} | {num(r.get('bytes_on_disk'))} "
-            f"| {num(r.get('transcript_p50_ms'), 2)} / {num(r.get('transcript_p99_ms'), 2)} | {as_of} | {recover} |")
+            f"| {num(r.get('transcript_p50_ms'), 2)} / {num(r.get('transcript_p99_ms'), 2)}{cold} | {as_of} | {recover} |")
     if limits:
         lines += ["", "| Physical limit (same bytes, same run) | Figure |", "|---|---|"]
         for r in systems:
@@ -69,23 +73,28 @@ def table(results):
     ours = [r for r in systems if r["system"].startswith("sessiond")]
     peers = [r for r in systems if not r["system"].startswith("sessiond")]
     if ours and peers:
-        lines += ["", "| sessiond vs peer | appends (goal >= 10x) | bytes (goal <= 1/3) | transcript load (goal >= 5x) |",
-                  "|---|---|---|---|"]
+        # Each peer's load reads and parses its store every time; sessiond's warm load is its kept export of the
+        # unchanged session, its cold one the first load after the session changed (rendered from the projection).
+        lines += ["", "| sessiond vs peer | appends (goal >= 10x) | bytes (goal <= 1/3) "
+                  "| transcript load, unchanged session (goal >= 5x) | first load after a change (cold) |",
+                  "|---|---|---|---|---|"]
         for o in ours:
             for p in peers:
                 a = ratio(o.get("appends_per_s"), p.get("appends_per_s"))
                 b = ratio(o.get("bytes_on_disk"), p.get("bytes_on_disk"), higher_is_better=True)
                 t = ratio(o.get("transcript_p50_ms"), p.get("transcript_p50_ms"), higher_is_better=False)
+                c = ratio(o.get("transcript_cold_p50_ms"), p.get("transcript_p50_ms"), higher_is_better=False)
                 lines.append(
                     f"| {o['system']} vs {p['system']} | {mark(a, a is not None and a >= 10, 'x')} "
                     f"| {mark(b, b is not None and b <= 1 / 3, 'x of its bytes')} "
-                    f"| {mark(t, t is not None and t >= 5, 'x faster')} |")
+                    f"| {mark(t, t is not None and t >= 5, 'x faster')} "
+                    f"| {mark(c, c is not None and c >= 5, 'x faster')} |")
         for o in ours:
             limit = next((r.get("raw_fdatasync_per_s") for r in ours if "raw_fdatasync_per_s" in r), None)
             if limit and o.get("appends_per_s"):
                 share = limit / o["appends_per_s"]
                 lines.append(f"| {o['system']} vs raw fdatasync limit | {mark(share, share <= 2, 'x below the limit')} "
-                             f"(goal within 2x) | | |")
+                             f"(goal within 2x) | | | |")
     if adapters:
         # Issue 10's goals: with 32 agents >= 5x the built-in store's appends, with one no slower, loads never slower.
         lines += ["", "Framework adapters (tools/bench/adapters.py): each framework on its built-in store and on sessiond", "",

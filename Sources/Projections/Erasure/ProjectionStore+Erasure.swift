@@ -100,6 +100,9 @@ extension ProjectionStore {
             throw ProjectionError.database(operation: "scrub", reason: error.message ?? "\(error.resultCode)")
         }
         report.bytesAfter = Self.fileSize(file) + Self.fileSize(file + "-wal")
+        // An export a reader kept after the tombstone applied, from a snapshot taken before it, would hold the
+        // deleted session's text: emptied only now, after a truncation proved no such reader was still open.
+        exports.removeAll()
         // A file an interrupted rebuild left holds the text as it was: it goes too (unless a build is running).
         ProjectionFile.removeAbandonedGenerations(of: path)
         return report

@@ -93,10 +93,31 @@ extension ProjectionStore {
 
     /// The session's JSON export at a point of its history (the bytes of ``SessionExport/json()``), copied
     /// from the export members the projector stored: an index range scan and no rendering, however long the
-    /// session.
+    /// session. The export as of the session's last position is kept in memory until the session changes
+    /// (``Configuration/exportCacheBytes``), so loading an unchanged transcript again renders nothing.
     /// - Returns: The JSON; `nil` when the session does not exist at that point.
     public func exportJSON(_ id: SessionID, at asOf: AsOf = .latest) async throws -> [UInt8]? {
-        try await exportJSON(id, at: asOf, rendering: .standard)
+        try await read { [exports] db in
+            let reader = SessionReader(db: db)
+            guard let row = try reader.row(id) else {
+                exports.drop(CollectionOfOne(id.rawValue))
+                return nil
+            }
+            guard let position = try reader.position(of: row, at: asOf) else { return nil }
+            // Only the export as of the session's last position is kept: the one read again and again.
+            guard position == row.lastPosition else { return try reader.exportJSON(of: row, at: position) }
+            if let kept = exports.json(of: row.id, at: position) { return kept }
+            let json = try reader.exportJSON(of: row, at: position)
+            exports.keep(json, of: row.id, at: position, version: row.version)
+            return json
+        }
+    }
+
+    /// The JSON export of session `id` at its latest version when that version is `version` and the export is
+    /// kept (``exportJSON(_:at:)`` loaded it since the session last changed); `nil` otherwise. Reads nothing:
+    /// for a caller that already holds the session's latest version (the HTTP layer's cached session).
+    public func keptExportJSON(_ id: SessionID, version: UInt64) -> [UInt8]? {
+        exports.json(of: id.rawValue, version: Int64(version))
     }
 
     /// ``exportJSON(_:at:)`` split into chunks as `rendering` says (the tests split short exports too).

@@ -29,23 +29,9 @@ extension SessionEvent {
         case .titleChanged(let changed):
             return "title changed (\(changed.title.count) characters)"
         case .messageAppended(let message):
-            var text = "\(message.role.rawValue) message \(message.messageID)"
-            var details: [String] = []
-            if let chars = message.text?.count { details.append("\(chars) characters") }
-            if !message.toolCalls.isEmpty {
-                details.append("\(message.toolCalls.count) tool call\(message.toolCalls.count == 1 ? "" : "s")")
-            }
-            let prompt = (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
-            let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
-            if prompt + completion > 0 { details.append("\(prompt)+\(completion) tokens") }
-            if let reason = message.finishReason { details.append("finish \(reason)") }
-            if message.item != nil { details.append("framework item") }
-            if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
-            return text
+            return Self.summary(of: message)
         case .toolResultRecorded(let result):
-            return "result of \(result.toolCallID) on \(result.messageID)"
-                + " (\(result.isError ? "error" : "ok"), \(result.result.utf8.count) bytes"
-                + (result.finished ? "" : ", partial") + ")"
+            return Self.summary(of: result)
         case .callbackResultRecorded(let result):
             return "\(result.callbackType.rawValue) callback for \(result.toolCallID) on \(result.messageID): "
                 + (result.success ? "success" : "failure")
@@ -81,5 +67,58 @@ extension SessionEvent {
         case .stateUpdated(let updated):
             return "state updated (\(updated.delta.count) keys)"
         }
+    }
+
+    /// A message's summary, appended piece by piece into one buffer: messages are most of a log, and a rebuild
+    /// prepares one summary per event.
+    private static func summary(of message: MessageAppended) -> String {
+        var text = ""
+        text.reserveCapacity(96)
+        text += message.role.rawValue
+        text += " message "
+        text += message.messageID.rawValue
+        var separator = " ("
+        func detail(_ piece: String) {
+            text += separator
+            text += piece
+            separator = ", "
+        }
+        if let body = message.text { detail(String(body.characterCount) + " characters") }
+        if !message.toolCalls.isEmpty {
+            detail(String(message.toolCalls.count) + (message.toolCalls.count == 1 ? " tool call" : " tool calls"))
+        }
+        let prompt = (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
+        let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
+        if prompt + completion > 0 { detail(String(prompt) + "+" + String(completion) + " tokens") }
+        if let reason = message.finishReason { detail("finish " + reason.rawValue) }
+        if message.item != nil { detail("framework item") }
+        if separator == ", " { text += ")" }
+        return text
+    }
+
+    private static func summary(of result: ToolResultRecorded) -> String {
+        let status = result.isError ? " (error, " : " (ok, "
+        let end = result.finished ? " bytes)" : " bytes, partial)"
+        return "result of " + result.toolCallID.rawValue + " on " + result.messageID.rawValue + status
+            + String(result.result.utf8.count) + end
+    }
+}
+
+extension String {
+    /// `count` (characters: extended grapheme clusters), without walking grapheme breaks for ASCII text — where
+    /// every character is one byte except CR LF, which is one character.
+    var characterCount: Int {
+        var copy = self
+        let ascii = copy.withUTF8 { utf8 -> Int? in
+            var pairs = 0
+            var previous: UInt8 = 0
+            for byte in utf8 {
+                if byte >= 0x80 { return nil }
+                if byte == 0x0A, previous == 0x0D { pairs += 1 }
+                previous = byte
+            }
+            return utf8.count - pairs
+        }
+        return ascii ?? count
     }
 }

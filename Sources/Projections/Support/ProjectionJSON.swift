@@ -31,6 +31,8 @@ enum ProjectionJSON {
 
     /// A JSON array of strings, written without Foundation.
     static func stringArray(_ values: [String]) -> String {
+        // Most tool results have no screenshots: no writer for them.
+        guard !values.isEmpty else { return "[]" }
         var writer = JSONWriter(capacity: 64)
         writer.beginArray()
         for value in values { writer.string(value) }

@@ -68,13 +68,14 @@ struct NativeSessionsController {
         guard let format = ExportFormat(rawValue: formatText) else {
             throw RequestBodyError.invalidParameter(name: "format", reason: "format must be 'json' or 'markdown'")
         }
-        _ = try await backend.session(id, namespace: context.namespace)
+        let session = try await backend.session(id, namespace: context.namespace)
         let asOf = try request.asOf()
         switch format {
         case .json:
-            guard let export = try await backend.store.exportJSON(id, at: asOf) else {
-                throw SessionError.sessionNotFound(id)
-            }
+            // An unchanged session's kept export needs no projection read (decision 0153).
+            var found = asOf == .latest ? backend.store.keptExportJSON(id, version: session.version) : nil
+            if found == nil { found = try await backend.store.exportJSON(id, at: asOf) }
+            guard let export = found else { throw SessionError.sessionNotFound(id) }
             return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export) }
         case .markdown:
             guard let export = try await backend.store.export(id, at: asOf) else {

@@ -32,6 +32,7 @@ extension SessionBackend {
             storeConfiguration.logger = logger
             storeConfiguration.idleTimeout = configuration.idleTimeout
             storeConfiguration.clock = configuration.clock
+            storeConfiguration.exportCacheBytes = configuration.exportCacheBytes
             store = try await ProjectionStore.open(
                 path: configuration.dataDirectory + "/projection.sqlite", log: log, configuration: storeConfiguration)
         } catch {

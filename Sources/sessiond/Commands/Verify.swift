@@ -27,7 +27,12 @@ struct Verify: AsyncParsableCommand {
             do {
                 live = try ProjectionStore(path: path)
             } catch {
-                print("projection: no database at \(path) (it is rebuilt on the next start)")
+                if FileManager.default.fileExists(atPath: path) {
+                    // E.g. a file of an older schema, left by the previous version before its first start.
+                    print("projection: cannot open \(path) (\(error)); it is rebuilt on the next start")
+                } else {
+                    print("projection: no database at \(path) (it is rebuilt on the next start)")
+                }
                 failed = true
                 return
             }

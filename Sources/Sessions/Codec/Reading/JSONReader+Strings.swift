@@ -75,40 +75,90 @@ extension JSONReader {
 
     /// The rest of a string that has escapes, from `start` (just after the opening quote); the cursor is on
     /// the first backslash, and ends after the closing quote.
+    ///
+    /// The text is written straight into the string's storage, sized by the raw text (unescaping never lengthens
+    /// it), rather than gathered in an array and copied: tool results are JSON inside JSON, so a rebuild
+    /// unescapes one or two of these per event (decision 0146).
     private mutating func readEscapedString(from start: Int) throws(JSONReadError) -> String {
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(index - start + 16)
-        utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        let capacity = try closingQuote(from: index) - start
+        var failure: JSONReadError?
+        let text = String(unsafeUninitializedCapacity: capacity) { out in
+            do throws(JSONReadError) {
+                return try unescape(from: start, into: out)
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        return text
+    }
+
+    /// The index of the quote that closes the string the cursor is in (on a backslash or in a plain run), each
+    /// backslash taking the byte after it; the escapes themselves are checked by ``unescape(from:into:)``.
+    private func closingQuote(from position: Int) throws(JSONReadError) -> Int {
+        var position = position
+        while true {
+            position = endOfPlainRun(from: position)
+            guard position < bytes.count else { throw .syntax }
+            switch bytes[position] {
+            case UInt8(ascii: "\\"): position += 2
+            case UInt8(ascii: "\""): return position
+            default: throw .syntax
+            }
+        }
+    }
+
+    /// Writes the text of the string from `start` to its closing quote (found by ``closingQuote(from:)``, so it
+    /// fits in `out`) with its escapes resolved, checks its UTF-8 and returns its length; the cursor, on the first
+    /// backslash, ends after the closing quote.
+    private mutating func unescape(
+        from start: Int, into out: UnsafeMutableBufferPointer<UInt8>
+    ) throws(JSONReadError) -> Int {
+        guard let source = bytes.baseAddress, let target = out.baseAddress else { throw .syntax }
+        var count = index - start
+        target.update(from: source + start, count: count)
         while index < bytes.count {
             // Copy the run up to the next quote, backslash or control character at once.
             let runStart = index
             index = endOfPlainRun(from: index)
-            if index > runStart { utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            (target + count).update(from: source + runStart, count: index - runStart)
+            count += index - runStart
             let byte = current
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return try utf8.withUnsafeBufferPointer { buffer throws(JSONReadError) in try makeString(buffer) }
+                guard (try? UTF8Span(validating: UnsafeBufferPointer(rebasing: out[..<count]).span)) != nil else {
+                    throw .syntax
+                }
+                return count
             }
             guard byte == UInt8(ascii: "\\") else { throw .syntax }
             index += 1
             let escape = current
             index += 1
             switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-            case UInt8(ascii: "b"): utf8.append(0x08)
-            case UInt8(ascii: "f"): utf8.append(0x0C)
-            case UInt8(ascii: "n"): utf8.append(0x0A)
-            case UInt8(ascii: "r"): utf8.append(0x0D)
-            case UInt8(ascii: "t"): utf8.append(0x09)
-            case UInt8(ascii: "u"): try appendUnicodeEscape(to: &utf8)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): target[count] = escape
+            case UInt8(ascii: "b"): target[count] = 0x08
+            case UInt8(ascii: "f"): target[count] = 0x0C
+            case UInt8(ascii: "n"): target[count] = 0x0A
+            case UInt8(ascii: "r"): target[count] = 0x0D
+            case UInt8(ascii: "t"): target[count] = 0x09
+            case UInt8(ascii: "u"):
+                for unit in try readUnicodeEscape() {
+                    target[count] = unit
+                    count += 1
+                }
+                continue
             default: throw .syntax
             }
+            count += 1
         }
         throw .syntax
     }
 
-    /// After `\u`: four hex digits, and for a high surrogate the `\u` low surrogate that must follow.
-    private mutating func appendUnicodeEscape(to utf8: inout [UInt8]) throws(JSONReadError) {
+    /// After `\u`: four hex digits, and for a high surrogate the `\u` low surrogate that must follow; the
+    /// scalar's UTF-8.
+    private mutating func readUnicodeEscape() throws(JSONReadError) -> UTF8.EncodedScalar {
         let unit = try readHex4()
         let scalarValue: UInt32
         switch unit {
@@ -126,7 +176,7 @@ extension JSONReader {
             scalarValue = UInt32(unit)
         }
         guard let scalar = Unicode.Scalar(scalarValue) else { throw .syntax }
-        utf8.append(contentsOf: UTF8.encode(scalar)!)
+        return UTF8.encode(scalar)!
     }
 
     private mutating func readHex4() throws(JSONReadError) -> UInt16 {
