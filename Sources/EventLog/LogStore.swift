@@ -39,6 +39,12 @@ public protocol LogStore: Sendable {
     /// A stream's current version: 0 when it has no records.
     func streamVersion(_ stream: String) async throws -> UInt64
 
+    /// Whether `stream` has reached `version`, given that it had not when the log ended at `checked` and that the
+    /// log now ends at least at `end`: what every stream tail asks on every wake-up. The default asks
+    /// ``streamVersion(_:)``; a store where that is a query may answer from records it reads anyway.
+    func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
+        async throws -> Bool
+
     /// The position of the last durable record (0 for an empty log).
     func durableEnd() async throws -> LogPosition
 
@@ -76,6 +82,12 @@ public protocol LogStore: Sendable {
 }
 
 extension LogStore {
+    public func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
+        async throws -> Bool
+    {
+        try await streamVersion(stream) >= version
+    }
+
     public func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>] {
         await withTaskGroup(of: [(Int, Result<AppendResult, any Error>)].self) { group in
             // Entries for the same stream go one after another, in order; different streams concurrently.

@@ -47,6 +47,20 @@ extension PostgresLogStore {
         }
     }
 
+    /// From the records landed since `checked` when they are few: every subscriber woken by the same frame asks for
+    /// the same ones, so that is one shared read (``SharedReads``) instead of a version query per subscriber.
+    public func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
+        async throws -> Bool
+    {
+        let landed = end.rawValue - min(checked.rawValue, end.rawValue)
+        guard landed <= Self.sharedCheckRecords else { return try await streamVersion(stream) >= version }
+        let records = try await read(from: LogPosition(checked.rawValue + 1), limit: Int(landed))
+        return records.contains { $0.stream == stream && $0.streamVersion >= version }
+    }
+
+    /// Up to this many records landed since a stream tail last looked are read to see whether its stream grew.
+    static let sharedCheckRecords: UInt64 = 1024
+
     /// The end position committed in PostgreSQL now (which also wakes this node's waiters, if it is news).
     public func durableEnd() async throws -> LogPosition {
         let end = try await fetchEnd()
@@ -61,6 +75,7 @@ extension PostgresLogStore {
     /// Runs a read on a leased connection, watched like an append, so a read on a connection PostgreSQL dropped
     /// answers "unavailable" instead of hanging (decision 0065).
     func leasedRead<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        state.withLock { $0.readQueries += 1 }
         do {
             return try await withLease(
                 client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline, body)

@@ -53,6 +53,7 @@ public final class PostgresLogStore: LogStore {
         var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<LogPosition, any Error>)] = [:]
         var nextWaiterID = 0
         var statistics = LogStatistics()
+        var readQueries = 0
         /// Set while the listener cannot reach the server (so the outage is logged once).
         var listenerDown = false
     }
@@ -182,6 +183,8 @@ public final class PostgresLogStore: LogStore {
     }
 
     public var statistics: LogStatistics { state.withLock { $0.statistics } }
+    /// Reads run on a leased connection since opening: what the tests count.
+    var readQueries: Int { state.withLock { $0.readQueries } }
 
     public var summary: String {
         "PostgreSQL at \(url.redacted): schema version \(opened.schemaVersion), \(opened.end) records when opened"

@@ -12,22 +12,42 @@ import Synchronization
 /// A caller joins a query in flight only if that query started when this node already knew the log to end at least
 /// where the caller knows it ends now (`knownEnd`): its snapshot then holds every record the caller could expect.
 /// Otherwise the caller starts a new query, which later callers join.
+///
+/// A cancelled caller stops waiting at once (an SSE subscriber that disconnected frees its task); the query goes on
+/// for the others. When its last caller is gone the query is cancelled and forgotten, so no later caller joins it.
 final class SharedReads: Sendable {
     struct Key: Hashable {
         var start: UInt64
         var limit: Int
     }
 
+    private typealias Waiter = CheckedContinuation<[LogRecord], any Error>
+
     private struct Flight {
-        var id: Int
+        var key: Key
         var knownEnd: UInt64
-        var task: Task<[LogRecord], any Error>
+        var task: Task<Void, Never>?
+        var waiters: [Int: Waiter] = [:]
     }
 
     private struct State {
-        var flights: [Key: Flight] = [:]
+        /// Flights by id; `latest` names the one a caller of a key may join.
+        var flights: [Int: Flight] = [:]
+        var latest: [Key: Int] = [:]
         var nextID = 0
         var queries = 0
+
+        mutating func makeID() -> Int {
+            nextID += 1
+            return nextID
+        }
+
+        /// Takes flight `id` out, with its waiters.
+        mutating func remove(_ id: Int) -> Flight? {
+            guard let flight = flights.removeValue(forKey: id) else { return nil }
+            if latest[flight.key] == id { latest[flight.key] = nil }
+            return flight
+        }
     }
 
     private let state = Mutex(State())
@@ -36,30 +56,64 @@ final class SharedReads: Sendable {
     var queries: Int { state.withLock { $0.queries } }
 
     /// The records `query` returns for `key`, from a query already in flight when it is fresh enough, else from a
-    /// new one. The query runs in its own task, so one caller's cancellation does not fail the others; a caller
-    /// waits for it to end (the lease's timeout and deadline bound it).
+    /// new one. The query runs in its own task, so one caller's cancellation does not fail the others; a cancelled
+    /// caller gets `CancellationError` without waiting for it.
     func read(
         _ key: Key, knownEnd: UInt64, _ query: @escaping @Sendable () async throws -> [LogRecord]
     ) async throws -> [LogRecord] {
-        let task = state.withLock { state -> Task<[LogRecord], any Error> in
-            if let flight = state.flights[key], flight.knownEnd >= knownEnd { return flight.task }
-            state.nextID += 1
-            state.queries += 1
-            let id = state.nextID
-            // The task removes its own entry when done; it cannot take the lock before this closure returns.
-            let task = Task {
-                defer { self.finish(key, id: id) }
-                return try await query()
+        let waiter = state.withLock { $0.makeID() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: Waiter) in
+                // The cancellation handler takes the same lock, so either it finds the waiter registered here or
+                // this sees the task cancelled.
+                let started = state.withLock { state -> Int? in
+                    if Task.isCancelled {
+                        continuation.resume(throwing: CancellationError())
+                        return nil
+                    }
+                    if let id = state.latest[key], state.flights[id]!.knownEnd >= knownEnd {
+                        state.flights[id]!.waiters[waiter] = continuation
+                        return nil
+                    }
+                    let id = state.makeID()
+                    state.queries += 1
+                    state.flights[id] = Flight(key: key, knownEnd: knownEnd, waiters: [waiter: continuation])
+                    state.latest[key] = id
+                    return id
+                }
+                guard let id = started else { return }
+                // Its waiters may all be gone, or it may be done, before the task is stored: then cancelling is moot.
+                let task = Task {
+                    let result: Result<[LogRecord], any Error>
+                    do { result = .success(try await query()) } catch { result = .failure(error) }
+                    self.finish(id, with: result)
+                }
+                let abandoned = state.withLock { state -> Bool in
+                    guard state.flights[id] != nil else { return true }
+                    state.flights[id]!.task = task
+                    return false
+                }
+                if abandoned { task.cancel() }
             }
-            state.flights[key] = Flight(id: id, knownEnd: knownEnd, task: task)
-            return task
+        } onCancel: {
+            cancel(waiter)
         }
-        return try await task.value
     }
 
-    private func finish(_ key: Key, id: Int) {
-        state.withLock { state in
-            if state.flights[key]?.id == id { state.flights[key] = nil }
+    private func finish(_ id: Int, with result: Result<[LogRecord], any Error>) {
+        guard let flight = state.withLock({ $0.remove(id) }) else { return }
+        for waiter in flight.waiters.values { waiter.resume(with: result) }
+    }
+
+    /// Stops `waiter`'s wait; the flight it waited for is cancelled when it was the last one.
+    private func cancel(_ waiter: Int) {
+        let (continuation, abandoned) = state.withLock { state -> (Waiter?, Flight?) in
+            let flight = state.flights.first { $0.value.waiters[waiter] != nil }
+            guard let id = flight?.key else { return (nil, nil) }
+            let continuation = state.flights[id]!.waiters.removeValue(forKey: waiter)
+            return (continuation, state.flights[id]!.waiters.isEmpty ? state.remove(id) : nil)
         }
+        abandoned?.task?.cancel()
+        continuation?.resume(throwing: CancellationError())
     }
 }

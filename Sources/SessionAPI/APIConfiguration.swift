@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Logging
+import NIOCore
 import Projections
 
 /// How `sessiond serve` (and the tests) build the HTTP daemon: where it listens, where its data lives, and the
@@ -57,6 +58,9 @@ public struct APIConfiguration: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     /// Where the daemon logs; a no-op logger by default (tests pass an in-memory one).
     public var logger = Logger(label: "sessiond", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// The event loops the server's connections run on; `nil` for SwiftNIO's shared group. Tests that measure the
+    /// loops' work give the server loops of its own.
+    public var eventLoopGroup: (any EventLoopGroup)?
 
     /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
     public init() {}

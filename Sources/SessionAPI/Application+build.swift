@@ -49,6 +49,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
         server: .http1OnEventLoops(),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
         services: services,
+        eventLoopGroupProvider: configuration.eventLoopGroup.map { .shared($0) } ?? .singleton,
         logger: logger)
     app.beforeServerStarts {
         let end = try await log.durableEnd()

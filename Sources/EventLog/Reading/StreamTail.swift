@@ -13,6 +13,8 @@ public struct StreamTail: AsyncSequence, Sendable {
         var after: LogPosition
         var nextVersion: UInt64?
         var knownEnd: LogPosition?
+        /// The end through which every record of the stream has been read.
+        var checked: LogPosition?
         var buffer: [LogRecord] = []
         var index = 0
 
@@ -20,15 +22,23 @@ public struct StreamTail: AsyncSequence, Sendable {
             while index == buffer.count {
                 try Task.checkCancellation()
                 let (store, stream, after) = (store, stream, after)
-                let (from, known) = (nextVersion, knownEnd)
+                let (from, known, looked) = (nextVersion, knownEnd, checked)
                 // The end is known before the stream is read, so a record landing in between wakes the wait at
                 // once. Only the first comes from `durableEnd()` (a query on PostgreSQL); later ones come from the
                 // wait itself. During an outage each step is retried, as LogTail does.
                 let (version, end, records) = try await EventLogError.retryingWhileUnavailable(every: .milliseconds(200)) {
                     let version = if let from { from } else { try await Self.firstVersion(of: stream, after: after, in: store) }
                     let end = if let known { known } else { try await store.durableEnd() }
-                    // Most wake-ups are other streams' appends: the stream's version says so without reading it.
-                    let grew = try await store.streamVersion(stream) >= version
+                    // Most wake-ups are other streams' appends: the stream's version says so without reading it,
+                    // and so do the records landed since the last look, which a store may share among subscribers.
+                    let grew: Bool
+                    if let looked {
+                        // Everything of the stream through `looked` was read: nothing to ask until the log grows.
+                        grew = try await looked < end
+                            ? store.stream(stream, reached: version, after: looked, through: end) : false
+                    } else {
+                        grew = try await store.streamVersion(stream) >= version
+                    }
                     let records = grew ? try await store.readStream(stream, fromVersion: version).filter { $0.position > after } : []
                     return (version, end, records)
                 }
@@ -36,6 +46,7 @@ public struct StreamTail: AsyncSequence, Sendable {
                 buffer = records
                 index = 0
                 knownEnd = end
+                checked = Swift.max(end, records.last?.position ?? end)
                 if buffer.isEmpty {
                     knownEnd = try await store.waitForDurableEnd(after: end)
                 }

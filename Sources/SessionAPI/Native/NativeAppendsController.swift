@@ -30,6 +30,18 @@ struct NativeAppendsController {
                 name: "appends", reason: "appends must hold 1 to \(Self.maximumAppends) appends")
         }
         let shared = try context.writeOptions(request)
+        // Deciding, encoding and folding many commands, and answering each append, can take far more than a
+        // millisecond: off the loop (decision 0142). The writer runs on the executor its caller prefers.
+        let commands = body.appends.reduce(0) { $0 + $1.items.count }
+        return try await offTheLoop(if: commands > OffTheLoopThreshold.items) {
+            try await appendAll(body, shared: shared, context: context)
+        }
+    }
+
+    /// Appends every entry of `body` and answers each.
+    private func appendAll(_ body: NativeAppendsRequest, shared: WriteOptions, context: SessionRequestContext)
+        async throws -> Response
+    {
         var outcomes = [NativeAppendOutcome?](repeating: nil, count: body.appends.count)
         var appends: [(index: Int, append: SessionAppend)] = []
         for (index, entry) in body.appends.enumerated() {

@@ -93,7 +93,10 @@ struct NativeSessionsController {
         let id = try context.sessionID()
         let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         _ = try await backend.session(id, namespace: context.namespace)
-        return try .json(try await backend.store.events(id, after: LogPosition(UInt64(after))).map(NativeAuditEvent.init))
+        let events = try await backend.store.events(id, after: LogPosition(UInt64(after)))
+        return try await offTheLoop(if: events.count > OffTheLoopThreshold.items) {
+            try Response.json(events.map(NativeAuditEvent.init))
+        }
     }
 
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
@@ -119,8 +122,11 @@ struct NativeSessionsController {
                 throw RequestBodyError.invalidParameter(name: "items[\(index)].\(name)", reason: reason)
             }
         }
-        let result = try await backend.execute(
-            batch: commands, on: id, namespace: context.namespace, options: context.writeOptions(request))
+        let options = try context.writeOptions(request)
+        // Many commands take far more than a millisecond to decide and fold: off the loop (decision 0142).
+        let result = try await offTheLoop(if: commands.count > OffTheLoopThreshold.items) {
+            try await backend.execute(batch: commands, on: id, namespace: context.namespace, options: options)
+        }
         return appended(result, session: id)
     }
 
