@@ -14,7 +14,9 @@ import Synchronization
 /// Otherwise the caller starts a new query, which later callers join.
 ///
 /// A cancelled caller stops waiting at once (an SSE subscriber that disconnected frees its task); the query goes on
-/// for the others. When its last caller is gone the query is cancelled and forgotten, so no later caller joins it.
+/// for the others. When its last caller is gone the query is forgotten, so no later caller joins it, but not
+/// cancelled: cancelling a query that holds a pooled connection closes that connection (the lease abandons it), and
+/// a mass disconnect would empty the pool; the query ends on its own, bounded by the lease's timeout and deadline.
 final class SharedReads: Sendable {
     struct Key: Hashable {
         var start: UInt64
@@ -26,7 +28,6 @@ final class SharedReads: Sendable {
     private struct Flight {
         var key: Key
         var knownEnd: UInt64
-        var task: Task<Void, Never>?
         var waiters: [Int: Waiter] = [:]
     }
 
@@ -82,18 +83,11 @@ final class SharedReads: Sendable {
                     return id
                 }
                 guard let id = started else { return }
-                // Its waiters may all be gone, or it may be done, before the task is stored: then cancelling is moot.
-                let task = Task {
+                Task {
                     let result: Result<[LogRecord], any Error>
                     do { result = .success(try await query()) } catch { result = .failure(error) }
                     self.finish(id, with: result)
                 }
-                let abandoned = state.withLock { state -> Bool in
-                    guard state.flights[id] != nil else { return true }
-                    state.flights[id]!.task = task
-                    return false
-                }
-                if abandoned { task.cancel() }
             }
         } onCancel: {
             cancel(waiter)
@@ -105,15 +99,15 @@ final class SharedReads: Sendable {
         for waiter in flight.waiters.values { waiter.resume(with: result) }
     }
 
-    /// Stops `waiter`'s wait; the flight it waited for is cancelled when it was the last one.
+    /// Stops `waiter`'s wait; the flight it waited for is forgotten when it was the last one.
     private func cancel(_ waiter: Int) {
-        let (continuation, abandoned) = state.withLock { state -> (Waiter?, Flight?) in
+        let continuation = state.withLock { state -> Waiter? in
             let flight = state.flights.first { $0.value.waiters[waiter] != nil }
-            guard let id = flight?.key else { return (nil, nil) }
+            guard let id = flight?.key else { return nil }
             let continuation = state.flights[id]!.waiters.removeValue(forKey: waiter)
-            return (continuation, state.flights[id]!.waiters.isEmpty ? state.remove(id) : nil)
+            if state.flights[id]!.waiters.isEmpty { _ = state.remove(id) }
+            return continuation
         }
-        abandoned?.task?.cancel()
         continuation?.resume(throwing: CancellationError())
     }
 }

@@ -46,7 +46,8 @@ public struct StreamTail: AsyncSequence, Sendable {
                 buffer = records
                 index = 0
                 knownEnd = end
-                checked = Swift.max(end, records.last?.position ?? end)
+                // Never back: a read can pass `end` (it returns what landed since), and what it passed is read.
+                checked = Swift.max(looked ?? end, end, records.last?.position ?? end)
                 if buffer.isEmpty {
                     knownEnd = try await store.waitForDurableEnd(after: end)
                 }
