@@ -138,7 +138,10 @@ public struct Rebuild: Sendable {
 
     /// Applies the records after `position` up to `end` to a built (not yet installed) file.
     func extend(_ file: String, from position: LogPosition, to end: LogPosition) async throws -> LogPosition {
-        let queue = try DatabaseQueue(path: file)
+        var config = GRDB.Configuration()
+        // A tombstone applied here deletes rows the build wrote: leave no copy in free pages (decision 0035).
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        let queue = try DatabaseQueue(path: file, configuration: config)
         defer { try? queue.close() }
         return try await replay(into: queue, from: position, to: end, progress: { _ in }).position
     }

@@ -35,10 +35,12 @@ struct HeavyRoutesOffTheLoopTests {
                 #expect(appended.status == .created)
             }
             #expect(batchLoops < batchAll / 3, "event loops \(batchLoops) of \(batchAll) for a batch")
+            var history: TestResponse?
             let (loops, all) = try await Self.cpuTime {
-                let history = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
-                #expect(history.jsonArray.count > Self.events)
+                history = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get)
             }
+            // Parsed outside the measure: the test's own work would dilute the loops' share.
+            #expect(try #require(history).jsonArray.count > Self.events)
             #expect(loops < all / 10, "event loops \(loops) of \(all)")
         }
     }
