@@ -263,10 +263,10 @@ public final class ProjectionStore: Sendable {
                 try ProjectionFile.install(built.file, at: path)
                 let pool = try Self.openPool(file: built.file, configuration: configuration)
                 self.current.withLock { $0 = Generation(pool: pool, number: $0.number + 1, file: built.file) }
-                self.exports.removeAll()  // what the old file rendered goes with it
                 return true
             }
             if swapped {
+                exports.removeAll()  // what the old file rendered goes with it
                 if oldFile != report.file { ProjectionFile.remove(oldFile) }
                 break
             }

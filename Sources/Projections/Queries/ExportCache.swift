@@ -10,7 +10,7 @@ import Synchronization
 /// used first out; an export larger than a quarter of the bound is not kept, so one long transcript cannot
 /// empty the cache of every other.
 final class ExportCache: Sendable {
-    private struct Entry {
+    private struct Entry: Sendable {
         var position: Int64
         /// The session's version at `position` (its last event's), for callers that know only the version.
         var version: Int64
@@ -59,15 +59,23 @@ final class ExportCache: Sendable {
     /// Drops the exports of `sessions` (their events were just applied, so what is kept no longer matches).
     func drop<S: Sequence<String>>(_ sessions: S) {
         guard byteLimit > 0 else { return }
-        entries.withLock { entries in
-            guard entries.count > 0 else { return }
-            for session in sessions { entries.remove(session) }
+        let sessions = Array(sessions)
+        let removed = entries.withLock { entries -> [[UInt8]] in
+            guard entries.count > 0 else { return [] }
+            return sessions.compactMap { entries.remove($0)?.json }
         }
+        // Freed here, after the lock: an export can be MiBs, and every export GET takes that lock on its event loop.
+        withExtendedLifetime(removed) {}
     }
 
     /// Drops every export (a permanent deletion's erasure: no deleted session's text stays in memory).
     func removeAll() {
-        entries.withLock { $0.removeAll() }
+        let removed = entries.withLock { entries -> [[UInt8]] in
+            let kept = entries.keysFromLeastRecent.compactMap { entries.remove($0)?.json }
+            entries.removeAll()
+            return kept
+        }
+        withExtendedLifetime(removed) {}  // freed after the lock, as in `drop(_:)`
     }
 
     /// The bytes of the exports kept (tests).

@@ -90,13 +90,16 @@ public struct LeastRecentlyUsedCache<Key: Hashable, Value> {
         }
     }
 
-    /// Drops the entry for `key`, if any.
-    public mutating func remove(_ key: Key) {
-        guard let slot = slots.removeValue(forKey: key) else { return }
+    /// Drops the entry for `key`, if any, and returns its value.
+    @discardableResult
+    public mutating func remove(_ key: Key) -> Value? {
+        guard let slot = slots.removeValue(forKey: key) else { return nil }
         unlink(slot)
         totalBytes -= nodes[slot].bytes
+        let value = nodes[slot].entry?.value
         nodes[slot].entry = nil
         freeSlots.append(slot)
+        return value
     }
 
     /// Drops every entry.
