@@ -144,6 +144,7 @@ public final class ProjectionStore: Sendable {
         try applyOnThisThread(batch, from: expected, beforeCommit: beforeCommit)
     }
 
+    // Synchronous so that `pool.write` is GRDB's blocking overload: in an async body it resolves to the async one.
     private func applyOnThisThread(
         _ batch: [DecodedRecord],
         from expected: LogPosition,

@@ -29,18 +29,18 @@ final class ExportCache: Sendable {
 
     /// The export of `session` as of `position`, if it is the one kept.
     func json(of session: String, at position: Int64) -> [UInt8]? {
-        guard byteLimit > 0 else { return nil }
-        return entries.withLock { entries in
-            guard let entry = entries.value(for: session), entry.position == position else { return nil }
-            return entry.json
-        }
+        kept(session) { $0.position == position }
     }
 
     /// The export of `session` at its version `version`, if it is the one kept.
     func json(of session: String, version: Int64) -> [UInt8]? {
+        kept(session) { $0.version == version }
+    }
+
+    private func kept(_ session: String, if matches: (Entry) -> Bool) -> [UInt8]? {
         guard byteLimit > 0 else { return nil }
         return entries.withLock { entries in
-            guard let entry = entries.value(for: session), entry.version == version else { return nil }
+            guard let entry = entries.value(for: session), matches(entry) else { return nil }
             return entry.json
         }
     }
@@ -58,24 +58,17 @@ final class ExportCache: Sendable {
 
     /// Drops the exports of `sessions` (their events were just applied, so what is kept no longer matches).
     func drop<S: Sequence<String>>(_ sessions: S) {
-        guard byteLimit > 0 else { return }
-        let sessions = Array(sessions)
-        let removed = entries.withLock { entries -> [[UInt8]] in
-            guard entries.count > 0 else { return [] }
-            return sessions.compactMap { entries.remove($0)?.json }
-        }
+        // Every applied batch calls this: an empty cache costs one look, no copy of the names.
+        guard byteLimit > 0, entries.withLock({ $0.count > 0 }) else { return }
+        let sessions = Array(sessions)  // `Sendable`, to be used under the lock
+        let removed = entries.withLock { entries in sessions.compactMap { entries.remove($0)?.json } }
         // Freed here, after the lock: an export can be MiBs, and every export GET takes that lock on its event loop.
         withExtendedLifetime(removed) {}
     }
 
     /// Drops every export (a permanent deletion's erasure: no deleted session's text stays in memory).
     func removeAll() {
-        let removed = entries.withLock { entries -> [[UInt8]] in
-            let kept = entries.keysFromLeastRecent.compactMap { entries.remove($0)?.json }
-            entries.removeAll()
-            return kept
-        }
-        withExtendedLifetime(removed) {}  // freed after the lock, as in `drop(_:)`
+        entries.withLock { $0.removeAll() }
     }
 
     /// The bytes of the exports kept (tests).

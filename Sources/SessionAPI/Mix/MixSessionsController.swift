@@ -68,10 +68,7 @@ struct MixSessionsController {
     @Sendable func export(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let session = try await backend.session(id, namespace: context.namespace)
-        // An unchanged session's kept export needs no projection read (decision 0153).
-        var found = backend.store.keptExportJSON(id, version: session.version)
-        if found == nil { found = try await backend.store.exportJSON(id) }
-        guard let export = found else { throw SessionError.sessionNotFound(id) }
+        let export = try await backend.exportJSON(of: session)
         var headers = HTTPFields()
         headers[.contentDisposition] = "attachment; filename=session_\(id)_transcript.json"
         return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export, headers: headers) }

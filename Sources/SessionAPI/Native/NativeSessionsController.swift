@@ -72,10 +72,7 @@ struct NativeSessionsController {
         let asOf = try request.asOf()
         switch format {
         case .json:
-            // An unchanged session's kept export needs no projection read (decision 0153).
-            var found = asOf == .latest ? backend.store.keptExportJSON(id, version: session.version) : nil
-            if found == nil { found = try await backend.store.exportJSON(id, at: asOf) }
-            guard let export = found else { throw SessionError.sessionNotFound(id) }
+            let export = try await backend.exportJSON(of: session, at: asOf)
             return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export) }
         case .markdown:
             guard let export = try await backend.store.export(id, at: asOf) else {

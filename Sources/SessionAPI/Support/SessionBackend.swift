@@ -31,6 +31,16 @@ struct SessionBackend: Sendable {
         return snapshot
     }
 
+    /// The JSON export of `session` (found by ``session(_:namespace:at:)``) as of `asOf`: for the latest state the
+    /// export the store kept for that version, without a projection read, when it has one (decision 0153).
+    func exportJSON(of session: SessionSnapshot, at asOf: AsOf = .latest) async throws -> [UInt8] {
+        if asOf == .latest, let kept = store.keptExportJSON(session.id, version: session.version) { return kept }
+        guard let export = try await store.exportJSON(session.id, at: asOf) else {
+            throw SessionError.sessionNotFound(session.id)
+        }
+        return export
+    }
+
     /// The latest version of a session, as ``session(_:namespace:at:)`` finds it, and the items appended after
     /// version `after` (``ProjectionStore/itemsAppended(_:after:upTo:)`` up to it; `nil` when one was removed
     /// since, or `after` is ahead). No projection read when ``responses`` holds the items since `after` (a session
