@@ -12,9 +12,11 @@ import Testing
             switch byte {
             case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
             case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
-            case 0x0A: out += Array(#"\n"#.utf8)
-            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x08: out += Array(#"\b"#.utf8)
             case 0x09: out += Array(#"\t"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
             case ..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
             default: out.append(byte)
             }
@@ -23,7 +25,7 @@ import Testing
     }
 
     @Test func stringsAreEscapedAsTheByteRuleWantsAtEveryOffset() throws {
-        let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀", "/", "!", "#"]
+        let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀", "/", "!", "#"]
         var generator = SystemRandomNumberGenerator()
         for length in 0..<80 {
             for _ in 0..<20 {
@@ -36,7 +38,7 @@ import Testing
         }
         // Long plain runs with one character to escape at each offset.
         for offset in 0..<40 {
-            for special in ["\"", "\\", "\n", "\u{1F}"] {
+            for special in ["\"", "\\", "\n", "\u{08}", "\u{0C}", "\u{1F}"] {
                 let text = String(repeating: "x", count: offset) + special + String(repeating: "y", count: 37 - offset % 37)
                 var writer = JSONWriter()
                 writer.string(text)

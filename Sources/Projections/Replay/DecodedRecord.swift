@@ -39,7 +39,9 @@ final class DecodedRecord: Sendable {
         type = record.type
         eventID = record.eventID
         metadata = record.metadata
-        columns = PreparedColumns(metadata: record.metadata, event: event, recordedAt: record.recordedAtMicros)
+        columns = PreparedColumns(
+            metadata: record.metadata, event: event, recordedAt: record.recordedAtMicros,
+            currentBody: record.schemaVersion == event.schemaVersion ? record.body : nil)
     }
 
     /// Decodes a batch, in order.

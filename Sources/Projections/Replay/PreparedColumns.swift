@@ -18,13 +18,15 @@ struct PreparedColumns: Sendable {
         case toolResult(ToolResultColumns)
     }
 
-    init(metadata: [String: String], event: SessionEvent, recordedAt: Int64) {
+    /// The columns of `event`, recorded at `recordedAt` with `metadata`; `currentBody` is the record's body when it
+    /// was written at the event's current schema version (a tool result's literal is then taken from it).
+    init(metadata: [String: String], event: SessionEvent, recordedAt: Int64, currentBody: [UInt8]?) {
         summary = event.auditSummary
         actor = metadata[RecordMetadata.actorKey]
         requestID = metadata[RecordMetadata.requestID]
         switch event {
         case .messageAppended(let message): body = .message(MessageColumns(message, appendedAt: recordedAt))
-        case .toolResultRecorded(let result): body = .toolResult(ToolResultColumns(result))
+        case .toolResultRecorded(let result): body = .toolResult(ToolResultColumns(result, body: currentBody))
         default: body = .none
         }
     }
@@ -68,8 +70,15 @@ struct ToolResultColumns: Sendable {
     var result: StoredText.Stored
     var screenshotURLs: String
 
-    init(_ result: ToolResultRecorded) {
-        self.result = StoredText.encode(utf8: ExportMessageJSON.literal(result.result))
+    /// The columns of `result`, whose literal is copied from `body` (the event's body at its current schema
+    /// version) when given: bodies escape strings as the export does (`EventBodyWriter`, `JSONWriter`), so the
+    /// literal is the same bytes, found without escaping the result again (a rebuild has one per four events).
+    init(_ result: ToolResultRecorded, body: [UInt8]? = nil) {
+        let literal = body.flatMap { body in
+            body.withUnsafeBytes { JSONText.stringLiteral(ofMember: "result", in: $0) }.map { body[$0] }
+        }
+        if let literal { assert(Array(literal) == ExportMessageJSON.literal(result.result), "a body's literal is not the export's") }
+        self.result = StoredText.encode(utf8: literal ?? ExportMessageJSON.literal(result.result)[...])
         screenshotURLs = ProjectionJSON.stringArray(result.screenshotURLs)
     }
 }

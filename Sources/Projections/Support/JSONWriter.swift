@@ -156,8 +156,9 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            // Copy runs of plain bytes at once; escape only what JSON requires. Eight bytes at a time while
-            // none of them needs escaping (most of a transcript's text).
+            // Copy runs of plain bytes at once; escape only what JSON requires, as event bodies escape it
+            // (`EventBodyWriter`), so a body's string literal can be stored as the export's (`ToolResultColumns`).
+            // Eight bytes at a time while none of them needs escaping (most of a transcript's text).
             var runStart = 0
             var index = 0
             let raw = UnsafeRawBufferPointer(utf8)
@@ -178,9 +179,11 @@ public struct JSONWriter {
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
                 case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x08: bytes.append(UInt8(ascii: "b"))
                 case 0x09: bytes.append(UInt8(ascii: "t"))
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
                 default:
                     let hex: StaticString = "0123456789abcdef"
                     bytes.append(UInt8(ascii: "u"))

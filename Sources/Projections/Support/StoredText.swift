@@ -41,7 +41,7 @@ enum StoredText {
     }
 
     /// The value to bind for a text given as its UTF-8 bytes (a result's JSON literal).
-    static func encode(utf8: [UInt8]) -> Stored {
+    static func encode(utf8: ArraySlice<UInt8>) -> Stored {
         guard utf8.count >= minimumCompressedLength,
             let compressed = utf8.withUnsafeBytes({ Contexts.compress($0) }), compressed.count < utf8.count
         else { return .text(String(decoding: utf8, as: UTF8.self)) }

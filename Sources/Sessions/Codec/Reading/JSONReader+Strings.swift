@@ -44,6 +44,13 @@ extension JSONReader {
         }
     }
 
+    /// Consumes a string without resolving its escapes, only finding its closing quote: for a document already
+    /// read whole, whose escapes were checked then.
+    mutating func skipStringLiteral() throws(JSONReadError) {
+        guard current == UInt8(ascii: "\"") else { throw .syntax }
+        index = try closingQuote(from: index + 1) + 1
+    }
+
     /// The index of the first byte from `start` on that ends a string's plain run: a quote, a backslash, a
     /// control character, or the end of the body. Eight bytes at a time: a byte equal to `c` is a zero byte of
     /// `word ^ c`, and "has a zero byte" and "has a byte below 0x20" are the usual word tricks, whose lowest

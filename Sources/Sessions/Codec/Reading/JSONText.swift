@@ -24,6 +24,30 @@ public enum JSONText {
         try? JSONReader.read(literal.assumingMemoryBound(to: UInt8.self), as: String.self)
     }
 
+    /// Where the string literal (quotes included) that is the value of the member `name` of `object`, a JSON object,
+    /// lies in it; `nil` when there is no such member or its value is not a string. For a document already read whole
+    /// (its escapes checked then): the literal is found, not unescaped, so a reader that stores it as it is written
+    /// does not escape its text again.
+    public static func stringLiteral(ofMember name: StaticString, in object: UnsafeRawBufferPointer) -> Range<Int>? {
+        var reader = JSONReader(object.assumingMemoryBound(to: UInt8.self))
+        var found: Range<Int>?
+        do throws(JSONReadError) {
+            try reader.readObject { reader, key throws(JSONReadError) in
+                reader.skipWhitespace()
+                guard found == nil, key == name, reader.current == UInt8(ascii: "\"") else {
+                    if reader.current == UInt8(ascii: "\"") { return try reader.skipStringLiteral() }
+                    return try reader.skipValue()
+                }
+                let start = reader.index
+                try reader.skipStringLiteral()
+                found = start..<reader.index
+            }
+        } catch {
+            return nil
+        }
+        return found
+    }
+
     /// Calls `body` with each member of `members`, an object's members without its braces (`"a":1,"b":"x"`), in
     /// order; `false` when `members` is not such a list (what it read before the fault was still passed on).
     @discardableResult
