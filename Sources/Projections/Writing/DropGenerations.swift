@@ -1,0 +1,90 @@
+/// What a cache's readers need to tell whether what they read may predate a drop: a counter per stripe of the
+/// cache's keys, bumped by every drop of a key of that stripe (and every stripe's by a drop of everything).
+///
+/// A reader that missed takes a ``Ticket`` for its key before it reads the source, and offers what it read back with
+/// it; the cache keeps it only if the ticket is still current (``admits(_:)``). A drop made after the source changed
+/// (or was erased) then refuses every reader that could have read before the change, so what the cache dropped is
+/// never put back by a reader that was already under way (decision 0157). A keep refused because another key of the
+/// stripe was dropped only costs that reader's next lookup a miss.
+///
+/// A value: the cache holds it in the state its lock guards, so a check and the insert it allows are one step, and
+/// a drop and its bump are another.
+public struct DropGenerations: Sendable {
+    /// What a reader saw of its key's stripe before reading the source.
+    public struct Ticket: Sendable {
+        /// The stripe of the key the ticket was taken for (a sharded cache finds the shard by it).
+        public let stripe: Int
+        fileprivate let generation: UInt64
+    }
+
+    /// A set of stripes, to bump together under one lock after hashing the keys outside it; no allocation.
+    public struct Stripes: Sendable {
+        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        /// An empty set.
+        public init() {}
+
+        /// Adds `stripe`.
+        public mutating func insert(_ stripe: Int) {
+            let bit = UInt64(1) << UInt64(stripe & 63)
+            switch stripe >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+
+        fileprivate func forEach(_ body: (Int) -> Void) {
+            Self.forEachBit(of: words.0, from: 0, body)
+            Self.forEachBit(of: words.1, from: 64, body)
+            Self.forEachBit(of: words.2, from: 128, body)
+            Self.forEachBit(of: words.3, from: 192, body)
+        }
+
+        private static func forEachBit(of word: UInt64, from first: Int, _ body: (Int) -> Void) {
+            var word = word
+            while word != 0 {
+                body(first + word.trailingZeroBitCount)
+                word &= word - 1
+            }
+        }
+    }
+
+    /// How many stripes the keys are spread over.
+    public static let stripes = 256
+    private var counters = [UInt64](repeating: 0, count: DropGenerations.stripes)
+
+    /// Counters at their start: any ticket taken from them is current.
+    public init() {}
+
+    /// The stripe of `key` (in this process: `String` hashing is seeded per process).
+    public static func stripe(of key: String) -> Int {
+        Int(UInt(bitPattern: key.hashValue) % UInt(stripes))
+    }
+
+    /// A ticket for a key of `stripe`, to take before reading the source.
+    public func ticket(stripe: Int) -> Ticket {
+        Ticket(stripe: stripe, generation: counters[stripe])
+    }
+
+    /// Whether nothing of the ticket's stripe was dropped since it was taken.
+    public func admits(_ ticket: Ticket) -> Bool {
+        counters[ticket.stripe] == ticket.generation
+    }
+
+    /// Records a drop of a key of `stripe`: every ticket taken for the stripe before is refused.
+    public mutating func drop(stripe: Int) {
+        counters[stripe] &+= 1
+    }
+
+    /// Records drops of keys of each of `stripes`.
+    public mutating func drop(_ stripes: Stripes) {
+        stripes.forEach { counters[$0] &+= 1 }
+    }
+
+    /// Records a drop of everything: every ticket taken before is refused.
+    public mutating func dropAll() {
+        for stripe in counters.indices { counters[stripe] &+= 1 }
+    }
+}
