@@ -135,9 +135,8 @@ import Testing
         #expect(cache.json(of: "a", at: 1) == nil)
         // A ticket taken after them keeps; so does one whose stripe only another session's drop touched.
         ticket = cache.ticket(for: "a")
-        let other = (0...).lazy.map { "s\($0)" }.first {
-            DropGenerations.stripe(of: $0) != DropGenerations.stripe(of: "a")
-        }!
+        let stripe = { DropGenerations.stripe(of: $0, among: ExportCache.stripes) }
+        let other = (0...).lazy.map { "s\($0)" }.first { stripe($0) != stripe("a") }!
         cache.drop([other, other])
         cache.keep(json, of: "a", at: 1, version: 1, ticket: ticket)
         #expect(cache.json(of: "a", at: 1) == json)

@@ -24,8 +24,12 @@ final class ExportCache: Sendable {
 
     private struct State {
         var entries: LeastRecentlyUsedCache<String, Entry>
-        var generations = DropGenerations()
+        var generations = DropGenerations(stripes: ExportCache.stripes)
     }
+
+    /// A reader's keep is refused when another session of its stripe changed while it rendered (a few ms for a
+    /// long transcript): 4,096 stripes make that rare under writes to many sessions, for 32 KiB of counters.
+    static let stripes = 4096
 
     private let state: Mutex<State>
     /// At most this many bytes of exports; 0 keeps none.
@@ -57,7 +61,7 @@ final class ExportCache: Sendable {
 
     /// Take before reading `session` from the projection; pass to ``keep(_:of:at:version:ticket:)``.
     func ticket(for session: String) -> Ticket {
-        let stripe = DropGenerations.stripe(of: session)
+        let stripe = DropGenerations.stripe(of: session, among: Self.stripes)
         return state.withLock { $0.generations.ticket(stripe: stripe) }
     }
 
@@ -65,7 +69,7 @@ final class ExportCache: Sendable {
     /// was taken for `session`, in place of any older one; nothing when the session's stripe was dropped since.
     func keep(_ json: [UInt8], of session: String, at position: Int64, version: Int64, ticket: Ticket) {
         guard byteLimit > 0, json.count <= byteLimit / 4 else { return }
-        assert(ticket.stripe == DropGenerations.stripe(of: session), "a ticket of another session")
+        assert(ticket.stripe == DropGenerations.stripe(of: session, among: Self.stripes), "a ticket of another session")
         state.withLock { state in
             // Read before the session changed or was erased: what it would put back was dropped.
             guard state.generations.admits(ticket) else { return }
@@ -82,10 +86,10 @@ final class ExportCache: Sendable {
         guard byteLimit > 0 else { return }
         // Every applied batch calls this: the names are hashed outside the lock (a batch's records mostly come in
         // runs of one session), and an empty cache costs one lock and no copy of the names.
-        var stripes = DropGenerations.Stripes()
+        var stripes = DropGenerations.Stripes(among: Self.stripes)
         var previous: String?
         for session in sessions where session != previous {
-            stripes.insert(DropGenerations.stripe(of: session))
+            stripes.insert(DropGenerations.stripe(of: session, among: Self.stripes))
             previous = session
         }
         let isEmpty = state.withLock { state in

@@ -17,50 +17,45 @@ public struct DropGenerations: Sendable {
         fileprivate let generation: UInt64
     }
 
-    /// A set of stripes, to bump together under one lock after hashing the keys outside it; no allocation.
+    /// A set of stripes, to bump together under one lock after hashing the keys outside it.
     public struct Stripes: Sendable {
-        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private var words: [UInt64]
 
-        /// An empty set.
-        public init() {}
+        /// An empty set of stripes among `count`.
+        public init(among count: Int) {
+            words = [UInt64](repeating: 0, count: (count + 63) / 64)
+        }
 
         /// Adds `stripe`.
         public mutating func insert(_ stripe: Int) {
-            let bit = UInt64(1) << UInt64(stripe & 63)
-            switch stripe >> 6 {
-            case 0: words.0 |= bit
-            case 1: words.1 |= bit
-            case 2: words.2 |= bit
-            default: words.3 |= bit
-            }
+            words[stripe >> 6] |= UInt64(1) << UInt64(stripe & 63)
         }
 
         fileprivate func forEach(_ body: (Int) -> Void) {
-            Self.forEachBit(of: words.0, from: 0, body)
-            Self.forEachBit(of: words.1, from: 64, body)
-            Self.forEachBit(of: words.2, from: 128, body)
-            Self.forEachBit(of: words.3, from: 192, body)
-        }
-
-        private static func forEachBit(of word: UInt64, from first: Int, _ body: (Int) -> Void) {
-            var word = word
-            while word != 0 {
-                body(first + word.trailingZeroBitCount)
-                word &= word - 1
+            for index in words.indices {
+                var word = words[index]
+                while word != 0 {
+                    body(index << 6 + word.trailingZeroBitCount)
+                    word &= word - 1
+                }
             }
         }
     }
 
-    /// How many stripes the keys are spread over.
-    public static let stripes = 256
-    private var counters = [UInt64](repeating: 0, count: DropGenerations.stripes)
+    /// How many stripes the keys are spread over: more make a reader's keep less often refused for another key's
+    /// drop, and a drop of everything longer.
+    public let stripes: Int
+    private var counters: [UInt64]
 
-    /// Counters at their start: any ticket taken from them is current.
-    public init() {}
+    /// Counters of `stripes` stripes at their start: any ticket taken from them is current.
+    public init(stripes: Int) {
+        self.stripes = max(1, stripes)
+        counters = [UInt64](repeating: 0, count: self.stripes)
+    }
 
-    /// The stripe of `key` (in this process: `String` hashing is seeded per process).
-    public static func stripe(of key: String) -> Int {
-        Int(UInt(bitPattern: key.hashValue) % UInt(stripes))
+    /// The stripe of `key` among `count` (in this process: `String` hashing is seeded per process).
+    public static func stripe(of key: String, among count: Int) -> Int {
+        Int(UInt(bitPattern: key.hashValue) % UInt(count))
     }
 
     /// A ticket for a key of `stripe`, to take before reading the source.

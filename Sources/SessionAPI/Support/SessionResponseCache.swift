@@ -74,7 +74,7 @@ final class SessionResponseCache: Sendable {
         var tails: LeastRecentlyUsedCache<String, ItemsTail>
         /// Bumped for every session of the stripe the replay loop drops; a ticket of an older generation
         /// cannot store. A shard uses only its own stripes' counters.
-        var generations = DropGenerations()
+        var generations = DropGenerations(stripes: SessionResponseCache.stripes)
     }
 
     /// A part of the cache under its own lock. Both event loops look sessions up on every GET (twice); with one
@@ -91,13 +91,14 @@ final class SessionResponseCache: Sendable {
         }
     }
 
+    private static let stripes = 256
     private let shards: [Shard]
 
     /// Creates an empty cache of at most `capacity` sessions and about `byteLimit` bytes, split into `shards`
     /// parts (each a session's by its stripe, each with its share of both bounds and least recently used first
     /// out within itself).
     init(capacity: Int = 100_000, byteLimit: Int = 64 << 20, shards: Int = 16) {
-        let count = max(1, min(shards, DropGenerations.stripes))
+        let count = max(1, min(shards, Self.stripes))
         self.shards = (0..<count).map { _ in
             Shard(capacity: max(1, capacity / count), byteLimit: byteLimit / count)
         }
@@ -206,6 +207,6 @@ final class SessionResponseCache: Sendable {
     }
 
     private static func stripe(of stream: String) -> Int {
-        DropGenerations.stripe(of: stream)
+        DropGenerations.stripe(of: stream, among: stripes)
     }
 }
