@@ -82,7 +82,7 @@ final class ExportCache: Sendable {
 
     /// Drops the exports of `sessions` (their events were just applied, so what is kept no longer matches) and
     /// refuses the keeps of readers that started before (their stripes').
-    func drop<S: Sequence<String>>(_ sessions: S) {
+    func drop<C: Collection<String>>(_ sessions: C) {  // read twice: a collection, not a one-pass sequence
         guard byteLimit > 0 else { return }
         // Every applied batch calls this: the names are hashed outside the lock (a batch's records mostly come in
         // runs of one session), and an empty cache costs one lock and no copy of the names.
