@@ -74,6 +74,29 @@ struct SharedReadsTests {
         #expect(abandoned.cancelled == 0)
     }
 
+    /// A failed query's error goes to its own callers only: a caller that comes after it failed runs its own query
+    /// rather than being handed the error (a transient outage must not outlive the query that met it).
+    @Test func aFailedQueryIsNotJoinedAfterItFailed() async throws {
+        struct Outage: Error {}
+        let reads = SharedReads()
+        let gate = Gate()
+        let callers = (0..<3).map { _ in
+            Task {
+                try await reads.read(Self.key, knownEnd: 5) {
+                    _ = try await gate.query()
+                    throw Outage()
+                }
+            }
+        }
+        try await Self.started(1, reads)
+        try await Task.sleep(for: .milliseconds(20))
+        gate.open()
+        for caller in callers { await #expect(throws: Outage.self) { try await caller.value } }
+        let queries = reads.queries
+        #expect(try await reads.read(Self.key, knownEnd: 5) { [] } == [])
+        #expect(reads.queries == queries + 1)
+    }
+
     @Test func callersOfAFreshEnoughQueryShareIt() async throws {
         let reads = SharedReads()
         let gate = Gate()

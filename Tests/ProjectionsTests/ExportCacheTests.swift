@@ -81,19 +81,82 @@ import Testing
         }
     }
 
+    /// A reader's race with a change or an erasure, in the order `exportJSON` runs: ticket, read, and the keep
+    /// only after the store dropped the session (a batch applied) or every export (an erasure's scrub, a swap).
+    @Test func aReaderThatReadBeforeADropOrAnErasureKeepsNothing() async throws {
+        try await ProjectionHarness.with { harness in
+            let store = harness.store
+            _ = try await harness.writer.execute(Self.create)
+            _ = try await harness.writer.execute(Self.send("secret"))
+            let row = try #require(try await store.session("e"))
+
+            // Read before the tombstone applied, kept after: the deleted session's text would stay in memory.
+            var ticket = store.exports.ticket(for: "e")
+            var json = try #require(try await Self.rendered(store))
+            _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "e")))
+            store.exports.keep(json, of: "e", at: 3, version: Int64(row.version), ticket: ticket)
+            #expect(store.exports.bytes == 0, "a keep after the session's batch applied")
+            #expect(try await store.exportJSON("e") == nil)
+
+            // Read before an erasure emptied the cache, kept after it.
+            _ = try await harness.writer.execute(
+                .create(
+                    CreateSession(
+                        sessionID: "f", namespace: "default", title: "t", browserMode: "local-browser-service")))
+            ticket = store.exports.ticket(for: "f")
+            json = try #require(try await store.exportJSON("f", at: .latest, rendering: .standard))
+            _ = try await store.scrub()
+            store.exports.keep(json, of: "f", at: 5, version: 1, ticket: ticket)
+            #expect(store.exports.bytes == 0, "a keep after the scrub emptied the cache")
+
+            // Read from the old database, kept after a rebuilt one was swapped in.
+            ticket = store.exports.ticket(for: "f")
+            _ = try await store.rebuild(from: harness.log)
+            store.exports.keep(json, of: "f", at: 5, version: 1, ticket: ticket)
+            #expect(store.exports.bytes == 0, "a keep after the swap emptied the cache")
+
+            // An ordinary load still keeps.
+            let kept = try #require(try await store.exportJSON("f"))
+            #expect(store.exports.bytes == kept.count)
+        }
+    }
+
+    @Test func aKeepWithATicketOlderThanADropOrARemovalIsRefused() {
+        let cache = ExportCache(byteLimit: 400)
+        let json = [UInt8](repeating: 1, count: 10)
+        // A drop refuses older tickets even when it finds nothing to remove (the reader has not kept yet).
+        var ticket = cache.ticket(for: "a")
+        cache.drop(["a"])
+        cache.keep(json, of: "a", at: 1, version: 1, ticket: ticket)
+        #expect(cache.json(of: "a", at: 1) == nil)
+        ticket = cache.ticket(for: "a")
+        cache.removeAll()
+        cache.keep(json, of: "a", at: 1, version: 1, ticket: ticket)
+        #expect(cache.json(of: "a", at: 1) == nil)
+        // A ticket taken after them keeps; so does one whose stripe only another session's drop touched.
+        ticket = cache.ticket(for: "a")
+        let stripe = { DropGenerations.stripe(of: $0, among: ExportCache.stripes) }
+        let other = (0...).lazy.map { "s\($0)" }.first { stripe($0) != stripe("a") }!
+        cache.drop([other, other])
+        cache.keep(json, of: "a", at: 1, version: 1, ticket: ticket)
+        #expect(cache.json(of: "a", at: 1) == json)
+    }
+
     @Test func staysWithinItsBytesAndNeverTakesBackAnOlderExport() {
         let cache = ExportCache(byteLimit: 400)
-        cache.keep([UInt8](repeating: 1, count: 100), of: "a", at: 5, version: 3)
-        cache.keep([UInt8](repeating: 2, count: 101), of: "big", at: 1, version: 1)
+        cache.keep([UInt8](repeating: 1, count: 100), of: "a", at: 5, version: 3, ticket: cache.ticket(for: "a"))
+        cache.keep([UInt8](repeating: 2, count: 101), of: "big", at: 1, version: 1, ticket: cache.ticket(for: "big"))
         #expect(cache.json(of: "big", at: 1) == nil, "above a quarter of the bound: not kept")
         #expect(cache.json(of: "a", at: 5)?.count == 100)
         #expect(cache.json(of: "a", at: 4) == nil, "only for the position it was rendered at")
         #expect(cache.json(of: "a", version: 3)?.count == 100 && cache.json(of: "a", version: 2) == nil)
         // A reader that rendered before a newer export was kept does not replace it.
-        cache.keep([UInt8](repeating: 3, count: 50), of: "a", at: 4, version: 2)
+        cache.keep([UInt8](repeating: 3, count: 50), of: "a", at: 4, version: 2, ticket: cache.ticket(for: "a"))
         #expect(cache.json(of: "a", at: 5)?.first == 1)
         for (index, session) in ["b", "c", "d", "e"].enumerated() {
-            cache.keep([UInt8](repeating: 4, count: 100), of: session, at: Int64(index), version: 1)
+            cache.keep(
+                [UInt8](repeating: 4, count: 100), of: session, at: Int64(index), version: 1,
+                ticket: cache.ticket(for: session))
         }
         #expect(cache.bytes <= 400)
         #expect(cache.json(of: "a", at: 5) == nil, "the least recently used went first")
@@ -103,7 +166,7 @@ import Testing
         #expect(cache.bytes == 0)
 
         let none = ExportCache(byteLimit: 0)
-        none.keep([1, 2, 3], of: "a", at: 1, version: 1)
+        none.keep([1, 2, 3], of: "a", at: 1, version: 1, ticket: none.ticket(for: "a"))
         #expect(none.json(of: "a", at: 1) == nil && none.bytes == 0)
     }
 }

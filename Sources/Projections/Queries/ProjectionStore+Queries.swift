@@ -97,7 +97,9 @@ extension ProjectionStore {
     /// (``Configuration/exportCacheBytes``), so loading an unchanged transcript again renders nothing.
     /// - Returns: The JSON; `nil` when the session does not exist at that point.
     public func exportJSON(_ id: SessionID, at asOf: AsOf = .latest) async throws -> [UInt8]? {
-        try await read { [exports] db in
+        // Before the read: a batch or an erasure committed after it began refuses the keep below.
+        let ticket = exports.ticket(for: id.rawValue)
+        return try await read { [exports] db in
             let reader = SessionReader(db: db)
             guard let row = try reader.row(id) else {
                 exports.drop(CollectionOfOne(id.rawValue))
@@ -106,9 +108,9 @@ extension ProjectionStore {
             guard let position = try reader.position(of: row, at: asOf) else { return nil }
             // Only the export as of the session's last position is kept: the one read again and again.
             guard position == row.lastPosition else { return try reader.exportJSON(of: row, at: position) }
-            if let kept = exports.json(of: row.id, at: position) { return kept }
+            if let kept = exports.json(of: id.rawValue, at: position) { return kept }
             let json = try reader.exportJSON(of: row, at: position)
-            exports.keep(json, of: row.id, at: position, version: row.version)
+            exports.keep(json, of: id.rawValue, at: position, version: row.version, ticket: ticket)
             return json
         }
     }

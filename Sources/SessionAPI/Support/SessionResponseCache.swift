@@ -24,10 +24,7 @@ final class SessionResponseCache: Sendable {
     }
 
     /// What a reader saw of the invalidations of a session's stripe before reading the database.
-    struct Ticket: Sendable {
-        fileprivate let stripe: Int
-        fileprivate let generation: UInt64
-    }
+    typealias Ticket = DropGenerations.Ticket
 
     private struct BodyKey: Hashable {
         var face: Face
@@ -76,8 +73,8 @@ final class SessionResponseCache: Sendable {
         /// Only ever changed by the replay loop's hook, so always at the session's latest committed version.
         var tails: LeastRecentlyUsedCache<String, ItemsTail>
         /// Bumped for every session of the stripe the replay loop drops; a ticket of an older generation
-        /// cannot store. Indexed by stripe; a shard uses only its own stripes' counters.
-        var generations: [UInt64]
+        /// cannot store. A shard uses only its own stripes' counters.
+        var generations = DropGenerations(stripes: SessionResponseCache.stripes)
     }
 
     /// A part of the cache under its own lock. Both event loops look sessions up on every GET (twice); with one
@@ -90,8 +87,7 @@ final class SessionResponseCache: Sendable {
                 State(
                     entries: LeastRecentlyUsedCache(capacity: capacity, byteLimit: byteLimit),
                     tails: LeastRecentlyUsedCache(
-                        capacity: capacity, byteLimit: max(byteLimit / 4, 8 * ItemsTail.maximumBytes)),
-                    generations: Array(repeating: 0, count: SessionResponseCache.stripes)))
+                        capacity: capacity, byteLimit: max(byteLimit / 4, 8 * ItemsTail.maximumBytes))))
         }
     }
 
@@ -119,14 +115,14 @@ final class SessionResponseCache: Sendable {
     /// Take before reading `id` from the database; pass to ``store(_:ticket:)``.
     func ticket(for id: SessionID) -> Ticket {
         let stripe = Self.stripe(of: id.rawValue)
-        return Ticket(stripe: stripe, generation: shard(of: stripe).state.withLock { $0.generations[stripe] })
+        return shard(of: stripe).state.withLock { $0.generations.ticket(stripe: stripe) }
     }
 
     /// Keeps `snapshot`, read from the database after `ticket` was taken, unless the replay loop dropped its
     /// stripe since.
     func store(_ snapshot: SessionSnapshot, ticket: Ticket) {
         shard(of: ticket.stripe).state.withLock { state in
-            guard state.generations[ticket.stripe] == ticket.generation else { return }
+            guard state.generations.admits(ticket) else { return }
             let entry = Entry(snapshot: snapshot)
             state.entries.insert(entry, bytes: entry.bytes, for: snapshot.id.rawValue)
         }
@@ -201,7 +197,7 @@ final class SessionResponseCache: Sendable {
                 }
                 if let tail { state.tails.insert(tail, bytes: tail.footprint, for: stream) }
                 state.entries.remove(stream)
-                state.generations[stripe] &+= 1
+                state.generations.drop(stripe: stripe)
             }
         }
     }
@@ -211,6 +207,6 @@ final class SessionResponseCache: Sendable {
     }
 
     private static func stripe(of stream: String) -> Int {
-        Int(UInt(bitPattern: stream.hashValue) % UInt(stripes))
+        DropGenerations.stripe(of: stream, among: stripes)
     }
 }
