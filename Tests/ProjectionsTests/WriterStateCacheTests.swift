@@ -17,7 +17,8 @@ import TestSupport
     static func append(_ session: Int, _ message: Int) -> SessionCommand {
         .appendMessage(
             AppendMessage(
-                sessionID: SessionID(rawValue: "long-\(session)")!, messageID: MessageID(rawValue: "m-\(message)")!,
+                sessionID: SessionID(rawValue: "long-\(session)")!,
+                messageID: MessageID(rawValue: "m-\(message)")!,
                 role: .assistant, text: text, model: "claude-sonnet-4-5-20250929", inputTokens: 3638, outputTokens: 514))
     }
 
