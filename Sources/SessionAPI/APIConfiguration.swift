@@ -33,9 +33,9 @@ public struct APIConfiguration: Sendable {
     public var subscriberBufferSize = 1024
     /// The largest request body accepted; larger ones get 413.
     public var maximumBodyBytes = 4 << 20
-    /// Bytes of session states the writer keeps to decide without refolding a session from the log (estimated as
-    /// their event bodies plus 256 bytes per event; decision 0036). Sessions written at once that hold more than
-    /// this are refolded from the log on each write.
+    /// Bytes of session states the writer keeps to decide without refolding a session from the log (states without
+    /// the messages' contents, about 200 bytes a message; decisions 0036 and 0156). Sessions written at once that
+    /// hold more than this are refolded from the log on each write.
     public var stateCacheBytes = SessionWriter.Configuration().cacheByteLimit
     /// Bytes of sessions' latest JSON exports kept, so that loading an unchanged transcript again renders nothing
     /// (decision 0153); 0 keeps none.

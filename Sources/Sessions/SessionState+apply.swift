@@ -81,8 +81,9 @@ extension SessionState {
 
     private mutating func appendMessage(_ appended: MessageAppended, version: UInt64, at date: Date) {
         guard messageIndex[appended.messageID] == nil else { return }
-        let index = transcript.count
-        transcript.append(TranscriptMessage(appended: appended, version: version, at: date))
+        let index = messageFacts.count
+        messageFacts.append(MessageFacts(appended, version: version, at: date))
+        if keepsContent { transcript.append(TranscriptMessage(appended: appended, version: version, at: date)) }
         messageIndex[appended.messageID] = index
         for (callIndex, call) in appended.toolCalls.enumerated() where toolCallIndex[call.id] == nil {
             toolCallIndex[call.id] = ToolCallLocation(message: index, call: callIndex)
@@ -114,9 +115,14 @@ extension SessionState {
     private mutating func recordToolResult(_ recorded: ToolResultRecorded, at date: Date) {
         lastActivityAt = date
         if let location = toolCallIndex[recorded.toolCallID] {
-            transcript[location.message].toolCalls[location.call].result = recorded
+            if recorded.finished {
+                finishedToolCalls.insert(recorded.toolCallID)
+            } else {
+                finishedToolCalls.remove(recorded.toolCallID)
+            }
+            if keepsContent { transcript[location.message].toolCalls[location.call].result = recorded }
         }
-        if let index = messageIndex[recorded.messageID],
+        if keepsContent, let index = messageIndex[recorded.messageID],
             !transcript[index].resultToolCallIDs.contains(recorded.toolCallID)
         {
             transcript[index].resultToolCallIDs.append(recorded.toolCallID)
@@ -125,7 +131,7 @@ extension SessionState {
 
     private mutating func recordCallbackResult(_ recorded: CallbackResultRecorded, at date: Date) {
         lastActivityAt = date
-        if let index = messageIndex[recorded.messageID] {
+        if keepsContent, let index = messageIndex[recorded.messageID] {
             transcript[index].callbackResults.append(recorded)
         }
         counters.cost += recorded.subagentCost ?? 0
@@ -134,20 +140,23 @@ extension SessionState {
     private mutating func removeMessages(_ ids: [MessageID], version: UInt64, at date: Date) {
         lastActivityAt = date
         for id in ids {
-            guard let index = messageIndex[id], !transcript[index].isRemoved else { continue }
-            transcript[index].removedVersion = version
-            transcript[index].removedAt = date
+            guard let index = messageIndex[id], !messageFacts[index].isRemoved else { continue }
+            messageFacts[index].isRemoved = true
+            if keepsContent {
+                transcript[index].removedVersion = version
+                transcript[index].removedAt = date
+            }
             counters.messageCount -= 1
-            countLive(transcript[index].role, by: -1)
+            countLive(messageFacts[index].role, by: -1)
         }
         if let first = firstUserMessageID, ids.contains(first) {
-            firstUserMessageID = transcript.first { $0.role == .user && !$0.isRemoved }?.id
+            firstUserMessageID = messageFacts.first { $0.role == .user && !$0.isRemoved }?.id
         }
     }
 
     private mutating func applyDeleted(_ deleted: SessionDeleted, version: UInt64, at date: Date) {
         let createdAt = self.createdAt
-        self = SessionState()
+        self = SessionState(keepingContent: keepsContent)
         self.id = deleted.sessionID
         self.namespace = deleted.namespace
         self.createdAt = createdAt

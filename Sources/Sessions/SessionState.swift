@@ -7,6 +7,14 @@ import Foundation
 public struct SessionState: Sendable, Equatable {
     /// The state of a session that does not exist (no event yet).
     public static let initial = SessionState()
+    /// The same, folding without the messages' contents (see ``keepsContent``).
+    public static let initialWithoutContent = SessionState(keepingContent: false)
+
+    /// Whether the fold keeps the messages' contents: ``transcript`` with texts, items, tool calls and their results.
+    /// Without them (a writer's cache of states to decide on, decision 0156) the transcript stays empty and only
+    /// ``messageFacts`` and the indexes are kept, which is all ``Session/decide(_:state:context:)`` reads; every
+    /// other property is the same either way.
+    public internal(set) var keepsContent = true
 
     /// The session's id; `nil` before ``SessionCreated``.
     public internal(set) var id: SessionID?
@@ -56,8 +64,12 @@ public struct SessionState: Sendable, Equatable {
     /// shared `app:` and `user:` keys live in the projections, across sessions.
     public internal(set) var state: JSONObject = [:]
 
-    /// Every message ever appended, in log order; removed ones stay, flagged.
+    /// Every message ever appended, in log order; removed ones stay, flagged. Empty when the fold does not
+    /// ``keepsContent``.
     public internal(set) var transcript: [TranscriptMessage] = []
+    /// What decide needs of every message ever appended, in log order (the same order and indexes as
+    /// ``transcript`` when it is kept).
+    public internal(set) var messageFacts: [MessageFacts] = []
     /// The files attached now, in the order added.
     public internal(set) var files: [SessionFile] = []
     /// The Mix and Mixpeek counters.
@@ -83,13 +95,18 @@ public struct SessionState: Sendable, Equatable {
     /// The session's version: the stream version of the last applied event, 0 before any.
     public internal(set) var version: UInt64 = 0
 
-    /// Index of ``transcript`` by message id (removed messages included).
+    /// Index of ``messageFacts`` (and ``transcript``) by message id (removed messages included).
     var messageIndex: [MessageID: Int] = [:]
     /// Where each tool call sits in ``transcript``.
     var toolCallIndex: [ToolCallID: ToolCallLocation] = [:]
+    /// The tool calls whose latest recorded result is finished.
+    var finishedToolCalls: Set<ToolCallID> = []
 
     /// Creates the state of a session that does not exist; same as ``initial``.
     public init() {}
+
+    /// Creates the state of a session that does not exist, folding with or without the messages' contents.
+    public init(keepingContent: Bool) { keepsContent = keepingContent }
 
     /// Whether the session exists: created and not deleted.
     public var exists: Bool { id != nil && deletedAt == nil }
@@ -98,19 +115,32 @@ public struct SessionState: Sendable, Equatable {
     /// Whether the session was terminated.
     public var isTerminated: Bool { terminatedAt != nil }
 
-    /// Mix `firstUserMessage`: the text of the earliest live user message (decision (e)).
+    /// Mix `firstUserMessage`: the text of the earliest live user message (decision (e)); `nil` without content.
     public var firstUserMessage: String? { firstUserMessageID.flatMap { message($0) }?.appended.text }
 
     /// The messages a rewind has not removed, in order.
     public var liveMessages: [TranscriptMessage] { transcript.filter { !$0.isRemoved } }
 
-    /// The message with this id, removed or not.
-    public func message(_ id: MessageID) -> TranscriptMessage? { messageIndex[id].map { transcript[$0] } }
-
-    /// The tool call with this id, joined to its result.
-    public func toolCall(_ id: ToolCallID) -> ToolCallRecord? {
-        toolCallIndex[id].map { transcript[$0.message].toolCalls[$0.call] }
+    /// The message with this id, removed or not; `nil` without content.
+    public func message(_ id: MessageID) -> TranscriptMessage? {
+        guard keepsContent else { return nil }
+        return messageIndex[id].map { transcript[$0] }
     }
+
+    /// The facts of the message with this id, removed or not.
+    public func messageFacts(_ id: MessageID) -> MessageFacts? { messageIndex[id].map { messageFacts[$0] } }
+
+    /// The tool call with this id, joined to its result; `nil` without content.
+    public func toolCall(_ id: ToolCallID) -> ToolCallRecord? {
+        guard keepsContent else { return nil }
+        return toolCallIndex[id].map { transcript[$0.message].toolCalls[$0.call] }
+    }
+
+    /// Whether an assistant message made a tool call with this id.
+    public func hasToolCall(_ id: ToolCallID) -> Bool { toolCallIndex[id] != nil }
+
+    /// Whether the latest result recorded for this tool call is finished.
+    public func isToolCallFinished(_ id: ToolCallID) -> Bool { finishedToolCalls.contains(id) }
 
     /// The attached file with this id.
     public func file(_ id: FileID) -> SessionFile? { files.first { $0.id == id } }

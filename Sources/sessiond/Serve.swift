@@ -49,8 +49,8 @@ struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("state-cache-mib"),
         help: ArgumentHelp(
-            "MiB of session states kept in memory for writes (estimated from their events). Sessions written at "
-                + "once that hold more are refolded from the log on each write: raise it for many long sessions.",
+            "MiB of session states kept in memory for writes (without message contents: about 200 bytes a "
+                + "message). Sessions written at once that hold more are refolded from the log on each write.",
             valueName: "MiB"))
     var stateCacheMiB = 16
 

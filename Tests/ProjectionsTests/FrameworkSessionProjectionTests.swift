@@ -36,8 +36,8 @@ struct FrameworkSessionProjectionTests {
             var fold = SessionState.initial
             var folds: [SessionState] = []
             for command in commands {
-                let result = try await harness.writer.execute(command)
-                fold = result.state
+                _ = try await harness.writer.execute(command)
+                fold = try await foldStream(of: id, in: harness.log)  // with contents: the writer's state has none
                 folds.append(fold)
             }
             for state in folds {
@@ -104,7 +104,8 @@ struct ItemsAppendedTests {
             ] {
                 _ = try await harness.writer.execute(command)
             }
-            let fold = try await harness.writer.execute(item(id, "i10", .assistant, 10)).state
+            _ = try await harness.writer.execute(item(id, "i10", .assistant, 10))
+            let fold = try await foldStream(of: id, in: harness.log)  // with contents: the writer's state has none
             for upTo in 0...fold.version {
                 for after in 0...upTo {
                     let removed = fold.transcript.contains { ($0.removedVersion ?? 0) > after && ($0.removedVersion ?? 0) <= upTo }

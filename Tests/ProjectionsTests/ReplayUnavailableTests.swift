@@ -61,11 +61,13 @@ import TestSupport
 }
 
 /// A file log whose reads fail as a store on another server does while `down` is set, and whose appends are
-/// answered without the stored records (as the `LogStore` contract allows) while `withholdsRecords` is set.
+/// answered without the stored records (as the `LogStore` contract allows) while `withholdsRecords` is set; it
+/// counts the stream reads it is asked for (a writer's refolds).
 final class OutageLogStore: LogStore {
     let base: EventLog
     let down = Mutex(false)
     let withholdsRecords = Mutex(false)
+    let streamReads = Mutex(0)
 
     init(_ base: EventLog) { self.base = base }
 
@@ -88,6 +90,7 @@ final class OutageLogStore: LogStore {
     }
 
     func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+        streamReads.withLock { $0 += 1 }
         try check()
         return try await base.readStream(stream, fromVersion: version)
     }

@@ -127,8 +127,9 @@ import Testing
     }
 
     /// The writer folds the events it decided without decoding what it stored: its state must be exactly the
-    /// state folded from the log's records, for every kind of value an event carries (fractional numbers,
-    /// JSON objects, tool calls, removals).
+    /// state folded from the log's records (both without contents, decision 0156), and the events it decided
+    /// exactly the log's, for every kind of value an event carries (fractional numbers, JSON objects, tool calls,
+    /// removals).
     @Test func theCachedStateIsTheStateTheLogHolds() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await harness.writer.execute(Self.create)
@@ -148,15 +149,22 @@ import Testing
                 .rewind(RewindSession(sessionID: "w", messageID: "u1")),
             ]
             var last: WriteResult?
-            for command in commands { last = try await harness.writer.execute(command) }
+            var decided: [SessionEvent] = []
+            for command in commands {
+                last = try await harness.writer.execute(command)
+                decided += last?.events ?? []
+            }
             let cached = try #require(last).state
-            var folded = SessionState.initial
+            var folded = SessionState.initialWithoutContent
+            var stored: [SessionEvent] = []
             for record in try await harness.log.readStream("w", fromVersion: 1) {
                 let event = try SessionEvent.decode(
                     type: record.type, schemaVersion: record.schemaVersion, body: record.body)
                 folded.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+                stored.append(event)
             }
             #expect(cached == folded)
+            #expect(decided == Array(stored.dropFirst()))  // all but the create, decided before
         }
     }
 

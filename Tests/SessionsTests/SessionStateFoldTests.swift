@@ -161,4 +161,28 @@ struct SessionStateFoldTests {
         }
         #expect(replayed == given.state)
     }
+
+    /// A fold without the messages' contents (the writer's cache, decision 0156) keeps everything but the transcript:
+    /// the same facts of every message, counters, files, run flags and times, and no text.
+    @Test func aFoldWithoutContentKeepsEverythingButTheTranscript() throws {
+        let given = try Self.scriptedSession()
+        let lean = given.withoutContent, full = given.state
+        #expect(lean.transcript.isEmpty && !lean.keepsContent && full.keepsContent)
+        #expect(lean.messageFacts == full.messageFacts)
+        #expect(lean.messageFacts.map(\.id) == full.transcript.map(\.id))
+        #expect(lean.messageFacts.map(\.isRemoved) == full.transcript.map(\.isRemoved))
+        #expect(lean.messageFacts.map(\.appendedAt) == full.transcript.map(\.appendedAt))
+        #expect(lean.messageFacts.map(\.appendedVersion) == full.transcript.map(\.appendedVersion))
+        #expect(lean.messageFacts.map(\.hasItem) == full.transcript.map { $0.appended.item != nil })
+        #expect(lean.counters == full.counters && lean.version == full.version && lean.files == full.files)
+        #expect(lean.isToolCallFinished("c1") == (full.toolCall("c1")?.isFinished == true))
+        #expect(lean.isToolCallFinished("c2") == (full.toolCall("c2")?.isFinished == true))
+        #expect(lean.hasToolCall("c1") && !lean.hasToolCall("c3"))
+        #expect(lean.message("m1") == nil && lean.toolCall("c1") == nil && lean.firstUserMessage == nil)
+        #expect(lean.id == full.id && lean.namespace == full.namespace && lean.title == full.title)
+        #expect(lean.callbacks == full.callbacks && lean.state == full.state && lean.quotas == full.quotas)
+        #expect(lean.firstUserMessageID == full.firstUserMessageID && lean.isProcessing == full.isProcessing)
+        #expect(lean.createdAt == full.createdAt && lean.updatedAt == full.updatedAt)
+        #expect(lean.lastActivityAt == full.lastActivityAt && lean.archivedAt == full.archivedAt)
+    }
 }

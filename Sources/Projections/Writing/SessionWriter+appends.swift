@@ -119,7 +119,19 @@ extension SessionWriter {
                 results[index] = .failure(error)
             }
         }
-        return await waitUntilApplied(results.map { $0! }, of: appends)
+        var answered: [Result<WriteResult, any Error>] = []
+        for result in results {
+            guard case .success(let written) = result! else {
+                answered.append(result!)
+                continue
+            }
+            do {
+                answered.append(.success(try await withRemovedItems(written)))
+            } catch {
+                answered.append(.failure(error))
+            }
+        }
+        return await waitUntilApplied(answered, of: appends)
     }
 
     /// A session's entry taken out of the cache for a decision, with the context to decide in and what was proposed.

@@ -16,8 +16,8 @@ public actor SessionWriter {
         public var makeContext: @Sendable () -> DecisionContext = { DecisionContext(now: Date()) }
         /// At most this many session states are cached.
         public var cacheCapacity = 10_000
-        /// At most this many bytes of cached session states, estimated as the event bodies folded into them
-        /// plus a fixed overhead per event; the least recently used states go first.
+        /// At most this many bytes of cached session states, as ``Entry/estimatedBytes(of:body:)`` estimates them;
+        /// the least recently used states go first.
         public var cacheByteLimit = 16 << 20
 
         /// Creates the default configuration.
@@ -25,8 +25,12 @@ public actor SessionWriter {
     }
 
     /// A cached session: its state, the versions of its event ids (for idempotency keys) and its estimated size.
+    ///
+    /// The state is folded without the messages' contents (decision 0156): deciding reads only what every message's
+    /// ``Sessions/MessageFacts`` and the session's own fields hold, so a long session's entry is a few hundred bytes
+    /// per message whatever its texts, items and tool results weigh, and many more sessions fit the byte limit.
     struct Entry: Sendable {
-        var state = SessionState.initial
+        var state = SessionState.initialWithoutContent
         var eventVersions: [EventID: UInt64] = [:]
         var estimatedBytes = 0
 
@@ -35,7 +39,7 @@ public actor SessionWriter {
             let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
             state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
             eventVersions[record.eventID] = record.streamVersion
-            estimatedBytes += record.body.count + Entry.bytesPerEvent
+            estimatedBytes += Entry.estimatedBytes(of: event, body: record.body.count)
         }
 
         /// Folds events this writer just decided, stored as `records` (in order, one record per event), without
@@ -44,12 +48,32 @@ public actor SessionWriter {
             for (event, record) in zip(events, records) {
                 state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
                 eventVersions[record.eventID] = record.streamVersion
-                estimatedBytes += record.body.count + Entry.bytesPerEvent
+                estimatedBytes += Entry.estimatedBytes(of: event, body: record.body.count)
             }
         }
 
-        /// What an event costs beyond its body: transcript and index entries, the event id's version.
-        static let bytesPerEvent = 256
+        /// What folding `event` (its stored body `body` bytes long) adds to an entry, an estimate that errs high:
+        /// every event its id's version; a message its facts and index entries, not its texts, item or tool inputs;
+        /// a tool result one flag; a callback result nothing; any other event at most its body (settings,
+        /// callbacks, memory and state deltas are kept whole).
+        static func estimatedBytes(of event: SessionEvent, body: Int) -> Int {
+            switch event {
+            case .messageAppended(let appended):
+                bytesPerEvent + bytesPerMessage + appended.messageID.rawValue.utf8.count
+                    + appended.toolCalls.reduce(0) { $0 + bytesPerToolCall + $1.id.rawValue.utf8.count }
+            case .toolResultRecorded: bytesPerEvent + bytesPerToolCall
+            case .callbackResultRecorded: bytesPerEvent
+            default: bytesPerEvent + body
+            }
+        }
+
+        /// The event id's version (a 16-byte id and a version in a dictionary at its load factor).
+        static let bytesPerEvent = 64
+        /// A message's ``Sessions/MessageFacts`` (48 bytes), its id's index entry and the arrays' growth; measured
+        /// at ≈ 144 bytes a message for 32 sessions of 700 (docs/benchmarks.md, branch statecache).
+        static let bytesPerMessage = 160
+        /// A tool call's index entry and finished flag.
+        static let bytesPerToolCall = 64
     }
 
     let log: any LogStore
@@ -131,7 +155,7 @@ public actor SessionWriter {
         await acquire(id)
         defer { release(id) }
         do {
-            let result = try await execute(on: id, options: options, decide: decide)
+            let result = try await withRemovedItems(try await execute(on: id, options: options, decide: decide))
             if let replay, let last = result.lastPosition { try await replay.waitUntilApplied(last) }
             return result
         } catch let error as SessionError {

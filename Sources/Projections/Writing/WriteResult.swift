@@ -9,11 +9,15 @@ public struct WriteResult: Sendable, Equatable {
     public var events: [SessionEvent]
     /// Their log positions, in order.
     public var positions: [LogPosition]
-    /// The session's state after them.
+    /// The session's state after them, as the writer decides on it: without the messages' contents
+    /// (``Sessions/SessionState/keepsContent`` is false; decision 0156). The projections have the transcript.
     public var state: SessionState
     /// Whether this was a retry of an earlier request with the same idempotency key: nothing was appended,
     /// and `events` and `positions` are the earlier ones.
     public var deduplicated: Bool
+    /// The framework items of the messages that ``Sessions/MessagesRemoved`` events among `events` removed, by
+    /// message id (a message without an item has none): `state` keeps no message contents (decision 0156).
+    public var removedItems: [MessageID: JSONValue] = [:]
 
     /// The position to wait for before reading (the last event's), `nil` when nothing was appended.
     public var lastPosition: LogPosition? { positions.last }

@@ -129,7 +129,7 @@ struct NativeAppendOutcome: Encodable {
         deduplicated = result.deduplicated
         let removed = result.events.flatMap { event -> [JSONValue] in
             guard case .messagesRemoved(let removed) = event else { return [] }
-            return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
+            return removed.removedMessageIDs.compactMap { result.removedItems[$0] }
         }
         removedItems = removed.isEmpty ? nil : removed
     }

@@ -133,7 +133,7 @@ struct NativeSessionsController {
         headers[.eTag] = "\"\(result.state.version)\""
         let removed = result.events.flatMap { event -> [JSONValue] in
             guard case .messagesRemoved(let removed) = event else { return [] }
-            return removed.removedMessageIDs.compactMap { result.state.message($0)?.appended.item }
+            return removed.removedMessageIDs.compactMap { result.removedItems[$0] }
         }
         let answer = NativeAppendResponse(
             sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),

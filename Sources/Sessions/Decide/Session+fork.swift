@@ -17,7 +17,7 @@ extension Session {
         guard state.id == nil else {
             throw .validation(field: "sessionId", message: "session \(id) already exists")
         }
-        if let messageID = command.origin.messageID, source.message(messageID)?.isRemoved != false {
+        if let messageID = command.origin.messageID, source.messageFacts(messageID)?.isRemoved != false {
             throw .messageNotFound(messageID)
         }
         var events: [SessionEvent] = [

@@ -38,8 +38,8 @@ extension Session {
         try requireWritable(state, context: context)
         let removed: [MessageID] =
             switch command.removal {
-            case .pop: state.transcript.last { !$0.isRemoved && $0.appended.item != nil }.map { [$0.id] } ?? []
-            case .clear: state.liveMessages.map(\.id)
+            case .pop: state.messageFacts.last { !$0.isRemoved && $0.hasItem }.map { [$0.id] } ?? []
+            case .clear: state.messageFacts.filter { !$0.isRemoved }.map(\.id)
             }
         guard !removed.isEmpty else { return [] }
         return [.messagesRemoved(MessagesRemoved(removedMessageIDs: removed, reason: command.removal))]

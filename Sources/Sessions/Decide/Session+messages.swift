@@ -94,7 +94,7 @@ extension Session {
             guard !call.name.isEmpty else {
                 throw .validation(field: "toolCalls[\(index)].name", message: "tool call name is required")
             }
-            guard state.toolCall(call.id) == nil, seen.insert(call.id).inserted else {
+            guard !state.hasToolCall(call.id), seen.insert(call.id).inserted else {
                 throw .conflict(
                     field: "toolCalls[\(index)].id",
                     message: "Tool call with ID '\(call.id)' already exists"
@@ -146,7 +146,7 @@ extension Session {
     }
 
     static func requireNewMessage(_ id: MessageID, in state: SessionState) throws(SessionError) {
-        guard state.message(id) == nil else {
+        guard state.messageFacts(id) == nil else {
             throw .conflict(field: "messageId", message: "Message with ID '\(id)' already exists")
         }
     }

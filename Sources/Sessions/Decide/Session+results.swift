@@ -11,8 +11,8 @@ extension Session {
         for (index, url) in command.screenshotURLs.enumerated() where url.isEmpty {
             throw .validation(field: "screenshotUrls[\(index)]", message: "screenshot URL must not be empty")
         }
-        guard let call = state.toolCall(command.toolCallID) else { throw .toolCallNotFound(command.toolCallID) }
-        if call.isFinished {
+        guard state.hasToolCall(command.toolCallID) else { throw .toolCallNotFound(command.toolCallID) }
+        if state.isToolCallFinished(command.toolCallID) {
             throw .conflict(
                 field: "toolCallId",
                 message: "Tool call with ID '\(command.toolCallID)' already has a result"
@@ -20,7 +20,7 @@ extension Session {
         }
         var events: [SessionEvent] = []
         let messageID: MessageID
-        if let given = command.messageID, let existing = state.message(given) {
+        if let given = command.messageID, let existing = state.messageFacts(given) {
             guard !existing.isRemoved else { throw .messageNotFound(given) }
             guard existing.role == .tool else {
                 throw .validation(field: "messageId", message: "Message with ID '\(given)' is not a tool message")
@@ -56,7 +56,7 @@ extension Session {
         try requireWritable(state, context: context)
         guard !command.toolName.isEmpty else { throw .validation(field: "toolName", message: "toolName is required") }
         try requireNonNegative("subagentCost", command.subagentCost)
-        guard state.toolCall(command.toolCallID) != nil else { throw .toolCallNotFound(command.toolCallID) }
+        guard state.hasToolCall(command.toolCallID) else { throw .toolCallNotFound(command.toolCallID) }
         let messageID: MessageID = try newID(command.messageID, field: "messageId", context: context)
         try requireNewMessage(messageID, in: state)
         return [

@@ -13,11 +13,11 @@ extension Session {
         }
         try requireSession(command.sessionID, in: state)
         try requireWritable(state, context: context)
-        guard let keptIndex = state.messageIndex[keptID], !state.transcript[keptIndex].isRemoved else {
+        guard let keptIndex = state.messageIndex[keptID], !state.messageFacts[keptIndex].isRemoved else {
             throw .messageNotFound(keptID)
         }
-        let kept = state.transcript[keptIndex]
-        let later = state.transcript[(keptIndex + 1)...].filter { !$0.isRemoved }
+        let kept = state.messageFacts[keptIndex]
+        let later = state.messageFacts[(keptIndex + 1)...].filter { !$0.isRemoved }
         var events: [SessionEvent] = [
             .rewound(
                 SessionRewound(
@@ -52,9 +52,9 @@ extension Session {
         guard let index = state.messageIndex[command.messageID] else {
             throw .messageNotFound(command.messageID)
         }
-        let removed = state.transcript[index...].filter { !$0.isRemoved }.map(\.id)
+        let removed = state.messageFacts[index...].filter { !$0.isRemoved }.map(\.id)
         guard !removed.isEmpty else { return [] }
-        guard let kept = state.transcript[..<index].last(where: { !$0.isRemoved }) else {
+        guard let kept = state.messageFacts[..<index].last(where: { !$0.isRemoved }) else {
             return [.messagesRemoved(MessagesRemoved(removedMessageIDs: removed, reason: .clear))]
         }
         return [.rewound(SessionRewound(toMessageID: kept.id, removedMessageIDs: removed, cleanupMedia: false))]

@@ -24,7 +24,7 @@ extension SessionState {
         if let limit = quotas.rateLimitMessagesPerMinute {
             let windowStart = now.addingTimeInterval(-60)
             var recent = 0
-            for message in transcript.reversed() {
+            for message in messageFacts.reversed() {
                 guard message.appendedAt > windowStart else { break }
                 if message.role == .user { recent += 1 }
             }

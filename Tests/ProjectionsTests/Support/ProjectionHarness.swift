@@ -106,6 +106,16 @@ func foldLog(_ log: any LogStore) async throws -> [SessionID: SessionState] {
     return states
 }
 
+/// Folds one session's stream, with the messages' contents (a writer's result has none: decision 0156).
+func foldStream(of id: SessionID, in log: any LogStore) async throws -> SessionState {
+    var state = SessionState.initial
+    for record in try await log.readStream(id.rawValue, fromVersion: 1) {
+        let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
+        state.apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
+    }
+    return state
+}
+
 /// A log handler that keeps every message, for asserting log lines.
 final class RecordingLogHandler: LogHandler, Sendable {
     private let storage = Mutex<[String]>([])

@@ -1,5 +1,6 @@
 import Foundation
 import Sessions
+import Synchronization
 import Testing
 
 /// Builds states from events, and runs commands against them, the way the writer does:
@@ -7,6 +8,9 @@ import Testing
 struct Given {
     /// The state so far.
     private(set) var state = SessionState.initial
+    /// The same events folded without the messages' contents, as the writer caches states (decision 0156):
+    /// ``run(_:at:ids:)`` checks that every command is decided exactly the same on it.
+    private(set) var withoutContent = SessionState.initialWithoutContent
     /// Every event so far, in order.
     private(set) var events: [SessionEvent] = []
     /// The time each event was recorded at, parallel to ``events``.
@@ -24,12 +28,42 @@ struct Given {
         events.append(event)
         times.append(date)
         state.apply(event, version: state.version + 1, recordedAt: date)
+        withoutContent.apply(event, version: withoutContent.version + 1, recordedAt: date)
     }
 
     /// Decides `command` at `now` and folds the resulting events (all recorded at `now`).
     @discardableResult
     mutating func run(_ command: SessionCommand, at now: Date, ids: IDSequence) throws(SessionError) -> [SessionEvent] {
-        let decided = try Session.decide(command, state: state, context: ids.context(now: now))
+        let drawn = Mutex<[String]>([])
+        let context = ids.context(now: now)
+        let full = Result { () throws(SessionError) in
+            try Session.decide(
+                command, state: state,
+                context: DecisionContext(
+                    now: now,
+                    makeID: {
+                        let id = context.makeID()
+                        drawn.withLock { $0.append(id) }
+                        return id
+                    }))
+        }
+        // The same ids again, in the same order.
+        let replayed = Mutex(0)
+        let lean = Result { () throws(SessionError) in
+            try Session.decide(
+                command, state: withoutContent,
+                context: DecisionContext(
+                    now: now,
+                    makeID: {
+                        let index = replayed.withLock { index in
+                            defer { index += 1 }
+                            return index
+                        }
+                        return drawn.withLock { $0[index] }
+                    }))
+        }
+        #expect(lean == full, "decided differently without the messages' contents")
+        let decided = try full.get()
         for event in decided { apply(event, at: now) }
         return decided
     }
