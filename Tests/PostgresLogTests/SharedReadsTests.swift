@@ -90,6 +90,7 @@ struct SharedReadsTests {
         }
         try await Self.started(1, reads)
         try await Task.sleep(for: .milliseconds(20))
+        #expect(reads.queries == 1, "the three callers share one query")
         gate.open()
         for caller in callers { await #expect(throws: Outage.self) { try await caller.value } }
         let queries = reads.queries

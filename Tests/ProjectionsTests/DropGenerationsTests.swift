@@ -32,10 +32,4 @@ import Testing
         #expect(!generations.admits(fresh))
         #expect(all.allSatisfy { !generations.admits($0) })
     }
-
-    @Test func aKeyAlwaysHasTheSameStripe() {
-        let stripe = DropGenerations.stripe(of: "session-1", among: 4096)
-        #expect((0..<4096).contains(stripe))
-        #expect(DropGenerations.stripe(of: String("session-1".reversed().reversed()), among: 4096) == stripe)
-    }
 }

@@ -100,8 +100,8 @@ extension ProjectionStore {
             throw ProjectionError.database(operation: "scrub", reason: error.message ?? "\(error.resultCode)")
         }
         report.bytesAfter = Self.fileSize(file) + Self.fileSize(file + "-wal")
-        // An export a reader kept after the tombstone applied, from a snapshot taken before it, would hold the
-        // deleted session's text: emptied only now, after a truncation proved no such reader was still open.
+        // No deleted session's text stays in memory: the cache is emptied, and a reader still rendering from a
+        // snapshot taken before the tombstone has its keep refused by its ticket (decision 0157).
         exports.removeAll()
         // A file an interrupted rebuild left holds the text as it was: it goes too (unless a build is running).
         ProjectionFile.removeAbandonedGenerations(of: path)
