@@ -54,17 +54,24 @@ public actor SessionWriter {
 
         /// What folding `event` (its stored body `body` bytes long) adds to an entry, an estimate that errs high:
         /// every event its id's version; a message its facts and index entries, not its texts, item or tool inputs;
-        /// a tool result one flag; a callback result nothing; any other event at most its body (settings,
-        /// callbacks, memory and state deltas are kept whole).
+        /// a tool result one flag; a callback result nothing; any other event its body as decoded values (settings,
+        /// callbacks, memory and state deltas are kept whole, and a decoded JSON value takes many times its text:
+        /// ``bytesPerBodyByte``).
         static func estimatedBytes(of event: SessionEvent, body: Int) -> Int {
             switch event {
             case .messageAppended(let appended):
-                bytesPerEvent + bytesPerMessage + appended.messageID.rawValue.utf8.count
-                    + appended.toolCalls.reduce(0) { $0 + bytesPerToolCall + $1.id.rawValue.utf8.count }
+                bytesPerEvent + bytesPerMessage + bytes(of: appended.messageID.rawValue)
+                    + appended.toolCalls.reduce(0) { $0 + bytesPerToolCall + bytes(of: $1.id.rawValue) }
             case .toolResultRecorded: bytesPerEvent + bytesPerToolCall
             case .callbackResultRecorded: bytesPerEvent
-            default: bytesPerEvent + body
+            default: bytesPerEvent + body * bytesPerBodyByte
             }
+        }
+
+        /// An id kept as a `String`: inline up to 15 bytes, else on the heap with its header and malloc's rounding.
+        static func bytes(of id: String) -> Int {
+            let count = id.utf8.count
+            return count <= 15 ? 0 : count + 32
         }
 
         /// The event id's version (a 16-byte id and a version in a dictionary at its load factor).
@@ -74,6 +81,9 @@ public actor SessionWriter {
         static let bytesPerMessage = 160
         /// A tool call's index entry and finished flag.
         static let bytesPerToolCall = 64
+        /// What a byte of JSON text may take once decoded: `[0,0,…]` is 2 bytes an element as text and a 17-byte
+        /// `JSONValue` in memory, `{"k1":0,…}` 7 bytes a member against ≈ 60–100 in a dictionary.
+        static let bytesPerBodyByte = 16
     }
 
     let log: any LogStore
@@ -154,16 +164,19 @@ public actor SessionWriter {
     ) async throws -> WriteResult {
         await acquire(id)
         defer { release(id) }
+        let written: WriteResult
         do {
-            let result = try await withRemovedItems(try await execute(on: id, options: options, decide: decide))
-            if let replay, let last = result.lastPosition { try await replay.waitUntilApplied(last) }
-            return result
+            written = try await execute(on: id, options: options, decide: decide)
         } catch let error as SessionError {
             throw error
         } catch {
             cache.remove(id)
             throw error
         }
+        // Durable from here on: the cached state stays, whatever the answer's read-back or the wait meets.
+        let result = try await withRemovedItems(written)
+        if let replay, let last = result.lastPosition { try await replay.waitUntilApplied(last) }
+        return result
     }
 
     /// Forgets every cached state (tests; after an operator rewrote the log).

@@ -30,6 +30,8 @@ extension Session {
                     quotas: source.quotas, userMemory: source.userMemory, metadata: source.metadata,
                     enableMemory: source.enableMemory, forkedFrom: command.origin))
         ]
+        // A state folded without contents has no messages to copy (decision 0156): the caller folds the source whole.
+        precondition(source.keepsContent, "a fork's source is folded with its messages' contents")
         for message in source.liveMessages {
             events.append(.messageAppended(message.appended))
             for callID in message.resultToolCallIDs {
