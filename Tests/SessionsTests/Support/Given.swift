@@ -34,33 +34,28 @@ struct Given {
     /// Decides `command` at `now` and folds the resulting events (all recorded at `now`).
     @discardableResult
     mutating func run(_ command: SessionCommand, at now: Date, ids: IDSequence) throws(SessionError) -> [SessionEvent] {
+        func decide(
+            on state: SessionState, makeID: @escaping @Sendable () -> String
+        ) -> Result<[SessionEvent], SessionError> {
+            Result { () throws(SessionError) in
+                try Session.decide(command, state: state, context: DecisionContext(now: now, makeID: makeID))
+            }
+        }
         let drawn = Mutex<[String]>([])
         let context = ids.context(now: now)
-        let full = Result { () throws(SessionError) in
-            try Session.decide(
-                command, state: state,
-                context: DecisionContext(
-                    now: now,
-                    makeID: {
-                        let id = context.makeID()
-                        drawn.withLock { $0.append(id) }
-                        return id
-                    }))
+        let full = decide(on: state) {
+            let id = context.makeID()
+            drawn.withLock { $0.append(id) }
+            return id
         }
         // The same ids again, in the same order.
         let replayed = Mutex(0)
-        let lean = Result { () throws(SessionError) in
-            try Session.decide(
-                command, state: withoutContent,
-                context: DecisionContext(
-                    now: now,
-                    makeID: {
-                        let index = replayed.withLock { index in
-                            defer { index += 1 }
-                            return index
-                        }
-                        return drawn.withLock { $0[index] }
-                    }))
+        let lean = decide(on: withoutContent) {
+            let index = replayed.withLock { index in
+                defer { index += 1 }
+                return index
+            }
+            return drawn.withLock { $0[index] }
         }
         #expect(lean == full, "decided differently without the messages' contents")
         let decided = try full.get()
