@@ -98,7 +98,7 @@ struct MixFilesController {
     /// The session's live file named by the `filename` path parameter; 404 for an unknown session or name.
     private func liveFile(_ context: SessionRequestContext) async throws -> SessionFile {
         let id = try context.sessionID()
-        let name = context.parameters.get("filename") ?? ""
+        let name = context.pathParameter("filename") ?? ""
         guard let file = try await backend.session(id, namespace: context.namespace).files.first(where: { $0.added.name == name })
         else {
             throw APIError(

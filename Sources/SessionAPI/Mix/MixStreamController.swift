@@ -18,8 +18,11 @@ struct MixStreamController {
     }
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        guard let text = request.uri.queryParameters.get("sessionId"), let id = SessionID(rawValue: text) else {
+        guard let text = request.uri.queryParameters.get("sessionId") else {
             throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId is required")
+        }
+        guard let id = SessionID(client: text) else {
+            throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId \(SessionID.clientRule)")
         }
         _ = try await backend.session(id, namespace: context.namespace)
         let resumeAfter: UInt64?

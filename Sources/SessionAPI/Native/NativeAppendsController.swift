@@ -67,9 +67,9 @@ struct NativeAppendsController {
     private func sessionAppend(_ entry: NativeAppendsRequest.Append, index: Int, shared: WriteOptions) throws
         -> SessionAppend
     {
-        guard let id = SessionID(rawValue: entry.sessionId) else {
+        guard let id = SessionID(client: entry.sessionId) else {
             throw RequestBodyError.invalidParameter(
-                name: "appends[\(index)].sessionId", reason: "sessionId must be a non-empty id")
+                name: "appends[\(index)].sessionId", reason: "sessionId \(SessionID.clientRule)")
         }
         let commands = try entry.items.enumerated().map { itemIndex, item in
             do {

@@ -17,13 +17,15 @@ struct NativeCreateSessionRequest: Decodable {
         case .object(let object)?: initial = object
         default: throw RequestBodyError.invalidParameter(name: "state", reason: "state must be a JSON object")
         }
-        if let sessionId, !SessionID.isValid(sessionId) {
-            throw RequestBodyError.invalidParameter(
-                name: "sessionId", reason: "sessionId must not be empty or hold a NUL character")
+        let id = try sessionId.map { text in
+            guard let id = SessionID(client: text) else {
+                throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId \(SessionID.clientRule)")
+            }
+            return id
         }
         return .createFrameworkSession(
             CreateFrameworkSession(
-                sessionID: sessionId.flatMap(SessionID.init(rawValue:)), namespace: namespace, title: title,
+                sessionID: id, namespace: namespace, title: title,
                 appName: appName, userID: userId, state: initial))
     }
 }

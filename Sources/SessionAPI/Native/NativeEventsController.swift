@@ -74,8 +74,8 @@ struct NativeEventsController {
     /// The session `?sessionId=` names, once the request's key may see it (404 otherwise), or nil.
     private func sessionFilter(_ request: Request, context: SessionRequestContext) async throws -> SessionID? {
         guard let text = request.uri.queryParameters.get("sessionId") else { return nil }
-        guard let id = SessionID(rawValue: text) else {
-            throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId is not a session id")
+        guard let id = SessionID(client: text) else {
+            throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId \(SessionID.clientRule)")
         }
         _ = try await backend.session(id, namespace: context.namespace)
         return id

@@ -1,11 +1,22 @@
+import Foundation
 import Hummingbird
 import Sessions
 
 extension SessionRequestContext {
+    /// A path parameter as the client meant it, percent-decoded: the router hands a path's components over as sent,
+    /// and clients encode what is not plain ASCII (`café` arrives as `caf%C3%A9`). A component that is not valid
+    /// percent-encoding is taken as sent.
+    func pathParameter(_ name: String) -> String? {
+        parameters.get(name).map { $0.removingPercentEncoding ?? String($0) }
+    }
+
     /// The `{id}` path parameter as a session id.
     func sessionID(_ name: String = "id") throws -> SessionID {
-        guard let text = parameters.get(name), let id = SessionID(rawValue: text) else {
+        guard let text = pathParameter(name) else {
             throw RequestBodyError.invalidParameter(name: name, reason: "\(name) is required")
+        }
+        guard let id = SessionID(client: text) else {
+            throw RequestBodyError.invalidParameter(name: name, reason: "\(name) \(SessionID.clientRule)")
         }
         return id
     }
