@@ -77,7 +77,9 @@ struct ToolResultColumns: Sendable {
         let literal = body.flatMap { body in
             body.withUnsafeBytes { JSONText.stringLiteral(ofMember: "result", in: $0) }.map { body[$0] }
         }
-        if let literal { assert(Array(literal) == ExportMessageJSON.literal(result.result), "a body's literal is not the export's") }
+        if let literal {
+            assert(Array(literal) == ExportMessageJSON.literal(result.result), "a body's literal is not the export's")
+        }
         self.result = StoredText.encode(utf8: literal ?? ExportMessageJSON.literal(result.result)[...])
         screenshotURLs = ProjectionJSON.stringArray(result.screenshotURLs)
     }

@@ -54,17 +54,21 @@ public actor SessionWriter {
 
         /// What folding `event` (its stored body `body` bytes long) adds to an entry, an estimate that errs high:
         /// every event its id's version; a message its facts and index entries, not its texts, item or tool inputs;
-        /// a tool result one flag; a callback result nothing; any other event its body as decoded values (settings,
-        /// callbacks, memory and state deltas are kept whole, and a decoded JSON value takes many times its text:
-        /// ``bytesPerBodyByte``).
+        /// a tool result one flag; a callback result, a processing or lifecycle mark, a removal nothing more; a title,
+        /// a file or a finish's error its body; settings, callbacks, memory and state deltas their body as decoded
+        /// JSON values, which take many times their text (``bytesPerBodyByte``).
         static func estimatedBytes(of event: SessionEvent, body: Int) -> Int {
             switch event {
             case .messageAppended(let appended):
                 bytesPerEvent + bytesPerMessage + bytes(of: appended.messageID.rawValue)
                     + appended.toolCalls.reduce(0) { $0 + bytesPerToolCall + bytes(of: $1.id.rawValue) }
             case .toolResultRecorded: bytesPerEvent + bytesPerToolCall
-            case .callbackResultRecorded: bytesPerEvent
-            default: bytesPerEvent + body * bytesPerBodyByte
+            case .callbackResultRecorded, .processingStarted, .processingCancelled, .archived, .terminated, .erased,
+                .forked, .fileRemoved, .deleted, .rewound, .messagesRemoved:
+                bytesPerEvent
+            case .titleChanged, .fileAdded, .processingFinished: bytesPerEvent + body
+            case .created, .callbacksReplaced, .userMemoryUpdated, .stateUpdated:
+                bytesPerEvent + body * bytesPerBodyByte
             }
         }
 

@@ -16,7 +16,10 @@ struct MixFileInfo: Encodable {
         name = file.added.name
         size = file.added.byteCount ?? 0
         modified = Int64(file.addedAt.timeIntervalSince1970.rounded(.down))
-        let escaped = file.added.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
-        url = "/api/sessions/\(sessionID)/files/\(escaped ?? file.added.name)"
+        // Both path components percent-encoded: the routes decode them (decision 0159).
+        let component = CharacterSet.urlPathAllowed.subtracting(["/"])
+        let name = file.added.name.addingPercentEncoding(withAllowedCharacters: component) ?? file.added.name
+        let id = sessionID.rawValue.addingPercentEncoding(withAllowedCharacters: component) ?? sessionID.rawValue
+        url = "/api/sessions/\(id)/files/\(name)"
     }
 }
