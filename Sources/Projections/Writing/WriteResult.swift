@@ -21,4 +21,15 @@ public struct WriteResult: Sendable, Equatable {
 
     /// The position to wait for before reading (the last event's), `nil` when nothing was appended.
     public var lastPosition: LogPosition? { positions.last }
+
+    /// The messages that ``Sessions/MessagesRemoved`` events among `events` removed, in their order.
+    public var removedMessageIDs: [MessageID] {
+        events.flatMap { event -> [MessageID] in
+            guard case .messagesRemoved(let removed) = event else { return [] }
+            return removed.removedMessageIDs
+        }
+    }
+
+    /// The items of ``removedMessageIDs`` that have one, in that order: what a framework's `pop_item` answers.
+    public var removedItemsInOrder: [JSONValue] { removedMessageIDs.compactMap { removedItems[$0] } }
 }

@@ -127,10 +127,7 @@ struct NativeAppendOutcome: Encodable {
         positions = result.positions.map(\.rawValue)
         events = result.events.map(\.type)
         deduplicated = result.deduplicated
-        let removed = result.events.flatMap { event -> [JSONValue] in
-            guard case .messagesRemoved(let removed) = event else { return [] }
-            return removed.removedMessageIDs.compactMap { result.removedItems[$0] }
-        }
+        let removed = result.removedItemsInOrder
         removedItems = removed.isEmpty ? nil : removed
     }
 

@@ -131,10 +131,7 @@ struct NativeSessionsController {
     private func appended(_ result: WriteResult, session id: SessionID) -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
-        let removed = result.events.flatMap { event -> [JSONValue] in
-            guard case .messagesRemoved(let removed) = event else { return [] }
-            return removed.removedMessageIDs.compactMap { result.removedItems[$0] }
-        }
+        let removed = result.removedItemsInOrder
         let answer = NativeAppendResponse(
             sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
             events: result.events.map(\.type), deduplicated: result.deduplicated,
