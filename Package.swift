@@ -39,6 +39,8 @@ let package = Package(
         ),
         // CRC32C with the SSE4.2 / ARMv8 CRC instruction where the CPU has it, a table otherwise.
         .target(name: "CCRC32C"),
+        // Process-wide SQLite options, set before SQLite initializes (decision 0160).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "EventLog",
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
@@ -64,7 +66,7 @@ let package = Package(
             dependencies: [
                 // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
                 // CZstd: long body columns are stored zstd-compressed (decision 0090).
-                "EventLog", "Sessions", "Blobs", "CZstd",
+                "EventLog", "Sessions", "Blobs", "CZstd", "CSQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The projector binds its hot statements' parameters through the C API (BoundStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

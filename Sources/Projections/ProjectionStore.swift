@@ -304,7 +304,7 @@ public final class ProjectionStore: Sendable {
             // default) that one long session's export already overflows (decision 0109).
             try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
         }
-        let pool = try DatabasePool(path: file, configuration: config)
+        let pool = try SQLiteConnections.pool(file, configuration: config)
         try ProjectionSchema.migrator.migrate(pool)
         return pool
     }
@@ -321,7 +321,7 @@ public final class ProjectionStore: Sendable {
     }
 
     static func schemaVersion(of file: String) throws -> Int {
-        let queue = try DatabaseQueue(path: file)
+        let queue = try SQLiteConnections.queue(file)
         defer { try? queue.close() }
         return try queue.read { db in try ProjectionSchema.storedVersion(db) }
     }

@@ -141,7 +141,7 @@ public struct Rebuild: Sendable {
         var config = GRDB.Configuration()
         // A tombstone applied here deletes rows the build wrote: leave no copy in free pages (decision 0035).
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
-        let queue = try DatabaseQueue(path: file, configuration: config)
+        let queue = try SQLiteConnections.queue(file, configuration: config)
         defer { try? queue.close() }
         return try await replay(into: queue, from: position, to: end, progress: { _ in }).position
     }
@@ -224,7 +224,7 @@ public struct Rebuild: Sendable {
             // Replaying a tombstone deletes rows the same batch may have written: leave no copy in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        let queue = try DatabaseQueue(path: file, configuration: config)
+        let queue = try SQLiteConnections.queue(file, configuration: config)
         try ProjectionSchema.migrator.migrate(queue)
         try queue.write { db in
             for index in ProjectionSchema.deferredIndexes { try db.drop(index: index.name) }

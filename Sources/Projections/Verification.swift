@@ -42,7 +42,7 @@ extension ProjectionStore {
     /// - Returns: Every differing row, in table order.
     public func differences(from rebuiltFile: String) async throws -> [ProjectionDifference] {
         let live = currentFile
-        let queue = try DatabaseQueue(path: rebuiltFile)
+        let queue = try SQLiteConnections.queue(rebuiltFile)
         defer { try? queue.close() }
         return try await queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS live", arguments: [live])

@@ -1,7 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
-import Projections
+@testable import Projections
 import Sessions
 import Testing
 
@@ -35,7 +35,7 @@ import Testing
             #expect(try Self.messageCounts(in: rebuilt.file) == [kept.rawValue: messages[kept.rawValue]!])
             let differences = try await harness.store.differences(from: rebuilt.file)
             #expect(differences.isEmpty, "\(differences.prefix(5))")
-            let indexes = try await DatabaseQueue(path: rebuilt.file).read { db in
+            let indexes = try await SQLiteConnections.queue(rebuilt.file).read { db in
                 try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
             }
             #expect(indexes.isSuperset(of: ["toolResultBySession", "eventIndexBySession", "transcriptMessageBySession"]))
@@ -89,7 +89,7 @@ import Testing
 
     /// Rows of `table` per session.
     static func rowCounts(of table: String, in file: String) throws -> [String: Int] {
-        try DatabaseQueue(path: file).read { db in
+        try SQLiteConnections.queue(file).read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT sessionId, count(*) FROM \(table) GROUP BY sessionId")
             return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
         }

@@ -2,7 +2,7 @@ import EventLog
 import Foundation
 import GRDB
 import Logging
-import Projections
+@testable import Projections
 import Sessions
 import Testing
 import TestSupport
@@ -88,7 +88,7 @@ import TestSupport
             let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
             try await ReplayCrashTests.appendWorkload(to: log)
             let file = try await Self.open(path, log, RecordingLogHandler()).currentFile
-            let queue = try DatabaseQueue(path: file)
+            let queue = try SQLiteConnections.queue(file)
             try await queue.write { db in
                 try db.execute(sql: "PRAGMA user_version = 0")
                 try db.execute(sql: "DELETE FROM session")
@@ -110,7 +110,7 @@ import TestSupport
             let path = dir + "/projection.sqlite"
             let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
             let file = try await Self.open(path, log, RecordingLogHandler()).currentFile
-            let queue = try DatabaseQueue(path: file)
+            let queue = try SQLiteConnections.queue(file)
             try await queue.write { db in try db.execute(sql: "PRAGMA user_version = 99") }
             try queue.close()
             await #expect(throws: ProjectionError.self) { _ = try await Self.open(path, log, RecordingLogHandler()) }

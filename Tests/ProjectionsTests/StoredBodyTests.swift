@@ -1,7 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
-import Projections
+@testable import Projections
 import Sessions
 import Testing
 import TestSupport
@@ -46,7 +46,7 @@ import TestSupport
 
     @Test func longBodiesAreStoredCompressedAndReadBackWhole() async throws {
         try await Self.withLongBodiesProjected { id, store, log in
-            let queue = try DatabaseQueue(path: store.currentFile)
+            let queue = try SQLiteConnections.queue(store.currentFile)
             let (texts, others) = try await queue.read { db in
                 (
                     try Bool.fetchAll(db, sql: "SELECT hasText FROM transcriptMessage ORDER BY addedPosition"),
@@ -78,7 +78,7 @@ import TestSupport
     /// the document stays valid JSON.
     @Test func aDamagedStoredResultIsExportedAsAnEmptyString() async throws {
         try await Self.withLongBodiesProjected { id, store, _ in
-            let queue = try DatabaseQueue(path: store.currentFile)
+            let queue = try SQLiteConnections.queue(store.currentFile)
             try await queue.write { db in
                 // A zstd frame header announcing 100 bytes, followed by nothing that decompresses.
                 try db.execute(sql: "UPDATE toolResult SET resultLiteral = X'28B52FFD206400DEADBEEF'")
@@ -114,7 +114,7 @@ import TestSupport
                 // pages the batches wrote.
                 var readerConfiguration = Configuration()
                 readerConfiguration.allowsUnsafeTransactions = true
-                let reader = try DatabaseQueue(path: store.currentFile, configuration: readerConfiguration)
+                let reader = try SQLiteConnections.queue(store.currentFile, configuration: readerConfiguration)
                 try await reader.writeWithoutTransaction { db in
                     try db.execute(sql: "BEGIN")
                     _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM transcriptMessage")
