@@ -140,6 +140,12 @@ struct EventBodyReaderTests {
         (.messageAppended, #"{\#(message),"text":"\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\u4E2D\n"}"#),
         // long enough that the text is copied out of its oversized storage (more than 64 bytes of slack)
         (.messageAppended, "{\(message),\"text\":\"" + String(repeating: #"\u0041\u00e9"#, count: 40) + "\"}"),
+        // An escaped string's storage is sized by the rest of a body up to 16 KiB, past that by its closing quote:
+        // both, with much of the body after the string, and unterminated.
+        (.messageAppended, #"{\#(message),"text":"a\nb","future":""# + String(repeating: "x", count: 10_000) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":"a\nb","future":""# + String(repeating: "x", count: 20_000) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 10_000) + "}"),
+        (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 20_000) + "}"),
         (.messageAppended, #"{\#(message),"text":"a\"#),
         (.messageAppended, #"{\#(message),"text":"a\""#),
         (.messageAppended, #"{\#(message),"text":"a\u00"#),

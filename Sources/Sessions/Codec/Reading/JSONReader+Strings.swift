@@ -85,9 +85,13 @@ extension JSONReader {
     ///
     /// The text is written straight into the string's storage, sized by the raw text (unescaping never lengthens
     /// it), rather than gathered in an array and copied: tool results are JSON inside JSON, so a rebuild
-    /// unescapes one or two of these per event (decision 0146).
+    /// unescapes one or two of these per event (decision 0146). In a body of at most ``unscannedRest`` bytes
+    /// after the string's start, the storage is sized by that rest instead of by a first pass to the closing
+    /// quote (decision 0161): the string is most of such a body (a tool result, a message's text), and one
+    /// with much slack is copied at its size below.
     private mutating func readEscapedString(from start: Int) throws(JSONReadError) -> String {
-        let capacity = try closingQuote(from: index) - start
+        let rest = bytes.count - start
+        let capacity = rest <= Self.unscannedRest ? rest : try closingQuote(from: index) - start
         var failure: JSONReadError?
         var text = String(unsafeUninitializedCapacity: capacity) { out in
             do throws(JSONReadError) {
@@ -98,13 +102,19 @@ extension JSONReader {
             }
         }
         if let failure { throw failure }
-        // Mostly `\"` and `\n`: a few bytes of slack. Text sent as `\uXXXX` shrinks up to sixfold, and a string kept
-        // (a session's cached state) would hold the raw length, so such a one is copied at its size.
+        // Slack: the body's bytes after the string, when sized by them, and its escapes (mostly `\"` and `\n`, a few
+        // bytes; text sent as `\uXXXX` shrinks up to sixfold). A string kept (a session's cached state) would hold
+        // the whole capacity, so one with much slack is copied at its size.
         if capacity - text.utf8.count > max(64, capacity / 4) {
             return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
         }
         return text
     }
+
+    /// The largest rest of a body an escaped string's storage is sized by without finding its end first: large
+    /// enough for a tool result's body, small enough that a body of many escaped strings does not allocate its
+    /// size for each of them.
+    static let unscannedRest = 16 << 10
 
     /// The index of the quote that closes the string the cursor is in (on a backslash or in a plain run), each
     /// backslash taking the byte after it; the escapes themselves are checked by ``unescape(from:into:)``.
@@ -121,9 +131,9 @@ extension JSONReader {
         }
     }
 
-    /// Writes the text of the string from `start` to its closing quote (found by ``closingQuote(from:)``, so it
-    /// fits in `out`) with its escapes resolved, checks its UTF-8 and returns its length; the cursor, on the first
-    /// backslash, ends after the closing quote.
+    /// Writes the text of the string from `start` to its closing quote (`out` holds at least its raw length) with
+    /// its escapes resolved, checks its UTF-8 and returns its length; the cursor, on the first backslash, ends
+    /// after the closing quote.
     private mutating func unescape(
         from start: Int, into out: UnsafeMutableBufferPointer<UInt8>
     ) throws(JSONReadError) -> Int {
