@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 // Blobs: erasing a deleted session removes the blobs only it referred to (decision 0035).
                 // CZstd: long body columns are stored zstd-compressed (decision 0090).
+                // CSQLiteSetup: SQLite's process-wide options, set before its first connection (decision 0160).
                 "EventLog", "Sessions", "Blobs", "CZstd", "CSQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The projector binds its hot statements' parameters through the C API (BoundStatement).
