@@ -52,6 +52,44 @@ import TestSupport
         }
     }
 
+    /// `/metrics` reports the states the writer read from the log (decision 0162): with room, each session's first
+    /// write only (a new session folds nothing); with none, every round-robin write, folding its whole session.
+    @Test(arguments: [1 << 20, 1])
+    func theWriterCountsTheStatesItReadFromTheLogAndTheEventsItFolded(byteLimit: Int) async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            var configuration = SessionWriter.Configuration()
+            configuration.cacheByteLimit = byteLimit
+            let writer = SessionWriter(log: log, replay: nil, configuration: configuration)
+            var versions: [Int: UInt64] = [:]
+            for session in 0..<4 {
+                let created = try await writer.execute(
+                    .create(
+                        CreateSession(
+                            sessionID: SessionID(rawValue: "long-\(session)")!, namespace: "default", title: "long",
+                            browserMode: "local-browser-service")))
+                versions[session] = created.state.version
+            }
+            #expect(await writer.statistics.stateLoads == 4)
+            #expect(await writer.statistics.foldedEvents == 0)
+            var foldedIfNothingStays: UInt64 = 0
+            for message in 0..<5 {
+                for session in 0..<4 {
+                    foldedIfNothingStays += versions[session]!
+                    versions[session] = try await writer.execute(Self.append(session, message)).state.version
+                }
+            }
+            let statistics = await writer.statistics
+            if byteLimit > 1 {
+                #expect(statistics == WriterStatistics(stateLoads: 4, foldedEvents: 0))
+            } else {
+                #expect(statistics == WriterStatistics(stateLoads: 4 + 20, foldedEvents: foldedIfNothingStays))
+                #expect(foldedIfNothingStays >= 4 * (1 + 2 + 3 + 4 + 5))
+            }
+            await log.close()
+        }
+    }
+
     @Test func aPopAnswersTheRemovedItemThoughTheCachedStateKeepsNoItems() async throws {
         try await ProjectionHarness.with { harness in
             let id: SessionID = "framework"

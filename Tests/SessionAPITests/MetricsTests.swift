@@ -45,6 +45,9 @@ struct MetricsTests {
             // Writes answer after the projections applied them, so nothing is behind.
             #expect(Self.value(text, "sessiond_replay_lag_positions") == 0)
             #expect(text.contains("# TYPE sessiond_log_frame_bytes histogram"))
+            // Each new session's state was read once from the log, with nothing in it to fold.
+            #expect(Self.value(text, "sessiond_writer_state_loads_total") == 3)
+            #expect(Self.value(text, "sessiond_writer_folded_events_total") == 0)
         }
     }
 

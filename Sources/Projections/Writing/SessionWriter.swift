@@ -94,6 +94,8 @@ public actor SessionWriter {
     let replay: ReplayLoop?
     let configuration: Configuration
     var cache: LeastRecentlyUsedCache<SessionID, Entry>
+    /// How often a write found its session's state missing from ``cache`` and what folding it cost.
+    public private(set) var statistics = WriterStatistics()
     private var locks: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Creates a writer.
@@ -308,6 +310,8 @@ public actor SessionWriter {
     func load(_ id: SessionID) async throws -> (entry: Entry, confirmed: Bool) {
         if let entry = cache.value(for: id) { return (entry, false) }
         let entry = try await refresh(Entry(), of: id)
+        statistics.stateLoads += 1
+        statistics.foldedEvents += entry.state.version
         remember(entry, for: id)
         return (entry, true)
     }

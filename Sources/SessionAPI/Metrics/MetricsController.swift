@@ -3,7 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// `GET /metrics`: Prometheus text with the HTTP server's requests and latencies, the log's appends, syncs
-/// and frame sizes (``LogStatistics``), and how far the projections are behind the log.
+/// and frame sizes (``LogStatistics``), how far the projections are behind the log, and what the writer's state
+/// cache saves (``Projections/WriterStatistics``).
 struct MetricsController {
     let backend: SessionBackend
     let http: HTTPMetrics
@@ -40,6 +41,15 @@ struct MetricsController {
         text.single(
             "sessiond_replay_lag_positions", help: "Log positions the projections are behind the log's durable end.",
             type: "gauge", value: Double(lag))
+        let writer = await backend.writer.statistics
+        text.single(
+            "sessiond_writer_state_loads_total",
+            help: "Writes whose session state was read from the log, not the writer's cache (first writes, evictions).",
+            type: "counter", value: Double(writer.stateLoads))
+        text.single(
+            "sessiond_writer_folded_events_total",
+            help: "Events folded by those reads; a steady rate means --state-cache-mib is too small.", type: "counter",
+            value: Double(writer.foldedEvents))
         var headers = HTTPFields()
         headers[.contentType] = PrometheusText.contentType
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text.text)))
