@@ -146,6 +146,16 @@ struct EventBodyReaderTests {
         (.messageAppended, #"{\#(message),"text":"a\nb","future":""# + String(repeating: "x", count: 20_000) + #""}"#),
         (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 10_000) + "}"),
         (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 20_000) + "}"),
+        // The same edge cases on both paths: the rest of the body from the string's start at the 16 KiB bound (4 bytes
+        // of escaped text, x's, the closing quote and brace) and one byte past it, an escaped
+        // backslash before the quote, a surrogate pair and escaped quotes with a long body after them, and long
+        // strings that end the body inside an escape or after an escaped quote.
+        (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 16_378) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":"a\nb"# + String(repeating: "x", count: 16_379) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":"a\\","future":""# + String(repeating: "x", count: 20_000) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":"\ud83d\ude00\"q\"","future":""# + String(repeating: "x", count: 20_000) + #""}"#),
+        (.messageAppended, #"{\#(message),"text":""# + String(repeating: "x", count: 20_000) + #"a\u00"#),
+        (.messageAppended, #"{\#(message),"text":""# + String(repeating: "x", count: 20_000) + #"a\""#),
         (.messageAppended, #"{\#(message),"text":"a\"#),
         (.messageAppended, #"{\#(message),"text":"a\""#),
         (.messageAppended, #"{\#(message),"text":"a\u00"#),

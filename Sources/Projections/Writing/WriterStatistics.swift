@@ -5,9 +5,9 @@
 /// the sessions written at once, and every write pays for its session's length (`serve --state-cache-mib`).
 public struct WriterStatistics: Sendable, Equatable {
     /// Writes whose session state was read from the log: each session's first since start, and any after its state
-    /// was evicted.
+    /// was evicted, or dropped by a failed write. A fork's fold of its source is not counted.
     public var stateLoads: UInt64 = 0
-    /// The events those reads folded.
+    /// The events those reads folded (each session's version when it was read).
     public var foldedEvents: UInt64 = 0
 
     /// Counts of loads and folded events (none by default).

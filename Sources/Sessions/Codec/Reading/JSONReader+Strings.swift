@@ -104,8 +104,10 @@ extension JSONReader {
         if let failure { throw failure }
         // Slack: the body's bytes after the string, when sized by them, and its escapes (mostly `\"` and `\n`, a few
         // bytes; text sent as `\uXXXX` shrinks up to sixfold). A string kept (a session's cached state) would hold
-        // the whole capacity, so one with much slack is copied at its size.
-        if capacity - text.utf8.count > max(64, capacity / 4) {
+        // the whole capacity, so one with more slack than a quarter of its raw text (and 64 bytes) is copied at its
+        // size: what a kept string may waste is bounded by its raw length, as when the capacity was that length.
+        let raw = index - 1 - start
+        if capacity - text.utf8.count > max(64, raw / 4) {
             return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
         }
         return text
