@@ -89,6 +89,11 @@ public final class ProjectionStore: Sendable {
     {
         let logger = configuration.logger
         let store = try ProjectionStore(path: path, configuration: configuration)
+        if !SQLiteConnections.optionsTookEffect {
+            logger.notice(
+                "SQLite was initialized before sessiond could set its options; it keeps memory statistics (slower, equally correct)",
+                metadata: ["sqlite.config.result": "\(SQLiteConnections.processOptions)"])
+        }
         let checkpoint = try await store.checkpoint()
         let durableEnd = try await log.durableEnd()
         if checkpoint > durableEnd {

@@ -1,5 +1,6 @@
 internal import CSQLiteSetup
 internal import GRDB
+internal import GRDBSQLite
 
 /// Opens the projections' SQLite connections: every one is opened here, so that the process-wide options are
 /// set before SQLite initializes.
@@ -23,4 +24,7 @@ enum SQLiteConnections {
     /// The options' result, once per process: `SQLITE_MISUSE` when something else in the process initialized
     /// SQLite first, which leaves SQLite's defaults (slower, equally correct).
     static let processOptions: Int32 = sessiond_sqlite_set_up()
+
+    /// Whether the options took effect (``processOptions`` was `SQLITE_OK`).
+    static var optionsTookEffect: Bool { processOptions == SQLITE_OK }
 }
