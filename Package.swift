@@ -108,7 +108,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Workload"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Workload", "TestSupport"]),
         // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
         .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "TestSupport"]),
         .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import EventLog
@@ -7,9 +8,7 @@ import Testing
 /// by an unchecked length field, or a hang. The committed fuzz corpus (tools/fuzz/corpus/frames, which also keeps
 /// every input the fuzzer ever crashed on) is replayed here, so a fixed crash stays fixed without the fuzzer.
 @Suite struct UntrustedBytesTests {
-    static let corpus = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("tools/fuzz/corpus/frames")
+    static let corpus = Repository.url("tools/fuzz/corpus/frames")
 
     static func corpusInputs() throws -> [(name: String, bytes: [UInt8])] {
         try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted().map { name in

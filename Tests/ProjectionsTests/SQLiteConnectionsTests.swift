@@ -23,8 +23,7 @@ import TestSupport
 
     /// Reads the repository's Swift files (read-only): none but `SQLiteConnections` opens a connection itself.
     @Test func noOtherFileOpensAConnection() throws {
-        let root = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let allowed: Set<String> = ["SQLiteConnections.swift", "SQLiteConnectionsTests.swift"]
         var offenders: [String] = []
         for folder in ["Sources", "Tests"] {

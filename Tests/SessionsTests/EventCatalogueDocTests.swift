@@ -1,5 +1,6 @@
 import Foundation
 import Sessions
+import TestSupport
 import Testing
 
 /// docs/events.md cannot drift from the code: every wire type has a section stating its schema version, and
@@ -8,9 +9,7 @@ import Testing
 /// This suite reads one file of the repository (read-only); when an example is out of date, the failure
 /// message carries the body to paste.
 struct EventCatalogueDocTests {
-    static let docURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/events.md")
+    static let docURL = Repository.url("docs/events.md")
 
     /// The text of each `### \`type\`` section, by type.
     static func sections() throws -> [String: String] {
