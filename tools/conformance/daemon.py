@@ -117,10 +117,18 @@ class Daemon:
 
     def rss_kib(self) -> int:
         """The daemon's resident set size (VmRSS), in KiB."""
+        return self.memory_kib()["VmRSS"]
+
+    def memory_kib(self) -> dict[str, int]:
+        """The daemon's resident memory in KiB from /proc/PID/status: `VmRSS` in all, `RssAnon` (its heap and
+        stacks: what a leak grows) and `RssFile` (files mapped in, the projection database read through `mmap`
+        among them: the kernel's page cache, bounded by the files' size). 0 for a field the kernel does not give."""
+        fields = {"VmRSS": 0, "RssAnon": 0, "RssFile": 0}
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+            name = line.split(":", 1)[0]
+            if name in fields:
+                fields[name] = int(line.split()[1])
+        return fields
 
     def open_fds(self) -> int:
         return len(os.listdir(f"/proc/{self.pid}/fd"))
