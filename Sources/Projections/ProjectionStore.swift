@@ -19,6 +19,8 @@ public final class ProjectionStore: Sendable {
     let current: Mutex<Generation>
     /// The latest exports of recently exported sessions (``Configuration/exportCacheBytes``, decision 0153).
     let exports: ExportCache
+    /// The exports kept in memory (``Configuration/exportCacheBytes`` bounds their bytes).
+    public var exportCacheUsage: CacheUsage { exports.usage }
 
     /// The open database and a counter bumped by every swap, so a write queued on a swapped-out pool
     /// notices and retries on the new one.

@@ -23,10 +23,10 @@ import Testing
             let store = harness.store
             _ = try await harness.writer.execute(Self.create)
             _ = try await harness.writer.execute(Self.send("first"))
-            #expect(store.exports.bytes == 0)
+            #expect(store.exports.usage.bytes == 0)
             let first = try #require(try await store.exportJSON("e"))
             #expect(first == (try await Self.rendered(store)))
-            #expect(store.exports.bytes == first.count, "kept after the first load")
+            #expect(store.exports.usage.bytes == first.count, "kept after the first load")
             #expect(try await store.exportJSON("e") == first)
             let version = try #require(try await store.session("e")).version
             #expect(store.keptExportJSON("e", version: version) == first)
@@ -39,7 +39,7 @@ import Testing
             ] {
                 let before = try #require(try await store.exportJSON("e"))
                 _ = try await harness.writer.execute(change)
-                #expect(store.exports.bytes == 0, "dropped when the change applied")
+                #expect(store.exports.usage.bytes == 0, "dropped when the change applied")
                 #expect(store.keptExportJSON("e", version: try #require(try await store.session("e")).version) == nil)
                 let after = try #require(try await store.exportJSON("e"))
                 #expect(after != before)
@@ -49,10 +49,10 @@ import Testing
             let latest = try #require(try await store.exportJSON("e"))
             let early = try #require(try await store.exportJSON("e", at: .version(2)))
             #expect(early != latest && String(decoding: early, as: UTF8.self).contains("first"))
-            #expect(store.exports.bytes == latest.count)
+            #expect(store.exports.usage.bytes == latest.count)
             // Compaction's scrub leaves no kept export behind (a deleted session's text must not outlive it).
             _ = try await store.scrub()
-            #expect(store.exports.bytes == 0)
+            #expect(store.exports.usage.bytes == 0)
         }
     }
 
@@ -65,7 +65,7 @@ import Testing
             #expect(harness.store.keptExportJSON("e", version: version) == kept)
             _ = try await harness.store.rebuild(from: harness.log)
             #expect(harness.store.keptExportJSON("e", version: version) == nil)
-            #expect(harness.store.exports.bytes == 0)
+            #expect(harness.store.exports.usage.bytes == 0)
             #expect(try await harness.store.exportJSON("e") == kept, "rendered again from the new file")
         }
     }
@@ -77,7 +77,7 @@ import Testing
             #expect(try await harness.store.exportJSON("e") != nil)
             _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "e")))
             #expect(try await harness.store.exportJSON("e") == nil)
-            #expect(harness.store.exports.bytes == 0)
+            #expect(harness.store.exports.usage.bytes == 0)
         }
     }
 
@@ -95,7 +95,7 @@ import Testing
             var json = try #require(try await Self.rendered(store))
             _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "e")))
             store.exports.keep(json, of: "e", at: 3, version: Int64(row.version), ticket: ticket)
-            #expect(store.exports.bytes == 0, "a keep after the session's batch applied")
+            #expect(store.exports.usage.bytes == 0, "a keep after the session's batch applied")
             #expect(try await store.exportJSON("e") == nil)
 
             // Read before an erasure emptied the cache, kept after it.
@@ -107,17 +107,17 @@ import Testing
             json = try #require(try await store.exportJSON("f", at: .latest, rendering: .standard))
             _ = try await store.scrub()
             store.exports.keep(json, of: "f", at: 5, version: 1, ticket: ticket)
-            #expect(store.exports.bytes == 0, "a keep after the scrub emptied the cache")
+            #expect(store.exports.usage.bytes == 0, "a keep after the scrub emptied the cache")
 
             // Read from the old database, kept after a rebuilt one was swapped in.
             ticket = store.exports.ticket(for: "f")
             _ = try await store.rebuild(from: harness.log)
             store.exports.keep(json, of: "f", at: 5, version: 1, ticket: ticket)
-            #expect(store.exports.bytes == 0, "a keep after the swap emptied the cache")
+            #expect(store.exports.usage.bytes == 0, "a keep after the swap emptied the cache")
 
             // An ordinary load still keeps.
             let kept = try #require(try await store.exportJSON("f"))
-            #expect(store.exports.bytes == kept.count)
+            #expect(store.exports.usage.bytes == kept.count)
         }
     }
 
@@ -158,15 +158,15 @@ import Testing
                 [UInt8](repeating: 4, count: 100), of: session, at: Int64(index), version: 1,
                 ticket: cache.ticket(for: session))
         }
-        #expect(cache.bytes <= 400)
+        #expect(cache.usage.bytes <= 400)
         #expect(cache.json(of: "a", at: 5) == nil, "the least recently used went first")
         cache.drop(["e"])
         #expect(cache.json(of: "e", at: 3) == nil)
         cache.removeAll()
-        #expect(cache.bytes == 0)
+        #expect(cache.usage.bytes == 0)
 
         let none = ExportCache(byteLimit: 0)
         none.keep([1, 2, 3], of: "a", at: 1, version: 1, ticket: none.ticket(for: "a"))
-        #expect(none.json(of: "a", at: 1) == nil && none.bytes == 0)
+        #expect(none.json(of: "a", at: 1) == nil && none.usage.bytes == 0)
     }
 }

@@ -51,6 +51,43 @@ struct MetricsTests {
         }
     }
 
+    /// The bounded caches' gauges follow what the routes put in and what a write drops.
+    @Test func metricsReportWhatTheCachesHold() async throws {
+        try await withTestApplication { client in
+            func cache(_ name: String, _ figure: String) async throws -> Double? {
+                let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                return Self.value(text, "sessiond_cache_\(figure){cache=\"\(name)\"}")
+            }
+            #expect(try await cache("writer_states", "entries") == 0)
+            #expect(try await cache("exports", "bytes") == 0)
+            #expect(try await cache("responses", "entries") == 0)
+
+            let created = try await client.execute(
+                uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"cached","title":"t"}"#))
+            #expect(created.status == .created)
+            let message = #"{"type":"message","role":"user","text":"hello"}"#
+            #expect(try await client.execute(uri: "/v1/sessions/cached/events", method: .post, body: jsonBody(message)).status == .created)
+            // The writer keeps the session's state after its writes.
+            #expect(try await cache("writer_states", "entries") == 1)
+            #expect((try await cache("writer_states", "bytes") ?? 0) > 0)
+
+            #expect(try await client.execute(uri: "/v1/sessions/cached", method: .get).status == .ok)
+            #expect(try await cache("responses", "entries") ?? 0 >= 1)
+            #expect((try await cache("responses", "bytes") ?? 0) > 0)
+
+            let export = try await client.execute(uri: "/v1/sessions/cached/export", method: .get)
+            #expect(export.status == .ok)
+            #expect(try await cache("exports", "entries") == 1)
+            // The kept JSON is the answer's body without its closing newline.
+            #expect(try await cache("exports", "bytes") == Double(export.body.readableBytes - 1))
+
+            // A write to the session drops its kept export: it no longer matches.
+            #expect(try await client.execute(uri: "/v1/sessions/cached/events", method: .post, body: jsonBody(message)).status == .created)
+            #expect(try await cache("exports", "entries") == 0)
+            #expect(try await cache("exports", "bytes") == 0)
+        }
+    }
+
     @Test func histogramBucketsAreCumulative() {
         var histogram = BucketHistogram(upperBounds: [1, 10])
         for value in [0.5, 5, 5, 50] { histogram.record(value) }

@@ -113,6 +113,6 @@ final class ExportCache: Sendable {
         }
     }
 
-    /// The bytes of the exports kept (tests).
-    var bytes: Int { state.withLock { $0.entries.totalBytes } }
+    /// The exports kept and their bytes.
+    var usage: CacheUsage { state.withLock { $0.entries.usage } }
 }

@@ -188,6 +188,9 @@ public actor SessionWriter {
     /// Forgets every cached state (tests; after an operator rewrote the log).
     public func clearCache() { cache.removeAll() }
 
+    /// The session states cached (``Configuration/cacheByteLimit`` bounds their estimated bytes).
+    public var cacheUsage: CacheUsage { cache.usage }
+
     /// How often a command is decided again after another writer appended to its session first. On one node that
     /// happens at most once (its writes to a session take turns); nodes sharing a log race for real, and a command
     /// without an expected version must not fail because of it (decision 0065).

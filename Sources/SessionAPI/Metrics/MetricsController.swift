@@ -3,8 +3,9 @@ import Hummingbird
 import NIOCore
 
 /// `GET /metrics`: Prometheus text with the HTTP server's requests and latencies, the log's appends, syncs
-/// and frame sizes (``LogStatistics``), how far the projections are behind the log, and what the writer's state
-/// cache saves (``Projections/WriterStatistics``).
+/// and frame sizes (``LogStatistics``), how far the projections are behind the log, what the writer's state
+/// cache saves (``Projections/WriterStatistics``), and what the bounded in-memory caches hold
+/// (``Projections/CacheUsage``).
 struct MetricsController {
     let backend: SessionBackend
     let http: HTTPMetrics
@@ -50,6 +51,17 @@ struct MetricsController {
             "sessiond_writer_folded_events_total",
             help: "Events folded by those reads; a steady rate means --state-cache-mib is too small.", type: "counter",
             value: Double(writer.foldedEvents))
+        let caches = [
+            ("writer_states", await backend.writer.cacheUsage), ("exports", backend.store.exportCacheUsage),
+            ("responses", backend.responses.usage),
+        ]
+        text.family(
+            "sessiond_cache_entries", help: "Entries held by the daemon's bounded in-memory caches.", type: "gauge",
+            samples: caches.map { ([("cache", $0.0)], Double($0.1.entries)) })
+        text.family(
+            "sessiond_cache_bytes",
+            help: "Bytes those caches count against their bounds (estimated for session states, rendered bytes for JSON).",
+            type: "gauge", samples: caches.map { ([("cache", $0.0)], Double($0.1.bytes)) })
         var headers = HTTPFields()
         headers[.contentType] = PrometheusText.contentType
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text.text)))

@@ -107,6 +107,13 @@ final class SessionResponseCache: Sendable {
     /// How many sessions are held (for tests).
     var count: Int { shards.reduce(0) { total, shard in total + shard.state.withLock { $0.entries.count } } }
 
+    /// The sessions' answers and the framework items tails held, over every shard.
+    var usage: CacheUsage {
+        shards.reduce(CacheUsage()) { total, shard in
+            total + shard.state.withLock { $0.entries.usage + $0.tails.usage }
+        }
+    }
+
     /// The cached latest state of `id`, if held.
     func snapshot(_ id: SessionID) -> SessionSnapshot? {
         shard(of: Self.stripe(of: id.rawValue)).state.withLock { $0.entries.value(for: id.rawValue) }?.snapshot
