@@ -27,6 +27,9 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     let keyring = try APIKeyring(
         store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
     try configuration.validate(hasKeys: keyring.hasKeys)
+    if keyring.allRevoked {
+        configuration.logger.warning("every API key is revoked: every API request is refused until a key is created")
+    }
     let openAPI = try OpenAPIController()
     let console = try ConsoleController()
     let logger = configuration.logger

@@ -165,6 +165,36 @@ struct APIKeyTests {
             #expect(try await client.execute(uri: "/api/sessions", method: .get).status == .unauthorized)
         }
     }
+
+    /// On loopback too: revoking the last key must not let its former holders (or anyone) back in, and a daemon
+    /// started on a key file whose keys are all revoked is closed as well. Only a key file without keys is open.
+    @Test func revokingTheLastKeyOnLoopbackKeepsTheAPIClosed() async throws {
+        let keys = Captured()
+        try await withTestApplication(configure: { configuration in
+            keys["directory"] = configuration.dataDirectory
+            let (key, secret) = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")
+            keys["a"] = secret
+            keys["id"] = key.id
+        }) { client in
+            #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(keys["a"])).status == .ok)
+            try APIKeyStore(directory: keys["directory"]).revoke(id: keys["id"])
+            #expect(
+                try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(keys["a"])).status
+                    == .unauthorized)
+            #expect(try await client.execute(uri: "/api/sessions", method: .get).status == .unauthorized)
+        }
+        try await withTestApplication(configure: { configuration in
+            let store = APIKeyStore(directory: configuration.dataDirectory)
+            let (key, secret) = try store.create(namespace: "a")
+            try store.revoke(id: key.id)
+            keys["a"] = secret
+        }) { client async throws in
+            #expect(try await client.execute(uri: "/api/sessions", method: .get).status == .unauthorized)
+            #expect(
+                try await client.execute(uri: "/api/sessions", method: .get, headers: Self.bearer(keys["a"])).status
+                    == .unauthorized)
+        }
+    }
 }
 
 /// Values a `configure` closure hands to the test body.

@@ -58,7 +58,13 @@ struct Keys: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; it stops working at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key by id; it stops working at once.",
+            discussion: """
+                Revoking the last active key does not open the API again: the daemon then refuses every request \
+                until a key is created. A loopback daemon serves openly only while its key file holds no key at \
+                all (remove keys.json from the data directory, with the daemon stopped, to go back to that).
+                """)
 
         @OptionGroup var data: DataOption
 
@@ -68,6 +74,9 @@ struct Keys: ParsableCommand {
         func run() throws {
             let key = try exitOnOperatorError { try data.store.revoke(id: id) }
             print("revoked \(key.id) (namespace \(key.namespace))")
+            if try exitOnOperatorError({ try data.store.keys() }).allSatisfy({ !$0.isActive }) {
+                print("no active key is left: the daemon refuses every API request until `sessiond keys create`")
+            }
         }
     }
 }
