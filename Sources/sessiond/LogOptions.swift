@@ -7,7 +7,8 @@ struct LogOptions: ParsableArguments {
     @Option(
         name: .customLong("data"),
         help: ArgumentHelp(
-            "The data directory (created if missing): the projection database, the API keys and, without --log, the log.",
+            "The data directory: the projection database, the API keys and, without --log, the log. serve creates it "
+                + "if missing; the other commands refuse a missing one when it would hold the log.",
             valueName: "dir"))
     var dataDirectory = "./data"
 

@@ -27,8 +27,20 @@ enum OfflineProjection {
         return logger
     }
 
-    /// Opens the log of `options`, mapping operator errors to one line and exit status 1.
+    /// Opens the log of `options`, mapping operator errors to one line and exit status 1. A data directory that
+    /// holds the log must exist: opening one would create an empty store, and a mistyped `--data` would then
+    /// answer "not found" for every session instead of naming the typo.
     static func openLog(_ options: LogOptions, logger: Logger) async throws -> any LogStore {
+        var isDirectory: ObjCBool = false
+        if options.logLocation == nil,
+            !FileManager.default.fileExists(atPath: options.dataDirectory, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
+            FileHandle.standardError.write(
+                Data(
+                    ("sessiond: no data directory at \(options.dataDirectory) (`sessiond serve --data "
+                        + "\(options.dataDirectory)` creates one)\n").utf8))
+            throw ExitCode.failure
+        }
         do {
             return try await options.location.open(configuration: options.configuration(logger: logger))
         } catch {
