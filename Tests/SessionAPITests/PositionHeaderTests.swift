@@ -30,6 +30,16 @@ struct PositionHeaderTests {
             let garbage = try await client.execute(
                 uri: "/v1/sessions/\(id)", method: .get, headers: [Self.header: "soon"])
             #expect(garbage.status == .badRequest)
+            // Error answers carry it too, on every face.
+            for (uri, status) in [
+                ("/api/sessions/missing", HTTPResponse.Status.notFound), ("/v1/sessions/missing", .notFound),
+                ("/v1/agents/sessions/missing", .unauthorized),
+            ] {
+                let answer = try await client.execute(uri: uri, method: .get)
+                #expect(answer.status == status, "\(uri)")
+                #expect(answer.headers[Self.header].flatMap(UInt64.init) == position, "\(uri)")
+            }
+            #expect(garbage.headers[Self.header].flatMap(UInt64.init) == position)
         }
     }
 

@@ -4,11 +4,11 @@ import Hummingbird
 
 /// Read-your-writes across nodes that share one log (docs/scaling.md).
 ///
-/// Every answer carries `Sessiond-Position`: the log position this node's projections had applied when it answered
-/// — for a write, at least the write's own last position, since a write answers only once it is applied. A client
-/// that sends it back (the same header, or the `min_position` query parameter) to any node makes that node wait
-/// until its projections reach the position before the request is handled, so a read on node B sees what node A
-/// just wrote. On a single node every position a client holds is already applied and nothing waits.
+/// Every answer carries `Sessiond-Position` (``PositionHeaderMiddleware``): the log position this node's projections
+/// had applied when it answered. A client that sends it back (the same header, or the `min_position` query
+/// parameter) to any node makes that node wait here until its projections reach the position before the request is
+/// handled, so a read on node B sees what node A just wrote. On a single node every position a client holds is
+/// already applied and nothing waits.
 struct PositionMiddleware: RouterMiddleware {
     typealias Context = SessionRequestContext
 
@@ -25,9 +25,7 @@ struct PositionMiddleware: RouterMiddleware {
         async throws -> Response
     {
         if let wanted = try Self.minimumPosition(of: request) { try await waitUntilApplied(wanted) }
-        var response = try await next(request, context)
-        if let applied = backend.replay.appliedPosition { response.headers[Self.header] = String(applied.rawValue) }
-        return response
+        return try await next(request, context)
     }
 
     /// The position the request asks for, from the header or else the query parameter.
