@@ -18,4 +18,13 @@ public enum AsOf: Sendable, Hashable {
     case message(MessageID)
     /// The session as it was at this time: after its last event recorded at or before it.
     case time(Date)
+
+    /// A time as clients and operators write one: RFC 3339 (`2026-01-08T10:00:00Z`, fractional seconds allowed)
+    /// or Unix seconds (fractions allowed); `nil` for anything else. The CLI's `--at` and the HTTP `at` and
+    /// `since` parameters all read times this way.
+    public static func time(_ text: String) -> Date? {
+        if let seconds = Double(text) { return seconds.isFinite ? Date(timeIntervalSince1970: seconds) : nil }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
 }

@@ -66,6 +66,26 @@ struct NativeRoutesTests {
         }
     }
 
+    /// `at` reads a time as the CLI's `--at` and `since` do: RFC 3339 (fractions allowed) or Unix seconds.
+    @Test func asOfTimeTakesRFC3339OrUnixSeconds() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            try await Task.sleep(for: .milliseconds(50))
+            let between = Date()
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await client.execute(uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(Self.assistant))
+            let rfc3339 = between.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            for at in [String(between.timeIntervalSince1970), rfc3339] {
+                let before = try await client.execute(uri: "/v1/sessions/\(id)?at=\(at)", method: .get)
+                #expect(before.status == .ok, "\(at)")
+                #expect(before.json["assistantMessageCount"] as? Int == 0, "\(at)")
+            }
+            let later = String(Date().timeIntervalSince1970 + 1)
+            #expect(try await client.execute(uri: "/v1/sessions/\(id)?at=\(later)", method: .get).json["assistantMessageCount"] as? Int == 1)
+            #expect(try await client.execute(uri: "/v1/sessions/\(id)?at=yesterday", method: .get).status == .badRequest)
+        }
+    }
+
     @Test func catchUpReadsByPosition() async throws {
         try await withTestApplication { client in
             let id = try await makeSession(client)

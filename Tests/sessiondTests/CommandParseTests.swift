@@ -112,13 +112,17 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["export", "s", "--version", "x"]) != nil)
     }
 
+    /// The CLI's `--at` reads times as the HTTP `at` and `since` parameters do (``AsOf/time(_:)``).
     @Test func exportTimesAreRFC3339OrUnixSeconds() throws {
-        #expect(Export.parseTime("2026-01-08T10:00:00Z") == Date(timeIntervalSince1970: 1_767_866_400))
-        #expect(Export.parseTime("2026-01-08T10:00:00.250Z") == Date(timeIntervalSince1970: 1_767_866_400.25))
-        #expect(Export.parseTime("2026-01-08T11:00:00+01:00") == Date(timeIntervalSince1970: 1_767_866_400))
-        #expect(Export.parseTime("1767866400.5") == Date(timeIntervalSince1970: 1_767_866_400.5))
-        #expect(Export.parseTime("2026-01-08") == nil)
-        #expect(Export.parseTime("") == nil)
+        #expect(AsOf.time("2026-01-08T10:00:00Z") == Date(timeIntervalSince1970: 1_767_866_400))
+        #expect(AsOf.time("2026-01-08T10:00:00.250Z") == Date(timeIntervalSince1970: 1_767_866_400.25))
+        #expect(AsOf.time("2026-01-08T11:00:00+01:00") == Date(timeIntervalSince1970: 1_767_866_400))
+        #expect(AsOf.time("1767866400.5") == Date(timeIntervalSince1970: 1_767_866_400.5))
+        #expect(AsOf.time("2026-01-08") == nil)
+        #expect(AsOf.time("") == nil)
+        #expect(AsOf.time("inf") == nil && AsOf.time("nan") == nil)
+        #expect(parseError(["export", "s", "--at", "yesterday"]) != nil)
+        #expect(try parse(["export", "s", "--at", "1767866400"], as: Export.self).at == "1767866400")
     }
 
     @Test func eventsPrintsTextUnlessAskedForJSON() throws {

@@ -69,12 +69,11 @@ struct NativeItemsController {
 
 extension Request {
     /// The `since` query parameter: an RFC 3339 time or Unix seconds (fractions allowed, as ADK's
-    /// `after_timestamp` is); `nil` when absent.
+    /// `after_timestamp` is; ``Projections/AsOf/time(_:)``); `nil` when absent.
     /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for anything else.
     func sinceTime() throws -> Date? {
         guard let text = uri.queryParameters.get("since") else { return nil }
-        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = AsOf.time(text) { return date }
         throw RequestBodyError.invalidParameter(name: "since", reason: "since must be an RFC 3339 time or Unix seconds")
     }
 }

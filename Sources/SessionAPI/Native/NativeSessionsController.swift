@@ -143,7 +143,8 @@ struct NativeSessionsController {
 
 extension Request {
     /// The as-of point the query names: `position` (a global log position), `version` (the session's own
-    /// version), `at` (an RFC 3339 time) or `messageId` (the message and what followed it up to the next
+    /// version), `at` (an RFC 3339 time or Unix seconds, ``Projections/AsOf/time(_:)``) or `messageId` (the
+    /// message and what followed it up to the next
     /// message); the latest state when none is given.
     /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for an unparsable value or more than one.
     func asOf() throws -> AsOf {
@@ -162,8 +163,8 @@ extension Request {
             found.append(.version(value))
         }
         if let text = query.get("at") {
-            guard let date = try? Date(text, strategy: .iso8601) else {
-                throw RequestBodyError.invalidParameter(name: "at", reason: "at must be an RFC 3339 time")
+            guard let date = AsOf.time(text) else {
+                throw RequestBodyError.invalidParameter(name: "at", reason: "at must be an RFC 3339 time or Unix seconds")
             }
             found.append(.time(date))
         }

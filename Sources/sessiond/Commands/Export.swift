@@ -34,13 +34,13 @@ struct Export: AsyncParsableCommand {
         if [at != nil, position != nil, version != nil].filter({ $0 }).count > 1 {
             throw ValidationError("use at most one of --at, --position and --version")
         }
-        if let at, Self.parseTime(at) == nil { throw ValidationError("--at: not an RFC 3339 time or Unix seconds: \(at)") }
+        if let at, AsOf.time(at) == nil { throw ValidationError("--at: not an RFC 3339 time or Unix seconds: \(at)") }
     }
 
     func run() async throws {
         let id = try OfflineProjection.sessionID(session)
         let asOf: AsOf =
-            if let at, let date = Self.parseTime(at) { .time(date) } else if let position { .position(LogPosition(position)) } else if let version { .version(version) } else { .latest }
+            if let at, let date = AsOf.time(at) { .time(date) } else if let position { .position(LogPosition(position)) } else if let version { .version(version) } else { .latest }
         let logger = OfflineProjection.makeLogger()
         let eventLog = try await OfflineProjection.openLog(log, logger: logger)
         try await OfflineProjection.run(eventLog) {
@@ -56,15 +56,6 @@ struct Export: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(rendered))
             if format == .json { print("") }
         }
-    }
-
-    /// RFC 3339 with or without fractional seconds, or Unix seconds.
-    static func parseTime(_ text: String) -> Date? {
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions.insert(.withFractionalSeconds)
-        return formatter.date(from: text)
     }
 }
 
