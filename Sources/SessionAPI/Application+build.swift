@@ -57,7 +57,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     app.beforeServerStarts {
         let end = try await log.durableEnd()
         try await replay.waitUntilApplied(end)
-        logger.info("projections caught up; serving", metadata: ["log.position": "\(end)"])
+        logger.info("projections caught up", metadata: ["log.position": "\(end)"])
     }
     return app
 }

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import PostgresLog
 import Projections
 import SessionAPI
@@ -112,8 +113,14 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("sessiond: \(message)\n".utf8))
             throw ExitCode.failure
         }
-        logger.info("listening", metadata: ["http.host": "\(host)", "http.port": "\(port)"])
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            // The server binds last, once the projections caught up: a port in use surfaces here.
+            FileHandle.standardError.write(
+                Data("sessiond: cannot listen on \(host):\(port): \(String(cString: strerror(error.errnoCode)))\n".utf8))
+            throw ExitCode.failure
+        }
         logger.info("stopped")
     }
 }

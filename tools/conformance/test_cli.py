@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon import run_cli
+from daemon import Daemon, run_cli
 
 
 @pytest.mark.parametrize("command", [
@@ -20,3 +20,12 @@ def test_a_missing_data_directory_is_named_and_not_created(tmp_path: Path, comma
     assert result.returncode == 1, result.stderr
     assert f"no data directory at {missing}" in result.stderr
     assert not missing.exists()
+
+
+def test_a_port_in_use_is_named(tmp_path: Path):
+    """A second `serve` on a port another process holds says which address it could not listen on."""
+    with Daemon() as daemon:
+        result = run_cli("serve", "--port", str(daemon.port), "--data", str(tmp_path / "data"), timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"cannot listen on 127.0.0.1:{daemon.port}: Address already in use" in result.stderr
+    assert "listening" not in result.stderr
