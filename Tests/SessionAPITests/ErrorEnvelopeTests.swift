@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import Projections
 import Sessions
 import Testing
@@ -50,6 +51,22 @@ struct ErrorEnvelopeTests {
 
         let native = try #require(try Self.body(NativeErrorEnvelope(apiError))["error"] as? [String: Any])
         #expect(native["status"] as? Int == status && native["code"] as? String == apiError.code, "\(name)")
+    }
+
+    /// A body of the wrong JSON type is described in JSON's words, never a Swift type name.
+    @Test func wrongTypesAreNamedAsJSONTypes() async throws {
+        try await withTestApplication { client in
+            for (uri, method, body) in [
+                ("/v1/sessions", HTTPRequest.Method.post, "[1]"), ("/api/sessions", .post, "[]"),
+                ("/api/sessions", .post, #"{"title":5,"browserMode":"local-browser-service"}"#),
+            ] {
+                let answer = try await client.execute(uri: uri, method: method, body: jsonBody(body))
+                #expect(answer.status == .badRequest, "\(uri) \(body)")
+                let text = String(buffer: answer.body)
+                #expect(!text.contains("Dictionary") && !text.contains("Swift") && !text.contains("String<"), "\(text)")
+                #expect(text.contains("expected an object") || text.contains("expected a string") || text.contains("must be"), "\(text)")
+            }
+        }
     }
 
     @Test func mixTypesOfDeclaredStatusesAreTheSpecsEnum() {

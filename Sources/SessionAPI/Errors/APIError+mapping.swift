@@ -162,14 +162,29 @@ extension DecodingError {
             return path.isEmpty ? "body" : path
         }
         switch error {
-        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)): expected \(type), found null"
+        case .typeMismatch(let type, let context): return "\(path(context)): expected \(jsonKind(type))"
+        case .valueNotFound(let type, let context): return "\(path(context)): expected \(jsonKind(type)), found null"
         case .keyNotFound(let key, let context):
             let parent = path(context)
             return parent == "body" ? "missing field '\(key.stringValue)'" : "\(parent): missing field '\(key.stringValue)'"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): invalid value"
         @unknown default: return "the body could not be decoded"
+        }
+    }
+
+    /// What JSON calls the Swift type `JSONDecoder` expected, so that no Swift type name reaches a client.
+    static func jsonKind(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") { return "an object" }
+        if name.hasPrefix("Array") { return "an array" }
+        switch name {
+        case "String": return "a string"
+        case "Bool": return "true or false"
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64", "Double", "Float",
+            "Decimal":
+            return "a number"
+        default: return "another type"
         }
     }
 }
