@@ -69,6 +69,19 @@ struct ErrorEnvelopeTests {
         }
     }
 
+    /// A body that is not JSON is called that on every face, not "must be a JSON object".
+    @Test func aBodyThatIsNotJSONIsNamedSoOnEveryFace() async throws {
+        try await withTestApplication { client in
+            for uri in ["/api/sessions", "/v1/sessions", "/v1/agents/sessions"] {
+                let answer = try await client.execute(
+                    uri: uri, method: .post, headers: [.authorization: "Bearer k", HTTPField.Name("X-Namespace")!: "n"],
+                    body: jsonBody("{oops"))
+                #expect(answer.status == .badRequest || answer.status == .unprocessableContent, "\(uri)")
+                #expect(String(buffer: answer.body).contains("not valid JSON"), "\(uri): \(String(buffer: answer.body))")
+            }
+        }
+    }
+
     @Test func mixTypesOfDeclaredStatusesAreTheSpecsEnum() {
         // RESTError.type in mix-openapi.yaml; the SDK validates it for 400, 401, 404 and 500.
         let specTypes: Set = ["bad_request", "not_found", "internal_error", "unauthorized", "validation_error"]

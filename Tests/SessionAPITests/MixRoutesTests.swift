@@ -37,7 +37,8 @@ struct MixRoutesTests {
     @Test(arguments: [
         (#"{"title":"","browserMode":"local-browser-service"}"#, "title", "title is required"),
         (#"{"title":"t","browserMode":"local-browser-service","foo":1}"#, "body", #"json: unknown field "foo""#),
-        (#"{"title": "#, "body", "Invalid JSON: the body must be a JSON object"),
+        (#"{"title": "#, "body", "Invalid JSON: the body is not valid JSON"),
+        ("[1]", "body", "Invalid JSON: the body must be a JSON object"),
         ("", "body", "request body is required"),
     ])
     func badCreateIsA400Envelope(body: String, field: String, message: String) async throws {

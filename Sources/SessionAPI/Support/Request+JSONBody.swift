@@ -67,7 +67,11 @@ enum JSONBody {
             throw RequestBodyError.malformed(reason: "the body is not valid UTF-8")
         }
         if let allowedKeys {
-            guard let object = try? JSONReader.read(bytes, as: TopLevelKeys.self) else {
+            let object: TopLevelKeys
+            do {
+                object = try JSONReader.read(bytes, as: TopLevelKeys.self)
+            } catch {
+                if case .syntax = error.kind { throw RequestBodyError.malformed(reason: error.requestReason) }
                 throw RequestBodyError.malformed(reason: "the body must be a JSON object")
             }
             if let unknown = object.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
@@ -115,7 +119,9 @@ enum JSONBody {
         let decoder = JSONDecoder()
         if let allowedKeys {
             guard let object = try? decoder.decode([String: JSONValue].self, from: data) else {
-                throw RequestBodyError.malformed(reason: "the body must be a JSON object")
+                // Valid JSON of another kind, or not JSON at all: say which.
+                let isJSON = (try? decoder.decode(JSONValue.self, from: data)) != nil
+                throw RequestBodyError.malformed(reason: isJSON ? "the body must be a JSON object" : "the body is not valid JSON")
             }
             if let unknown = object.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
                 throw forbidExtraAs422
