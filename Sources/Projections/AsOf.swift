@@ -20,11 +20,31 @@ public enum AsOf: Sendable, Hashable {
     case time(Date)
 
     /// A time as clients and operators write one: RFC 3339 (`2026-01-08T10:00:00Z`, fractional seconds allowed)
-    /// or Unix seconds (fractions allowed); `nil` for anything else. The CLI's `--at` and the HTTP `at` and
-    /// `since` parameters all read times this way.
+    /// or Unix seconds as plain decimals (`1767866400`, `1767866400.25`, `-5`), within the years 1 to 9999 as
+    /// RFC 3339 is; `nil` for anything else (`1e13`, `0x10`, `nan`). The CLI's `--at`, the HTTP `at` and `since`
+    /// parameters and Mixpeek's time filters all read times this way.
     public static func time(_ text: String) -> Date? {
-        if let seconds = Double(text) { return seconds.isFinite ? Date(timeIntervalSince1970: seconds) : nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        if isDecimal(text) {
+            guard let seconds = Double(text), representableSeconds.contains(seconds) else { return nil }
+            return Date(timeIntervalSince1970: seconds)
+        }
+        return (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: .iso8601))
+    }
+
+    /// 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59Z in Unix seconds: what RFC 3339 can write.
+    private static let representableSeconds = -62_135_596_800.0...253_402_300_799.0
+
+    /// `-?digits(.digits)?`: no exponent, hex, sign `+`, spaces or bare point, which `Double(_:)` would take.
+    private static func isDecimal(_ text: String) -> Bool {
+        var utf8 = Substring(text).utf8
+        if utf8.first == UInt8(ascii: "-") { utf8 = utf8.dropFirst() }
+        let whole = utf8.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard !whole.isEmpty else { return false }
+        let rest = utf8.dropFirst(whole.count)
+        if rest.isEmpty { return true }
+        guard rest.first == UInt8(ascii: ".") else { return false }
+        let fraction = rest.dropFirst()
+        return !fraction.isEmpty && fraction.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }

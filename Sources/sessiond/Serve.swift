@@ -115,7 +115,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await app.runService()
-        } catch let error as IOError {
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
             // The server binds last, once the projections caught up: a port in use surfaces here.
             FileHandle.standardError.write(
                 Data("sessiond: cannot listen on \(host):\(port): \(String(cString: strerror(error.errnoCode)))\n".utf8))

@@ -16,6 +16,14 @@ import Testing
         return whole.dropLast() + "." + String(format: "%06lld", fraction) + "Z"
     }
 
+    /// A date beyond `Int64` microseconds clamps instead of trapping (a time parameter reached it and killed the
+    /// daemon).
+    @Test func microsClampsDatesPastInt64() {
+        #expect(Timestamp.micros(Date(timeIntervalSince1970: 1e13)) == .max)
+        #expect(Timestamp.micros(Date(timeIntervalSince1970: -1e300)) == .min)
+        #expect(Timestamp.micros(Date(timeIntervalSince1970: 1.5)) == 1_500_000)
+    }
+
     @Test func rendersRFC3339WithMicrosecondsOnlyWhenNotZero() {
         #expect(Timestamp.rfc3339(0) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.rfc3339(1_767_830_400_123_456) == "2026-01-08T00:00:00.123456Z")

@@ -82,7 +82,11 @@ struct NativeRoutesTests {
             }
             let later = String(Date().timeIntervalSince1970 + 1)
             #expect(try await client.execute(uri: "/v1/sessions/\(id)?at=\(later)", method: .get).json["assistantMessageCount"] as? Int == 1)
-            #expect(try await client.execute(uri: "/v1/sessions/\(id)?at=yesterday", method: .get).status == .badRequest)
+            for bad in ["yesterday", "1e13", "0x10"] {
+                #expect(try await client.execute(uri: "/v1/sessions/\(id)?at=\(bad)", method: .get).status == .badRequest, "\(bad)")
+            }
+            // Out of range for a log time, through a route that reads `since` straight into microseconds.
+            #expect(try await client.execute(uri: "/v1/sessions/\(id)/items?since=1e13", method: .get).status == .badRequest)
         }
     }
 

@@ -121,6 +121,12 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(AsOf.time("2026-01-08") == nil)
         #expect(AsOf.time("") == nil)
         #expect(AsOf.time("inf") == nil && AsOf.time("nan") == nil)
+        // Plain decimals only, and only the years RFC 3339 can write: past them `Timestamp.micros` used to trap.
+        for text in ["1e13", "-1e13", "1e300", "0x10", "+5", ".5", "5.", " 12", "12 ", "--1", "253402300800"] {
+            #expect(AsOf.time(text) == nil, "\(text)")
+        }
+        #expect(AsOf.time("-5") == Date(timeIntervalSince1970: -5))
+        #expect(AsOf.time("253402300799") == Date(timeIntervalSince1970: 253_402_300_799))
         #expect(parseError(["export", "s", "--at", "yesterday"]) != nil)
         #expect(try parse(["export", "s", "--at", "1767866400"], as: Export.self).at == "1767866400")
     }

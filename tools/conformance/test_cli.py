@@ -29,3 +29,16 @@ def test_a_port_in_use_is_named(tmp_path: Path):
     assert result.returncode == 1, result.stderr
     assert f"cannot listen on 127.0.0.1:{daemon.port}: Address already in use" in result.stderr
     assert "listening" not in result.stderr
+
+
+def test_a_missing_log_directory_is_named_and_not_created(tmp_path: Path):
+    """The same for `--log DIR` and for `log copy --from DIR`: nothing is created, the path is named."""
+    (tmp_path / "data").mkdir()
+    missing = tmp_path / "typo-log"
+    result = run_cli("events", "s1", "--data", str(tmp_path / "data"), "--log", str(missing))
+    assert result.returncode == 1, result.stderr
+    assert f"no log directory at {missing}" in result.stderr
+    result = run_cli("log", "copy", "--from", str(missing), "--to", str(tmp_path / "copy"))
+    assert result.returncode == 1, result.stderr
+    assert f"no log directory at {missing}" in result.stderr
+    assert not missing.exists() and not (tmp_path / "copy").exists()

@@ -5,8 +5,13 @@ import Foundation
 /// Rendering is hand-written (civil-from-days) because exports format one time per message and
 /// `ISO8601DateFormatter` costs microseconds per call.
 enum Timestamp {
-    /// The microseconds of a `Date`, rounded to the nearest microsecond.
-    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// The microseconds of a `Date`, rounded to the nearest microsecond; clamped to `Int64`'s range (a date past
+    /// about 292,000 years from 1970 either way, which no log time is, compares as the first or last).
+    static func micros(_ date: Date) -> Int64 {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        if let exact = Int64(exactly: micros) { return exact }
+        return micros > 0 ? .max : .min
+    }
 
     /// The `Date` of a microsecond count, computed exactly as `LogRecord.recordedAt` does.
     static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }

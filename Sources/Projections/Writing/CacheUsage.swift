@@ -1,5 +1,5 @@
 /// What one of the daemon's bounded in-memory caches holds, for `/metrics`: its entries, and the bytes it counts
-/// against its bound (an estimate for decoded states, the rendered bytes for JSON answers and exports).
+/// against its bound (the rendered bytes for kept exports, an estimate for session states and GET answers).
 ///
 /// The caches fill up to their bounds under load and then stay there, so their sum is the part of the daemon's
 /// memory that is expected to grow for a while (the soak, `tools/soak/run`, prints it beside the heap's size).

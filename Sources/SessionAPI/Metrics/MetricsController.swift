@@ -60,7 +60,7 @@ struct MetricsController {
             samples: caches.map { ([("cache", $0.0)], Double($0.1.entries)) })
         text.family(
             "sessiond_cache_bytes",
-            help: "Bytes those caches count against their bounds (estimated for session states, rendered bytes for JSON).",
+            help: "Bytes those caches count against their bounds (rendered bytes for exports, estimates for the rest).",
             type: "gauge", samples: caches.map { ([("cache", $0.0)], Double($0.1.bytes)) })
         var headers = HTTPFields()
         headers[.contentType] = PrometheusText.contentType

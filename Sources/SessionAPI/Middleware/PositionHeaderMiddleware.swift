@@ -4,7 +4,8 @@ import Hummingbird
 /// projections had applied when it answered — for a write, at least the write's own last position, since a write
 /// answers only once it is applied (``PositionMiddleware``).
 ///
-/// Added before the face's error middleware, so that it sees the error answers that middleware renders.
+/// Added before the face's error middleware, so that it sees the error answers that middleware renders. A 401 goes
+/// without it: a caller without a valid key learns nothing of the log, not even how far it has grown.
 struct PositionHeaderMiddleware: RouterMiddleware {
     typealias Context = SessionRequestContext
 
@@ -14,7 +15,7 @@ struct PositionHeaderMiddleware: RouterMiddleware {
         async throws -> Response
     {
         var response = try await next(request, context)
-        if let applied = backend.replay.appliedPosition {
+        if response.status != .unauthorized, let applied = backend.replay.appliedPosition {
             response.headers[PositionMiddleware.header] = String(applied.rawValue)
         }
         return response

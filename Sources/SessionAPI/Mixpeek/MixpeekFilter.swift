@@ -130,7 +130,7 @@ enum MixpeekFilter {
         case .null: return .null
         case .array(let items): return .list(try items.map { try value($0, of: field, name: name) })
         case .string(let text) where field.isTime:
-            guard let date = MixpeekTime.parse(text) else {
+            guard let date = AsOf.time(text) else {
                 throw invalid("filters", "'\(name)' compares with ISO 8601 times, e.g. 2026-11-23T17:00:00Z")
             }
             return .time(date)
@@ -146,14 +146,5 @@ enum MixpeekFilter {
 
     private static func invalid(_ name: String, _ reason: String) -> RequestBodyError {
         .invalidParameter(name: name, reason: reason)
-    }
-}
-
-/// ISO 8601 times as Mixpeek filters give them, with or without fractional seconds.
-enum MixpeekTime {
-    static func parse(_ text: String) -> Date? {
-        let whole = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        return (try? fractional.parse(text)) ?? (try? whole.parse(text))
     }
 }

@@ -46,6 +46,7 @@ struct LogCopyCommand: AsyncParsableCommand {
         var targetConfiguration = EventLog.Configuration(durability: durability)
         targetConfiguration.dictionaryTraining = .disabled
         targetConfiguration.logger = logger
+        try OfflineProjection.requireExisting(LogLocation(from), "no log directory at \(from)")
         let source = try await open(LogLocation(from), sourceConfiguration)
         let target: any LogStore
         do {

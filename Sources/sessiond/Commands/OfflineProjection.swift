@@ -27,19 +27,15 @@ enum OfflineProjection {
         return logger
     }
 
-    /// Opens the log of `options`, mapping operator errors to one line and exit status 1. A data directory that
-    /// holds the log must exist: opening one would create an empty store, and a mistyped `--data` would then
-    /// answer "not found" for every session instead of naming the typo.
+    /// Opens the log of `options`, mapping operator errors to one line and exit status 1. Its directory must
+    /// exist (``requireExisting(_:_:)``).
     static func openLog(_ options: LogOptions, logger: Logger) async throws -> any LogStore {
-        var isDirectory: ObjCBool = false
-        if options.logLocation == nil,
-            !FileManager.default.fileExists(atPath: options.dataDirectory, isDirectory: &isDirectory) || !isDirectory.boolValue
-        {
-            FileHandle.standardError.write(
-                Data(
-                    ("sessiond: no data directory at \(options.dataDirectory) (`sessiond serve --data "
-                        + "\(options.dataDirectory)` creates one)\n").utf8))
-            throw ExitCode.failure
+        if options.logLocation == nil {
+            try requireExisting(
+                options.location,
+                "no data directory at \(options.dataDirectory) (`sessiond serve --data \(options.dataDirectory)` creates one)")
+        } else {
+            try requireExisting(options.location, "no log directory at \(options.location)")
         }
         do {
             return try await options.location.open(configuration: options.configuration(logger: logger))
@@ -57,6 +53,17 @@ enum OfflineProjection {
             path: databasePath(in: options.dataDirectory), log: log, configuration: configuration)
         _ = try await store.catchUp(from: log)
         return store
+    }
+
+    /// Exits with `message` (status 1) when `location` is a directory that does not exist: opening it would create
+    /// an empty log, and a mistyped path would then answer "not found" for every session, or copy nothing and
+    /// call the copy equal, instead of naming the typo.
+    static func requireExisting(_ location: LogLocation, _ message: @autoclosure () -> String) throws {
+        guard case .directory(let path) = location else { return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        FileHandle.standardError.write(Data("sessiond: \(message())\n".utf8))
+        throw ExitCode.failure
     }
 
     /// Runs `body`; a failure an operator can act on is printed as one line on standard error and exits
