@@ -42,3 +42,13 @@ def test_a_missing_log_directory_is_named_and_not_created(tmp_path: Path):
     assert result.returncode == 1, result.stderr
     assert f"no log directory at {missing}" in result.stderr
     assert not missing.exists() and not (tmp_path / "copy").exists()
+
+
+def test_export_of_an_unknown_session_says_so(tmp_path: Path):
+    """No as-of point: the session does not exist; with one: not as of that point."""
+    data = tmp_path / "data"
+    data.mkdir()
+    latest = run_cli("export", "nosuch", "--data", str(data))
+    assert latest.returncode == 1 and "sessiond: no session nosuch\n" in latest.stderr, latest.stderr
+    earlier = run_cli("export", "nosuch", "--version", "3", "--data", str(data))
+    assert earlier.returncode == 1 and "no session nosuch as of that point" in earlier.stderr, earlier.stderr

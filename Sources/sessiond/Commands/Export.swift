@@ -50,7 +50,8 @@ struct Export: AsyncParsableCommand {
             case .markdown: try await store.export(id, at: asOf)?.rendered(as: .markdown)
             }
             guard let rendered else {
-                FileHandle.standardError.write(Data("sessiond: session \(id) not found at that point\n".utf8))
+                let when = asOf == .latest ? "" : " as of that point"
+                FileHandle.standardError.write(Data("sessiond: no session \(id)\(when)\n".utf8))
                 throw ExitCode.failure
             }
             FileHandle.standardOutput.write(Data(rendered))
