@@ -41,7 +41,12 @@ struct NativeAppendBodyTests {
         #expect(body.toolCalls?.first?.type == "function" && body.toolCalls?.last?.name == nil)
         #expect(body.metadata == .object(["k": .string("v")]))
         #expect(body.item == .object(["role": .string("assistant"), "content": .array([.number(1), .null, .bool(true)])]))
-        guard case .appendMessage(let message) = try body.command(for: SessionID(rawValue: "s")!) else {
+        // The unknown key's value was skipped whole; the activity is refused for it (decision 0163), so the
+        // command is read from the rest.
+        #expect(body.unknownKey == "unknown")
+        var known = body
+        known.unknownKey = nil
+        guard case .appendMessage(let message) = try known.command(for: SessionID(rawValue: "s")!) else {
             Issue.record("not a message")
             return
         }
@@ -80,6 +85,26 @@ struct NativeAppendBodyTests {
             Result { try JSONBody.read(NativeActivityRequest.self, from: UnsafeBufferPointer(buffer)) }
         }
         #expect(throws: RequestBodyError.malformed(reason: "the body is not valid UTF-8")) { try utf8.get() }
+    }
+
+    /// An activity's unknown key, or a tool call's, refuses it (decision 0163): `content` for `text` must not append
+    /// a message without its text, nor `arguments` for `input` a call without its input.
+    @Test func anActivityRefusesUnknownKeys() throws {
+        let typo = try read(#"{"type":"message","role":"user","content":"hi","zeta":1}"#, as: NativeActivityRequest.self)
+        #expect(typo.unknownKey == "content")
+        #expect(throws: RequestBodyError.invalidParameter(name: "content", reason: "unknown field 'content'")) {
+            try typo.command(for: "s")
+        }
+        let call = try read(
+            #"{"type":"message","role":"assistant","toolCalls":[{"id":"c1","name":"n","arguments":"{}"}]}"#,
+            as: NativeActivityRequest.self)
+        #expect(
+            throws: RequestBodyError.invalidParameter(
+                name: "toolCalls[0].arguments", reason: "unknown field 'toolCalls[0].arguments'")
+        ) { try call.command(for: "s") }
+        let known = try read(#"{"type":"message","role":"user","text":"hi"}"#, as: NativeActivityRequest.self)
+        #expect(known.unknownKey == nil)
+        _ = try known.command(for: "s")
     }
 
     @Test func batchBodiesRefuseUnknownKeys() throws {

@@ -90,6 +90,24 @@ struct NativeRoutesTests {
         }
     }
 
+    /// A misspelt field is a 400 naming it, on the single and the batch route, and appends nothing (decision 0163).
+    @Test func anUnknownActivityFieldIsRefused() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            let single = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post,
+                body: jsonBody(#"{"type":"message","role":"user","content":"hi"}"#))
+            #expect(single.status == .badRequest)
+            #expect((single.json["error"] as? [String: Any])?["field"] as? String == "content")
+            let batch = try await client.execute(
+                uri: "/v1/sessions/\(id)/events/batch", method: .post,
+                body: jsonBody(#"{"items":[{"type":"message","role":"user","text":"ok"},{"type":"finish","eror":"x"}]}"#))
+            #expect(batch.status == .badRequest)
+            #expect((batch.json["error"] as? [String: Any])?["field"] as? String == "items[1].eror")
+            #expect(try await client.execute(uri: "/v1/sessions/\(id)/events", method: .get).jsonArray.count == 1)
+        }
+    }
+
     @Test func catchUpReadsByPosition() async throws {
         try await withTestApplication { client in
             let id = try await makeSession(client)

@@ -1,7 +1,8 @@
 import Sessions
 
 // The native append bodies read field by field with the event codec's reader instead of `JSONDecoder`: the same
-// fields, optional where the `Decodable` conformances make them optional, unknown keys skipped (decision 0117).
+// fields, optional where the `Decodable` conformances make them optional (decision 0117). An unknown key is
+// remembered and refuses the activity (decision 0163): a misspelt `text` must not append a message without one.
 
 extension NativeActivityRequest.ToolCallData: JSONReadable {
     package init(reading json: inout JSONReader) throws(JSONReadError) {
@@ -16,6 +17,7 @@ extension NativeActivityRequest.ToolCallData: JSONReadable {
             } else if key == "type" {
                 call.type = try json.readIfPresent()
             } else {
+                call.unknownKey = min(call.unknownKey ?? key.text, key.text)
                 try json.skipValue()
             }
         }
@@ -105,6 +107,7 @@ extension NativeActivityRequest: JSONReadable {
         } else if key == "subagentCost" {
             subagentCost = try json.readIfPresent()
         } else {
+            unknownKey = min(unknownKey ?? key.text, key.text)
             try json.skipValue()
         }
     }

@@ -17,6 +17,8 @@ struct NativeActivityRequest {
         var name: String?
         var input: String?
         var type: String?
+        /// The first (in byte order) of the call's keys outside the four above.
+        var unknownKey: String?
     }
 
     var type: String?
@@ -59,10 +61,16 @@ struct NativeActivityRequest {
     var error: String?
     var excludeFromContext: Bool?
     var subagentCost: Double?
+    /// The first (in byte order) of the activity's keys that none of the above reads: the activity is refused.
+    var unknownKey: String?
 
     /// The command this activity records. Only shape is checked here (required keys, known enum spellings);
     /// every rule about the session is `Session.decide`'s.
     func command(for session: SessionID) throws -> SessionCommand {
+        if let unknownKey { throw Self.unknown(unknownKey) }
+        for (index, call) in (toolCalls ?? []).enumerated() {
+            if let key = call.unknownKey { throw Self.unknown("toolCalls[\(index)].\(key)") }
+        }
         switch type {
         case "message":
             guard let roleText = role, let role = MessageRole(rawValue: roleText) else {
@@ -124,6 +132,10 @@ struct NativeActivityRequest {
                 name: "type",
                 reason: "type must be one of: message, tool_result, callback_result, finish, pop, clear, rewind, state")
         }
+    }
+
+    private static func unknown(_ name: String) -> RequestBodyError {
+        .invalidParameter(name: name, reason: "unknown field '\(name)'")
     }
 
     private func toolCall() throws -> ToolCallID {
