@@ -21,14 +21,20 @@ public enum AsOf: Sendable, Hashable {
 
     /// A time as clients and operators write one: RFC 3339 (`2026-01-08T10:00:00Z`, fractional seconds allowed)
     /// or Unix seconds as plain decimals (`1767866400`, `1767866400.25`, `-5`), within the years 1 to 9999 as
-    /// RFC 3339 is; `nil` for anything else (`1e13`, `0x10`, `nan`). The CLI's `--at`, the HTTP `at` and `since`
-    /// parameters and Mixpeek's time filters all read times this way.
+    /// RFC 3339 is; `nil` for anything else (`1e13`, `0x10`, `nan`). The CLI's `--at` and the HTTP `at` and `since`
+    /// parameters read times this way; Mixpeek's time filters take ``rfc3339(_:)`` alone.
     public static func time(_ text: String) -> Date? {
         if isDecimal(text) {
             guard let seconds = Double(text), representableSeconds.contains(seconds) else { return nil }
             return Date(timeIntervalSince1970: seconds)
         }
-        return (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        return rfc3339(text)
+    }
+
+    /// An RFC 3339 time alone (fractional seconds allowed), where a string of digits must not pass for one: a
+    /// Mixpeek filter's `"2026"` is refused, not read as 33 minutes past 1970.
+    public static func rfc3339(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: .iso8601))
     }
 

@@ -89,6 +89,8 @@ struct MixpeekRoutesTests {
             #expect(future.json["total"] as? Int == 0)
             for body in [
                 #"{"filters":{"created_at":{"gte":"yesterday"}}}"#, #"{"filters":{"stats":{"exists":true}}}"#,
+                // A year or a date without dashes is not a time (nor Unix seconds, which only `at` and `since` take).
+                #"{"filters":{"created_at":{"gte":"2026"}}}"#, #"{"filters":{"created_at":{"gte":"20261123"}}}"#,
                 #"{"filters":{"user_id":{"in":"alice"}}}"#, #"{"sort":{"field":"internal_id"}}"#,
             ] {
                 let response = try await list(body)

@@ -130,7 +130,7 @@ enum MixpeekFilter {
         case .null: return .null
         case .array(let items): return .list(try items.map { try value($0, of: field, name: name) })
         case .string(let text) where field.isTime:
-            guard let date = AsOf.time(text) else {
+            guard let date = AsOf.rfc3339(text) else {
                 throw invalid("filters", "'\(name)' compares with ISO 8601 times, e.g. 2026-11-23T17:00:00Z")
             }
             return .time(date)

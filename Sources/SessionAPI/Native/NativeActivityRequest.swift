@@ -135,7 +135,8 @@ struct NativeActivityRequest {
     }
 
     private static func unknown(_ name: String) -> RequestBodyError {
-        .invalidParameter(name: name, reason: "unknown field '\(name)'")
+        // Path-free: the batch routes put the item's index before `name`, and `field` carries the whole path.
+        .invalidParameter(name: name, reason: "unknown field")
     }
 
     private func toolCall() throws -> ToolCallID {

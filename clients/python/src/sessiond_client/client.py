@@ -150,7 +150,8 @@ class _Calls:
         if limit is not None:
             params["limit"] = limit
         if since is not None:
-            params["since"] = repr(float(since))
+            # Plain decimal seconds (the server takes no exponent form): microseconds, as the log keeps times.
+            params["since"] = f"{float(since):.6f}"
         if include_removed:
             params["includeRemoved"] = "true"
         if bodies_only:
