@@ -139,7 +139,7 @@ extension JSONReader {
 extension NativeAppendsRequest.Append: JSONReadable {
     package init(reading json: inout JSONReader) throws(JSONReadError) {
         var sessionId: String?, items: [NativeActivityRequest]?, expectedVersion: UInt64?, idempotencyKey: String?
-        var unknown: [String] = []
+        var unknownKey: String?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "sessionId" {
                 sessionId = try json.read()
@@ -150,12 +150,12 @@ extension NativeAppendsRequest.Append: JSONReadable {
             } else if key == "idempotencyKey" {
                 idempotencyKey = try json.readIfPresent()
             } else {
-                unknown.append(key.text)
+                unknownKey = min(unknownKey ?? key.text, key.text)
                 try json.skipValue()
             }
         }
         self.init(
             sessionId: try JSONReader.required(sessionId, "sessionId"), items: try JSONReader.required(items, "items"),
-            expectedVersion: expectedVersion, idempotencyKey: idempotencyKey, unknownKey: unknown.min())
+            expectedVersion: expectedVersion, idempotencyKey: idempotencyKey, unknownKey: unknownKey)
     }
 }
