@@ -42,7 +42,7 @@ extension SessionEvent {
     public func encoded() throws(SessionError) -> EncodedEvent {
         do {
             // The event of nearly every append, written by hand: `JSONEncoder` was ≈ 4 % of an append's CPU.
-            if case .messageAppended(let payload) = self, let body = try payload.bodyJSON() {
+            if case .messageAppended(let payload) = self, let body = payload.bodyJSON() {
                 return EncodedEvent(type: type, schemaVersion: schemaVersion, body: body)
             }
             let body: Data =

@@ -28,4 +28,21 @@ struct NativeAppendResponseTests {
         #expect(removed.first?["role"] as? String == "user")
         #expect(removed.first?["n"] as? Int == 1)
     }
+
+    @Test func aBatchAnswersEachOutcomeWithItsStatusFirst() {
+        let written = NativeAppendResponse(
+            sessionId: "s-1", version: 2, positions: [7], events: ["message.appended"], deduplicated: false)
+        let retried = NativeAppendResponse(
+            sessionId: "s-2", version: 5, positions: [], events: [], deduplicated: true, removedItems: [.null])
+        let refused = APIError(status: .conflict, code: "version_conflict", message: "expected 3, at 4", field: "expectedVersion")
+        let answer = NativeAppendsResponse(results: [
+            .written(written), .written(retried), NativeAppendOutcome(sessionId: "s-3", error: refused),
+        ])
+        #expect(
+            String(decoding: answer.json(), as: UTF8.self)
+                == #"{"results":[{"status":201,"sessionId":"s-1","version":2,"positions":[7],"events":["message.appended"],"deduplicated":false},"#
+                + #"{"status":200,"sessionId":"s-2","version":5,"positions":[],"events":[],"deduplicated":true,"removedItems":[null]},"#
+                + #"{"status":409,"sessionId":"s-3","error":{"status":409,"code":"version_conflict","message":"expected 3, at 4","field":"expectedVersion"}}]}"#
+        )
+    }
 }

@@ -23,6 +23,16 @@ enum ProjectionJSON {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A free-form value (a framework item, user memory) as the encoder writes it, written without the encoder.
+    static func text(_ value: JSONValue?) -> String? {
+        value?.encodedJSON().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A free-form object (metadata, user memory) as the encoder writes it, written without the encoder.
+    static func text(_ value: JSONObject?) -> String? {
+        value?.encodedJSON().map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// The value decoded from JSON text; `nil` (or undecodable) text gives `nil`.
     static func value<T: Decodable>(_ type: T.Type, from text: String?) -> T? {
         guard let text else { return nil }

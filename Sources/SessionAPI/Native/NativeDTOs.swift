@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Hummingbird
 import Projections
 import Sessions
 
@@ -155,9 +156,19 @@ struct NativeAppendResponse {
     /// The framework items a `pop` or `clear` took out of the live transcript, in order.
     var removedItems: [JSONValue]?
 
+    /// 201 when events were appended; 200 for a no-op or a deduplicated retry.
+    var status: HTTPResponse.Status { deduplicated || events.isEmpty ? .ok : .created }
+
     func json() -> [UInt8] {
         var w = JSONWriter(capacity: 96 + sessionId.utf8.count + 48 * events.count)
         w.beginObject()
+        writeMembers(to: &w)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// Writes the answer's members into the object `w` is writing (a batch's outcome adds its status first).
+    func writeMembers(to w: inout JSONWriter) {
         w.field("sessionId", sessionId)
         w.field("version", Int(version))
         w.key("positions")
@@ -171,10 +182,20 @@ struct NativeAppendResponse {
         w.field("deduplicated", deduplicated)
         if let removedItems {
             w.key("removedItems")
-            w.raw(APIJSON.line(removedItems))
+            w.beginArray()
+            for item in removedItems { w.raw { $0.append(contentsOf: item.encodedJSON() ?? Array("null".utf8)) } }
+            w.endArray()
         }
-        w.endObject()
-        return w.bytes
+    }
+}
+
+extension NativeAppendResponse {
+    init(_ result: WriteResult) {
+        let removed = result.removedItemsInOrder
+        self.init(
+            sessionId: result.sessionID.rawValue, version: result.state.version,
+            positions: result.positions.map(\.rawValue), events: result.events.map(\.type),
+            deduplicated: result.deduplicated, removedItems: removed.isEmpty ? nil : removed)
     }
 }
 

@@ -131,13 +131,8 @@ struct NativeSessionsController {
     private func appended(_ result: WriteResult, session id: SessionID) -> Response {
         var headers = HTTPFields()
         headers[.eTag] = "\"\(result.state.version)\""
-        let removed = result.removedItemsInOrder
-        let answer = NativeAppendResponse(
-            sessionId: id.rawValue, version: result.state.version, positions: result.positions.map(\.rawValue),
-            events: result.events.map(\.type), deduplicated: result.deduplicated,
-            removedItems: removed.isEmpty ? nil : removed)
-        return .json(
-            bytes: answer.json(), status: result.deduplicated || result.events.isEmpty ? .ok : .created, headers: headers)
+        let answer = NativeAppendResponse(result)
+        return .json(bytes: answer.json(), status: answer.status, headers: headers)
     }
 }
 

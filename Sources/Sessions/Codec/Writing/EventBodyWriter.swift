@@ -34,6 +34,13 @@ struct EventBodyWriter {
         needsComma = false
     }
 
+    /// Writes `"key":` for a key of free form (a member of a ``JSONValue`` object), escaped as a string is.
+    mutating func memberKey(_ key: String) {
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))

@@ -2,8 +2,8 @@ import Foundation
 
 extension MessageAppended {
     /// The event's body as ``EventJSON/encoder`` writes it, or `nil` when a number is not finite (the encoder's error
-    /// is then the one to report). `metadata` and `item`, free-form JSON, still go through the encoder.
-    func bodyJSON() throws -> [UInt8]? {
+    /// is then the one to report).
+    func bodyJSON() -> [UInt8]? {
         guard cost?.isFinite ?? true, latencyMs?.isFinite ?? true else { return nil }
         var w = EventBodyWriter(capacity: 256 + (text?.utf8.count ?? 0) + (reasoning?.utf8.count ?? 0))
         w.beginObject()
@@ -12,11 +12,17 @@ extension MessageAppended {
         if let cost { w.key("cost"); w.double(cost) }
         if let finishReason { w.key("finishReason"); w.string(finishReason.rawValue) }
         if let inputTokens { w.key("inputTokens"); w.int(inputTokens) }
-        if let item { w.key("item"); w.raw(try EventJSON.encoder.encode(item)) }
+        if let item {
+            w.key("item")
+            guard w.value(item) else { return nil }
+        }
         if let latencyMs { w.key("latencyMs"); w.double(latencyMs) }
         w.key("messageId")
         w.string(messageID.rawValue)
-        if let metadata { w.key("metadata"); w.raw(try EventJSON.encoder.encode(metadata)) }
+        if let metadata {
+            w.key("metadata")
+            guard w.object(metadata) else { return nil }
+        }
         if let model { w.key("model"); w.string(model) }
         if let outputTokens { w.key("outputTokens"); w.int(outputTokens) }
         if let reasoning { w.key("reasoning"); w.string(reasoning) }
