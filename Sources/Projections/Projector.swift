@@ -494,13 +494,10 @@ struct Projector {
 
     private mutating func session(_ id: String) throws -> SessionRow? {
         if let cached = sessions[id] { return cached }
-        let statement = try statements.statement(named: "sessionSelect", sql: SessionRow.selectSQL, in: db)
-        statement.setUncheckedArguments([id])
-        // Decoded from the statement's current row (`fetchOne` would first copy all its columns into a new row),
-        // while the cursor lives: releasing it resets the statement.
-        let row = try withExtendedLifetime(try Row.fetchCursor(statement)) { cursor in
-            try cursor.next().map(SessionRow.init(selected:))
-        }
+        var select = BoundStatement(try statements.statement(named: "sessionSelect", sql: SessionRow.selectSQL, in: db))
+        select.bind(id)
+        var row: SessionRow?
+        try select.forEachRow { row = SessionRow(reading: $0) }
         sessions[id] = .some(row)
         return row
     }

@@ -192,7 +192,7 @@ extension ProjectionStore {
                     """,
                 arguments: arguments)
             let reader = SessionReader(db: db)
-            return try rows.map { try reader.currentSnapshot(SessionRow(selected: $0)) }
+            return try rows.map { try reader.currentSnapshot(SessionRow(reading: $0)) }
         }
     }
 

@@ -16,7 +16,7 @@ extension ProjectionStore {
             let rows = try Row.fetchAll(db, SQLRequest<Row>(literal: statements.page))
             let reader = SessionReader(db: db)
             let pageRows = rows.prefix(query.limit)
-            let sessions = try pageRows.map { try reader.currentSnapshot(SessionRow(selected: $0)) }
+            let sessions = try pageRows.map { try reader.currentSnapshot(SessionRow(reading: $0)) }
             var next: SessionListCursor?
             if rows.count > query.limit, let last = pageRows.last {
                 next = SessionListCursor(

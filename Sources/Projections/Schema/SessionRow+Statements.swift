@@ -19,52 +19,53 @@ extension SessionRow {
     static let updateSQL =
         "UPDATE session SET \(columnNames.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
-    /// Decodes a row selected by ``selectSQL``.
-    init(selected row: Row) {
-        id = row[0]
-        namespace = row[1]
-        origin = row[2]
-        title = row[3]
-        customSystemPrompt = row[4]
-        promptMode = row[5]
-        browserMode = row[6]
-        cdpUrl = row[7]
-        sessionType = row[8]
-        subagentType = row[9]
-        parentSessionId = row[10]
-        parentToolCallId = row[11]
-        userId = row[12]
-        agentConfig = row[13]
-        quotas = row[14]
-        userMemory = row[15]
-        metadata = row[16]
-        enableMemory = row[17]
-        expiresAt = row[18]
-        createdPosition = row[19]
-        createdAt = row[20]
-        updatedAt = row[21]
-        lastActivityAt = row[22]
-        version = row[23]
-        lastPosition = row[24]
-        isProcessing = row[25]
-        archivedPosition = row[26]
-        archivedAt = row[27]
-        terminatedPosition = row[28]
-        terminatedAt = row[29]
-        userMessageCount = row[30]
-        assistantMessageCount = row[31]
-        toolCallCount = row[32]
-        promptTokens = row[33]
-        completionTokens = row[34]
-        cost = row[35]
-        messageCount = row[36]
-        totalMessages = row[37]
-        totalToolCalls = row[38]
-        latencySumMs = row[39]
-        latencySamples = row[40]
-        firstUserMessagePosition = row[41]
-        appName = row[42]
-        state = row[43]
+    /// Decodes a row of ``columnNames``, in their order. The projector reads the sessions a batch touches in place
+    /// (``SteppedRow``): a GRDB `Row` first maps every column name, ≈ 6 % of a framework append's CPU.
+    init(reading row: some ColumnReader) {
+        id = row.string(0)
+        namespace = row.string(1)
+        origin = row.string(2)
+        title = row.optionalString(3)
+        customSystemPrompt = row.optionalString(4)
+        promptMode = row.string(5)
+        browserMode = row.string(6)
+        cdpUrl = row.optionalString(7)
+        sessionType = row.string(8)
+        subagentType = row.optionalString(9)
+        parentSessionId = row.optionalString(10)
+        parentToolCallId = row.optionalString(11)
+        userId = row.optionalString(12)
+        agentConfig = row.optionalString(13)
+        quotas = row.optionalString(14)
+        userMemory = row.optionalString(15)
+        metadata = row.optionalString(16)
+        enableMemory = row.bool(17)
+        expiresAt = row.optionalInt64(18)
+        createdPosition = row.int64(19)
+        createdAt = row.int64(20)
+        updatedAt = row.int64(21)
+        lastActivityAt = row.int64(22)
+        version = row.int64(23)
+        lastPosition = row.int64(24)
+        isProcessing = row.flag(25)
+        archivedPosition = row.optionalInt64(26)
+        archivedAt = row.optionalInt64(27)
+        terminatedPosition = row.optionalInt64(28)
+        terminatedAt = row.optionalInt64(29)
+        userMessageCount = row.integer(30)
+        assistantMessageCount = row.integer(31)
+        toolCallCount = row.integer(32)
+        promptTokens = row.integer(33)
+        completionTokens = row.integer(34)
+        cost = row.real(35)
+        messageCount = row.integer(36)
+        totalMessages = row.integer(37)
+        totalToolCalls = row.integer(38)
+        latencySumMs = row.real(39)
+        latencySamples = row.integer(40)
+        firstUserMessagePosition = row.optionalInt64(41)
+        appName = row.optionalString(42)
+        state = row.optionalString(43)
     }
 
     /// Binds the values after `id`, in ``columnNames`` order.
