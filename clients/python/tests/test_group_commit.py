@@ -2,7 +2,9 @@
 `POST /v1/events/batch`, each answered (and failing) on its own; a lone append is sent at once."""
 
 import asyncio
+import random
 import threading
+import time
 from dataclasses import replace
 
 import httpx
@@ -58,7 +60,7 @@ async def test_concurrent_appends_share_requests_and_keep_each_sessions_order(co
 
         await asyncio.gather(*(agent(session_id) for session_id in ids))
         assert counter.appends == 24 * 6
-        # With one request in flight, the 23 appends made meanwhile leave together in the next one.
+        # With two requests in flight, the appends made meanwhile leave together in the next ones.
         assert counter.requests <= counter.appends // 4, (counter.requests, counter.appends)
         for session_id in ids:
             assert await contents(client, session_id) == [f"{session_id} turn {turn}" for turn in range(6)]
@@ -204,7 +206,7 @@ def test_a_promoted_caller_whose_append_was_taken_hands_its_turn_on():
         def agent(n: int) -> None:
             for turn in range(5000):
                 entry = f"{n}-{turn}".encode()
-                assert queue.submit(entry)["entry"] == entry
+                assert queue.submit(str(n), entry)["entry"] == entry
 
         threads = [threading.Thread(target=agent, args=(n,)) for n in range(16)]
         for thread in threads:
@@ -212,3 +214,86 @@ def test_a_promoted_caller_whose_append_was_taken_hands_its_turn_on():
         for thread in threads:
             thread.join()
         assert (queue._in_flight, queue._waiting) == (0, [])
+
+
+
+class _Recorder:
+    """A send that records which sessions each request carries and whether a session was in two at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.on_the_way: set[str] = set()
+        self.overlaps: list[str] = []
+        self.sent: list[str] = []
+        self.requests = 0
+
+    def arrive(self, entries: list[bytes]) -> set[str]:
+        sessions = {entry.decode().split(":")[0] for entry in entries}
+        with self.lock:
+            self.requests += 1
+            self.overlaps.extend(sessions & self.on_the_way)
+            self.on_the_way |= sessions
+            self.sent.extend(entry.decode() for entry in entries)
+        return sessions
+
+    def leave(self, sessions: set[str]) -> None:
+        with self.lock:
+            self.on_the_way -= sessions
+
+
+def test_a_sessions_appends_never_ride_in_two_requests_at_once():
+    """Threads appending to shared sessions, two requests in flight: an append waits while its session has one on
+    the way, so one session's appends leave, and are applied, in the order they were made; every append is sent
+    once and the queue ends idle. (Without the wait, two threads of one session land in both requests.)"""
+    from sessiond_client.appends import AppendQueue
+
+    recorder = _Recorder()
+
+    def send(entries: list[bytes]) -> list[dict]:
+        sessions = recorder.arrive(entries)
+        time.sleep(0.0005)
+        recorder.leave(sessions)
+        return [{"status": 201} for _ in entries]
+
+    queue = AppendQueue(send, max_in_flight=2)
+
+    def agent(n: int) -> None:
+        for turn in range(150):
+            queue.submit(f"s{n % 3}", f"s{n % 3}:{n}-{turn}".encode())
+
+    threads = [threading.Thread(target=agent, args=(n,)) for n in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert recorder.overlaps == []
+    assert sorted(recorder.sent) == sorted(f"s{n % 3}:{n}-{turn}" for n in range(9) for turn in range(150))
+    assert recorder.requests < 9 * 150
+    assert (queue._in_flight, queue._waiting, dict(+queue._busy)) == (0, [], {})
+
+
+async def test_async_appends_of_a_session_never_ride_in_two_requests_at_once():
+    from sessiond_client.appends import AsyncAppendQueue
+
+    recorder = _Recorder()
+
+    async def send(entries: list[bytes]) -> list[dict]:
+        sessions = recorder.arrive(entries)
+        await asyncio.sleep(0.0005)
+        recorder.leave(sessions)
+        return [{"status": 201} for _ in entries]
+
+    queue = AsyncAppendQueue(send, max_in_flight=2)
+
+    pause = random.Random(2026)
+
+    async def agent(n: int) -> None:
+        for turn in range(100):
+            await queue.submit(f"s{n % 4}", f"s{n % 4}:{n}-{turn}".encode())
+            # Out of step, so that appends arrive while a request is on the way and a second one leaves.
+            await asyncio.sleep(pause.random() / 2000)
+
+    await asyncio.gather(*(agent(n) for n in range(12)))
+    assert recorder.overlaps == []
+    assert sorted(recorder.sent) == sorted(f"s{n % 4}:{n}-{turn}" for n in range(12) for turn in range(100))
+    assert (queue._in_flight, queue._waiting, dict(+queue._busy)) == (0, [], {})

@@ -2,9 +2,12 @@
 
 An append is queued; when fewer than ``max_in_flight`` requests are on the way, the queue is sent at once as one
 ``POST /v1/events/batch`` (each append with its own session, expected version and idempotency key, each answered
-on its own). Appends made while a request is on the way wait for it and leave together in the next one, so a
+on its own). Appends made while the requests are on the way wait and leave together in the next one, so a
 request carries as many appends as arrived during the previous one: one at a time for a single agent (no delay
 added), dozens under load.
+
+One session's appends are applied in the order they were made: an append waits while an earlier append of its
+session is on the way in another request (the server applies one request's appends to a session in order).
 
 Sending is all these queues do: a transport error fails every append of that request, and each caller decides
 whether to retry (its append has an idempotency key, so a retry appends nothing twice).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections import Counter
 from typing import Any, Awaitable, Callable
 
 JSON = dict[str, Any]
@@ -36,33 +40,42 @@ def batch_body(entries: list[bytes]) -> bytes:
     return b'{"appends":[' + b",".join(entries) + b"]}"
 
 
-def take_batch(waiting: list[Any], size: Callable[[Any], int]) -> list[Any]:
-    """Removes and returns the longest prefix of `waiting` within the limits (at least one)."""
-    total, count = 0, 0
+def take_batch(waiting: list[Any], size: Callable[[Any], int], session: Callable[[Any], str], busy: Counter[str]) -> list[Any]:
+    """Removes and returns, in order, the waiting appends that may leave now: within the limits, and none of a session
+    with an append on the way (`busy`) or with an earlier append held back by this pass. Empty when none may."""
+    chosen: list[Any] = []
+    kept: list[Any] = []
+    held: set[str] = set()
+    total = 0
     for item in waiting:
-        if count and (count == MAX_APPENDS or total + size(item) > MAX_BYTES):
-            break
+        key = session(item)
+        full = bool(chosen) and (len(chosen) == MAX_APPENDS or total + size(item) > MAX_BYTES)
+        if full or key in held or busy[key]:
+            held.add(key)
+            kept.append(item)
+            continue
+        chosen.append(item)
         total += size(item)
-        count += 1
-    batch = waiting[:count]
-    del waiting[:count]
-    return batch
+    waiting[:] = kept
+    return chosen
 
 
 class AsyncAppendQueue:
     """The asyncio queue; `send` posts a list of encoded entries and returns one outcome per entry."""
 
-    def __init__(self, send: Callable[[list[bytes]], Awaitable[list[JSON]]], max_in_flight: int = 1) -> None:
+    def __init__(self, send: Callable[[list[bytes]], Awaitable[list[JSON]]], max_in_flight: int = 2) -> None:
         self._send = send
         self._max_in_flight = max_in_flight
         self._in_flight = 0
-        self._waiting: list[tuple[bytes, asyncio.Future[JSON]]] = []
+        self._waiting: list[tuple[str, bytes, asyncio.Future[JSON]]] = []
+        self._busy: Counter[str] = Counter()  # sessions with appends on the way
         self._senders: set[asyncio.Task[None]] = set()  # held so that a running sender is never collected
 
-    async def submit(self, entry: bytes) -> JSON:
-        """Queues one encoded append and returns its outcome (``status`` and the append's answer or ``error``)."""
+    async def submit(self, session_id: str, entry: bytes) -> JSON:
+        """Queues one encoded append to `session_id` and returns its outcome (``status`` and the append's answer or
+        ``error``)."""
         future: asyncio.Future[JSON] = asyncio.get_running_loop().create_future()
-        self._waiting.append((entry, future))
+        self._waiting.append((session_id, entry, future))
         if self._in_flight < self._max_in_flight:
             self._in_flight += 1
             sender = asyncio.ensure_future(self._flush())
@@ -74,20 +87,26 @@ class AsyncAppendQueue:
         try:
             while True:
                 # A caller cancelled before its append left is dropped; once sent, it is recorded regardless.
-                self._waiting = [(entry, future) for entry, future in self._waiting if not future.done()]
-                if not self._waiting:
+                self._waiting = [waiting for waiting in self._waiting if not waiting[2].done()]
+                batch = take_batch(self._waiting, lambda waiting: len(waiting[1]), lambda waiting: waiting[0], self._busy)
+                if not batch:
+                    # Nothing waits, or only appends of sessions another request carries: its sender takes them next.
                     return
-                batch = take_batch(self._waiting, lambda waiting: len(waiting[0]))
+                sessions = [session_id for session_id, _, _ in batch]
+                self._busy.update(sessions)
                 try:
-                    outcomes = await self._send([entry for entry, _ in batch])
+                    outcomes = await self._send([entry for _, entry, _ in batch])
                 except BaseException as error:  # every append of the request shares its fate
-                    for _, future in batch:
+                    for _, _, future in batch:
                         if not future.done():
                             future.set_exception(error)
                     if not isinstance(error, Exception):
                         raise
                     continue
-                for (_, future), outcome in zip(batch, outcomes):
+                finally:
+                    self._busy.subtract(sessions)
+                    self._busy += Counter()  # drops the sessions back at zero
+                for (_, _, future), outcome in zip(batch, outcomes):
                     if not future.done():
                         future.set_result(outcome)
         finally:
@@ -97,9 +116,10 @@ class AsyncAppendQueue:
 class _Slot:
     """One thread's queued append: its entry, then its outcome or error."""
 
-    __slots__ = ("entry", "outcome", "error", "finished", "promoted", "wake")
+    __slots__ = ("session", "entry", "outcome", "error", "finished", "promoted", "wake")
 
-    def __init__(self, entry: bytes) -> None:
+    def __init__(self, session: str, entry: bytes) -> None:
+        self.session = session
         self.entry = entry
         self.outcome: JSON | None = None
         self.error: BaseException | None = None
@@ -109,18 +129,20 @@ class _Slot:
 
 
 class AppendQueue:
-    """The threads' queue. No thread of its own: the caller that finds no request on the way sends the queue;
-    when its request returns and more appends wait, the first waiting caller is woken to send them."""
+    """The threads' queue. No thread of its own: the caller that finds fewer than ``max_in_flight`` requests on the way
+    sends the queue; when its request returns and more appends may leave, the first such waiting caller is woken to
+    send them."""
 
-    def __init__(self, send: Callable[[list[bytes]], list[JSON]], max_in_flight: int = 1) -> None:
+    def __init__(self, send: Callable[[list[bytes]], list[JSON]], max_in_flight: int = 2) -> None:
         self._send = send
         self._max_in_flight = max_in_flight
         self._in_flight = 0
         self._waiting: list[_Slot] = []
+        self._busy: Counter[str] = Counter()  # sessions with appends on the way
         self._lock = threading.Lock()
 
-    def submit(self, entry: bytes) -> JSON:
-        slot = _Slot(entry)
+    def submit(self, session_id: str, entry: bytes) -> JSON:
+        slot = _Slot(session_id, entry)
         with self._lock:
             self._waiting.append(slot)
             lead = self._in_flight < self._max_in_flight
@@ -145,9 +167,11 @@ class AppendQueue:
         return slot.outcome
 
     def _send_waiting(self) -> None:
-        """Sends one batch of the waiting appends, then hands the next one to a waiting caller."""
+        """Sends one batch of the appends that may leave, then hands the turn to a waiting caller whose append may
+        leave next, or gives the request slot back (a sender still on the way hands the turn on when it returns)."""
         with self._lock:
-            batch = take_batch(self._waiting, lambda slot: len(slot.entry)) if self._waiting else []
+            batch = take_batch(self._waiting, lambda slot: len(slot.entry), lambda slot: slot.session, self._busy)
+            self._busy.update(slot.session for slot in batch)
         error: BaseException | None = None
         outcomes: list[JSON] = []
         if batch:
@@ -156,11 +180,14 @@ class AppendQueue:
             except BaseException as failure:  # every append of the request shares its fate
                 error = failure
         with self._lock:
+            self._busy.subtract(slot.session for slot in batch)
+            self._busy += Counter()  # drops the sessions back at zero
             for index, slot in enumerate(batch):
                 slot.error, slot.outcome = (error, None) if error is not None else (None, outcomes[index])
                 slot.finished = True
                 slot.wake.set()
-            successor = next((waiting for waiting in self._waiting if not waiting.promoted), None)
+            successor = next(
+                (waiting for waiting in self._waiting if not waiting.promoted and not self._busy[waiting.session]), None)
             if successor is not None:
                 successor.promoted = True
                 successor.wake.set()

@@ -44,8 +44,9 @@ class ClientConfiguration:
     - api_key: sent as ``Authorization: Bearer``; needed once the server has keys.
     - namespace: sent as ``X-Namespace``; with a key it must be the key's namespace.
     - retries: how many times a safe request is retried after a connection error or a 502/503/504.
-    - appends_in_flight: how many append requests may be on the way at once; appends made meanwhile wait and
-      leave together in the next one.
+    - appends_in_flight: how many append requests may be on the way at once (2: the client encodes and sends the
+      next while the server works on one); appends made meanwhile wait and leave together in the next one. A
+      session's appends are sent and applied in the order they were made, whatever the value.
     - lean_transport: send plain-HTTP requests through this package's lean HTTP/1.1 transport (transport.py,
       a tenth of httpx's default transport's CPU per request); ``False`` keeps httpx's own.
     - items_cache_bytes: how many bytes of items :meth:`SessiondClient.item_bodies` keeps to revalidate with
@@ -59,7 +60,7 @@ class ClientConfiguration:
     retries: int = 3
     backoff: float = 0.2
     headers: Mapping[str, str] = field(default_factory=dict)
-    appends_in_flight: int = 1
+    appends_in_flight: int = 2
     lean_transport: bool = True
     items_cache_bytes: int = 64 << 20
 
@@ -321,12 +322,12 @@ class SessiondClient:
                     for entry in entries]
         return _appends_results(response)
 
-    def _append(self, entry: bytes) -> JSON:
+    def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
         for attempt in range(attempts):
             outcome: JSON | None = None
             try:
-                outcome = self._appends.submit(entry)
+                outcome = self._appends.submit(session_id, entry)
             except (httpx.TransportError, SessiondError) as error:
                 if attempt + 1 == attempts or not _retry_append(error, None):
                     raise
@@ -400,7 +401,7 @@ class SessiondClient:
 
     def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends several activities as one atomic append."""
-        answer = self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = self._append(session_id, _append_entry(session_id, activities, if_match, idempotency_key))
         self._items.after_append(session_id, activities, answer)
         return answer
 
@@ -481,12 +482,12 @@ class AsyncSessiondClient:
                     for entry in entries]
         return _appends_results(response)
 
-    async def _append(self, entry: bytes) -> JSON:
+    async def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
         for attempt in range(attempts):
             outcome: JSON | None = None
             try:
-                outcome = await self._appends.submit(entry)
+                outcome = await self._appends.submit(session_id, entry)
             except (httpx.TransportError, SessiondError) as error:
                 if attempt + 1 == attempts or not _retry_append(error, None):
                     raise
@@ -553,7 +554,7 @@ class AsyncSessiondClient:
         return await self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
 
     async def append_batch(self, session_id: str, activities: list[Mapping[str, Any]], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
-        answer = await self._append(_append_entry(session_id, activities, if_match, idempotency_key))
+        answer = await self._append(session_id, _append_entry(session_id, activities, if_match, idempotency_key))
         self._items.after_append(session_id, activities, answer)
         return answer
 
