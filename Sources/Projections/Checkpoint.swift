@@ -12,8 +12,10 @@ enum Checkpoint {
 
     /// The position the read model has applied, 0 when it has applied nothing.
     static func read(_ db: Database, name: String = sessions) throws -> LogPosition {
-        let position = try Int64.fetchOne(
-            db, sql: "SELECT position FROM checkpoint WHERE name = ?", arguments: [name])
+        // Cached: every replay transaction reads it first, and preparing it anew cost ≈ 2.5 % of a framework
+        // append's CPU.
+        let statement = try db.cachedStatement(sql: "SELECT position FROM checkpoint WHERE name = ?")
+        let position = try Int64.fetchOne(statement, arguments: [name])
         return LogPosition(UInt64(position ?? 0))
     }
 
