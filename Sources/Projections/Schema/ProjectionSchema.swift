@@ -7,7 +7,7 @@ internal import GRDB
 /// creates the schema, so that `grdb_migrations` records what built the file.
 enum ProjectionSchema {
     /// The schema version this build writes; stored in `PRAGMA user_version`.
-    static let version = 10
+    static let version = 11
 
     /// Every table, in creation order (also the order `verify` compares them).
     static let tables = [
