@@ -1,7 +1,7 @@
 internal import GRDB
 
 extension SessionRow {
-    /// Every column, in the order of ``init(selected:)`` and the binding functions; the hot path's statements use it
+    /// Every column, in the order of ``init(reading:)`` and the binding functions; the hot path's statements use it
     /// instead of Codable (which re-prepares and authorizes a statement per call).
     static let columnNames = [
         "id", "namespace", "origin", "title", "customSystemPrompt", "promptMode", "browserMode", "cdpUrl",
@@ -47,22 +47,22 @@ extension SessionRow {
         lastActivityAt = row.int64(22)
         version = row.int64(23)
         lastPosition = row.int64(24)
-        isProcessing = row.flag(25)
+        isProcessing = row.boolOrFalse(25)
         archivedPosition = row.optionalInt64(26)
         archivedAt = row.optionalInt64(27)
         terminatedPosition = row.optionalInt64(28)
         terminatedAt = row.optionalInt64(29)
-        userMessageCount = row.integer(30)
-        assistantMessageCount = row.integer(31)
-        toolCallCount = row.integer(32)
-        promptTokens = row.integer(33)
-        completionTokens = row.integer(34)
-        cost = row.real(35)
-        messageCount = row.integer(36)
-        totalMessages = row.integer(37)
-        totalToolCalls = row.integer(38)
-        latencySumMs = row.real(39)
-        latencySamples = row.integer(40)
+        userMessageCount = row.intOrZero(30)
+        assistantMessageCount = row.intOrZero(31)
+        toolCallCount = row.intOrZero(32)
+        promptTokens = row.intOrZero(33)
+        completionTokens = row.intOrZero(34)
+        cost = row.doubleOrZero(35)
+        messageCount = row.intOrZero(36)
+        totalMessages = row.intOrZero(37)
+        totalToolCalls = row.intOrZero(38)
+        latencySumMs = row.doubleOrZero(39)
+        latencySamples = row.intOrZero(40)
         firstUserMessagePosition = row.optionalInt64(41)
         appName = row.optionalString(42)
         state = row.optionalString(43)

@@ -15,17 +15,17 @@ struct SteppedRow {
     func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
 
     /// An integer column; 0 for `NULL`.
-    func integer(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    func intOrZero(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
 
     func int(_ column: Int32) -> Int? { isNull(column) ? nil : Int(sqlite3_column_int64(handle, column)) }
 
     /// A boolean stored as an integer, as GRDB reads one: any non-zero value is `true`; `false` for `NULL`.
-    func flag(_ column: Int32) -> Bool { sqlite3_column_int64(handle, column) != 0 }
+    func boolOrFalse(_ column: Int32) -> Bool { sqlite3_column_int64(handle, column) != 0 }
 
-    func bool(_ column: Int32) -> Bool? { isNull(column) ? nil : flag(column) }
+    func bool(_ column: Int32) -> Bool? { isNull(column) ? nil : boolOrFalse(column) }
 
     /// A real column (an integer converted); 0 for `NULL`.
-    func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    func doubleOrZero(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
     func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import Projections
 
 /// Renders every error of the native API (`/v1/sessions`, `/v1/events`) as
 /// `{"error":{"status","code","message","field"}}`.
@@ -25,6 +26,18 @@ struct NativeErrorEnvelope: Encodable {
         var message: String
         var field: String?
         var retryable: Bool?
+
+        /// The body as its `Encodable` conformance writes it (fields in order, `nil` ones left out), by hand: a
+        /// batch answer writes one per refused append (``NativeAppendOutcome``).
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.field("status", status)
+            w.field("code", code)
+            w.field("message", message)
+            w.field("field", field)
+            w.field("retryable", retryable)
+            w.endObject()
+        }
     }
     var error: Body
 

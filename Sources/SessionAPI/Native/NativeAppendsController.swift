@@ -147,13 +147,7 @@ enum NativeAppendOutcome {
             w.field("status", error.status)
             w.field("sessionId", sessionId)
             w.key("error")
-            w.beginObject()
-            w.field("status", error.status)
-            w.field("code", error.code)
-            w.field("message", error.message)
-            w.field("field", error.field)
-            w.field("retryable", error.retryable)
-            w.endObject()
+            error.write(to: &w)
         }
         w.endObject()
     }

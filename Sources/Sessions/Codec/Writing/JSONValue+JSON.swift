@@ -28,7 +28,9 @@ extension EventBodyWriter {
         case .string(let text): string(text)
         case .array(let elements):
             beginArray()
-            for element in elements where !self.value(element) { return false }
+            for element in elements {
+                guard self.value(element) else { return false }
+            }
             endArray()
         case .object(let members): return object(members)
         }

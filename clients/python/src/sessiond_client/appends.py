@@ -6,8 +6,9 @@ on its own). Appends made while the requests are on the way wait and leave toget
 request carries as many appends as arrived during the previous one: one at a time for a single agent (no delay
 added), dozens under load.
 
-One session's appends are applied in the order they were made: an append waits while an earlier append of its
-session is on the way in another request (the server applies one request's appends to a session in order).
+An append waits while an earlier append of its session is on the way in another request, so one session's appends
+leave, and are applied, in the order they were queued (the server applies one request's appends to a session in
+order). A retried append is queued again: it follows what its session queued meanwhile.
 
 Sending is all these queues do: a transport error fails every append of that request, and each caller decides
 whether to retry (its append has an idempotency key, so a retry appends nothing twice).
@@ -40,9 +41,18 @@ def batch_body(entries: list[bytes]) -> bytes:
     return b'{"appends":[' + b",".join(entries) + b"]}"
 
 
+def release(busy: Counter[str], sessions: list[str]) -> None:
+    """Marks `sessions` (one entry per append sent) as no longer on the way, forgetting the sessions back at zero."""
+    busy.subtract(sessions)
+    for session in set(sessions):
+        if busy[session] <= 0:
+            del busy[session]
+
+
 def take_batch(waiting: list[Any], size: Callable[[Any], int], session: Callable[[Any], str], busy: Counter[str]) -> list[Any]:
     """Removes and returns, in order, the waiting appends that may leave now: within the limits, and none of a session
-    with an append on the way (`busy`) or with an earlier append held back by this pass. Empty when none may."""
+    with an append on the way (`busy`) or with an earlier append held back by this pass (for either reason: once the
+    batch is full, every later append is held). Empty when none may."""
     chosen: list[Any] = []
     kept: list[Any] = []
     held: set[str] = set()
@@ -104,8 +114,7 @@ class AsyncAppendQueue:
                         raise
                     continue
                 finally:
-                    self._busy.subtract(sessions)
-                    self._busy += Counter()  # drops the sessions back at zero
+                    release(self._busy, sessions)
                 for (_, _, future), outcome in zip(batch, outcomes):
                     if not future.done():
                         future.set_result(outcome)
@@ -180,8 +189,7 @@ class AppendQueue:
             except BaseException as failure:  # every append of the request shares its fate
                 error = failure
         with self._lock:
-            self._busy.subtract(slot.session for slot in batch)
-            self._busy += Counter()  # drops the sessions back at zero
+            release(self._busy, [slot.session for slot in batch])
             for index, slot in enumerate(batch):
                 slot.error, slot.outcome = (error, None) if error is not None else (None, outcomes[index])
                 slot.finished = True

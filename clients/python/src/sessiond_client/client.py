@@ -46,7 +46,8 @@ class ClientConfiguration:
     - retries: how many times a safe request is retried after a connection error or a 502/503/504.
     - appends_in_flight: how many append requests may be on the way at once (2: the client encodes and sends the
       next while the server works on one); appends made meanwhile wait and leave together in the next one. A
-      session's appends are sent and applied in the order they were made, whatever the value.
+      session's appends leave in the order they were queued, whatever the value (a retried append is queued
+      again, after what its session queued meanwhile).
     - lean_transport: send plain-HTTP requests through this package's lean HTTP/1.1 transport (transport.py,
       a tenth of httpx's default transport's CPU per request); ``False`` keeps httpx's own.
     - items_cache_bytes: how many bytes of items :meth:`SessiondClient.item_bodies` keeps to revalidate with
