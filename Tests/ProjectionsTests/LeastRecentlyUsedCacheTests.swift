@@ -1,4 +1,5 @@
 import Testing
+import Workload
 
 @testable import Projections
 
@@ -29,7 +30,7 @@ import Testing
 
     @Test func randomUsesMatchAReferenceModel() {
         // Every operation against a plain list kept from the least to the most recently used.
-        var generator = SplitMix(seed: 2026)
+        var generator = SplitMix64(seed: 2026)  // seeded, so a failure repeats
         var cache = LeastRecentlyUsedCache<Int, Int>(capacity: 40, byteLimit: 400)
         var model: [(key: Int, value: Int, bytes: Int)] = []
         for step in 0..<20_000 {
@@ -115,18 +116,5 @@ import Testing
         cache.removeAll()
         #expect(cache.count == 0 && cache.totalBytes == 0)
         #expect(Self.present([1, 2], in: &cache) == [])
-    }
-}
-
-/// A small seeded generator, so a failure repeats.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

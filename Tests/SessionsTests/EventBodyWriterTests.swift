@@ -90,25 +90,18 @@ struct EventBodyWriterTests {
     }
 
     @Test func randomFreeFormValuesAreWrittenAsTheEncoderWritesThem() throws {
-        var random = SplitMix(seed: 2026)
+        var random = RandomJSON(seed: 2026)
         for _ in 0..<400 { try expectSameBytes(random.value(depth: 4)) }
     }
 }
 
-/// A small seeded generator of JSON values for the comparison above.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// Seeded random JSON values for the comparison above.
+private struct RandomJSON {
+    var generator: SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func below(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
 
     mutating func string() -> String {
         let pieces = ["a", "Z", "0", "9", "_", " ", "é", "e\u{301}", "日", "🧪", "\"", "\\", "/", "\n", "\u{1}", "\u{7F}", "ß"]
@@ -119,8 +112,8 @@ private struct SplitMix {
         switch below(depth > 0 ? 7 : 5) {
         case 0: return .null
         case 1: return .bool(below(2) == 0)
-        case 2: return .number(Double(Int64(bitPattern: next()) >> 20))
-        case 3: return .number(Double(bitPattern: next() >> 2) * (below(2) == 0 ? 1 : -1))
+        case 2: return .number(Double(Int64(bitPattern: generator.next()) >> 20))
+        case 3: return .number(Double(bitPattern: generator.next() >> 2) * (below(2) == 0 ? 1 : -1))
         case 4: return .string(string())
         case 5: return .array((0..<below(5)).map { _ in value(depth: depth - 1) })
         default:
