@@ -27,8 +27,8 @@ struct NativeErrorEnvelope: Encodable {
         var field: String?
         var retryable: Bool?
 
-        /// The body as its `Encodable` conformance writes it (fields in order, `nil` ones left out), by hand: a
-        /// batch answer writes one per refused append (``NativeAppendOutcome``).
+        /// The body's fields in declaration order, `nil` ones left out (what its `Encodable` conformance writes, in a
+        /// fixed order), by hand: a batch answer writes one per refused append (``NativeAppendOutcome``).
         func write(to w: inout JSONWriter) {
             w.beginObject()
             w.field("status", status)
