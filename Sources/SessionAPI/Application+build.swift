@@ -62,8 +62,8 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     return app
 }
 
-/// The router with every route, its middleware (metrics outermost, CORS, request log) and each face's error
-/// envelope and authentication.
+/// The router with every route, its middleware (metrics outermost, CORS, request log, the unknown route's 404)
+/// and each face's error envelope and authentication.
 func makeRouter(
     backend: SessionBackend,
     keyring: APIKeyring,
@@ -80,6 +80,7 @@ func makeRouter(
         allowMethods: [.get, .post, .put, .patch, .delete, .options],
         maxAge: .seconds(86_400)))
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: UnknownRouteMiddleware())
     let auth = APIKeyMiddleware(keyring: keyring)
     let position = PositionMiddleware(backend: backend)
     let positionHeader = PositionHeaderMiddleware(backend: backend)

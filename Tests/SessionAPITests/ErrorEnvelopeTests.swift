@@ -110,4 +110,37 @@ struct ErrorEnvelopeTests {
         #expect(APIError.mapping(EventLogError.io(operation: "fdatasync", path: "p", errno: EIO)).retryable == true)
         #expect(APIError.mapping(ProjectionError.replayStopped(reason: "r")).retryable == false)
     }
+
+    /// A path no route serves, or a method a path does not take, is a 404 in the envelope of the API the path
+    /// belongs to, naming the method and path; a route that exists still answers as before.
+    @Test func anUnknownRouteIsANotFoundInItsAPIsEnvelope() async throws {
+        try await withTestApplication { client in
+            let mix = try await client.execute(uri: "/api/nope", method: .get)
+            #expect(mix.status == .notFound)
+            let mixError = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: mix.body)) as? [String: Any])["error"] as? [String: Any]
+            #expect(mixError?["code"] as? Int == 404 && mixError?["type"] as? String == "not_found")
+            #expect(mixError?["message"] as? String == "No route for GET /api/nope")
+
+            let wrongMethod = try await client.execute(uri: "/api/sessions", method: .put)
+            #expect(wrongMethod.status == .notFound)
+            #expect(String(buffer: wrongMethod.body).contains("No route for PUT /api/sessions"))
+
+            let native = try await client.execute(uri: "/v1/nope?x=1", method: .post)
+            let nativeError = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: native.body)) as? [String: Any])["error"] as? [String: Any]
+            #expect(native.status == .notFound)
+            #expect(nativeError?["status"] as? Int == 404 && nativeError?["code"] as? String == "route_not_found")
+            #expect(nativeError?["message"] as? String == "No route for POST /v1/nope")
+
+            let mixpeek = try await client.execute(uri: "/v1/agents/nope", method: .get)
+            let mixpeekBody = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: mixpeek.body)) as? [String: Any])
+            #expect(mixpeek.status == .notFound && mixpeekBody["success"] as? Bool == false)
+            #expect((mixpeekBody["error"] as? [String: Any])?["type"] as? String == "NotFoundError")
+
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
 }
