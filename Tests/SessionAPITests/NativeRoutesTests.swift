@@ -66,6 +66,23 @@ struct NativeRoutesTests {
         }
     }
 
+    /// A message the session never had is named, not reported as a missing session: on every as-of read.
+    @Test func anAsOfMessageTheSessionNeverHadIsNamed() async throws {
+        try await withTestApplication { client in
+            let id = try await makeSession(client)
+            for path in ["", "/export", "/export?format=markdown", "/transcript", "/items"] {
+                let separator = path.contains("?") ? "&" : "?"
+                let unknown = try await client.execute(
+                    uri: "/v1/sessions/\(id)\(path)\(separator)messageId=never-sent", method: .get)
+                let error = unknown.json["error"] as? [String: Any]
+                #expect(unknown.status == .notFound && error?["code"] as? String == "message_not_found", "\(path)")
+                #expect(error?["message"] as? String == "Message with ID 'never-sent' not found", "\(path)")
+            }
+            let missing = try await client.execute(uri: "/v1/sessions/no-such-session?messageId=m", method: .get)
+            #expect((missing.json["error"] as? [String: Any])?["code"] as? String == "session_not_found")
+        }
+    }
+
     /// `at` reads a time as the CLI's `--at` and `since` do: RFC 3339 (fractions allowed) or Unix seconds.
     @Test func asOfTimeTakesRFC3339OrUnixSeconds() async throws {
         try await withTestApplication { client in

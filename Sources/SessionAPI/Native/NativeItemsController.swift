@@ -58,7 +58,7 @@ struct NativeItemsController {
         guard let items = try await backend.store.items(
             id, at: asOf == .latest ? .version(version) : asOf, since: since, latest: latest,
             includeRemoved: includeRemoved) else {
-            throw SessionError.sessionNotFound(id)
+            throw SessionBackend.notFound(id, at: asOf)
         }
         let json = bodiesOnly
             ? NativeItemBodies(sessionID: id, version: version, items: items).json()

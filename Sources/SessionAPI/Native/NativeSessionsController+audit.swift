@@ -40,7 +40,7 @@ extension NativeSessionsController {
         guard
             let page = try await backend.store.auditedTranscript(
                 id, at: asOf, after: LogPosition(UInt64(after)), limit: limit)
-        else { throw SessionError.sessionNotFound(id) }
+        else { throw SessionBackend.notFound(id, at: asOf) }
         return try await offTheLoop(if: page.messages.count > OffTheLoopThreshold.items) {
             try Response.json(NativeTranscriptPage(page, session: id, limit: limit, maximumBody: maximumBody))
         }
@@ -58,10 +58,7 @@ extension NativeSessionsController {
         var messageID: MessageID?
         if case .message(let id) = asOf { messageID = id }
         _ = try await backend.session(id, namespace: context.namespace)
-        guard let point = try await backend.store.session(id, at: asOf) else {
-            if let messageID { throw SessionError.messageNotFound(messageID) }
-            throw SessionError.sessionNotFound(id)
-        }
+        guard let point = try await backend.store.session(id, at: asOf) else { throw SessionBackend.notFound(id, at: asOf) }
         let result = try await backend.writer.fork(
             id, throughVersion: point.version, messageID: messageID, title: body.title,
             options: context.writeOptions(request))

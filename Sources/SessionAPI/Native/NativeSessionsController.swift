@@ -75,9 +75,7 @@ struct NativeSessionsController {
             let export = try await backend.exportJSON(of: session, at: asOf)
             return await offTheLoop(if: export.count > OffTheLoopThreshold.bytes) { Response.json(bytes: export) }
         case .markdown:
-            guard let export = try await backend.store.export(id, at: asOf) else {
-                throw SessionError.sessionNotFound(id)
-            }
+            let export = try await backend.export(of: session, at: asOf)
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"
             // Rendering is as long as the transcript: always off the loop.

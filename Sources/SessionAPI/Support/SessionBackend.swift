@@ -26,8 +26,13 @@ struct SessionBackend: Sendable {
             snapshot = try await store.session(id, at: asOf)
             if asOf == .latest, let snapshot { responses.store(snapshot, ticket: ticket) }
         }
-        guard let snapshot, namespace.map({ $0 == snapshot.namespace }) ?? true
-        else { throw SessionError.sessionNotFound(id) }
+        guard let snapshot, namespace.map({ $0 == snapshot.namespace }) ?? true else {
+            // A message the session never had is named as such, not as a missing session.
+            if case .message = asOf, (try? await session(id, namespace: namespace)) != nil {
+                throw Self.notFound(id, at: asOf)
+            }
+            throw SessionError.sessionNotFound(id)
+        }
         return snapshot
     }
 
@@ -35,10 +40,22 @@ struct SessionBackend: Sendable {
     /// export the store kept for that version, without a projection read, when it has one (decision 0153).
     func exportJSON(of session: SessionSnapshot, at asOf: AsOf = .latest) async throws -> [UInt8] {
         if asOf == .latest, let kept = store.keptExportJSON(session.id, version: session.version) { return kept }
-        guard let export = try await store.exportJSON(session.id, at: asOf) else {
-            throw SessionError.sessionNotFound(session.id)
-        }
+        guard let export = try await store.exportJSON(session.id, at: asOf) else { throw Self.notFound(session.id, at: asOf) }
         return export
+    }
+
+    /// The export of `session` (found by ``session(_:namespace:at:)``) as of `asOf`, for the renderings other than
+    /// JSON; refused as ``exportJSON(of:at:)`` refuses.
+    func export(of session: SessionSnapshot, at asOf: AsOf) async throws -> SessionExport {
+        guard let export = try await store.export(session.id, at: asOf) else { throw Self.notFound(session.id, at: asOf) }
+        return export
+    }
+
+    /// Why a read of an existing session as of `asOf` found nothing: the message is not the session's, or the
+    /// session did not exist yet at that point.
+    static func notFound(_ id: SessionID, at asOf: AsOf) -> SessionError {
+        if case .message(let messageID) = asOf { return .messageNotFound(messageID) }
+        return .sessionNotFound(id)
     }
 
     /// The latest version of a session, as ``session(_:namespace:at:)`` finds it, and the items appended after
