@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// A minimal streaming JSON writer for exports and item pages: compact output, keys in the order written, no
 /// reflection.
@@ -44,14 +45,14 @@ public struct JSONWriter {
     /// Writes `"key":`; the value follows.
     public mutating func key(_ key: String) {
         separate()
-        writeString(key)
+        JSONStringLiteral.append(key, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     public mutating func string(_ value: String) {
         separate()
-        writeString(value)
+        JSONStringLiteral.append(value, to: &bytes)
         needsComma = true
     }
 
@@ -150,66 +151,5 @@ public struct JSONWriter {
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
-    }
-
-    private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            // Copy runs of plain bytes at once; escape only what JSON requires, as event bodies escape it
-            // (`EventBodyWriter`), so a body's string literal can be stored as the export's (`ToolResultColumns`).
-            // Eight bytes at a time while none of them needs escaping (most of a transcript's text).
-            var runStart = 0
-            var index = 0
-            let raw = UnsafeRawBufferPointer(utf8)
-            while index < utf8.count {
-                if index + 8 <= utf8.count, !Self.mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                    index += 8
-                    continue
-                }
-                let byte = utf8[index]
-                index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                let escaped = index - 1
-                if runStart < escaped {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<escaped]))
-                }
-                runStart = index
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    bytes.append(UInt8(ascii: "u"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(hex.utf8Start[Int(byte >> 4)])
-                    bytes.append(hex.utf8Start[Int(byte & 0xF)])
-                }
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Whether any of the eight bytes may be a control character, `"` or `\\` (no false negatives; a false
-    /// positive only sends the word through the byte loop). Classic "has a zero byte" tests on `word` and on
-    /// `word` XOR each quoted byte.
-    @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let control = (word &- ones &* 0x20) & ~word
-        let quote = (quotes &- ones) & ~quotes
-        let backslash = (backslashes &- ones) & ~backslashes
-        return (control | quote | backslash) & highs != 0
     }
 }
