@@ -62,7 +62,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     return app
 }
 
-/// The router with every route, its middleware (metrics outermost, CORS, request log, the unknown route's 404)
+/// The router with every route, its middleware (metrics outermost, CORS, request log, the unknown route's 404 or 405)
 /// and each face's error envelope and authentication.
 func makeRouter(
     backend: SessionBackend,
@@ -80,7 +80,8 @@ func makeRouter(
         allowMethods: [.get, .post, .put, .patch, .delete, .options],
         maxAge: .seconds(86_400)))
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: UnknownRouteMiddleware())
+    let unknownRoutes = UnknownRouteMiddleware()
+    router.add(middleware: unknownRoutes)
     let auth = APIKeyMiddleware(keyring: keyring)
     let position = PositionMiddleware(backend: backend)
     let positionHeader = PositionHeaderMiddleware(backend: backend)
@@ -113,5 +114,6 @@ func makeRouter(
     NativeItemsController(backend: backend).addRoutes(to: native)
     NativeSharedStateController(backend: backend).addRoutes(to: native)
     NativeAppendsController(backend: backend).addRoutes(to: native)
+    unknownRoutes.record(router.routes)
     return router
 }

@@ -111,8 +111,8 @@ struct ErrorEnvelopeTests {
         #expect(APIError.mapping(ProjectionError.replayStopped(reason: "r")).retryable == false)
     }
 
-    /// A path no route serves, or a method a path does not take, is a 404 in the envelope of the API the path
-    /// belongs to, naming the method and path; a route that exists still answers as before.
+    /// A path no route serves is a 404, a method its path does not take a 405 with `Allow`, each in the envelope of
+    /// the API the path belongs to and naming the method and path; a route that exists still answers as before.
     @Test func anUnknownRouteIsANotFoundInItsAPIsEnvelope() async throws {
         try await withTestApplication { client in
             let mix = try await client.execute(uri: "/api/nope", method: .get)
@@ -122,9 +122,13 @@ struct ErrorEnvelopeTests {
             #expect(mixError?["code"] as? Int == 404 && mixError?["type"] as? String == "not_found")
             #expect(mixError?["message"] as? String == "No route for GET /api/nope")
 
-            let wrongMethod = try await client.execute(uri: "/api/sessions", method: .put)
-            #expect(wrongMethod.status == .notFound)
-            #expect(String(buffer: wrongMethod.body).contains("No route for PUT /api/sessions"))
+            let wrongMethod = try await client.execute(uri: "/api/sessions/s-1", method: .put)
+            #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.headers[.allow] == "DELETE, GET")
+            let wrongMethodError = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: wrongMethod.body)) as? [String: Any])["error"]
+                as? [String: Any]
+            #expect(wrongMethodError?["code"] as? Int == 405 && wrongMethodError?["type"] as? String == "bad_request")
+            #expect(wrongMethodError?["message"] as? String == "PUT is not allowed on /api/sessions/s-1; allowed: DELETE, GET")
 
             let native = try await client.execute(uri: "/v1/nope?x=1", method: .post)
             let nativeError = try #require(
@@ -132,6 +136,9 @@ struct ErrorEnvelopeTests {
             #expect(native.status == .notFound)
             #expect(nativeError?["status"] as? Int == 404 && nativeError?["code"] as? String == "route_not_found")
             #expect(nativeError?["message"] as? String == "No route for POST /v1/nope")
+
+            let nativeMethod = try await client.execute(uri: "/v1/events/batch", method: .get)
+            #expect(nativeMethod.status == .methodNotAllowed && nativeMethod.headers[.allow] == "POST")
 
             let mixpeek = try await client.execute(uri: "/v1/agents/nope", method: .get)
             let mixpeekBody = try #require(

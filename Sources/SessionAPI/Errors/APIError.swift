@@ -50,7 +50,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// `InsufficientStorageError` (decision 0051).
     public var mixpeekType: String {
         switch status.code {
-        case 400, 413: "BadRequestError"
+        case 400, 405, 413: "BadRequestError"
         case 401: "AuthenticationError"
         case 403: "UnauthorizedError"
         case 404: "NotFoundError"

@@ -1,23 +1,61 @@
+import HTTPTypes
 import Hummingbird
+import Synchronization
 
-/// Answers a request that matches no route with a 404 in the envelope of the API its path belongs to —
-/// `/v1/agents/…` Mixpeek's, any other `/v1/…` the native one, everything else Mix's — instead of Hummingbird's empty
-/// 404, so a client reads it as it reads every other error. A path that exists under another method is a 404 too:
-/// the router does not say which methods a path has.
+/// Answers a request that matches no route in the envelope of the API its path belongs to — `/v1/agents/…`
+/// Mixpeek's, any other `/v1/…` the native one, everything else Mix's — instead of Hummingbird's empty 404, so a
+/// client reads it as it reads every other error: 405 `method_not_allowed` with `Allow` for a path served under other
+/// methods, 404 `route_not_found` for any other.
 struct UnknownRouteMiddleware: RouterMiddleware {
     typealias Context = SessionRequestContext
+
+    /// The routes to tell the two apart by; the router fills it once every route is added (``record(_:)``).
+    private let routes = RouteTable()
+
+    /// Keeps the router's routes (`Router.routes`), once they are all added.
+    func record(_ routes: [Router<Context>.RouteDescription]) {
+        self.routes.routes.withLock { $0 = routes.map { ($0.path, $0.method) } }
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         // The router names the matched route's template before its middleware runs; only the fallback has none.
         guard context.endpointPath == nil else { return try await next(request, context) }
-        let error = APIError(
-            status: .notFound, code: "route_not_found",
-            message: "No route for \(request.method.rawValue) \(request.uri.path)")
         let path = request.uri.path
-        if path == "/v1/agents" || path.hasPrefix("/v1/agents/") { return try error.response(MixpeekErrorEnvelope(error)) }
-        if path == "/v1" || path.hasPrefix("/v1/") { return try error.response(NativeErrorEnvelope(error)) }
-        return try error.response(MixErrorEnvelope(error))
+        let allowed = routes.methods(serving: path)
+        let error =
+            allowed.isEmpty
+            ? APIError(
+                status: .notFound, code: "route_not_found", message: "No route for \(request.method.rawValue) \(path)")
+            : APIError(
+                status: .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.method.rawValue) is not allowed on \(path); allowed: "
+                    + allowed.map(\.rawValue).joined(separator: ", "))
+        var response =
+            if path == "/v1/agents" || path.hasPrefix("/v1/agents/") {
+                try error.response(MixpeekErrorEnvelope(error))
+            } else if path == "/v1" || path.hasPrefix("/v1/") {
+                try error.response(NativeErrorEnvelope(error))
+            } else {
+                try error.response(MixErrorEnvelope(error))
+            }
+        if !allowed.isEmpty { response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
+        return response
+    }
+}
+
+/// Route templates and their methods, matched against a request's path as the router matches it.
+private final class RouteTable: Sendable {
+    let routes = Mutex<[(path: RouterPath, method: HTTPRequest.Method)]>([])
+
+    /// The methods of the routes whose template matches `path`, in the order the router lists them.
+    func methods(serving path: String) -> [HTTPRequest.Method] {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.withLock { routes in
+            routes.filter { route in
+                route.path.count == components.count && zip(route.path, components).allSatisfy { $0 ~= $1 }
+            }.map(\.method)
+        }
     }
 }
