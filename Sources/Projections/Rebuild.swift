@@ -115,7 +115,6 @@ public struct Rebuild: Sendable {
                 progress?(RebuildProgress(applied: applied, total: target.rawValue, elapsed: elapsed))
             }
             let (position, deferredDeletes) = (replayed.position, replayed.deferredDeletes)
-            print("TMP replay done", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             let writerSeconds = try await replayed.writerSeconds + queue.write { db in
                 let cpu = ThreadCPU.seconds()
                 // A rebuild past its live-message bound built `transcriptMessageBySession` already.
@@ -125,7 +124,6 @@ public struct Rebuild: Sendable {
                 try deferredDeletes?.apply(in: db)
                 return ThreadCPU.seconds() - cpu
             }
-            print("TMP indexes done", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             try await queue.write { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try queue.close()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -187,7 +185,7 @@ public struct Rebuild: Sendable {
                 if !db.isInsideTransaction { try db.beginTransaction() }
                 do {
                     try ProjectionStore.apply(current, from: expected, in: db, carrying: carry, endsTransaction: commit)
-                    if commit { let t0 = DispatchTime.now().uptimeNanoseconds; try db.commit(); print("TMP commit", Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+                    if commit { try db.commit() }
                 } catch {
                     // Nothing of a failed replay is kept: `extend`'s file stays as it was, `build` abandons its own.
                     try? db.rollback()
@@ -219,7 +217,7 @@ public struct Rebuild: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA cache_size = -\(ProcessInfo.processInfo.environment["TMP_CACHE"] ?? "262144")")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
             // The deferred indexes are built after the replay, when the decoding thread is idle: let SQLite's
             // sorter use it (0.78 → 0.65 s for `eventIndexBySession` over 1,000,031 events).
             try db.execute(sql: "PRAGMA threads = 2")
@@ -229,8 +227,7 @@ public struct Rebuild: Sendable {
         let queue = try SQLiteConnections.queue(file, configuration: config)
         try ProjectionSchema.migrator.migrate(queue)
         try queue.write { db in
-            let keep = (ProcessInfo.processInfo.environment["TMP_KEEP"] ?? "").split(separator: ",").map(String.init)
-            for index in ProjectionSchema.deferredIndexes where !keep.contains(index.name) { try db.drop(index: index.name) }
+            for index in ProjectionSchema.deferredIndexes { try db.drop(index: index.name) }
         }
         return queue
     }
