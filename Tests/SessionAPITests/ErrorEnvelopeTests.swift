@@ -139,6 +139,14 @@ struct ErrorEnvelopeTests {
 
             let nativeMethod = try await client.execute(uri: "/v1/events/batch", method: .get)
             #expect(nativeMethod.status == .methodNotAllowed && nativeMethod.headers[.allow] == "POST")
+            // The router takes a literal segment before a capture and keeps to it: `list` is POST's alone, even though
+            // `GET /v1/agents/sessions/{id}` exists; the same for a Mix file named `upload`.
+            for (uri, method) in [
+                ("/v1/agents/sessions/list", HTTPRequest.Method.get), ("/api/sessions/s-1/files/upload", .delete),
+            ] {
+                let literal = try await client.execute(uri: uri, method: method)
+                #expect(literal.status == .methodNotAllowed && literal.headers[.allow] == "POST", "\(uri)")
+            }
 
             let mixpeek = try await client.execute(uri: "/v1/agents/nope", method: .get)
             let mixpeekBody = try #require(

@@ -23,7 +23,9 @@ struct UnknownRouteMiddleware: RouterMiddleware {
         // The router names the matched route's template before its middleware runs; only the fallback has none.
         guard context.endpointPath == nil else { return try await next(request, context) }
         let path = request.uri.path
-        let allowed = routes.methods(serving: path)
+        // A method the table names for this path would have matched: should the two ever disagree, say 404.
+        let listed = routes.methods(serving: path)
+        let allowed = listed.contains(request.method) ? [] : listed
         let error =
             allowed.isEmpty
             ? APIError(
@@ -45,17 +47,39 @@ struct UnknownRouteMiddleware: RouterMiddleware {
     }
 }
 
-/// Route templates and their methods, matched against a request's path as the router matches it.
+/// Route templates and their methods, matched against a request's path as the router's trie matches it.
 private final class RouteTable: Sendable {
     let routes = Mutex<[(path: RouterPath, method: HTTPRequest.Method)]>([])
 
-    /// The methods of the routes whose template matches `path`, in the order the router lists them.
+    /// The methods of the route the router resolves `path` to, sorted; none when it resolves to none.
+    ///
+    /// The trie takes, at each segment, a literal before a capture, and falls back to a lower one only when the
+    /// higher one leads to no node at all: so the node is the highest of the templates (or their prefixes, which are
+    /// nodes too) whose segments match, comparing the first segment where they differ — and `GET
+    /// /v1/agents/sessions/list` resolves to the POST-only `list`, never to `:id`.
     func methods(serving path: String) -> [HTTPRequest.Method] {
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         return routes.withLock { routes in
-            routes.filter { route in
-                route.path.count == components.count && zip(route.path, components).allSatisfy { $0 ~= $1 }
-            }.map(\.method)
+            let nodes = routes.compactMap { route -> [String]? in
+                guard route.path.count >= components.count,
+                    zip(route.path, components).allSatisfy({ $0 ~= $1 })
+                else { return nil }
+                return route.path.prefix(components.count).map(\.description)
+            }
+            guard let node = nodes.max(by: Self.ranksBelow) else { return [] }
+            let methods = routes.filter { $0.path.map(\.description) == node }.map(\.method)
+            return Set(methods).sorted { $0.rawValue < $1.rawValue }
         }
+    }
+
+    /// Whether the trie tries `lhs` after `rhs`: at the first segment where they differ, a capture (or wildcard)
+    /// after a literal.
+    private static func ranksBelow(_ lhs: [String], _ rhs: [String]) -> Bool {
+        guard let (left, right) = zip(lhs, rhs).first(where: { $0 != $1 }) else { return false }
+        return !isLiteral(left) && isLiteral(right)
+    }
+
+    private static func isLiteral(_ segment: String) -> Bool {
+        !segment.contains("{") && !segment.contains("*")
     }
 }

@@ -17,7 +17,8 @@ struct SessionBackend: Sendable {
     let responses: SessionResponseCache
 
     /// The session as of `asOf` when it exists in `namespace`; otherwise ``SessionError/sessionNotFound(_:)``
-    /// (another namespace's session is as unknown as a missing one).
+    /// (another namespace's session is as unknown as a missing one), or ``SessionError/messageNotFound(_:)`` for an
+    /// as-of message an existing session never had.
     /// The latest state comes from ``responses`` when it holds the session.
     func session(_ id: SessionID, namespace: String?, at asOf: AsOf = .latest) async throws -> SessionSnapshot {
         var snapshot = asOf == .latest ? responses.snapshot(id) : nil
@@ -28,7 +29,8 @@ struct SessionBackend: Sendable {
         }
         guard let snapshot, namespace.map({ $0 == snapshot.namespace }) ?? true else {
             // A message the session never had is named as such, not as a missing session.
-            if case .message = asOf, (try? await session(id, namespace: namespace)) != nil {
+            if case .message = asOf {
+                _ = try await session(id, namespace: namespace)
                 throw Self.notFound(id, at: asOf)
             }
             throw SessionError.sessionNotFound(id)
