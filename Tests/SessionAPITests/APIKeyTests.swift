@@ -108,6 +108,14 @@ struct APIKeyTests {
                 #expect(try await client.execute(uri: uri, method: .get, headers: a).status == .ok, "\(uri)")
                 #expect(try await client.execute(uri: uri, method: .get, headers: b).status == .notFound, "\(uri)")
             }
+            // An as-of message names the message only to the session's own namespace: to another, the session is
+            // as unknown as without it.
+            let asOfMessage = "/v1/sessions/\(id)?messageId=never-sent"
+            let ownMessage = try await client.execute(uri: asOfMessage, method: .get, headers: a)
+            #expect((ownMessage.json["error"] as? [String: Any])?["code"] as? String == "message_not_found")
+            let otherMessage = try await client.execute(uri: asOfMessage, method: .get, headers: b)
+            #expect(otherMessage.status == .notFound)
+            #expect((otherMessage.json["error"] as? [String: Any])?["code"] as? String == "session_not_found")
             // Read by its own namespace first, so the other's read finds the answer cached and still gets 404.
             let own = try await client.execute(
                 uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(keys["a"], namespace: "a"))

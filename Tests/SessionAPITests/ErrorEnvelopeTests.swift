@@ -113,7 +113,7 @@ struct ErrorEnvelopeTests {
 
     /// A path no route serves is a 404, a method its path does not take a 405 with `Allow`, each in the envelope of
     /// the API the path belongs to and naming the method and path; a route that exists still answers as before.
-    @Test func anUnknownRouteIsANotFoundInItsAPIsEnvelope() async throws {
+    @Test func anUnknownRouteOrMethodIsAnsweredInItsAPIsEnvelope() async throws {
         try await withTestApplication { client in
             let mix = try await client.execute(uri: "/api/nope", method: .get)
             #expect(mix.status == .notFound)
