@@ -197,13 +197,17 @@ public final class ProjectionStore: Sendable {
             throw ProjectionError.checkpointConflict(name: Checkpoint.sessions, expected: expected, found: found)
         }
         var projector = Projector(
-            db, knownSessions: carry?.rows ?? [:], unwritten: carry?.unwritten ?? .init(),
-            deferredDeletes: carry?.deferredDeletes?.emptied(), liveMessages: carry?.liveMessages)
-        carry?.rows = [:]  // one owner at a time, so the dictionary is not copied on write
+            db, knownSessions: carry?.rows ?? [:], knownKeys: carry?.streamKeys ?? [:],
+            unwritten: carry?.unwritten ?? .init(), deferredDeletes: carry?.deferredDeletes?.emptied(),
+            liveMessages: carry?.liveMessages)
+        // One owner at a time, so the dictionaries are not copied on write.
+        carry?.rows = [:]
+        carry?.streamKeys = [:]
         for record in batch { try projector.apply(record) }
         if endsTransaction || carry?.isFull(projector.sessions) ?? true { try projector.flush() }
         try Checkpoint.advance(db, from: expected, to: last)
         carry?.keep(projector.sessions, unwritten: projector.unwritten)
+        carry?.keep(projector.streamKeys)
         if let deferred = projector.deferredDeletes { carry?.deferredDeletes?.append(contentsOf: deferred) }
         try carry?.boundLiveMessages(in: db)
     }

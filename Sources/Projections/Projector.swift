@@ -13,6 +13,8 @@ struct Projector {
     private let db: Database
     /// Session rows read or written so far; `nil` marks a session known not to exist.
     private(set) var sessions: [String: SessionRow?]
+    /// The `stream` keys of the session ids seen so far (``StreamRow``).
+    private(set) var streamKeys: [String: Int64]
     /// Session rows changed since the last ``flush()``.
     private(set) var unwritten: UnwrittenSessions
     /// Tombstones whose rows in ``DeferredDeletes/tables`` wait for the end of a rebuild; `nil` deletes them at once.
@@ -29,12 +31,14 @@ struct Projector {
     init(
         _ db: Database,
         knownSessions sessions: [String: SessionRow?] = [:],
+        knownKeys streamKeys: [String: Int64] = [:],
         unwritten: UnwrittenSessions = UnwrittenSessions(),
         deferredDeletes: DeferredDeletes? = nil,
         liveMessages: LiveMessages? = nil
     ) {
         self.db = db
         self.sessions = sessions
+        self.streamKeys = streamKeys
         self.unwritten = unwritten
         self.deferredDeletes = deferredDeletes
         self.liveMessages = liveMessages
@@ -46,7 +50,8 @@ struct Projector {
         let version = Int64(record.streamVersion)
         let time = record.recordedAtMicros
         let id = record.stream
-        try indexEvent(record)
+        let key = try streamKey(id)
+        try indexEvent(record, key: key)
 
         if case .created(let event) = record.event {
             try create(event, id: id, position: position, version: version, time: time)
@@ -69,17 +74,17 @@ struct Projector {
             try recordField(.title, of: id, at: position, value: changed.title)
         case .messageAppended(let message):
             let columns = record.columns.message ?? MessageColumns(message, appendedAt: time)
-            try appendMessage(message, columns, to: &row, position: position, version: version, time: time)
+            try appendMessage(message, columns, to: &row, key: key, position: position, version: version, time: time)
         case .toolResultRecorded(let result):
             let columns = record.columns.toolResult ?? ToolResultColumns(result)
             try execute(
                 """
-                INSERT INTO toolResult (position, sessionId, toolCallId, messageId, resultLiteral, metadata, isError,
+                INSERT INTO toolResult (position, sessionKey, toolCallId, messageId, resultLiteral, metadata, isError,
                   screenshotUrls, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ) {
                 $0.bind(position)
-                $0.bind(id)
+                $0.bind(key)
                 $0.bind(result.toolCallID.rawValue)
                 $0.bind(result.messageID.rawValue)
                 $0.bind(columns.result)
@@ -121,9 +126,11 @@ struct Projector {
             row.userMemory = json
             try recordField(.userMemory, of: id, at: position, value: json)
         case .rewound(let rewound):
-            try removeMessages(rewound.removedMessageIDs, row: &row, position: position, version: version, time: time)
+            try removeMessages(
+                rewound.removedMessageIDs, row: &row, key: key, position: position, version: version, time: time)
         case .messagesRemoved(let removed):
-            try removeMessages(removed.removedMessageIDs, row: &row, position: position, version: version, time: time)
+            try removeMessages(
+                removed.removedMessageIDs, row: &row, key: key, position: position, version: version, time: time)
         case .stateUpdated(let updated):
             try updateState(updated.delta, row: &row, position: position)
         case .processingStarted:
@@ -163,7 +170,7 @@ struct Projector {
                 $0.bind(removed.fileID.rawValue)
             }
         case .deleted:
-            try delete(id, namespace: row.namespace, at: position)
+            try delete(id, key: key, namespace: row.namespace, at: position)
             return
         case .erased, .forked:
             break
@@ -234,20 +241,21 @@ struct Projector {
         _ message: MessageAppended,
         _ columns: MessageColumns,
         to row: inout SessionRow,
+        key: Int64,
         position: Int64,
         version: Int64,
         time: Int64
     ) throws {
         try execute(
             """
-            INSERT INTO transcriptMessage (addedPosition, sessionId, addedVersion, addedAt, messageId, role, hasText,
+            INSERT INTO transcriptMessage (addedPosition, sessionKey, addedVersion, addedAt, messageId, role, hasText,
               inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata,
               toolCallCount, item, headJSON, tailJSON)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ) {
             $0.bind(position)
-            $0.bind(row.id)
+            $0.bind(key)
             $0.bind(version)
             $0.bind(time)
             $0.bind(message.messageID.rawValue)
@@ -268,11 +276,11 @@ struct Projector {
         for (index, call) in message.toolCalls.enumerated() {
             try execute(
                 """
-                INSERT INTO toolCall (sessionId, messagePosition, callIndex, toolCallId, type, headJSON)
+                INSERT INTO toolCall (sessionKey, messagePosition, callIndex, toolCallId, type, headJSON)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """
             ) {
-                $0.bind(row.id)
+                $0.bind(key)
                 $0.bind(position)
                 $0.bind(index)
                 $0.bind(call.id.rawValue)
@@ -299,6 +307,7 @@ struct Projector {
     private func removeMessages(
         _ removedIDs: [MessageID],
         row: inout SessionRow,
+        key: Int64,
         position: Int64,
         version: Int64,
         time: Int64
@@ -314,11 +323,11 @@ struct Projector {
         let statement = try db.cachedStatement(
             sql: """
                 UPDATE transcriptMessage SET removedPosition = ?, removedVersion = ?, removedAt = ?
-                WHERE sessionId = ? AND removedPosition IS NULL
+                WHERE sessionKey = ? AND removedPosition IS NULL
                   AND messageId IN (SELECT value FROM json_each(?))
                 RETURNING role, addedPosition
                 """)
-        statement.setUncheckedArguments([position, version, time, row.id, ids])
+        statement.setUncheckedArguments([position, version, time, key, ids])
         var removedFirstUser = false
         let cursor = try Row.fetchCursor(statement)
         while let removed = try cursor.next() {
@@ -333,10 +342,10 @@ struct Projector {
                 db,
                 sql: """
                     SELECT addedPosition FROM transcriptMessage
-                    WHERE sessionId = ? AND role = 'user' AND removedPosition IS NULL
+                    WHERE sessionKey = ? AND role = 'user' AND removedPosition IS NULL
                     ORDER BY addedPosition LIMIT 1
                     """,
-                arguments: [row.id])
+                arguments: [key])
         }
     }
 
@@ -454,14 +463,18 @@ struct Projector {
 
     /// The tombstone: every row of the session goes, at once (in a rebuild, those of ``DeferredDeletes/tables``
     /// at its end); its event index (no bodies) stays for audit.
-    private mutating func delete(_ id: String, namespace: String, at position: Int64) throws {
-        deferredDeletes?.append(sessionId: id, position: position)
+    private mutating func delete(_ id: String, key: Int64, namespace: String, at position: Int64) throws {
+        deferredDeletes?.append(sessionKey: key, position: position)
         liveMessages?.removeSession(id)
         for table in [
-            TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName,
-            CallbackResultRow.databaseTableName, ToolCallRow.databaseTableName, CallbackRow.databaseTableName,
-            FileRow.databaseTableName, SessionFieldRow.databaseTableName,
+            TranscriptMessageRow.databaseTableName, ToolResultRow.databaseTableName, ToolCallRow.databaseTableName,
         ] where deferredDeletes?.defers(table) != true {
+            try db.execute(sql: "DELETE FROM \(table) WHERE sessionKey = ?", arguments: [key])
+        }
+        for table in [
+            CallbackResultRow.databaseTableName, CallbackRow.databaseTableName, FileRow.databaseTableName,
+            SessionFieldRow.databaseTableName,
+        ] {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
         }
         try execute("DELETE FROM session WHERE id = ?") {
@@ -502,14 +515,32 @@ struct Projector {
         return row
     }
 
-    private func indexEvent(_ record: DecodedRecord) throws {
+    /// The key of `id` in `stream`, given now if the id is new (``StreamRow``).
+    private mutating func streamKey(_ id: String) throws -> Int64 {
+        if let key = streamKeys[id] { return key }
+        var select = BoundStatement(try statements.statement("SELECT key FROM stream WHERE id = ?", in: db))
+        select.bind(id)
+        var found: Int64?
+        try select.forEachRow { found = $0.int64(0) }
+        let key: Int64
+        if let found {
+            key = found
+        } else {
+            try execute("INSERT INTO stream (id) VALUES (?)") { $0.bind(id) }
+            key = db.lastInsertedRowID
+        }
+        streamKeys[id] = key
+        return key
+    }
+
+    private func indexEvent(_ record: DecodedRecord, key: Int64) throws {
         try execute(
             """
-            INSERT INTO eventIndex (sessionId, version, position, recordedAt, type, eventId, actor, requestId,
+            INSERT INTO eventIndex (sessionKey, version, position, recordedAt, type, eventId, actor, requestId,
               isActivity, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ) {
-            $0.bind(record.stream)
+            $0.bind(key)
             $0.bind(Int64(record.streamVersion))
             $0.bind(Int64(record.position.rawValue))
             $0.bind(record.recordedAtMicros)

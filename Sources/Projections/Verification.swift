@@ -48,16 +48,23 @@ extension ProjectionStore {
             try db.execute(sql: "ATTACH DATABASE ? AS live", arguments: [live])
             defer { try? db.execute(sql: "DETACH DATABASE live") }
             var differences: [ProjectionDifference] = []
-            for table in ProjectionSchema.tables {
+            // The tables keyed by `stream` are compared through the ids the keys stand for, `stream` itself not
+            // at all (decision 0166): a row's session matters, not the number standing for it.
+            for table in ProjectionSchema.tables where table != StreamRow.databaseTableName {
                 let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table))")
                 let names: [String] = columns.map { $0["name"] }
                 var keys = columns.filter { ($0["pk"] as Int) > 0 }.sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }
                     .map { $0["name"] as String }
                 if keys.isEmpty { keys = names }
-                let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+                func select(from schema: String) -> String {
+                    let list = names.map { name in
+                        name == "sessionKey"
+                            ? "(SELECT id FROM \(schema).stream WHERE key = t.sessionKey) AS sessionKey" : "t.\"\(name)\""
+                    }
+                    return "SELECT \(list.joined(separator: ", ")) FROM \(schema).\(table) AS t"
+                }
                 func rows(_ a: String, _ b: String) throws -> [String: Row] {
-                    let found = try Row.fetchAll(
-                        db, sql: "SELECT \(list) FROM \(a).\(table) EXCEPT SELECT \(list) FROM \(b).\(table)")
+                    let found = try Row.fetchAll(db, sql: "\(select(from: a)) EXCEPT \(select(from: b))")
                     var byKey: [String: Row] = [:]
                     for row in found {
                         byKey[keys.map { "\($0)=\(row[$0] as DatabaseValue)" }.joined(separator: ", ")] = row

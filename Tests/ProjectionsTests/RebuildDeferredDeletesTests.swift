@@ -90,7 +90,8 @@ import Testing
     /// Rows of `table` per session.
     static func rowCounts(of table: String, in file: String) throws -> [String: Int] {
         try SQLiteConnections.queue(file).read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT sessionId, count(*) FROM \(table) GROUP BY sessionId")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT stream.id, count(*) FROM \(table) JOIN stream ON stream.key = sessionKey GROUP BY stream.id")
             return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
         }
     }

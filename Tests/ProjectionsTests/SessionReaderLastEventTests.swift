@@ -50,7 +50,8 @@ extension SessionReader.IndexedEvent {
         try Row.fetchOne(
             db,
             sql: """
-                SELECT version, position, recordedAt FROM eventIndex WHERE sessionId = ? AND position <= ?
+                SELECT version, position, recordedAt FROM eventIndex
+                WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND position <= ?
                 ORDER BY version DESC LIMIT 1
                 """,
             arguments: [id, position]

@@ -13,9 +13,9 @@ extension ProjectionStore {
                 try String.fetchAll(
                     db,
                     sql: """
-                        SELECT DISTINCT sessionId FROM eventIndex
+                        SELECT DISTINCT stream.id FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
                         WHERE type NOT IN (?, ?)
-                          AND sessionId IN (SELECT sessionId FROM eventIndex WHERE type = ?)
+                          AND sessionKey IN (SELECT sessionKey FROM eventIndex WHERE type = ?)
                         """,
                     arguments: [
                         EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue,
@@ -34,9 +34,9 @@ extension ProjectionStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT sessionId, COUNT(*) FROM eventIndex
-                    WHERE sessionId IN (SELECT value FROM json_each(?)) AND type NOT IN (?, ?)
-                    GROUP BY sessionId
+                    SELECT stream.id, COUNT(*) FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
+                    WHERE stream.id IN (SELECT value FROM json_each(?)) AND type NOT IN (?, ?)
+                    GROUP BY stream.id
                     """,
                 arguments: [ids, EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue])
             for row in rows { counts[row[0] as String] = row[1] as Int }
@@ -56,7 +56,8 @@ extension ProjectionStore {
             try db.execute(
                 sql: """
                     UPDATE eventIndex SET summary = ? || type, type = ?, isActivity = 0
-                    WHERE sessionId IN (SELECT value FROM json_each(?)) AND type NOT IN (?, ?)
+                    WHERE sessionKey IN (SELECT key FROM stream WHERE id IN (SELECT value FROM json_each(?)))
+                      AND type NOT IN (?, ?)
                     """,
                 arguments: [
                     SessionEvent.erasedSummary(of: ""), EventType.eventErased.rawValue, ids,

@@ -31,7 +31,7 @@ extension ProjectionStore {
                 sql: """
                     SELECT addedPosition, addedVersion, addedAt, messageId, role, item,
                       removedPosition IS NOT NULL AND removedPosition <= ? FROM transcriptMessage
-                    WHERE sessionId = ? AND addedPosition <= ? AND item IS NOT NULL
+                    WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition <= ? AND item IS NOT NULL
                       AND (? OR removedPosition IS NULL OR removedPosition > ?) AND addedAt >= ?
                     ORDER BY addedPosition DESC LIMIT ?
                     """,
@@ -80,20 +80,22 @@ extension ProjectionStore {
         if after == version { return [] }
         let removed = try Bool.fetchOne(
             db.cachedStatement(sql: """
-                SELECT EXISTS(SELECT 1 FROM eventIndex WHERE sessionId = ? AND version > ? AND version <= ?
-                  AND type IN (?, ?, ?))
+                SELECT EXISTS(SELECT 1 FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
+                  AND version > ? AND version <= ? AND type IN (?, ?, ?))
                 """),
             arguments: [id, Int64(after), Int64(version)] + StatementArguments(removingTypes))
         guard removed == false else { return nil }
         // Positions grow with versions: the items appended after `after` are past its event's position (`>=`
         // keeps that true even if several events shared one; the version filters decide).
         let start = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
+            db.cachedStatement(sql: """
+                SELECT position FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND version = ?
+                """),
             arguments: [id, Int64(after)]) ?? Int64.min
         return try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT addedPosition, addedVersion, addedAt, messageId, role, item FROM transcriptMessage
-                WHERE sessionId = ? AND addedPosition >= ? AND item IS NOT NULL
+                WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition >= ? AND item IS NOT NULL
                   AND addedVersion > ? AND addedVersion <= ? AND (removedVersion IS NULL OR removedVersion > ?)
                 ORDER BY addedPosition
                 """),

@@ -138,7 +138,10 @@ extension ProjectionStore {
     public func events(_ id: SessionID, after position: LogPosition = LogPosition(0)) async throws -> [AuditEvent] {
         try await read { db in
             try EventIndexRow.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM eventIndex WHERE sessionId = ? AND position > ? ORDER BY version"),
+                db.cachedStatement(sql: """
+                    SELECT * FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND position > ?
+                    ORDER BY version
+                    """),
                 arguments: [id.rawValue, Int64(position.rawValue)]
             ).map { row in
                 AuditEvent(

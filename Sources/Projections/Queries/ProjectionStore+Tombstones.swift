@@ -17,8 +17,8 @@ extension ProjectionStore {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let found = try String.fetchAll(
                 db, sql: """
-                        SELECT DISTINCT sessionId FROM eventIndex
-                        WHERE sessionId IN (\(marks)) AND type = ?
+                        SELECT DISTINCT stream.id FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
+                        WHERE stream.id IN (\(marks)) AND type = ?
                         """,
                     arguments: StatementArguments(Array(chunk) + [EventType.sessionDeleted.rawValue]))
                 deleted.formUnion(found)

@@ -8,7 +8,7 @@ extension SessionReader {
     static let exportSQL = """
         SELECT addedPosition, messageId, role, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost,
           latencyMs, toolCallCount, removedPosition, headJSON, tailJSON, item
-        FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
+        FROM transcriptMessage WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition <= ?
         ORDER BY addedPosition
         """
 

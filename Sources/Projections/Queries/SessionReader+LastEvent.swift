@@ -17,7 +17,8 @@ extension SessionReader {
     func lastEvent(of id: String, atOrBefore position: Int64) throws -> IndexedEvent? {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT version, position, recordedAt FROM eventIndex WHERE sessionId = ? AND version >= ?
+                SELECT version, position, recordedAt FROM eventIndex
+                WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND version >= ?
                 ORDER BY version LIMIT 1
                 """)
         func first(from version: Int64) throws -> IndexedEvent? {
@@ -31,7 +32,10 @@ extension SessionReader {
         var low: Int64 = 0
         guard
             var high = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT version FROM eventIndex WHERE sessionId = ? ORDER BY version DESC LIMIT 1"),
+                db.cachedStatement(sql: """
+                    SELECT version FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
+                    ORDER BY version DESC LIMIT 1
+                    """),
                 arguments: [id])
         else { return nil }
         while low <= high {

@@ -29,24 +29,36 @@ struct SessionReader {
                 position = row.lastPosition
             } else {
                 position = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT position FROM eventIndex WHERE sessionId = ? AND version = ?"),
+                    db.cachedStatement(sql: """
+                        SELECT position FROM eventIndex
+                        WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND version = ?
+                        """),
                     arguments: [row.id, Int64(version)])
             }
         case .message(let messageID):
             guard
                 let added = try Int64.fetchOne(
-                    db, sql: "SELECT addedPosition FROM transcriptMessage WHERE sessionId = ? AND messageId = ?",
+                    db,
+                    sql: """
+                        SELECT addedPosition FROM transcriptMessage
+                        WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND messageId = ?
+                        """,
                     arguments: [row.id, messageID.rawValue])
             else { return nil }
             // Just before the next message, so the results a tool message carries count with it.
             let next = try Int64.fetchOne(
-                db, sql: "SELECT min(addedPosition) FROM transcriptMessage WHERE sessionId = ? AND addedPosition > ?",
+                db,
+                sql: """
+                    SELECT min(addedPosition) FROM transcriptMessage
+                    WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition > ?
+                    """,
                 arguments: [row.id, added])
             position = next.map { $0 - 1 } ?? row.lastPosition
         case .time(let date):
             position = try Int64.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT position FROM eventIndex WHERE sessionId = ? AND recordedAt <= ?
+                    SELECT position FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
+                      AND recordedAt <= ?
                     ORDER BY version DESC LIMIT 1
                     """),
                 arguments: [row.id, Timestamp.micros(date)])
@@ -71,7 +83,8 @@ struct SessionReader {
         let lastActivity = try last.flatMap { last in
             try Int64.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT recordedAt FROM eventIndex WHERE sessionId = ? AND version <= ? AND isActivity
+                    SELECT recordedAt FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
+                      AND version <= ? AND isActivity
                     ORDER BY version DESC LIMIT 1
                     """),
                 arguments: [row.id, last.version])
@@ -79,7 +92,8 @@ struct SessionReader {
         let processing = try last.flatMap { last in
             try String.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT type FROM eventIndex WHERE sessionId = ? AND version <= ?
+                    SELECT type FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
+                      AND version <= ?
                       AND type IN ('processing.started', 'processing.cancelled', 'processing.finished',
                                    'session.terminated')
                     ORDER BY version DESC LIMIT 1

@@ -21,7 +21,7 @@ extension SessionReader {
         SELECT addedPosition, addedVersion, addedAt, messageId, role, hasText, headJSON, tailJSON, inputTokens,
           outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata, toolCallCount,
           removedPosition, removedVersion, removedAt, item
-        FROM transcriptMessage WHERE sessionId = ? AND addedPosition <= ?
+        FROM transcriptMessage WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition <= ?
         ORDER BY addedPosition
         """
 
@@ -104,7 +104,8 @@ extension SessionReader {
         // transcript, read before every export.
         var rows = BoundStatement(try db.cachedStatement(sql: """
             SELECT messagePosition, toolCallId, headJSON, type FROM toolCall
-            WHERE sessionId = ? AND messagePosition <= ? ORDER BY messagePosition, callIndex
+            WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND messagePosition <= ?
+            ORDER BY messagePosition, callIndex
             """))
         rows.bind(id)
         rows.bind(position)
@@ -127,7 +128,7 @@ extension SessionReader {
         carried.reserveCapacity(calls)
         var rows = BoundStatement(try db.cachedStatement(sql: """
             SELECT toolCallId, messageId, resultLiteral, metadata, isError, screenshotUrls, finished FROM toolResult
-            WHERE sessionId = ? AND position <= ? ORDER BY position
+            WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND position <= ? ORDER BY position
             """))
         rows.bind(id)
         rows.bind(position)

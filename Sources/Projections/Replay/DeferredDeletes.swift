@@ -2,7 +2,7 @@ internal import GRDB
 
 /// The tombstones of a rebuild's one transaction, applied to the tables whose session index the rebuild
 /// builds only after its bulk load (decision 0130): without that index, a tombstone's `DELETE … WHERE
-/// sessionId = ?` would scan the whole table, so the rows go at the end, once the index is there.
+/// sessionKey = ?` would scan the whole table, so the rows go at the end, once the index is there.
 ///
 /// Each delete is bounded by the tombstone's position, so rows a later session of the same id wrote stay.
 struct DeferredDeletes: Sendable {
@@ -18,7 +18,7 @@ struct DeferredDeletes: Sendable {
     /// (``stopDeferring(_:in:)``).
     private(set) var tables: [Table]
     /// Deleted sessions and their tombstones' positions, in log order.
-    private(set) var tombstones: [(sessionId: String, position: Int64)] = []
+    private(set) var tombstones: [(sessionKey: Int64, position: Int64)] = []
 
     init(tables: [Table] = Self.indexedAtTheEnd) { self.tables = tables }
 
@@ -30,7 +30,7 @@ struct DeferredDeletes: Sendable {
     /// The same deferral with no tombstones yet, for the next batch's projector.
     func emptied() -> DeferredDeletes { DeferredDeletes(tables: tables) }
 
-    mutating func append(sessionId: String, position: Int64) { tombstones.append((sessionId, position)) }
+    mutating func append(sessionKey: Int64, position: Int64) { tombstones.append((sessionKey, position)) }
 
     mutating func append(contentsOf other: DeferredDeletes) { tombstones += other.tombstones }
 
@@ -47,9 +47,9 @@ struct DeferredDeletes: Sendable {
 
     private func delete(from table: Table, in db: Database) throws {
         let statement = try db.makeStatement(
-            sql: "DELETE FROM \(table.name) WHERE sessionId = ? AND \(table.position) < ?")
+            sql: "DELETE FROM \(table.name) WHERE sessionKey = ? AND \(table.position) < ?")
         for tombstone in tombstones {
-            try statement.execute(arguments: [tombstone.sessionId, tombstone.position])
+            try statement.execute(arguments: [tombstone.sessionKey, tombstone.position])
         }
     }
 }

@@ -44,6 +44,12 @@ final class SessionRowCarry: @unchecked Sendable {
     /// Rows changed by the open transaction and not written yet.
     var unwritten = UnwrittenSessions()
 
+    /// The `stream` keys of the session ids seen so far (a key, once given, never changes).
+    var streamKeys: [String: Int64] = [:]
+
+    /// Keeps `keys` for the next batch, or nothing when there are more than ``capacity``.
+    func keep(_ keys: [String: Int64]) { streamKeys = keys.count > capacity ? [:] : keys }
+
     /// Whether `rows` are too many to keep: the batch writes them and the carry forgets them.
     func isFull(_ rows: [String: SessionRow?]) -> Bool { rows.count > capacity }
 

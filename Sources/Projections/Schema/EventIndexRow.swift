@@ -9,7 +9,8 @@ internal import GRDB
 struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "eventIndex"
 
-    var sessionId: String
+    /// The session id's key in `stream` (``StreamRow``).
+    var sessionKey: Int64
     var version: Int64
     var position: Int64
     var recordedAt: Int64
@@ -24,7 +25,7 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
 
     /// The table's columns, for the schema and queries.
     enum Columns {
-        static let sessionId = Column(CodingKeys.sessionId)
+        static let sessionKey = Column(CodingKeys.sessionKey)
         static let version = Column(CodingKeys.version)
     }
 
@@ -36,7 +37,7 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName) { t in
             t.primaryKey(CodingKeys.position.stringValue, .integer)
-            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.sessionKey.stringValue, .integer).notNull()
             t.column(CodingKeys.version.stringValue, .integer).notNull()
             t.column(CodingKeys.recordedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.type.stringValue, .text).notNull()
@@ -49,10 +50,10 @@ struct EventIndexRow: Codable, Equatable, FetchableRecord, PersistableRecord {
         try createIndexes(in: db)
     }
 
-    /// `(sessionId, version)`, unique: what the primary key of a session-ordered table would be.
+    /// `(sessionKey, version)`, unique: what the primary key of a session-ordered table would be.
     static func createIndexes(in db: Database) throws {
         try db.create(
-            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionId.name, Columns.version.name],
+            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionKey.name, Columns.version.name],
             options: .unique)
     }
 }

@@ -7,7 +7,7 @@ internal import GRDB
 /// creates the schema, so that `grdb_migrations` records what built the file.
 enum ProjectionSchema {
     /// The schema version this build writes; stored in `PRAGMA user_version`.
-    static let version = 11
+    static let version = 12
 
     /// Every table, in creation order (also the order `verify` compares them).
     static let tables = [
@@ -15,6 +15,7 @@ enum ProjectionSchema {
         ToolResultRow.databaseTableName, CallbackResultRow.databaseTableName, CallbackRow.databaseTableName,
         FileRow.databaseTableName, SessionFieldRow.databaseTableName, EventIndexRow.databaseTableName,
         NamespaceRow.databaseTableName, CheckpointRow.databaseTableName, SharedStateRow.databaseTableName,
+        StreamRow.databaseTableName,
     ]
 
     /// The migrator that creates the current schema in an empty database.
@@ -33,6 +34,7 @@ enum ProjectionSchema {
             try NamespaceRow.create(in: db)
             try CheckpointRow.create(in: db)
             try SharedStateRow.create(in: db)
+            try StreamRow.create(in: db)
             try db.execute(sql: "PRAGMA user_version = \(version)")
         }
         return migrator

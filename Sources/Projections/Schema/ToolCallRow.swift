@@ -8,7 +8,8 @@ internal import GRDB
 struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolCall"
 
-    var sessionId: String
+    /// The session id's key in `stream` (``StreamRow``).
+    var sessionKey: Int64
     var messagePosition: Int64
     var callIndex: Int
     var toolCallId: String
@@ -17,20 +18,20 @@ struct ToolCallRow: Codable, Equatable, FetchableRecord, PersistableRecord {
 
     /// The table's columns, for the schema and queries.
     enum Columns {
-        static let sessionId = Column(CodingKeys.sessionId)
+        static let sessionKey = Column(CodingKeys.sessionKey)
         static let messagePosition = Column(CodingKeys.messagePosition)
         static let callIndex = Column(CodingKeys.callIndex)
     }
 
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName, options: .withoutRowID) { t in
-            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.sessionKey.stringValue, .integer).notNull()
             t.column(CodingKeys.messagePosition.stringValue, .integer).notNull()
             t.column(CodingKeys.callIndex.stringValue, .integer).notNull()
             t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
             t.column(CodingKeys.type.stringValue, .text)
             t.column(CodingKeys.headJSON.stringValue, .text).notNull()
-            t.primaryKey([Columns.sessionId.name, Columns.messagePosition.name, Columns.callIndex.name])
+            t.primaryKey([Columns.sessionKey.name, Columns.messagePosition.name, Columns.callIndex.name])
         }
     }
 }

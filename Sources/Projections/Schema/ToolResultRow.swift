@@ -9,7 +9,8 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolResult"
 
     var position: Int64
-    var sessionId: String
+    /// The session id's key in `stream` (``StreamRow``).
+    var sessionKey: Int64
     var toolCallId: String
     var messageId: String
     var resultLiteral: String
@@ -22,7 +23,7 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     /// The table's columns, for the schema and queries.
     enum Columns {
         static let position = Column(CodingKeys.position)
-        static let sessionId = Column(CodingKeys.sessionId)
+        static let sessionKey = Column(CodingKeys.sessionKey)
     }
 
     static let bySessionIndex = "toolResultBySession"
@@ -30,7 +31,7 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName) { t in
             t.primaryKey(CodingKeys.position.stringValue, .integer)
-            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.sessionKey.stringValue, .integer).notNull()
             t.column(CodingKeys.toolCallId.stringValue, .text).notNull()
             t.column(CodingKeys.messageId.stringValue, .text).notNull()
             t.column(CodingKeys.resultLiteral.stringValue, .text).notNull()
@@ -45,6 +46,6 @@ struct ToolResultRow: Codable, Equatable, FetchableRecord, PersistableRecord {
     /// The session's results in log order. A rebuild builds it after its bulk load (``ProjectionSchema/deferredIndexes``).
     static func createIndexes(in db: Database) throws {
         try db.create(
-            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionId.name, Columns.position.name])
+            index: bySessionIndex, on: databaseTableName, columns: [Columns.sessionKey.name, Columns.position.name])
     }
 }

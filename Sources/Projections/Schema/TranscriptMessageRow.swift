@@ -13,7 +13,8 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     static let databaseTableName = "transcriptMessage"
 
     var addedPosition: Int64
-    var sessionId: String
+    /// The session id's key in `stream` (``StreamRow``).
+    var sessionKey: Int64
     var addedVersion: Int64
     var addedAt: Int64
     var messageId: String
@@ -39,7 +40,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     /// The table's columns, for the schema and queries.
     enum Columns {
         static let addedPosition = Column(CodingKeys.addedPosition)
-        static let sessionId = Column(CodingKeys.sessionId)
+        static let sessionKey = Column(CodingKeys.sessionKey)
         static let removedPosition = Column(CodingKeys.removedPosition)
     }
 
@@ -49,7 +50,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName) { t in
             t.primaryKey(CodingKeys.addedPosition.stringValue, .integer)
-            t.column(CodingKeys.sessionId.stringValue, .text).notNull()
+            t.column(CodingKeys.sessionKey.stringValue, .integer).notNull()
             t.column(CodingKeys.addedVersion.stringValue, .integer).notNull()
             t.column(CodingKeys.addedAt.stringValue, .integer).notNull()
             t.column(CodingKeys.messageId.stringValue, .text).notNull()
@@ -78,6 +79,6 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     static func createIndexes(in db: Database) throws {
         try db.create(
             index: bySessionIndex, on: databaseTableName,
-            columns: [Columns.sessionId.name, Columns.addedPosition.name])
+            columns: [Columns.sessionKey.name, Columns.addedPosition.name])
     }
 }
