@@ -349,7 +349,7 @@ struct Projector {
         }
     }
 
-    /// ``removeMessages(_:row:position:version:time:)`` in a rebuild: the same rows, found in `liveMessages`
+    /// ``removeMessages(_:row:key:position:version:time:)`` in a rebuild: the same rows, found in `liveMessages`
     /// and updated by position. `ids` are UTF-8 bytes, compared as the SQL path's `messageId IN (…)` compares.
     private func removeLiveMessages(
         _ ids: Set<[UInt8]>,

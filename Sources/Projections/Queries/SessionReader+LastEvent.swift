@@ -10,8 +10,8 @@ extension SessionReader {
 
     /// The session's last event at or before the global log position `position`, `nil` when it has none.
     ///
-    /// Within a session, positions grow with versions, so a binary search over the event index's primary key
-    /// `(sessionId, version)` finds it in about log2(versions) lookups; `WHERE position <= ? ORDER BY version
+    /// Within a session, positions grow with versions, so a binary search over the event index's session index
+    /// `(sessionKey, version)` finds it in about log2(versions) lookups; `WHERE position <= ? ORDER BY version
     /// DESC` instead scanned every later event of the session (the whole tail of a long session for an early
     /// point).
     func lastEvent(of id: String, atOrBefore position: Int64) throws -> IndexedEvent? {

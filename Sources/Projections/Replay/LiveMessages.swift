@@ -5,7 +5,7 @@ import Sessions
 /// here instead of through the index, which is then built once, sorted, after the bulk load.
 ///
 /// Only a rebuild's one spanning transaction uses it (``SessionRowCarry``): every message it appended is here
-/// until removed, so the rows it points at are exactly those `WHERE sessionId = ? AND removedPosition IS NULL`.
+/// until removed, so the rows it points at are exactly those `WHERE sessionKey = ? AND removedPosition IS NULL`.
 /// Each entry holds the hash of the message id's UTF-8 bytes, not the id: ≈ 24 bytes a message, and a match is
 /// confirmed against the row. ``count`` lets the rebuild bound it (``ProjectionStore/Configuration/rebuildLiveMessages``).
 final class LiveMessages: @unchecked Sendable {
