@@ -45,19 +45,21 @@ let package = Package(
             name: "EventLog",
             dependencies: ["CZstd", "CCRC32C", .product(name: "Logging", package: "swift-log")]
         ),
-        // The log's second store: frames in PostgreSQL, shared by several nodes. Only it imports PostgresNIO.
+        // The log's second store: frames in PostgreSQL, shared by several nodes, and the session files' bytes beside
+        // them. Only it imports PostgresNIO.
         .target(
             name: "PostgresLog",
             dependencies: [
-                "EventLog",
+                "EventLog", "Blobs",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Opens a log by its location (a directory or a postgres:// URL): the one place that knows both stores.
-        .target(name: "LogStores", dependencies: ["EventLog", "PostgresLog"]),
+        // Opens a log by its location (a directory or a postgres:// URL) and gives the blob store beside it: the one
+        // place that knows both stores.
+        .target(name: "LogStores", dependencies: ["EventLog", "PostgresLog", "Blobs"]),
         .target(name: "Sessions"),
         // Content-addressed file bytes in the data directory; knows nothing of sessions.
         .target(name: "Blobs", dependencies: ["CLibCrypto"]),
@@ -111,7 +113,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Workload", "TestSupport", "CCRC32C"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Workload", "TestSupport"]),
         // Runs against the PostgreSQL server named by SESSIOND_TEST_POSTGRES_URL (tools/test starts one).
-        .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "TestSupport"]),
+        .testTarget(name: "PostgresLogTests", dependencies: ["PostgresLog", "LogStores", "EventLog", "Blobs", "TestSupport"]),
         .testTarget(name: "BlobsTests", dependencies: ["Blobs"]),
         .testTarget(
             name: "SessionAPITests",

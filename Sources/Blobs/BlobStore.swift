@@ -1,151 +1,50 @@
-import Glibc
+import Foundation
 
-/// Content-addressed file bytes: each blob is stored once, under `ROOT/<first 2 hex digits>/<sha256>`, whoever
-/// refers to it.
+/// Where session files' bytes are kept: content-addressed, each blob stored once under its ``BlobDigest``,
+/// whoever refers to it.
 ///
-/// The store knows nothing of sessions or references. Who refers to a blob is the projections' business: a blob
+/// Two stores: ``FileBlobStore`` under a node's data directory (with the file log), and the PostgreSQL store
+/// beside a shared log (`PostgresLog`), so that a file uploaded through one node downloads through any other.
+///
+/// A store knows nothing of sessions or references. Who refers to a blob is the projections' business: a blob
 /// is referenced by every row of the projection's `file` table whose `sha256` is its digest — rows of files
 /// later removed included, since as-of reads and exports before the removal still name them; a permanently
 /// deleted session's rows go with its tombstone. Two sessions uploading the same bytes share one blob, so
-/// erasing a deleted session's blobs, or collecting unreferenced ones, is ``digests()`` minus the digests
-/// still in that table, then ``remove(_:)`` for each.
+/// erasing a deleted session's blobs, or collecting unreferenced ones, is ``stored()`` minus the digests still in
+/// that table, then ``remove(_:)``.
 ///
 /// A blob is written before the event that refers to it is appended; a failed append leaves an unreferenced
 /// blob for that collection, never an event without its bytes. Writing bytes already stored refreshes the
-/// blob's modification time, which is how a collection tells a blob about to be referenced from an abandoned
-/// one (`PermanentErasure` spares blobs younger than its grace period).
-public struct BlobStore: Sendable {
-    /// The directory holding the fan-out subdirectories.
-    public let root: String
-
-    /// A store under `root` (created on the first write).
-    public init(root: String) {
-        self.root = root
-    }
-
-    /// Stores `bytes` durably and returns their digest: a temporary file, fsync, rename into place, fsync of
-    /// the directory. Bytes already stored are not written again; their modification time is set to now.
-    public func write(_ bytes: [UInt8]) throws(BlobStoreError) -> BlobDigest {
-        let digest = BlobDigest(of: bytes)
-        let directory = self.directory(of: digest)
-        let path = self.path(of: digest)
-        // Bytes already stored: touch them, so a collection sparing young blobs spares them until the event
-        // that now names them again is applied (decision 0035).
-        if utimensat(AT_FDCWD, path, nil, 0) == 0 || access(path, F_OK) == 0 { return digest }
-        try makeDirectory(root)
-        try makeDirectory(directory)
-        let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("create", temporary) }
-        do throws(BlobStoreError) {
-            defer { close(descriptor) }
-            try writeAll(bytes, to: descriptor, path: temporary)
-            guard fsync(descriptor) == 0 else { throw failure("fsync", temporary) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = failure("rename", path)
-            unlink(temporary)
-            throw error
-        }
-        try syncDirectory(directory)
-        return digest
-    }
+/// blob's time, which is how a collection tells a blob about to be referenced from an abandoned one
+/// (`PermanentErasure` spares blobs younger than its grace period, decision 0035).
+public protocol BlobStore: Sendable {
+    /// Stores `bytes` durably and returns their digest. Bytes already stored are not written again; their time
+    /// is set to now.
+    func write(_ bytes: [UInt8]) async throws -> BlobDigest
 
     /// The bytes of a stored blob, or `nil` when there is none with this digest.
-    public func read(_ digest: BlobDigest) throws(BlobStoreError) -> [UInt8]? {
-        let path = self.path(of: digest)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw failure("open", path)
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", path)
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-    }
+    func read(_ digest: BlobDigest) async throws -> [UInt8]?
 
-    /// Erases a blob durably; erasing a missing one does nothing. The caller has checked it is unreferenced.
-    public func remove(_ digest: BlobDigest) throws(BlobStoreError) {
-        let path = self.path(of: digest)
-        guard unlink(path) == 0 else {
-            if errno == ENOENT { return }
-            throw failure("unlink", path)
-        }
-        try syncDirectory(directory(of: digest))
-    }
+    /// Erases blobs durably, leaving no copy of their bytes in the store's files; erasing a missing one does
+    /// nothing. The caller has checked they are unreferenced.
+    func remove(_ digests: [BlobDigest]) async throws
 
-    /// Every stored blob's digest, in order (temporary files of interrupted writes are not blobs).
-    public func digests() throws(BlobStoreError) -> [BlobDigest] {
-        var found: [BlobDigest] = []
-        for fanOut in try entries(of: root) where fanOut.utf8.count == 2 {
-            for name in try entries(of: "\(root)/\(fanOut)") {
-                if let digest = BlobDigest(hex: name), digest.hex.hasPrefix(fanOut) { found.append(digest) }
-            }
-        }
-        return found.sorted()
-    }
+    /// Every stored blob, in digest order.
+    func stored() async throws -> [StoredBlob]
+}
 
-    /// Where a blob's bytes live.
-    public func path(of digest: BlobDigest) -> String {
-        "\(directory(of: digest))/\(digest.hex)"
-    }
+/// A blob as a store lists it.
+public struct StoredBlob: Sendable, Equatable {
+    /// The blob's name.
+    public var digest: BlobDigest
+    /// Its size in bytes.
+    public var byteCount: UInt64
+    /// When it was last written (a write of the same bytes refreshes it).
+    public var modified: Date
 
-    private func directory(of digest: BlobDigest) -> String {
-        "\(root)/\(digest.hex.prefix(2))"
-    }
-
-    private func makeDirectory(_ path: String) throws(BlobStoreError) {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw failure("mkdir", path) }
-    }
-
-    private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(BlobStoreError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("write", path)
-            }
-            offset += written
-        }
-    }
-
-    private func syncDirectory(_ path: String) throws(BlobStoreError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open directory", path) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("fsync directory", path) }
-    }
-
-    private func entries(of directory: String) throws(BlobStoreError) -> [String] {
-        guard let stream = opendir(directory) else {
-            if errno == ENOENT { return [] }
-            throw failure("opendir", directory)
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    private func failure(_ operation: String, _ path: String) -> BlobStoreError {
-        BlobStoreError(operation: operation, path: path, errno: errno)
+    public init(digest: BlobDigest, byteCount: UInt64, modified: Date) {
+        self.digest = digest
+        self.byteCount = byteCount
+        self.modified = modified
     }
 }

@@ -1,4 +1,4 @@
-/// A file-system operation of a ``BlobStore`` failed.
+/// A file-system operation of a ``FileBlobStore`` failed.
 public struct BlobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The operation, e.g. `rename`.
     public var operation: String

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 
 /// Moves a whole log from one store to another (`sessiond log copy`): the dictionaries under their ids, then every
@@ -68,5 +69,25 @@ public enum LogCopy {
             position = final.position.next
         }
         return nil
+    }
+
+    /// Copies every blob `source` holds that `target` lacks (session files' bytes go with the log they belong
+    /// to); what the target already holds is left as it is.
+    /// - Returns: How many blobs and bytes were copied.
+    public static func copyBlobs(from source: any BlobStore, to target: any BlobStore) async throws
+        -> (blobs: Int, bytes: UInt64)
+    {
+        let held = Set(try await target.stored().map(\.digest))
+        var copied = (blobs: 0, bytes: UInt64(0))
+        for blob in try await source.stored() where !held.contains(blob.digest) {
+            // A blob removed since the listing (a compaction on a live source) has nothing left to copy.
+            guard let bytes = try await source.read(blob.digest) else { continue }
+            guard try await target.write(bytes) == blob.digest else {
+                throw EventLogError.failed(reason: "blob \(blob.digest) holds bytes of another digest")
+            }
+            copied.blobs += 1
+            copied.bytes += UInt64(bytes.count)
+        }
+        return copied
     }
 }

@@ -65,9 +65,6 @@ public struct APIConfiguration: Sendable {
     /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
     public init() {}
 
-    /// Where session files' blobs live under a data directory (the daemon and `sessiond compact` agree on it).
-    public static func blobDirectory(in dataDirectory: String) -> String { dataDirectory + "/blobs" }
-
     /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1` or `localhost`).
     public var isLoopback: Bool {
         let host = host.lowercased()

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import LogStores
@@ -86,5 +87,35 @@ struct LogCopyTests {
         try await log.appendMoved([record])
         #expect(try await log.read(from: LogPosition(1), limit: 10).map(\.position) == [LogPosition(1), LogPosition(2)])
         await log.close()
+    }
+
+    @Test func sessionFilesBlobsMoveWithTheLogBothWays() async throws {
+        let original = Self.temporaryDirectory(), back = Self.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: original)
+            try? FileManager.default.removeItem(atPath: back)
+        }
+        let source = try await LogLocation.directory(original).open(configuration: Self.configuration())
+        let files = BlobStores.store(beside: source, dataDirectory: original)
+        #expect(files is FileBlobStore && !BlobStores.isShared(source))
+        let contents = [Array("quarterly numbers".utf8), (0..<100_000).map { UInt8($0 % 251) }]
+        for bytes in contents { _ = try await files.write(bytes) }
+        try await TestPostgres.withDatabase { url in
+            let postgres = try await LogLocation.postgres(url: url).open(configuration: Self.configuration())
+            let shared = BlobStores.store(beside: postgres, dataDirectory: back)
+            let moved = try await LogCopy.copyBlobs(from: files, to: shared)
+            #expect(moved.blobs == 2 && moved.bytes == UInt64(contents.map(\.count).reduce(0, +)))
+            for bytes in contents { #expect(try await shared.read(BlobDigest(of: bytes)) == bytes) }
+            // Again: the target holds them all, nothing is copied.
+            #expect(try await LogCopy.copyBlobs(from: files, to: shared).blobs == 0)
+
+            let file = try await LogLocation.directory(back).open(configuration: Self.configuration())
+            let returned = BlobStores.store(beside: file, dataDirectory: back)
+            #expect(try await LogCopy.copyBlobs(from: shared, to: returned).blobs == 2)
+            #expect(try await returned.stored().map(\.digest) == contents.map { BlobDigest(of: $0) }.sorted())
+            await file.close()
+            await postgres.close()
+        }
+        await source.close()
     }
 }

@@ -16,7 +16,7 @@ import Testing
     }
 
     /// A session with the given title, a user message, an assistant tool call, its result and files.
-    static func write(_ id: SessionID, text: String, files: [[UInt8]], harness: ProjectionHarness, blobs: BlobStore)
+    static func write(_ id: SessionID, text: String, files: [[UInt8]], harness: ProjectionHarness, blobs: any BlobStore)
         async throws
     {
         let writer = harness.writer
@@ -32,7 +32,7 @@ import Testing
         _ = try await writer.execute(
             .recordToolResult(RecordToolResult(sessionID: id, toolCallID: call, result: "result \(text)")))
         for (index, bytes) in files.enumerated() {
-            let digest = try blobs.write(bytes)
+            let digest = try await blobs.write(bytes)
             _ = try await writer.execute(
                 .addFile(AddFile(sessionID: id, name: "file-\(index)-\(text).txt", byteCount: bytes.count, sha256: digest.hex)))
         }
@@ -46,7 +46,7 @@ import Testing
 
     @Test func erasesADeletedSessionFromLogDatabaseAndBlobsAndKeepsTheRest() async throws {
         try await ProjectionHarness.with { harness in
-            let blobs = BlobStore(root: harness.directory + "/blobs")
+            let blobs = FileBlobStore(root: harness.directory + "/blobs")
             let shared = Array("bytes both sessions uploaded".utf8)
             let secret = Array("only the secret session's \(Self.marker)".utf8)
             try await Self.write("kept", text: "ordinary", files: [shared], harness: harness, blobs: blobs)
@@ -71,7 +71,7 @@ import Testing
             #expect(report.sessions == ["secret"] && report.log?.recordsRewritten == plan.records["secret"])
             #expect(report.blobsRemoved == 1 && report.projection?.walTruncated == true)
             #expect(Self.filesContaining(Self.marker, under: harness.directory) == [])
-            #expect(try blobs.read(BlobDigest(of: shared)) == shared)
+            #expect(try await blobs.read(BlobDigest(of: shared)) == shared)
 
             let after = try await readAll(harness.log)
             #expect(after.count == before.count)
@@ -102,22 +102,22 @@ import Testing
 
     @Test func aYoungUnreferencedBlobStaysForTheGracePeriod() async throws {
         try await ProjectionHarness.with { harness in
-            let blobs = BlobStore(root: harness.directory + "/blobs")
+            let blobs = FileBlobStore(root: harness.directory + "/blobs")
             // As an upload whose event is not applied yet: a blob no file row names.
-            let digest = try blobs.write(Array("just uploaded".utf8))
+            let digest = try await blobs.write(Array("just uploaded".utf8))
             let erasure = PermanentErasure(log: harness.log, store: harness.store, blobs: blobs)
             #expect(try await erasure.run().blobsRemoved == 0)
             var late = PermanentErasure.Configuration()
             late.clock = { Date().addingTimeInterval(11 * 60) }
             let later = PermanentErasure(log: harness.log, store: harness.store, blobs: blobs, configuration: late)
             #expect(try await later.run().blobsRemoved == 1)
-            #expect(try blobs.read(digest) == nil)
+            #expect(try await blobs.read(digest) == nil)
         }
     }
 
     @Test func theWriterStillRefusesADeletedSessionAfterErasure() async throws {
         try await ProjectionHarness.with { harness in
-            let blobs = BlobStore(root: harness.directory + "/blobs")
+            let blobs = FileBlobStore(root: harness.directory + "/blobs")
             try await Self.write("gone", text: Self.marker, files: [], harness: harness, blobs: blobs)
             _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: "gone")))
             var configuration = PermanentErasure.Configuration()
@@ -157,7 +157,7 @@ import Testing
             var configuration = PermanentErasure.Configuration()
             configuration.blobGracePeriod = 0
             let erasure = PermanentErasure(
-                log: harness.log, store: harness.store, blobs: BlobStore(root: harness.directory + "/blobs"),
+                log: harness.log, store: harness.store, blobs: FileBlobStore(root: harness.directory + "/blobs"),
                 configuration: configuration)
             _ = try await erasure.run()
             #expect(try await shared() == ["user:name": .string("Ada"), "app:mode": .string("fast")])

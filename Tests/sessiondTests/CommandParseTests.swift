@@ -145,6 +145,10 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(!compact.dryRun && compact.log.dataDirectory == "/srv/sessiond")
         #expect(try parse(["compact", "--dry-run"], as: Compact.self).dryRun)
         #expect(parseError(["compact", "s-1"]) != nil)
+        // The blob grace period: unset means the store's default (0 on a file log, 600 s on a shared one).
+        #expect(try parse(["compact"], as: Compact.self).blobGrace == nil)
+        #expect(try parse(["compact", "--blob-grace", "30"], as: Compact.self).blobGrace == 30)
+        #expect(parseError(["compact", "--blob-grace", "-1"]) != nil)
         let help = Sessiond.helpMessage(for: Compact.self)
         for text in ["--dry-run", "--data", "event.erased", "--compact-interval"] { #expect(help.contains(text)) }
     }

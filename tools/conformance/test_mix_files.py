@@ -49,6 +49,17 @@ def test_upload_list_get_delete(mix):
     assert raised.value.status_code == 404
 
 
+def test_a_file_downloads_through_every_node(mix):
+    """With two nodes (SESSIOND_CONFORMANCE_NODES=2) requests alternate between them, so one of the two downloads is
+    served by the node that did not take the upload: the bytes are kept beside the shared log, not on one node."""
+    created = make_session(mix)
+    upload(mix, created.id, "both.txt", b"served by either node")
+    for _ in range(2):
+        response = download(mix, created.id, "both.txt")
+        assert response.status_code == 200
+        assert response.content == b"served by either node"
+
+
 def test_same_bytes_in_two_sessions_and_replacement(mix):
     first = make_session(mix)
     second = make_session(mix)

@@ -115,10 +115,10 @@ extension PostgresLogStore {
     }
 
     /// Waits (up to the statement timeout) until no other session of this database holds a snapshot or a transaction
-    /// older than the compaction's transaction `xid`: `VACUUM FULL` copies row versions such a snapshot could still
-    /// see ("recently dead") into the new file — e.g. another node's append or compaction that was waiting on the
-    /// head when the compaction committed.
-    private func waitForOlderSnapshots(than xid: Int64?, on connection: PostgresConnection) async throws {
+    /// older than the transaction `xid` that rewrote or deleted rows: `VACUUM FULL` copies row versions such a
+    /// snapshot could still see ("recently dead") into the new file — e.g. another node's append or compaction that
+    /// was waiting on the head when the compaction committed.
+    func waitForOlderSnapshots(than xid: Int64?, on connection: PostgresConnection) async throws {
         guard let xid else { return }
         let ours = String(xid % (1 << 32))
         let deadline = ContinuousClock.now + configuration.statementTimeout

@@ -19,9 +19,11 @@ import PostgresNIO
 ///
 /// Version 3 adds the functions `sessiond.log_facts` and `sessiond.append` (``version3``): an append holds the head
 /// for one statement (decision 0098).
+///
+/// Version 4 adds `blob`: session files' bytes by digest, shared by every node (``PostgresBlobStore``, decision 0167).
 enum PostgresSchema {
     /// The schema version this build writes and understands.
-    static let latest = 3
+    static let latest = 4
 
     /// Lock key for migrations (any constant; only sessiond's migrations take it).
     static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
@@ -76,8 +78,19 @@ enum PostgresSchema {
         "UPDATE sessiond.log_head SET dictionary_id = (SELECT coalesce(max(id), 0) FROM sessiond.dictionary)",
     ]
 
+    /// Version 4's statements: the blob table.
+    static let version4: [PostgresQuery] = [
+        """
+        CREATE TABLE sessiond.blob (
+            digest text PRIMARY KEY,
+            bytes bytea NOT NULL,
+            modified_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+    ]
+
     /// Every migration, by the version it leads to.
-    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3]
+    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3, 4: version4]
 
     /// Creates or migrates the schema; returns the version the database is at.
     /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,

@@ -18,9 +18,12 @@ import Logging
 public struct PermanentErasure: Sendable {
     /// How a run treats young blobs and where it reports.
     public struct Configuration: Sendable {
-        /// An unreferenced blob modified more recently than this stays until a later run. 0 when nothing else
-        /// writes the data directory (`sessiond compact` holds its lock).
+        /// An unreferenced blob written more recently than this stays until a later run. 0 when nothing else
+        /// writes the blob store (`sessiond compact` on a file log holds its data directory's lock).
         public var blobGracePeriod: TimeInterval = 10 * 60
+        /// How long a run waits for the projection to apply what the log held when the blobs were listed; past it,
+        /// no blob is removed that run.
+        public var catchUpWait: Duration = .seconds(10)
         /// The clock blob ages are measured against.
         public var clock: @Sendable () -> Date = { Date() }
         /// Where a run reports what it erased (counts, never content).
@@ -35,12 +38,12 @@ public struct PermanentErasure: Sendable {
     /// The projections: who is deleted, which blobs are referenced.
     public let store: ProjectionStore
     /// The session files' bytes.
-    public let blobs: BlobStore
+    public let blobs: any BlobStore
     /// Grace period, clock, logger.
     public let configuration: Configuration
 
     /// Creates an erasure over one data directory's log, projections and blobs.
-    public init(log: any LogStore, store: ProjectionStore, blobs: BlobStore, configuration: Configuration = .init()) {
+    public init(log: any LogStore, store: ProjectionStore, blobs: any BlobStore, configuration: Configuration = .init()) {
         self.log = log
         self.store = store
         self.blobs = blobs
@@ -72,13 +75,10 @@ public struct PermanentErasure: Sendable {
             report.auditRowsErased = try await store.markErased(report.sessions)
             report.projection = try await store.scrub()
         }
-        for blob in try await unreferencedBlobs() {
-            let digest = blob.digest
-            let blobs = self.blobs
-            try await Self.offTheCooperativePool { try blobs.remove(digest) }
-            report.blobsRemoved += 1
-            report.blobBytesRemoved += blob.bytes
-        }
+        let unreferenced = try await unreferencedBlobs()
+        try await blobs.remove(unreferenced.map(\.digest))
+        report.blobsRemoved = unreferenced.count
+        report.blobBytesRemoved = unreferenced.reduce(0) { $0 + $1.bytes }
         if !report.isEmpty {
             configuration.logger.notice(
                 "erased permanently deleted sessions",
@@ -94,26 +94,36 @@ public struct PermanentErasure: Sendable {
         return report
     }
 
-    /// Runs blocking file-system calls on a dispatch thread, not one of the cooperative pool's few.
-    private static func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async { done.resume(with: Result { try body() }) }
+    /// Blobs no file row names, older than the grace period, with their sizes.
+    ///
+    /// The blobs are listed first, and the references read from a projection that has applied everything the log
+    /// held after that: a listed blob whose event was appended by then, through any node sharing the store, is
+    /// seen referenced, and one whose upload had not appended its event yet is younger than the grace period.
+    private func unreferencedBlobs() async throws -> [(digest: BlobDigest, bytes: UInt64)] {
+        let listed = try await blobs.stored()
+        let end = try await log.durableEnd()
+        guard try await projectionReaches(end) else {
+            configuration.logger.notice(
+                "blobs not collected: the projection did not catch up with the log",
+                metadata: ["log.position": "\(end.rawValue)"])
+            return []
         }
+        let referenced = try await store.referencedBlobDigests()
+        let cutoff = configuration.clock().addingTimeInterval(-configuration.blobGracePeriod)
+        return listed
+            .filter { !referenced.contains($0.digest.hex) && $0.modified <= cutoff }
+            .map { (digest: $0.digest, bytes: $0.byteCount) }
     }
 
-    /// Blobs no file row names, older than the grace period, with their sizes.
-    private func unreferencedBlobs() async throws -> [(digest: BlobDigest, bytes: UInt64)] {
-        let referenced = try await store.referencedBlobDigests()
-        let blobs = self.blobs
-        let cutoff = configuration.clock().addingTimeInterval(-configuration.blobGracePeriod)
-        return try await Self.offTheCooperativePool {
-            try blobs.digests().filter { !referenced.contains($0.hex) }.compactMap { digest in
-                let attributes = try? FileManager.default.attributesOfItem(atPath: blobs.path(of: digest))
-                guard let attributes, let modified = attributes[.modificationDate] as? Date, modified <= cutoff
-                else { return nil }
-                return (digest: digest, bytes: (attributes[.size] as? NSNumber)?.uint64Value ?? 0)
-            }
+    /// Whether the projection applies `position` within ``Configuration/catchUpWait`` (the daemon's replay loop,
+    /// or nothing when a command holds the projection: then it has applied what it will).
+    private func projectionReaches(_ position: LogPosition) async throws -> Bool {
+        let deadline = ContinuousClock.now + configuration.catchUpWait
+        while try await store.checkpoint() < position {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
         }
+        return true
     }
 }
 

@@ -34,9 +34,8 @@ struct MixFilesController {
         // Room for the part headers and boundaries around a file of the largest allowed size.
         let body = try await request.collectBody(limit: limit + 64 * 1024)
         let contentType = request.headers[.contentType]
-        let blobs = backend.blobs
-        // Copying up to 32 MiB and scanning it for the boundaries happen beside the blob write, off the loop.
-        let (part, digest) = try await NIOThreadPool.singleton.runIfActive {
+        // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
+        let part = try await NIOThreadPool.singleton.runIfActive {
             let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
             guard let part = form.part(named: "file") else {
                 throw APIError(status: .badRequest, code: "validation_error", message: "file is required", field: "file")
@@ -46,11 +45,11 @@ struct MixFilesController {
                     status: .contentTooLarge, code: "payload_too_large",
                     message: "File too large (max \(limit >> 20)MB)", field: "file")
             }
-            let digest = try blobs.write(Array(part.bytes))
-            return ((name: part.filename, mediaType: part.mediaType, byteCount: part.bytes.count), digest)
+            return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
         }
+        let digest = try await backend.blobs.write(part.bytes)
         let command = AddFile(
-            sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.byteCount, sha256: digest.hex)
+            sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, sha256: digest.hex)
         let result = try await backend.execute(
             .addFile(command), namespace: context.namespace, options: context.writeOptions(request))
         var added: Set<FileID> = []
@@ -74,16 +73,13 @@ struct MixFilesController {
                 status: .notFound, code: "file_not_found",
                 message: "File '\(file.added.name)' has no stored content", field: "filename")
         }
-        let blobs = backend.blobs
-        // The copy into a buffer (up to the upload limit) happens beside the read, off the loop.
-        guard let bytes = try await NIOThreadPool.singleton.runIfActive({ try blobs.read(digest).map(ByteBuffer.init(bytes:)) })
-        else {
+        guard let bytes = try await backend.blobs.read(digest) else {
             // The event names bytes the store does not have: a damaged data directory, not a client error.
             throw APIError.internalError
         }
         var headers = HTTPFields()
         headers[.contentType] = file.added.mediaType ?? "application/octet-stream"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Detaches the file (`file.removed`); its bytes stay for other references and as-of reads.

@@ -51,7 +51,7 @@ extension SessionBackend {
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,
-            blobs: BlobStore(root: APIConfiguration.blobDirectory(in: configuration.dataDirectory)), configuration: configuration,
+            blobs: BlobStores.store(beside: log, dataDirectory: configuration.dataDirectory), configuration: configuration,
             responses: responses)
     }
 }

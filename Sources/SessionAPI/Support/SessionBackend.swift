@@ -11,7 +11,7 @@ struct SessionBackend: Sendable {
     let store: ProjectionStore
     let replay: ReplayLoop
     let writer: SessionWriter
-    let blobs: BlobStore
+    let blobs: any BlobStore
     let configuration: APIConfiguration
     /// The latest state of recently read sessions and their rendered answers, dropped by the replay loop.
     let responses: SessionResponseCache

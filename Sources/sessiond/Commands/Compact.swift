@@ -2,8 +2,8 @@ import ArgumentParser
 import Blobs
 import EventLog
 import Foundation
+import LogStores
 import Projections
-import SessionAPI
 
 /// `sessiond compact`: erases permanently deleted sessions' bytes from the log, the projection database and
 /// the blob store.
@@ -16,8 +16,9 @@ struct Compact: AsyncParsableCommand {
             records (all but the tombstone become `event.erased`, in place, crash-safely: new file, fsync, \
             rename, directory fsync) — on a PostgreSQL log (--log postgres://…) the frame rows holding them, in \
             one transaction, then `VACUUM FULL` of the frame table, which blocks appends while it runs —, rewrites their audit rows, truncates the projection database's WAL and \
-            vacuums it, and removes every blob no file row refers to. It prints a progress line while it \
-            reads the log and a summary: sessions erased, records rewritten, bytes before and after. \
+            vacuums it, and removes every blob no file row refers to (on a PostgreSQL log, the rows of the \
+            shared `blob` table, then `VACUUM FULL` of it). It prints a progress line while it reads the log and a \
+            summary: sessions erased, records rewritten, bytes before and after. \
             `sessiond serve` does the same periodically (--compact-interval). \(OfflineProjection.daemonNote)
             """)
 
@@ -26,17 +27,29 @@ struct Compact: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Show which sessions and blobs would be erased; change nothing.")
     var dryRun = false
 
+    @Option(
+        name: .customLong("blob-grace"),
+        help: ArgumentHelp(
+            "Seconds an unreferenced file blob is kept (uploads in flight). Default: 0 on a file log, whose lock keeps every upload out; 600 on a PostgreSQL log, which other nodes keep writing.",
+            valueName: "seconds"))
+    var blobGrace: Double?
+
+    func validate() throws {
+        if let blobGrace, blobGrace < 0 { throw ValidationError("--blob-grace must not be negative") }
+    }
+
     func run() async throws {
         let logger = OfflineProjection.makeLogger()
         let eventLog = try await OfflineProjection.openLog(log, logger: logger)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             var configuration = PermanentErasure.Configuration()
-            // The command holds the data directory's lock: no upload can be between its blob and its event.
-            configuration.blobGracePeriod = 0
+            // On a file log the command holds the data directory's lock: no upload can be between its blob and its
+            // event. Nodes on a shared log may be uploading now.
+            configuration.blobGracePeriod = blobGrace ?? (BlobStores.isShared(eventLog) ? 10 * 60 : 0)
             configuration.logger = logger
             let erasure = PermanentErasure(
-                log: eventLog, store: store, blobs: BlobStore(root: APIConfiguration.blobDirectory(in: log.dataDirectory)),
+                log: eventLog, store: store, blobs: BlobStores.store(beside: eventLog, dataDirectory: log.dataDirectory),
                 configuration: configuration)
             if dryRun {
                 Self.print(try await erasure.plan())
