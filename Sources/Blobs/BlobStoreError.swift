@@ -7,5 +7,11 @@ public struct BlobStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The `errno` it failed with.
     public var errno: Int32
 
+    public init(operation: String, path: String, errno: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
+
     public var description: String { "blob store: \(operation) \(path) failed (errno \(errno))" }
 }

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import Projections
@@ -38,6 +39,9 @@ struct APIErrorMappingTests {
         ("logFailed", EventLogError.failed(reason: "r"), 503, "storage_failed"),
         ("logUnavailable", EventLogError.unavailable(reason: "connection refused"), 503, "log_unavailable"),
         ("logUnsupported", EventLogError.unsupported(operation: "compaction", reason: "r"), 501, "not_supported"),
+        ("blobDiskFull", BlobStoreError(operation: "write", path: "p", errno: ENOSPC), 507, "insufficient_storage"),
+        ("blobQuotaFull", BlobStoreError(operation: "write", path: "p", errno: EDQUOT), 507, "insufficient_storage"),
+        ("blobIOError", BlobStoreError(operation: "fsync", path: "p", errno: EIO), 503, "storage_error"),
         ("bodyMissing", RequestBodyError.missing, 400, "validation_error"),
         ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413, "payload_too_large"),
         ("bodyMalformed", RequestBodyError.malformed(reason: "r"), 400, "validation_error"),

@@ -1,3 +1,4 @@
+import Blobs
 import EventLog
 import Foundation
 import Hummingbird
@@ -17,6 +18,7 @@ extension APIError {
         case let error as SessionError: mapping(error)
         case let error as ProjectionError: mapping(error)
         case let error as EventLogError: mapping(error)
+        case let error as BlobStoreError: mapping(error)
         case let error as RequestBodyError: mapping(error)
         case let error as DecodingError: mapping(error)
         case let error as HTTPError:
@@ -124,6 +126,20 @@ extension APIError {
         case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction, .notEmpty:
             internalError
         }
+    }
+
+    /// A session file's bytes could not be stored or read (the data directory's blob store); the upload recorded
+    /// nothing, since its event is appended only after the bytes are stored.
+    static func mapping(_ error: BlobStoreError) -> APIError {
+        if error.errno == ENOSPC || error.errno == EDQUOT {
+            return APIError(
+                status: .insufficientStorage, code: "insufficient_storage",
+                message: "the server's disk is full; the file was not stored, retry once space is freed")
+        }
+        return APIError(
+            status: .serviceUnavailable, code: "storage_error",
+            message: "the server could not read or write the file's bytes on its disk; retry later",
+            retryable: true, retryAfterSeconds: 1)
     }
 
     static func mapping(_ error: RequestBodyError) -> APIError {
