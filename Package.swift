@@ -61,7 +61,7 @@ let package = Package(
         // place that knows both stores.
         .target(name: "LogStores", dependencies: ["EventLog", "PostgresLog", "Blobs"]),
         .target(name: "Sessions"),
-        // Content-addressed file bytes in the data directory; knows nothing of sessions.
+        // Content-addressed file bytes: the blob store's contract and its directory store; knows nothing of sessions.
         .target(name: "Blobs", dependencies: ["CLibCrypto"]),
         .target(
             name: "Projections",

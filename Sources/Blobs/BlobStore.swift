@@ -11,7 +11,7 @@ import Foundation
 /// later removed included, since as-of reads and exports before the removal still name them; a permanently
 /// deleted session's rows go with its tombstone. Two sessions uploading the same bytes share one blob, so
 /// erasing a deleted session's blobs, or collecting unreferenced ones, is ``stored()`` minus the digests still in
-/// that table, then ``remove(_:)``.
+/// that table, then ``remove(_:writtenNoLaterThan:)``.
 ///
 /// A blob is written before the event that refers to it is appended; a failed append leaves an unreferenced
 /// blob for that collection, never an event without its bytes. Writing bytes already stored refreshes the
@@ -25,26 +25,13 @@ public protocol BlobStore: Sendable {
     /// The bytes of a stored blob, or `nil` when there is none with this digest.
     func read(_ digest: BlobDigest) async throws -> [UInt8]?
 
-    /// Erases blobs durably, leaving no copy of their bytes in the store's files; erasing a missing one does
-    /// nothing. The caller has checked they are unreferenced.
-    func remove(_ digests: [BlobDigest]) async throws
+    /// Erases durably those of `digests` last written no later than `cutoff`, leaving no copy of their bytes in
+    /// what the store keeps (free disk blocks and PostgreSQL's WAL are out of its reach, docs/reliability.md).
+    /// A blob written again after `cutoff` — the same bytes uploaded anew since the caller found it unreferenced —
+    /// stays, and so does one already gone.
+    /// - Returns: The blobs erased, with their sizes.
+    func remove(_ digests: [BlobDigest], writtenNoLaterThan cutoff: Date) async throws -> [StoredBlob]
 
     /// Every stored blob, in digest order.
     func stored() async throws -> [StoredBlob]
-}
-
-/// A blob as a store lists it.
-public struct StoredBlob: Sendable, Equatable {
-    /// The blob's name.
-    public var digest: BlobDigest
-    /// Its size in bytes.
-    public var byteCount: UInt64
-    /// When it was last written (a write of the same bytes refreshes it).
-    public var modified: Date
-
-    public init(digest: BlobDigest, byteCount: UInt64, modified: Date) {
-        self.digest = digest
-        self.byteCount = byteCount
-        self.modified = modified
-    }
 }

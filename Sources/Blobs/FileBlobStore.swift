@@ -17,29 +17,20 @@ public struct FileBlobStore: BlobStore {
 
     /// A temporary file, fsync, rename into place, fsync of the directory.
     public func write(_ bytes: [UInt8]) async throws -> BlobDigest {
-        try await Self.blocking { try writeNow(bytes) }
+        try await offTheCooperativePool { try writeNow(bytes) }
     }
 
     public func read(_ digest: BlobDigest) async throws -> [UInt8]? {
-        try await Self.blocking { try readNow(digest) }
+        try await offTheCooperativePool { try readNow(digest) }
     }
 
-    /// Unlinks each file, then fsyncs its directory.
-    public func remove(_ digests: [BlobDigest]) async throws {
-        try await Self.blocking { for digest in digests { try removeNow(digest) } }
+    public func remove(_ digests: [BlobDigest], writtenNoLaterThan cutoff: Date) async throws -> [StoredBlob] {
+        try await offTheCooperativePool { try digests.compactMap { try removeNow($0, cutoff) } }
     }
 
     /// Temporary files of interrupted writes are not blobs.
     public func stored() async throws -> [StoredBlob] {
-        try await Self.blocking {
-            try digests().compactMap { digest in
-                var status = stat()
-                guard stat(path(of: digest), &status) == 0 else { return nil }  // removed meanwhile
-                let modified = Date(
-                    timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9)
-                return StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: modified)
-            }
-        }
+        try await offTheCooperativePool { try digests().compactMap(storedBlob) }
     }
 
     /// Where a blob's bytes live.
@@ -47,10 +38,15 @@ public struct FileBlobStore: BlobStore {
         "\(directory(of: digest))/\(digest.hex)"
     }
 
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async { done.resume(with: Result { try body() }) }
-        }
+    /// The blob's size and modification time; `nil` when there is none.
+    private func storedBlob(_ digest: BlobDigest) -> StoredBlob? {
+        var status = stat()
+        guard stat(path(of: digest), &status) == 0 else { return nil }
+        return StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: Self.modified(status))
+    }
+
+    private static func modified(_ status: stat) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9)
     }
 
     private func writeNow(_ bytes: [UInt8]) throws(BlobStoreError) -> BlobDigest {
@@ -103,13 +99,26 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    private func removeNow(_ digest: BlobDigest) throws(BlobStoreError) {
+    /// Moves the blob aside first, then reads its time: a write of the same bytes touches the blob before the move
+    /// (seen here: the blob is put back) or finds it gone after it and stores it anew, so a blob written after
+    /// `cutoff` is never lost.
+    private func removeNow(_ digest: BlobDigest, _ cutoff: Date) throws(BlobStoreError) -> StoredBlob? {
         let path = self.path(of: digest)
-        guard unlink(path) == 0 else {
-            if errno == ENOENT { return }
-            throw failure("unlink", path)
+        let parked = "\(path).\(getpid()).removing.tmp"
+        guard rename(path, parked) == 0 else {
+            if errno == ENOENT { return nil }
+            throw failure("rename", path)
         }
+        var status = stat()
+        guard stat(parked, &status) == 0 else { throw failure("stat", parked) }
+        let blob = StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: Self.modified(status))
+        guard blob.modified <= cutoff else {
+            guard rename(parked, path) == 0 else { throw failure("rename", parked) }
+            return nil
+        }
+        guard unlink(parked) == 0 else { throw failure("unlink", parked) }
         try syncDirectory(directory(of: digest))
+        return blob
     }
 
     private func digests() throws(BlobStoreError) -> [BlobDigest] {

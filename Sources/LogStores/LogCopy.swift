@@ -13,14 +13,22 @@ public enum LogCopy {
         public var dictionaries: [UInt32] = []
         /// The source's durable end when the copy started: the last position copied.
         public var end = LogPosition.zero
+        /// Session files' blobs copied, and their bytes.
+        public var blobs = 0
+        public var blobBytes: UInt64 = 0
     }
 
     /// Copies everything `source` holds up to its durable end when the copy starts into `target`, which must be
     /// empty and opened without dictionary training.
-    /// - Parameter progress: called with the records copied so far and the total.
+    /// - Parameters:
+    ///   - blobs: The blob stores beside the two logs: the blobs the target lacks are copied first, as an upload
+    ///     writes its blob before its event, so a copy cut off later leaves no event without its bytes (and a
+    ///     second run, into a target whose log is still empty, skips the blobs already there).
+    ///   - progress: called with the records copied so far and the total.
     /// - Throws: ``EventLog/EventLogError/notEmpty(reason:)`` when the target holds anything; a store's error.
     public static func copy(
-        from source: any LogStore, to target: any LogStore, progress: (UInt64, UInt64) -> Void = { _, _ in }
+        from source: any LogStore, to target: any LogStore,
+        blobs: (source: any BlobStore, target: any BlobStore)? = nil, progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {
         let end = try await target.durableEnd().rawValue
         let held = try await target.storedDictionaries().count
@@ -28,6 +36,7 @@ public enum LogCopy {
             throw EventLogError.notEmpty(reason: "the target holds \(end) records and \(held) dictionaries")
         }
         var report = Report()
+        if let blobs { (report.blobs, report.blobBytes) = try await copyBlobs(from: blobs.source, to: blobs.target) }
         let dictionaries = try await source.storedDictionaries()
         try await target.importDictionaries(dictionaries)
         report.dictionaries = dictionaries.map(\.id)

@@ -76,9 +76,16 @@ extension PostgresLogStore {
     /// answers "unavailable" instead of hanging (decision 0065).
     func leasedRead<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         state.withLock { $0.readQueries += 1 }
+        return try await leased(deadline: configuration.transactionDeadline, body)
+    }
+
+    /// Runs `body` on a pooled connection (waiting for one at most the connection timeout) until it finishes or
+    /// `deadline` passes; any failure to reach the server is ``EventLog/EventLogError/unavailable(reason:)``.
+    func leased<T: Sendable>(deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
         do {
-            return try await withLease(
-                client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline, body)
+            return try await withLease(client, timeout: configuration.connectionTimeout, deadline: deadline, body)
         } catch {
             throw PostgresFailure.unavailable(error)
         }

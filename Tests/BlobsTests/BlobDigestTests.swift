@@ -23,4 +23,10 @@ struct BlobDigestTests {
             BlobDigest(of: [UInt8](repeating: 0x61, count: 1_000_000)).hex
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
+
+    @Test func onlyLowercaseHexOfTheRightLengthNamesADigest() {
+        #expect(BlobDigest(hex: "ABC") == nil)
+        #expect(BlobDigest(hex: String(repeating: "A", count: 64)) == nil)
+        #expect(BlobDigest(hex: String(repeating: "a", count: 64))?.hex == String(repeating: "a", count: 64))
+    }
 }

@@ -5,13 +5,6 @@ import Testing
 @Suite struct FileBlobStoreTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)").path
 
-    @Test func digestIsSHA256() {
-        #expect(BlobDigest(of: Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(BlobDigest(of: []).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(BlobDigest(hex: "ABC") == nil)
-        #expect(BlobDigest(hex: String(repeating: "A", count: 64)) == nil)
-    }
-
     @Test func writeStoresUnderFanOutAndReadsBack() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = FileBlobStore(root: root)
@@ -48,10 +41,24 @@ import Testing
         let stored = try await store.stored()
         #expect(stored.map(\.digest) == [first, second].sorted())
         #expect(stored.map(\.byteCount) == (first < second ? [3, 200_000] : [200_000, 3]))
-        try await store.remove([first])
-        try await store.remove([first])
+        #expect(try await store.remove([first], writtenNoLaterThan: Date()).map(\.digest) == [first])
+        #expect(try await store.remove([first], writtenNoLaterThan: Date()) == [])
         #expect(try await store.read(first) == nil)
         #expect(try await store.stored().map(\.digest) == [second])
         #expect(try await store.read(second)?.count == 200_000)
+    }
+
+    @Test func aBlobWrittenAfterTheCutoffIsNotRemoved() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = FileBlobStore(root: root)
+        let bytes = Array("listed, then uploaded again".utf8)
+        let digest = try await store.write(bytes)
+        let listedAt = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: listedAt], ofItemAtPath: store.path(of: digest))
+        // The same bytes written again after a collection found the blob unreferenced at `listedAt`.
+        _ = try await store.write(bytes)
+        #expect(try await store.remove([digest], writtenNoLaterThan: listedAt) == [])
+        #expect(try await store.read(digest) == bytes)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/\(digest.hex.prefix(2))") == [digest.hex])
     }
 }

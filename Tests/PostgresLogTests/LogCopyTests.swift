@@ -100,22 +100,52 @@ struct LogCopyTests {
         #expect(files is FileBlobStore && !BlobStores.isShared(source))
         let contents = [Array("quarterly numbers".utf8), (0..<100_000).map { UInt8($0 % 251) }]
         for bytes in contents { _ = try await files.write(bytes) }
+        _ = try await source.append([PostgresFixtures.record("file.added")], to: "s", expectedVersion: .any)
         try await TestPostgres.withDatabase { url in
             let postgres = try await LogLocation.postgres(url: url).open(configuration: Self.configuration())
             let shared = BlobStores.store(beside: postgres, dataDirectory: back)
-            let moved = try await LogCopy.copyBlobs(from: files, to: shared)
-            #expect(moved.blobs == 2 && moved.bytes == UInt64(contents.map(\.count).reduce(0, +)))
+            let report = try await LogCopy.copy(from: source, to: postgres, blobs: (files, shared))
+            #expect(report.records == 1 && report.blobs == 2)
+            #expect(report.blobBytes == UInt64(contents.map(\.count).reduce(0, +)))
             for bytes in contents { #expect(try await shared.read(BlobDigest(of: bytes)) == bytes) }
-            // Again: the target holds them all, nothing is copied.
-            #expect(try await LogCopy.copyBlobs(from: files, to: shared).blobs == 0)
+            // Again: the target's log is not empty, so nothing is copied, blobs included.
+            let late = try await files.write(Array("uploaded after the copy".utf8))
+            await #expect(throws: EventLogError.self) { _ = try await LogCopy.copy(from: source, to: postgres, blobs: (files, shared)) }
+            #expect(try await shared.read(late) == nil)
+            #expect(try await LogCopy.copyBlobs(from: files, to: shared).blobs == 1)
 
             let file = try await LogLocation.directory(back).open(configuration: Self.configuration())
             let returned = BlobStores.store(beside: file, dataDirectory: back)
-            #expect(try await LogCopy.copyBlobs(from: shared, to: returned).blobs == 2)
-            #expect(try await returned.stored().map(\.digest) == contents.map { BlobDigest(of: $0) }.sorted())
+            #expect(try await LogCopy.copyBlobs(from: shared, to: returned).blobs == 3)
+            #expect(try await returned.stored().map(\.digest) == (contents.map { BlobDigest(of: $0) } + [late]).sorted())
             await file.close()
             await postgres.close()
         }
         await source.close()
+    }
+
+    @Test func aNodeOnASharedLogMovesTheBlobsItsDataDirectoryHeld() async throws {
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        // Left by a sessiond before decision 0167, which kept every node's uploads in its own data directory.
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let leftovers = FileBlobStore(root: BlobStores.directory(in: data))
+        let bytes = Array("uploaded before the blobs moved".utf8)
+        let digest = try await leftovers.write(bytes)
+        try await TestPostgres.withDatabase { url in
+            let log = try await LogLocation.postgres(url: url).open(configuration: Self.configuration())
+            let opened = try await BlobStores.open(beside: log, dataDirectory: data)
+            #expect(opened.moved == 1)
+            #expect(try await opened.store.read(digest) == bytes)
+            #expect(try await leftovers.stored() == [])
+            #expect(try await BlobStores.open(beside: log, dataDirectory: data).moved == 0)
+            await log.close()
+        }
+        // A file log keeps its blobs where they are.
+        let file = try await LogLocation.directory(data).open(configuration: Self.configuration())
+        _ = try await leftovers.write(bytes)
+        #expect(try await BlobStores.open(beside: file, dataDirectory: data).moved == 0)
+        #expect(try await leftovers.read(digest) == bytes)
+        await file.close()
     }
 }

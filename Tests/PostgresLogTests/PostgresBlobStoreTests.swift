@@ -32,6 +32,9 @@ struct PostgresBlobStoreTests {
             #expect(try await b.write(bytes) == digest)
             let stored = try await a.stored()
             #expect(stored.count == 1 && stored[0].modified.timeIntervalSinceNow > -60)
+            // Written again after a collection listed it as of 2001: that collection removes nothing.
+            #expect(try await a.remove([digest], writtenNoLaterThan: Date(timeIntervalSince1970: 978_307_200)) == [])
+            #expect(try await b.read(digest) == bytes)
             await nodeA.close()
             await nodeB.close()
         }
@@ -50,7 +53,9 @@ struct PostgresBlobStoreTests {
             let keptDigest = try await log.blobs.write(kept)
             #expect(try Self.relationsHolding(marker, url) == ["heap", "toast"])
 
-            try await log.blobs.remove(digests + [BlobDigest(of: [0])])
+            let removed = try await log.blobs.remove(digests + [BlobDigest(of: [0])], writtenNoLaterThan: Date())
+            #expect(Set(removed.map(\.digest)) == Set(digests))
+            #expect(Set(removed.map(\.byteCount)) == [UInt64(small.count), UInt64(large.count)])
             #expect(try Self.relationsHolding(marker, url) == [])
             #expect(try await log.blobs.stored().map(\.digest) == [keptDigest])
             #expect(try await log.blobs.read(keptDigest) == kept)

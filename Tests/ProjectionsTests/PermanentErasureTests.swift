@@ -115,6 +115,37 @@ import Testing
         }
     }
 
+    @Test func blobsAreCollectedOnlyFromAProjectionThatHasCaughtUpWithTheLog() async throws {
+        try await ProjectionHarness.with { harness in
+            let blobs = FileBlobStore(root: harness.directory + "/blobs")
+            try await Self.write("early", text: "early", files: [], harness: harness, blobs: blobs)
+            // A projection of the same log that stops here, as another node's that lags behind: opened on a missing
+            // file, it is built up to the log's end now, and no replay loop moves it on.
+            let lagging = try await ProjectionStore.open(path: harness.directory + "/lagging.sqlite", log: harness.log)
+            let uploaded = Array("uploaded after the lagging projection's end".utf8)
+            try await Self.write("late", text: "late", files: [uploaded], harness: harness, blobs: blobs)
+            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+
+            var waiting = PermanentErasure.Configuration()
+            waiting.blobGracePeriod = 0
+            waiting.catchUpWait = .milliseconds(100)
+            // The lagging projection knows no file naming the upload, but has not reached the log's end: kept.
+            let report = try await PermanentErasure(log: harness.log, store: lagging, blobs: blobs, configuration: waiting).run()
+            #expect(report.blobsRemoved == 0)
+            #expect(try await blobs.read(BlobDigest(of: uploaded)) == uploaded)
+
+            // A run that catches the projection up itself (as `sessiond compact` does) sees the reference.
+            let orphan = try await blobs.write(Array("never named by any event".utf8))
+            var catchingUp = waiting
+            catchingUp.catchesUp = true
+            let caughtUp = try await PermanentErasure(log: harness.log, store: lagging, blobs: blobs, configuration: catchingUp).run()
+            #expect(caughtUp.blobsRemoved == 1)
+            #expect(try await blobs.stored().map(\.digest) == [BlobDigest(of: uploaded)])
+            #expect(try await blobs.read(orphan) == nil)
+            #expect(try await lagging.checkpoint() == harness.log.durableEnd())
+        }
+    }
+
     @Test func theWriterStillRefusesADeletedSessionAfterErasure() async throws {
         try await ProjectionHarness.with { harness in
             let blobs = FileBlobStore(root: harness.directory + "/blobs")

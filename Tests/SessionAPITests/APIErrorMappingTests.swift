@@ -42,6 +42,7 @@ struct APIErrorMappingTests {
         ("blobDiskFull", BlobStoreError(operation: "write", path: "p", errno: ENOSPC), 507, "insufficient_storage"),
         ("blobQuotaFull", BlobStoreError(operation: "write", path: "p", errno: EDQUOT), 507, "insufficient_storage"),
         ("blobIOError", BlobStoreError(operation: "fsync", path: "p", errno: EIO), 503, "storage_error"),
+        ("blobStoreUnavailable", BlobStoreUnavailable(reason: "connection refused"), 503, "storage_unavailable"),
         ("bodyMissing", RequestBodyError.missing, 400, "validation_error"),
         ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413, "payload_too_large"),
         ("bodyMalformed", RequestBodyError.malformed(reason: "r"), 400, "validation_error"),

@@ -6,21 +6,23 @@ import PostgresNIO
 
 /// Session files' bytes in the same PostgreSQL database as the log (table `sessiond.blob`, schema version 4), so
 /// a file uploaded through one node downloads through every other (decision 0167). One row per blob: its digest,
-/// its bytes, and the time it was last written.
+/// its bytes, and the time it was last written (the server's clock).
 ///
 /// Writes commit as the server commits (durable with `synchronous_commit` on, its default). Removing blobs deletes
-/// their rows and has `VACUUM FULL` rewrite the table, as compaction does for frames, so no dead row version keeps
-/// an erased file's bytes in the table's files; uploads wait while it runs.
+/// their rows and, when it deleted any, has `VACUUM FULL` rewrite the table, as compaction does for frames, so no
+/// dead row version keeps an erased file's bytes in the table's files; uploads and downloads wait while it runs.
+/// Every failure is ``Blobs/BlobStoreUnavailable``: nothing an upload recorded.
 public struct PostgresBlobStore: BlobStore {
     let log: PostgresLogStore
 
     public func write(_ bytes: [UInt8]) async throws -> BlobDigest {
-        let digest = BlobDigest(of: bytes)
+        // Hashing and copying up to the upload limit happen beside the cooperative pool.
+        let (digest, buffer) = try await offTheCooperativePool { (BlobDigest(of: bytes), ByteBuffer(bytes: bytes)) }
         // Bytes already stored: only their time moves (the row keeps its TOAST pointer, nothing is copied).
-        try await lease(deadline: log.configuration.transactionDeadline) { connection in
+        try await run(deadline: log.configuration.transactionDeadline) { connection in
             try await connection.query(
                 """
-                INSERT INTO sessiond.blob (digest, bytes) VALUES (\(digest.hex), \(ByteBuffer(bytes: bytes)))
+                INSERT INTO sessiond.blob (digest, bytes) VALUES (\(digest.hex), \(buffer))
                 ON CONFLICT (digest) DO UPDATE SET modified_at = now()
                 """, logger: log.logger)
         }
@@ -28,64 +30,72 @@ public struct PostgresBlobStore: BlobStore {
     }
 
     public func read(_ digest: BlobDigest) async throws -> [UInt8]? {
-        try await lease(deadline: log.configuration.transactionDeadline) { connection in
-            var found: [UInt8]?
+        let found = try await run(deadline: log.configuration.transactionDeadline) { connection in
+            var found: ByteBuffer?
             for try await bytes in try await connection.query(
                 "SELECT bytes FROM sessiond.blob WHERE digest = \(digest.hex)", logger: log.logger
             ).decode(ByteBuffer.self) {
-                found = Array(bytes.readableBytesView)
+                found = bytes
             }
             return found
         }
+        guard let found else { return nil }
+        return try await offTheCooperativePool { Array(found.readableBytesView) }
     }
 
-    public func remove(_ digests: [BlobDigest]) async throws {
-        guard !digests.isEmpty else { return }
-        try await lease(deadline: PostgresLogStore.maintenanceDeadline) { connection in
-            let xid = try await log.transaction(on: connection) { connection -> Int64? in
-                try await connection.query(
-                    "DELETE FROM sessiond.blob WHERE digest = ANY(\(digests.map(\.hex)))", logger: log.logger)
-                var xid: Int64?
-                for try await found in try await connection.query("SELECT txid_current()", logger: log.logger)
-                    .decode(Int64.self)
-                {
-                    xid = found
+    public func remove(_ digests: [BlobDigest], writtenNoLaterThan cutoff: Date) async throws -> [StoredBlob] {
+        guard !digests.isEmpty else { return [] }
+        return try await run(deadline: PostgresLogStore.maintenanceDeadline) { connection in
+            let (removed, xid) = try await log.transaction(on: connection) { connection in
+                // The time is checked in the DELETE itself: a blob written again since the caller listed it stays.
+                let rows = try await connection.query(
+                    """
+                    DELETE FROM sessiond.blob WHERE digest = ANY(\(digests.map(\.hex)))
+                    AND modified_at <= to_timestamp(\(cutoff.timeIntervalSince1970))
+                    RETURNING \(unescaped: Self.listedColumns)
+                    """, logger: log.logger)
+                var removed: [StoredBlob] = []
+                for try await row in rows.decode((String, Int64, Int64).self) {
+                    if let blob = Self.storedBlob(row) { removed.append(blob) }
                 }
-                return xid
+                return (removed, try await log.currentTransactionID(on: connection))
             }
+            guard !removed.isEmpty else { return [] }
             try await log.waitForOlderSnapshots(than: xid, on: connection)
             try await connection.query("VACUUM (FULL) sessiond.blob", logger: log.logger)
+            return removed
         }
     }
 
     public func stored() async throws -> [StoredBlob] {
-        try await lease(deadline: log.configuration.transactionDeadline) { connection in
+        try await run(deadline: log.configuration.transactionDeadline) { connection in
             var blobs: [StoredBlob] = []
-            for try await (hex, byteCount, micros) in try await connection.query(
-                """
-                SELECT digest, octet_length(bytes)::bigint, (extract(epoch FROM modified_at) * 1000000)::bigint
-                FROM sessiond.blob ORDER BY digest
-                """, logger: log.logger
+            for try await row in try await connection.query(
+                "SELECT \(unescaped: Self.listedColumns) FROM sessiond.blob ORDER BY digest", logger: log.logger
             ).decode((String, Int64, Int64).self) {
-                guard let digest = BlobDigest(hex: hex) else { continue }
-                blobs.append(
-                    StoredBlob(
-                        digest: digest, byteCount: UInt64(byteCount),
-                        modified: Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000)))
+                if let blob = Self.storedBlob(row) { blobs.append(blob) }
             }
             return blobs
         }
     }
 
-    /// A pooled connection within the log's connection timeout; an unreachable server is the log's
-    /// ``EventLog/EventLogError/unavailable(reason:)``, as for an append.
-    private func lease<T: Sendable>(
-        deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    /// What a listing reads of a row: digest, size, time in microseconds since 1970.
+    private static let listedColumns =
+        "digest, octet_length(bytes)::bigint, (extract(epoch FROM modified_at) * 1000000)::bigint"
+
+    private static func storedBlob(_ row: (String, Int64, Int64)) -> StoredBlob? {
+        guard let digest = BlobDigest(hex: row.0) else { return nil }
+        return StoredBlob(
+            digest: digest, byteCount: UInt64(row.1), modified: Date(timeIntervalSince1970: TimeInterval(row.2) / 1_000_000))
+    }
+
+    private func run<T: Sendable>(deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
         do {
-            return try await withLease(log.client, timeout: log.configuration.connectionTimeout, deadline: deadline, body)
+            return try await log.leased(deadline: deadline, body)
         } catch {
-            throw PostgresFailure.unavailable(error)
+            throw BlobStoreUnavailable(reason: PostgresFailure.describe(error))
         }
     }
 }

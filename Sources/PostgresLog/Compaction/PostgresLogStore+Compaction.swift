@@ -31,11 +31,7 @@ extension PostgresLogStore {
                 // bytes.
                 let retiring = try await self.loadAllDictionaries(on: connection)
                 var report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
-                for try await xid in try await connection.query("SELECT txid_current()", logger: self.logger)
-                    .decode(Int64.self)
-                {
-                    report.transactionID = xid
-                }
+                report.transactionID = try await self.currentTransactionID(on: connection)
                 return report
             }
         }
@@ -114,10 +110,11 @@ extension PostgresLogStore {
         return report
     }
 
-    /// Waits (up to the statement timeout) until no other session of this database holds a snapshot or a transaction
+    /// Waits (up to the statement timeout) until no other session of the server holds a snapshot or a transaction
     /// older than the transaction `xid` that rewrote or deleted rows: `VACUUM FULL` copies row versions such a
     /// snapshot could still see ("recently dead") into the new file — e.g. another node's append or compaction that
-    /// was waiting on the head when the compaction committed.
+    /// was waiting on the head when the compaction committed. Sessions of other databases count too: a transaction
+    /// open anywhere on the server holds back the xmin of the VACUUM's own snapshot, and so what it may drop.
     func waitForOlderSnapshots(than xid: Int64?, on connection: PostgresConnection) async throws {
         guard let xid else { return }
         let ours = String(xid % (1 << 32))
@@ -126,7 +123,7 @@ extension PostgresLogStore {
             var older: Int64 = 0
             for try await count in try await connection.query(
                 """
-                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()
                 AND (age(backend_xmin) > age('\(unescaped: ours)'::xid) OR age(backend_xid) > age('\(unescaped: ours)'::xid))
                 """, logger: logger
             ).decode(Int64.self) {
@@ -136,7 +133,7 @@ extension PostgresLogStore {
             try await Task.sleep(for: .milliseconds(20))
         }
         logger.warning(
-            "a transaction older than the compaction is still open; VACUUM FULL may keep old row versions it can see",
+            "a transaction older than the rewrite is still open; VACUUM FULL may keep old row versions it can see",
             metadata: ["log.compaction_xid": "\(xid)"])
     }
 
@@ -172,11 +169,15 @@ extension PostgresLogStore {
     private func withCompactionConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
         async throws -> T
     {
-        do {
-            return try await withLease(
-                client, timeout: configuration.connectionTimeout, deadline: Self.maintenanceDeadline, body)
-        } catch {
-            throw PostgresFailure.unavailable(error)
+        try await leased(deadline: Self.maintenanceDeadline, body)
+    }
+
+    /// The id of the transaction open on `connection`, for ``waitForOlderSnapshots(than:on:)``.
+    func currentTransactionID(on connection: PostgresConnection) async throws -> Int64? {
+        var xid: Int64?
+        for try await found in try await connection.query("SELECT txid_current()", logger: logger).decode(Int64.self) {
+            xid = found
         }
+        return xid
     }
 }

@@ -21,8 +21,12 @@ public struct PermanentErasure: Sendable {
         /// An unreferenced blob written more recently than this stays until a later run. 0 when nothing else
         /// writes the blob store (`sessiond compact` on a file log holds its data directory's lock).
         public var blobGracePeriod: TimeInterval = 10 * 60
-        /// How long a run waits for the projection to apply what the log held when the blobs were listed; past it,
-        /// no blob is removed that run.
+        /// Whether a run brings the projection up to the log itself before reading which blobs are referenced:
+        /// for a command holding the projection. Otherwise (the daemon) it waits for the replay loop, up to
+        /// ``catchUpWait``.
+        public var catchesUp = false
+        /// How long a run waits for the replay loop to apply what the log held when the blobs were listed; past
+        /// it, no blob is removed that run.
         public var catchUpWait: Duration = .seconds(10)
         /// The clock blob ages are measured against.
         public var clock: @Sendable () -> Date = { Date() }
@@ -42,7 +46,7 @@ public struct PermanentErasure: Sendable {
     /// Grace period, clock, logger.
     public let configuration: Configuration
 
-    /// Creates an erasure over one data directory's log, projections and blobs.
+    /// Creates an erasure over a log, a projection of it and the blob store beside the log.
     public init(log: any LogStore, store: ProjectionStore, blobs: any BlobStore, configuration: Configuration = .init()) {
         self.log = log
         self.store = store
@@ -55,7 +59,7 @@ public struct PermanentErasure: Sendable {
         let sessions = try await store.sessionsAwaitingErasure()
         var plan = ErasurePlan(records: try await store.recordsAwaitingErasure(in: sessions))
         for session in sessions where plan.records[session] == nil { plan.records[session] = 0 }
-        plan.blobs = try await unreferencedBlobs()
+        plan.blobs = try await unreferencedBlobs().blobs
         return plan
     }
 
@@ -75,10 +79,10 @@ public struct PermanentErasure: Sendable {
             report.auditRowsErased = try await store.markErased(report.sessions)
             report.projection = try await store.scrub()
         }
-        let unreferenced = try await unreferencedBlobs()
-        try await blobs.remove(unreferenced.map(\.digest))
-        report.blobsRemoved = unreferenced.count
-        report.blobBytesRemoved = unreferenced.reduce(0) { $0 + $1.bytes }
+        let (unreferenced, cutoff) = try await unreferencedBlobs()
+        let removed = try await blobs.remove(unreferenced.map(\.digest), writtenNoLaterThan: cutoff)
+        report.blobsRemoved = removed.count
+        report.blobBytesRemoved = removed.reduce(0) { $0 + $1.byteCount }
         if !report.isEmpty {
             configuration.logger.notice(
                 "erased permanently deleted sessions",
@@ -94,30 +98,33 @@ public struct PermanentErasure: Sendable {
         return report
     }
 
-    /// Blobs no file row names, older than the grace period, with their sizes.
+    /// Blobs no file row names, last written before the grace period, with their sizes; and that cutoff, which
+    /// the removal checks again (a blob written anew since the listing stays).
     ///
     /// The blobs are listed first, and the references read from a projection that has applied everything the log
     /// held after that: a listed blob whose event was appended by then, through any node sharing the store, is
     /// seen referenced, and one whose upload had not appended its event yet is younger than the grace period.
-    private func unreferencedBlobs() async throws -> [(digest: BlobDigest, bytes: UInt64)] {
+    private func unreferencedBlobs() async throws -> (blobs: [(digest: BlobDigest, bytes: UInt64)], cutoff: Date) {
+        let cutoff = configuration.clock().addingTimeInterval(-configuration.blobGracePeriod)
         let listed = try await blobs.stored()
         let end = try await log.durableEnd()
         guard try await projectionReaches(end) else {
             configuration.logger.notice(
                 "blobs not collected: the projection did not catch up with the log",
                 metadata: ["log.position": "\(end.rawValue)"])
-            return []
+            return ([], cutoff)
         }
         let referenced = try await store.referencedBlobDigests()
-        let cutoff = configuration.clock().addingTimeInterval(-configuration.blobGracePeriod)
-        return listed
+        let unreferenced = listed
             .filter { !referenced.contains($0.digest.hex) && $0.modified <= cutoff }
             .map { (digest: $0.digest, bytes: $0.byteCount) }
+        return (unreferenced, cutoff)
     }
 
-    /// Whether the projection applies `position` within ``Configuration/catchUpWait`` (the daemon's replay loop,
-    /// or nothing when a command holds the projection: then it has applied what it will).
+    /// Whether the projection has applied `position`: brought there by this run (``Configuration/catchesUp``) or
+    /// by the replay loop within ``Configuration/catchUpWait``.
     private func projectionReaches(_ position: LogPosition) async throws -> Bool {
+        if configuration.catchesUp { return try await store.catchUp(from: log) >= position }
         let deadline = ContinuousClock.now + configuration.catchUpWait
         while try await store.checkpoint() < position {
             guard ContinuousClock.now < deadline else { return false }

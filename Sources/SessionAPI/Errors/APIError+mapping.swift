@@ -19,6 +19,12 @@ extension APIError {
         case let error as ProjectionError: mapping(error)
         case let error as EventLogError: mapping(error)
         case let error as BlobStoreError: mapping(error)
+        case is BlobStoreUnavailable:
+            // Nothing recorded: an upload appends its event only after the bytes are stored.
+            APIError(
+                status: .serviceUnavailable, code: "storage_unavailable",
+                message: "the database holding session files cannot be reached; retry later", retryable: true,
+                retryAfterSeconds: 1)
         case let error as RequestBodyError: mapping(error)
         case let error as DecodingError: mapping(error)
         case let error as HTTPError:
@@ -128,8 +134,8 @@ extension APIError {
         }
     }
 
-    /// A session file's bytes could not be stored or read (the data directory's blob store); the upload recorded
-    /// nothing, since its event is appended only after the bytes are stored.
+    /// A session file's bytes could not be stored or read (the directory blob store); the upload recorded nothing,
+    /// since its event is appended only after the bytes are stored.
     static func mapping(_ error: BlobStoreError) -> APIError {
         if error.errno == ENOSPC || error.errno == EDQUOT {
             return APIError(

@@ -74,12 +74,14 @@ struct MixFilesController {
                 message: "File '\(file.added.name)' has no stored content", field: "filename")
         }
         guard let bytes = try await backend.blobs.read(digest) else {
-            // The event names bytes the store does not have: a damaged data directory, not a client error.
+            // The event names bytes the store does not have: a damaged blob store, not a client error.
             throw APIError.internalError
         }
+        // The copy into a buffer (up to the upload limit) happens off the loop.
+        let buffer = try await NIOThreadPool.singleton.runIfActive { ByteBuffer(bytes: bytes) }
         var headers = HTTPFields()
         headers[.contentType] = file.added.mediaType ?? "application/octet-stream"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     /// Detaches the file (`file.removed`); its bytes stay for other references and as-of reads.

@@ -27,7 +27,15 @@ extension SessionBackend {
                 "log.durability": "\(configuration.durability.rawValue)",
             ])
         let store: ProjectionStore
+        let blobs: any BlobStore
         do {
+            let opened = try await BlobStores.open(beside: log, dataDirectory: configuration.dataDirectory)
+            blobs = opened.store
+            if opened.moved > 0 {
+                logger.notice(
+                    "moved the data directory's file blobs into the shared log's database",
+                    metadata: ["blobs.moved": "\(opened.moved)"])
+            }
             var storeConfiguration = ProjectionStore.Configuration()
             storeConfiguration.logger = logger
             storeConfiguration.idleTimeout = configuration.idleTimeout
@@ -51,7 +59,7 @@ extension SessionBackend {
         let writer = SessionWriter(log: log, replay: replay, configuration: writerConfiguration)
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,
-            blobs: BlobStores.store(beside: log, dataDirectory: configuration.dataDirectory), configuration: configuration,
+            blobs: blobs, configuration: configuration,
             responses: responses)
     }
 }

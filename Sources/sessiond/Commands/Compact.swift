@@ -47,10 +47,12 @@ struct Compact: AsyncParsableCommand {
             // On a file log the command holds the data directory's lock: no upload can be between its blob and its
             // event. Nodes on a shared log may be uploading now.
             configuration.blobGracePeriod = blobGrace ?? (BlobStores.isShared(eventLog) ? 10 * 60 : 0)
+            // No replay loop runs here: the erasure catches the projection up to what other nodes appended.
+            configuration.catchesUp = true
             configuration.logger = logger
-            let erasure = PermanentErasure(
-                log: eventLog, store: store, blobs: BlobStores.store(beside: eventLog, dataDirectory: log.dataDirectory),
-                configuration: configuration)
+            let blobs = try await BlobStores.open(beside: eventLog, dataDirectory: log.dataDirectory)
+            if blobs.moved > 0 { Swift.print("moved \(blobs.moved) file blobs from the data directory into the shared log's database") }
+            let erasure = PermanentErasure(log: eventLog, store: store, blobs: blobs.store, configuration: configuration)
             if dryRun {
                 Self.print(try await erasure.plan())
                 return

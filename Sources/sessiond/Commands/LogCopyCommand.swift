@@ -15,9 +15,9 @@ struct LogCopyCommand: AsyncParsableCommand {
             must be empty: a directory without a log, or a PostgreSQL database without sessiond records (the \
             schema is created if missing); anything else is refused and left untouched. A progress line is \
             printed while records are copied. Afterwards both logs are read back and compared, record by record \
-            and dictionary by dictionary: any difference exits with status 1. Then the session files' bytes \
-            (blobs) the target lacks are copied: from the directory's `blobs/` or the PostgreSQL `blob` table, \
-            into the other. A directory source must not be in \
+            and dictionary by dictionary: any difference exits with status 1. Before the records, the session \
+            files' bytes (blobs) the target lacks are copied: from the directory's `blobs/` or the PostgreSQL \
+            `blob` table, into the other. A directory source must not be in \
             use by a running daemon (its lock is taken); a PostgreSQL source may be, and records appended after \
             the copy started are not copied. Nodes' projections are not copied: point `sessiond serve --log` at \
             the new log and each node rebuilds (or run `sessiond rebuild`).
@@ -75,18 +75,20 @@ struct LogCopyCommand: AsyncParsableCommand {
         print("from: \(source.summary)")
         print("to: \(target.summary)")
         let reporter = ProgressReporter(label: "copy", unit: "records")
-        let report = try await LogCopy.copy(from: source, to: target) { done, total in reporter.report(done: done, of: total) }
+        let blobs = (
+            source: BlobStores.store(beside: source, dataDirectory: from), target: BlobStores.store(beside: target, dataDirectory: to)
+        )
+        let report = try await LogCopy.copy(from: source, to: target, blobs: blobs) { done, total in
+            reporter.report(done: done, of: total)
+        }
         reporter.finish()
+        print("copied \(report.blobs) file blobs (\(report.blobBytes) bytes)")
         print("copied \(report.records) records and \(report.dictionaries.count) dictionaries \(report.dictionaries)")
         if let difference = try await LogCopy.difference(between: source, and: target, upTo: report.end) {
             print("verify: the copy differs: \(difference)")
             return true
         }
         print("verify: both logs hold the same \(report.records) records and the same dictionaries")
-        let blobs = try await LogCopy.copyBlobs(
-            from: BlobStores.store(beside: source, dataDirectory: from),
-            to: BlobStores.store(beside: target, dataDirectory: to))
-        print("copied \(blobs.blobs) file blobs (\(blobs.bytes) bytes)")
         return false
     }
 
