@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogStores
 import Logging
 import Projections
 import ServiceLifecycle
@@ -14,8 +15,8 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// Builds the sessiond HTTP daemon: opens the log and the projections under the data directory, and wires the
 /// Mix, Mixpeek and native APIs, `/health` and the SSE streams onto one router.
 ///
-/// The application's service group runs, in order, the log (closed last), the replay loop, the periodic
-/// compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
+/// The application's service group runs, in order, the log (closed last), the replay loop, the API keys' exchange
+/// beside a shared log (``SharedAPIKeys``), the periodic compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
 /// on SIGINT/SIGTERM the server drains first, then the replay loop commits its batch, then the log closes.
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
@@ -24,20 +25,32 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 ///   active key), ``APIKeyStoreError`` for an unreadable key file, `EventLogError` when the
 ///   log cannot be opened (locked, corrupt), `ProjectionError` when the projections cannot.
 public func buildApplication(configuration: APIConfiguration) async throws -> SessionApplication {
-    let keyring = try APIKeyring(
-        store: APIKeyStore(directory: configuration.dataDirectory), requiresKeys: !configuration.isLoopback)
-    try configuration.validate(hasKeys: keyring.hasKeys)
-    if keyring.allRevoked {
-        configuration.logger.warning("every API key is revoked: every API request is refused until a key is created")
-    }
     let openAPI = try OpenAPIController()
     let console = try ConsoleController()
     let logger = configuration.logger
     let backend = try await SessionBackend.open(configuration: configuration)
     let log = backend.log, replay = backend.replay
+    // Beside a shared log the keys come from every node: exchanged once before the check below, then periodically.
+    let keyStore = APIKeyStore(directory: configuration.dataDirectory)
+    let sharedKeys = SharedDocument(SharedAPIKeys.documentName, beside: log).map {
+        SharedAPIKeys(document: $0, store: keyStore, logger: logger)
+    }
+    let keyring: APIKeyring
+    do {
+        try await sharedKeys?.synchronize()
+        keyring = try APIKeyring(store: keyStore, requiresKeys: !configuration.isLoopback)
+        try configuration.validate(hasKeys: keyring.hasKeys)
+    } catch {
+        await log.close()
+        throw error
+    }
+    if keyring.allRevoked {
+        logger.warning("every API key is revoked: every API request is refused until a key is created")
+    }
     let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
     var services: [any Service] = [LogService(log: log), replay]
+    if let sharedKeys { services.append(sharedKeys) }
     if let interval = configuration.compactionInterval {
         var erasure = PermanentErasure.Configuration()
         erasure.blobGracePeriod = configuration.blobGracePeriod

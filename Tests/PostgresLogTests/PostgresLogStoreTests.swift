@@ -242,13 +242,13 @@ struct PostgresLogStoreTests {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await log.close()
-            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "4")
+            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "5")
             try TestPostgres.psql(url, "UPDATE sessiond.schema_version SET version = 99")
             await #expect {
                 _ = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             } throws: { error in
                 guard case PostgresLogError.schemaTooNew(let found, let supported) = error else { return false }
-                return found == 99 && supported == 4
+                return found == 99 && supported == 5
             }
         }
     }

@@ -1,9 +1,15 @@
 """API keys with the real clients: a daemon with keys (made by `sessiond keys create`) refuses requests without
 a valid one and scopes each key to its namespace; the Mix SDK sends the key through its httpx client's headers,
-the Mixpeek client through `access_token`."""
+the Mixpeek client through `access_token`. On the PostgreSQL store, nodes on one database share their keys
+(decision 0168), so these daemons get a database of their own: the suite's other nodes must stay open."""
 
+import contextlib
+import os
 import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +20,22 @@ from mixpeek.exceptions import NotFoundException, UnauthorizedException
 import contract
 from conftest import running
 from daemon import Daemon
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pg"))
+from database import FreshDatabase  # noqa: E402
+
+LOG = os.environ.get("SESSIOND_CONFORMANCE_LOG", "")
+on_postgres = pytest.mark.skipif(not LOG.startswith("postgres"), reason="the PostgreSQL store")
+
+
+@contextlib.contextmanager
+def own_log():
+    """A log of their own for daemons with keys: a fresh database on the PostgreSQL store, else the data directory."""
+    if not LOG.startswith("postgres"):
+        yield None
+        return
+    with FreshDatabase(LOG, "keys") as url:
+        yield url
 
 
 def keys_cli(daemon, *args):
@@ -28,13 +50,14 @@ def create_key(daemon, namespace):
 
 @pytest.fixture(scope="module")
 def keyed():
-    daemon = Daemon()
-    keys = {"a": create_key(daemon, "team-a"), "b": create_key(daemon, "team-b")}
-    listed = keys_cli(daemon, "list")
-    assert "team-a" in listed and "team-b" in listed
-    assert keys["a"] not in listed and keys["b"] not in listed, "keys list must never show a key"
-    with running(daemon) as url:
-        yield url, keys, daemon
+    with own_log() as log:
+        daemon = Daemon(log=log)
+        keys = {"a": create_key(daemon, "team-a"), "b": create_key(daemon, "team-b")}
+        listed = keys_cli(daemon, "list")
+        assert "team-a" in listed and "team-b" in listed
+        assert keys["a"] not in listed and keys["b"] not in listed, "keys list must never show a key"
+        with running(daemon) as url:
+            yield url, keys, daemon
 
 
 def mix_client(url, key):
@@ -91,3 +114,31 @@ def test_revoked_key_stops_working(keyed):
     key_id = next(line.split("\t")[0] for line in listed.splitlines() if "\tteam-c\t" in line)
     keys_cli(daemon, "revoke", key_id)
     assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def status_with(url, key):
+    return httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code
+
+
+def eventually(check, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within the key exchange's delay"
+        time.sleep(0.1)
+
+
+@on_postgres
+def test_keys_created_or_revoked_on_one_node_count_on_every_node():
+    with own_log() as log:
+        first, second = Daemon(log=log), Daemon(log=log)
+        key = create_key(first, "team-a")
+        with running(first) as one, running(second) as two:
+            # The second node's data directory held no key: it took the first's before serving.
+            assert status_with(two, key) == 200
+            assert httpx.get(two + "/api/sessions").status_code == 401
+            later = create_key(second, "team-b")
+            eventually(lambda: status_with(one, later) == 200)
+            key_id = next(line.split("\t")[0] for line in keys_cli(second, "list").splitlines() if "\tteam-a\t" in line)
+            keys_cli(second, "revoke", key_id)
+            eventually(lambda: status_with(one, key) == 401)
+            assert status_with(two, key) == 401 and status_with(one, later) == 200

@@ -21,9 +21,11 @@ import PostgresNIO
 /// for one statement (decision 0098).
 ///
 /// Version 4 adds `blob`: session files' bytes by digest, shared by every node (``PostgresBlobStore``, decision 0167).
+///
+/// Version 5 adds `shared_document`: small documents every node shares by name — the API key file (decision 0168).
 enum PostgresSchema {
     /// The schema version this build writes and understands.
-    static let latest = 4
+    static let latest = 5
 
     /// Lock key for migrations (any constant; only sessiond's migrations take it).
     static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
@@ -89,8 +91,19 @@ enum PostgresSchema {
         """
     ]
 
+    /// Version 5's statements: the shared documents.
+    static let version5: [PostgresQuery] = [
+        """
+        CREATE TABLE sessiond.shared_document (
+            name text PRIMARY KEY,
+            bytes bytea NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+    ]
+
     /// Every migration, by the version it leads to.
-    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3, 4: version4]
+    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3, 4: version4, 5: version5]
 
     /// Creates or migrates the schema; returns the version the database is at.
     /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,

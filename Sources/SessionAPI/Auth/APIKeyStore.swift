@@ -28,10 +28,17 @@ public struct APIKeyStore: Sendable {
     /// - Throws: ``APIKeyStoreError/unreadable(path:reason:)`` for a file that is not a key file.
     public func keys() throws(APIKeyStoreError) -> [APIKey] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        do {
-            return try Self.decoder.decode(KeyFile.self, from: data).keys
-        } catch {
-            throw .unreadable(path: path, reason: "not a sessiond key file (\(error))")
+        return try Self.decode(Array(data), source: path)
+    }
+
+    /// Adds `keys` to the file: keys it lacks are added, and a key revoked in either is revoked
+    /// (``APIKey/merged(_:_:)``); a file that already holds them all is not rewritten.
+    /// - Returns: Every key of the file afterwards.
+    @discardableResult
+    public func merge(_ keys: [APIKey]) throws(APIKeyStoreError) -> [APIKey] {
+        try update { current in
+            current = APIKey.merged(current, keys)
+            return current
         }
     }
 
@@ -79,13 +86,10 @@ public struct APIKeyStore: Sendable {
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw .io(operation: "flock", path: lockPath, errno: errno) }
         var current = try keys()
+        let before = current
         let result = try change(&current)
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Self.encoder.encode(KeyFile(keys: current))) + [0x0A]
-        } catch {
-            throw .unreadable(path: path, reason: "could not encode the keys (\(error))")
-        }
+        guard current != before else { return result }
+        let bytes = try Self.encode(current, source: path)
         do {
             try DurableFile.write(bytes, to: path, directory: directory)
         } catch {
@@ -101,6 +105,24 @@ public struct APIKeyStore: Sendable {
             let byte = UInt8.random(in: 0...255, using: &generator)
             return (byte < 16 ? "0" : "") + String(byte, radix: 16)
         }.joined()
+    }
+
+    /// The key file's bytes for `keys` (also the shared copy's beside a shared log, decision 0168).
+    static func encode(_ keys: [APIKey], source: String) throws(APIKeyStoreError) -> [UInt8] {
+        do {
+            return Array(try encoder.encode(KeyFile(keys: keys))) + [0x0A]
+        } catch {
+            throw .unreadable(path: source, reason: "could not encode the keys (\(error))")
+        }
+    }
+
+    /// The keys a key file's bytes hold; `source` names where they came from in the error.
+    static func decode(_ bytes: [UInt8], source: String) throws(APIKeyStoreError) -> [APIKey] {
+        do {
+            return try decoder.decode(KeyFile.self, from: Data(bytes)).keys
+        } catch {
+            throw .unreadable(path: source, reason: "not a sessiond key file (\(error))")
+        }
     }
 
     /// The file's shape: a version so a later format can be told apart.

@@ -10,7 +10,9 @@ struct Keys: ParsableCommand {
             Keys live in <data>/keys.json as SHA-256 digests; a key's secret is printed once, by create, and \
             stored nowhere. Once any key is active every API request needs one (Authorization: Bearer <key>) \
             and sees only its key's namespace; without keys, serve answers anyone on 127.0.0.1 and refuses \
-            other addresses. A running serve picks up changes on its next request.
+            other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
+            (serve --log postgres://…) share their keys: each merges its keys.json with a copy in the database \
+            every second, so a key created or revoked on any node's --data counts on every node.
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 

@@ -1,0 +1,52 @@
+import EventLog
+import NIOCore
+import PostgresNIO
+
+extension PostgresLogStore {
+    /// The bytes of the document `name` every node on this database shares (table `sessiond.shared_document`,
+    /// schema version 5), or `nil` when none was written.
+    /// - Throws: ``EventLog/EventLogError/unavailable(reason:)`` when the server cannot be reached.
+    public func sharedDocument(_ name: String) async throws -> [UInt8]? {
+        try await leased(deadline: configuration.transactionDeadline) { connection in
+            try await self.readSharedDocument(name, on: connection)
+        }
+    }
+
+    /// Replaces the document `name` with what `change` makes of its current bytes (`nil`: none yet), in one
+    /// transaction holding a lock on the name, so changes from several nodes apply one after another and none is
+    /// lost. `change` returning `nil` writes nothing.
+    /// - Returns: The document's bytes afterwards.
+    /// - Throws: What `change` throws, or ``EventLog/EventLogError/unavailable(reason:)``.
+    @discardableResult
+    public func updateSharedDocument(_ name: String, _ change: @escaping @Sendable ([UInt8]?) throws -> [UInt8]?)
+        async throws -> [UInt8]?
+    {
+        try await leased(deadline: configuration.transactionDeadline) { connection in
+            try await self.transaction(on: connection) { connection in
+                // Its own statement, so the read below sees every change committed before the lock was granted.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtext('sessiond.shared_document:' || \(name)))", logger: self.logger)
+                let current = try await self.readSharedDocument(name, on: connection)
+                guard let changed = try change(current) else { return current }
+                if changed != current {
+                    try await connection.query(
+                        """
+                        INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: changed)))
+                        ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
+                        """, logger: self.logger)
+                }
+                return changed
+            }
+        }
+    }
+
+    private func readSharedDocument(_ name: String, on connection: PostgresConnection) async throws -> [UInt8]? {
+        var found: [UInt8]?
+        for try await bytes in try await connection.query(
+            "SELECT bytes FROM sessiond.shared_document WHERE name = \(name)", logger: logger
+        ).decode(ByteBuffer.self) {
+            found = Array(bytes.readableBytesView)
+        }
+        return found
+    }
+}
