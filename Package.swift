@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "SessionAPITests",
             dependencies: [
-                "SessionAPI", "Projections", "EventLog", "Sessions", "Blobs", "TestSupport",
+                "SessionAPI", "Projections", "EventLog", "LogStores", "Sessions", "Blobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,6 +1,7 @@
 import EventLog
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 extension PostgresLogStore {
     /// The bytes of the document `name` every node on this database shares (table `sessiond.shared_document`,
@@ -16,29 +17,48 @@ extension PostgresLogStore {
     /// transaction holding a lock on the name, so changes from several nodes apply one after another and none is
     /// lost. `change` returning `nil` writes nothing.
     /// - Returns: The document's bytes afterwards.
-    /// - Throws: What `change` throws, or ``EventLog/EventLogError/unavailable(reason:)``.
+    /// - Throws: What `change` throws (nothing written), or ``EventLog/EventLogError/unavailable(reason:)``.
     @discardableResult
     public func updateSharedDocument(_ name: String, _ change: @escaping @Sendable ([UInt8]?) throws -> [UInt8]?)
         async throws -> [UInt8]?
     {
-        try await leased(deadline: configuration.transactionDeadline) { connection in
-            try await self.transaction(on: connection) { connection in
-                // Its own statement, so the read below sees every change committed before the lock was granted.
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtext('sessiond.shared_document:' || \(name)))", logger: self.logger)
-                let current = try await self.readSharedDocument(name, on: connection)
-                guard let changed = try change(current) else { return current }
-                if changed != current {
+        // Told apart from the server's failures, which `leased` reports as "unavailable".
+        let refused = Mutex<(any Error)?>(nil)
+        do {
+            return try await leased(deadline: configuration.transactionDeadline) { connection in
+                try await self.transaction(on: connection) { connection in
+                    // Its own statement, so the read below sees every change committed before the lock was granted.
                     try await connection.query(
-                        """
-                        INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: changed)))
-                        ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
-                        """, logger: self.logger)
+                        "SELECT pg_advisory_xact_lock(\(Self.sharedDocumentLockClass), hashtext(\(name)))",
+                        logger: self.logger)
+                    let current = try await self.readSharedDocument(name, on: connection)
+                    let changed: [UInt8]?
+                    do {
+                        changed = try change(current)
+                    } catch {
+                        refused.withLock { $0 = error }
+                        throw error
+                    }
+                    guard let changed else { return current }
+                    if changed != current {
+                        try await connection.query(
+                            """
+                            INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: changed)))
+                            ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
+                            """, logger: self.logger)
+                    }
+                    return changed
                 }
-                return changed
             }
+        } catch {
+            if let refusal = refused.withLock({ $0 }) { throw refusal }
+            throw error
         }
     }
+
+    /// The first key of the two-key advisory locks on shared documents (the second: the name's hash), apart from
+    /// any other lock sessiond takes.
+    static let sharedDocumentLockClass: Int32 = 0x5E55_D0C5
 
     private func readSharedDocument(_ name: String, on connection: PostgresConnection) async throws -> [UInt8]? {
         var found: [UInt8]?

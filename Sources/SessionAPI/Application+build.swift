@@ -16,7 +16,7 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 /// Mix, Mixpeek and native APIs, `/health` and the SSE streams onto one router.
 ///
 /// The application's service group runs, in order, the log (closed last), the replay loop, the API keys' exchange
-/// beside a shared log (``SharedAPIKeys``), the periodic compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
+/// beside a shared log (``APIKeyExchangeService``), the periodic compaction (unless ``APIConfiguration/compactionInterval`` is `nil`), then Hummingbird's HTTP server; the server starts only once the projections have caught up with the log's durable end, and
 /// on SIGINT/SIGTERM the server drains first, then the replay loop commits its batch, then the log closes.
 /// `sessiond serve` and the tests both call this.
 /// - Parameter configuration: Where to listen, where the data lives, and the limits.
@@ -25,21 +25,20 @@ public typealias SessionApplication = Application<RouterResponder<SessionRequest
 ///   active key), ``APIKeyStoreError`` for an unreadable key file, `EventLogError` when the
 ///   log cannot be opened (locked, corrupt), `ProjectionError` when the projections cannot.
 public func buildApplication(configuration: APIConfiguration) async throws -> SessionApplication {
+    let keyStore = APIKeyStore(directory: configuration.dataDirectory)
+    // A node of its own log is refused before anything opens; a node of a shared log gets the other nodes' keys
+    // first (below).
+    if case .postgres = configuration.logLocation {} else { _ = try makeKeyring(keyStore, configuration) }
     let openAPI = try OpenAPIController()
     let console = try ConsoleController()
     let logger = configuration.logger
     let backend = try await SessionBackend.open(configuration: configuration)
     let log = backend.log, replay = backend.replay
-    // Beside a shared log the keys come from every node: exchanged once before the check below, then periodically.
-    let keyStore = APIKeyStore(directory: configuration.dataDirectory)
-    let sharedKeys = SharedDocument(SharedAPIKeys.documentName, beside: log).map {
-        SharedAPIKeys(document: $0, store: keyStore, logger: logger)
-    }
+    let keyExchange = APIKeyExchange(beside: log, store: keyStore)
     let keyring: APIKeyring
     do {
-        try await sharedKeys?.synchronize()
-        keyring = try APIKeyring(store: keyStore, requiresKeys: !configuration.isLoopback)
-        try configuration.validate(hasKeys: keyring.hasKeys)
+        try await keyExchange?.exchange()
+        keyring = try makeKeyring(keyStore, configuration)
     } catch {
         await log.close()
         throw error
@@ -50,7 +49,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
     var services: [any Service] = [LogService(log: log), replay]
-    if let sharedKeys { services.append(sharedKeys) }
+    if let keyExchange { services.append(APIKeyExchangeService(exchange: keyExchange, logger: logger)) }
     if let interval = configuration.compactionInterval {
         var erasure = PermanentErasure.Configuration()
         erasure.blobGracePeriod = configuration.blobGracePeriod
@@ -129,4 +128,11 @@ func makeRouter(
     NativeAppendsController(backend: backend).addRoutes(to: native)
     unknownRoutes.record(router.routes)
     return router
+}
+
+/// The keys `store` holds, once `configuration` may be served with them (off loopback only with an active key).
+private func makeKeyring(_ store: APIKeyStore, _ configuration: APIConfiguration) throws -> APIKeyring {
+    let keyring = try APIKeyring(store: store, requiresKeys: !configuration.isLoopback)
+    try configuration.validate(hasKeys: keyring.hasKeys)
+    return keyring
 }

@@ -1,7 +1,9 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LogStores
 import Synchronization
 import TestSupport
 import Testing
@@ -14,7 +16,7 @@ import Testing
 struct SharedAPIKeysTests {
     static func key(_ id: String, created: TimeInterval, revoked: TimeInterval? = nil) -> APIKey {
         APIKey(
-            id: id, namespace: "ns-\(id)", sha256: String(repeating: "0", count: 64),
+            id: id, namespace: "ns-\(id)", sha256: String((id + String(repeating: "0", count: 64)).prefix(64)),
             createdAt: Date(timeIntervalSince1970: created), revokedAt: revoked.map { Date(timeIntervalSince1970: $0) })
     }
 
@@ -28,6 +30,32 @@ struct SharedAPIKeysTests {
         #expect(APIKey.merged(right, left) == merged)
         #expect(APIKey.merged(merged, left) == merged && APIKey.merged(merged, merged) == merged)
         #expect(APIKey.merged([b], []) == [b])
+    }
+
+    @Test func conflictingEntriesOfOneIDAreRevokedAndARevokedDigestIsRevokedUnderEveryID() {
+        var planted = Self.key("a", created: 1)
+        planted.namespace = "elsewhere"
+        let merged = APIKey.merged([Self.key("a", created: 1)], [planted])
+        #expect(merged.count == 1 && merged[0].revokedAt != nil)
+        #expect(APIKey.merged([planted], [Self.key("a", created: 1)]) == merged)
+
+        // Two ids for one secret: revoking either revokes the secret.
+        let victim = Self.key("victim", created: 5, revoked: 50)
+        var twin = Self.key("twin", created: 0)
+        twin.sha256 = victim.sha256
+        let both = APIKey.merged([victim], [twin])
+        #expect(both.map(\.id) == ["twin", "victim"])
+        #expect(both.allSatisfy { $0.revokedAt == Date(timeIntervalSince1970: 50) })
+    }
+
+    @Test func aKeyFileOfALaterFormatIsRefusedNotRewritten() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = APIKeyStore(directory: directory)
+            try #"{"version":2,"keys":[]}"#.write(toFile: store.path, atomically: true, encoding: .utf8)
+            #expect(throws: APIKeyStoreError.self) { try store.keys() }
+            #expect(throws: APIKeyStoreError.self) { try store.merge([Self.key("a", created: 1)]) }
+            #expect(try String(contentsOfFile: store.path, encoding: .utf8) == #"{"version":2,"keys":[]}"#)
+        }
     }
 
     @Test func aKeyFileThatHoldsTheMergedKeysIsNotRewritten() async throws {
@@ -77,6 +105,28 @@ struct SharedAPIKeysTests {
                     #expect(status == .unauthorized)
                     #expect(try await first.execute(uri: "/api/sessions", method: .get, headers: APIKeyTests.bearer(secret)).status == .unauthorized)
                 }
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, "needs SESSIOND_TEST_POSTGRES_URL (tools/test starts a server)"))
+    func anUnreadableSharedCopyIsAKeyFileErrorNotAnOutage() async throws {
+        try await TestPostgres.withDatabase { url in
+            try await withTemporaryDirectory { directory in
+                let log = try await LogLocation.postgres(url: url).open()
+                let store = APIKeyStore(directory: directory)
+                let (key, _) = try store.create(namespace: "team-a")
+                let exchange = try #require(APIKeyExchange(beside: log, store: store))
+                try await exchange.exchange()
+                #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.shared_document") == "1")
+                try TestPostgres.psql(url, "UPDATE sessiond.shared_document SET bytes = 'not json'::bytea")
+                try store.revoke(id: key.id)
+                await #expect(throws: APIKeyStoreError.self) { try await exchange.exchange() }
+                // Discarded, the copy is written again from the nodes' files.
+                try TestPostgres.psql(url, "DELETE FROM sessiond.shared_document")
+                try await exchange.exchange()
+                #expect(try TestPostgres.psql(url, "SELECT convert_from(bytes, 'UTF8') LIKE '%revokedAt%' FROM sessiond.shared_document") == "t")
+                await log.close()
             }
         }
     }

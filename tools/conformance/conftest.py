@@ -7,6 +7,7 @@ and every request alternates between them through alternating.py.
 """
 
 import os
+import time
 from contextlib import contextmanager
 
 import httpx
@@ -27,6 +28,14 @@ def running(daemon: Daemon):
     yield daemon.url
     status = daemon.stop()
     assert status == 0, f"sessiond did not shut down cleanly ({status}); see {daemon.log_path}"
+
+
+def eventually(check, seconds: float = 10, what: str = "the condition"):
+    """Waits until `check()` is true, polling every 0.1 s; fails the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"{what} did not hold within {seconds} s"
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from mixpeek import AgentSessionsApi, ApiClient, Configuration
 from mixpeek.exceptions import NotFoundException, UnauthorizedException
 
 import contract
-from conftest import running
+from conftest import eventually, running
 from daemon import Daemon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pg"))
@@ -120,13 +119,6 @@ def status_with(url, key):
     return httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code
 
 
-def eventually(check, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "not within the key exchange's delay"
-        time.sleep(0.1)
-
-
 @on_postgres
 def test_keys_created_or_revoked_on_one_node_count_on_every_node():
     with own_log() as log:
@@ -142,3 +134,9 @@ def test_keys_created_or_revoked_on_one_node_count_on_every_node():
             keys_cli(second, "revoke", key_id)
             eventually(lambda: status_with(one, key) == 401)
             assert status_with(two, key) == 401 and status_with(one, later) == 200
+            # A data directory no daemon serves: `--log` merges the change into the shared keys at once.
+            spare = Daemon(log=log)
+            third = subprocess.run([spare.binary, "keys", "create", "--namespace", "team-c", "--data", str(spare.data),
+                                    "--log", log], check=True, capture_output=True, text=True)
+            assert "merged with the keys the nodes of the shared log hold" in third.stderr
+            eventually(lambda: status_with(one, third.stdout.strip()) == 200)

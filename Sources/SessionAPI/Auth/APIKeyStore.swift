@@ -11,7 +11,8 @@ import Glibc
 ///
 /// Changes rewrite the file durably (temporary file, fsync, rename, directory fsync) under an advisory lock
 /// on `<data>/keys.lock`, so concurrent `sessiond keys` commands never lose each other's changes and a crash
-/// leaves the old or the new file. A running `serve` reads the file at start and on SIGHUP.
+/// leaves the old or the new file. A running `serve` reads the file at start and again on the next request after
+/// it changed (``APIKeyring``).
 public struct APIKeyStore: Sendable {
     /// The data directory.
     public let directory: String
@@ -118,16 +119,23 @@ public struct APIKeyStore: Sendable {
 
     /// The keys a key file's bytes hold; `source` names where they came from in the error.
     static func decode(_ bytes: [UInt8], source: String) throws(APIKeyStoreError) -> [APIKey] {
+        let file: KeyFile
         do {
-            return try decoder.decode(KeyFile.self, from: Data(bytes)).keys
+            file = try decoder.decode(KeyFile.self, from: Data(bytes))
         } catch {
             throw .unreadable(path: source, reason: "not a sessiond key file (\(error))")
         }
+        // Rewriting a later format as this one would drop what this build does not know.
+        guard file.version == KeyFile.currentVersion else {
+            throw .unreadable(path: source, reason: "key file version \(file.version), this sessiond reads \(KeyFile.currentVersion)")
+        }
+        return file.keys
     }
 
     /// The file's shape: a version so a later format can be told apart.
     private struct KeyFile: Codable {
-        var version = 1
+        static let currentVersion = 1
+        var version = currentVersion
         var keys: [APIKey]
     }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventLog
 import Foundation
+import LogStores
 import SessionAPI
 
 /// `sessiond keys`: the API keys of a data directory (create, list, revoke).
@@ -12,7 +14,9 @@ struct Keys: ParsableCommand {
             and sees only its key's namespace; without keys, serve answers anyone on 127.0.0.1 and refuses \
             other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
             (serve --log postgres://…) share their keys: each merges its keys.json with a copy in the database \
-            every second, so a key created or revoked on any node's --data counts on every node.
+            every second, so a key created or revoked on any node's --data counts on every node. Give the same \
+            --log to create or revoke to merge the change into that copy at once (needed when no daemon runs on \
+            this --data).
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 
@@ -20,10 +24,42 @@ struct Keys: ParsableCommand {
         @Option(name: .customLong("data"), help: ArgumentHelp("The data directory.", valueName: "dir"))
         var dataDirectory = "./data"
 
+        @Option(
+            name: .customLong("log"),
+            help: ArgumentHelp(
+                "The PostgreSQL log this data directory's node serves (postgres://…): the change is also merged into the keys the nodes share, at once.",
+                valueName: "url"))
+        var sharedLog: String?
+
         var store: APIKeyStore { APIKeyStore(directory: dataDirectory) }
+
+        func validate() throws {
+            guard let sharedLog else { return }
+            guard case .postgres = LogLocation(sharedLog) else {
+                throw ValidationError("--log must be a postgres:// URL: a file log's keys are its data directory's alone")
+            }
+        }
+
+        /// With `--log`: merges this data directory's keys and the shared ones, both ways.
+        func exchangeWithSharedLog() async throws {
+            guard let sharedLog else { return }
+            do {
+                let log = try await LogLocation(sharedLog).open()
+                do {
+                    try await APIKeyExchange(beside: log, store: store)?.exchange()
+                } catch {
+                    await log.close()
+                    throw error
+                }
+                await log.close()
+            } catch {
+                try exitOnOperatorError { throw error }
+            }
+            FileHandle.standardError.write(Data("merged with the keys the nodes of the shared log hold\n".utf8))
+        }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a key for a namespace and print its secret (once).")
 
@@ -32,20 +68,22 @@ struct Keys: ParsableCommand {
         @Option(help: ArgumentHelp("The namespace the key opens (A-Z a-z 0-9 . _ -).", valueName: "name"))
         var namespace: String
 
-        func run() throws {
+        func run() async throws {
             let (key, secret) = try exitOnOperatorError { try data.store.create(namespace: namespace) }
+            try await data.exchangeWithSharedLog()
             print(secret)
             FileHandle.standardError.write(
                 Data("created \(key.id) for namespace \(key.namespace); the key above is shown only now\n".utf8))
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys: id, namespace, created, revoked.")
 
         @OptionGroup var data: DataOption
 
-        func run() throws {
+        func run() async throws {
+            try await data.exchangeWithSharedLog()
             let keys = try exitOnOperatorError { try data.store.keys() }
             guard !keys.isEmpty else {
                 print("no API keys (serve is open on loopback only)")
@@ -59,7 +97,7 @@ struct Keys: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a key by id; it stops working at once.",
             discussion: """
@@ -73,8 +111,9 @@ struct Keys: ParsableCommand {
         @Argument(help: ArgumentHelp("The key's id (key_…), as keys list shows it.", valueName: "id"))
         var id: String
 
-        func run() throws {
+        func run() async throws {
             let key = try exitOnOperatorError { try data.store.revoke(id: id) }
+            try await data.exchangeWithSharedLog()
             print("revoked \(key.id) (namespace \(key.namespace))")
             if try exitOnOperatorError({ try data.store.keys() }).allSatisfy({ !$0.isActive }) {
                 print("no active key is left: the daemon refuses every API request until `sessiond keys create`")
