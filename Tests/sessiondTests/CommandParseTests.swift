@@ -140,6 +140,13 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["events", "s", "--format", "json"]) != nil)
     }
 
+    @Test func keysTakeOnlyAPostgresLogToExchangeWith() throws {
+        let create = try parse(["keys", "create", "--namespace", "a", "--log", "postgres://u@h:5432/d"], as: Keys.Create.self)
+        #expect(create.data.sharedLog == "postgres://u@h:5432/d" && create.data.dataDirectory == "./data")
+        #expect(try parse(["keys", "revoke", "key_1"], as: Keys.Revoke.self).data.sharedLog == nil)
+        #expect(parseError(["keys", "revoke", "key_1", "--log", "/srv/log"])?.contains("must be a postgres:// URL") == true)
+    }
+
     @Test func compactRunsUnlessAskedForADryRun() throws {
         let compact = try parse(["compact", "--data", "/srv/sessiond"], as: Compact.self)
         #expect(!compact.dryRun && compact.log.dataDirectory == "/srv/sessiond")
