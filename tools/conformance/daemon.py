@@ -178,6 +178,34 @@ class Daemon:
         finally:
             connection.close()
 
+    def upload(self, session: str, name: str, content: bytes, timeout: float = 10):
+        """A Mix file upload (multipart field `file`); returns (status, decoded JSON or None). Raises OSError as
+        request() does."""
+        boundary = "sessiond-upload-5521"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        status, raw = self._exchange("POST", f"/api/sessions/{session}/files/upload", body,
+                                     {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout)
+        try:
+            return status, json.loads(raw) if raw else None
+        except ValueError:
+            return status, None
+
+    def download(self, session: str, name: str, timeout: float = 10) -> tuple[int, bytes]:
+        """A Mix file download: (status, the body's bytes)."""
+        return self._exchange("GET", f"/api/sessions/{session}/files/{name}", None, {}, timeout)
+
+    def _exchange(self, method: str, path: str, body, headers: dict, timeout: float) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        except http.client.HTTPException as error:
+            raise ConnectionError(str(error)) from error
+        finally:
+            connection.close()
+
     def all_events(self) -> list:
         """Every event in the log, read through `GET /v1/events?after=` page by page."""
         events, after = [], 0

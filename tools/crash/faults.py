@@ -12,8 +12,6 @@ Usage: tools/crash/faults [--keep]   (SESSIOND_BIN picks the binary). Exit statu
 
 import argparse
 import errno
-import http.client
-import json
 import os
 import random
 import shutil
@@ -238,22 +236,6 @@ def fill(directory: Path) -> Path:
     return filler
 
 
-def upload(server: Daemon, session: str, name: str, content: bytes, timeout: float = 3):
-    """A Mix file upload (multipart field `file`); returns (status, decoded JSON or None)."""
-    boundary = "faults-boundary-5521"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-    try:
-        connection.request("POST", f"/api/sessions/{session}/files/upload", body=body,
-                           headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-        response = connection.getresponse()
-        raw = response.read()
-        return response.status, json.loads(raw) if raw else None
-    finally:
-        connection.close()
-
-
 def check_disk_full(checks: Checks, work: Path):
     if os.geteuid() != 0:
         print("SKIP full disk: mounting a tmpfs needs root (CI runs as root)")
@@ -298,7 +280,7 @@ def check_disk_full(checks: Checks, work: Path):
         status, body = server.request("POST", "/v1/agents/sessions", {"agent_config": {}}, timeout=3, headers=MIXPEEK)
         checks.expect(status == 507 and body and body.get("status") == 507 and "disk is full" in body["error"]["message"],
                       f"a full disk: Mixpeek create answers 507 in its envelope: {status} {body}")
-        status, body = upload(server, sid, "full.bin", b"f" * (1 << 20))
+        status, body = server.upload(sid, "full.bin", b"f" * (1 << 20), timeout=3)
         checks.expect(status == 507 and "file was not stored" in str(body),
                       f"a full disk: a file upload answers 507, not stored: {status} {body}")
 
@@ -316,7 +298,7 @@ def check_disk_full(checks: Checks, work: Path):
         if status in (200, 201):
             acked.append((body["positions"][0], "after space returned"))
         checks.expect(status in (200, 201), f"space returned: appends are acknowledged again without a restart ({status} {body})")
-        status, _ = upload(server, sid, "full.bin", b"f" * (1 << 20), timeout=10)
+        status, _ = server.upload(sid, "full.bin", b"f" * (1 << 20), timeout=10)
         fetched = server.request("GET", f"/api/sessions/{sid}/files", timeout=10)
         checks.expect(status == 201 and [f["name"] for f in fetched[1]] == ["full.bin"],
                       f"space returned: the refused upload succeeds when sent again and lists alone ({status} {fetched})")
