@@ -36,12 +36,13 @@ public enum LogCopy {
             throw EventLogError.notEmpty(reason: "the target holds \(end) records and \(held) dictionaries")
         }
         var report = Report()
+        // The end first: a blob listed after it covers every upload whose event the copy takes.
+        let total = try await source.durableEnd().rawValue
+        report.end = LogPosition(total)
         if let blobs { (report.blobs, report.blobBytes) = try await copyBlobs(from: blobs.source, to: blobs.target) }
         let dictionaries = try await source.storedDictionaries()
         try await target.importDictionaries(dictionaries)
         report.dictionaries = dictionaries.map(\.id)
-        let total = try await source.durableEnd().rawValue
-        report.end = LogPosition(total)
         var position = LogPosition(1)
         while position.rawValue <= total {
             let records = try await source.read(from: position, limit: 4096).prefix { $0.position.rawValue <= total }

@@ -63,6 +63,26 @@ struct PostgresBlobStoreTests {
         }
     }
 
+    @Test func aRemovalWhoseVacuumNeverRanIsFinishedByTheNext() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            let marker = "BLOB-MARKER-\(UUID().uuidString)"
+            let digest = try await log.blobs.write(Array("file body \(marker)".utf8))
+            // What a removal leaves when it is killed between its DELETE and its VACUUM FULL.
+            try TestPostgres.psql(
+                url,
+                """
+                DELETE FROM sessiond.blob WHERE digest = '\(digest.hex)';
+                INSERT INTO sessiond.shared_document (name, bytes) VALUES ('blob-vacuum-pending', ''::bytea)
+                """)
+            #expect(try Self.relationsHolding(marker, url) == ["heap"])
+            #expect(try await log.blobs.remove([], writtenNoLaterThan: Date()) == [])
+            #expect(try Self.relationsHolding(marker, url) == [])
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.shared_document") == "0")
+            await log.close()
+        }
+    }
+
     /// Which of the blob table's files (after a CHECKPOINT) hold `marker`: "heap", "toast".
     static func relationsHolding(_ marker: String, _ url: String) throws -> [String] {
         try TestPostgres.psql(url, "CHECKPOINT")

@@ -160,23 +160,11 @@ class Daemon:
     def request(self, method: str, path: str, body=None, timeout: float = 10, headers=None):
         """One HTTP request on a fresh connection; returns (status, decoded JSON or None). Raises OSError
         (connection refused or reset, timeout) when the daemon is gone."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            payload = None if body is None else json.dumps(body).encode()
-            sent = {"Content-Type": "application/json"} if payload is not None else {}
-            sent.update(headers or {})
-            connection.request(method, path, body=payload, headers=sent)
-            response = connection.getresponse()
-            raw = response.read()
-            try:
-                decoded = json.loads(raw) if raw else None
-            except ValueError:
-                decoded = None
-            return response.status, decoded
-        except http.client.HTTPException as error:
-            raise ConnectionError(str(error)) from error
-        finally:
-            connection.close()
+        payload = None if body is None else json.dumps(body).encode()
+        sent = {"Content-Type": "application/json"} if payload is not None else {}
+        sent.update(headers or {})
+        status, raw = self._exchange(method, path, payload, sent, timeout)
+        return status, self._decoded(raw)
 
     def upload(self, session: str, name: str, content: bytes, timeout: float = 10):
         """A Mix file upload (multipart field `file`); returns (status, decoded JSON or None). Raises OSError as
@@ -186,14 +174,18 @@ class Daemon:
                 f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         status, raw = self._exchange("POST", f"/api/sessions/{session}/files/upload", body,
                                      {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout)
-        try:
-            return status, json.loads(raw) if raw else None
-        except ValueError:
-            return status, None
+        return status, self._decoded(raw)
 
     def download(self, session: str, name: str, timeout: float = 10) -> tuple[int, bytes]:
         """A Mix file download: (status, the body's bytes)."""
         return self._exchange("GET", f"/api/sessions/{session}/files/{name}", None, {}, timeout)
+
+    @staticmethod
+    def _decoded(raw: bytes):
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
 
     def _exchange(self, method: str, path: str, body, headers: dict, timeout: float) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)

@@ -1,6 +1,7 @@
 import Blobs
 import EventLog
 import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 
@@ -43,9 +44,9 @@ public struct PostgresBlobStore: BlobStore {
         return try await offTheCooperativePool { Array(found.readableBytesView) }
     }
 
+    /// Also finishes an earlier removal's `VACUUM FULL` that never ran, even when given no digests.
     public func remove(_ digests: [BlobDigest], writtenNoLaterThan cutoff: Date) async throws -> [StoredBlob] {
-        guard !digests.isEmpty else { return [] }
-        return try await run(deadline: PostgresLogStore.maintenanceDeadline) { connection in
+        try await run(deadline: PostgresLogStore.maintenanceDeadline) { connection in
             let (removed, xid) = try await log.transaction(on: connection) { connection in
                 // The time is checked in the DELETE itself: a blob written again since the caller listed it stays.
                 let rows = try await connection.query(
@@ -58,11 +59,28 @@ public struct PostgresBlobStore: BlobStore {
                 for try await row in rows.decode((String, Int64, Int64).self) {
                     if let blob = Self.storedBlob(row) { removed.append(blob) }
                 }
+                // Committed with the DELETE, cleared after the VACUUM: a removal that never got to its VACUUM
+                // (failed, cancelled, the node killed) leaves it for the next one, on any node.
+                if !removed.isEmpty {
+                    try await connection.query(
+                        """
+                        INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(Self.vacuumPending), ''::bytea)
+                        ON CONFLICT (name) DO UPDATE SET updated_at = now()
+                        """, logger: log.logger)
+                }
                 return (removed, try await log.currentTransactionID(on: connection))
             }
-            guard !removed.isEmpty else { return [] }
+            let pending = try await Self.isVacuumPending(on: connection, logger: log.logger)
+            guard !removed.isEmpty || pending else { return [] }
             try await log.waitForOlderSnapshots(than: xid, on: connection)
+            try await connection.query("SELECT set_config('sessiond.vacuum_started', clock_timestamp()::text, false)", logger: log.logger)
             try await connection.query("VACUUM (FULL) sessiond.blob", logger: log.logger)
+            // Only a mark set before this VACUUM started: one set since names rows it may not have seen gone.
+            try await connection.query(
+                """
+                DELETE FROM sessiond.shared_document WHERE name = \(Self.vacuumPending)
+                AND updated_at < current_setting('sessiond.vacuum_started')::timestamptz
+                """, logger: log.logger)
             return removed
         }
     }
@@ -77,6 +95,19 @@ public struct PostgresBlobStore: BlobStore {
             }
             return blobs
         }
+    }
+
+    /// The shared document marking deleted blob rows whose `VACUUM FULL` has not run yet.
+    static let vacuumPending = "blob-vacuum-pending"
+
+    private static func isVacuumPending(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        var pending = false
+        for try await found in try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM sessiond.shared_document WHERE name = \(vacuumPending))", logger: logger
+        ).decode(Bool.self) {
+            pending = found
+        }
+        return pending
     }
 
     /// What a listing reads of a row: digest, size, time in microseconds since 1970.
@@ -95,6 +126,8 @@ public struct PostgresBlobStore: BlobStore {
         do {
             return try await log.leased(deadline: deadline, body)
         } catch {
+            // A request cancelled at shutdown is not a database outage.
+            if Task.isCancelled { throw CancellationError() }
             throw BlobStoreUnavailable(reason: PostgresFailure.describe(error))
         }
     }

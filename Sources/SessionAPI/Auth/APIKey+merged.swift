@@ -10,6 +10,7 @@ extension APIKey {
     /// for the same secret cannot keep it working.
     static func merged(_ first: [APIKey], _ second: [APIKey]) -> [APIKey] {
         var byID: [String: APIKey] = [:]
+        var conflicting: Set<String> = []
         for key in first + second {
             guard var known = byID[key.id] else {
                 byID[key.id] = key
@@ -21,9 +22,15 @@ extension APIKey {
                 if (key.namespace, key.sha256) < (known.namespace, known.sha256) {
                     (known.namespace, known.sha256) = (key.namespace, key.sha256)
                 }
-                known.revokedAt = known.revokedAt ?? known.createdAt
+                conflicting.insert(key.id)
             }
             byID[key.id] = known
+        }
+        // After the loop, so the time does not depend on the order the entries came in.
+        for id in conflicting {
+            guard var key = byID[id] else { continue }
+            key.revokedAt = key.revokedAt ?? key.createdAt
+            byID[id] = key
         }
         var revokedDigests: [String: Date] = [:]
         for key in byID.values {

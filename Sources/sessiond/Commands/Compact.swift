@@ -50,7 +50,11 @@ struct Compact: AsyncParsableCommand {
             // No replay loop runs here: the erasure catches the projection up to what other nodes appended.
             configuration.catchesUp = true
             configuration.logger = logger
-            let blobs = try await BlobStores.open(beside: eventLog, dataDirectory: log.dataDirectory)
+            // A dry run changes nothing, so it leaves an older build's blobs where they are (and does not list them).
+            let blobs =
+                dryRun
+                ? (store: BlobStores.store(beside: eventLog, dataDirectory: log.dataDirectory), moved: 0)
+                : try await BlobStores.open(beside: eventLog, dataDirectory: log.dataDirectory)
             if blobs.moved > 0 { Swift.print("moved \(blobs.moved) file blobs from the data directory into the shared log's database") }
             let erasure = PermanentErasure(log: eventLog, store: store, blobs: blobs.store, configuration: configuration)
             if dryRun {

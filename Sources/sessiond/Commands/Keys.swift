@@ -15,8 +15,8 @@ struct Keys: ParsableCommand {
             other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
             (serve --log postgres://…) share their keys: each merges its keys.json with a copy in the database \
             every second, so a key created or revoked on any node's --data counts on every node. Give the same \
-            --log to create or revoke to merge the change into that copy at once (needed when no daemon runs on \
-            this --data).
+            --log to create, revoke or list to merge this --data's keys and that copy at once, both ways (needed \
+            when no daemon runs on this --data; list then shows the merged keys).
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 
@@ -41,7 +41,8 @@ struct Keys: ParsableCommand {
         }
 
         /// With `--log`: merges this data directory's keys and the shared ones, both ways.
-        func exchangeWithSharedLog() async throws {
+        /// A failure is a warning: the local change stands, and a daemon on this --data shares it later.
+        func exchangeWithSharedLog() async {
             guard let sharedLog else { return }
             do {
                 let log = try await LogLocation(sharedLog).open()
@@ -52,10 +53,11 @@ struct Keys: ParsableCommand {
                     throw error
                 }
                 await log.close()
+                FileHandle.standardError.write(Data("merged with the keys the nodes of the shared log hold\n".utf8))
             } catch {
-                try exitOnOperatorError { throw error }
+                FileHandle.standardError.write(
+                    Data("sessiond: warning: the keys were not merged with the shared log's (\(error)); this --data's change stands, and a daemon serving it shares it once it can\n".utf8))
             }
-            FileHandle.standardError.write(Data("merged with the keys the nodes of the shared log hold\n".utf8))
         }
     }
 
@@ -70,8 +72,8 @@ struct Keys: ParsableCommand {
 
         func run() async throws {
             let (key, secret) = try exitOnOperatorError { try data.store.create(namespace: namespace) }
-            try await data.exchangeWithSharedLog()
             print(secret)
+            await data.exchangeWithSharedLog()
             FileHandle.standardError.write(
                 Data("created \(key.id) for namespace \(key.namespace); the key above is shown only now\n".utf8))
         }
@@ -83,7 +85,7 @@ struct Keys: ParsableCommand {
         @OptionGroup var data: DataOption
 
         func run() async throws {
-            try await data.exchangeWithSharedLog()
+            await data.exchangeWithSharedLog()
             let keys = try exitOnOperatorError { try data.store.keys() }
             guard !keys.isEmpty else {
                 print("no API keys (serve is open on loopback only)")
@@ -113,7 +115,7 @@ struct Keys: ParsableCommand {
 
         func run() async throws {
             let key = try exitOnOperatorError { try data.store.revoke(id: id) }
-            try await data.exchangeWithSharedLog()
+            await data.exchangeWithSharedLog()
             print("revoked \(key.id) (namespace \(key.namespace))")
             if try exitOnOperatorError({ try data.store.keys() }).allSatisfy({ !$0.isActive }) {
                 print("no active key is left: the daemon refuses every API request until `sessiond keys create`")

@@ -13,7 +13,7 @@ import Testing
 /// API keys beside a shared log (decision 0168): the merge nodes exchange their key files by, and two nodes on one
 /// PostgreSQL database seeing each other's keys and revocations.
 @Suite(.serialized)
-struct SharedAPIKeysTests {
+struct APIKeyExchangeTests {
     static func key(_ id: String, created: TimeInterval, revoked: TimeInterval? = nil) -> APIKey {
         APIKey(
             id: id, namespace: "ns-\(id)", sha256: String((id + String(repeating: "0", count: 64)).prefix(64)),
