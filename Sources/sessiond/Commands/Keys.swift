@@ -27,7 +27,7 @@ struct Keys: ParsableCommand {
         @Option(
             name: .customLong("log"),
             help: ArgumentHelp(
-                "The PostgreSQL log this data directory's node serves (postgres://…): the change is also merged into the keys the nodes share, at once.",
+                "The PostgreSQL log this data directory's node serves (postgres://…): this directory's keys and the ones the nodes share are merged at once, both ways.",
                 valueName: "url"))
         var sharedLog: String?
 
