@@ -30,7 +30,7 @@ public struct FileBlobStore: BlobStore {
 
     /// Temporary files of interrupted writes are not blobs.
     public func stored() async throws -> [StoredBlob] {
-        try await offTheCooperativePool { try digests().compactMap(storedBlob) }
+        try await offTheCooperativePool { try digests().compactMap { storedBlob($0) } }
     }
 
     /// Where a blob's bytes live.
@@ -38,15 +38,14 @@ public struct FileBlobStore: BlobStore {
         "\(directory(of: digest))/\(digest.hex)"
     }
 
-    /// The blob's size and modification time; `nil` when there is none.
-    private func storedBlob(_ digest: BlobDigest) -> StoredBlob? {
+    /// The blob's size and modification time, read from its file (`path`, where it is not the blob's own);
+    /// `nil` when there is none.
+    private func storedBlob(_ digest: BlobDigest, at path: String? = nil) -> StoredBlob? {
         var status = stat()
-        guard stat(path(of: digest), &status) == 0 else { return nil }
-        return StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: Self.modified(status))
-    }
-
-    private static func modified(_ status: stat) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9)
+        guard stat(path ?? self.path(of: digest), &status) == 0 else { return nil }
+        let modified = Date(
+            timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9)
+        return StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: modified)
     }
 
     private func writeNow(_ bytes: [UInt8]) throws(BlobStoreError) -> BlobDigest {
@@ -109,9 +108,7 @@ public struct FileBlobStore: BlobStore {
             if errno == ENOENT { return nil }
             throw failure("rename", path)
         }
-        var status = stat()
-        guard stat(parked, &status) == 0 else { throw failure("stat", parked) }
-        let blob = StoredBlob(digest: digest, byteCount: UInt64(status.st_size), modified: Self.modified(status))
+        guard let blob = storedBlob(digest, at: parked) else { throw failure("stat", parked) }
         guard blob.modified <= cutoff else {
             guard rename(parked, path) == 0 else { throw failure("rename", parked) }
             return nil

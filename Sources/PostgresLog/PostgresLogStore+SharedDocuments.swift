@@ -40,13 +40,7 @@ extension PostgresLogStore {
                         throw error
                     }
                     guard let changed else { return current }
-                    if changed != current {
-                        try await connection.query(
-                            """
-                            INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: changed)))
-                            ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
-                            """, logger: self.logger)
-                    }
+                    if changed != current { try await self.writeSharedDocument(name, changed, on: connection) }
                     return changed
                 }
             }
@@ -60,7 +54,17 @@ extension PostgresLogStore {
     /// any other lock sessiond takes.
     static let sharedDocumentLockClass: Int32 = 0x5E55_D0C5
 
-    private func readSharedDocument(_ name: String, on connection: PostgresConnection) async throws -> [UInt8]? {
+    /// Sets the document `name` to `bytes` (and its time to the transaction's), in the caller's transaction.
+    func writeSharedDocument(_ name: String, _ bytes: [UInt8], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: bytes)))
+            ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
+            """, logger: logger)
+    }
+
+    /// The document `name`'s bytes as `connection`'s transaction sees them, or `nil`.
+    func readSharedDocument(_ name: String, on connection: PostgresConnection) async throws -> [UInt8]? {
         var found: [UInt8]?
         for try await bytes in try await connection.query(
             "SELECT bytes FROM sessiond.shared_document WHERE name = \(name)", logger: logger

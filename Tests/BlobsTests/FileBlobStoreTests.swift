@@ -37,7 +37,7 @@ import Testing
         let first = try await store.write([1, 2, 3])
         let second = try await store.write(Array(repeating: 7, count: 200_000))
         // An interrupted write's temporary file is not a blob.
-        FileManager.default.createFile(atPath: store.path(of: first) + ".123.456.tmp", contents: Data([9]))
+        _ = FileManager.default.createFile(atPath: store.path(of: first) + ".123.456.tmp", contents: Data([9]))
         let stored = try await store.stored()
         #expect(stored.map(\.digest) == [first, second].sorted())
         #expect(stored.map(\.byteCount) == (first < second ? [3, 200_000] : [200_000, 3]))

@@ -1,7 +1,6 @@
 import Blobs
 import EventLog
 import Foundation
-import Logging
 import NIOCore
 import PostgresNIO
 
@@ -20,7 +19,7 @@ public struct PostgresBlobStore: BlobStore {
         // Hashing and copying up to the upload limit happen beside the cooperative pool.
         let (digest, buffer) = try await offTheCooperativePool { (BlobDigest(of: bytes), ByteBuffer(bytes: bytes)) }
         // Bytes already stored: only their time moves (the row keeps its TOAST pointer, nothing is copied).
-        try await run(deadline: log.configuration.transactionDeadline) { connection in
+        _ = try await run(deadline: log.configuration.transactionDeadline) { connection in
             try await connection.query(
                 """
                 INSERT INTO sessiond.blob (digest, bytes) VALUES (\(digest.hex), \(buffer))
@@ -61,16 +60,10 @@ public struct PostgresBlobStore: BlobStore {
                 }
                 // Committed with the DELETE, cleared after the VACUUM: a removal that never got to its VACUUM
                 // (failed, cancelled, the node killed) leaves it for the next one, on any node.
-                if !removed.isEmpty {
-                    try await connection.query(
-                        """
-                        INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(Self.vacuumPending), ''::bytea)
-                        ON CONFLICT (name) DO UPDATE SET updated_at = now()
-                        """, logger: log.logger)
-                }
+                if !removed.isEmpty { try await log.writeSharedDocument(Self.vacuumPending, [], on: connection) }
                 return (removed, try await log.currentTransactionID(on: connection))
             }
-            let pending = try await Self.isVacuumPending(on: connection, logger: log.logger)
+            let pending = try await log.readSharedDocument(Self.vacuumPending, on: connection) != nil
             guard !removed.isEmpty || pending else { return [] }
             try await log.waitForOlderSnapshots(than: xid, on: connection)
             try await connection.query("SELECT set_config('sessiond.vacuum_started', clock_timestamp()::text, false)", logger: log.logger)
@@ -99,16 +92,6 @@ public struct PostgresBlobStore: BlobStore {
 
     /// The shared document marking deleted blob rows whose `VACUUM FULL` has not run yet.
     static let vacuumPending = "blob-vacuum-pending"
-
-    private static func isVacuumPending(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        var pending = false
-        for try await found in try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM sessiond.shared_document WHERE name = \(vacuumPending))", logger: logger
-        ).decode(Bool.self) {
-            pending = found
-        }
-        return pending
-    }
 
     /// What a listing reads of a row: digest, size, time in microseconds since 1970.
     private static let listedColumns =
