@@ -8,11 +8,15 @@ extension PostgresLogStore {
         guard limit > 0 else { return [] }
         let start = max(position.rawValue, 1)
         let knownEnd = state.withLock { $0.knownEnd }
+        // Clamped: a client may name any position; none past `bigint` exists.
+        let first = Int64(clamping: start)
+        let (sum, overflow) = first.addingReportingOverflow(Int64(limit))
+        let past = overflow ? Int64.max : sum
         var records = try await sharedReads.read(.init(start: start, limit: limit), knownEnd: knownEnd) {
             try await self.frames(
                 """
                 SELECT first_position, bytes FROM sessiond.frame
-                WHERE last_position >= \(Int64(start)) AND first_position < \(Int64(start + UInt64(limit)))
+                WHERE last_position >= \(first) AND first_position < \(past)
                 ORDER BY first_position
                 """)
         }
@@ -29,7 +33,7 @@ extension PostgresLogStore {
             """
             SELECT first_position, bytes FROM sessiond.frame WHERE first_position IN (
                 SELECT frame_position FROM sessiond.record
-                WHERE stream = \(stream) AND stream_version >= \(Int64(from)))
+                WHERE stream = \(stream) AND stream_version >= \(Int64(clamping: from)))
             ORDER BY first_position
             """
         ).filter { $0.stream == stream && $0.streamVersion >= from }

@@ -130,6 +130,34 @@ def test_header_values_with_invalid_utf8(daemon, session_id):
     assert log_end(daemon) == after
 
 
+GREATEST_RESUME_POSITION = 2**63 - 2
+
+
+def stream_status(daemon, path: str, headers: dict) -> int:
+    """The status a stream answers; one it serves is held open a moment, so that its producer has started."""
+    with httpx.stream("GET", daemon.url + path, headers=headers, timeout=10) as response:
+        if response.status_code == 200:
+            time.sleep(0.3)
+        return response.status_code
+
+
+@pytest.mark.parametrize("position, status", [
+    (GREATEST_RESUME_POSITION + 1, 400), (2**64 - 1, 400), (2**64, 400), (GREATEST_RESUME_POSITION, 200),
+])
+def test_a_resume_position_past_any_log_is_refused_and_the_greatest_is_served(daemon, session_id, position, status):
+    # Once, 2**64 - 1 in Last-Event-ID stopped the daemon: the stream resumed at that position plus one.
+    before = log_end(daemon)
+    assert stream_status(daemon, "/v1/events/stream", {"Last-Event-ID": str(position)}) == status
+    assert stream_status(daemon, f"/stream?sessionId={session_id}", {"Last-Event-ID": str(position)}) == status
+    if position < 2**63:
+        assert stream_status(daemon, f"/v1/events/stream?after={position}", {}) == status
+        page = httpx.get(daemon.url + f"/v1/events?after={position}", timeout=10)
+        assert page.status_code == status
+        if status == 200:
+            assert page.json()["events"] == []
+    assert_refused_and_alive(daemon, b"", before)
+
+
 def open_subscriber(daemon, path: str) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
     sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".encode())

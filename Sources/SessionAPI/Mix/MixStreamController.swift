@@ -25,15 +25,7 @@ struct MixStreamController {
             throw RequestBodyError.invalidParameter(name: "sessionId", reason: "sessionId \(SessionID.clientRule)")
         }
         _ = try await backend.session(id, namespace: context.namespace)
-        let resumeAfter: UInt64?
-        if let header = request.headers[.lastEventID] {
-            guard let position = UInt64(header.trimmingCharacters(in: .whitespaces)) else {
-                throw RequestBodyError.invalidParameter(name: "Last-Event-ID", reason: "Last-Event-ID must be a log position")
-            }
-            resumeAfter = position
-        } else {
-            resumeAfter = nil
-        }
+        let resumeAfter = try request.resumePosition(query: false)
         let end = try await backend.log.durableEnd().rawValue
         let start = resumeAfter ?? end
         let log = backend.log

@@ -17,7 +17,7 @@ struct NativeEventsController {
     }
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
+        let after = try request.integerQuery("after", in: 0...Int(Request.greatestResumePosition)) ?? 0
         let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
         // The end first: a store that shares concurrent reads (PostgreSQL, decision 0138) then serves this read
         // everything up to it, so a position a client got from another node is in the page, not only in `end`.
@@ -40,13 +40,8 @@ struct NativeEventsController {
 
     @Sendable func stream(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let start: UInt64
-        if let header = request.headers[.lastEventID] {
-            guard let position = UInt64(header.trimmingCharacters(in: .whitespaces)) else {
-                throw RequestBodyError.invalidParameter(name: "Last-Event-ID", reason: "Last-Event-ID must be a log position")
-            }
-            start = position
-        } else if let after = try request.integerQuery("after", in: 0...Int.max) {
-            start = UInt64(after)
+        if let resumeAfter = try request.resumePosition(query: true) {
+            start = resumeAfter
         } else {
             start = try await backend.log.durableEnd().rawValue
         }

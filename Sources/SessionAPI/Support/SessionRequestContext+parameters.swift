@@ -46,4 +46,24 @@ extension Request {
         default: throw RequestBodyError.invalidParameter(name: name, reason: "\(name) must be true or false")
         }
     }
+
+    /// The greatest log position a client may name to resume after: a position no store can reach (PostgreSQL keeps
+    /// positions as `bigint`), one below so that the position after it is one too.
+    static let greatestResumePosition = UInt64(Int64.max) - 1
+
+    /// Where an SSE stream resumes: after `Last-Event-ID`, else after the `after` query parameter when `query` says
+    /// the route takes one; `nil` when neither is sent.
+    /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for a value that is not a log position.
+    func resumePosition(query: Bool) throws -> UInt64? {
+        let range = 0...Self.greatestResumePosition
+        if let header = headers[.lastEventID] {
+            guard let position = UInt64(header.trimmingCharacters(in: .whitespaces)), range.contains(position) else {
+                throw RequestBodyError.invalidParameter(
+                    name: "Last-Event-ID", reason: "Last-Event-ID must be a log position between 0 and \(range.upperBound)")
+            }
+            return position
+        }
+        guard query else { return nil }
+        return try integerQuery("after", in: 0...Int(range.upperBound)).map(UInt64.init)
+    }
 }
