@@ -7,6 +7,7 @@ and every request alternates between them through alternating.py.
 """
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 
@@ -36,6 +37,20 @@ def eventually(check, seconds: float = 10, what: str = "the condition"):
     while not check():
         assert time.monotonic() < deadline, f"{what} did not hold within {seconds} s"
         time.sleep(0.1)
+
+
+def next_event(stream, timeout=10):
+    """The next event of an SDK stream (a blocking iterator), failing the test after `timeout` seconds."""
+    box = {}
+
+    def read():
+        box["event"] = next(stream)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert "event" in box, "no SSE event within the timeout"
+    return box["event"]
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from mixpeek import AgentSessionsApi, ApiClient, Configuration
 from mixpeek.exceptions import NotFoundException, UnauthorizedException
 
 import contract
-from conftest import eventually, running
+from conftest import eventually, next_event, running
 from daemon import Daemon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pg"))
@@ -73,6 +73,40 @@ def test_mix_sdk_with_a_key_and_namespace_scoping(keyed):
             mix_b.sessions.get(id=created.id)
         assert raised.value.status_code == 404
         assert created.id not in [s.id for s in mix_b.sessions.list()]
+
+
+def creations_and_deletions_until(stream, sentinel):
+    """The `session_created` and `session_deleted` events a Mix stream sends until `sentinel`'s creation."""
+    seen = []
+    while True:
+        event = next_event(stream)
+        if event.event in ("session_created", "session_deleted"):
+            seen.append((event.event, event.data.session_id, getattr(event.data, "title", None)))
+            if event.event == "session_created" and event.data.session_id == sentinel:
+                return seen
+
+
+def test_the_mix_stream_shows_only_the_keys_namespace_and_no_deleted_title(keyed):
+    url, keys, _ = keyed
+    with mix_client(url, keys["a"]) as mix_a, mix_client(url, keys["b"]) as mix_b:
+        theirs = mix_a.sessions.create(title="team a's secret", browser_mode="local-browser-service")
+        doomed = mix_b.sessions.create(title="deleted for good", browser_mode="local-browser-service")
+        mix_b.sessions.delete(id=doomed.id)
+        mix_a.sessions.delete(id=theirs.id)
+        own = mix_b.sessions.create(title="listening", browser_mode="local-browser-service")
+        # From the log's start: everything the stream replays, then live.
+        response = mix_b.streaming.stream_events(session_id=own.id, last_event_id="0", timeout_ms=20000)
+        with response.result as stream:
+            assert next_event(stream).event == "connected"
+            replayed = creations_and_deletions_until(stream, own.id)
+            mix_a.sessions.create(title="team a's live secret", browser_mode="local-browser-service")
+            sentinel = mix_b.sessions.create(title="live", browser_mode="local-browser-service")
+            live = creations_and_deletions_until(stream, sentinel.id)
+    assert ("session_deleted", doomed.id, None) in replayed
+    assert [seen for seen in replayed if seen[1] == doomed.id] == [("session_deleted", doomed.id, None)]
+    assert all(session != theirs.id for _, session, _ in replayed)
+    assert all("team a" not in (title or "") for _, _, title in replayed + live)
+    assert live == [("session_created", sentinel.id, "live")]
 
 
 def test_missing_or_wrong_key_is_401(keyed):

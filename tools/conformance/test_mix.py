@@ -1,10 +1,11 @@
 """Mix sessions API driven by mix-python-sdk==0.8.1 (raw httpx only where the SDK refuses to send bad input)."""
 
-import threading
 import uuid
 
 import pytest
 from mix_python_sdk import errors, models
+
+from conftest import next_event
 
 BROWSER = "local-browser-service"
 
@@ -261,27 +262,14 @@ def test_health(mix, http):
 # --- SSE through the SDK's streaming API ----------------------------------------------------------------------
 
 
-def _next_event(stream, timeout=10):
-    box = {}
-
-    def read():
-        box["event"] = next(stream)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(timeout)
-    assert "event" in box, "no SSE event within the timeout"
-    return box["event"]
-
-
 def test_stream_live_and_resume_with_last_event_id(mix):
     created = make_session(mix)
     response = mix.streaming.stream_events(session_id=created.id, timeout_ms=20000)
     with response.result as stream:
-        connected = _next_event(stream)
+        connected = next_event(stream)
         assert connected.event == "connected"
         mix.messages.send(id=created.id, text="live one")
-        event = _next_event(stream)
+        event = next_event(stream)
         assert event.event == "user_message_created"
         assert event.data.content == "live one"
         last_id = event.id
@@ -290,15 +278,15 @@ def test_stream_live_and_resume_with_last_event_id(mix):
     mix.sessions.cancel_processing(id=created.id)
     resumed = mix.streaming.stream_events(session_id=created.id, last_event_id=last_id, timeout_ms=20000)
     with resumed.result as stream:
-        assert _next_event(stream).event == "connected"
-        replayed = _next_event(stream)
+        assert next_event(stream).event == "connected"
+        replayed = next_event(stream)
         assert replayed.event == "user_message_created"
         assert replayed.data.content == "missed"
         assert int(replayed.id) > int(last_id)
-        error = _next_event(stream)
+        error = next_event(stream)
         assert error.event == "error"  # the cancel
         mix.messages.send(id=created.id, text="live again")
-        live = _next_event(stream)
+        live = next_event(stream)
         assert live.event == "user_message_created" and live.data.content == "live again"
 
 

@@ -31,6 +31,7 @@ struct MixStreamController {
         let log = backend.log
         let store = backend.store
         let configuration = backend.configuration
+        let namespace = context.namespace
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval,
             bufferSize: configuration.subscriberBufferSize,
@@ -40,10 +41,16 @@ struct MixStreamController {
                 id: start, event: "connected", data: APIJSON.line(MixStreamEventMapper.ConnectedData(sessionId: id.rawValue)),
                 retry: 30_000)
             guard sink.send(connected) else { return }
-            var mapper = MixStreamEventMapper(sessionID: id) { callID in
-                let transcript = try? await store.transcript(id, includeRemoved: true)
-                return transcript?.lazy.flatMap(\.toolCalls).first { $0.call.id == callID }?.call.name
-            }
+            var mapper = MixStreamEventMapper(
+                sessionID: id, namespace: namespace,
+                lookUpToolName: { callID in
+                    let transcript = try? await store.transcript(id, includeRemoved: true)
+                    return transcript?.lazy.flatMap(\.toolCalls).first { $0.call.id == callID }?.call.name
+                },
+                isDeleted: { session in
+                    // Unknown (the projections failed to answer) counts as deleted: a title is withheld, not leaked.
+                    (try? await store.deletedSessions(among: [session.rawValue]).isEmpty) != true
+                })
             for try await record in log.tail(from: LogPosition(start + 1)) {
                 for event in await mapper.events(for: record) {
                     guard sink.send(event) else { return }

@@ -9,16 +9,27 @@ import Sessions
 /// started.
 struct MixStreamEventMapper {
     let sessionID: SessionID
+    /// The subscriber's namespace (its API key's); `nil` on an open daemon, where every session is anyone's.
+    let namespace: String?
     let lookUpToolName: @Sendable (ToolCallID) async -> String?
+    /// Whether a session has been permanently deleted since (the projections know).
+    let isDeleted: @Sendable (SessionID) async -> Bool
     private var toolNames: [ToolCallID: String] = [:]
 
-    init(sessionID: SessionID, lookUpToolName: @escaping @Sendable (ToolCallID) async -> String?) {
+    init(
+        sessionID: SessionID, namespace: String?, lookUpToolName: @escaping @Sendable (ToolCallID) async -> String?,
+        isDeleted: @escaping @Sendable (SessionID) async -> Bool
+    ) {
         self.sessionID = sessionID
+        self.namespace = namespace
         self.lookUpToolName = lookUpToolName
+        self.isDeleted = isDeleted
     }
 
     /// The SSE events a record produces for a subscriber of ``sessionID``: the session's own events, plus
-    /// `session_created` / `session_deleted` of every session (the real server broadcasts those to all).
+    /// `session_created` / `session_deleted` of every session of the subscriber's namespace (the real server
+    /// broadcasts those to all). A creation replayed from before a permanent deletion is not sent: the deleted
+    /// session's title is gone from every read.
     mutating func events(for record: LogRecord) async -> [SSEEvent] {
         let own = record.stream == sessionID.rawValue
         guard own || record.type == EventType.sessionCreated.rawValue || record.type == EventType.sessionDeleted.rawValue,
@@ -30,7 +41,9 @@ struct MixStreamEventMapper {
         }
         switch event {
         case .created(let created):
-            guard created.sessionType != .subagent else { return [] }
+            guard created.sessionType != .subagent, namespace.map({ $0 == created.namespace }) ?? true,
+                await !isDeleted(created.sessionID)
+            else { return [] }
             return [
                 sse(
                     "session_created",
@@ -38,7 +51,8 @@ struct MixStreamEventMapper {
                         sessionId: created.sessionID.rawValue, title: created.title ?? "",
                         createdAt: Int(record.recordedAt.timeIntervalSince1970)))
             ]
-        case .deleted:
+        case .deleted(let deleted):
+            guard namespace.map({ $0 == deleted.namespace }) ?? true else { return [] }
             return [sse("session_deleted", SessionDeletedData(sessionId: record.stream))]
         case .messageAppended(let message) where own:
             switch message.role {
