@@ -8,11 +8,15 @@ import Darwin
 
 /// An advisory `flock` on `<directory>/LOCK`: one process per data directory.
 ///
-/// The kernel drops the lock when the process dies, so a crash never leaves a stale lock.
-struct DirectoryLock: Sendable {
+/// The kernel drops the lock when the process dies, so a crash never leaves a stale lock. The file log takes its
+/// directory's; a node whose log is elsewhere (PostgreSQL, another directory) takes its data directory's the same
+/// way, for its projection database (`LogStores`).
+public struct DirectoryLock: Sendable {
     private let file: SystemFile
 
-    static func acquire(directory: String) throws(EventLogError) -> DirectoryLock {
+    /// Takes the lock of `directory`, which must exist.
+    /// - Throws: ``EventLogError/directoryLocked(path:)`` when another process holds it.
+    public static func acquire(directory: String) throws(EventLogError) -> DirectoryLock {
         let path = directory + "/LOCK"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
@@ -25,7 +29,8 @@ struct DirectoryLock: Sendable {
         return DirectoryLock(file: SystemFile(descriptor: fd, path: path))
     }
 
-    func release() {
+    /// Gives the lock up; otherwise it is held until the process ends.
+    public func release() {
         flock(file.descriptor, LOCK_UN)
         file.close()
     }

@@ -41,6 +41,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
         keyring = try makeKeyring(keyStore, configuration)
     } catch {
         await log.close()
+        backend.dataDirectoryLock?.release()
         throw error
     }
     if keyring.allRevoked {
@@ -48,7 +49,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     }
     let router = makeRouter(backend: backend, keyring: keyring, openAPI: openAPI, console: console)
 
-    var services: [any Service] = [LogService(log: log), replay]
+    var services: [any Service] = [LogService(log: log, dataDirectoryLock: backend.dataDirectoryLock), replay]
     if let keyExchange { services.append(APIKeyExchangeService(exchange: keyExchange, logger: logger)) }
     if let interval = configuration.compactionInterval {
         var erasure = PermanentErasure.Configuration()

@@ -4,6 +4,7 @@
 opening would create an empty store that answers "not found" for every session instead of naming the typo.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,21 @@ def test_export_of_an_unknown_session_says_so(tmp_path: Path):
     assert latest.returncode == 1 and "sessiond: no session nosuch\n" in latest.stderr, latest.stderr
     earlier = run_cli("export", "nosuch", "--version", "3", "--data", str(data))
     assert earlier.returncode == 1 and "no session nosuch as of that point" in earlier.stderr, earlier.stderr
+
+
+@pytest.mark.parametrize("command", [["verify"], ["rebuild"], ["events", "s1"], ["export", "s1"], ["compact", "--dry-run"]])
+def test_a_served_data_directory_is_refused_whichever_store_holds_the_log(tmp_path: Path, command):
+    """A log elsewhere (another directory; the suite's PostgreSQL database when it runs on one) does not lock the data
+    directory itself: the node does, so a command, or a second daemon, on a served projection exits and names it."""
+    log = os.environ.get("SESSIOND_CONFORMANCE_LOG", "")
+    log = log if log.startswith("postgres") else str(tmp_path / "log")
+    with Daemon(log=log) as daemon:
+        in_use = f"the data directory {daemon.data} is in use by another sessiond process"
+        result = run_cli(*command, "--data", str(daemon.data), "--log", log)
+        assert result.returncode == 1 and in_use in result.stderr, result.stderr
+        second = run_cli("serve", "--port", "0", "--data", str(daemon.data), "--log", log, timeout=60)
+        assert second.returncode == 1 and in_use in second.stderr, second.stderr
+        assert daemon.request("GET", "/health")[0] == 200
+    # Stopped, the directory is free again.
+    result = run_cli(*command, "--data", str(daemon.data), "--log", log)
+    assert in_use not in result.stderr, result.stderr

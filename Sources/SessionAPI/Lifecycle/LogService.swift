@@ -2,13 +2,16 @@ import EventLog
 import ServiceLifecycle
 
 /// Owns the open log in the service group: it is the first service, so it is the last to stop, and it closes
-/// the log (finishing in-flight appends) only after the HTTP server and the replay loop have stopped.
+/// the log (finishing in-flight appends) only after the HTTP server and the replay loop have stopped; then it gives
+/// up the data directory's lock, when the node held one beside a log elsewhere.
 struct LogService: Service {
     let log: any LogStore
+    var dataDirectoryLock: DirectoryLock?
 
     func run() async throws {
         // Returns on graceful shutdown; throws CancellationError if the group is cancelled instead.
         try? await gracefulShutdown()
         await log.close()
+        dataDirectoryLock?.release()
     }
 }

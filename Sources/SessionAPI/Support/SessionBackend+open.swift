@@ -10,8 +10,8 @@ extension SessionBackend {
     /// Opens the log (where ``APIConfiguration/logLocation`` says, the data directory by default) and the
     /// projections under the data directory, and wires the writer; the replay loop is created but not run (the
     /// application's service group runs it).
-    /// - Throws: `EventLogError` or `PostgresLogError` when the log cannot be opened, `ProjectionError` when the
-    ///   projections cannot (the log is closed again).
+    /// - Throws: `EventLogError` or `PostgresLogError` when the log cannot be opened or the data directory is another
+    ///   process's, `ProjectionError` when the projections cannot (the log is closed again).
     static func open(configuration: APIConfiguration) async throws -> SessionBackend {
         let logger = configuration.logger
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -19,7 +19,14 @@ extension SessionBackend {
         logConfiguration.segmentSize = configuration.segmentSize
         logConfiguration.logger = logger
         let location = configuration.logLocation ?? .directory(configuration.dataDirectory)
-        let log = try await location.open(configuration: logConfiguration)
+        let dataDirectoryLock = try location.lockDataDirectory(configuration.dataDirectory)
+        let log: any LogStore
+        do {
+            log = try await location.open(configuration: logConfiguration)
+        } catch {
+            dataDirectoryLock?.release()
+            throw error
+        }
         logger.info(
             "log open",
             metadata: [
@@ -45,6 +52,7 @@ extension SessionBackend {
                 path: configuration.dataDirectory + "/projection.sqlite", log: log, configuration: storeConfiguration)
         } catch {
             await log.close()
+            dataDirectoryLock?.release()
             throw error
         }
         var replayConfiguration = ReplayLoop.Configuration()
@@ -60,6 +68,6 @@ extension SessionBackend {
         return SessionBackend(
             log: log, store: store, replay: replay, writer: writer,
             blobs: blobs, configuration: configuration,
-            responses: responses)
+            responses: responses, dataDirectoryLock: dataDirectoryLock)
     }
 }

@@ -15,6 +15,8 @@ struct SessionBackend: Sendable {
     let configuration: APIConfiguration
     /// The latest state of recently read sessions and their rendered answers, dropped by the replay loop.
     let responses: SessionResponseCache
+    /// The data directory's lock when the log does not hold it (a log elsewhere); released once the log closed.
+    let dataDirectoryLock: DirectoryLock?
 
     /// The session as of `asOf` when it exists in `namespace`; otherwise ``SessionError/sessionNotFound(_:)``
     /// (another namespace's session is as unknown as a missing one), or ``SessionError/messageNotFound(_:)`` for an

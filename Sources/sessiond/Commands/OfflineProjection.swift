@@ -16,7 +16,8 @@ enum OfflineProjection {
     static let daemonNote = """
         Opens the log itself and takes the data directory's lock: run it while `sessiond serve` is stopped \
         (a running daemon holds the lock and the command exits with a message naming it). With --log \
-        postgres://… the log is shared and may stay in use by running nodes; --data names this node's projection.
+        postgres://… the log is shared and may stay in use by other running nodes; --data names this node's \
+        projection, and the node serving that directory must be stopped.
         """
 
     /// A logger on standard error, at notice level, for maintenance commands.
@@ -38,6 +39,11 @@ enum OfflineProjection {
             try requireExisting(options.location, "no log directory at \(options.location)")
         }
         do {
+            // A log elsewhere does not lock the data directory: the command does, for the command's lifetime, so
+            // that it never works on a serving node's projection (the lock is given up when the process ends).
+            if FileManager.default.fileExists(atPath: options.dataDirectory) {
+                _ = try options.location.lockDataDirectory(options.dataDirectory)
+            }
             return try await options.location.open(configuration: options.configuration(logger: logger))
         } catch {
             return try exitOnOperatorError { () throws -> any LogStore in throw error }
