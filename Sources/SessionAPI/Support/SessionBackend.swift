@@ -92,9 +92,15 @@ struct SessionBackend: Sendable {
     /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop
     /// started) and the lag between them, in positions.
     func projectionProgress() async throws -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
-        let logEnd = try await log.durableEnd().rawValue
+        projectionProgress(logEnd: try await log.durableEnd().rawValue)
+    }
+
+    /// ``projectionProgress()`` against a log end the caller has (`nil`: the position applied, as when the log
+    /// cannot be reached).
+    func projectionProgress(logEnd: UInt64?) -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
         let applied = replay.appliedPosition?.rawValue
-        return (logEnd, applied, logEnd - min(logEnd, applied ?? 0))
+        let end = logEnd ?? applied ?? 0
+        return (end, applied, end - min(end, applied ?? 0))
     }
 
     /// Runs a command for a session of `namespace` (another namespace's session answers 404 before anything is
