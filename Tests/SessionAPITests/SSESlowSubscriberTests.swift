@@ -68,4 +68,39 @@ struct SSESlowSubscriberTests {
         #expect(ids == Array(1..<stoppedAt))
         #expect(shared.finished.withLock { $0 })
     }
+
+    /// A record that maps to several events (a Mix assistant message: one `tool_execution_start` per call, then
+    /// `complete`, all with the record's position as id) is queued whole or not at all: a client resuming after
+    /// that id must not have missed the rest of them.
+    @Test func aRecordsEventsAreDeliveredWholeOrNotAtAll() async throws {
+        let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
+        let (stopped, reportStop) = AsyncStream.makeStream(of: Int.self)
+        let response = SSEResponse.make(
+            initialID: 0, heartbeat: .seconds(3600), bufferSize: 4, heartbeatEvent: ("heartbeat", "{}", nil)
+        ) { sink in
+            for record in 1...1000 {
+                let events = (1...3).map { SSEEvent(id: UInt64(record), event: "e\($0)", data: "{}", retry: nil) }
+                guard sink.send(events) else {
+                    reportStop.yield(record)
+                    return
+                }
+            }
+        }
+        let shared = Shared()
+        async let written: Void = response.body.write(GatedWriter(gate: gate, shared: shared))
+        var stoppedAt = 0
+        for await value in stopped {
+            stoppedAt = value
+            break
+        }
+        openGate.yield()
+        openGate.finish()
+        try await written
+        let frames = shared.written.withLock { $0 }.joined().split(separator: "\n\n").map { frame in
+            frame.split(separator: "\n").map(String.init)
+        }
+        let delivered = frames.map { $0[0] + " " + $0[1] }
+        let expected = (1..<stoppedAt).flatMap { record in (1...3).map { "id: \(record) event: e\($0)" } }
+        #expect(stoppedAt > 1 && delivered == expected)
+    }
 }

@@ -52,9 +52,7 @@ struct MixStreamController {
                     (try? await store.deletedSessions(among: [session.rawValue]).isEmpty) != true
                 })
             for try await record in log.tail(from: LogPosition(start + 1)) {
-                for event in await mapper.events(for: record) {
-                    guard sink.send(event) else { return }
-                }
+                guard sink.send(await mapper.events(for: record)) else { return }
             }
         }
     }

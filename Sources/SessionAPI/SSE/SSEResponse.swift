@@ -18,8 +18,15 @@ enum SSEResponse {
 
         /// Queues an event; returns `false` once the subscriber fell too far behind (stop producing).
         @discardableResult
-        func send(_ event: SSEEvent) -> Bool {
-            switch continuation.yield(.event(event)) {
+        func send(_ event: SSEEvent) -> Bool { send([event]) }
+
+        /// Queues the events of one log record (they share its position as their id) as a whole: in one buffer
+        /// slot and one write, so a subscriber that falls behind never gets the first of them without the rest,
+        /// which a resume after that id would skip. Returns `false` as ``send(_:)-(SSEEvent)`` does.
+        @discardableResult
+        func send(_ events: [SSEEvent]) -> Bool {
+            guard !events.isEmpty else { return true }
+            switch continuation.yield(.events(events)) {
             case .enqueued: return true
             case .dropped, .terminated: continuation.finish(); return false
             @unknown default: return false
@@ -28,7 +35,7 @@ enum SSEResponse {
     }
 
     fileprivate enum Item: Sendable {
-        case event(SSEEvent)
+        case events([SSEEvent])
         case heartbeat
     }
 
@@ -69,9 +76,11 @@ enum SSEResponse {
                     var lastID = initialID
                     for await item in stream {
                         switch item {
-                        case .event(let event):
-                            lastID = event.id
-                            try await writer.write(event.frame)
+                        case .events(let events):
+                            lastID = events[events.count - 1].id
+                            var frames = ByteBuffer()
+                            for event in events { frames.writeImmutableBuffer(event.frame) }
+                            try await writer.write(frames)
                         case .heartbeat:
                             let event = SSEEvent(
                                 id: lastID, event: heartbeatEvent.name, data: heartbeatEvent.data,
