@@ -7,6 +7,7 @@ import NIOCore
 import PostgresLog
 import Projections
 import SessionAPI
+import ServiceLifecycle
 
 /// `sessiond serve`: the daemon. Opens the log and the projections, catches the projections up, then serves
 /// the Mix, Mixpeek and native HTTP APIs until SIGINT or SIGTERM, and shuts down in order: the server drains,
@@ -114,7 +115,10 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode.failure
         }
         do {
-            try await app.runService()
+            var group = ServiceGroupConfiguration(
+                services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(10)
+            try await ServiceGroup(configuration: group).run()
         } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
             // The server binds last, once the projections caught up: a port in use surfaces here.
             FileHandle.standardError.write(

@@ -164,6 +164,29 @@ def open_subscriber(daemon, path: str) -> socket.socket:
     return sock
 
 
+def test_a_subscriber_that_stopped_reading_does_not_hold_up_shutdown():
+    """Its connection's send buffer full, the stream's write never returns: SIGTERM still stops the daemon, cleanly,
+    once the shutdown's grace (10 s) runs out. It once waited for ever."""
+    with Daemon() as stuck:
+        status, body = stuck.request("POST", "/api/sessions", {"title": "stuck", "browserMode": "local-browser-service"})
+        assert status in (200, 201), body
+        subscriber = socket.socket()
+        subscriber.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        subscriber.connect(("127.0.0.1", stuck.port))
+        subscriber.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.3)
+        with httpx.Client(base_url=stuck.url, timeout=10) as client:
+            for _ in range(600):  # ≈ 5 MB of events, far past both sockets' buffers
+                response = client.post(f"/v1/sessions/{body['id']}/events",
+                                       json={"type": "message", "role": "assistant", "text": "x" * 8000})
+                assert response.status_code == 201
+        sent = time.monotonic()
+        status = stuck.stop(timeout=30)
+        took = time.monotonic() - sent
+        subscriber.close()
+    assert status == 0 and took < 20, f"exit status {status} after {took:.1f} s"
+
+
 def test_thousands_of_idle_subscribers_leave_the_daemon_responsive(daemon, session_id):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < IDLE_SUBSCRIBERS + 200:

@@ -60,6 +60,10 @@ enum SSEResponse {
         let body = ResponseBody { writer in
             let (stream, continuation) = AsyncStream.makeStream(
                 of: Item.self, bufferingPolicy: .bufferingOldest(bufferSize))
+            // Set on graceful shutdown: what is still buffered is dropped, not written (the client resumes from
+            // the last id it got), so a slow subscriber does not hold up the server's drain. A write blocked on a
+            // subscriber that stopped reading ends when the shutdown's grace runs out (`sessiond serve`, 10 s).
+            let stopping = Atomic(false)
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -75,6 +79,7 @@ enum SSEResponse {
                     }
                     var lastID = initialID
                     for await item in stream {
+                        if stopping.load(ordering: .relaxed) { break }
                         switch item {
                         case .events(let events):
                             lastID = events[events.count - 1].id
@@ -91,6 +96,7 @@ enum SSEResponse {
                     group.cancelAll()
                 }
             } onGracefulShutdown: {
+                stopping.store(true, ordering: .relaxed)
                 continuation.finish()
             }
             try await writer.finish(nil)
