@@ -35,6 +35,14 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(copy.durability == .fsync)
         #expect(parseError(["log", "copy", "--from", "./data", "--to", "./data"])?.contains("the same log") == true)
         #expect(parseError(["log", "copy", "--from", "./data"])?.contains("--to") == true)
+        let apart = try parse(["log", "copy", "--from", "./log", "--from-data", "./data", "--to", "./copy"], as: LogCopyCommand.self)
+        #expect(apart.fromData == "./data" && apart.toData == nil)
+        #expect(
+            parseError(["log", "copy", "--from", "postgres://u@h/db", "--from-data", "./data", "--to", "./copy"])?
+                .contains("--from-data is for a directory source") == true)
+        #expect(
+            parseError(["log", "copy", "--from", "./log", "--to", "postgres://u@h/db", "--to-data", "./data"])?
+                .contains("--to-data is for a directory target") == true)
     }
 
     @Test func noSubcommandServes() throws {

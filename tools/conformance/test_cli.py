@@ -71,3 +71,20 @@ def test_a_served_data_directory_is_refused_whichever_store_holds_the_log(tmp_pa
     # Stopped, the directory is free again.
     result = run_cli(*command, "--data", str(daemon.data), "--log", log)
     assert in_use not in result.stderr, result.stderr
+
+
+def test_log_copy_takes_the_files_of_a_log_served_apart_from_its_data(tmp_path: Path):
+    """`serve --data D --log L` keeps session files in D/blobs: `log copy --from L --from-data D` copies them, and a
+    daemon on the copy serves the file."""
+    content = b"a file uploaded beside a log kept apart"
+    with Daemon(log=str(tmp_path / "log")) as apart:
+        status, session = apart.request("POST", "/api/sessions", {"title": "f", "browserMode": "local-browser-service"})
+        assert status in (200, 201), session
+        status, body = apart.upload(session["id"], "kept.txt", content)
+        assert status == 201, body
+    copied = run_cli("log", "copy", "--from", str(tmp_path / "log"), "--from-data", str(apart.data),
+                     "--to", str(tmp_path / "copy"))
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 1 file blobs" in copied.stdout, copied.stdout
+    with Daemon(data=tmp_path / "copy") as copy:
+        assert copy.download(session["id"], "kept.txt") == (200, content)

@@ -17,7 +17,8 @@ struct LogCopyCommand: AsyncParsableCommand {
             printed while records are copied. Afterwards both logs are read back and compared, record by record \
             and dictionary by dictionary: any difference exits with status 1. Before the records, the session \
             files' bytes (blobs) the target lacks are copied: from the directory's `blobs/` or the PostgreSQL \
-            `blob` table, into the other. A directory source must not be in \
+            `blob` table, into the other (a directory log served with `--data` elsewhere keeps them in that data \
+            directory's `blobs/`: name it with --from-data or --to-data). A directory source must not be in \
             use by a running daemon (its lock is taken); a PostgreSQL source may be, and records appended after \
             the copy started are not copied. Nodes' projections are not copied: point `sessiond serve --log` at \
             the new log and each node rebuilds (or run `sessiond rebuild`).
@@ -30,6 +31,21 @@ struct LogCopyCommand: AsyncParsableCommand {
     var to: String
 
     @Option(
+        name: .customLong("from-data"),
+        help: ArgumentHelp(
+            "The data directory of a directory source served apart from its log (`serve --data D --log DIR`): its "
+                + "blobs/ holds the session files. Default: the --from directory.",
+            valueName: "dir"))
+    var fromData: String?
+
+    @Option(
+        name: .customLong("to-data"),
+        help: ArgumentHelp(
+            "Likewise for a directory target: where its nodes' --data will be. Default: the --to directory.",
+            valueName: "dir"))
+    var toData: String?
+
+    @Option(
         help: ArgumentHelp(
             "fsync: each batch of copied records is durable before the next. none: no sync (re-run the copy into a fresh target if it is cut off).",
             valueName: "fsync|none"))
@@ -38,6 +54,12 @@ struct LogCopyCommand: AsyncParsableCommand {
     func validate() throws {
         guard !from.isEmpty, !to.isEmpty else { throw ValidationError("--from and --to must not be empty") }
         guard LogLocation(from) != LogLocation(to) else { throw ValidationError("--from and --to name the same log") }
+        if fromData != nil, case .postgres = LogLocation(from) {
+            throw ValidationError("--from-data is for a directory source: a PostgreSQL log keeps its files beside it")
+        }
+        if toData != nil, case .postgres = LogLocation(to) {
+            throw ValidationError("--to-data is for a directory target: a PostgreSQL log keeps its files beside it")
+        }
     }
 
     func run() async throws {
@@ -76,7 +98,8 @@ struct LogCopyCommand: AsyncParsableCommand {
         print("to: \(target.summary)")
         let reporter = ProgressReporter(label: "copy", unit: "records")
         let blobs = (
-            source: BlobStores.store(beside: source, dataDirectory: from), target: BlobStores.store(beside: target, dataDirectory: to)
+            source: BlobStores.store(beside: source, dataDirectory: fromData ?? from),
+            target: BlobStores.store(beside: target, dataDirectory: toData ?? to)
         )
         let report = try await LogCopy.copy(from: source, to: target, blobs: blobs) { done, total in
             reporter.report(done: done, of: total)
