@@ -10,9 +10,9 @@ struct Keys: ParsableCommand {
         abstract: "Manage API keys.",
         discussion: """
             Keys live in <data>/keys.json as SHA-256 digests; a key's secret is printed once, by create, and \
-            stored nowhere. Once any key is active every API request needs one (Authorization: Bearer <key>) \
-            and sees only its key's namespace; without keys, serve answers anyone on 127.0.0.1 and refuses \
-            other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
+            stored nowhere. Once any key has been created every API request needs one (Authorization: Bearer \
+            <key>) and sees only its key's namespace — even after every key is revoked, which refuses every \
+            request; without keys, serve answers anyone on 127.0.0.1 and refuses other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
             (serve --log postgres://…) share their keys: each merges its keys.json with a copy in the database \
             every second, so a key created or revoked on any node's --data counts on every node. Give the same \
             --log to create, revoke or list to merge this --data's keys and that copy at once, both ways (needed \
@@ -101,7 +101,7 @@ struct Keys: ParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a key by id; it stops working at once.",
+            abstract: "Revoke a key by id; it stops working at once on this node, within about a second on the others.",
             discussion: """
                 Revoking the last active key does not open the API again: the daemon then refuses every request \
                 until a key is created. A loopback daemon serves openly only while its key file holds no key at \
