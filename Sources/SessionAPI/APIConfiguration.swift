@@ -31,6 +31,9 @@ public struct APIConfiguration: Sendable {
     /// How many SSE events may wait for a slow subscriber before its stream is ended (it resumes with
     /// `Last-Event-ID`).
     public var subscriberBufferSize = 1024
+    /// How many bytes of SSE events may wait for a slow subscriber, whatever their number: 1,024 events of a few
+    /// MiB each would otherwise be gigabytes per subscriber that stopped reading.
+    public var subscriberBufferBytes = 16 << 20
     /// The largest request body accepted; larger ones get 413.
     public var maximumBodyBytes = 4 << 20
     /// Bytes of session states the writer keeps to decide without refolding a session from the log (states without

@@ -37,7 +37,8 @@ struct SSESlowSubscriberTests {
         let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
         let (stopped, reportStop) = AsyncStream.makeStream(of: Int.self)
         let response = SSEResponse.make(
-            initialID: 0, heartbeat: .seconds(3600), bufferSize: 4, heartbeatEvent: ("heartbeat", "{}", nil)
+            initialID: 0, heartbeat: .seconds(3600), bufferSize: 4, bufferBytes: 1 << 20,
+            heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
             for i in 1...1000 {
                 guard sink.send(SSEEvent(id: UInt64(i), event: "e", data: "{}", retry: nil)) else {
@@ -76,7 +77,8 @@ struct SSESlowSubscriberTests {
         let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
         let (stopped, reportStop) = AsyncStream.makeStream(of: Int.self)
         let response = SSEResponse.make(
-            initialID: 0, heartbeat: .seconds(3600), bufferSize: 4, heartbeatEvent: ("heartbeat", "{}", nil)
+            initialID: 0, heartbeat: .seconds(3600), bufferSize: 4, bufferBytes: 1 << 20,
+            heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
             for record in 1...1000 {
                 let events = (1...3).map { SSEEvent(id: UInt64(record), event: "e\($0)", data: "{}", retry: nil) }
@@ -102,5 +104,38 @@ struct SSESlowSubscriberTests {
         let delivered = frames.map { $0[0] + " " + $0[1] }
         let expected = (1..<stoppedAt).flatMap { record in (1...3).map { "id: \(record) event: e\($0)" } }
         #expect(stoppedAt > 1 && delivered == expected)
+    }
+
+    /// Few but large events fill the buffer by their bytes: a subscriber that stopped reading holds at most the
+    /// byte budget, not the event count times the largest event.
+    @Test func aByteBudgetBoundsWhatWaitsWhateverTheEventCount() async throws {
+        let (gate, openGate) = AsyncStream.makeStream(of: Void.self)
+        let (stopped, reportStop) = AsyncStream.makeStream(of: Int.self)
+        let data = String(repeating: "x", count: 1000)
+        let response = SSEResponse.make(
+            initialID: 0, heartbeat: .seconds(3600), bufferSize: 1000, bufferBytes: 8 << 10,
+            heartbeatEvent: ("heartbeat", "{}", nil)
+        ) { sink in
+            for i in 1...1000 {
+                guard sink.send(SSEEvent(id: UInt64(i), event: "e", data: data, retry: nil)) else {
+                    reportStop.yield(i)
+                    return
+                }
+            }
+            reportStop.yield(1001)
+        }
+        let shared = Shared()
+        async let written: Void = response.body.write(GatedWriter(gate: gate, shared: shared))
+        var stoppedAt = 0
+        for await value in stopped {
+            stoppedAt = value
+            break
+        }
+        // 8 KiB of ≈ 1 KiB events, plus the one the writer is stuck on.
+        #expect(stoppedAt >= 8 && stoppedAt <= 10, "stopped at \(stoppedAt)")
+        openGate.yield()
+        openGate.finish()
+        try await written
+        #expect(shared.written.withLock { $0.count } == stoppedAt - 1)
     }
 }

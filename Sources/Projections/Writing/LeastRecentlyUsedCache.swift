@@ -7,7 +7,7 @@
 /// removed node's slot is reused by the next insert. (The access log this replaced was rebuilt and sorted
 /// under the callers' locks every n + 64 lookups: a pause in some request that grew with the cache.)
 public struct LeastRecentlyUsedCache<Key: Hashable, Value> {
-    private struct Node {
+    fileprivate struct Node {
         /// `nil` while the slot is free.
         var entry: (key: Key, value: Value)?
         var bytes: Int
@@ -131,3 +131,7 @@ public struct LeastRecentlyUsedCache<Key: Hashable, Value> {
         if older != Self.none { nodes[older].newer = newer } else { oldest = newer }
     }
 }
+
+// A value of Sendable keys and values (a reader of a global feed carries one into its stream's task).
+extension LeastRecentlyUsedCache: Sendable where Key: Sendable, Value: Sendable {}
+extension LeastRecentlyUsedCache.Node: Sendable where Key: Sendable, Value: Sendable {}

@@ -35,6 +35,7 @@ struct MixStreamController {
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval,
             bufferSize: configuration.subscriberBufferSize,
+            bufferBytes: configuration.subscriberBufferBytes,
             heartbeatEvent: ("heartbeat", APIJSON.line(MixStreamEventMapper.HeartbeatData()), 45_000)
         ) { sink in
             let connected = SSEEvent(

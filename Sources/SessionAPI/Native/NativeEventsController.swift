@@ -51,6 +51,7 @@ struct NativeEventsController {
         let visibility = RecordVisibility(namespace: context.namespace, backend: backend)
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
+            bufferBytes: configuration.subscriberBufferBytes,
             heartbeatEvent: ("heartbeat", "{}", nil)
         ) { sink in
             var visibility = visibility

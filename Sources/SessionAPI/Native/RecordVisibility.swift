@@ -9,11 +9,16 @@ import Sessions
 /// (so a session created a moment ago is found) and remembered per session for the request. Records of a
 /// permanently deleted session are no longer anyone's; an open daemon still shows them, with their bodies
 /// withheld (the bytes themselves go at the next compaction).
+///
+/// What it learned is kept for the ``remembered`` sessions used last: a subscription that stays open for days over
+/// a busy log would otherwise grow by an entry per session it ever saw. A session forgotten is looked up again.
 struct RecordVisibility {
     let namespace: String?
     let backend: SessionBackend
-    private var known: [String: Bool] = [:]
-    private var deleted: [String: Bool] = [:]
+    private var known = LeastRecentlyUsedCache<String, Bool>(capacity: remembered, byteLimit: .max)
+    private var deleted = LeastRecentlyUsedCache<String, Bool>(capacity: remembered, byteLimit: .max)
+    /// Sessions whose visibility and deletion a reader keeps (≈ 100 bytes each).
+    static let remembered = 10_000
 
     init(namespace: String?, backend: SessionBackend) {
         self.namespace = namespace
@@ -22,32 +27,37 @@ struct RecordVisibility {
 
     /// Learns in one projection query which of a catch-up page's sessions are deleted.
     mutating func lookUpDeletions(among records: [LogRecord]) async throws {
-        let unknown = Set(records.map(\.stream)).filter { deleted[$0] == nil }
+        let unknown = Set(records.map(\.stream)).filter { deleted.value(for: $0) == nil }
         let found = try await backend.store.deletedSessions(among: unknown)
-        for stream in unknown { deleted[stream] = found.contains(stream) }
+        for stream in unknown { deleted.insert(found.contains(stream), bytes: 0, for: stream) }
     }
 
     /// The record as this request may see it: `nil` when it is not the request's, its body withheld when its
     /// session has been deleted (known from the projections, or from a tombstone this reader has passed).
     mutating func event(for record: LogRecord) async throws -> NativeEvent? {
         guard try await admits(record) else { return nil }
+        let isDeleted: Bool
         if record.type == EventType.sessionDeleted.rawValue {
-            deleted[record.stream] = true
-        } else if deleted[record.stream] == nil {
-            deleted[record.stream] = try await !backend.store.deletedSessions(among: [record.stream]).isEmpty
+            isDeleted = true
+            deleted.insert(true, bytes: 0, for: record.stream)
+        } else if let known = deleted.value(for: record.stream) {
+            isDeleted = known
+        } else {
+            isDeleted = try await !backend.store.deletedSessions(among: [record.stream]).isEmpty
+            deleted.insert(isDeleted, bytes: 0, for: record.stream)
         }
-        return NativeEvent(record, sessionDeleted: deleted[record.stream] == true)
+        return NativeEvent(record, sessionDeleted: isDeleted)
     }
 
     private mutating func admits(_ record: LogRecord) async throws -> Bool {
         guard let namespace else { return true }
-        if let visible = known[record.stream] { return visible }
+        if let visible = known.value(for: record.stream) { return visible }
         try await backend.replay.waitUntilApplied(record.position)
         var visible = false
         if let id = SessionID(rawValue: record.stream), let session = try await backend.store.session(id) {
             visible = session.namespace == namespace
         }
-        known[record.stream] = visible
+        known.insert(visible, bytes: 0, for: record.stream)
         return visible
     }
 }

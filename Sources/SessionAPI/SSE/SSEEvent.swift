@@ -9,6 +9,9 @@ struct SSEEvent: Sendable, Equatable {
     var data: String
     var retry: Int?
 
+    /// About how many bytes the frame takes (its data and name, and the field names, id and retry).
+    var byteCount: Int { data.utf8.count + event.utf8.count + 48 }
+
     /// The frame's bytes.
     var frame: ByteBuffer {
         var text = "id: \(id)\nevent: \(event)\n"

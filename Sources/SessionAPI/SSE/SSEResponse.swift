@@ -9,12 +9,13 @@ import Synchronization
 /// shutdown.
 ///
 /// The producer runs in a child task of the response body and yields into a bounded `AsyncStream`; when the
-/// buffer is full the stream ends (the producer never waits on a slow subscriber) and the client resumes with
-/// `Last-Event-ID`. The stream also ends when the client disconnects or the server shuts down gracefully.
+/// buffer is full — in events or in bytes — the stream ends (the producer never waits on a slow subscriber) and the
+/// client resumes with `Last-Event-ID`. The stream also ends when the client disconnects or the server shuts down gracefully.
 enum SSEResponse {
     /// What a producer hands events to.
     struct Sink: Sendable {
         fileprivate let continuation: AsyncStream<Item>.Continuation
+        fileprivate let queued: QueuedBytes
 
         /// Queues an event; returns `false` once the subscriber fell too far behind (stop producing).
         @discardableResult
@@ -26,7 +27,13 @@ enum SSEResponse {
         @discardableResult
         func send(_ events: [SSEEvent]) -> Bool {
             guard !events.isEmpty else { return true }
-            switch continuation.yield(.events(events)) {
+            let bytes = events.reduce(0) { $0 + $1.byteCount }
+            // One record larger than the whole budget still goes alone, once the subscriber caught up.
+            guard queued.take(bytes) else {
+                continuation.finish()
+                return false
+            }
+            switch continuation.yield(.events(events, bytes: bytes)) {
             case .enqueued: return true
             case .dropped, .terminated: continuation.finish(); return false
             @unknown default: return false
@@ -34,8 +41,26 @@ enum SSEResponse {
         }
     }
 
+    /// The bytes of events queued for the subscriber and not yet written, against the budget.
+    fileprivate final class QueuedBytes: Sendable {
+        let limit: Int
+        private let count = Atomic(0)
+
+        init(limit: Int) { self.limit = limit }
+
+        /// Counts `bytes` more; `false` (and nothing counted) when that passes the limit with anything queued.
+        func take(_ bytes: Int) -> Bool {
+            let after = count.add(bytes, ordering: .relaxed).newValue
+            guard after > limit, after != bytes else { return true }
+            count.subtract(bytes, ordering: .relaxed)
+            return false
+        }
+
+        func written(_ bytes: Int) { count.subtract(bytes, ordering: .relaxed) }
+    }
+
     fileprivate enum Item: Sendable {
-        case events([SSEEvent])
+        case events([SSEEvent], bytes: Int)
         case heartbeat
     }
 
@@ -43,13 +68,15 @@ enum SSEResponse {
     /// - Parameters:
     ///   - initialID: The id heartbeats carry until the first event is sent.
     ///   - heartbeat: The heartbeat interval.
-    ///   - bufferSize: How many events may wait for the subscriber.
+    ///   - bufferSize: How many events (of one record each) may wait for the subscriber.
+    ///   - bufferBytes: How many bytes of events may wait for it.
     ///   - heartbeatEvent: The heartbeat's event name and data.
     ///   - produce: Sends events until done or cancelled.
     static func make(
         initialID: UInt64,
         heartbeat: Duration,
         bufferSize: Int,
+        bufferBytes: Int,
         heartbeatEvent: (name: String, data: String, retry: Int?),
         produce: @escaping @Sendable (Sink) async throws -> Void
     ) -> Response {
@@ -60,6 +87,7 @@ enum SSEResponse {
         let body = ResponseBody { writer in
             let (stream, continuation) = AsyncStream.makeStream(
                 of: Item.self, bufferingPolicy: .bufferingOldest(bufferSize))
+            let queued = QueuedBytes(limit: bufferBytes)
             // Set on graceful shutdown: what is still buffered is dropped, not written (the client resumes from
             // the last id it got), so a slow subscriber does not hold up the server's drain. A write blocked on a
             // subscriber that stopped reading ends when the shutdown's grace runs out (`sessiond serve`, 10 s).
@@ -69,7 +97,7 @@ enum SSEResponse {
                     group.addTask {
                         defer { continuation.finish() }
                         // A catch-up from an old position encodes record after record: off the connection's loop.
-                        try await offTheLoop { try await produce(Sink(continuation: continuation)) }
+                        try await offTheLoop { try await produce(Sink(continuation: continuation, queued: queued)) }
                     }
                     group.addTask {
                         while true {
@@ -81,11 +109,12 @@ enum SSEResponse {
                     for await item in stream {
                         if stopping.load(ordering: .relaxed) { break }
                         switch item {
-                        case .events(let events):
+                        case .events(let events, let bytes):
                             lastID = events[events.count - 1].id
                             var frames = ByteBuffer()
                             for event in events { frames.writeImmutableBuffer(event.frame) }
                             try await writer.write(frames)
+                            queued.written(bytes)
                         case .heartbeat:
                             let event = SSEEvent(
                                 id: lastID, event: heartbeatEvent.name, data: heartbeatEvent.data,
