@@ -181,7 +181,9 @@ struct ConsoleRoutesTests {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(path)")
-                #expect(response.headers[ConsoleController.contentSecurityPolicy] == "default-src 'self'; img-src 'self' blob:")
+                #expect(
+                    response.headers[ConsoleController.contentSecurityPolicy]
+                        == "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'")
             }
             let index = try await client.execute(uri: "/ui/", method: .get)
             let html = String(buffer: index.body)

@@ -58,6 +58,9 @@ struct MixFilesRoutesTests {
             #expect(downloaded.status == .ok)
             #expect(String(buffer: downloaded.body) == "hello files")
             #expect(downloaded.headers[.contentType] == "text/plain")
+            // Served inert: the uploader's type is not sniffed around, and a page or SVG runs nothing.
+            #expect(downloaded.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(downloaded.headers[ConsoleController.contentSecurityPolicy] == "sandbox; default-src 'none'")
 
             let deleted = try await client.execute(uri: "/api/sessions/\(id)/files/notes.txt", method: .delete)
             #expect(deleted.status == .noContent)

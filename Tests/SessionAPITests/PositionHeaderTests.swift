@@ -43,7 +43,7 @@ struct PositionHeaderTests {
             #expect(garbage.headers[Self.header].flatMap(UInt64.init) == position)
             // A page on another origin may read it, and the ETag to send back as If-Match.
             let crossOrigin = try await client.execute(
-                uri: "/v1/sessions/\(id)", method: .get, headers: [.origin: "https://console.example"])
+                uri: "/v1/sessions/\(id)", method: .get, headers: [.origin: "http://localhost:5173"])
             let exposed = crossOrigin.headers[.accessControlExposeHeaders]?.lowercased() ?? ""
             #expect(exposed.contains("sessiond-position") && exposed.contains("etag"), "\(exposed)")
         }

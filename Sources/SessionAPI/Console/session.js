@@ -33,7 +33,9 @@ class SessionView {
     this.id = id;
     this.navigate = navigate;
     this.requested = parameters.has("at") ? Number(parameters.get("at")) : null;
-    this.compareFrom = parameters.has("compare") ? Number(parameters.get("compare")) : null;
+    const compare = Number(parameters.get("compare") ?? NaN);
+    this.compareFrom = Number.isFinite(compare) ? compare : null;
+    this.compareSequence = 0;
     this.hideRemoved = parameters.get("hideRemoved") === "1";
     this.typeFilter = "";
     this.auditShown = AUDIT_PAGE;
@@ -354,10 +356,12 @@ class SessionView {
 
   async showCompare() {
     if (this.compareFrom === null) {
+      this.compareSequence += 1;  // an answer still on its way is not shown
       this.comparePanel.hidden = true;
       return;
     }
     const from = this.compareFrom, to = this.position;
+    const sequence = ++this.compareSequence;
     const side = async (position) => {
       const [session, page] = await Promise.all([
         json(`${sessionPath(this.id)}${query({ position })}`),
@@ -365,8 +369,16 @@ class SessionView {
       ]);
       return { session, messages: page.messages };
     };
-    const [a, b] = await Promise.all([side(from), side(to)]);
-    replace(this.comparePanel, h("h2", {}, "Changes"), differencesView(from, to, differences(a, b)));
+    let view;
+    try {
+      const [a, b] = await Promise.all([side(from), side(to)]);
+      view = differencesView(from, to, differences(a, b));
+    } catch (error) {
+      view = h("p", { role: "alert" }, `The comparison could not be loaded: ${error.message ?? error}`);
+    }
+    // A later move (or switch) asked for another comparison meanwhile: its answer is the one to show.
+    if (sequence !== this.compareSequence || this.disposed) return;
+    replace(this.comparePanel, h("h2", {}, "Changes"), view);
     this.comparePanel.hidden = false;
   }
 

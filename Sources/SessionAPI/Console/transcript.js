@@ -7,7 +7,10 @@ import { clock, dollars, h } from "./dom.js";
  * long bodies the page was sent cut short offers a button that asks `loadWhole(message)` for all of it.
  */
 export function messageItem(message, loadWhole) {
+  // Labelled by any rewind that removed it, even a later one; struck through (and hidden on request) only when
+  // removed by the point shown, as the as-of export has it.
   const removed = message.removedPosition !== undefined && message.removedPosition !== null;
+  const removedByThen = message.isRemoved ?? removed;
   const id = message.messageId;
   const results = new Map(message.toolResults.map((result) => [result.toolCallId, result]));
   const article = h("article", { "aria-label": `${message.role} message ${id}`, class: `message role-${message.role}` },
@@ -24,9 +27,12 @@ export function messageItem(message, loadWhole) {
     message.callbackResults.map(callbackResult),
     message.truncated && loadWhole ? h("button", { type: "button", onclick: async (event) => {
       event.target.disabled = true;
-      item.replaceWith(messageItem(await loadWhole(message), null));
+      const whole = messageItem(await loadWhole(message), null);
+      // Keyed as the shortened one it replaces, so the next live update keeps it instead of shortening it again.
+      whole.key = item.key;
+      item.replaceWith(whole);
     } }, "Show the whole message") : null);
-  const item = h("li", { class: removed ? "removed" : "", "data-position": message.addedPosition }, article);
+  const item = h("li", { class: removedByThen ? "removed" : "", "data-position": message.addedPosition }, article);
   return item;
 }
 
@@ -74,14 +80,25 @@ function toolCall(call, result) {
 function screenshots(urls) {
   return h("ul", { class: "shots", "aria-label": "Screenshots" }, urls.map((url, index) => {
     const local = sameOrigin(url);
-    if (!local) return h("li", {}, "external image (not loaded): ", h("a", { href: url, rel: "noopener noreferrer" }, url));
+    if (!local) {
+      // A link only to a web page: a session's text chooses the URL, so no `javascript:` or `data:`.
+      const web = /^https?:\/\//i.test(url);
+      return h("li", {}, "external image (not loaded): ",
+        web ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url) : url);
+    }
     const image = h("img", { alt: `Screenshot ${index + 1}`, width: 160, hidden: true });
     const status = h("span", { class: "muted" }, "loading…");
-    const item = h("li", {}, h("a", { href: local, target: "_blank" }, image), status);
+    const link = h("a", { target: "_blank", rel: "noopener" }, image);
+    const item = h("li", {}, link, status);
     item.load = async () => {
       try {
         const blob = await (await request(local)).blob();
-        image.src = URL.createObjectURL(blob);
+        // The full-size view opens the fetched bytes, never the file's URL (which a tab would open without the
+        // key, and whose type the uploader chose), and only a raster image: an SVG or an HTML page opened from a
+        // blob would run its script on this page's origin.
+        const picture = /^image\/(png|jpeg|gif|webp|avif|bmp)$/i.test(blob.type);
+        image.src = URL.createObjectURL(picture ? blob : new Blob([blob], { type: "application/octet-stream" }));
+        if (picture) link.href = image.src;
         image.hidden = false;
         status.remove();
       } catch (error) {
@@ -96,7 +113,9 @@ function screenshots(urls) {
 function sameOrigin(url) {
   try {
     const parsed = new URL(url, location.href);
-    return parsed.origin === location.origin ? parsed.pathname + parsed.search : null;
+    const path = parsed.pathname + parsed.search;
+    // `http://this-host//other.example/x` is on this origin, but its path alone would name another host.
+    return parsed.origin === location.origin && !path.startsWith("//") ? path : null;
   } catch {
     return null;
   }

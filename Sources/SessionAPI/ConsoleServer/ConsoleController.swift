@@ -4,9 +4,10 @@ import Hummingbird
 import NIOCore
 
 /// `GET /ui/` and `GET /ui/{file}`: the audit console's static files (the `Console/` resources), read once
-/// at start-up and served with `Content-Security-Policy: default-src 'self'; img-src 'self' blob:`, so the page
-/// can load nothing from another origin and runs no inline script; `blob:` images are the screenshots the page
-/// fetched with the tab's key (decision 0070). The files hold no session data, so they need no key; the
+/// at start-up and served with `Content-Security-Policy: default-src 'self'; img-src 'self' blob:;
+/// frame-ancestors 'none'`, so the page can load nothing from another origin, runs no inline script and cannot be
+/// framed by another site (clickjacking); `blob:` images are the screenshots the page fetched with the tab's key
+/// (decision 0070). The files hold no session data, so they need no key; the
 /// page asks the API for everything with the key the user gives it.
 struct ConsoleController {
     struct File {
@@ -42,7 +43,7 @@ struct ConsoleController {
     ]
 
     static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
-    static let policy = "default-src 'self'; img-src 'self' blob:"
+    static let policy = "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'"
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
         group.get("ui", use: index)

@@ -10,7 +10,8 @@ import Hummingbird
 ///   header naming another namespace is 401 `namespace_not_allowed` (the key does not open it).
 /// - Without keys (loopback only): Mix and native requests pass with no namespace (they see every
 ///   session); Mixpeek requests still need a non-empty bearer token and take their namespace from
-///   `X-Namespace`, as the Mixpeek contract requires both headers.
+///   `X-Namespace`, as the Mixpeek contract requires both headers. A browser page of another site is refused
+///   (``OpenDaemonOrigin``).
 ///
 /// Placed inside each face's error middleware, so a 401 comes in that face's envelope. The key file is
 /// re-read when it changed (``APIKeyring/refreshIfChanged()``), so new and revoked keys count at once.
@@ -33,6 +34,7 @@ struct APIKeyMiddleware: RouterMiddleware {
             context.logger.error("API key file unreadable; keeping the keys loaded", metadata: ["error": "\(error)"])
         }
         if keyring.isOpen {
+            try OpenDaemonOrigin.check(request)
             guard !requiresNamespaceHeader else {
                 guard secret != nil else { throw Self.missingKey }
                 guard let header else { throw Self.missingNamespace }

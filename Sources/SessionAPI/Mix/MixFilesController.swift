@@ -1,5 +1,6 @@
 import Blobs
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -81,6 +82,10 @@ struct MixFilesController {
         let buffer = try await NIOThreadPool.singleton.runIfActive { ByteBuffer(bytes: bytes) }
         var headers = HTTPFields()
         headers[.contentType] = file.added.mediaType ?? "application/octet-stream"
+        // The uploader chose the media type: a browser opening the file on this origin (the console's) must not
+        // run it as a page or guess another type. Sandboxed, an HTML or SVG file shows inert.
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[ConsoleController.contentSecurityPolicy] = "sandbox; default-src 'none'"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
