@@ -80,14 +80,14 @@ def assert_refused_and_alive(daemon, response: bytes, before: int, allowed=(400,
 def test_a_huge_header_is_refused(daemon, session_id, size):
     before = log_end(daemon)
     body = b'{"text":"hi"}'
-    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\nX-Filler: ").encode() + b"a" * size + b"\r\n\r\n" + body
     assert_refused_and_alive(daemon, raw_request(daemon, request), before)
 
 
 def test_headers_up_to_the_parser_limit_are_served(daemon, session_id):
     # SwiftNIO's HTTP parser caps a request's header section at 80 KiB; below that, headers are ordinary.
-    response = raw_request(daemon, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * (64 << 10) + b"\r\n\r\n")
+    response = raw_request(daemon, b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + b"a" * (64 << 10) + b"\r\n\r\n")
     assert status_of(response) == 200
 
 
@@ -95,7 +95,7 @@ def test_ten_thousand_headers_are_refused(daemon, session_id):
     before = log_end(daemon)
     body = b'{"text":"hi"}'
     headers = b"".join(b"X-H%d: v\r\n" % i for i in range(10_000))
-    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    request = (f"POST /api/sessions/{session_id}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\n").encode() + headers + b"\r\n" + body
     assert_refused_and_alive(daemon, raw_request(daemon, request), before)
 
@@ -108,18 +108,18 @@ def test_raw_invalid_utf8_in_the_request_line_is_refused(daemon, path):
     before = log_end(daemon)
     body = b'{"text":"hi","type":"message","role":"assistant"}'
     for method in (b"GET", b"POST"):
-        request = (method + b" " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        request = (method + b" " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
         assert_refused_and_alive(daemon, raw_request(daemon, request), before, allowed=(400, 404, 405))
 
 
 def test_header_values_with_invalid_utf8(daemon, session_id):
     body = b'{"type":"message","role":"assistant","text":"x"}'
-    append = (f"POST /v1/sessions/{session_id}/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    append = (f"POST /v1/sessions/{session_id}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               f"Content-Length: {len(body)}\r\n").encode()
     before = log_end(daemon)
     assert_refused_and_alive(daemon, raw_request(daemon, append + b"If-Match: \"\xff\"\r\n\r\n" + body), before)
-    stream = b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: \xc3\r\n\r\n"
+    stream = b"GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: \xc3\r\n\r\n"
     assert_refused_and_alive(daemon, raw_request(daemon, stream), before)
     # Any bytes make an idempotency key: the append is taken once, and the retry appends nothing.
     keyed = append + b"Idempotency-Key: \xff\xfe\r\n\r\n" + body
@@ -160,7 +160,7 @@ def test_a_resume_position_past_any_log_is_refused_and_the_greatest_is_served(da
 
 def open_subscriber(daemon, path: str) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".encode())
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
     return sock
 
 
@@ -173,7 +173,7 @@ def test_a_subscriber_that_stopped_reading_does_not_hold_up_shutdown():
         subscriber = socket.socket()
         subscriber.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         subscriber.connect(("127.0.0.1", stuck.port))
-        subscriber.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        subscriber.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         time.sleep(0.3)
         with httpx.Client(base_url=stuck.url, timeout=10) as client:
             for _ in range(600):  # ≈ 5 MB of events, far past both sockets' buffers

@@ -299,7 +299,7 @@ def test_a_ten_thousand_message_session_opens_quickly(page, daemon, api):
 
 def test_the_console_is_served_with_a_strict_content_security_policy(daemon):
     with urllib.request.urlopen(daemon.url + "/ui/") as response:
-        assert response.headers["Content-Security-Policy"] == "default-src 'self'; img-src 'self' blob:"
+        assert response.headers["Content-Security-Policy"] == "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'"
         assert response.headers["Content-Type"].startswith("text/html")
 
 
@@ -473,7 +473,36 @@ def test_screenshots_of_this_server_are_thumbnails_and_others_are_named(page, da
     assert thumbnail.evaluate("image => image.complete && image.naturalWidth") == 1
     expect(shots.get_by_role("listitem").nth(1)).to_have_text("external image (not loaded): https://images.example/elsewhere.png")
     expect(shots.get_by_role("link", name="https://images.example/elsewhere.png")).to_be_visible()
+    # The full-size view opens the fetched image, not the file's URL (a tab would open that without the key).
+    assert thumbnail.evaluate("image => image.closest('a').href").startswith("blob:")
     shot(page, "13-screenshots")
+
+
+def test_hostile_screenshot_urls_are_neither_fetched_elsewhere_nor_opened(page, daemon, api):
+    """A session's text chooses these URLs: one on this origin whose path names another host, a `javascript:` URL,
+    and a file uploaded as a page. None may take the key elsewhere, run script, or open as a page."""
+    sid = api.create("Hostile screenshots")
+    api.upload(sid, "page.png", b"<script>document.title='owned'</script>", "text/html")
+    origin = daemon.url
+    api.assistant(sid, "h1", "Look.", calls=[("call-h", "Browser", {"url": "https://example.test"})])
+    api.activity(sid, type="tool_result", toolCallId="call-h", messageId="ht1", result="opened",
+                 screenshotUrls=[f"{origin}//evil.example/x.png", "javascript:alert(1)", f"/api/sessions/{sid}/files/page.png"])
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_session(page, daemon, sid)
+    call = transcript(page).get_by_role("article", name="assistant message h1").get_by_role("group", name=re.compile("^Tool call Browser"))
+    call.click()
+    shots = call.get_by_role("list", name="Screenshots")
+    items = shots.get_by_role("listitem")
+    expect(items.nth(0)).to_have_text(f"external image (not loaded): {origin}//evil.example/x.png")
+    expect(items.nth(1)).to_have_text("external image (not loaded): javascript:alert(1)")
+    expect(shots.get_by_role("link", name="javascript:alert(1)")).to_have_count(0)
+    thumbnail = shots.get_by_role("img", name="Screenshot 3")
+    expect(thumbnail).to_be_attached()
+    # Fetched with the key, shown as an (unreadable) image, and not linked: it is no picture.
+    assert thumbnail.evaluate("image => image.closest('a').getAttribute('href')") is None
+    assert not any("evil.example" in url for url in requested), requested
+    assert page.title() != "owned"
 
 
 def test_live_updates_leave_a_reader_who_scrolled_up_where_they_are(page, daemon, api):

@@ -15,7 +15,7 @@ def follow(port: Callable[[], int], after: int, on_event: Callable[[int, float],
     while not stop.is_set():
         try:
             with socket.create_connection(("127.0.0.1", port()), timeout=0.5) as sock:
-                sock.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: node\r\nAccept: text/event-stream\r\n"
+                sock.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
                              + f"Last-Event-ID: {last}\r\n\r\n".encode())
                 raw, body, headers_done = b"", b"", False
                 while not stop.is_set():

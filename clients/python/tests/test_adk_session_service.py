@@ -261,6 +261,29 @@ async def test_concurrent_stale_writers_one_wins(revisioned_service, app):
     assert len(final.events) == 4
 
 
+async def test_a_retried_append_whose_first_answer_was_lost_still_reaches_the_session(configuration, app):
+    """sessiond only: the first attempt landed but its answer was lost, so the client's retry (same idempotency key)
+    is answered `deduplicated`. The event must still join the session object, or the invocation would not see it
+    and its next append would be refused as stale."""
+    from sessiond_client.adk import event_activity, sessiond_session_id
+
+    service = SessiondSessionService(configuration=configuration)
+    try:
+        session = await service.create_session(app_name=app, user_id="user")
+        first = Event(invocation_id="inv1", author="model", timestamp=now())
+        # What the lost first attempt stored.
+        await service._client.append_batch(
+            sessiond_session_id(app, "user", session.id), [event_activity(first)],
+            if_match=int(session._storage_update_marker), idempotency_key=f"adk-event-{first.id}")
+        await service.append_event(session, first)
+        assert [e.id for e in session.events] == [first.id]
+        await service.append_event(session, Event(invocation_id="inv1", author="model", timestamp=now()))
+        stored = await service.get_session(app_name=app, user_id="user", session_id=session.id)
+        assert [e.id for e in stored.events] == [e.id for e in session.events] and len(stored.events) == 2
+    finally:
+        await service.close()
+
+
 # ADK's get_user_state tests (tests/unittests/sessions/test_get_user_state.py), ported.
 
 async def test_get_user_state_returns_empty_dict_when_no_state_exists(service, app):

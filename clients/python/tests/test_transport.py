@@ -122,6 +122,28 @@ async def test_async_transport_keeps_connections_alive(serve, framing):
     assert server.connections == (3 if framing == "close" else 1)
 
 
+def test_an_async_client_used_from_one_event_loop_after_another_opens_its_own_connections(serve):
+    """A framework that runs each call under its own `asyncio.run` (ADK's `Runner.run`) uses one client from loop
+    after loop: a connection of an ended loop is never read again, so it is not reused (it waited for ever)."""
+    import asyncio
+    import time
+
+    server = serve("length")
+    transport = LeanAsyncTransport()
+    client = httpx.AsyncClient(transport=transport, timeout=5)
+
+    async def one_request():
+        response = await client.post(server.url + "/x", content=b"ping")
+        assert response.json() == {"answer": "forty-two"}
+
+    for _ in range(3):
+        started = time.monotonic()
+        asyncio.run(one_request())
+        assert time.monotonic() - started < 2
+    assert server.connections == 3
+    assert len(transport._idle) == 1
+
+
 def test_sync_transport_sends_again_when_an_idle_connection_was_closed(serve):
     server = serve("length", close_after=1)
     with httpx.Client(transport=LeanSyncTransport()) as client:

@@ -38,6 +38,9 @@ from pydantic_core import to_jsonable_python
 from .client import AsyncSessiondClient, ClientConfiguration
 from .errors import ConflictError, NotFoundError
 
+# How many sessions' last events `list_sessions` reads at once (each read takes a keep-alive connection).
+_LIST_READS_IN_FLIGHT = 16
+
 _STALE_SESSION_MESSAGE = (
     "The session has been modified in storage since it was loaded. "
     "Please reload the session before appending more events."
@@ -155,9 +158,12 @@ class SessiondSessionService(BaseSessionService):
 
     async def list_sessions(self, *, app_name: str, user_id: Optional[str] = None) -> ListSessionsResponse:
         answers = await self._client.list_sessions(app_name=app_name, user_id=user_id)
+        # A few reads at a time: each takes a connection, and an app may have thousands of sessions.
+        reads = asyncio.Semaphore(_LIST_READS_IN_FLIGHT)
 
         async def last_update(answer: dict[str, Any]) -> float:
-            page = await self._client.items(answer["id"], limit=1, version=answer["version"], include_removed=True)
+            async with reads:
+                page = await self._client.items(answer["id"], limit=1, version=answer["version"], include_removed=True)
             return page["items"][-1]["item"]["timestamp"] if page["items"] else answer["createdAtUnix"]
 
         times = await asyncio.gather(*(last_update(answer) for answer in answers))
@@ -196,8 +202,10 @@ class SessiondSessionService(BaseSessionService):
             if error.code == "wrong_expected_version":
                 raise StaleSessionError(_STALE_SESSION_MESSAGE) from None
             raise
-        if answer.get("deduplicated"):
-            return event  # this event was stored before (a retry), as ADK's in-memory service skips it
+        if answer.get("deduplicated") and any(stored.id == event.id for stored in session.events):
+            return event  # this session object already holds it (the caller appended it twice), as ADK skips it
+        # Otherwise a deduplicated answer is this client's own retry of an append whose first answer was lost: the
+        # event is stored, and the session object must show it as after any append.
         session._storage_update_marker = str(answer["version"])
         session.last_update_time = event.timestamp
         return self._commit_event_to_session(session, event)

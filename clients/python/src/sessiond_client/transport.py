@@ -159,6 +159,9 @@ class _Connection(asyncio.Protocol):
         self.answer: _Answer | None = None
         self.waiter: asyncio.Future[None] | None = None
         self.lost = False
+        # The event loop that reads it: another loop (a framework running each call under its own `asyncio.run`)
+        # would write a request on it that no one ever reads the answer of.
+        self.loop = asyncio.get_running_loop()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -201,6 +204,23 @@ class _Connection(asyncio.Protocol):
             if timer is not None:
                 timer.cancel()
             self.answer = self.waiter = None
+
+
+def _close_elsewhere(connection: _Connection) -> None:
+    """Closes a connection of another event loop: through that loop while it runs; once it is closed, its socket
+    directly (the transport can no longer reach its loop; left alone, the socket would wait for the collector)."""
+    transport = connection.transport
+    if transport is None:
+        return
+    try:
+        if connection.loop.is_closed():
+            sock = getattr(transport, "_sock", None)
+            if sock is not None:
+                sock.close()
+        else:
+            connection.loop.call_soon_threadsafe(transport.close)
+    except (RuntimeError, OSError):
+        pass
 
 
 class LeanAsyncTransport(httpx.AsyncBaseTransport):
@@ -252,8 +272,13 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
         return answer
 
     def _take_idle(self) -> _Connection | None:
+        running = asyncio.get_running_loop()
         while self._idle:
             connection = self._idle.pop()
+            if connection.loop is not running:
+                # Its loop ended (or is another thread's): closed for good, its socket released.
+                _close_elsewhere(connection)
+                continue
             if not connection.lost:
                 return connection
         return None
@@ -326,6 +351,9 @@ class LeanSyncTransport(httpx.BaseTransport):
                     raise httpx.ReadTimeout("timed out waiting for the response") from error
                 if isinstance(error, OSError):
                     raise httpx.ReadError(str(error)) from error
+                raise
+            except BaseException:
+                sock.close()  # a malformed answer (ValueError), an interrupt: the socket is in no known state
                 raise
             break
         if answer.keep_alive:
