@@ -87,6 +87,16 @@ struct MixpeekRoutesTests {
             #expect(recent.json["total"] as? Int == 2)
             let future = try await list(#"{"filters":{"created_at":{"gt":"2999-01-01T00:00:00.5Z"}}}"#)
             #expect(future.json["total"] as? Int == 0)
+            // A session's own time, as answered (whole seconds), finds it with eq, and lte keeps it.
+            let createdAt = try #require(created.json["created_at"] as? String)
+            for op in ["eq", "lte", "gte"] {
+                let own = try await list(
+                    #"{"filters":{"session_id":"\#(id)","created_at":{"\#(op)":"\#(createdAt)"}}}"#)
+                #expect(own.json["total"] as? Int == 1, "\(op) \(createdAt)")
+            }
+            // exists and is_null take a flag on time fields too.
+            #expect(try await list(#"{"filters":{"expires_at":{"exists":true}}}"#).json["total"] as? Int == 2)
+            #expect(try await list(#"{"filters":{"created_at":{"is_null":true}}}"#).json["total"] as? Int == 0)
             for body in [
                 #"{"filters":{"created_at":{"gte":"yesterday"}}}"#, #"{"filters":{"stats":{"exists":true}}}"#,
                 // A year or a date without dashes is not a time (nor Unix seconds, which only `at` and `since` take).

@@ -96,7 +96,9 @@ struct SessionSQL {
     private func condition(_ field: SessionField, _ op: SessionFilter.Operator, _ value: SessionFilter.Value, caseSensitive: Bool)
         -> SQL
     {
-        let raw = expression(field)
+        // Times are answered in whole seconds: a whole-second value compares with the stored microseconds cut to
+        // their second, so a session's own `created_at`, sent back, finds it (and `lte` it keeps it).
+        let raw = value.isWholeSeconds ? "(\(expression(field)) / 1000000 * 1000000)" : expression(field)
         let folds = !caseSensitive && value.hasText
         let e = SQL(sql: folds ? "swiftLowercaseString(\(raw))" : raw)
         let v = folds ? value.lowercased : value
@@ -187,6 +189,15 @@ struct SessionSQL {
 }
 
 extension SessionFilter.Value {
+    /// A time, or a list of times, without a fraction of a second.
+    var isWholeSeconds: Bool {
+        switch self {
+        case .time(let date): Timestamp.micros(date) % 1_000_000 == 0
+        case .list(let items): !items.isEmpty && items.allSatisfy(\.isWholeSeconds)
+        default: false
+        }
+    }
+
     var hasText: Bool {
         switch self {
         case .text: true

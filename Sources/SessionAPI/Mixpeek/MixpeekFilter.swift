@@ -120,7 +120,13 @@ enum MixpeekFilter {
         if parsed == .in || parsed == .nin {
             guard case .array = value else { throw invalid("filters", "'\(op)' on '\(name)' takes a list of values") }
         }
-        let typed = try Self.value(value, of: sessionField, name: name)
+        // `exists` and `is_null` take a flag whatever the field compares (a time field's too).
+        let typed: SessionFilter.Value =
+            if (parsed == .exists || parsed == .isNull), case .bool(let flag) = value {
+                .bool(flag)
+            } else {
+                try Self.value(value, of: sessionField, name: name)
+            }
         return .condition(sessionField, parsed, typed, caseSensitive: caseSensitive)
     }
 
