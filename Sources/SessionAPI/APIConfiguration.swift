@@ -68,10 +68,10 @@ public struct APIConfiguration: Sendable {
     /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
     public init() {}
 
-    /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1` or `localhost`).
+    /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1`, bracketed or not, or `localhost`).
     public var isLoopback: Bool {
-        let host = host.lowercased()
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
+        return OpenDaemonOrigin.isLoopback(host: bare)
     }
 
     /// Checks that the configuration may be served.

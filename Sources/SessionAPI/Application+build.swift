@@ -91,7 +91,6 @@ func makeRouter(
         allowHeaders: [.contentType, .authorization, HTTPField.Name("X-Requested-With")!, APIKeyMiddleware.namespaceHeader,
                        .ifMatch, SessionRequestContext.idempotencyKey, .lastEventID, PositionMiddleware.header],
         allowMethods: [.get, .post, .put, .patch, .delete, .options],
-        exposedHeaders: [ExposedHeadersMiddleware<SessionRequestContext>.exposed],
         maxAge: .seconds(86_400)))
     router.add(middleware: ExposedHeadersMiddleware())
     router.add(middleware: RequestLogMiddleware())

@@ -11,7 +11,7 @@ import Testing
 /// of another site in its user's browser, nor a request under another host name (DNS rebinding).
 struct OpenDaemonOriginTests {
     @Test func loopbackNamesAndAddressesAreTheMachinesOwn() {
-        for host in ["localhost", "LOCALHOST", "app.localhost", "127.0.0.1", "127.1.2.3", "::1"] {
+        for host in ["localhost", "LOCALHOST", "app.localhost", "localhost.", "127.0.0.1", "127.1.2.3", "::1"] {
             #expect(OpenDaemonOrigin.isLoopback(host: Substring(host)), "\(host)")
         }
         for host in ["evil.example", "127.0.0.1.evil.example", "128.0.0.1", "127.0.0", "127.0.0.256", "0.0.0.0", ""] {
@@ -31,7 +31,7 @@ struct OpenDaemonOriginTests {
                 body: RequestBody(buffer: ByteBuffer()))
         }
         #expect(throws: APIError.self) { try OpenDaemonOrigin.check(request(authority: "evil.example:8088")) }
-        for authority in ["127.0.0.1:8088", "localhost", "[::1]:8088"] {
+        for authority in ["127.0.0.1:8088", "localhost", "[::1]:8088", "0.0.0.0:8088", "127.0.0.1.:8088"] {
             #expect(throws: Never.self) { try OpenDaemonOrigin.check(request(authority: authority)) }
         }
     }

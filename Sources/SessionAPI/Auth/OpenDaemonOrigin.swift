@@ -12,18 +12,27 @@ import Hummingbird
 enum OpenDaemonOrigin {
     /// Throws 403 `cross_origin_refused` for a request from another site's page.
     static func check(_ request: Request) throws {
-        if let origin = request.headers[.origin], !isLoopback(host: host(ofOrigin: origin)) {
+        if let origin = request.headers[.origin], !isThisMachine(host(ofOrigin: origin)) {
             throw refused("a page of \(origin)")
         }
-        if let authority = request.head.authority, !isLoopback(host: host(ofAuthority: authority)) {
+        if let authority = request.head.authority, !isThisMachine(host(ofAuthority: authority)) {
             throw refused("the host name \(authority)")
         }
     }
 
-    /// `localhost`, an IPv4 loopback address (127.0.0.0/8) or `::1`.
+    /// A loopback name or address, or `0.0.0.0`, which reaches the machine's own daemon too (no site's name is).
+    private static func isThisMachine(_ host: Substring?) -> Bool {
+        isLoopback(host: host) || host == "0.0.0.0"
+    }
+
+    /// `localhost` (or a name under it), an IPv4 loopback address (127.0.0.0/8) or `::1`, without brackets; a
+    /// trailing dot (a fully qualified name) is allowed.
     static func isLoopback(host: Substring?) -> Bool {
-        guard let host = host?.lowercased() else { return false }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        guard var host = host?.lowercased() else { return false }
+        if host.hasSuffix(".") { host.removeLast() }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1" {
+            return true
+        }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }

@@ -96,7 +96,7 @@ function screenshots(urls) {
         // The full-size view opens the fetched bytes, never the file's URL (which a tab would open without the
         // key, and whose type the uploader chose), and only a raster image: an SVG or an HTML page opened from a
         // blob would run its script on this page's origin.
-        const picture = /^image\/(png|jpeg|gif|webp|avif|bmp)$/i.test(blob.type);
+        const picture = /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i.test(blob.type.split(";")[0].trim());
         image.src = URL.createObjectURL(picture ? blob : new Blob([blob], { type: "application/octet-stream" }));
         if (picture) link.href = image.src;
         image.hidden = false;

@@ -34,15 +34,19 @@ struct HealthController {
         return try .json(body)
     }
 
-    /// The log's durable end, or `nil` when it fails or takes longer than `timeout` (the query goes on alone).
+    /// The log's durable end, or `nil` when it fails or takes longer than `timeout` (the query is then cancelled,
+    /// so probes during an outage do not pile up waiting for connections).
     static func durableEnd(of log: any LogStore, within timeout: Duration) async -> UInt64? {
         let (answers, answer) = AsyncStream.makeStream(of: UInt64?.self)
-        Task { answer.yield(try? await log.durableEnd().rawValue) }
+        let query = Task { answer.yield(try? await log.durableEnd().rawValue) }
         let timer = Task {
             try await Task.sleep(for: timeout)
             answer.yield(nil)
         }
-        defer { timer.cancel() }
+        defer {
+            query.cancel()
+            timer.cancel()
+        }
         for await first in answers { return first }
         return nil
     }

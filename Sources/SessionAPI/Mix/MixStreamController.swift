@@ -43,7 +43,7 @@ struct MixStreamController {
                 retry: 30_000)
             guard sink.send(connected) else { return }
             var mapper = MixStreamEventMapper(
-                sessionID: id, namespace: namespace,
+                sessionID: id, namespace: namespace, liveAfter: end,
                 lookUpToolName: { callID in
                     let transcript = try? await store.transcript(id, includeRemoved: true)
                     return transcript?.lazy.flatMap(\.toolCalls).first { $0.call.id == callID }?.call.name

@@ -12,16 +12,21 @@ struct MixStreamEventMapper {
     /// The subscriber's namespace (its API key's); `nil` on an open daemon, where every session is anyone's.
     let namespace: String?
     let lookUpToolName: @Sendable (ToolCallID) async -> String?
-    /// Whether a session has been permanently deleted since (the projections know).
+    /// Whether a session has been permanently deleted since (the projections know); asked only of creations
+    /// replayed from the log, at or before ``liveAfter``: one made live cannot have been deleted before it.
     let isDeleted: @Sendable (SessionID) async -> Bool
+    /// The log's end when the stream started: records past it are live.
+    let liveAfter: UInt64
     private var toolNames: [ToolCallID: String] = [:]
 
     init(
-        sessionID: SessionID, namespace: String?, lookUpToolName: @escaping @Sendable (ToolCallID) async -> String?,
+        sessionID: SessionID, namespace: String?, liveAfter: UInt64,
+        lookUpToolName: @escaping @Sendable (ToolCallID) async -> String?,
         isDeleted: @escaping @Sendable (SessionID) async -> Bool
     ) {
         self.sessionID = sessionID
         self.namespace = namespace
+        self.liveAfter = liveAfter
         self.lookUpToolName = lookUpToolName
         self.isDeleted = isDeleted
     }
@@ -41,9 +46,8 @@ struct MixStreamEventMapper {
         }
         switch event {
         case .created(let created):
-            guard created.sessionType != .subagent, namespace.map({ $0 == created.namespace }) ?? true,
-                await !isDeleted(created.sessionID)
-            else { return [] }
+            guard created.sessionType != .subagent, namespace.map({ $0 == created.namespace }) ?? true else { return [] }
+            if record.position.rawValue <= liveAfter, await isDeleted(created.sessionID) { return [] }
             return [
                 sse(
                     "session_created",
