@@ -82,6 +82,47 @@ struct MixRoutesTests {
         }
     }
 
+    /// `/api/messages/history`: the live user messages of every existing session, newest first, paged; a message a
+    /// rewind removed and a deleted session's messages are not in it, nor assistant messages.
+    @Test func messageHistoryPagesTheLiveUserMessagesOfEverySessionNewestFirst() async throws {
+        try await withTestApplication { client in
+            var sessions: [String] = []
+            for _ in 0..<3 {
+                let created = try await client.execute(uri: "/api/sessions", method: .post, body: jsonBody(Self.create))
+                sessions.append(try #require(created.json["id"] as? String))
+            }
+            func say(_ session: Int, _ id: String, role: String = "user") async throws {
+                let body = #"{"type":"message","role":"\#(role)","messageId":"\#(id)","text":"text of \#(id)"}"#
+                let answer = try await client.execute(
+                    uri: "/v1/sessions/\(sessions[session])/events", method: .post, body: jsonBody(body))
+                #expect(answer.status == .created, "\(id)")
+            }
+            try await say(0, "a1")
+            try await say(1, "b1")
+            try await say(0, "a-reply", role: "assistant")
+            try await say(2, "c1")
+            try await say(1, "b2")
+            try await say(0, "a2")
+            try await say(0, "a3")
+            // a3 is rewound away; session 2 is deleted.
+            let rewound = try await client.execute(
+                uri: "/v1/sessions/\(sessions[0])/events", method: .post,
+                body: jsonBody(#"{"type":"rewind","beforeMessageId":"a3"}"#))
+            #expect(rewound.status == .created)
+            #expect(try await client.execute(uri: "/api/sessions/\(sessions[2])", method: .delete).status == .noContent)
+            func page(_ query: String) async throws -> [String] {
+                let answer = try await client.execute(uri: "/api/messages/history?\(query)", method: .get)
+                #expect(answer.status == .ok)
+                return answer.jsonArray.map { "\($0["id"] as? String ?? "?"):\($0["sessionId"] as? String == sessions[0] ? 0 : 1)" }
+            }
+            #expect(try await page("limit=50") == ["a2:0", "b2:1", "b1:1", "a1:0"])
+            #expect(try await page("limit=2&offset=1") == ["b2:1", "b1:1"])
+            #expect(try await page("limit=2&offset=4") == [])
+            let first = try await client.execute(uri: "/api/messages/history?limit=1", method: .get).jsonArray.first
+            #expect(first?["userInput"] as? String == "text of a2" && first?["role"] as? String == "user")
+        }
+    }
+
     @Test func healthReportsProjectionLag() async throws {
         try await withTestApplication { client in
             let response = try await client.execute(uri: "/health", method: .get)

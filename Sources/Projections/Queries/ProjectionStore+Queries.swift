@@ -238,3 +238,28 @@ extension ProjectionStore {
         }
     }
 }
+
+extension ProjectionStore {
+    /// The live user messages of every existing session (of `namespace` when given), newest first — a page of
+    /// them, read in one query: Mix's message history across sessions. Ties in time go to the later append.
+    /// - Returns: Each message with its session's id.
+    public func userMessages(namespace: String?, limit: Int, offset: Int) async throws
+        -> [(message: TranscriptMessage, session: SessionID)]
+    {
+        try await read { db in
+            let columns = SessionReader.transcriptColumns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns.joined(separator: ", ")), s.id
+                    FROM transcriptMessage m JOIN stream ON stream.key = m.sessionKey JOIN session s ON s.id = stream.id
+                    WHERE m.role = 'user' AND m.removedPosition IS NULL \(namespace == nil ? "" : "AND s.namespace = ?")
+                    ORDER BY m.addedAt DESC, m.addedPosition DESC LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments(namespace.map { [$0] } ?? [])! + [limit, offset])
+            return rows.map { row in
+                (SessionReader.message(row, toolCalls: []), SessionID(rawValue: row[20])!)
+            }
+        }
+    }
+}

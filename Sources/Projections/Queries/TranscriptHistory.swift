@@ -16,11 +16,16 @@ struct TranscriptHistory {
 }
 
 extension SessionReader {
-    /// The SQL of the as-of transcript: one range scan of `transcriptMessageBySession`.
-    static let transcriptSQL = """
-        SELECT addedPosition, addedVersion, addedAt, messageId, role, hasText, headJSON, tailJSON, inputTokens,
+    /// The columns of a transcript message as ``message(_:toolCalls:)`` reads them, in that order.
+    static let transcriptColumns = """
+        addedPosition, addedVersion, addedAt, messageId, role, hasText, headJSON, tailJSON, inputTokens,
           outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, metadata, toolCallCount,
           removedPosition, removedVersion, removedAt, item
+        """
+
+    /// The SQL of the as-of transcript: one range scan of `transcriptMessageBySession`.
+    static let transcriptSQL = """
+        SELECT \(transcriptColumns)
         FROM transcriptMessage WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition <= ?
         ORDER BY addedPosition
         """
@@ -55,19 +60,9 @@ extension SessionReader {
         let cursor = try Row.fetchCursor(db, sql: Self.transcriptSQL, arguments: [id, position])
         while let row = try cursor.next() {
             let added: Int64 = row[0]
-            let role = MessageRole(rawValue: row[4]) ?? .tool
-            let fields = ExportMessageJSON.fields(head: row[6], tail: row[7], hasText: row[5])
-            let metadata: String? = row[14]
-            let appended = MessageAppended(
-                messageID: MessageID(rawValue: row[3])!, role: role, text: fields?.text, reasoning: fields?.reasoning,
-                reasoningDurationMs: fields?.reasoningDurationMs, model: fields?.model,
-                finishReason: fields?.finishReason.flatMap(FinishReason.init), inputTokens: row[8],
-                outputTokens: row[9], cacheCreationTokens: row[10], cacheReadTokens: row[11], cost: row[12],
-                latencyMs: row[13], toolCalls: calls[added] ?? [],
-                metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
-                item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 19)))
-            var message = TranscriptMessage(
-                appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
+            var message = Self.message(row, toolCalls: calls[added] ?? [])
+            let appended = message.appended
+            let role = appended.role
             for index in message.toolCalls.indices {
                 message.toolCalls[index].result = results[message.toolCalls[index].call.id]
             }
@@ -94,6 +89,21 @@ extension SessionReader {
         }
         return TranscriptHistory(
             messages: messages, places: places, counters: tally.finish(), firstUserMessage: firstUserMessage)
+    }
+
+    /// The message a row of ``transcriptSQL``'s columns holds (in their order), with `toolCalls`; no results.
+    static func message(_ row: Row, toolCalls: [ToolCall]) -> TranscriptMessage {
+        let fields = ExportMessageJSON.fields(head: row[6], tail: row[7], hasText: row[5])
+        let metadata: String? = row[14]
+        let appended = MessageAppended(
+            messageID: MessageID(rawValue: row[3])!, role: MessageRole(rawValue: row[4]) ?? .tool, text: fields?.text,
+            reasoning: fields?.reasoning, reasoningDurationMs: fields?.reasoningDurationMs, model: fields?.model,
+            finishReason: fields?.finishReason.flatMap(FinishReason.init), inputTokens: row[8],
+            outputTokens: row[9], cacheCreationTokens: row[10], cacheReadTokens: row[11], cost: row[12],
+            latencyMs: row[13], toolCalls: toolCalls,
+            metadata: metadata.flatMap { ProjectionJSON.value(JSONObject.self, from: $0) },
+            item: ProjectionJSON.value(JSONValue.self, from: StoredText.decode(row, 19)))
+        return TranscriptMessage(appended: appended, version: UInt64(row[1] as Int64), at: Timestamp.date(row[2]))
     }
 
     /// The tool calls of the messages added up to `position`, by the message's position, in order: each call's

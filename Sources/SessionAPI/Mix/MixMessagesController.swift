@@ -41,17 +41,10 @@ struct MixMessagesController {
     @Sendable func history(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let limit = request.uri.queryParameters.get("limit").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 50
         let offset = request.uri.queryParameters.get("offset").flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 0
-        let sessions = try await backend.store.sessions(SessionQuery(namespace: context.namespace))
-        // Every session's transcript, gathered and sorted: unbounded, so always off the loop.
-        return try await offTheLoop {
-            var found: [(message: TranscriptMessage, session: SessionID)] = []
-            for session in sessions {
-                guard let transcript = try await backend.store.transcript(session.id) else { continue }
-                for message in transcript where message.role == .user { found.append((message, session.id)) }
-            }
-            found.sort { $0.message.appendedAt > $1.message.appendedAt }
-            let page = found.dropFirst(offset).prefix(limit)
-            return try Response.json(page.map { MixBackendMessage($0.message, sessionID: $0.session) })
+        // One query for the page (it scans the user messages of every session, in SQLite, not their transcripts).
+        let page = try await backend.store.userMessages(namespace: context.namespace, limit: limit, offset: offset)
+        return try await offTheLoop(if: page.count > OffTheLoopThreshold.items) {
+            try Response.json(page.map { MixBackendMessage($0.message, sessionID: $0.session) })
         }
     }
 }
