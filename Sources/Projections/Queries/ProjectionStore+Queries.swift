@@ -247,16 +247,7 @@ extension ProjectionStore {
         -> [(message: TranscriptMessage, session: SessionID)]
     {
         try await read { db in
-            let columns = SessionReader.transcriptColumns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(columns.joined(separator: ", ")), s.id
-                    FROM transcriptMessage m JOIN stream ON stream.key = m.sessionKey JOIN session s ON s.id = stream.id
-                    WHERE m.role = 'user' AND m.removedPosition IS NULL \(namespace == nil ? "" : "AND s.namespace = ?")
-                    ORDER BY m.addedAt DESC, m.addedPosition DESC LIMIT ? OFFSET ?
-                    """,
-                arguments: StatementArguments(namespace.map { [$0] } ?? [])! + [limit, offset])
+            let rows = try Row.fetchAll(db, sql: SessionReader.userMessagesSQL, arguments: [namespace, limit, offset])
             return rows.map { row in
                 (SessionReader.message(row, toolCalls: []), SessionID(rawValue: row[20])!)
             }

@@ -23,6 +23,16 @@ extension SessionReader {
           removedPosition, removedVersion, removedAt, item
         """
 
+    /// The SQL of a page of Mix's message history: the live user messages of every existing session (of the
+    /// namespace `?1`, all when null), newest first (`LIMIT ?2 OFFSET ?3`); ``transcriptColumns``, then the session's id.
+    static let userMessagesSQL = """
+        SELECT \(transcriptColumns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .joined(separator: ", ")), s.id
+        FROM transcriptMessage m JOIN stream ON stream.key = m.sessionKey JOIN session s ON s.id = stream.id
+        WHERE m.role = 'user' AND m.removedPosition IS NULL AND (?1 IS NULL OR s.namespace = ?1)
+        ORDER BY m.addedAt DESC, m.addedPosition DESC LIMIT ?2 OFFSET ?3
+        """
+
     /// The SQL of the as-of transcript: one range scan of `transcriptMessageBySession`.
     static let transcriptSQL = """
         SELECT \(transcriptColumns)

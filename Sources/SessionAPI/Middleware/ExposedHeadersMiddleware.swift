@@ -3,12 +3,13 @@ import Hummingbird
 
 /// Lets a page on another origin read the headers it acts on: `Access-Control-Expose-Headers` on every answer to a
 /// cross-origin request. Hummingbird's `CORSMiddleware` sends it only with the preflight, where browsers ignore it.
-struct ExposedHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ExposedHeadersMiddleware: RouterMiddleware {
+    typealias Context = SessionRequestContext
+
     /// The headers a page reads: the version to send back as `If-Match`, the position for read-your-writes on any
     /// node, and how long to wait before a retry.
-    static var exposed: String {
+    static let exposed =
         [HTTPField.Name.eTag, PositionMiddleware.header, .retryAfter].map(\.canonicalName).joined(separator: ", ")
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response

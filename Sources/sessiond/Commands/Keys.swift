@@ -12,7 +12,8 @@ struct Keys: ParsableCommand {
             Keys live in <data>/keys.json as SHA-256 digests; a key's secret is printed once, by create, and \
             stored nowhere. Once any key has been created every API request needs one (Authorization: Bearer \
             <key>) and sees only its key's namespace — even after every key is revoked, which refuses every \
-            request; without keys, serve answers anyone on 127.0.0.1 and refuses other addresses. A running serve picks up changes on its next request. Nodes on one PostgreSQL log \
+            request; without keys, serve answers anyone on 127.0.0.1 and refuses other addresses. A running \
+            serve picks up changes on its next request. Nodes on one PostgreSQL log \
             (serve --log postgres://…) share their keys: each merges its keys.json with a copy in the database \
             every second, so a key created or revoked on any node's --data counts on every node. Give the same \
             --log to create, revoke or list to merge this --data's keys and that copy at once, both ways (needed \
