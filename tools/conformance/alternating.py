@@ -15,12 +15,18 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 
 
 class Alternating:
-    """Runs the proxy on a free loopback port; `url` is where clients point."""
+    """Runs the proxy on a free loopback port; `url` is where clients point.
 
-    def __init__(self, ports: list[int]):
+    With `carry_position=False` it is a plain round-robin balancer that leaves `Sessiond-Position` to the client
+    (the Python client's own test). `exchanges` records, per request in the order they were answered, the position the
+    request carried and the one its answer reported (`None` where absent)."""
+
+    def __init__(self, ports: list[int], carry_position: bool = True):
         self.ports = ports
+        self.carry_position = carry_position
         self.turn = 0
         self.position = 0
+        self.exchanges: list[tuple[int | None, int | None]] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -41,10 +47,12 @@ class Alternating:
             self.turn += 1
             return port, self.position
 
-    def saw(self, header: str | None) -> None:
-        if header and header.isdigit():
-            with self.lock:
+    def saw(self, carried: str | None, header: str | None) -> None:
+        with self.lock:
+            if header and header.isdigit():
                 self.position = max(self.position, int(header))
+            self.exchanges.append((int(carried) if carried and carried.isdigit() else None,
+                                   int(header) if header and header.isdigit() else None))
 
     def _handler(self):
         proxy = self
@@ -60,12 +68,12 @@ class Alternating:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-                if position and POSITION not in headers:
+                if proxy.carry_position and position and POSITION not in headers:
                     headers[POSITION] = str(position)
                 upstream = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 upstream.request(self.command, self.path, body=body, headers=headers)
                 response = upstream.getresponse()
-                proxy.saw(response.getheader(POSITION))
+                proxy.saw(self.headers.get(POSITION), response.getheader(POSITION))
                 self.send_response(response.status, response.reason)
                 for key, value in response.getheaders():
                     if key.lower() not in HOP_BY_HOP and key.lower() != "content-length":

@@ -25,6 +25,7 @@ import httpx
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
 from .items_cache import ItemsCache, latest
+from .positions import POSITION, PositionFloor
 from .transport import LeanAsyncTransport, LeanSyncTransport, fixed_head, get_request
 
 JSON = dict[str, Any]
@@ -251,12 +252,13 @@ def _appended(outcome: JSON) -> JSON:
 
 
 class _Reply:
-    """A response as a read of items needs it, from either way of sending: its status and body."""
+    """A response as a read of items needs it, from either way of sending: its status, body and
+    ``Sessiond-Position``."""
 
-    __slots__ = ("status_code", "content")
+    __slots__ = ("status_code", "content", "position")
 
-    def __init__(self, status_code: int, content: bytes) -> None:
-        self.status_code, self.content = status_code, content
+    def __init__(self, status_code: int, content: bytes, position: str | bytes | None) -> None:
+        self.status_code, self.content, self.position = status_code, content, position
 
     def json(self) -> Any:
         return json.loads(self.content)
@@ -291,6 +293,10 @@ def _item_bodies(cache: ItemsCache, session_id: str, limit: int | None, etag: st
     return cache.store(session_id, limit, response.content)
 
 
+def _position(response: httpx.Response | _Reply) -> str | bytes | None:
+    return response.position if isinstance(response, _Reply) else response.headers.get(POSITION)
+
+
 def _decode(call: _Call, response: httpx.Response) -> Any:
     if call.missing_ok and response.status_code == 404:
         return None
@@ -315,13 +321,18 @@ class SessiondClient:
         self._head = fixed_head(self._http)
         self._origin = (self._http.base_url.host, self._http.base_url.port or 80)
         self._items = ItemsCache(self.configuration.items_cache_bytes)
+        self._floor = PositionFloor()
 
     def _post_appends(self, entries: list[bytes]) -> list[JSON]:
-        response = self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
+        response = self._post_batch(entries)
         if _refused_as_a_whole(response, entries):
-            return [_alone(self._http.post(self._urls.appends, content=batch_body([entry]), headers=_APPENDS_HEADERS))
-                    for entry in entries]
+            return [_alone(self._post_batch([entry])) for entry in entries]
         return _appends_results(response)
+
+    def _post_batch(self, entries: list[bytes]) -> httpx.Response:
+        """One ``POST /v1/events/batch``, not retried here (``_append`` retries each append by its key)."""
+        return self._retrying(False, lambda: self._http.post(
+            self._urls.appends, content=batch_body(entries), headers=self._floor.headers(_APPENDS_HEADERS)))
 
     def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
@@ -340,7 +351,7 @@ class SessiondClient:
 
     def _respond(self, call: _Call) -> httpx.Response:
         return self._retrying(call.retry_safe, lambda: self._http.request(
-            call.method, self._urls.of(call), json=call.body, headers=call.headers))
+            call.method, self._urls.of(call), json=call.body, headers=self._floor.headers(call.headers)))
 
     def _get(self, target: str, etag: str | None) -> _Reply:
         """A `GET` of `target`, conditional on `etag`, retried as every read is: as bytes through the lean
@@ -348,23 +359,28 @@ class SessiondClient:
         def send() -> _Reply:
             timeout = self.configuration.timeout
             if self._lean is not None:
-                answer = self._lean.send(
-                    self._origin, get_request(target, self._head, _conditional(etag)), False, timeout, timeout)
-                return _Reply(answer.status, answer.body)
-            response = self._http.get(self._urls.absolute(target), headers={"If-None-Match": etag} if etag else None)
-            return _Reply(response.status_code, response.content)
+                request = get_request(target, self._head, _conditional(etag) + self._floor.line())
+                answer = self._lean.send(self._origin, request, False, timeout, timeout)
+                return _Reply(answer.status, answer.body, answer.header(b"sessiond-position"))
+            response = self._http.get(self._urls.absolute(target),
+                                      headers=self._floor.headers({"If-None-Match": etag} if etag else None))
+            return _Reply(response.status_code, response.content, response.headers.get(POSITION))
         return self._retrying(True, send)
 
     def _retrying(self, safe: bool, send: Callable[[], Any]) -> Any:
-        """`send()`'s response; a safe request is sent again after a connection error or a 502/503/504."""
+        """`send()`'s response; a safe request is sent again after a connection error or a 502/503/504, and any
+        request once more at once when the node refused the position it carried (``PositionFloor.refused``)."""
         attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
                 response = send()
+                if self._floor.refused(response.status_code, response.content):
+                    response = send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise
             else:
+                self._floor.saw(_position(response))
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
                     return response
             time.sleep(self.configuration.backoff * (2**attempt))
@@ -475,13 +491,17 @@ class AsyncSessiondClient:
         self._head = fixed_head(self._http)
         self._origin = (self._http.base_url.host, self._http.base_url.port or 80)
         self._items = ItemsCache(self.configuration.items_cache_bytes)
+        self._floor = PositionFloor()
 
     async def _post_appends(self, entries: list[bytes]) -> list[JSON]:
-        response = await self._http.post(self._urls.appends, content=batch_body(entries), headers=_APPENDS_HEADERS)
+        response = await self._post_batch(entries)
         if _refused_as_a_whole(response, entries):
-            return [_alone(await self._http.post(self._urls.appends, content=batch_body([entry]), headers=_APPENDS_HEADERS))
-                    for entry in entries]
+            return [_alone(await self._post_batch([entry])) for entry in entries]
         return _appends_results(response)
+
+    async def _post_batch(self, entries: list[bytes]) -> httpx.Response:
+        return await self._retrying(False, lambda: self._http.post(
+            self._urls.appends, content=batch_body(entries), headers=self._floor.headers(_APPENDS_HEADERS)))
 
     async def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
@@ -500,18 +520,18 @@ class AsyncSessiondClient:
 
     async def _respond(self, call: _Call) -> httpx.Response:
         return await self._retrying(call.retry_safe, lambda: self._http.request(
-            call.method, self._urls.of(call), json=call.body, headers=call.headers))
+            call.method, self._urls.of(call), json=call.body, headers=self._floor.headers(call.headers)))
 
     async def _get(self, target: str, etag: str | None) -> _Reply:
         async def send() -> _Reply:
             timeout = self.configuration.timeout
             if self._lean is not None:
-                answer = await self._lean.send(
-                    self._origin, get_request(target, self._head, _conditional(etag)), False, timeout, timeout)
-                return _Reply(answer.status, answer.body)
-            response = await self._http.get(
-                self._urls.absolute(target), headers={"If-None-Match": etag} if etag else None)
-            return _Reply(response.status_code, response.content)
+                request = get_request(target, self._head, _conditional(etag) + self._floor.line())
+                answer = await self._lean.send(self._origin, request, False, timeout, timeout)
+                return _Reply(answer.status, answer.body, answer.header(b"sessiond-position"))
+            response = await self._http.get(self._urls.absolute(target),
+                                            headers=self._floor.headers({"If-None-Match": etag} if etag else None))
+            return _Reply(response.status_code, response.content, response.headers.get(POSITION))
         return await self._retrying(True, send)
 
     async def _retrying(self, safe: bool, send: Callable[[], Awaitable[Any]]) -> Any:
@@ -519,10 +539,13 @@ class AsyncSessiondClient:
         for attempt in range(attempts):
             try:
                 response = await send()
+                if self._floor.refused(response.status_code, response.content):
+                    response = await send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise
             else:
+                self._floor.saw(_position(response))
                 if response.status_code not in _RETRIED_STATUSES or attempt + 1 == attempts:
                     return response
             await asyncio.sleep(self.configuration.backoff * (2**attempt))

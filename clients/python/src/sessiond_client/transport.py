@@ -66,6 +66,13 @@ class _Answer:
             return True
         return False
 
+    def header(self, name: bytes) -> bytes | None:
+        """The value of the header `name` (lower case), if the answer has it."""
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return None
+
     def closed(self) -> bool:
         """The connection ended; whether that completes the response (a body delimited by the close)."""
         if self.status and self.until_close:
