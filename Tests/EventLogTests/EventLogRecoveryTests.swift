@@ -75,6 +75,93 @@ import TestSupport
         }
     }
 
+    @Test func damageBeforeTheLastWriteOfTheNewestSegmentIsRefusedNotCut() async throws {
+        try await withTemporaryDirectory { root in
+            let original = root + "/original"
+            let (file, lastFrame) = try await threeFrameLog(in: original)
+            let name = (file as NSString).lastPathComponent
+            // Every byte of the first two writes (acknowledged: a third write followed them).
+            for offset in UInt64(SegmentHeader.size)..<lastFrame.lowerBound {
+                let dir = root + "/flip-\(offset)"
+                try copyDirectory(original, to: dir)
+                LogFixtures.flipByte(dir + "/" + name, at: offset)
+                do {
+                    let log = try EventLog(directory: dir, configuration: LogFixtures.configuration())
+                    Issue.record("flip at \(offset) opened at \(try await log.durableEnd())")
+                    await log.close()
+                } catch EventLogError.corruption(let reported, let reportedOffset, let reason) {
+                    #expect(reported == dir + "/" + name)
+                    #expect(reportedOffset <= offset, "flip at \(offset) reported at \(reportedOffset)")
+                    // A damaged format version reads as a newer sessiond's frame: refused too.
+                    #expect(reason.contains("a later write starts at byte") || reason.contains("newer sessiond"), "\(reason)")
+                }
+                #expect(LogFixtures.fileSize(dir + "/" + name) == lastFrame.upperBound, "flip at \(offset): file cut")
+                try FileManager.default.removeItem(atPath: dir)
+            }
+        }
+    }
+
+    @Test func aTornWriteOfSeveralFramesIsCutAtItsFirstDamagedFrame() async throws {
+        try await withTemporaryDirectory { root in
+            let original = root + "/original"
+            var configuration = LogFixtures.configuration()
+            configuration.maximumFrameBytes = 64
+            let file: String
+            let lastWrite: Range<UInt64>
+            do {
+                let log = try EventLog(directory: original, configuration: configuration)
+                _ = try await log.append([LogFixtures.record("one")], to: "s")
+                file = LogFixtures.segmentFiles(in: original)[0]
+                let start = LogFixtures.fileSize(file)
+                let texts = (2...6).map { "record \($0) of one write, long enough to fill a frame of its own" }
+                _ = try await log.append(texts.map { LogFixtures.record($0) }, to: "s")
+                lastWrite = start..<LogFixtures.fileSize(file)
+                await log.close()
+            }
+            let name = (file as NSString).lastPathComponent
+            // The frames of the last write: only the first starts a write.
+            var frames: [Range<UInt64>] = []
+            let bytes = Array(FileManager.default.contents(atPath: file)!)
+            var offset = Int(lastWrite.lowerBound)
+            while offset < bytes.count {
+                let header = try bytes.withUnsafeBytes { try FrameHeader.parse(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+                #expect(header.startsWrite == frames.isEmpty)
+                let end = offset + FrameHeader.size + Int(header.storedLength)
+                frames.append(UInt64(offset)..<UInt64(end))
+                offset = end
+            }
+            #expect(frames.count == 5)
+            // A byte of each of them damaged, as a write torn by a power cut leaves it: cut there, whatever follows.
+            for (index, frame) in frames.enumerated() {
+                let dir = root + "/torn-\(index)"
+                try copyDirectory(original, to: dir)
+                LogFixtures.flipByte(dir + "/" + name, at: frame.lowerBound + UInt64(FrameHeader.size) + 2)
+                let log = try EventLog(directory: dir, configuration: configuration)
+                #expect(try await log.durableEnd() == LogPosition(UInt64(1 + index)), "frame \(index)")
+                #expect(log.recoveryReport.truncationReason == "frame checksum mismatch")
+                #expect(LogFixtures.fileSize(dir + "/" + name) == frame.lowerBound)
+                await log.close()
+            }
+        }
+    }
+
+    @Test func aFrameOfANewerFormatIsRefusedNotCut() async throws {
+        try await withTemporaryDirectory { dir in
+            let (file, lastFrame) = try await threeFrameLog(in: dir)
+            let handle = FileHandle(forUpdatingAtPath: file)!
+            try handle.seek(toOffset: lastFrame.lowerBound + 4)
+            handle.write(Data([2, 0]))
+            try handle.close()
+            #expect {
+                _ = try EventLog(directory: dir, configuration: LogFixtures.configuration())
+            } throws: { error in
+                guard case EventLogError.corruption(_, let offset, let reason) = error else { return false }
+                return offset == lastFrame.lowerBound && reason.contains("newer sessiond")
+            }
+            #expect(LogFixtures.fileSize(file) == lastFrame.upperBound)
+        }
+    }
+
     @Test func aFlippedByteInASealedSegmentIsCorruptionNamingFileAndOffset() async throws {
         try await withTemporaryDirectory { root in
             let original = root + "/original"

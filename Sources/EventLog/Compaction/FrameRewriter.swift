@@ -42,7 +42,8 @@ struct FrameRewriter {
         let dictionary = retiring.contains(dictionaryID) ? replacement : dictionaries.dictionary(id: dictionaryID)
         return try EncodedFrame.compressing(
             raw.bytes, firstPosition: old.header.firstPosition, recordCount: old.header.recordCount,
-            compressor: compressor, dictionary: dictionary, previousChecksum: chain)
+            compressor: compressor, dictionary: dictionary, previousChecksum: chain,
+            flags: old.header.flags & FrameHeader.startsWriteFlag)
     }
 
     /// A replacement may change type, schema, metadata and body, never what places the record.

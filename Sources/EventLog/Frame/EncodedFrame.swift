@@ -1,7 +1,7 @@
 /// One frame ready to be written: its header and its stored payload.
 ///
 /// The writer builds frames from new batches; compaction rebuilds them from rewritten records.
-/// Both go through ``compressing(_:firstPosition:recordCount:compressor:dictionary:previousChecksum:)``,
+/// Both go through ``compressing(_:firstPosition:recordCount:compressor:dictionary:previousChecksum:flags:)``,
 /// so a frame is always sealed the same way.
 struct EncodedFrame {
     let header: FrameHeader
@@ -13,10 +13,11 @@ struct EncodedFrame {
     /// Encodes records (positions already assigned, dense) into one or more frames, chained from
     /// `previousChecksum`: a frame closes once its raw payload reaches `maximumFrameBytes`, and always holds at least
     /// one record. The file store's writer and the PostgreSQL store both build their frames here.
+    /// - Parameter firstFrameFlags: flags for the first frame alone (the file store marks the start of a write).
     /// - Parameter sample: given each encoded record (a copy) and its stream, for dictionary training.
     static func encoding(
         _ records: [LogRecord], maximumFrameBytes: Int, compressor: ZstdCompressor, dictionary: ZstdDictionary?,
-        previousChecksum: UInt32, sample: ((_ record: [UInt8], _ stream: String) -> Void)? = nil
+        previousChecksum: UInt32, firstFrameFlags: UInt16 = 0, sample: ((_ record: [UInt8], _ stream: String) -> Void)? = nil
     ) throws(EventLogError) -> [EncodedFrame] {
         var frames: [EncodedFrame] = []
         var chain = previousChecksum
@@ -36,7 +37,7 @@ struct EncodedFrame {
             }
             let frame = try compressing(
                 raw.bytes, firstPosition: first, recordCount: count, compressor: compressor, dictionary: dictionary,
-                previousChecksum: chain)
+                previousChecksum: chain, flags: frames.isEmpty ? firstFrameFlags : 0)
             frames.append(frame)
             chain = frame.header.checksum
         }
@@ -46,13 +47,13 @@ struct EncodedFrame {
     /// Compresses a raw payload (encoded records) and seals it; keeps it raw when zstd does not shrink it.
     static func compressing(
         _ raw: [UInt8], firstPosition: UInt64, recordCount: UInt32, compressor: ZstdCompressor,
-        dictionary: ZstdDictionary?, previousChecksum: UInt32
+        dictionary: ZstdDictionary?, previousChecksum: UInt32, flags: UInt16 = 0
     ) throws(EventLogError) -> EncodedFrame {
         let compressed = try compressor.compress(raw, dictionary: dictionary)
         let useCompressed = compressed.count < raw.count
         let payload = useCompressed ? compressed : raw
         let header = FrameHeader.sealing(
-            payload: payload, flags: useCompressed ? FrameHeader.compressedFlag : 0, firstPosition: firstPosition,
+            payload: payload, flags: flags | (useCompressed ? FrameHeader.compressedFlag : 0), firstPosition: firstPosition,
             recordCount: recordCount, rawLength: UInt32(raw.count),
             dictionaryID: useCompressed ? dictionary?.id ?? 0 : 0, previousChecksum: previousChecksum)
         return EncodedFrame(header: header, payload: payload)

@@ -4,7 +4,7 @@
 /// offset size field
 ///      0    4 magic "SDFR"
 ///      4    2 format version (1)
-///      6    2 flags (bit 0: payload is a zstd frame)
+///      6    2 flags (bit 0: payload is a zstd frame; bit 1: the first frame of a write)
 ///      8    8 first position
 ///     16    4 record count
 ///     20    4 raw (uncompressed) payload length
@@ -18,6 +18,10 @@ struct FrameHeader: Equatable {
     static let magic: [UInt8] = Array("SDFR".utf8)
     static let formatVersion: UInt16 = 1
     static let compressedFlag: UInt16 = 1
+    /// Set on the first frame of each write (one `pwrite` and `fdatasync`) to a segment. Writes follow one another
+    /// only once the one before is durable, so a verifying frame that starts a write *after* a damaged frame proves
+    /// the damage hit acknowledged records rather than a torn last write (``Recovery``, decision 0173).
+    static let startsWriteFlag: UInt16 = 2
 
     var flags: UInt16
     var firstPosition: UInt64
@@ -29,6 +33,7 @@ struct FrameHeader: Equatable {
     var checksum: UInt32
 
     var isCompressed: Bool { flags & Self.compressedFlag != 0 }
+    var startsWrite: Bool { flags & Self.startsWriteFlag != 0 }
 
     /// The header bytes that the checksum covers (everything but the checksum).
     func checkedBytes() -> [UInt8] {

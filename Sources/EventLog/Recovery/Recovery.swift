@@ -79,6 +79,12 @@ enum Recovery {
                     file.close()
                     throw .corruption(file: path, offset: stop.offset, reason: stop.reason)
                 }
+                // Only a torn last write may be cut: its records were never acknowledged. A frame of a newer format,
+                // or damage followed by a later write, holds acknowledged records (decision 0173).
+                if let refusal = refusalToCut(bytes, at: stop, nextPosition: outcome.nextPosition) {
+                    file.close()
+                    throw .corruption(file: path, offset: stop.offset, reason: refusal)
+                }
                 let dropped = UInt64(bytes.count) - outcome.validEnd
                 try file.truncate(to: outcome.validEnd)
                 try file.sync()
@@ -129,6 +135,23 @@ enum Recovery {
             file: writerFile!, segmentIndex: index.segments.count - 1, offset: writerOffset, chain: writerChain,
             level: configuration.compressionLevel, sampleBudget: sampleBudget)
         return Opened(index: index, writer: writer, report: report)
+    }
+
+    /// Why the newest segment must not be cut where its scan stopped, or nil for a torn last write.
+    private static func refusalToCut(
+        _ bytes: [UInt8], at stop: (offset: UInt64, reason: String, newerFormat: Bool), nextPosition: UInt64
+    ) -> String? {
+        let advice = "keep a copy of the file; then restore the log from a backup, or cut the file at byte "
+            + "\(stop.offset) (truncate -s \(stop.offset)) to give up positions \(nextPosition) and later"
+        if stop.newerFormat {
+            return "\(stop.reason): written by a newer sessiond, whose records would be lost by cutting them; "
+                + "run that version, or " + advice
+        }
+        guard let later = SegmentScanner.laterWrite(in: bytes, after: stop.offset, position: nextPosition) else {
+            return nil
+        }
+        return "\(stop.reason), and a later write starts at byte \(later.offset) (position \(later.firstPosition)), "
+            + "so the damaged frame was acknowledged and is not a torn tail: " + advice
     }
 
     /// A compaction or durable write that died before its rename left a temporary file beside the

@@ -13,8 +13,9 @@ struct SegmentScanner {
     struct Outcome {
         /// The end of the last good frame: where the segment should end.
         var validEnd: UInt64
-        /// Why scanning stopped before the end of the bytes, if it did.
-        var stop: (offset: UInt64, reason: String)?
+        /// Why scanning stopped before the end of the bytes, if it did; `newerFormat` when the frame there is whole
+        /// but of a format version this build does not read (never a torn write's remnant: it must not be cut).
+        var stop: (offset: UInt64, reason: String, newerFormat: Bool)?
         /// The checksum of the last good frame (or of the header): the next frame chains to it.
         var chain: UInt32
         /// The position after the last good record.
@@ -38,7 +39,7 @@ struct SegmentScanner {
             let payloadRange: Range<Int>
             switch step {
             case .failure(let stop):
-                outcome.stop = (UInt64(offset), stop.reason)
+                outcome.stop = (UInt64(offset), stop.reason, stop.newerFormat)
                 return outcome
             case .success(let verified):
                 (frameHeader, payloadRange) = verified
@@ -67,6 +68,38 @@ struct SegmentScanner {
 
     struct ScanStop: Error {
         let reason: String
+        var newerFormat = false
+    }
+
+    /// The first frame after `offset` that starts a write and verifies on its own (magic, whole payload, checksum;
+    /// its chain cannot be checked past a damaged frame), holding positions past `position`: proof that a write
+    /// began after the one holding the damaged frame at `offset` was durable. Positions past `position` rule out
+    /// an older segment's frame left in blocks the file reuses.
+    static func laterWrite(in bytes: [UInt8], after offset: UInt64, position: UInt64)
+        -> (offset: UInt64, firstPosition: UInt64)?
+    {
+        bytes.withUnsafeBytes { raw -> (offset: UInt64, firstPosition: UInt64)? in
+            var candidate = Int(offset) + 1
+            while candidate + FrameHeader.size <= raw.count {
+                guard raw[candidate] == FrameHeader.magic[0] else {
+                    candidate += 1
+                    continue
+                }
+                if let header = try? FrameHeader.parse(UnsafeRawBufferPointer(rebasing: raw[candidate...])),
+                    header.startsWrite, header.firstPosition > position
+                {
+                    let payloadStart = candidate + FrameHeader.size
+                    let payloadEnd = payloadStart + Int(header.storedLength)
+                    if payloadEnd <= raw.count,
+                        header.verifies(payload: UnsafeRawBufferPointer(rebasing: raw[payloadStart..<payloadEnd]))
+                    {
+                        return (UInt64(candidate), header.firstPosition)
+                    }
+                }
+                candidate += 1
+            }
+            return nil
+        }
     }
 
     /// Checks one frame's header, length, checksum, chain and first position.
@@ -80,6 +113,11 @@ struct SegmentScanner {
             switch error {
             case .short: return .failure(ScanStop(reason: "incomplete frame header (\(raw.count - offset) bytes)"))
             case .badMagic: return .failure(ScanStop(reason: "no frame magic"))
+            case .unsupportedVersion(let version) where version > FrameHeader.formatVersion:
+                return .failure(
+                    ScanStop(
+                        reason: "frame format version \(version), newer than this sessiond reads (\(FrameHeader.formatVersion))",
+                        newerFormat: true))
             case .unsupportedVersion(let version):
                 return .failure(ScanStop(reason: "unsupported frame format version \(version)"))
             }
