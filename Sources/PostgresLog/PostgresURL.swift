@@ -5,10 +5,13 @@ import PostgresNIO
 /// A parsed `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE]` URL, as libpq reads one.
 ///
 /// `sslmode`: `disable` (plain), `prefer` (TLS when the server offers it; the default, as in libpq), `require`
-/// (TLS or fail, certificate not checked, as in libpq), `verify-full` (TLS with the certificate checked against
-/// the system's roots and the host name). A missing password falls back to `PGPASSWORD`.
+/// (TLS or fail, certificate not checked, as in libpq), `verify-ca` (TLS with the certificate checked against the
+/// system's roots, not the host name), `verify-full` (the roots and the host name). A missing password falls back
+/// to `PGPASSWORD`.
 struct PostgresURL: Sendable {
-    enum TLSMode: String, Sendable { case disable, prefer, require, verifyFull = "verify-full" }
+    enum TLSMode: String, Sendable {
+        case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full"
+    }
 
     var host: String
     var port: Int
@@ -39,7 +42,8 @@ struct PostgresURL: Sendable {
         switch mode {
         case "disable": tls = .disable
         case "allow", "prefer": tls = .prefer
-        case "require", "verify-ca": tls = .require
+        case "require": tls = .require
+        case "verify-ca": tls = .verifyCA
         case "verify-full": tls = .verifyFull
         default: throw .invalidURL(redacted, reason: "unknown sslmode '\(mode)'")
         }
@@ -50,16 +54,23 @@ struct PostgresURL: Sendable {
 
     /// The client configuration for this URL.
     func clientConfiguration() -> PostgresClient.Configuration {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        let tls: PostgresClient.Configuration.TLS =
-            switch self.tls {
-            case .disable: .disable
-            case .prefer: .prefer(unverified)
-            case .require: .require(unverified)
-            case .verifyFull: .require(.makeClientConfiguration())
-            }
+        var tls = PostgresClient.Configuration.TLS.disable
+        if let certificateVerification {
+            var configuration = TLSConfiguration.makeClientConfiguration()  // the system's trust roots
+            configuration.certificateVerification = certificateVerification
+            tls = self.tls == .prefer ? .prefer(configuration) : .require(configuration)
+        }
         return PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
+    /// How the server's certificate is checked; nil without TLS.
+    var certificateVerification: CertificateVerification? {
+        switch tls {
+        case .disable: nil
+        case .prefer, .require: CertificateVerification.none
+        case .verifyCA: .noHostnameVerification
+        case .verifyFull: .fullVerification
+        }
     }
 }

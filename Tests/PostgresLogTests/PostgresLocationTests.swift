@@ -1,7 +1,9 @@
 import EventLog
 import Foundation
-import PostgresLog
+import NIOSSL
 import Testing
+
+@testable import PostgresLog
 
 /// `--log` locations and `postgres://` URLs; no server needed.
 @Suite struct PostgresLocationTests {
@@ -10,6 +12,19 @@ import Testing
         #expect(LogLocation("postgres://u:secret@h:5433/db").description == "postgres://u:***@h:5433/db")
         #expect(LogLocation("POSTGRESQL://u@h/db") == .postgres(url: "POSTGRESQL://u@h/db"))
         #expect(LogLocation("/srv/sessiond") == .directory("/srv/sessiond"))
+    }
+
+    @Test(arguments: [
+        ("disable", PostgresURL.TLSMode.disable, nil), ("prefer", .prefer, CertificateVerification.none),
+        ("require", .require, CertificateVerification.none), ("verify-ca", .verifyCA, .noHostnameVerification),
+        ("verify-full", .verifyFull, .fullVerification),
+    ] as [(String, PostgresURL.TLSMode, CertificateVerification?)])
+    func eachSSLModeChecksTheCertificateAsLibpqDoes(
+        mode: String, parsed: PostgresURL.TLSMode, verification: CertificateVerification?
+    ) throws {
+        let url = try PostgresURL("postgres://u@h/db?sslmode=\(mode)")
+        #expect(url.tls == parsed)
+        #expect(url.certificateVerification == verification)
     }
 
     @Test(arguments: [
