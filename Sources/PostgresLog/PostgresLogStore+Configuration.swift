@@ -25,7 +25,8 @@ extension PostgresLogStore {
         public var connectionTimeout: Duration = .seconds(5)
         /// The longest opening waits for the server: patient, since nodes and the database often start together.
         public var openTimeout: Duration = .seconds(30)
-        /// PostgreSQL's `lock_timeout` and `statement_timeout` inside an append transaction.
+        /// PostgreSQL's `lock_timeout` inside an append: how long it waits for the log head's lock (in whole
+        /// milliseconds, at least 1); ``transactionDeadline`` bounds the rest of the transaction.
         public var statementTimeout: Duration = .seconds(10)
         /// The longest one append or read transaction may take from its lease to its end, after which the node
         /// closes the connection and answers "unavailable": a backstop for a server that neither answers nor closes.

@@ -97,6 +97,16 @@ extension PostgresLogStore {
 
     /// Runs a query for `(first_position, bytes)` rows and decodes every frame, verifying each.
     private func frames(_ query: PostgresQuery) async throws -> [LogRecord] {
+        do {
+            return try await framesOnce(query)
+        } catch EventLogError.missingDictionary {
+            // A compaction retired the dictionary between the query and the decoding. It had rewritten every frame
+            // that used it before it committed, so the same query now returns them compressed anew.
+            return try await framesOnce(query)
+        }
+    }
+
+    private func framesOnce(_ query: PostgresQuery) async throws -> [LogRecord] {
         let stored = try await leasedRead { connection in
             var rows: [(Int64, ByteBuffer)] = []
             for try await row in try await connection.query(query, logger: self.logger).decode((Int64, ByteBuffer).self) {

@@ -201,7 +201,9 @@ extension PostgresLogStore {
             while record.position > frames[frameIndex].lastPosition { frameIndex += 1 }
             framePositions.append(Int64(frames[frameIndex].firstPosition.rawValue))
         }
-        let lockTimeout = "\(configuration.statementTimeout.components.seconds * 1000)ms"
+        // Whole milliseconds, never 0: PostgreSQL reads `lock_timeout = 0` as no limit at all.
+        let (seconds, attoseconds) = configuration.statementTimeout.components
+        let lockTimeout = "\(max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))ms"
         return try await LogFacts(
             connection.query(
                 """
