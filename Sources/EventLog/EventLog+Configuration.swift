@@ -20,7 +20,8 @@ extension EventLog {
     }
 
     /// The segment writer's system calls a test can make fail (``Configuration/injectedFault``).
-    package enum SegmentOperation: Sendable { case write, syncData }
+    /// `seal` is the `fsync` of the segment a roll closes.
+    package enum SegmentOperation: Sendable { case write, syncData, seal }
 
     /// How an ``EventLog`` behaves; the defaults suit a production daemon.
     public struct Configuration: Sendable {

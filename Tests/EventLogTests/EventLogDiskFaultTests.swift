@@ -74,6 +74,36 @@ import TestSupport
         }
     }
 
+    @Test func aFailedSyncOfTheSegmentARollSealsLeavesNoNextSegmentAndTheRollIsRetried() async throws {
+        try await withTemporaryDirectory { dir in
+            let faults = Faults()
+            var configuration = configuration(faults)
+            configuration.segmentSize = 256
+            let log = try EventLog(directory: dir, configuration: configuration)
+            var texts: [String] = []
+            while LogFixtures.segmentFiles(in: dir).count == 1,
+                LogFixtures.fileSize(LogFixtures.segmentFiles(in: dir)[0]) < 256
+            {
+                texts.append("record \(texts.count) filling the first segment")
+                _ = try await log.append([LogFixtures.record(texts.last!)], to: "s")
+            }
+            faults.arm(.seal, EIO)
+            await expectIOError(EIO, operation: "fsync") {
+                _ = try await log.append([LogFixtures.record("lost")], to: "s")
+            }
+            #expect(LogFixtures.segmentFiles(in: dir).count == 1)
+            texts.append("after")
+            _ = try await log.append([LogFixtures.record("after")], to: "s")
+            #expect(LogFixtures.segmentFiles(in: dir).count == 2)
+            await log.close()
+
+            let reopened = try EventLog(directory: dir, configuration: LogFixtures.configuration(segmentSize: 256))
+            let records = try await reopened.read(from: LogPosition(1), limit: 100)
+            #expect(records.map(LogFixtures.text) == texts)
+            await reopened.close()
+        }
+    }
+
     @Test func everyAppenderOfAFailedBatchGetsTheErrorAndNoneIsAcknowledged() async throws {
         try await withTemporaryDirectory { dir in
             let faults = Faults()

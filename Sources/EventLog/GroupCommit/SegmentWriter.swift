@@ -83,7 +83,12 @@ final class SegmentWriter {
         _ operation: EventLog.SegmentOperation, of file: SystemFile, as configuration: EventLog.Configuration
     ) throws(EventLogError) {
         guard let code = configuration.injectedFault?(operation) else { return }
-        throw .io(operation: operation == .write ? "pwrite" : "fdatasync", path: file.path, errno: code)
+        let call = switch operation {
+        case .write: "pwrite"
+        case .syncData: "fdatasync"
+        case .seal: "fsync"
+        }
+        throw .io(operation: call, path: file.path, errno: code)
     }
 
     /// Starts keeping training samples again (a dictionary was retired without a replacement).
@@ -127,13 +132,16 @@ final class SegmentWriter {
         return unregisteredSegment
     }
 
-    /// Seals the current segment and starts the next one at `firstPosition`.
+    /// Seals the current segment and starts the next one at `firstPosition`. The sealed file is synced before the
+    /// next one exists: a next segment beside an old one that did not sync would be retried as an existing file
+    /// on every append, and recovery would refuse the pair if the old one ever held more than its first position.
     private func roll(firstPosition: UInt64, directory: String, configuration: EventLog.Configuration)
         throws(EventLogError)
     {
+        try Self.fail(.seal, of: file, as: configuration)
+        try file.sync()
         let header = SegmentHeader(firstPosition: firstPosition, createdAtMicros: configuration.clock())
         let created = try header.createSegment(in: directory)
-        try file.sync()
         file.close()
         file = created.file
         segmentIndex += 1
