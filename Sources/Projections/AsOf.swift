@@ -14,7 +14,9 @@ public enum AsOf: Sendable, Hashable {
     /// Just after the session's event with this stream version.
     case version(UInt64)
     /// Just after the session's message with this id and what followed it up to the next message (the results
-    /// a tool message carries); the latest state when it is the last message. `nil` reads for an unknown id.
+    /// a tool message carries), or up to the message's own removal (a rewind, pop or clear) when that comes
+    /// first, so the message is live at the point; the latest state when it is the last message and still live.
+    /// `nil` reads for an unknown id.
     case message(MessageID)
     /// The session as it was at this time: after its last event recorded at or before it.
     case time(Date)

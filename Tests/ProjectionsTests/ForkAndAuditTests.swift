@@ -82,6 +82,65 @@ import Testing
         }
     }
 
+    /// After the rewind to a1 the source still shows c1's result on a1's call, though t1 that recorded it is
+    /// removed: a fork of the latest state shows it too.
+    @Test func aForkAfterARewindKeepsTheResultOnTheCall() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await Self.script(harness.writer)
+            let source = try #require(try await harness.store.export("src"))
+            #expect(source.messages.map(\.id) == ["u1", "a1"])
+            #expect(source.messages[1].toolCalls.first?.result?.result == "denied")
+            let fork = try await harness.writer.fork("src", throughVersion: source.session.version)
+            let copy = try #require(try await harness.store.export(fork.sessionID))
+            #expect(copy.messages.map(\.id) == ["u1", "a1"])
+            #expect(copy.messages.map(\.toolCalls) == source.messages.map(\.toolCalls))
+        }
+    }
+
+    /// a2 is the last message and the rewind removed it: its point ends just before that rewind, so a2 is live
+    /// there and can be forked from.
+    @Test func aMessagesPointEndsBeforeItsOwnRemoval() async throws {
+        try await ProjectionHarness.with { harness in
+            let (before, _) = try await Self.script(harness.writer)
+            let point = try #require(try await harness.store.session("src", at: .message("a2")))
+            let beforeRewind = try #require(try await harness.store.session("src", at: .position(before)))
+            #expect(point == beforeRewind)
+            #expect(point.counters.messageCount == 4)
+            let export = try #require(try await harness.store.export("src", at: .message("a2")))
+            #expect(export.messages.map(\.id) == ["u1", "a1", "t1", "a2"])
+            let fork = try await harness.writer.fork("src", throughVersion: point.version, messageID: "a2")
+            let copy = try #require(try await harness.store.export(fork.sessionID))
+            #expect(copy.messages.map(\.id) == ["u1", "a1", "t1", "a2"])
+            // t1's next message, a2, comes before the rewind that removed t1: the point still ends there.
+            let t1 = try #require(try await harness.store.export("src", at: .message("t1")))
+            #expect(t1.messages.map(\.id) == ["u1", "a1", "t1"])
+        }
+    }
+
+    /// A framework session's fork keeps its app and its own state keys as of the point; the shared `app:` and
+    /// `user:` keys stay the app's and user's, read by the fork as by the source.
+    @Test func aForkKeepsTheAppAndTheSessionsOwnState() async throws {
+        try await ProjectionHarness.with { harness in
+            _ = try await harness.writer.execute(
+                .createFrameworkSession(
+                    CreateFrameworkSession(
+                        sessionID: "adk", namespace: "default", appName: "weather", userID: "u",
+                        state: ["k": .string("v"), "app:theme": .string("dark"), "user:name": .string("Ada")])))
+            let point = try await harness.writer.execute(
+                .appendMessage(AppendMessage(sessionID: "adk", messageID: "i1", role: .user, text: "hi")))
+            _ = try await harness.writer.execute(.updateState(UpdateState(sessionID: "adk", delta: ["k": .number(2)])))
+            let fork = try await harness.writer.fork("adk", throughVersion: point.state.version)
+            let copy = try #require(try await harness.store.session(fork.sessionID))
+            #expect(copy.appName == "weather" && copy.userID == "u")
+            #expect(copy.state == ["k": .string("v")])
+            #expect(
+                try await harness.store.state(of: copy)
+                    == ["k": .string("v"), "app:theme": .string("dark"), "user:name": .string("Ada")])
+            let types = try await harness.store.events(fork.sessionID).map(\.type)
+            #expect(types == ["session.created", "state.updated", "message.appended"])
+        }
+    }
+
     @Test func aForkRetriedWithItsIdempotencyKeyIsTheSameFork() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await Self.script(harness.writer)

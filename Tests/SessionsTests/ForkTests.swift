@@ -50,6 +50,40 @@ struct ForkTests {
         #expect(fork.state.forkedFrom?.sessionID == sid)
     }
 
+    /// A Mix rewind to a1 removes t1, the tool message that recorded c1's result, yet the source still shows the
+    /// result on a1's call: so does the fork.
+    @Test func aResultWhoseToolMessageWasRewoundAwayIsCopiedWithItsCall() throws {
+        var given = Self.source()
+        given.apply(
+            .rewound(SessionRewound(toMessageID: "a1", removedMessageIDs: ["t1", "u2", "a2"], cleanupMedia: false)),
+            at: at(100))
+        let source = given.state
+        #expect(source.toolCall("c1")?.result?.result == "README.md")
+        var fork = Given()
+        let events = try fork.run(Self.fork(source), at: at(200), ids: IDSequence())
+        #expect(events.count == 1 + 2 + 1)
+        #expect(fork.state.liveMessages.map(\.id) == ["u1", "a1"])
+        #expect(fork.state.toolCall("c1")?.result == source.toolCall("c1")?.result)
+        #expect(fork.state.liveMessages.map(\.toolCalls) == source.liveMessages.map(\.toolCalls))
+    }
+
+    /// The fork keeps the source's app and its own state keys as of the point; the shared `app:` and `user:`
+    /// keys are the app's and user's, so the fork does not set them again.
+    @Test func theForkKeepsTheAppAndTheSessionsOwnState() throws {
+        let source = Given([
+            .created(SessionCreated(sessionID: sid, namespace: "default", origin: .native, userID: "u", appName: "weather")),
+            .stateUpdated(StateUpdated(delta: ["k": .string("v"), "app:theme": .string("dark"), "user:name": .string("Ada")])),
+            userMessage("u1", "hi"),
+        ]).state
+        var fork = Given()
+        let events = try fork.run(Self.fork(source), at: at(200), ids: IDSequence())
+        try #require(events.count == 1 + 1 + 1)
+        #expect(events[1] == .stateUpdated(StateUpdated(delta: ["k": .string("v")])))
+        #expect(fork.state.appName == "weather" && fork.state.userID == "u")
+        #expect(fork.state.state == source.state)
+        #expect(fork.state.liveMessages.map(\.id) == ["u1"])
+    }
+
     @Test func aTitleReplacesTheSourcesTitle() throws {
         var fork = Given()
         let events = try fork.run(Self.fork(Self.source().state, title: "Try B"), at: at(200), ids: IDSequence())

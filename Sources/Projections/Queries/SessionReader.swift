@@ -37,15 +37,18 @@ struct SessionReader {
             }
         case .message(let messageID):
             guard
-                let added = try Int64.fetchOne(
+                let message = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT addedPosition FROM transcriptMessage
+                        SELECT addedPosition, removedPosition FROM transcriptMessage
                         WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND messageId = ?
                         """,
                     arguments: [row.id, messageID.rawValue])
             else { return nil }
-            // Just before the next message, so the results a tool message carries count with it.
+            let added: Int64 = message[0]
+            let removed: Int64? = message[1]
+            // Just before the next message, so the results a tool message carries count with it, and never past the
+            // rewind, pop or clear that removed the message itself: the point shows the message live.
             let next = try Int64.fetchOne(
                 db,
                 sql: """
@@ -53,7 +56,7 @@ struct SessionReader {
                     WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND addedPosition > ?
                     """,
                 arguments: [row.id, added])
-            position = next.map { $0 - 1 } ?? row.lastPosition
+            position = [next, removed].compactMap { $0 }.min().map { $0 - 1 } ?? row.lastPosition
         case .time(let date):
             position = try Int64.fetchOne(
                 db.cachedStatement(sql: """

@@ -1,9 +1,11 @@
 extension Session {
     /// Fork: the source must exist (a terminated or archived source may be forked: forking reads it, it does
     /// not write to it); the new id must be unused. The new session is created in the source's namespace
-    /// with the source's settings, callbacks and user memory as of the point, then every message live at the
-    /// point is appended again with its tool results and callback results, in transcript order, so the new
-    /// session's own stream holds its whole transcript (and its counters count the copied usage).
+    /// with the source's settings, callbacks, user memory and app as of the point, then its own state keys (one
+    /// `state.updated`), then every message live at the point is appended again with its tool results and callback
+    /// results, in transcript order, so the new session's own stream holds its whole transcript (and its counters
+    /// count the copied usage). The shared `app:` and `user:` keys are not copied: they are the app's and user's,
+    /// not the session's, and the fork, of the same app and user, reads them as the source does.
     static func decideFork(
         _ command: ForkSession,
         state: SessionState,
@@ -28,12 +30,21 @@ extension Session {
                     promptMode: source.promptMode, browserMode: source.browserMode, cdpURL: source.cdpURL,
                     callbacks: source.callbacks, userID: source.userID, agentConfig: source.agentConfig,
                     quotas: source.quotas, userMemory: source.userMemory, metadata: source.metadata,
-                    enableMemory: source.enableMemory, forkedFrom: command.origin))
+                    enableMemory: source.enableMemory, forkedFrom: command.origin, appName: source.appName))
         ]
+        // The fold keeps only the session's own keys in `state`, so the delta holds no shared key.
+        if !source.state.isEmpty { events.append(.stateUpdated(StateUpdated(delta: source.state))) }
         // A state folded without contents has no messages to copy (decision 0156): the caller folds the source whole.
         precondition(source.keepsContent, "a fork's source is folded with its messages' contents")
+        // A call's result shows on the call even when the tool message that recorded it is gone (a Mix rewind to
+        // the calling assistant message removes it): such a result follows the call's message, the others follow
+        // the live tool message that carries them.
+        let carried = Set(source.liveMessages.flatMap(\.resultToolCallIDs))
         for message in source.liveMessages {
             events.append(.messageAppended(message.appended))
+            for record in message.toolCalls where !carried.contains(record.call.id) {
+                if let result = record.result { events.append(.toolResultRecorded(result)) }
+            }
             for callID in message.resultToolCallIDs {
                 if let result = source.toolCall(callID)?.result { events.append(.toolResultRecorded(result)) }
             }
