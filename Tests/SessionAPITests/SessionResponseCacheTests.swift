@@ -257,6 +257,30 @@ struct SessionResponseCacheTests {
         }
     }
 
+    /// An as-of read's status is the session's at the point, not at the clock: once the session is idle, a
+    /// point where it was active still reads active.
+    @Test func anAsOfReadsStatusIsTheStatusAtThePoint() async throws {
+        let now = Mutex(Date())
+        try await withTestApplication(configure: { configuration in
+            configuration.idleTimeout = 60
+            configuration.clock = { now.withLock { $0 } }
+        }) { client in
+            let created = try await client.execute(
+                uri: "/v1/agents/sessions", method: .post, headers: Self.auth,
+                body: jsonBody(#"{"agent_config":{}}"#))
+            let id = try #require(created.json["session_id"] as? String)
+            let start = now.withLock { $0 }
+            now.withLock { $0 += 120 }
+            let latest = try await client.execute(uri: "/v1/sessions/\(id)", method: .get, headers: Self.auth)
+            #expect(latest.json["status"] as? String == "idle")
+            let atVersion = try await client.execute(uri: "/v1/sessions/\(id)?version=1", method: .get, headers: Self.auth)
+            #expect(atVersion.json["status"] as? String == "active")
+            let seconds = Int(start.timeIntervalSince1970) + 30
+            let atTime = try await client.execute(uri: "/v1/sessions/\(id)?at=\(seconds)", method: .get, headers: Self.auth)
+            #expect(atTime.json["status"] as? String == "active")
+        }
+    }
+
     /// An as-of read answers the past even while the latest state is cached.
     @Test func asOfReadsBypassTheCache() async throws {
         try await withTestApplication { client in

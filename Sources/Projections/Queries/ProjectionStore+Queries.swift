@@ -204,6 +204,21 @@ extension ProjectionStore {
         session.status(now: configuration.clock(), idleTimeout: configuration.idleTimeout)
     }
 
+    /// The status of a snapshot read as of `asOf`, at the point rather than at the store's clock, so a point where
+    /// the session was active does not read as expired or idle since: at an ``AsOf/time(_:)`` point, at its time
+    /// (the clock's, when that is earlier); at a position, version or message, just after the point's last event
+    /// (``SessionSnapshot/updatedAt``); at ``AsOf/latest``, as ``status(of:)``.
+    public func status(of session: SessionSnapshot, at asOf: AsOf) -> SessionStatus {
+        let now = configuration.clock()
+        let time: Date =
+            switch asOf {
+            case .latest: now
+            case .time(let date): min(date, now)
+            case .position, .version, .message: min(session.updatedAt, now)
+            }
+        return session.status(now: time, idleTimeout: configuration.idleTimeout)
+    }
+
     /// Totals over existing sessions, of one namespace or all.
     public func stats(namespace: String? = nil) async throws -> ProjectionStats {
         try await read { db in

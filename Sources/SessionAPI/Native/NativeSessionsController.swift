@@ -43,7 +43,7 @@ struct NativeSessionsController {
             return cached
         }
         let session = try await backend.session(id, namespace: context.namespace, at: asOf)
-        guard asOf == .latest, session.appName == nil else { return try await respond(with: session) }
+        guard asOf == .latest, session.appName == nil else { return try await respond(with: session, at: asOf) }
         return try backend.latestAnswer(for: session, face: .native, headers: Self.eTag(session.version)) { status in
             try APIJSON.encoder.encode(NativeSession(session, status: status, state: session.state))
         }
@@ -56,9 +56,14 @@ struct NativeSessionsController {
         return headers
     }
 
-    private func respond(with session: SessionSnapshot, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The session as read at `asOf`, its status at that point (``ProjectionStore/status(of:at:)``).
+    private func respond(
+        with session: SessionSnapshot, at asOf: AsOf = .latest, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         try .json(
-            NativeSession(session, status: backend.store.status(of: session), state: try await backend.store.state(of: session)),
+            NativeSession(
+                session, status: backend.store.status(of: session, at: asOf),
+                state: try await backend.store.state(of: session)),
             status: status, headers: Self.eTag(session.version))
     }
 
