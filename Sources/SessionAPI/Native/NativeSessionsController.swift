@@ -142,8 +142,8 @@ struct NativeSessionsController {
 extension Request {
     /// The as-of point the query names: `position` (a global log position), `version` (the session's own
     /// version), `at` (an RFC 3339 time or Unix seconds, ``Projections/AsOf/time(_:)``) or `messageId` (the
-    /// message and what followed it up to the next
-    /// message); the latest state when none is given.
+    /// message and what followed it up to the next message or its own removal, ``Projections/AsOf/message(_:)``);
+    /// the latest state when none is given.
     /// - Throws: ``RequestBodyError/invalidParameter(name:reason:)`` for an unparsable value or more than one.
     func asOf() throws -> AsOf {
         let query = uri.queryParameters
