@@ -23,6 +23,10 @@ struct PositionHeaderTests {
                 uri: "/api/sessions/\(id)", method: .get, headers: [Self.header: String(position)])
             #expect(read.status == .ok)
             #expect(try await client.execute(uri: "/v1/sessions/\(id)?min_position=\(position)", method: .get).status == .ok)
+            // An as-of point past the log's end is the latest state: neither refused nor waited for.
+            let past = try await client.execute(uri: "/v1/sessions/\(id)?position=\(position + 1000)", method: .get)
+            #expect(past.status == .ok)
+            #expect(past.json["version"] as? Int == 1)
             // Never handed out: refused at once, not waited for.
             let ahead = try await client.execute(
                 uri: "/v1/sessions/\(id)", method: .get, headers: [Self.header: String(position + 1000)])
@@ -73,6 +77,18 @@ struct PositionHeaderTests {
                         let statuses = try await [first.status, second.status]
                         #expect(statuses.filter { $0 == .created }.count == 1, "round \(i): \(statuses)")
                         #expect(statuses.filter { $0 == .conflict }.count == 1, "round \(i): \(statuses)")
+                    }
+                    // An as-of read by log position waits for that position as Sessiond-Position does.
+                    for i in 0..<10 {
+                        let created = try await a.execute(
+                            uri: "/api/sessions", method: .post, body: jsonBody(MixRoutesTests.create))
+                        let id = try #require(created.json["id"] as? String)
+                        let appended = try await a.execute(
+                            uri: "/v1/sessions/\(id)/events", method: .post, body: jsonBody(NativeRoutesTests.assistant))
+                        let position = try #require(appended.headers[Self.header])
+                        let read = try await b.execute(uri: "/v1/sessions/\(id)?position=\(position)", method: .get)
+                        #expect(read.status == .ok, "round \(i)")
+                        #expect(read.json["version"] as? Int == 2, "round \(i)")
                     }
                     // A command that would be a no-op on a stale state: node B decided on this session before
                     // node A started processing, and must still see that it can cancel.

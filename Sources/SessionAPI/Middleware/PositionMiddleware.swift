@@ -9,11 +9,25 @@ import Hummingbird
 /// parameter) to any node makes that node wait here until its projections reach the position before the request is
 /// handled, so a read on node B sees what node A just wrote. On a single node every position a client holds is
 /// already applied and nothing waits.
+///
+/// An as-of read by log position (`?position=P`, ``Projections/AsOf/position(_:)``) waits the same way for P, or for
+/// the log's end when P lies past it: a node that has not applied P yet would otherwise answer a state missing
+/// events at or before P as the state at P.
 struct PositionMiddleware: RouterMiddleware {
     typealias Context = SessionRequestContext
 
     static let header = HTTPField.Name("Sessiond-Position")!
     static let queryParameter = "min_position"
+    /// The as-of reads' log position (an unparsable one is refused by the route, ``Request/asOf()``).
+    static let asOfParameter = "position"
+
+    /// What a wanted position past the log's durable end means.
+    enum PastTheEnd {
+        /// A client's `Sessiond-Position` was never handed out that far: refused.
+        case refused
+        /// An as-of point past the end is the latest state: the end is waited for.
+        case theEnd
+    }
 
     let backend: SessionBackend
     /// How long a request waits for its position before it is answered 503 `position_not_reached`.
@@ -24,7 +38,12 @@ struct PositionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if let wanted = try Self.minimumPosition(of: request) { try await waitUntilApplied(wanted) }
+        if let wanted = try Self.minimumPosition(of: request) {
+            try await waitUntilApplied(wanted, pastTheEnd: .refused)
+        }
+        if let point = request.uri.queryParameters.get(Self.asOfParameter).flatMap({ UInt64($0) }) {
+            try await waitUntilApplied(LogPosition(point), pastTheEnd: .theEnd)
+        }
         return try await next(request, context)
     }
 
@@ -44,14 +63,18 @@ struct PositionMiddleware: RouterMiddleware {
         return LogPosition(value)
     }
 
-    /// Waits until the replay loop applied `position`. A position past the log's durable end was never handed out:
-    /// it is refused at once rather than waited for.
-    private func waitUntilApplied(_ position: LogPosition) async throws {
-        if let applied = backend.replay.appliedPosition, applied >= position { return }
+    /// Waits until the replay loop applied `wanted`, or what `pastTheEnd` says for a position past the log's
+    /// durable end.
+    private func waitUntilApplied(_ wanted: LogPosition, pastTheEnd: PastTheEnd) async throws {
+        if let applied = backend.replay.appliedPosition, applied >= wanted { return }
         let end = try await backend.log.durableEnd()
-        guard position <= end else {
-            throw RequestBodyError.invalidParameter(
-                name: Self.header.rawName, reason: "position \(position) is past the end of the log (\(end))")
+        var position = wanted
+        if position > end {
+            guard pastTheEnd == .theEnd else {
+                throw RequestBodyError.invalidParameter(
+                    name: Self.header.rawName, reason: "position \(position) is past the end of the log (\(end))")
+            }
+            position = end
         }
         // The replay loop's wait cannot be cancelled, so a bounded wait polls its progress instead.
         let deadline = ContinuousClock.now + timeout
