@@ -320,6 +320,15 @@ public final class ProjectionStore: Sendable {
         return pool
     }
 
+    /// The schema version of the projection database at `path` (the file its link points to) beside this build's;
+    /// `nil` when there is no such file or it is not a SQLite database. `sessiond verify` opens the database as it
+    /// is, so it asks first: ``open(path:log:configuration:)`` rebuilds an older schema but refuses a newer one.
+    package static func schemaVersions(at path: String) -> (found: Int, supported: Int)? {
+        guard let file = ProjectionFile.currentTarget(of: path), let found = try? readableSchemaVersion(of: file)
+        else { return nil }
+        return (found, ProjectionSchema.version)
+    }
+
     /// The schema version stored in a database file (0 for an empty or foreign file).
     /// The schema version of `file`, or nil when it is not a SQLite database at all (garbage or a damaged
     /// header): the projections are derived data, so such a file is rebuilt rather than refused.

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Writers wait on ``waitUntilApplied(_:)`` before answering (read-your-writes). The loop stops on
 /// cancellation or graceful shutdown after its current transaction, and on a failure (an undecodable record,
-/// a checkpoint conflict), which it rethrows and reports to every waiter. A full disk does not stop it: the
+/// a checkpoint conflict), which it logs, rethrows and reports to every waiter. A full disk does not stop it: the
 /// batch is retried until space returns, and while it is, waiting writers get ``ProjectionError/diskFull(operation:)``
 /// instead of waiting. Nor does a log store that cannot be reached (PostgreSQL restarting): the read is retried until
 /// it answers, while the projections keep serving what they have, and each failed read answers the writers waiting
@@ -40,9 +40,24 @@ public final class ReplayLoop: Service {
         public init() {}
     }
 
+    /// Whether the loop is keeping the projections up to date, for `/health`; the raw values are what it reports.
+    public enum Condition: String, Sendable {
+        /// Applying the log, or caught up and waiting for it to grow (or for an unavailable log store to answer).
+        case running
+        /// The last batch failed for lack of disk space and is retried until space returns; the projections
+        /// serve what they have, and writers waiting for them get ``ProjectionError/diskFull(operation:)``.
+        case diskFull = "disk_full"
+        /// The loop ended on a failure (an undecodable record, a checkpoint conflict): nothing more is applied.
+        case failed
+        /// The loop was cancelled or shut down, or the log closed: nothing more is applied.
+        case stopped
+    }
+
     private struct Progress {
         var applied: LogPosition?
         var failure: ProjectionError?
+        /// The loop ended by failing (``run()`` rethrew), not by being stopped.
+        var failed = false
         /// The last batch failed for lack of disk space and is being retried; waiters are told so at once.
         var diskFull = false
         var waiters: [(position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -66,6 +81,14 @@ public final class ReplayLoop: Service {
     /// The position the projections have applied, as far as this loop knows (`nil` before it started).
     public var appliedPosition: LogPosition? { progress.withLock { $0.applied } }
 
+    /// Whether the loop is keeping the projections up to date (``Condition/running`` before it started).
+    public var condition: Condition {
+        progress.withLock { progress in
+            if progress.failure != nil { return progress.failed ? .failed : .stopped }
+            return progress.diskFull ? .diskFull : .running
+        }
+    }
+
     /// Runs until cancelled or gracefully shut down: catch up from the checkpoint, then follow the log.
     /// - Throws: What stopped the loop, other than cancellation.
     public func run() async throws {
@@ -76,12 +99,23 @@ public final class ReplayLoop: Service {
         } catch EventLogError.closed {
             finish(.replayStopped(reason: "the log was closed"))
         } catch let error as ProjectionError {
-            finish(error)
+            logFailure(error)
+            finish(error, failed: true)
             throw error
         } catch {
-            finish(.replayStopped(reason: "the replay loop failed: \(error)"))
+            logFailure(error)
+            finish(.replayStopped(reason: "the replay loop failed: \(error)"), failed: true)
             throw error
         }
+    }
+
+    /// Reports the failure that ends the loop: the service group that runs it logs a failing service only at
+    /// debug level, and the projections stay where they are until the process is restarted.
+    private func logFailure(_ error: any Error) {
+        let position = appliedPosition.map { "\($0)" } ?? "none"
+        configuration.logger.critical(
+            "replay loop failed; the projections apply nothing more",
+            metadata: ["log.position": "\(position)", "error": "\(error)"])
     }
 
     /// Suspends until the projections have applied `position` (read-your-writes), returning at once when they
@@ -233,9 +267,10 @@ public final class ReplayLoop: Service {
         for continuation in ready { continuation.resume() }
     }
 
-    private func finish(_ failure: ProjectionError) {
+    private func finish(_ failure: ProjectionError, failed: Bool = false) {
         let waiting = progress.withLock { progress in
             progress.failure = failure
+            progress.failed = failed
             defer { progress.waiters.removeAll() }
             return progress.waiters.map(\.continuation)
         }

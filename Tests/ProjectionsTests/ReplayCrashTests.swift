@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Logging
 import Projections
 import Sessions
 import Synchronization
@@ -66,6 +67,29 @@ import TestSupport
             try await Self.expectMatchesFold(store, log)
             let rebuilt = try await Rebuild(log: log, path: dir + "/projection.sqlite").build()
             #expect(try await store.differences(from: rebuilt.file).isEmpty)
+            await log.close()
+        }
+    }
+
+    /// A failure that ends the loop is logged at critical level (the service group running it logs a failing
+    /// service only at debug) and the loop says it failed, which `/health` reports.
+    @Test func aFailureThatEndsTheLoopIsLoggedAndReported() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            let store = try await ProjectionStore.open(path: dir + "/projection.sqlite", log: log)
+            try await Self.appendWorkload(to: log)
+            let handler = RecordingLogHandler()
+            var crashing = ReplayLoop.Configuration()
+            crashing.batchSize = 4
+            crashing.logger = Logger(label: "test", factory: { _ in handler })
+            crashing.beforeCommit = { position in
+                if position.rawValue >= 9 { throw SimulatedCrash() }
+            }
+            let loop = ReplayLoop(store: store, log: log, configuration: crashing)
+            await #expect(throws: SimulatedCrash.self) { try await loop.run() }
+            #expect(loop.appliedPosition == LogPosition(8))
+            #expect(loop.condition == .failed)
+            #expect(handler.messages.contains("replay loop failed; the projections apply nothing more"))
             await log.close()
         }
     }

@@ -28,20 +28,25 @@ import TestSupport
                 throw DatabaseError(resultCode: .SQLITE_FULL)
             }
             let loop = ReplayLoop(store: store, log: log, configuration: configuration)
+            #expect(loop.condition == .running)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await loop.run() }
                 while attempts.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
                 // Still retrying the batch after 8, nothing of it committed, and not stopped.
                 #expect(try await store.checkpoint() == LogPosition(8))
                 #expect(loop.appliedPosition == LogPosition(8))
+                // `/health` reads this to say "degraded".
+                #expect(loop.condition == .diskFull)
                 // A writer waiting meanwhile is told at once rather than left hanging.
                 await #expect(throws: ProjectionError.self) { try await loop.waitUntilApplied(end) }
                 diskFull.withLock { $0 = false }
                 // The flag clears with the next applied batch, within one retry delay.
                 while loop.appliedPosition != end { try await Task.sleep(for: .milliseconds(5)) }
                 try await loop.waitUntilApplied(end)
+                #expect(loop.condition == .running)
                 group.cancelAll()
             }
+            #expect(loop.condition == .stopped)
             try await ReplayCrashTests.expectMatchesFold(store, log)
             await log.close()
         }

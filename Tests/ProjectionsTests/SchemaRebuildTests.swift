@@ -114,6 +114,10 @@ import TestSupport
             try await queue.write { db in try db.execute(sql: "PRAGMA user_version = 99") }
             try queue.close()
             await #expect(throws: ProjectionError.self) { _ = try await Self.open(path, log, RecordingLogHandler()) }
+            // What `sessiond verify` asks before opening the file as it is, to say so rather than "rebuilt on start".
+            let versions = try #require(ProjectionStore.schemaVersions(at: path))
+            #expect(versions.found == 99 && versions.supported == ProjectionSchema.version)
+            #expect(ProjectionStore.schemaVersions(at: dir + "/missing.sqlite").map { $0.found } == nil)
             await log.close()
         }
     }

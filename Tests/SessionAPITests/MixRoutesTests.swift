@@ -128,6 +128,9 @@ struct MixRoutesTests {
             let response = try await client.execute(uri: "/health", method: .get)
             #expect(response.status == .ok)
             #expect(response.json["status"] as? String == "ok")
+            let services = try #require(response.json["services"] as? [String: Any])
+            #expect(services["database"] as? String == "connected")
+            #expect(services["projection"] as? String == "running")
             let projection = try #require(response.json["projection"] as? [String: Any])
             #expect(projection["lag"] as? Int == 0)
         }

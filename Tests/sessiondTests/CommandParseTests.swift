@@ -92,6 +92,13 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["verify", "--position", "3"]) != nil)
     }
 
+    /// `serve` rebuilds a missing, damaged or older projection at start but refuses a newer one: `verify` says which.
+    @Test func verifyTellsANewerSchemaFromOneRebuiltOnStart() {
+        let message = Verify.newerSchema("d/projection.sqlite", found: 13, supported: 12)
+        #expect(message.contains("schema version 13") && message.contains("refuses"))
+        #expect(!message.contains("rebuilt on the next start"))
+    }
+
     @Test func exportDefaultsToLatestJSON() throws {
         let export = try parse(["export", "s-1"], as: Export.self)
         #expect(export.session == "s-1")

@@ -6,6 +6,10 @@ import NIOCore
 /// and frame sizes (``LogStatistics``), how far the projections are behind the log, what the writer's state
 /// cache saves (``Projections/WriterStatistics``), and what the bounded in-memory caches hold
 /// (``Projections/CacheUsage``).
+///
+/// The log's end is waited for as `/health` waits for it (``SessionBackend/durableEnd(within:)``): a log that does not
+/// answer (PostgreSQL down) reports the applied position as the log's end, lag 0, rather than failing the scrape of
+/// every other figure for the outage's length.
 struct MetricsController {
     let backend: SessionBackend
     let http: HTTPMetrics
@@ -15,7 +19,8 @@ struct MetricsController {
     }
 
     @Sendable func metrics(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let (end, applied, lag) = try await backend.projectionProgress()
+        let reached = await backend.durableEnd()
+        let (end, applied, lag) = backend.projectionProgress(logEnd: reached)
         var text = PrometheusText()
         let snapshot = http.snapshot
         text.family(

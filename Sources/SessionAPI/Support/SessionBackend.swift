@@ -89,14 +89,31 @@ struct SessionBackend: Sendable {
         return (found.version, found.appended)
     }
 
-    /// How far the projections are: the log's durable end, the applied position (`nil` before the replay loop
-    /// started) and the lag between them, in positions.
-    func projectionProgress() async throws -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
-        projectionProgress(logEnd: try await log.durableEnd().rawValue)
+    /// How long `/health` and `/metrics` wait for the log's durable end: below a load balancer's or Kubernetes' probe
+    /// timeout (1 s by default), so that neither fails nor hangs while the log's store does not answer (decision 0170).
+    static let logEndTimeout: Duration = .milliseconds(750)
+
+    /// The log's durable end, or `nil` when it fails or takes longer than `timeout` (the query is then cancelled,
+    /// so probes during an outage do not pile up waiting for connections).
+    func durableEnd(within timeout: Duration = SessionBackend.logEndTimeout) async -> UInt64? {
+        let log = self.log
+        let (answers, answer) = AsyncStream.makeStream(of: UInt64?.self)
+        let query = Task { answer.yield(try? await log.durableEnd().rawValue) }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            answer.yield(nil)
+        }
+        defer {
+            query.cancel()
+            timer.cancel()
+        }
+        for await first in answers { return first }
+        return nil
     }
 
-    /// ``projectionProgress()`` against a log end the caller has (`nil`: the position applied, as when the log
-    /// cannot be reached).
+    /// How far the projections are against `logEnd` (from ``durableEnd(within:)``; `nil`, when the log did not
+    /// answer, stands for the position applied): the log's end, the applied position (`nil` before the replay loop
+    /// started) and the lag between them, in positions.
     func projectionProgress(logEnd: UInt64?) -> (logEnd: UInt64, applied: UInt64?, lag: UInt64) {
         let applied = replay.appliedPosition?.rawValue
         let end = logEnd ?? applied ?? 0

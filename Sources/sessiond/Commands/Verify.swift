@@ -23,6 +23,12 @@ struct Verify: AsyncParsableCommand {
         var failed = false
         try await OfflineProjection.run(eventLog) {
             let path = OfflineProjection.databasePath(in: log.dataDirectory)
+            // Refused by `serve` rather than rebuilt, and not to be opened (and so migrated) by this build.
+            if let schema = ProjectionStore.schemaVersions(at: path), schema.found > schema.supported {
+                print(Self.newerSchema(path, found: schema.found, supported: schema.supported))
+                failed = true
+                return
+            }
             let live: ProjectionStore
             do {
                 live = try ProjectionStore(path: path)
@@ -60,5 +66,12 @@ struct Verify: AsyncParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
+    }
+
+    /// What `verify` says of a projection database of a newer schema: unlike a missing, damaged or older one, which
+    /// `serve` rebuilds at start, `serve` refuses it (``ProjectionError/newerSchema(path:found:supported:)``).
+    static func newerSchema(_ path: String, found: Int, supported: Int) -> String {
+        "projection: \(path) has schema version \(found), newer than this build's \(supported); `sessiond serve` of this "
+            + "build refuses it (it is not rebuilt on start): run the newer sessiond, or `sessiond rebuild` to replace it"
     }
 }

@@ -1,0 +1,166 @@
+import EventLog
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Projections
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import SessionAPI
+
+/// `/health` says `degraded`, still with 200 (decision 0170), while a part of the node does not work and reads keep
+/// serving — a log that does not answer, a projection disk that is full — and `/metrics` keeps answering meanwhile.
+struct HealthTests {
+    @Test func healthIsDegradedWhileTheProjectionDiskIsFull() async throws {
+        let diskFull = Mutex(true)
+        var replay = ReplayLoop.Configuration()
+        replay.diskFullRetryDelay = .milliseconds(10)
+        // As SQLite's SQLITE_FULL does: the batch rolls back and the loop retries it.
+        replay.beforeCommit = { _ in
+            if diskFull.withLock({ $0 }) { throw ProjectionError.diskFull(operation: "apply") }
+        }
+        try await withHealthApplication(replay: replay) { client, backend in
+            let created = try await client.execute(
+                uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"full","title":"t"}"#))
+            // In the log but not applied: the write says so at once rather than waiting for space.
+            #expect(created.status.code == 507)
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.json["status"] as? String == "degraded")
+            let services = try #require(health.json["services"] as? [String: Any])
+            #expect(services["projection"] as? String == "disk_full")
+            #expect(services["database"] as? String == "connected")
+            let projection = try #require(health.json["projection"] as? [String: Any])
+            #expect((projection["lag"] as? Int ?? 0) > 0)
+
+            // Space returns: the next retry applies the batch, and the node is healthy again without a restart.
+            diskFull.withLock { $0 = false }
+            while backend.replay.condition != .running { try await Task.sleep(for: .milliseconds(5)) }
+            let healed = try await client.execute(uri: "/health", method: .get)
+            #expect(healed.json["status"] as? String == "ok")
+            #expect((healed.json["services"] as? [String: Any])?["projection"] as? String == "running")
+        }
+    }
+
+    @Test func healthAndMetricsAnswerWhileTheLogDoesNotAnswer() async throws {
+        try await withHealthApplication { client, backend in
+            let created = try await client.execute(
+                uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"quiet","title":"t"}"#))
+            #expect(created.status == .created)
+            let log = try #require(backend.log as? SilentLogStore)
+            log.silent.withLock { $0 = true }
+            let started = ContinuousClock.now
+
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.json["status"] as? String == "degraded")
+            let services = try #require(health.json["services"] as? [String: Any])
+            #expect(services["database"] as? String == "unavailable")
+            #expect(services["projection"] as? String == "running")
+
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            let text = String(buffer: metrics.body)
+            let applied = MetricsTests.value(text, "sessiond_replay_applied_position")
+            #expect((applied ?? 0) > 0)
+            // The applied position stands for the log's end it could not learn.
+            #expect(MetricsTests.value(text, "sessiond_log_durable_end_position") == applied)
+            #expect(MetricsTests.value(text, "sessiond_replay_lag_positions") == 0)
+            // Each waited at most 0.75 s for the log, not the 5 s the log takes to fail.
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+}
+
+/// Runs `body` against the router over a backend opened on a fresh data directory, as `withTestApplication` does,
+/// but with its log wrapped in a ``SilentLogStore`` and its replay loop configured by `replay` (a test hook that
+/// fills the disk); the loop runs in the application's services, as the daemon's does.
+func withHealthApplication<T>(
+    replay: ReplayLoop.Configuration = ReplayLoop.Configuration(),
+    _ body: @Sendable (any TestClientProtocol, SessionBackend) async throws -> T
+) async throws -> T {
+    try await withTemporaryDirectory { directory in
+        var configuration = APIConfiguration()
+        configuration.dataDirectory = directory
+        configuration.durability = .none
+        configuration.port = 0
+        let opened = try await SessionBackend.open(configuration: configuration)
+        let log = SilentLogStore(opened.log)
+        var replay = replay
+        let responses = opened.responses
+        replay.afterCommit = { responses.committed($0.changes()) }
+        let loop = ReplayLoop(store: opened.store, log: log, configuration: replay)
+        let backend = SessionBackend(
+            log: log, store: opened.store, replay: loop, writer: SessionWriter(log: log, replay: loop),
+            blobs: opened.blobs, configuration: configuration, responses: responses,
+            dataDirectoryLock: opened.dataDirectoryLock)
+        let router = makeRouter(
+            backend: backend, keyring: try APIKeyring(store: APIKeyStore(directory: directory)),
+            openAPI: try OpenAPIController())
+        let app = Application(
+            router: router,
+            services: [LogService(log: opened.log, dataDirectoryLock: opened.dataDirectoryLock), loop],
+            logger: configuration.logger)
+        return try await app.test(.router) { client in try await body(client, backend) }
+    }
+}
+
+/// A log that forwards everything to another, except that while `silent` is set its durable end takes 5 s and then
+/// fails, as a PostgreSQL log does once its pool gives up waiting for a connection.
+final class SilentLogStore: LogStore {
+    let base: any LogStore
+    let silent = Mutex(false)
+
+    init(_ base: any LogStore) { self.base = base }
+
+    func durableEnd() async throws -> LogPosition {
+        if silent.withLock({ $0 }) {
+            try await Task.sleep(for: .seconds(5))
+            throw EventLogError.unavailable(reason: "the test silenced the log")
+        }
+        return try await base.durableEnd()
+    }
+
+    func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion) async throws
+        -> AppendResult
+    {
+        try await base.append(records, to: stream, expectedVersion: expectedVersion)
+    }
+
+    func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>] {
+        await base.append(batch: appends)
+    }
+
+    func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
+        try await base.read(from: position, limit: limit)
+    }
+
+    func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+        try await base.readStream(stream, fromVersion: version)
+    }
+
+    func streamVersion(_ stream: String) async throws -> UInt64 { try await base.streamVersion(stream) }
+
+    func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
+        async throws -> Bool
+    {
+        try await base.stream(stream, reached: version, after: checked, through: end)
+    }
+
+    func waitForDurableEnd(after position: LogPosition) async throws -> LogPosition {
+        try await base.waitForDurableEnd(after: position)
+    }
+
+    func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws -> CompactionReport {
+        try await base.compact(rewriting: rewrite)
+    }
+
+    func appendMoved(_ records: [LogRecord]) async throws { try await base.appendMoved(records) }
+    func storedDictionaries() async throws -> [StoredDictionary] { try await base.storedDictionaries() }
+    func importDictionaries(_ dictionaries: [StoredDictionary]) async throws { try await base.importDictionaries(dictionaries) }
+    func close() async { await base.close() }
+    var statistics: LogStatistics { base.statistics }
+    var summary: String { base.summary }
+}
