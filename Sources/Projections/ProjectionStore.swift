@@ -279,7 +279,7 @@ public final class ProjectionStore: Sendable {
             }
             if swapped {
                 exports.removeAll()  // what the old file rendered goes with it
-                if oldFile != report.file { ProjectionFile.remove(oldFile) }
+                if oldFile != report.file { ProjectionFile.removePrevious(oldFile, replacedAt: path) }
                 break
             }
         }

@@ -83,7 +83,7 @@ public struct Rebuild: Sendable {
             let report = try await build(upTo: end, progress: progress)
             try ProjectionFile.syncFile(report.file)
             try ProjectionFile.install(report.file, at: path)
-            if let previous, previous != report.file { ProjectionFile.remove(previous) }
+            if let previous, previous != report.file { ProjectionFile.removePrevious(previous, replacedAt: path) }
             return report
         }
         configuration.logger.notice(

@@ -41,6 +41,28 @@ import TestSupport
         }
     }
 
+    @Test func aRebuildOverAPlainFileAtTheLinksPlaceLeavesTheNewLink() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/projection.sqlite"
+            let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())
+            _ = try await SessionWriter(log: log, replay: nil).execute(
+                .create(CreateSession(sessionID: "x", namespace: "default", title: "t", browserMode: "local-browser-service")))
+            try await Rebuild(log: log, path: path).run()
+            // An operator copies the database over the link (a restore from a backup, say).
+            let target = try #require(ProjectionFile.currentTarget(of: path))
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.copyItem(atPath: target, toPath: path)
+            #expect(ProjectionFile.currentTarget(of: path) == path)
+
+            try await Rebuild(log: log, path: path).run()
+            let installed = try #require(ProjectionFile.currentTarget(of: path))
+            #expect(installed != path)
+            let store = try await ProjectionStore.open(path: path, log: log)
+            #expect(try await store.session("x") != nil)
+            await log.close()
+        }
+    }
+
     @Test func theCheckpointMovesOnlyByCompareAndSet() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await harness.writer.execute(

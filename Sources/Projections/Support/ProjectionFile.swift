@@ -60,6 +60,17 @@ enum ProjectionFile {
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(file + suffix) }
     }
 
+    /// Removes the generation `previous` that `path` named before ``install(_:at:)`` put a new one there. A plain
+    /// file at the link's own place (``currentTarget(of:)``) was replaced by the install's rename: only its
+    /// companions are left, and removing `path` itself would remove the new link.
+    static func removePrevious(_ previous: String, replacedAt path: String) {
+        if previous == path {
+            for suffix in ["-wal", "-shm", "-journal"] { unlink(previous + suffix) }
+        } else {
+            remove(previous)
+        }
+    }
+
     /// fsyncs a file's data and metadata.
     static func syncFile(_ file: String) throws(ProjectionError) {
         let descriptor = open(file, O_RDONLY)
