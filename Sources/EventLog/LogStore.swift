@@ -55,7 +55,12 @@ public protocol LogStore: Sendable {
     /// Rewrites history in place: each record `rewrite` returns a replacement for (same position,
     /// stream, version, time and event id) is replaced durably, and no copy of the old bytes stays
     /// in the store. Used to erase permanently deleted sessions.
-    func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws -> CompactionReport
+    ///
+    /// - Parameter purging: Streams no copy of whose bytes may stay, whether or not `rewrite` still replaces a
+    ///   record of theirs: a compaction that died after rewriting them but before retiring the dictionaries
+    ///   trained on them left nothing to rewrite, and the next one must still retire those.
+    func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
+        -> CompactionReport
 
     /// Appends records moved from another log as they are — positions, stream versions, times and event ids already
     /// assigned — at the log's end, and returns once they are durable. For moving a log (`sessiond log copy`).
@@ -82,6 +87,13 @@ public protocol LogStore: Sendable {
 }
 
 extension LogStore {
+    /// ``compact(purging:rewriting:)`` purging only the streams `rewrite` replaces a record of.
+    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
+        -> CompactionReport
+    {
+        try await compact(purging: [], rewriting: rewrite)
+    }
+
     public func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
         async throws -> Bool
     {

@@ -118,6 +118,42 @@ import Workload
         }
     }
 
+    @Test func aCompactionThatDiedBeforeRetiringTheDictionaryRetiresItWhenTheStreamIsPurged() async throws {
+        try await withTemporaryDirectory { dir in
+            let configuration = LogFixtures.configuration(segmentSize: 256 << 10, training: .afterSampleBytes(150_000))
+            let log = try EventLog(directory: dir, configuration: configuration)
+            for i in 0..<200 {
+                _ = try await log.append([LogFixtures.record("\(Self.marker) \(Self.marker) note \(i)")], to: "secret")
+            }
+            var corpus = AgentCorpus(seed: 11)
+            for (session, event) in corpus.events(totalBytes: 500_000) {
+                _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
+                if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+                    await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
+                }
+            }
+            #expect(log.dictionaries.ids == [1])
+            // What a compaction killed between its two steps leaves: the secret records rewritten, the dictionary
+            // trained on them still there.
+            try await log.sealActiveSegment()
+            let rewritten = try log.compactSealedSegments(
+                Self.erasing(["secret"]), retiring: [], replacement: nil, dryRun: false)
+            #expect(rewritten.recordsRewritten == 200)
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + SegmentName.dictionary(id: 1)))
+
+            // Without the stream named, the next run finds nothing to do and the dictionary stays.
+            let unnamed = try await log.compact(rewriting: Self.erasing(["secret"]))
+            #expect(unnamed.recordsRewritten == 0 && unnamed.dictionariesRetired.isEmpty)
+            // Named, it is retired.
+            let report = try await log.compact(purging: ["secret"], rewriting: Self.erasing(["secret"]))
+            #expect(report.recordsRewritten == 0)
+            #expect(report.dictionariesRetired == [1])
+            #expect(!FileManager.default.fileExists(atPath: dir + "/" + SegmentName.dictionary(id: 1)))
+            #expect(!Self.anyFile(in: dir, contains: Self.marker))
+            await log.close()
+        }
+    }
+
     @Test func aLeftoverCompactionFileIsRemovedOnOpenAndTheSegmentIsWhole() async throws {
         try await withTemporaryDirectory { dir in
             let configuration = LogFixtures.configuration(segmentSize: 2048)

@@ -109,8 +109,10 @@ final class OutageLogStore: LogStore {
         try await base.waitForDurableEnd(after: position)
     }
 
-    func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws -> CompactionReport {
-        try await base.compact(rewriting: rewrite)
+    func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
+        -> CompactionReport
+    {
+        try await base.compact(purging: purging, rewriting: rewrite)
     }
 
     func appendMoved(_ records: [LogRecord]) async throws { try await base.appendMoved(records) }

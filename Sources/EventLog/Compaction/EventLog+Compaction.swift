@@ -15,11 +15,13 @@ extension EventLog {
     /// directory synced: a crash at any step leaves the old segment or the new one, both whole
     /// (recovery removes a leftover `.compact` file). Reads in flight finish on the old file.
     ///
-    /// A dictionary trained on samples from a rewritten stream may hold its bytes, so it is
-    /// retired: a replacement is trained from the remaining records, every frame that used the old
-    /// one is compressed again, and the old file is removed.
-    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
-        -> CompactionReport
+    /// A dictionary trained on samples from a rewritten stream, or one of `purging`, may hold its bytes, so it
+    /// is retired: a replacement is trained from the remaining records, every frame that used the old one is
+    /// compressed again, and the old file is removed. Segments are rewritten before dictionaries are retired, so
+    /// a compaction that dies between the two leaves the streams rewritten and the dictionary in place: the
+    /// caller names them in `purging` until it knows a compaction of theirs finished.
+    public func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?)
+        async throws -> CompactionReport
     {
         try state.withLock { state throws(EventLogError) in
             if state.closed { throw .closed }
@@ -36,11 +38,12 @@ extension EventLog {
             let dryRun = try await onIOQueue { () throws(EventLogError) in
                 try self.compactSealedSegments(rewrite, retiring: [], replacement: nil, dryRun: true)
             }
-            if !dryRun.streamsRewritten.isEmpty {
-                retire = Set(dictionaries.ids.filter { dictionaries.mayHoldBytes(of: dryRun.streamsRewritten, id: $0) })
+            let purged = dryRun.streamsRewritten.union(purging)
+            if !purged.isEmpty {
+                retire = Set(dictionaries.ids.filter { dictionaries.mayHoldBytes(of: purged, id: $0) })
             }
             if !retire.isEmpty {
-                replacement = try await trainReplacement(excluding: dryRun.streamsRewritten, rewrite: rewrite)
+                replacement = try await trainReplacement(excluding: purged, rewrite: rewrite)
                 if replacement == nil { dictionaries.deactivate() }
                 // Frames appended since the first seal may use a retiring dictionary: seal them too.
                 try await sealActiveSegment()
@@ -84,7 +87,7 @@ extension EventLog {
     }
 
     /// One pass over the sealed segments (all but the newest); with `dryRun` nothing is written.
-    private func compactSealedSegments(
+    func compactSealedSegments(
         _ rewrite: @escaping @Sendable (LogRecord) -> LogRecord?, retiring: Set<UInt32>, replacement: ZstdDictionary?,
         dryRun: Bool
     ) throws(EventLogError) -> CompactionReport {

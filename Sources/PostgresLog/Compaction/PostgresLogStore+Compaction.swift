@@ -13,9 +13,10 @@ extension PostgresLogStore {
     /// versions' bytes in the table's pages (dead tuples) and plain VACUUM leaves them too.
     ///
     /// A first pass reads without the lock: when nothing would change (another node compacted already), nothing
-    /// is locked, written or vacuumed.
-    public func compact(rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
-        -> CompactionReport
+    /// is locked, written or vacuumed. `purging` changes nothing here: the rewrite and the retirement of every
+    /// dictionary commit together.
+    public func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?)
+        async throws -> CompactionReport
     {
         let dryRun = try await withCompactionConnection { connection in
             _ = try await self.loadAllDictionaries(on: connection)

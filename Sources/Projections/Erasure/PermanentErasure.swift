@@ -72,7 +72,10 @@ public struct PermanentErasure: Sendable {
         report.sessions = try await store.sessionsAwaitingErasure()
         if !report.sessions.isEmpty {
             let rewrite = ErasureRewrite(streams: report.sessions)
-            report.log = try await log.compact { record in
+            // Purging them even when nothing of theirs is left to rewrite: an earlier run may have died between
+            // rewriting their records and retiring a dictionary trained on them (they stay awaiting erasure until
+            // `markErased`).
+            report.log = try await log.compact(purging: report.sessions) { record in
                 progress?(record.position)
                 return rewrite.replacement(for: record)
             }
