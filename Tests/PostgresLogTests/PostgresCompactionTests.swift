@@ -91,6 +91,32 @@ struct PostgresCompactionTests {
         }
     }
 
+    @Test func aVacuumACommittedCompactionNeverRanIsRunByTheNextOne() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append([PostgresFixtures.record("secret")], to: "doomed")
+            _ = try await log.append([PostgresFixtures.record("kept")], to: "kept")
+            let pending = "SELECT count(*) FROM sessiond.shared_document WHERE name = 'frame-vacuum-pending'"
+            let fileNode = "SELECT pg_relation_filenode('sessiond.frame')"
+            #expect(try await log.compact(rewriting: Self.erase).recordsRewritten == 1)
+            #expect(try TestPostgres.psql(url, pending) == "0")
+
+            // A compaction that committed its rewrite and was killed before its VACUUM FULL leaves the mark.
+            _ = try TestPostgres.psql(
+                url, "INSERT INTO sessiond.shared_document (name, bytes) VALUES ('frame-vacuum-pending', '')")
+            let before = try TestPostgres.psql(url, fileNode)
+            let report = try await log.compact(rewriting: Self.erase)
+            #expect(report.recordsRewritten == 0)
+            #expect(try TestPostgres.psql(url, fileNode) != before, "the frame table was not rewritten")
+            #expect(try TestPostgres.psql(url, pending) == "0")
+            // Without a mark, a compaction with nothing to rewrite rewrites no table.
+            let after = try TestPostgres.psql(url, fileNode)
+            _ = try await log.compact(rewriting: Self.erase)
+            #expect(try TestPostgres.psql(url, fileNode) == after)
+            await log.close()
+        }
+    }
+
     @Test func aRewriteThatMovesARecordChangesNothing() async throws {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())

@@ -65,15 +65,7 @@ public struct PostgresBlobStore: BlobStore {
             }
             let pending = try await log.readSharedDocument(Self.vacuumPending, on: connection) != nil
             guard !removed.isEmpty || pending else { return [] }
-            try await log.waitForOlderSnapshots(than: xid, on: connection)
-            try await connection.query("SELECT set_config('sessiond.vacuum_started', clock_timestamp()::text, false)", logger: log.logger)
-            try await connection.query("VACUUM (FULL) sessiond.blob", logger: log.logger)
-            // Only a mark set before this VACUUM started: one set since names rows it may not have seen gone.
-            try await connection.query(
-                """
-                DELETE FROM sessiond.shared_document WHERE name = \(Self.vacuumPending)
-                AND updated_at < current_setting('sessiond.vacuum_started')::timestamptz
-                """, logger: log.logger)
+            try await log.vacuumFull(["sessiond.blob"], clearing: Self.vacuumPending, after: xid, on: connection)
             return removed
         }
     }

@@ -13,7 +13,8 @@ extension PostgresLogStore {
     /// versions' bytes in the table's pages (dead tuples) and plain VACUUM leaves them too.
     ///
     /// A first pass reads without the lock: when nothing would change (another node compacted already), nothing
-    /// is locked, written or vacuumed. `purging` changes nothing here: the rewrite and the retirement of every
+    /// is locked or written, and only a `VACUUM FULL` an earlier compaction committed but never ran is run
+    /// (``frameVacuumPending``). `purging` changes nothing here: the rewrite and the retirement of every
     /// dictionary commit together.
     public func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?)
         async throws -> CompactionReport
@@ -22,7 +23,15 @@ extension PostgresLogStore {
             _ = try await self.loadAllDictionaries(on: connection)
             return try await self.compactionPass(rewrite, retiring: [], on: connection, write: false)
         }
-        guard !dryRun.streamsRewritten.isEmpty else { return dryRun }
+        guard !dryRun.streamsRewritten.isEmpty else {
+            try await withCompactionConnection { connection in
+                guard try await self.readSharedDocument(Self.frameVacuumPending, on: connection) != nil else { return }
+                try await self.vacuumFull(
+                    ["sessiond.frame", "sessiond.dictionary"], clearing: Self.frameVacuumPending, after: nil,
+                    on: connection)
+            }
+            return dryRun
+        }
         var report = try await withCompactionConnection { connection in
             try await self.transaction(on: connection) { connection in
                 try await connection.query(
@@ -32,6 +41,9 @@ extension PostgresLogStore {
                 // bytes.
                 let retiring = try await self.loadAllDictionaries(on: connection)
                 var report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
+                if report.framesRewritten > 0 {
+                    try await self.writeSharedDocument(Self.frameVacuumPending, [], on: connection)
+                }
                 report.transactionID = try await self.currentTransactionID(on: connection)
                 return report
             }
@@ -43,16 +55,18 @@ extension PostgresLogStore {
         let retired = !report.dictionariesRetired.isEmpty
         let xid = report.transactionID
         try await withCompactionConnection { connection in
-            try await self.waitForOlderSnapshots(than: xid, on: connection)
-            try await connection.query("VACUUM (FULL) sessiond.frame", logger: self.logger)
-            if retired {
-                try await connection.query("VACUUM (FULL) sessiond.dictionary", logger: self.logger)
-            }
+            try await self.vacuumFull(
+                retired ? ["sessiond.frame", "sessiond.dictionary"] : ["sessiond.frame"],
+                clearing: Self.frameVacuumPending, after: xid, on: connection)
         }
         report.tableRewriteDuration = ContinuousClock.now - started
         logger.info("log compacted", metadata: report.logMetadata)
         return report
     }
+
+    /// The shared document marking frame (and dictionary) rows a committed compaction rewrote or deleted whose
+    /// `VACUUM FULL` has not run yet: their old bytes, erased sessions' among them, are still in the tables' pages.
+    static let frameVacuumPending = "frame-vacuum-pending"
 
     /// One pass over every frame in position order: applies the rewrite and, with `write`, stores every frame
     /// whose bytes change, deletes the retired dictionaries and moves the head's chain value. `write` must run in
