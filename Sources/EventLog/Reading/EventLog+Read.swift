@@ -4,6 +4,24 @@ import Synchronization
 
 extension EventLog {
     public func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
+        try await againIfADictionaryWasRetired { try await self.readOnce(from: position, limit: limit) }
+    }
+
+    public func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+        try await againIfADictionaryWasRetired { try await self.readStreamOnce(stream, fromVersion: version) }
+    }
+
+    /// A read planned (frames and segment files) before a compaction swapped its segments may decode them after
+    /// the compaction retired a dictionary they use; planned again, it reads the frames compressed anew.
+    private func againIfADictionaryWasRetired(_ read: () async throws -> [LogRecord]) async throws -> [LogRecord] {
+        do {
+            return try await read()
+        } catch EventLogError.missingDictionary {
+            return try await read()
+        }
+    }
+
+    private func readOnce(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
         guard limit > 0 else { return [] }
         enum Plan {
             case recent([LogRecord])
@@ -68,7 +86,7 @@ extension EventLog {
         return records
     }
 
-    public func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
+    private func readStreamOnce(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
         let plan = try state.withLock { state throws(EventLogError) -> [(FrameLocation, SegmentInfo, Set<UInt64>)] in
             if state.released { throw .closed }
             guard let positions = state.index.streams[stream]?.positions else { return [] }
