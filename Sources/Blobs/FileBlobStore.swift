@@ -132,8 +132,14 @@ public struct FileBlobStore: BlobStore {
         "\(root)/\(digest.hex.prefix(2))"
     }
 
+    /// Creates `path` if it is missing, durably: a blob renamed into a directory whose own entry a power cut lost
+    /// would be lost with it, while the event naming the blob survives.
     private func makeDirectory(_ path: String) throws(BlobStoreError) {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw failure("mkdir", path) }
+        if mkdir(path, 0o755) == 0 {
+            try syncDirectory((path as NSString).deletingLastPathComponent)
+        } else if errno != EEXIST {
+            throw failure("mkdir", path)
+        }
     }
 
     private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(BlobStoreError) {

@@ -145,6 +145,31 @@ import TestSupport
         }
     }
 
+    @Test func aRefusedOpenLeavesNoFileOpen() async throws {
+        try await withTemporaryDirectory { dir in
+            let (file, _) = try await threeFrameLog(in: dir)
+            // A frame that verifies (checksum and chain) but holds no record: refused as undecodable, mid-scan.
+            var bytes = Array(FileManager.default.contents(atPath: file)!.prefix(SegmentHeader.size))
+            let chain = bytes[28..<32].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let payload: [UInt8] = Array(repeating: 0xFF, count: 24)
+            let header = FrameHeader.sealing(
+                payload: payload, flags: FrameHeader.startsWriteFlag, firstPosition: 1, recordCount: 1,
+                rawLength: UInt32(payload.count), dictionaryID: 0, previousChecksum: chain)
+            bytes += header.encoded() + payload
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let openFiles = { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+            let before = openFiles()
+            for _ in 0..<50 {
+                #expect(throws: EventLogError.self) {
+                    _ = try EventLog(directory: dir, configuration: LogFixtures.configuration())
+                }
+            }
+            // Other suites run meanwhile and open files too: 50 leaked descriptors would stand out.
+            #expect(openFiles() < before + 25)
+            #expect(LogFixtures.fileSize(file) == UInt64(bytes.count))
+        }
+    }
+
     @Test func aFrameOfANewerFormatIsRefusedNotCut() async throws {
         try await withTemporaryDirectory { dir in
             let (file, lastFrame) = try await threeFrameLog(in: dir)

@@ -29,8 +29,8 @@ enum Recovery {
         if let (_, name) = segmentNames.last {
             let path = directory + "/" + name
             let file = try SystemFile.open(path, .readOnly)
+            defer { file.close() }
             let bytes = try file.readAll()
-            file.close()
             if bytes.count <= SegmentHeader.size, bytes.withUnsafeBytes({ SegmentHeader.parse($0) }) == nil {
                 unlink(path)
                 try SystemFile.syncDirectory(directory)
@@ -53,16 +53,17 @@ enum Recovery {
             let path = directory + "/" + name
             let isNewest = i == segmentNames.count - 1
             let file = try SystemFile.open(path, isNewest ? .readWrite : .readOnly)
+            // Closed on every way out but one: the newest segment's file becomes the writer's.
+            var becomesWriter = false
+            defer { if !becomesWriter { file.close() } }
             let bytes = try file.readAll()
             guard firstPosition == nextPosition else {
-                file.close()
                 throw .corruption(
                     file: path, offset: 0,
                     reason: "segment starts at position \(firstPosition) but the previous one ends before \(nextPosition)")
             }
             guard let header = bytes.withUnsafeBytes({ SegmentHeader.parse($0) }), header.firstPosition == firstPosition
             else {
-                file.close()
                 throw .corruption(file: path, offset: 0, reason: "bad segment header")
             }
             let frameCount = index.frames.count
@@ -76,13 +77,11 @@ enum Recovery {
             }
             if let stop = outcome.stop {
                 guard isNewest else {
-                    file.close()
                     throw .corruption(file: path, offset: stop.offset, reason: stop.reason)
                 }
                 // Only a torn last write may be cut: its records were never acknowledged. A frame of a newer format,
                 // or damage followed by a later write, holds acknowledged records (decision 0173).
                 if let refusal = refusalToCut(bytes, at: stop, nextPosition: outcome.nextPosition) {
-                    file.close()
                     throw .corruption(file: path, offset: stop.offset, reason: refusal)
                 }
                 let dropped = UInt64(bytes.count) - outcome.validEnd
@@ -103,11 +102,10 @@ enum Recovery {
             index.segments.append(
                 SegmentInfo(firstPosition: firstPosition, path: path, readFile: try ReadDescriptor(path: path)))
             if isNewest {
+                becomesWriter = true
                 writerFile = file
                 writerOffset = outcome.validEnd
                 writerChain = outcome.chain
-            } else {
-                file.close()
             }
         }
 
