@@ -1,7 +1,11 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Projections
+import Sessions
+import Synchronization
 import Testing
 
 @testable import SessionAPI
@@ -133,6 +137,31 @@ struct NativeRoutesTests {
             let events = try #require(page.json["events"] as? [[String: Any]])
             #expect(events.map { $0["position"] as? Int } == [2])
             #expect(events.first?["type"] as? String == "message.appended")
+        }
+    }
+
+    @Test func aCatchUpPageWithholdsTheBodiesOfASessionWhoseTombstoneItHoldsBeforeItIsApplied() async throws {
+        let diskFull = Mutex(false)
+        var replay = ReplayLoop.Configuration()
+        replay.diskFullRetryDelay = .milliseconds(10)
+        replay.beforeCommit = { _ in
+            if diskFull.withLock({ $0 }) { throw ProjectionError.diskFull(operation: "apply") }
+        }
+        try await withHealthApplication(replay: replay) { client, backend in
+            _ = try await client.execute(
+                uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"gone","title":"secret title"}"#))
+            diskFull.withLock { $0 = true }
+            // The tombstone is in the log (another node's, say); these projections have not applied it.
+            let tombstone = try SessionEvent.deleted(SessionDeleted(sessionID: "gone", namespace: "default")).encoded()
+            _ = try await backend.log.append(
+                [ProposedRecord(type: tombstone.type, schemaVersion: tombstone.schemaVersion, body: tombstone.body)],
+                to: "gone", expectedVersion: .exact(1))
+            let page = try await client.execute(uri: "/v1/events?after=0", method: .get)
+            let events = try #require(page.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["type"] as? String } == ["session.created", "session.deleted"])
+            #expect(events[0]["redacted"] as? Bool == true)
+            #expect(!String(buffer: page.body).contains("secret title"))
+            diskFull.withLock { $0 = false }
         }
     }
 

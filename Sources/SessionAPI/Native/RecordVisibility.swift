@@ -25,8 +25,12 @@ struct RecordVisibility {
         self.backend = backend
     }
 
-    /// Learns in one projection query which of a catch-up page's sessions are deleted.
+    /// Learns in one projection query which of a catch-up page's sessions are deleted; a session whose tombstone the
+    /// page holds is, whether or not the projections have applied it yet.
     mutating func lookUpDeletions(among records: [LogRecord]) async throws {
+        for record in records where record.type == EventType.sessionDeleted.rawValue {
+            deleted.insert(true, bytes: 0, for: record.stream)
+        }
         let unknown = Set(records.map(\.stream)).filter { deleted.value(for: $0) == nil }
         let found = try await backend.store.deletedSessions(among: unknown)
         for stream in unknown { deleted.insert(found.contains(stream), bytes: 0, for: stream) }
