@@ -34,10 +34,59 @@ public enum AsOf: Sendable, Hashable {
     }
 
     /// An RFC 3339 time alone (fractional seconds allowed), where a string of digits must not pass for one: a
-    /// Mixpeek filter's `"2026"` is refused, not read as 33 minutes past 1970.
+    /// Mixpeek filter's `"2026"` is refused, not read as 33 minutes past 1970. The whole text must have the shape
+    /// (Foundation's parser stops at what it understands: `…10:00:00Zjunk` read as 10:00), and fractions past the
+    /// microsecond are cut, not rounded: a time never reads as later than the text says (events are stored to the
+    /// microsecond).
     public static func rfc3339(_ text: String) -> Date? {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        guard let text = rfc3339Shape(text) else { return nil }
+        return (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: .iso8601))
+    }
+
+    /// `text` when it is `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with hours 0–23, minutes 0–59 and seconds
+    /// 0–60, its fraction cut to six digits; nil otherwise.
+    private static func rfc3339Shape(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        func byte(_ index: Int, is characters: String) -> Bool {
+            index < bytes.count && characters.utf8.contains(bytes[index])
+        }
+        guard digits(0..<4) != nil, byte(4, is: "-"), let month = digits(5..<7), (1...12).contains(month),
+            byte(7, is: "-"), let day = digits(8..<10), (1...31).contains(day), byte(10, is: "Tt"),
+            let hour = digits(11..<13), hour <= 23, byte(13, is: ":"), let minute = digits(14..<16), minute <= 59,
+            byte(16, is: ":"), let second = digits(17..<19), second <= 60
+        else { return nil }
+        var end = 19
+        var kept = bytes[0..<19]
+        kept[10] = UInt8(ascii: "T")  // RFC 3339 allows `t` and `z`; Foundation's parser reads the capitals
+        if byte(end, is: ".") {
+            var fractionEnd = end + 1
+            while fractionEnd < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[fractionEnd]) {
+                fractionEnd += 1
+            }
+            guard fractionEnd > end + 1 else { return nil }
+            kept += bytes[end..<min(fractionEnd, end + 7)]
+            end = fractionEnd
+        }
+        if byte(end, is: "Zz"), end + 1 == bytes.count {
+            kept.append(UInt8(ascii: "Z"))
+        } else if byte(end, is: "+-"), end + 6 == bytes.count, let offsetHours = digits(end + 1..<end + 3),
+            offsetHours <= 23, byte(end + 3, is: ":"), let offsetMinutes = digits(end + 4..<end + 6), offsetMinutes <= 59
+        {
+            kept += bytes[end..<bytes.count]
+        } else {
+            return nil
+        }
+        return String(decoding: kept, as: UTF8.self)
     }
 
     /// 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59Z in Unix seconds: what RFC 3339 can write.

@@ -140,6 +140,18 @@ private func parseError(_ arguments: [String]) -> String? {
         for text in ["1e13", "-1e13", "1e300", "0x10", "+5", ".5", "5.", " 12", "12 ", "--1", "253402300800"] {
             #expect(AsOf.time(text) == nil, "\(text)")
         }
+        // The whole text, RFC 3339's shape and ranges: Foundation's parser alone took a prefix.
+        for text in [
+            "2026-01-08T10:00:00Zjunk", "2026-01-08T24:00:00Z", "2026-01-08T10:00:00GMT", "2026-01-08T10:00:00",
+            "2026-01-08T10:60:00Z", "2026-13-08T10:00:00Z", "2026-01-08T10:00:00.Z", "2026-01-08T10:00:00+0100",
+            " 2026-01-08T10:00:00Z",
+        ] {
+            #expect(AsOf.time(text) == nil, "\(text)")
+        }
+        #expect(AsOf.time("2026-01-08t10:00:00z") == Date(timeIntervalSince1970: 1_767_866_400))
+        // Past the microsecond the fraction is cut, never rounded up past the time the text names.
+        #expect(AsOf.time("2026-01-08T10:00:00.0000009Z") == Date(timeIntervalSince1970: 1_767_866_400))
+        #expect(AsOf.time("2026-01-08T10:00:00.123456789Z") == AsOf.time("2026-01-08T10:00:00.123456Z"))
         #expect(AsOf.time("-5") == Date(timeIntervalSince1970: -5))
         #expect(AsOf.time("253402300799") == Date(timeIntervalSince1970: 253_402_300_799))
         #expect(parseError(["export", "s", "--at", "yesterday"]) != nil)
