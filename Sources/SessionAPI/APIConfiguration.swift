@@ -26,6 +26,10 @@ public struct APIConfiguration: Sendable {
     public var segmentSize = EventLog.Configuration().segmentSize
     /// Inactivity after which a session reports the Mixpeek status `idle`.
     public var idleTimeout: TimeInterval = 15 * 60
+    /// How long a connection may send nothing, with no answer on its way, before it is closed: connections opened
+    /// and left silent (or a client gone without closing) would otherwise hold a file descriptor each for good.
+    /// `nil`: never.
+    public var connectionIdleTimeout: Duration? = .seconds(60)
     /// How often an SSE stream sends a `heartbeat` event.
     public var heartbeatInterval: Duration = .seconds(45)
     /// How many SSE events may wait for a slow subscriber before its stream is ended (it resumes with

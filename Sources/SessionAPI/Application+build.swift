@@ -62,7 +62,7 @@ public func buildApplication(configuration: APIConfiguration) async throws -> Se
     }
     var app = Application(
         router: router,
-        server: .http1OnEventLoops(),
+        server: .http1OnEventLoops(idleTimeout: configuration.connectionIdleTimeout),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
         services: services,
         eventLoopGroupProvider: configuration.eventLoopGroup.map { .shared($0) } ?? .singleton,

@@ -33,6 +33,14 @@ struct Serve: AsyncParsableCommand {
     var idleTimeout: Double = 15 * 60
 
     @Option(
+        name: .customLong("connection-idle-timeout"),
+        help: ArgumentHelp(
+            "Seconds a connection may send nothing, with no answer on its way, before it is closed (0: never). "
+                + "A live event stream being answered is not idle.",
+            valueName: "seconds"))
+    var connectionIdleTimeout: Double = 60
+
+    @Option(
         name: .customLong("compact-interval"),
         help: ArgumentHelp(
             "Seconds between runs that erase permanently deleted sessions from disk (0: never; `sessiond compact` "
@@ -70,6 +78,9 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard connectionIdleTimeout >= 0 else {
+            throw ValidationError("--connection-idle-timeout must be 0 (never) or positive")
+        }
         guard compactInterval >= 0 else { throw ValidationError("--compact-interval must be 0 (never) or positive") }
         guard compactBlobGrace >= 0 else { throw ValidationError("--compact-blob-grace must not be negative") }
         guard (1...1 << 20).contains(stateCacheMiB) else {
@@ -93,6 +104,8 @@ struct Serve: AsyncParsableCommand {
         configuration.durability = log.durability
         configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
+        configuration.connectionIdleTimeout =
+            connectionIdleTimeout > 0 ? .milliseconds(Int64(connectionIdleTimeout * 1000)) : nil
         configuration.compactionInterval = compactInterval > 0 ? .milliseconds(Int64(compactInterval * 1000)) : nil
         configuration.blobGracePeriod = compactBlobGrace
         configuration.stateCacheBytes = stateCacheMiB << 20

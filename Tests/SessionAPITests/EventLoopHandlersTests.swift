@@ -8,7 +8,7 @@ import Testing
 
 @testable import SessionAPI
 
-/// A route served by `.http1OnEventLoops()` runs on the SwiftNIO event loop of its connection, also after awaiting
+/// A route served by `.http1OnEventLoops(idleTimeout:)` runs on the SwiftNIO event loop of its connection, also after awaiting
 /// work elsewhere, and Hummingbird's default server (`.http1()`) does not: what decision 0136 relies on.
 struct EventLoopHandlersTests {
     /// Answers "loop" when the handler runs on an event loop thread before and after a hop to the cooperative pool.
@@ -37,7 +37,7 @@ struct EventLoopHandlersTests {
     }
 
     @Test func handlersRunOnTheirConnectionsEventLoop() async throws {
-        try await Self.app(server: .http1OnEventLoops()).test(.live) { client in
+        try await Self.app(server: .http1OnEventLoops(idleTimeout: nil)).test(.live) { client in
             for _ in 0..<3 {
                 let response = try await client.execute(uri: "/where", method: .get)
                 #expect(String(buffer: response.body) == "loop pool loop")
@@ -48,7 +48,7 @@ struct EventLoopHandlersTests {
     /// `offTheLoop` (decision 0142) runs its body on a thread that is no event loop, `offTheLoop(if: false)` runs it
     /// in place, and the handler is back on its loop afterwards.
     @Test func offTheLoopLeavesTheEventLoopForItsBody() async throws {
-        try await Self.app(server: .http1OnEventLoops()).test(.live) { client in
+        try await Self.app(server: .http1OnEventLoops(idleTimeout: nil)).test(.live) { client in
             for _ in 0..<3 {
                 let response = try await client.execute(uri: "/off", method: .get)
                 #expect(String(buffer: response.body) == "loop pool loop loop")

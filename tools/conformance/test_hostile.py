@@ -187,6 +187,34 @@ def test_a_subscriber_that_stopped_reading_does_not_hold_up_shutdown():
     assert status == 0 and took < 20, f"exit status {status} after {took:.1f} s"
 
 
+def test_a_silent_connection_is_closed_and_a_stream_being_answered_is_not():
+    """`--connection-idle-timeout`: a connection that sends nothing (or stops after a request's head) is closed once
+    the timeout passes, so silent clients cannot hold the daemon's file descriptors for good; a kept-alive
+    connection between requests is too; an event stream, being answered, stays."""
+    with Daemon(log="", extra_args=["--connection-idle-timeout", "1"]) as quick:
+        silent = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
+        half = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
+        half.sendall(b"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
+        kept = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
+        kept.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert kept.recv(65536).startswith(b"HTTP/1.1 200")
+        stream = open_subscriber(quick, "/v1/events/stream")
+        assert stream.recv(4096).startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        for sock in (silent, half, kept):
+            received = b""
+            while chunk := sock.recv(65536):  # until the daemon closes it (the socket's own timeout is 10 s)
+                received += chunk
+            assert time.monotonic() - started < 8
+            sock.close()
+        assert quick.sockets_from([stream.getsockname()[1]]) == 1
+        stream.settimeout(0.5)
+        with pytest.raises(socket.timeout):
+            stream.recv(4096)  # open, and quiet until the next heartbeat
+        stream.close()
+        assert quick.stop() == 0
+
+
 def test_thousands_of_idle_subscribers_leave_the_daemon_responsive(daemon, session_id):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < IDLE_SUBSCRIBERS + 200:

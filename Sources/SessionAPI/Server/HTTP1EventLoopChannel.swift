@@ -23,8 +23,12 @@ struct HTTP1EventLoopChannel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with each connection's task on its event loop (``HTTP1EventLoopChannel``).
-    static func http1OnEventLoops() -> HTTPServerBuilder {
-        .init { responder in HTTP1EventLoopChannel(http1: HTTP1Channel(responder: responder)) }
+    /// HTTP/1.1 with each connection's task on its event loop (``HTTP1EventLoopChannel``); a connection that sends
+    /// nothing for `idleTimeout` while no answer is on its way is closed (an SSE stream being answered is not idle).
+    static func http1OnEventLoops(idleTimeout: Duration?) -> HTTPServerBuilder {
+        let configuration = HTTP1Channel.Configuration(idleTimeout: idleTimeout.map { TimeAmount($0) })
+        return .init { responder in
+            HTTP1EventLoopChannel(http1: HTTP1Channel(responder: responder, configuration: configuration))
+        }
     }
 }
