@@ -53,6 +53,18 @@ struct APIKeyTests {
         }
     }
 
+    @Test func aKeyFileThatCannotBeReadIsAnErrorNotNoKeys() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = APIKeyStore(directory: directory)
+            #expect(try store.keys().isEmpty)  // none yet: an open daemon
+            // Something at the file's place that cannot be read as one (as a file without read permission is):
+            // read as "no keys", a loopback daemon would be open to every namespace.
+            try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: false)
+            #expect(throws: APIKeyStoreError.self) { try store.keys() }
+            #expect(throws: APIKeyStoreError.self) { try APIKeyring(store: store) }
+        }
+    }
+
     @Test func nonLoopbackServesOnlyWithAKey() async throws {
         await #expect(throws: APIConfigurationError.nonLoopbackWithoutKeys(host: "0.0.0.0")) {
             try await withTestApplication(configure: { $0.host = "0.0.0.0" }) { _ in }

@@ -26,9 +26,15 @@ public struct APIKeyStore: Sendable {
     }
 
     /// Every key, revoked ones included, oldest first; none when the file does not exist.
-    /// - Throws: ``APIKeyStoreError/unreadable(path:reason:)`` for a file that is not a key file.
+    /// - Throws: ``APIKeyStoreError/unreadable(path:reason:)`` for a file that is not a key file, or one that exists
+    ///   but cannot be read (permissions, a directory): read as "no keys", it would open a loopback daemon to every
+    ///   namespace.
     public func keys() throws(APIKeyStoreError) -> [APIKey] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var status = stat()
+            if stat(path, &status) != 0, errno == ENOENT { return [] }
+            throw .unreadable(path: path, reason: "it exists but cannot be read (check its permissions)")
+        }
         return try Self.decode(Array(data), source: path)
     }
 
