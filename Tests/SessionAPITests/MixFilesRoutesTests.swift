@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LogStores
+import Synchronization
 import Testing
 
 @testable import SessionAPI
@@ -120,6 +122,26 @@ struct MixFilesRoutesTests {
             #expect(listed.jsonArray.isEmpty)
             let badThumb = try await client.execute(uri: "/api/sessions/\(id)/files/a.txt?thumb=big", method: .get)
             #expect(badThumb.status == .badRequest)
+        }
+    }
+
+    @Test func aRefusedFileNameOrMediaTypeStoresNoBytes() async throws {
+        let dataDirectory = Mutex("")
+        try await withTestApplication(configure: { configuration in
+            dataDirectory.withLock { $0 = configuration.dataDirectory }
+        }) { client in
+            let id = try await Self.createSession(client)
+            for (name, type) in [("a/b", "text/plain"), ("", "text/plain"), ("a\u{1}b", "text/plain"),
+                                 ("ok.txt", String(repeating: "x", count: 300)), ("ok.txt", "text/plain\u{7}")] {
+                let refused = try await client.execute(
+                    uri: "/api/sessions/\(id)/files/upload", method: .post, headers: Self.formHeaders,
+                    body: Self.form(filename: name, type: type, content: Array("secret bytes".utf8)))
+                #expect(refused.status == .badRequest, "\(name) \(type)")
+            }
+            let blobs = BlobStores.directory(in: dataDirectory.withLock { $0 })
+            let stored = FileManager.default.enumerator(atPath: blobs)?.allObjects.compactMap { $0 as? String } ?? []
+            #expect(!stored.contains { ($0 as NSString).lastPathComponent.count == 64 }, "\(stored)")
+            #expect(try await Self.upload(client, id, "ok.txt", "kept").status == .created)
         }
     }
 

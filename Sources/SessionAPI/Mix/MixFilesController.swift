@@ -48,6 +48,8 @@ struct MixFilesController {
             }
             return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
         }
+        // Before the bytes are stored: a refused name leaves no blob behind.
+        _ = try Session.validateFile(name: part.name, mediaType: part.mediaType)
         let digest = try await backend.blobs.write(part.bytes)
         let command = AddFile(
             sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, sha256: digest.hex)
