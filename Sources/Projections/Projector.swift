@@ -293,8 +293,11 @@ struct Projector {
         row.totalMessages += 1
         countLive(message.role, in: &row, by: 1)
         if message.role == .user, row.firstUserMessagePosition == nil { row.firstUserMessagePosition = position }
-        row.promptTokens += (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
-        row.completionTokens += (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
+        row.promptTokens = SessionCounters.adding(
+            SessionCounters.adding(message.cacheCreationTokens ?? 0, to: message.inputTokens ?? 0), to: row.promptTokens)
+        row.completionTokens = SessionCounters.adding(
+            SessionCounters.adding(message.cacheReadTokens ?? 0, to: message.outputTokens ?? 0),
+            to: row.completionTokens)
         row.cost += message.cost ?? 0
         row.totalToolCalls += message.toolCalls.count
         if let latency = message.latencyMs {

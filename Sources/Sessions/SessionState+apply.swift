@@ -94,8 +94,12 @@ extension SessionState {
         counters.totalMessages += 1
         countLive(appended.role, by: 1)
         if appended.role == .user, firstUserMessageID == nil { firstUserMessageID = appended.messageID }
-        counters.promptTokens += (appended.inputTokens ?? 0) + (appended.cacheCreationTokens ?? 0)
-        counters.completionTokens += (appended.outputTokens ?? 0) + (appended.cacheReadTokens ?? 0)
+        counters.promptTokens = SessionCounters.adding(
+            SessionCounters.adding(appended.cacheCreationTokens ?? 0, to: appended.inputTokens ?? 0),
+            to: counters.promptTokens)
+        counters.completionTokens = SessionCounters.adding(
+            SessionCounters.adding(appended.cacheReadTokens ?? 0, to: appended.outputTokens ?? 0),
+            to: counters.completionTokens)
         counters.cost += appended.cost ?? 0
         counters.totalToolCalls += appended.toolCalls.count
         if let latency = appended.latencyMs {

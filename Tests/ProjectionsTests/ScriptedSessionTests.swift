@@ -61,6 +61,35 @@ import Testing
         return marks
     }
 
+    /// Tokens no decide would accept, stored anyway (by a build before the cap, or another tool): the projections
+    /// apply them with their counters held at the greatest value, and the transcript's tally likewise, instead of
+    /// trapping on every replay.
+    @Test func hugeStoredTokensAreAppliedWithoutTrapping() async throws {
+        try await ProjectionHarness.with { harness in
+            let id: SessionID = "huge"
+            _ = try await harness.writer.execute(
+                .create(CreateSession(sessionID: id, namespace: "default", title: "t", browserMode: "local-browser-service")))
+            for n in 0..<2 {
+                let event = try SessionEvent.messageAppended(
+                    MessageAppended(
+                        messageID: MessageID(rawValue: "m\(n)")!, role: .assistant, inputTokens: Int.max,
+                        outputTokens: Int.max, cacheCreationTokens: Int.max)
+                ).encoded()
+                let appended = try await harness.log.append(
+                    [ProposedRecord(type: event.type, schemaVersion: event.schemaVersion, body: event.body)],
+                    to: id.rawValue)
+                try await harness.replay.waitUntilApplied(appended.lastPosition)
+            }
+            let counters = try #require(try await harness.store.session(id)).counters
+            #expect(counters.promptTokens == Int.max && counters.completionTokens == Int.max)
+            #expect(counters.totalTokens == Int.max)
+            let past = try #require(try await harness.store.session(id, at: .version(3))).counters
+            #expect(past.promptTokens == Int.max)
+            let audited = try #require(try await harness.store.auditedTranscript(id))
+            #expect(audited.stats.inputTokens == Int.max)
+        }
+    }
+
     @Test func countersAndStatsMatchHandComputedValues() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await Self.runScript(harness)

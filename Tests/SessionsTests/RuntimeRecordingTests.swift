@@ -74,6 +74,16 @@ struct RuntimeRecordingTests {
             invalid("inputTokens", "inputTokens must be greater than or equal to 0")
         ),
         DecisionRule(
+            "tokens past what a message can report (their sum would overflow the session's counters)",
+            append(.assistant, inputTokens: Int.max),
+            invalid("inputTokens", "inputTokens must be at most 1000000000000")
+        ),
+        DecisionRule(
+            "a cost past what a message can report",
+            append(.assistant, cost: 1e300),
+            invalid("cost", "cost must be at most 1000000000000")
+        ),
+        DecisionRule(
             "negative reasoning duration",
             append(.assistant, reasoningMs: -1),
             invalid("reasoningDurationMs", "reasoningDurationMs must be greater than or equal to 0")
@@ -120,6 +130,24 @@ struct RuntimeRecordingTests {
 
     @Test(arguments: appendRules)
     func rejectsInvalidMessages(_ rule: DecisionRule) { rule.check() }
+
+    /// Events stored before decide capped them (or written by another tool) must still fold: the counters hold at
+    /// their greatest value instead of trapping, which would stop every replay of the log for good.
+    @Test func countersOfHugeStoredTokensHoldInsteadOfTrapping() {
+        var state = SessionState()
+        state.apply(mixCreated, version: 1, recordedAt: Date(timeIntervalSince1970: 1))
+        for version in UInt64(2)...3 {
+            state.apply(
+                .messageAppended(
+                    MessageAppended(
+                        messageID: MessageID(rawValue: "m\(version)")!, role: .assistant, inputTokens: Int.max,
+                        outputTokens: Int.max, cacheCreationTokens: Int.max)),
+                version: version, recordedAt: Date(timeIntervalSince1970: Double(version)))
+        }
+        #expect(state.counters.promptTokens == Int.max)
+        #expect(state.counters.completionTokens == Int.max)
+        #expect(state.counters.totalTokens == Int.max)
+    }
 
     @Test func aFinalAssistantMessageEndsTheRun() throws {
         var given = Given([mixCreated])

@@ -32,10 +32,10 @@ public struct TranscriptStats: Sendable, Equatable {
         var latencies: [Double] = []
         for message in messages {
             let appended = message.appended
-            inputTokens += appended.inputTokens ?? 0
-            outputTokens += appended.outputTokens ?? 0
-            cacheCreationTokens += appended.cacheCreationTokens ?? 0
-            cacheReadTokens += appended.cacheReadTokens ?? 0
+            inputTokens = SessionCounters.adding(appended.inputTokens ?? 0, to: inputTokens)
+            outputTokens = SessionCounters.adding(appended.outputTokens ?? 0, to: outputTokens)
+            cacheCreationTokens = SessionCounters.adding(appended.cacheCreationTokens ?? 0, to: cacheCreationTokens)
+            cacheReadTokens = SessionCounters.adding(appended.cacheReadTokens ?? 0, to: cacheReadTokens)
             if let latency = appended.latencyMs { latencies.append(latency) }
             toolCalls += message.toolCalls.count
             errors += message.toolCalls.filter { $0.result?.isError == true }.count

@@ -34,8 +34,10 @@ struct TranscriptTally {
             }
             if role == .user, firstUserPosition == nil { firstUserPosition = added }
         }
-        counters.promptTokens += (tokens.input ?? 0) + (tokens.cacheCreation ?? 0)
-        counters.completionTokens += (tokens.output ?? 0) + (tokens.cacheRead ?? 0)
+        counters.promptTokens = SessionCounters.adding(
+            SessionCounters.adding(tokens.cacheCreation ?? 0, to: tokens.input ?? 0), to: counters.promptTokens)
+        counters.completionTokens = SessionCounters.adding(
+            SessionCounters.adding(tokens.cacheRead ?? 0, to: tokens.output ?? 0), to: counters.completionTokens)
         counters.cost += cost ?? 0
         counters.totalToolCalls += toolCallCount
         if let latencyMs {

@@ -87,9 +87,9 @@ extension SessionEvent {
         if !message.toolCalls.isEmpty {
             detail(String(message.toolCalls.count) + (message.toolCalls.count == 1 ? " tool call" : " tool calls"))
         }
-        let prompt = (message.inputTokens ?? 0) + (message.cacheCreationTokens ?? 0)
-        let completion = (message.outputTokens ?? 0) + (message.cacheReadTokens ?? 0)
-        if prompt + completion > 0 { detail(String(prompt) + "+" + String(completion) + " tokens") }
+        let prompt = SessionCounters.adding(message.cacheCreationTokens ?? 0, to: message.inputTokens ?? 0)
+        let completion = SessionCounters.adding(message.cacheReadTokens ?? 0, to: message.outputTokens ?? 0)
+        if prompt > 0 || completion > 0 { detail(String(prompt) + "+" + String(completion) + " tokens") }
         if let reason = message.finishReason { detail("finish " + reason.rawValue) }
         if message.item != nil { detail("framework item") }
         if separator == ", " { text += ")" }

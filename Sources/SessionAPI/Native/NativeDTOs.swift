@@ -77,7 +77,7 @@ struct NativeSession: Encodable {
         forkedFrom = session.forkedFrom
         appName = session.appName
         self.state = state
-        totalTokens = session.counters.promptTokens + session.counters.completionTokens
+        totalTokens = session.counters.totalTokens
         totalToolCalls = session.counters.totalToolCalls
     }
 }

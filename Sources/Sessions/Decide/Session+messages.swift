@@ -151,15 +151,21 @@ extension Session {
         }
     }
 
+    /// A count or amount a message reports: 0 … ``SessionCounters/maximumPerMessage``.
     static func requireNonNegative(_ field: String, _ value: Int?) throws(SessionError) {
-        if let value, value < 0 {
-            throw .validation(field: field, message: "\(field) must be greater than or equal to 0")
-        }
+        guard let value else { return }
+        if value < 0 { throw .validation(field: field, message: "\(field) must be greater than or equal to 0") }
+        if value > SessionCounters.maximumPerMessage { throw tooLarge(field) }
     }
 
     static func requireNonNegative(_ field: String, _ value: Double?) throws(SessionError) {
         guard let value else { return }
         guard value.isFinite else { throw .validation(field: field, message: "\(field) must be a finite number") }
         if value < 0 { throw .validation(field: field, message: "\(field) must be greater than or equal to 0") }
+        if value > Double(SessionCounters.maximumPerMessage) { throw tooLarge(field) }
+    }
+
+    private static func tooLarge(_ field: String) -> SessionError {
+        .validation(field: field, message: "\(field) must be at most \(SessionCounters.maximumPerMessage)")
     }
 }

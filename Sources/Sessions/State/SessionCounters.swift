@@ -31,7 +31,7 @@ public struct SessionCounters: Sendable, Equatable {
     public init() {}
 
     /// Mixpeek `stats.total_tokens`: ``promptTokens`` + ``completionTokens``.
-    public var totalTokens: Int { promptTokens + completionTokens }
+    public var totalTokens: Int { Self.adding(completionTokens, to: promptTokens) }
 
     /// Mixpeek `stats.avg_latency_ms`: the mean over messages that recorded a latency, 0 when none did.
     public var averageLatencyMs: Double { latencySamples == 0 ? 0 : latencySumMs / Double(latencySamples) }
