@@ -69,6 +69,46 @@ struct ForkTests {
 
     /// The fork keeps the source's app and its own state keys as of the point; the shared `app:` and `user:`
     /// keys are the app's and user's, so the fork does not set them again.
+    /// t1 records c1's result unfinished, t2 its finished result, and a rewind to t1 removes t2: the source shows
+    /// the finished result on c1 and lists c1 among t1's results; so must the fork, whose t1 carries the result.
+    @Test func aResultRecordedLaterByARemovedMessageIsCarriedByTheCopiedOne() throws {
+        var given = Given([
+            mixCreated, userMessage("u1", "list files"), assistantMessage("a1", calls: [Self.call], finish: .toolUse),
+            .messageAppended(MessageAppended(messageID: "t1", role: .tool, text: "")),
+            .toolResultRecorded(ToolResultRecorded(toolCallID: "c1", messageID: "t1", result: "READ", finished: false)),
+            .messageAppended(MessageAppended(messageID: "t2", role: .tool, text: "")),
+            .toolResultRecorded(ToolResultRecorded(toolCallID: "c1", messageID: "t2", result: "README.md")),
+        ])
+        given.apply(
+            .rewound(SessionRewound(toMessageID: "t1", removedMessageIDs: ["t2"], cleanupMedia: false)), at: at(100))
+        let source = given.state
+        var fork = Given()
+        _ = try fork.run(Self.fork(source), at: at(200), ids: IDSequence())
+        #expect(fork.state.toolCall("c1")?.result?.result == "README.md")
+        #expect(fork.state.liveMessages.last?.resultToolCallIDs == source.liveMessages.last?.resultToolCallIDs)
+        #expect(fork.state.liveMessages.last?.resultToolCallIDs == ["c1"])
+    }
+
+    /// A Mixpeek session expires; its fork must too, counted from the fork (else a fork would escape the lifetime
+    /// and `max_session_duration_minutes`).
+    @Test func aForkOfASessionThatExpiresExpires() throws {
+        var given = Given()
+        _ = try given.run(
+            .createAgentSession(
+                CreateAgentSession(
+                    sessionID: sid, namespace: "ns_test", agentConfig: AgentConfigInput(),
+                    quotas: SessionQuotas(maxSessionDurationMinutes: 30))),
+            at: at(0), ids: IDSequence())
+        #expect(given.state.expiresAt == at(30 * 60))
+        var fork = Given()
+        _ = try fork.run(Self.fork(given.state), at: at(3600), ids: IDSequence())
+        #expect(fork.state.expiresAt == at(3600 + 30 * 60))
+        // A session that does not expire forks into one that does not.
+        var plain = Given()
+        _ = try plain.run(Self.fork(Self.source().state), at: at(3600), ids: IDSequence())
+        #expect(plain.state.expiresAt == nil)
+    }
+
     @Test func theForkKeepsTheAppAndTheSessionsOwnState() throws {
         let source = Given([
             .created(SessionCreated(sessionID: sid, namespace: "default", origin: .native, userID: "u", appName: "weather")),

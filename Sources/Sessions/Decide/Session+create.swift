@@ -63,11 +63,7 @@ extension Session {
         }
         let config = try input.validated()
         try command.quotas?.validate()
-        var lifetime = context.agentSessionLifetime
-        if let minutes = command.quotas?.maxSessionDurationMinutes {
-            lifetime = min(lifetime, TimeInterval(minutes) * 60)
-        }
-        let expiresAt = Date(timeIntervalSince1970: (context.now.timeIntervalSince1970 + lifetime).rounded(.down))
+        let expiresAt = agentSessionExpiry(quotas: command.quotas, context: context)
         let id: SessionID = try newID(command.sessionID, field: "session_id", context: context)
         try requireNew(id, state: state)
         return [
@@ -207,6 +203,15 @@ extension Session {
     }
 
     /// `nil` for `nil` or "" (Go's zero value is "not set").
+    /// When an agent session made now expires: after the configured lifetime, or the quota's shorter duration.
+    static func agentSessionExpiry(quotas: SessionQuotas?, context: DecisionContext) -> Date {
+        var lifetime = context.agentSessionLifetime
+        if let minutes = quotas?.maxSessionDurationMinutes {
+            lifetime = min(lifetime, TimeInterval(minutes) * 60)
+        }
+        return Date(timeIntervalSince1970: (context.now.timeIntervalSince1970 + lifetime).rounded(.down))
+    }
+
     static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return value

@@ -30,7 +30,11 @@ extension Session {
                     promptMode: source.promptMode, browserMode: source.browserMode, cdpURL: source.cdpURL,
                     callbacks: source.callbacks, userID: source.userID, agentConfig: source.agentConfig,
                     quotas: source.quotas, userMemory: source.userMemory, metadata: source.metadata,
-                    enableMemory: source.enableMemory, forkedFrom: command.origin, appName: source.appName))
+                    enableMemory: source.enableMemory,
+                    // A session that expires (a Mixpeek agent session) forks into one that expires too, its lifetime
+                    // counted from the fork: a fork must not outlive the limits of what it copies.
+                    expiresAt: source.expiresAt.map { _ in agentSessionExpiry(quotas: source.quotas, context: context) },
+                    forkedFrom: command.origin, appName: source.appName))
         ]
         // The fold keeps only the session's own keys in `state`, so the delta holds no shared key.
         if !source.state.isEmpty { events.append(.stateUpdated(StateUpdated(delta: source.state))) }
@@ -45,8 +49,13 @@ extension Session {
             for record in message.toolCalls where !carried.contains(record.call.id) {
                 if let result = record.result { events.append(.toolResultRecorded(result)) }
             }
+            // The call's latest result, carried by this message in the fork even when a later tool message (since
+            // removed) recorded it.
             for callID in message.resultToolCallIDs {
-                if let result = source.toolCall(callID)?.result { events.append(.toolResultRecorded(result)) }
+                if var result = source.toolCall(callID)?.result {
+                    result.messageID = message.appended.messageID
+                    events.append(.toolResultRecorded(result))
+                }
             }
             for result in message.callbackResults { events.append(.callbackResultRecorded(result)) }
         }
