@@ -19,10 +19,11 @@ import Foundation
 /// (`PermanentErasure` spares blobs younger than its grace period, decision 0035).
 public protocol BlobStore: Sendable {
     /// Stores `bytes` durably and returns their digest. Bytes already stored are not written again; their time
-    /// is set to now.
+    /// is set to now. A damaged copy (``DamagedBlob``) is replaced.
     func write(_ bytes: [UInt8]) async throws -> BlobDigest
 
     /// The bytes of a stored blob, or `nil` when there is none with this digest.
+    /// - Throws: ``DamagedBlob`` when the stored bytes do not hash to `digest`.
     func read(_ digest: BlobDigest) async throws -> [UInt8]?
 
     /// Erases durably those of `digests` last written no later than `cutoff`, leaving no copy of their bytes in

@@ -52,9 +52,9 @@ public struct FileBlobStore: BlobStore {
         let digest = BlobDigest(of: bytes)
         let directory = self.directory(of: digest)
         let path = self.path(of: digest)
-        // Bytes already stored: touch them, so a collection sparing young blobs spares them until the event
-        // that now names them again is applied (decision 0035).
-        if utimensat(AT_FDCWD, path, nil, 0) == 0 || access(path, F_OK) == 0 { return digest }
+        // Bytes already stored, and whole: touch them, so a collection sparing young blobs spares them until the
+        // event that now names them again is applied (decision 0035). A damaged copy is written anew.
+        if (try? readNow(digest)) != nil, utimensat(AT_FDCWD, path, nil, 0) == 0 { return digest }
         try makeDirectory(root)
         try makeDirectory(directory)
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
@@ -77,7 +77,8 @@ public struct FileBlobStore: BlobStore {
         return digest
     }
 
-    private func readNow(_ digest: BlobDigest) throws(BlobStoreError) -> [UInt8]? {
+    /// - Throws: ``BlobStoreError``, or ``DamagedBlob`` for bytes that do not hash to `digest`.
+    private func readNow(_ digest: BlobDigest) throws -> [UInt8]? {
         let path = self.path(of: digest)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -93,7 +94,7 @@ public struct FileBlobStore: BlobStore {
                 if errno == EINTR { continue }
                 throw failure("read", path)
             }
-            if count == 0 { return bytes }
+            if count == 0 { return try DamagedBlob.checked(bytes, as: digest) }
             bytes.append(contentsOf: chunk[0..<count])
         }
     }

@@ -30,6 +30,19 @@ import Testing
         #expect(modified.timeIntervalSinceNow > -60)
     }
 
+    @Test func aDamagedBlobIsNeverServedAndWritingItsBytesAgainRepairsIt() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = FileBlobStore(root: root)
+        let bytes = Array("bytes that rot on disk".utf8)
+        let digest = try await store.write(bytes)
+        for damage in [Array("bytes that rot on disK".utf8), Array("bytes that rot".utf8)] {  // flipped, truncated
+            try Data(damage).write(to: URL(fileURLWithPath: store.path(of: digest)))
+            await #expect(throws: DamagedBlob(digest: digest)) { _ = try await store.read(digest) }
+            #expect(try await store.write(bytes) == digest)
+            #expect(try await store.read(digest) == bytes)
+        }
+    }
+
     @Test func storedListsEveryBlobAndRemoveErases() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = FileBlobStore(root: root)

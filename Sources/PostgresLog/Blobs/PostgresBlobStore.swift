@@ -40,7 +40,7 @@ public struct PostgresBlobStore: BlobStore {
             return found
         }
         guard let found else { return nil }
-        return try await offTheCooperativePool { Array(found.readableBytesView) }
+        return try await offTheCooperativePool { try DamagedBlob.checked(Array(found.readableBytesView), as: digest) }
     }
 
     /// Also finishes an earlier removal's `VACUUM FULL` that never ran, even when given no digests.

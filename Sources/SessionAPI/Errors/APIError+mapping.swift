@@ -19,6 +19,11 @@ extension APIError {
         case let error as ProjectionError: mapping(error)
         case let error as EventLogError: mapping(error)
         case let error as BlobStoreError: mapping(error)
+        case is DamagedBlob:
+            // Retrying does not help; uploading the same bytes again replaces the damaged copy.
+            APIError(
+                status: .internalServerError, code: "file_damaged",
+                message: "the stored file's bytes no longer match their checksum (damaged on disk); upload it again")
         case is BlobStoreUnavailable:
             // Nothing recorded: an upload appends its event only after the bytes are stored.
             APIError(
