@@ -11,12 +11,16 @@ public struct SessionRequestContext: RequestContext {
     public var namespace: String?
     /// The id of the API key that authenticated the request, recorded as the actor of what it appends.
     public var apiKeyID: String?
+    /// Whether that key is still active (re-reading the key file if it changed), for answers that outlive the
+    /// check at their start: an event stream ends once its key is revoked. `nil` without a key.
+    public var keyStillActive: (@Sendable () -> Bool)?
 
     /// Creates the context for one request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         namespace = nil
         apiKeyID = nil
+        keyStillActive = nil
     }
 
     /// Request bodies are collected by `decodeJSON(as:limit:)` with the configured limit instead.

@@ -55,7 +55,7 @@ struct SSESlowSubscriberTests {
         let (stopped, reportStop) = AsyncStream.makeStream(of: Int.self)
         let response = SSEResponse.make(
             initialID: 0, heartbeat: .seconds(3600), bufferSize: bufferSize, bufferBytes: bufferBytes,
-            heartbeatEvent: ("heartbeat", "{}", nil)
+            heartbeatEvent: ("heartbeat", "{}", nil), stillAllowed: nil
         ) { sink in
             for record in 1...1000 {
                 guard sink.send(events(record)) else {

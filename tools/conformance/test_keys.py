@@ -7,6 +7,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -147,6 +148,30 @@ def test_revoked_key_stops_working(keyed):
     key_id = next(line.split("\t")[0] for line in listed.splitlines() if "\tteam-c\t" in line)
     keys_cli(daemon, "revoke", key_id)
     assert httpx.get(url + "/api/sessions", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_a_revoked_keys_open_streams_end(keyed):
+    """A stream outlives the check at its start: revoking its key ends it (within a second or two), and resuming
+    it is refused."""
+    url, _, daemon = keyed
+    key = create_key(daemon, "team-d")
+    listed = keys_cli(daemon, "list")
+    key_id = next(line.split("\t")[0] for line in listed.splitlines() if "\tteam-d\t" in line)
+    headers = {"Authorization": f"Bearer {key}", "Accept": "text/event-stream"}
+    with httpx.Client(base_url=url, headers=headers, timeout=15) as client:
+        created = client.post("/api/sessions", json={"title": "d", "browserMode": "local-browser-service"})
+        assert created.status_code == 201
+        with client.stream("GET", "/v1/events/stream?after=0") as native, \
+                client.stream("GET", f"/stream?sessionId={created.json()['id']}") as mix:
+            assert native.status_code == 200 and mix.status_code == 200
+            keys_cli(daemon, "revoke", key_id)
+            started = time.monotonic()
+            for stream in (native, mix):
+                for _ in stream.iter_bytes():  # until the daemon ends it; the client's read timeout is 15 s
+                    pass
+            assert time.monotonic() - started < 10
+        resumed = client.get("/v1/events/stream?after=0")
+        assert resumed.status_code == 401
 
 
 def status_with(url, key):

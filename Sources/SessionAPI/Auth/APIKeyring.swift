@@ -75,6 +75,13 @@ public final class APIKeyring: Sendable {
         loaded.withLock { $0 = reloaded }
     }
 
+    /// Whether the key `keyID` is active now, the key file re-read first if it changed (an unreadable file keeps
+    /// the keys loaded).
+    func isActive(keyID: String) -> Bool {
+        try? refreshIfChanged()
+        return loaded.withLock { $0.keys.values.contains { $0.id == keyID } }
+    }
+
     /// The active key whose secret is `secret`, if any.
     func key(forSecret secret: String) -> APIKey? {
         let digest = BlobDigest(of: Array(secret.utf8)).hex

@@ -55,6 +55,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         }
         context.namespace = key.namespace
         context.apiKeyID = key.id
+        context.keyStillActive = { [keyring, id = key.id] in keyring.isActive(keyID: id) }
         return try await next(request, context)
     }
 

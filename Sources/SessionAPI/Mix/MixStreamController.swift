@@ -36,7 +36,8 @@ struct MixStreamController {
             initialID: start, heartbeat: configuration.heartbeatInterval,
             bufferSize: configuration.subscriberBufferSize,
             bufferBytes: configuration.subscriberBufferBytes,
-            heartbeatEvent: ("heartbeat", APIJSON.line(MixStreamEventMapper.HeartbeatData()), 45_000)
+            heartbeatEvent: ("heartbeat", APIJSON.line(MixStreamEventMapper.HeartbeatData()), 45_000),
+            stillAllowed: context.keyStillActive
         ) { sink in
             let connected = SSEEvent(
                 id: start, event: "connected", data: APIJSON.line(MixStreamEventMapper.ConnectedData(sessionId: id.rawValue)),

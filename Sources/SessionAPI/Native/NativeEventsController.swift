@@ -52,7 +52,7 @@ struct NativeEventsController {
         return SSEResponse.make(
             initialID: start, heartbeat: configuration.heartbeatInterval, bufferSize: configuration.subscriberBufferSize,
             bufferBytes: configuration.subscriberBufferBytes,
-            heartbeatEvent: ("heartbeat", "{}", nil)
+            heartbeatEvent: ("heartbeat", "{}", nil), stillAllowed: context.keyStillActive
         ) { sink in
             var visibility = visibility
             let records: any AsyncSequence<LogRecord, any Error> =

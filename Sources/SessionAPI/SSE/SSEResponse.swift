@@ -59,6 +59,9 @@ enum SSEResponse {
         func written(_ bytes: Int) { count.subtract(bytes, ordering: .relaxed) }
     }
 
+    /// How often a stream checks that its request is still allowed (a revoked key ends it within this).
+    static let accessCheckInterval: Duration = .seconds(1)
+
     fileprivate enum Item: Sendable {
         case events([SSEEvent], bytes: Int)
         case heartbeat
@@ -71,6 +74,8 @@ enum SSEResponse {
     ///   - bufferSize: How many events (of one record each) may wait for the subscriber.
     ///   - bufferBytes: How many bytes of events may wait for it.
     ///   - heartbeatEvent: The heartbeat's event name and data.
+    ///   - stillAllowed: Checked every ``accessCheckInterval``: once it is `false` (the request's API key was
+    ///     revoked) the stream ends, and the client's resume is refused.
     ///   - produce: Sends events until done or cancelled.
     static func make(
         initialID: UInt64,
@@ -78,6 +83,7 @@ enum SSEResponse {
         bufferSize: Int,
         bufferBytes: Int,
         heartbeatEvent: (name: String, data: String, retry: Int?),
+        stillAllowed: (@Sendable () -> Bool)?,
         produce: @escaping @Sendable (Sink) async throws -> Void
     ) -> Response {
         var headers = HTTPFields()
@@ -103,6 +109,12 @@ enum SSEResponse {
                         while true {
                             try await Task.sleep(for: heartbeat)
                             continuation.yield(.heartbeat)
+                        }
+                    }
+                    if let stillAllowed {
+                        group.addTask {
+                            while stillAllowed() { try await Task.sleep(for: accessCheckInterval) }
+                            continuation.finish()
                         }
                     }
                     var lastID = initialID
