@@ -4,7 +4,7 @@
 /// offset size field
 ///      0    4 magic "SDFR"
 ///      4    2 format version (1)
-///      6    2 flags (bit 0: payload is a zstd frame; bit 1: the first frame of a write)
+///      6    2 flags (bit 0: payload is a zstd frame; bit 1: the first frame of a synced write)
 ///      8    8 first position
 ///     16    4 record count
 ///     20    4 raw (uncompressed) payload length
@@ -18,9 +18,11 @@ struct FrameHeader: Equatable {
     static let magic: [UInt8] = Array("SDFR".utf8)
     static let formatVersion: UInt16 = 1
     static let compressedFlag: UInt16 = 1
-    /// Set on the first frame of each write (one `pwrite` and `fdatasync`) to a segment. Writes follow one another
-    /// only once the one before is durable, so a verifying frame that starts a write *after* a damaged frame proves
-    /// the damage hit acknowledged records rather than a torn last write (``Recovery``, decision 0173).
+    /// Set on the first frame of each write (one `pwrite` and `fdatasync`) a writer that syncs makes to a segment.
+    /// Such a writer starts a write only once the one before is durable, so a verifying frame that starts a write
+    /// *after* a damaged frame proves the damage hit acknowledged records rather than a torn last write
+    /// (``Recovery``, decision 0173). A writer that does not sync (`durability none`) sets no flag: after a power
+    /// cut any of its unsynced writes may be missing, whatever follows them.
     static let startsWriteFlag: UInt16 = 2
 
     var flags: UInt16

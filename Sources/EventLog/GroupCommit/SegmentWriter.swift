@@ -44,8 +44,8 @@ final class SegmentWriter {
         let sample: (([UInt8], String) -> Void)? = sampleBudget == nil ? nil : { self.keepSample($0, stream: $1) }
         let encoded = try EncodedFrame.encoding(
             records, maximumFrameBytes: configuration.maximumFrameBytes, compressor: compressor,
-            dictionary: dictionaries.active, previousChecksum: chain, firstFrameFlags: FrameHeader.startsWriteFlag,
-            sample: sample)
+            dictionary: dictionaries.active, previousChecksum: chain,
+            firstFrameFlags: configuration.durability == .fsync ? FrameHeader.startsWriteFlag : 0, sample: sample)
         for frame in encoded {
             frames.append(
                 FrameLocation(
