@@ -38,8 +38,8 @@ public final class PostgresLogStore: LogStore {
     let writer: Mutex<Writer>
     let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
-    let training: AsyncStream<[[UInt8]]>.Continuation
-    private let trainingSamples: AsyncStream<[[UInt8]]>
+    let training: AsyncStream<TrainingSamples>.Continuation
+    private let trainingSamples: AsyncStream<TrainingSamples>
     private let tasks = Mutex<(client: Task<Void, Never>?, work: Task<Void, Never>?)>((nil, nil))
     /// The schema version and log end found on open.
     let opened: (schemaVersion: Int, end: UInt64)
@@ -63,6 +63,15 @@ public final class PostgresLogStore: LogStore {
         var samples: [[UInt8]] = []
         var sampleBytes = 0
         var sampleBudget: Int?
+        /// The position of the first record sampled into ``samples``.
+        var firstSampledPosition: UInt64?
+    }
+
+    /// Records sampled for a dictionary, from `firstPosition` on: a compaction through that position or later may
+    /// have erased some of them, and then they must not train one (``runTrainer(_:)``).
+    struct TrainingSamples: Sendable {
+        var samples: [[UInt8]]
+        var firstPosition: UInt64
     }
 
     private init(
@@ -86,7 +95,8 @@ public final class PostgresLogStore: LogStore {
                     compressionLevel: configuration.compressionLevel, maximumFrameBytes: configuration.maximumFrameBytes),
                 sampleBudget: budget))
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        (trainingSamples, training) = AsyncStream.makeStream(of: [[UInt8]].self, bufferingPolicy: .bufferingNewest(1))
+        (trainingSamples, training) = AsyncStream.makeStream(
+            of: TrainingSamples.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Connects, creates or migrates the schema, loads the dictionaries and the log head, and starts the writer and

@@ -117,6 +117,33 @@ struct PostgresCompactionTests {
         }
     }
 
+    /// Samples taken before a compaction erased their records never train a dictionary (a zstd dictionary keeps
+    /// sample bytes verbatim): the trainer drops them and samples again.
+    @Test func samplesOfRecordsACompactionErasedTrainNoDictionary() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(
+                url: url, configuration: PostgresFixtures.configuration(training: .afterSampleBytes(16 << 10)))
+            let marker = "ERASED-SECRET-7731"
+            for i in 0..<40 {
+                _ = try await log.append(
+                    [PostgresFixtures.record("\(marker) \(marker) \(marker) note \(i)")], to: "doomed")
+            }
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.dictionary") == "0")
+            #expect(try await log.compact(rewriting: Self.erase).recordsRewritten == 40)
+            var i = 0
+            while try TestPostgres.psql(url, "SELECT count(*) FROM sessiond.dictionary") == "0" {
+                let text = "kept \(i): the agent's tool call \(i % 13) with its context and a longer tail of words"
+                _ = try await log.append([PostgresFixtures.record(text)], to: "kept")
+                i += 1
+                try #require(i < 5000, "no dictionary was trained")
+            }
+            #expect(try TestPostgres.psql(
+                url, "SELECT count(*) FROM sessiond.dictionary WHERE position(convert_to('\(marker)', 'UTF8') IN bytes) > 0")
+                == "0")
+            await log.close()
+        }
+    }
+
     @Test func aRewriteThatMovesARecordChangesNothing() async throws {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())

@@ -182,7 +182,7 @@ extension PostgresLogStore {
         try await useDictionary(facts.dictionaryID, on: connection)
         let (frames, samples) = try encode(records, previousChecksum: facts.head.lastChecksum)
         let answer = try await appendStatement((facts, frames, records), keys, on: connection)
-        if answer.appended { keep(samples) }
+        if answer.appended, let first = records.first { keep(samples, from: first.position.rawValue) }
         return (answer, frames)
     }
 
@@ -236,19 +236,23 @@ extension PostgresLogStore {
         }
     }
 
-    /// Adds written records' samples to the training set; hands the set to the trainer once there are enough.
-    private func keep(_ samples: [[UInt8]]) {
+    /// Adds written records' samples (of records from `position` on) to the training set; hands the set to the
+    /// trainer once there are enough.
+    private func keep(_ samples: [[UInt8]], from position: UInt64) {
         guard !samples.isEmpty else { return }
-        let ready = writer.withLock { writer -> [[UInt8]]? in
+        let ready = writer.withLock { writer -> TrainingSamples? in
             guard let budget = writer.sampleBudget else { return nil }
+            if writer.samples.isEmpty { writer.firstSampledPosition = position }
             writer.samples += samples
             writer.sampleBytes += samples.reduce(0) { $0 + $1.count }
             guard writer.sampleBytes >= budget else { return nil }
             defer {
                 writer.samples = []
+                writer.sampleBytes = 0
                 writer.sampleBudget = nil
+                writer.firstSampledPosition = nil
             }
-            return writer.samples
+            return TrainingSamples(samples: writer.samples, firstPosition: writer.firstSampledPosition ?? position)
         }
         if let ready { training.yield(ready) }
     }

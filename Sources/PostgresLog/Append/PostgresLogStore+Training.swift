@@ -8,8 +8,14 @@ extension PostgresLogStore {
     /// Trains a dictionary from the samples the writer hands over (once, when the database had none), stores it
     /// in `sessiond.dictionary` — committed before any frame names it —, names it in the log head (so every node's
     /// later frames use it) and makes this node's later frames use it.
-    func runTrainer(_ batches: AsyncStream<[[UInt8]]>) async {
-        for await samples in batches {
+    ///
+    /// Unless a compaction, on any node, rewrote the log through a sampled record since: the samples may hold bytes
+    /// it erased (a zstd dictionary keeps sample bytes verbatim). The check runs under the head's lock, which every
+    /// compaction holds while it rewrites, so one that commits while the trainer waits for the lock is seen too;
+    /// the samples are then dropped and sampling starts again.
+    func runTrainer(_ batches: AsyncStream<TrainingSamples>) async {
+        for await batch in batches {
+            let samples = batch.samples
             do {
                 let capacity = configuration.dictionaryCapacity
                 let bytes = try await withCheckedThrowingContinuation { continuation in
@@ -18,19 +24,37 @@ extension PostgresLogStore {
                         continuation.resume(with: Result { try LogDictionaries.train(samples: samples, capacity: capacity) })
                     }
                 }
-                var id: Int32?
-                // The head names it in the same statement: every node's next append switches to it.
-                for try await found in try await client.query(
-                    """
-                    WITH trained AS (INSERT INTO sessiond.dictionary (bytes) VALUES (\(ByteBuffer(bytes: bytes))) RETURNING id)
-                    UPDATE sessiond.log_head SET dictionary_id = (SELECT id FROM trained) WHERE id = 1
-                    RETURNING dictionary_id
-                    """,
-                    logger: logger
-                ).decode(Int32.self) {
-                    id = found
+                let installed: Int32? = try await leased(deadline: configuration.transactionDeadline) { connection in
+                    try await self.transaction(on: connection) { connection -> Int32? in
+                        try await connection.query(
+                            "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
+                        if let compacted = try await self.compactedThrough(on: connection),
+                            compacted >= batch.firstPosition
+                        {
+                            return nil
+                        }
+                        var id: Int32?
+                        // The head names it: every node's next append switches to it.
+                        for try await found in try await connection.query(
+                            """
+                            WITH trained AS (INSERT INTO sessiond.dictionary (bytes) VALUES (\(ByteBuffer(bytes: bytes))) RETURNING id)
+                            UPDATE sessiond.log_head SET dictionary_id = (SELECT id FROM trained) WHERE id = 1
+                            RETURNING dictionary_id
+                            """,
+                            logger: self.logger
+                        ).decode(Int32.self) {
+                            id = found
+                        }
+                        return id
+                    }
                 }
-                guard let id else { continue }
+                guard let id = installed else {
+                    logger.info(
+                        "dictionary samples dropped: a compaction rewrote the log since they were taken; sampling again",
+                        metadata: ["log.first_sampled_position": "\(batch.firstPosition)"])
+                    resumeDictionarySampling()
+                    continue
+                }
                 try dictionaries.install(id: UInt32(id), bytes: bytes, activate: true)
                 logger.info(
                     "trained compression dictionary",
@@ -64,6 +88,7 @@ extension PostgresLogStore {
             writer.samples = []
             writer.sampleBytes = 0
             writer.sampleBudget = nil
+            writer.firstSampledPosition = nil
         }
     }
 

@@ -34,8 +34,12 @@ extension PostgresLogStore {
         }
         var report = try await withCompactionConnection { connection in
             try await self.transaction(on: connection) { connection in
-                try await connection.query(
-                    "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
+                var end: Int64 = 0
+                for try await found in try await connection.query(
+                    "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger
+                ).decode(Int64.self) {
+                    end = found
+                }
                 // Read under the lock, so a dictionary another node trained since the first pass is retired too.
                 // The store does not know which streams a dictionary's samples came from: every one may hold their
                 // bytes.
@@ -43,6 +47,8 @@ extension PostgresLogStore {
                 var report = try await self.compactionPass(rewrite, retiring: retiring, on: connection, write: true)
                 if report.framesRewritten > 0 {
                     try await self.writeSharedDocument(Self.frameVacuumPending, [], on: connection)
+                    try await self.writeSharedDocument(
+                        Self.compactedThroughDocument, Self.encodedPosition(UInt64(max(0, end))), on: connection)
                 }
                 report.transactionID = try await self.currentTransactionID(on: connection)
                 return report
@@ -62,6 +68,22 @@ extension PostgresLogStore {
         report.tableRewriteDuration = ContinuousClock.now - started
         logger.info("log compacted", metadata: report.logMetadata)
         return report
+    }
+
+    /// The shared document holding the log's end when a compaction last rewrote frames (8 bytes, big-endian): a
+    /// dictionary trainer's samples of records up to it may hold erased bytes (``runTrainer(_:)``).
+    static let compactedThroughDocument = "log-compacted-through"
+
+    /// The end position the last compaction that rewrote frames held the head at, as `connection` sees it; `nil`
+    /// when none did.
+    func compactedThrough(on connection: PostgresConnection) async throws -> UInt64? {
+        guard let bytes = try await readSharedDocument(Self.compactedThroughDocument, on: connection), bytes.count == 8
+        else { return nil }
+        return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    static func encodedPosition(_ position: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: position >> (8 * (7 - $0))) }
     }
 
     /// The shared document marking frame (and dictionary) rows a committed compaction rewrote or deleted whose
