@@ -29,6 +29,26 @@ import Workload
         }
     }
 
+    static let trainingConfiguration = LogFixtures.configuration(
+        segmentSize: 256 << 10, training: .afterSampleBytes(150_000))
+
+    /// A log whose dictionary was trained on samples of the stream "secret" (written first, full of ``marker``),
+    /// then of an agent corpus.
+    static func logWithASecretInItsDictionary(in dir: String) async throws -> EventLog {
+        let log = try EventLog(directory: dir, configuration: trainingConfiguration)
+        for i in 0..<200 {
+            _ = try await log.append([LogFixtures.record("\(marker) \(marker) note \(i)")], to: "secret")
+        }
+        var corpus = AgentCorpus(seed: 11)
+        for (session, event) in corpus.events(totalBytes: 500_000) {
+            _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
+            if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+                await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
+            }
+        }
+        return log
+    }
+
     @Test func erasesOneStreamAndKeepsEverythingElseByteForByte() async throws {
         try await withTemporaryDirectory { dir in
             let configuration = LogFixtures.configuration(segmentSize: 4096)
@@ -81,19 +101,8 @@ import Workload
 
     @Test func aDictionaryTrainedOnAnErasedStreamIsRetiredAndReplaced() async throws {
         try await withTemporaryDirectory { dir in
-            let configuration = LogFixtures.configuration(segmentSize: 256 << 10, training: .afterSampleBytes(150_000))
-            let log = try EventLog(directory: dir, configuration: configuration)
-            // The secret stream is written first, so the dictionary's samples include it.
-            for i in 0..<200 {
-                _ = try await log.append([LogFixtures.record("\(Self.marker) \(Self.marker) note \(i)")], to: "secret")
-            }
-            var corpus = AgentCorpus(seed: 11)
-            for (session, event) in corpus.events(totalBytes: 500_000) {
-                _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
-                if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
-                    await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
-                }
-            }
+            let configuration = Self.trainingConfiguration
+            let log = try await Self.logWithASecretInItsDictionary(in: dir)
             #expect(log.dictionaries.ids == [1])
             #expect(log.dictionaries.mayHoldBytes(of: ["secret"], id: 1))
             let before = try await log.read(from: LogPosition(1), limit: 100_000)
@@ -120,18 +129,7 @@ import Workload
 
     @Test func aCompactionThatDiedBeforeRetiringTheDictionaryRetiresItWhenTheStreamIsPurged() async throws {
         try await withTemporaryDirectory { dir in
-            let configuration = LogFixtures.configuration(segmentSize: 256 << 10, training: .afterSampleBytes(150_000))
-            let log = try EventLog(directory: dir, configuration: configuration)
-            for i in 0..<200 {
-                _ = try await log.append([LogFixtures.record("\(Self.marker) \(Self.marker) note \(i)")], to: "secret")
-            }
-            var corpus = AgentCorpus(seed: 11)
-            for (session, event) in corpus.events(totalBytes: 500_000) {
-                _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
-                if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
-                    await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
-                }
-            }
+            let log = try await Self.logWithASecretInItsDictionary(in: dir)
             #expect(log.dictionaries.ids == [1])
             // What a compaction killed between its two steps leaves: the secret records rewritten, the dictionary
             // trained on them still there.

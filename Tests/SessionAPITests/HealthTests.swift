@@ -49,8 +49,8 @@ struct HealthTests {
             let created = try await client.execute(
                 uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"quiet","title":"t"}"#))
             #expect(created.status == .created)
-            let log = try #require(backend.log as? SilentLogStore)
-            log.silent.withLock { $0 = true }
+            let log = try #require(backend.log as? OutageLogStore)
+            log.stalls.withLock { $0 = true }
             let started = ContinuousClock.now
 
             let health = try await client.execute(uri: "/health", method: .get)
@@ -75,19 +75,16 @@ struct HealthTests {
 }
 
 /// Runs `body` against the router over a backend opened on a fresh data directory, as `withTestApplication` does,
-/// but with its log wrapped in a ``SilentLogStore`` and its replay loop configured by `replay` (a test hook that
+/// but with its log wrapped in an `OutageLogStore` and its replay loop configured by `replay` (a test hook that
 /// fills the disk); the loop runs in the application's services, as the daemon's does.
 func withHealthApplication<T>(
     replay: ReplayLoop.Configuration = ReplayLoop.Configuration(),
     _ body: @Sendable (any TestClientProtocol, SessionBackend) async throws -> T
 ) async throws -> T {
     try await withTemporaryDirectory { directory in
-        var configuration = APIConfiguration()
-        configuration.dataDirectory = directory
-        configuration.durability = .none
-        configuration.port = 0
+        let configuration = testConfiguration(dataDirectory: directory)
         let opened = try await SessionBackend.open(configuration: configuration)
-        let log = SilentLogStore(opened.log)
+        let log = OutageLogStore(opened.log)
         var replay = replay
         let responses = opened.responses
         replay.afterCommit = { responses.committed($0.changes()) }
@@ -105,64 +102,4 @@ func withHealthApplication<T>(
             logger: configuration.logger)
         return try await app.test(.router) { client in try await body(client, backend) }
     }
-}
-
-/// A log that forwards everything to another, except that while `silent` is set its durable end takes 5 s and then
-/// fails, as a PostgreSQL log does once its pool gives up waiting for a connection.
-final class SilentLogStore: LogStore {
-    let base: any LogStore
-    let silent = Mutex(false)
-
-    init(_ base: any LogStore) { self.base = base }
-
-    func durableEnd() async throws -> LogPosition {
-        if silent.withLock({ $0 }) {
-            try await Task.sleep(for: .seconds(5))
-            throw EventLogError.unavailable(reason: "the test silenced the log")
-        }
-        return try await base.durableEnd()
-    }
-
-    func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion) async throws
-        -> AppendResult
-    {
-        try await base.append(records, to: stream, expectedVersion: expectedVersion)
-    }
-
-    func append(batch appends: [StreamAppend]) async -> [Result<AppendResult, any Error>] {
-        await base.append(batch: appends)
-    }
-
-    func read(from position: LogPosition, limit: Int) async throws -> [LogRecord] {
-        try await base.read(from: position, limit: limit)
-    }
-
-    func readStream(_ stream: String, fromVersion version: UInt64) async throws -> [LogRecord] {
-        try await base.readStream(stream, fromVersion: version)
-    }
-
-    func streamVersion(_ stream: String) async throws -> UInt64 { try await base.streamVersion(stream) }
-
-    func stream(_ stream: String, reached version: UInt64, after checked: LogPosition, through end: LogPosition)
-        async throws -> Bool
-    {
-        try await base.stream(stream, reached: version, after: checked, through: end)
-    }
-
-    func waitForDurableEnd(after position: LogPosition) async throws -> LogPosition {
-        try await base.waitForDurableEnd(after: position)
-    }
-
-    func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?) async throws
-        -> CompactionReport
-    {
-        try await base.compact(purging: purging, rewriting: rewrite)
-    }
-
-    func appendMoved(_ records: [LogRecord]) async throws { try await base.appendMoved(records) }
-    func storedDictionaries() async throws -> [StoredDictionary] { try await base.storedDictionaries() }
-    func importDictionaries(_ dictionaries: [StoredDictionary]) async throws { try await base.importDictionaries(dictionaries) }
-    func close() async { await base.close() }
-    var statistics: LogStatistics { base.statistics }
-    var summary: String { base.summary }
 }

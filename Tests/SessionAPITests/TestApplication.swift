@@ -12,14 +12,20 @@ func withTestApplication<T>(
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     try await withTemporaryDirectory { directory in
-        var configuration = APIConfiguration()
-        configuration.dataDirectory = directory
-        configuration.durability = .none
-        configuration.port = 0
+        var configuration = testConfiguration(dataDirectory: directory)
         try configure(&configuration)
         let app = try await buildApplication(configuration: configuration)
         return try await app.test(testing, body)
     }
+}
+
+/// A daemon's configuration for tests: data in `dataDirectory`, no fsync, any free port.
+func testConfiguration(dataDirectory: String) -> APIConfiguration {
+    var configuration = APIConfiguration()
+    configuration.dataDirectory = dataDirectory
+    configuration.durability = .none
+    configuration.port = 0
+    return configuration
 }
 
 extension TestResponse {
