@@ -72,10 +72,12 @@ public struct APIConfiguration: Sendable {
     /// Creates the default configuration: 127.0.0.1:8088, `./data`, fsync durability.
     public init() {}
 
-    /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1`, bracketed or not, or `localhost`).
+    /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1`, bracketed or not, or `localhost`). A name
+    /// under `localhost` is not: the daemon binds what it resolves to, which `/etc/hosts` or a resolver may make a
+    /// network address, and an open daemon must not listen there.
     public var isLoopback: Bool {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
-        return OpenDaemonOrigin.isLoopback(host: bare)
+        return OpenDaemonOrigin.isLoopback(host: bare) && !bare.lowercased().hasSuffix(".localhost")
     }
 
     /// Checks that the configuration may be served.

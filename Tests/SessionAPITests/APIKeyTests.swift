@@ -69,6 +69,15 @@ struct APIKeyTests {
         await #expect(throws: APIConfigurationError.nonLoopbackWithoutKeys(host: "0.0.0.0")) {
             try await withTestApplication(configure: { $0.host = "0.0.0.0" }) { _ in }
         }
+        // A name under localhost is bound as whatever it resolves to: not taken for loopback.
+        for host in ["127.0.0.1", "localhost", "[::1]"] {
+            var configuration = APIConfiguration()
+            configuration.host = host
+            #expect(configuration.isLoopback, "\(host)")
+        }
+        var named = APIConfiguration()
+        named.host = "app.localhost"
+        #expect(!named.isLoopback)
         try await withTestApplication(configure: { configuration in
             configuration.host = "0.0.0.0"
             _ = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")
