@@ -54,12 +54,15 @@ extension PostgresLogStore {
     /// any other lock sessiond takes.
     static let sharedDocumentLockClass: Int32 = 0x5E55_D0C5
 
-    /// Sets the document `name` to `bytes` (and its time to the transaction's), in the caller's transaction.
+    /// Sets the document `name` to `bytes`, in the caller's transaction, and its time to the moment of this write
+    /// (not the transaction's start: a mark written late in a long transaction must read as later than a `VACUUM`
+    /// that started meanwhile, ``vacuumFull(_:clearing:after:on:)``).
     func writeSharedDocument(_ name: String, _ bytes: [UInt8], on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO sessiond.shared_document (name, bytes) VALUES (\(name), \(ByteBuffer(bytes: bytes)))
-            ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = now()
+            INSERT INTO sessiond.shared_document (name, bytes, updated_at)
+            VALUES (\(name), \(ByteBuffer(bytes: bytes)), clock_timestamp())
+            ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, updated_at = clock_timestamp()
             """, logger: logger)
     }
 

@@ -40,6 +40,22 @@ struct PostgresBlobStoreTests {
         }
     }
 
+    @Test func aDamagedBlobIsNeverServedAndWritingItsBytesAgainRepairsIt() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            let bytes = Array("bytes that rot in a table".utf8)
+            let digest = try await log.blobs.write(bytes)
+            try TestPostgres.psql(url, "UPDATE sessiond.blob SET bytes = convert_to('bytes that rot in a tablE', 'UTF8')")
+            await #expect(throws: DamagedBlob(digest: digest)) { _ = try await log.blobs.read(digest) }
+            #expect(try await log.blobs.write(bytes) == digest)
+            #expect(try await log.blobs.read(digest) == bytes)
+            // Whole bytes written again stay as they are.
+            #expect(try await log.blobs.write(bytes) == digest)
+            #expect(try await log.blobs.read(digest) == bytes)
+            await log.close()
+        }
+    }
+
     @Test func removingBlobsLeavesNoCopyInTheTablesFiles() async throws {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())

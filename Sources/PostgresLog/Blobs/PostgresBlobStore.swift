@@ -18,12 +18,15 @@ public struct PostgresBlobStore: BlobStore {
     public func write(_ bytes: [UInt8]) async throws -> BlobDigest {
         // Hashing and copying up to the upload limit happen beside the cooperative pool.
         let (digest, buffer) = try await offTheCooperativePool { (BlobDigest(of: bytes), ByteBuffer(bytes: bytes)) }
-        // Bytes already stored: only their time moves (the row keeps its TOAST pointer, nothing is copied).
+        // Bytes already stored: only their time moves (the row keeps its TOAST pointer, nothing is copied), unless
+        // the stored bytes no longer hash to their digest: then this write replaces them.
         _ = try await run(deadline: log.configuration.transactionDeadline) { connection in
             try await connection.query(
                 """
                 INSERT INTO sessiond.blob (digest, bytes) VALUES (\(digest.hex), \(buffer))
-                ON CONFLICT (digest) DO UPDATE SET modified_at = now()
+                ON CONFLICT (digest) DO UPDATE SET modified_at = now(),
+                    bytes = CASE WHEN sha256(sessiond.blob.bytes) = decode(excluded.digest, 'hex')
+                        THEN sessiond.blob.bytes ELSE excluded.bytes END
                 """, logger: log.logger)
         }
         return digest
