@@ -28,8 +28,9 @@ public struct APIConfiguration: Sendable {
     public var idleTimeout: TimeInterval = 15 * 60
     /// How long a connection may send nothing, with no answer on its way, before it is closed: connections opened
     /// and left silent (or a client gone without closing) would otherwise hold a file descriptor each for good.
-    /// `nil`: never.
-    public var connectionIdleTimeout: Duration? = .seconds(60)
+    /// Longer than the 60 s idle timeout of common load balancers, which then close first (a balancer reusing a
+    /// connection the server is closing answers 502). `nil`: never.
+    public var connectionIdleTimeout: Duration? = .seconds(75)
     /// How often an SSE stream sends a `heartbeat` event.
     public var heartbeatInterval: Duration = .seconds(45)
     /// How many SSE events may wait for a slow subscriber before its stream is ended (it resumes with

@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
             "Seconds a connection may send nothing, with no answer on its way, before it is closed (0: never). "
                 + "A live event stream being answered is not idle.",
             valueName: "seconds"))
-    var connectionIdleTimeout: Double = 60
+    var connectionIdleTimeout: Double = 75
 
     @Option(
         name: .customLong("compact-interval"),
@@ -78,10 +78,12 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
-        guard connectionIdleTimeout >= 0 else {
-            throw ValidationError("--connection-idle-timeout must be 0 (never) or positive")
+        guard connectionIdleTimeout >= 0, connectionIdleTimeout <= 86_400 else {
+            throw ValidationError("--connection-idle-timeout must be 0 (never) or at most 86400 seconds")
         }
-        guard compactInterval >= 0 else { throw ValidationError("--compact-interval must be 0 (never) or positive") }
+        guard compactInterval >= 0, compactInterval <= 366 * 86_400 else {
+            throw ValidationError("--compact-interval must be 0 (never) or at most a year, in seconds")
+        }
         guard compactBlobGrace >= 0 else { throw ValidationError("--compact-blob-grace must not be negative") }
         guard (1...1 << 20).contains(stateCacheMiB) else {
             throw ValidationError("--state-cache-mib must be between 1 and 1048576")
