@@ -373,8 +373,10 @@ class SessiondClient:
         attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
+                carried = self._floor.value
                 response = send()
-                if self._floor.refused(response.status_code, response.content):
+                if self._floor.refused(response.status_code, response.content, carried):
+                    self._items.clear()
                     response = send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:
@@ -538,8 +540,10 @@ class AsyncSessiondClient:
         attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
+                carried = self._floor.value
                 response = await send()
-                if self._floor.refused(response.status_code, response.content):
+                if self._floor.refused(response.status_code, response.content, carried):
+                    self._items.clear()
                     response = await send()
             except httpx.TransportError:
                 if attempt + 1 == attempts:

@@ -196,6 +196,12 @@ class ItemsCache:
         with self._lock:
             self._remove(session_id)
 
+    def clear(self) -> None:
+        """Forgets every session (the log was replaced: a session of the same id and version may hold other items)."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
     def _put(self, session_id: str, entry: _Entry) -> None:
         self._remove(session_id)
         if entry.size > self.max_bytes:

@@ -45,12 +45,15 @@ class PositionFloor:
                     if value > self.value:
                         self.value = value
 
-    def refused(self, status: int, content: bytes) -> bool:
-        """Whether an answer refused the position the request carried: a node whose log ends before it, which
-        happens only when the log was replaced since (a wiped data directory, another database). The floor starts
-        again from the log's beginning and the request can go again: the refusal came before it was handled."""
-        if status != 400 or not self.value or _REFUSAL_MARK not in content:
+    def refused(self, status: int, content: bytes, carried: int) -> bool:
+        """Whether an answer refused the position the request carried (`carried`: the floor when it was sent): a
+        node whose log ends before it, which happens only when the log was replaced since (a wiped data directory,
+        another database). The floor starts again from the log's beginning — unless it moved since the request
+        left (another thread already started it again) — and the request can go again: the refusal came before it
+        was handled."""
+        if status != 400 or not carried or _REFUSAL_MARK not in content:
             return False
         with self._lock:
-            self.value = 0
+            if self.value == carried:
+                self.value = 0
         return True
