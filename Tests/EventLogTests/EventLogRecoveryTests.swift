@@ -66,7 +66,7 @@ import TestSupport
         }
     }
 
-    @Test func aCorruptFrameInTheNewestSegmentCutsTheTailFromThere() async throws {
+    @Test func aCorruptFrameInTheNewestSegmentsLastWriteCutsTheTailFromThere() async throws {
         try await withTemporaryDirectory { dir in
             let (file, lastFrame) = try await threeFrameLog(in: dir)
             LogFixtures.flipByte(file, at: lastFrame.lowerBound + UInt64(FrameHeader.size) + 3)

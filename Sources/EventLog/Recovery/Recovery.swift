@@ -142,8 +142,8 @@ enum Recovery {
         let advice = "keep a copy of the file; then restore the log from a backup, or cut the file at byte "
             + "\(stop.offset) (truncate -s \(stop.offset)) to give up positions \(nextPosition) and later"
         if stop.newerFormat {
-            return "\(stop.reason): written by a newer sessiond, whose records would be lost by cutting them; "
-                + "run that version, or " + advice
+            return "\(stop.reason): written by a newer sessiond (or its version field is damaged), and cutting it "
+                + "would lose its records; run that version if there is one, or " + advice
         }
         guard let later = SegmentScanner.laterWrite(in: bytes, after: stop.offset, position: nextPosition) else {
             return nil
