@@ -60,7 +60,8 @@ public final class ReplayLoop: Service {
         var failed = false
         /// The last batch failed for lack of disk space and is being retried; waiters are told so at once.
         var diskFull = false
-        var waiters: [(position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waiters: [(id: Int, position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = []
+        var nextWaiterID = 0
     }
 
     /// The store the loop writes.
@@ -121,17 +122,33 @@ public final class ReplayLoop: Service {
     /// Suspends until the projections have applied `position` (read-your-writes), returning at once when they
     /// already have.
     /// - Throws: ``ProjectionError/replayStopped(reason:)`` (or the loop's failure) when the loop ends first;
-    ///   `CancellationError` is not honoured while waiting, so callers bound the wait with their own timeout.
+    ///   `CancellationError` when the waiting task is cancelled.
     public func waitUntilApplied(_ position: LogPosition) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let resume: Result<Void, ProjectionError>? = progress.withLock { progress in
-                if let applied = progress.applied, applied >= position { return .success(()) }
-                if let failure = progress.failure { return .failure(failure) }
-                if progress.diskFull { return .failure(.diskFull(operation: "apply")) }
-                progress.waiters.append((position, continuation))
-                return nil
+        if let applied = appliedPosition, applied >= position { return }
+        let id = progress.withLock { progress in
+            progress.nextWaiterID += 1
+            return progress.nextWaiterID
+        }
+        // Cancellable: a waiter whose task is cancelled (a client that went away) is answered at once instead of
+        // holding its task until the loop reaches the position.
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resume: Result<Void, any Error>? = progress.withLock { progress in
+                    if let applied = progress.applied, applied >= position { return .success(()) }
+                    if let failure = progress.failure { return .failure(failure) }
+                    if progress.diskFull { return .failure(ProjectionError.diskFull(operation: "apply")) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    progress.waiters.append((id, position, continuation))
+                    return nil
+                }
+                if let resume { continuation.resume(with: resume) }
             }
-            if let resume { continuation.resume(with: resume.mapError { $0 as any Error }) }
+        } onCancel: {
+            let cancelled = progress.withLock { progress -> CheckedContinuation<Void, any Error>? in
+                guard let index = progress.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return progress.waiters.remove(at: index).continuation
+            }
+            cancelled?.resume(throwing: CancellationError())
         }
     }
 

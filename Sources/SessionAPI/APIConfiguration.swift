@@ -50,6 +50,9 @@ public struct APIConfiguration: Sendable {
     public var exportCacheBytes = ProjectionStore.Configuration().exportCacheBytes
     /// The largest session file accepted by an upload (the Mix contract's 32 MB); larger ones get 413.
     public var maximumUploadBytes = 32 << 20
+    /// How many uploads are read and stored at once; the others wait before reading their bodies (each holds its
+    /// body, up to ``maximumUploadBytes``, several times over while it is read).
+    public var maximumConcurrentUploads = 4
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
     /// How often the daemon erases permanently deleted sessions from the log, the projection files and the

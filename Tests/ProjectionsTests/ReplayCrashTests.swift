@@ -94,6 +94,21 @@ import TestSupport
         }
     }
 
+    /// A waiter whose task is cancelled (its client went away) is answered at once, not when the loop gets there.
+    @Test(.timeLimit(.minutes(1))) func aCancelledWaiterIsAnsweredAtOnce() async throws {
+        try await ProjectionHarness.with { harness in
+            let waiting = Task { try await harness.replay.waitUntilApplied(LogPosition(1_000_000)) }
+            try await Task.sleep(for: .milliseconds(50))
+            let cancelled = ContinuousClock.now
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            // The loop goes on serving other waiters.
+            _ = try await harness.writer.execute(
+                .create(CreateSession(sessionID: "after", namespace: "default", title: "t", browserMode: "local-browser-service")))
+        }
+    }
+
     @Test func aKillBetweenFramesResumesFromTheCheckpoint() async throws {
         try await withTemporaryDirectory { dir in
             let log = try EventLog(directory: dir + "/log", configuration: ProjectionHarness.logConfiguration())

@@ -76,7 +76,8 @@ struct PositionMiddleware: RouterMiddleware {
             }
             position = end
         }
-        // The replay loop's wait cannot be cancelled, so a bounded wait polls its progress instead.
+        // Polled rather than `ReplayLoop.waitUntilApplied`, which answers a full projection disk at once: a read
+        // waits here for the position whatever holds the loop up, and is 503 only after `timeout`.
         let deadline = ContinuousClock.now + timeout
         while (backend.replay.appliedPosition ?? .zero) < position {
             guard ContinuousClock.now < deadline else {

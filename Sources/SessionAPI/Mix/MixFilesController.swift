@@ -12,6 +12,13 @@ import Sessions
 /// live files in the projection.
 struct MixFilesController {
     let backend: SessionBackend
+    /// Uploads read at once (``APIConfiguration/maximumConcurrentUploads``); the others wait before reading.
+    let uploads: ConcurrencyLimit
+
+    init(backend: SessionBackend) {
+        self.backend = backend
+        uploads = ConcurrencyLimit(backend.configuration.maximumConcurrentUploads)
+    }
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
         group.get("sessions/:id/files", use: list)
@@ -32,27 +39,32 @@ struct MixFilesController {
         let id = try context.sessionID()
         _ = try await backend.session(id, namespace: context.namespace)
         let limit = backend.configuration.maximumUploadBytes
-        // Room for the part headers and boundaries around a file of the largest allowed size.
-        let body = try await request.collectBody(limit: limit + 64 * 1024)
         let contentType = request.headers[.contentType]
-        // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
-        let part = try await NIOThreadPool.singleton.runIfActive {
-            let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
-            guard let part = form.part(named: "file") else {
-                throw APIError(status: .badRequest, code: "validation_error", message: "file is required", field: "file")
+        // Read, checked and stored with at most a few others at once: each holds its body several times over.
+        let part = try await uploads.run {
+            // Room for the part headers and boundaries around a file of the largest allowed size.
+            let body = try await request.collectBody(limit: limit + 64 * 1024)
+            // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
+            let part = try await NIOThreadPool.singleton.runIfActive {
+                let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
+                guard let part = form.part(named: "file") else {
+                    throw APIError(
+                        status: .badRequest, code: "validation_error", message: "file is required", field: "file")
+                }
+                guard part.bytes.count <= limit else {
+                    throw APIError(
+                        status: .contentTooLarge, code: "payload_too_large",
+                        message: "File too large (max \(limit >> 20)MB)", field: "file")
+                }
+                return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
             }
-            guard part.bytes.count <= limit else {
-                throw APIError(
-                    status: .contentTooLarge, code: "payload_too_large",
-                    message: "File too large (max \(limit >> 20)MB)", field: "file")
-            }
-            return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
+            // Before the bytes are stored: a refused name leaves no blob behind.
+            _ = try Session.validateFile(name: part.name, mediaType: part.mediaType)
+            let digest = try await backend.blobs.write(part.bytes)
+            return (name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, digest: digest)
         }
-        // Before the bytes are stored: a refused name leaves no blob behind.
-        _ = try Session.validateFile(name: part.name, mediaType: part.mediaType)
-        let digest = try await backend.blobs.write(part.bytes)
         let command = AddFile(
-            sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, sha256: digest.hex)
+            sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.byteCount, sha256: part.digest.hex)
         let result = try await backend.execute(
             .addFile(command), namespace: context.namespace, options: context.writeOptions(request))
         var added: Set<FileID> = []
