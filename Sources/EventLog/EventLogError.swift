@@ -27,6 +27,9 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
     /// acknowledged. If it was cut off during its commit it may still have landed: retrying with the same event ids
     /// appends nothing twice.
     case unavailable(reason: String)
+    /// The store was reached and refused the append for a reason a retry would meet again (a PostgreSQL error that
+    /// is not about the connection, a lock or a timeout); nothing was appended.
+    case refused(reason: String)
     /// The store does not offer this operation (yet).
     case unsupported(operation: String, reason: String)
     /// Something only an empty log accepts (importing dictionaries, being the target of a copy) met one that
@@ -59,6 +62,8 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
             "compaction refused: \(reason)"
         case .unavailable(let reason):
             "the log's store is unavailable: \(reason)"
+        case .refused(let reason):
+            "the log's store refused the append: \(reason)"
         case .unsupported(let operation, let reason):
             "\(operation) is not supported here: \(reason)"
         case .notEmpty(let reason):

@@ -34,6 +34,18 @@ enum PostgresFailure {
         return .unavailable(reason: describe(error))
     }
 
+    /// An append's error as the log's contract reports it: ``unavailable(_:)`` when the server could not be reached
+    /// or reported the connection, the server's state, a lock, a conflict between transactions or a timeout (a
+    /// retry may succeed), ``EventLog/EventLogError/refused(reason:)`` for any other error the server reported (it
+    /// would refuse a retry too).
+    static func appendFailure(_ error: any Error) -> EventLogError {
+        if let error = error as? EventLogError { return error }
+        guard let state = sqlState(of: error) else { return unavailable(error) }
+        let retryable = ["08", "53", "57", "58"].contains(String(state.prefix(2)))
+            || ["40001", "40P01", "55P03", "55006", "25P03"].contains(state)
+        return retryable ? unavailable(error) : .refused(reason: describe(error))
+    }
+
     private static func psqlError(_ error: any Error) -> PSQLError? {
         if let error = error as? PSQLError { return error }
         if let transaction = error as? PostgresTransactionError {

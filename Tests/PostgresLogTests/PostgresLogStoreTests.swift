@@ -89,6 +89,23 @@ struct PostgresLogStoreTests {
         }
     }
 
+    /// An error the server reports about the append itself (here: text PostgreSQL cannot store) is the append's
+    /// alone, `refused`, not "the store cannot be reached" (which would tell the client to retry, and fail every
+    /// append queued behind it).
+    @Test func anAppendTheServerRefusesIsRefusedNotUnavailable() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            await #expect {
+                _ = try await log.append([PostgresFixtures.record("a")], to: "nul\u{0}stream")
+            } throws: { error in
+                guard case EventLogError.refused = error else { return false }
+                return true
+            }
+            #expect(try await log.append([PostgresFixtures.record("b")], to: "s").positions == [LogPosition(1)])
+            await log.close()
+        }
+    }
+
     @Test func repeatedEventIDsReturnTheOriginalPositions() async throws {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())

@@ -73,7 +73,7 @@ extension PostgresLogStore {
                     metadata: ["postgres.constraint": "\(PostgresFailure.constraint(of: error) ?? "?")"])
                 decidedAgain = true
             } catch {
-                let failure = PostgresFailure.unavailable(error)
+                let failure = PostgresFailure.appendFailure(error)
                 logger.error("append failed", metadata: ["log.error": "\(failure)"])
                 var failed = batch
                 // Appends queued while this batch waited met the same outage: answer them now instead of after a

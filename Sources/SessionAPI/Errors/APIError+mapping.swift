@@ -132,6 +132,11 @@ extension APIError {
                     + "(with the same Idempotency-Key)",
                 // Not acknowledged is not "not recorded": only a retry with the same key is safe.
                 retryable: false)
+        case .refused:
+            // The database's own message stays in the server's log: it may name tables and values.
+            APIError(
+                status: .internalServerError, code: "log_refused",
+                message: "the event log's database refused the change; nothing was recorded")
         case .unsupported(let operation, _):
             APIError(status: .notImplemented, code: "not_supported", message: "\(operation) is not supported by this log")
         case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction, .notEmpty:
