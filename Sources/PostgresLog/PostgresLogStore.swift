@@ -63,15 +63,15 @@ public final class PostgresLogStore: LogStore {
         var samples: [[UInt8]] = []
         var sampleBytes = 0
         var sampleBudget: Int?
-        /// The position of the first record sampled into ``samples``.
-        var firstSampledPosition: UInt64?
+        /// The log position of each record sampled into ``samples``.
+        var samplePositions: [UInt64] = []
     }
 
-    /// Records sampled for a dictionary, from `firstPosition` on: a compaction through that position or later may
-    /// have erased some of them, and then they must not train one (``runTrainer(_:)``).
+    /// Records sampled for a dictionary, each with its log position: a compaction through that position or later may
+    /// have erased it, and then it must not train one (``runTrainer(_:)``).
     struct TrainingSamples: Sendable {
         var samples: [[UInt8]]
-        var firstPosition: UInt64
+        var positions: [UInt64]
     }
 
     private init(

@@ -75,9 +75,11 @@ struct APIKeyTests {
             configuration.host = host
             #expect(configuration.isLoopback, "\(host)")
         }
-        var named = APIConfiguration()
-        named.host = "app.localhost"
-        #expect(!named.isLoopback)
+        for host in ["app.localhost", "app.localhost.", "APP.LOCALHOST"] {
+            var named = APIConfiguration()
+            named.host = host
+            #expect(!named.isLoopback, "\(host)")
+        }
         try await withTestApplication(configure: { configuration in
             configuration.host = "0.0.0.0"
             _ = try APIKeyStore(directory: configuration.dataDirectory).create(namespace: "a")

@@ -10,7 +10,7 @@ struct ConcurrencyLimitTests {
     }
 
     @Test func atMostTheLimitRunAtOnceAndEveryBodyRuns() async throws {
-        let limit = ConcurrencyLimit(2)
+        let limit = ConcurrencyLimit(2, queue: 10)
         let counts = Counts()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<12 {
@@ -29,9 +29,23 @@ struct ConcurrencyLimitTests {
         #expect(final.done == 12 && final.running == 0)
     }
 
+    @Test func pastTheQueueABodyIsTurnedAwayAtOnce() async throws {
+        let limit = ConcurrencyLimit(1, queue: 1)
+        let (gate, open) = AsyncStream.makeStream(of: Void.self)
+        let first = Task { try await limit.run { for await _ in gate { break } } }
+        try await Task.sleep(for: .milliseconds(20))
+        let second = Task { try await limit.run { 2 } }
+        try await Task.sleep(for: .milliseconds(20))
+        await #expect(throws: ConcurrencyLimit.Full.self) { try await limit.run { 3 } }
+        open.yield()
+        try await first.value
+        #expect(try await second.value == 2)
+        #expect(try await limit.run { 4 } == 4)
+    }
+
     @Test func aFailingBodyGivesItsTurnBack() async throws {
         struct Refused: Error {}
-        let limit = ConcurrencyLimit(1)
+        let limit = ConcurrencyLimit(1, queue: 0)
         await #expect(throws: Refused.self) { try await limit.run { throw Refused() } }
         #expect(try await limit.run { 7 } == 7)
     }

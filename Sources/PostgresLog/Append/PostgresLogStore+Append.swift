@@ -182,7 +182,8 @@ extension PostgresLogStore {
         try await useDictionary(facts.dictionaryID, on: connection)
         let (frames, samples) = try encode(records, previousChecksum: facts.head.lastChecksum)
         let answer = try await appendStatement((facts, frames, records), keys, on: connection)
-        if answer.appended, let first = records.first { keep(samples, from: first.position.rawValue) }
+        // One sample per record, in order, while sampling.
+        if answer.appended { keep(samples, at: records.map(\.position.rawValue)) }
         return (answer, frames)
     }
 
@@ -236,23 +237,23 @@ extension PostgresLogStore {
         }
     }
 
-    /// Adds written records' samples (of records from `position` on) to the training set; hands the set to the
-    /// trainer once there are enough.
-    private func keep(_ samples: [[UInt8]], from position: UInt64) {
-        guard !samples.isEmpty else { return }
+    /// Adds written records' samples (taken of the records at `positions`) to the training set; hands the set to
+    /// the trainer once there are enough.
+    private func keep(_ samples: [[UInt8]], at positions: [UInt64]) {
+        guard !samples.isEmpty, samples.count == positions.count else { return }
         let ready = writer.withLock { writer -> TrainingSamples? in
             guard let budget = writer.sampleBudget else { return nil }
-            if writer.samples.isEmpty { writer.firstSampledPosition = position }
             writer.samples += samples
+            writer.samplePositions += positions
             writer.sampleBytes += samples.reduce(0) { $0 + $1.count }
             guard writer.sampleBytes >= budget else { return nil }
             defer {
                 writer.samples = []
+                writer.samplePositions = []
                 writer.sampleBytes = 0
                 writer.sampleBudget = nil
-                writer.firstSampledPosition = nil
             }
-            return TrainingSamples(samples: writer.samples, firstPosition: writer.firstSampledPosition ?? position)
+            return TrainingSamples(samples: writer.samples, positions: writer.samplePositions)
         }
         if let ready { training.yield(ready) }
     }

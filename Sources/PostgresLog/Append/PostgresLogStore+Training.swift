@@ -9,14 +9,20 @@ extension PostgresLogStore {
     /// in `sessiond.dictionary` — committed before any frame names it —, names it in the log head (so every node's
     /// later frames use it) and makes this node's later frames use it.
     ///
-    /// Unless a compaction, on any node, rewrote the log through a sampled record since: the samples may hold bytes
-    /// it erased (a zstd dictionary keeps sample bytes verbatim). The check runs under the head's lock, which every
-    /// compaction holds while it rewrites, so one that commits while the trainer waits for the lock is seen too;
-    /// the samples are then dropped and sampling starts again.
+    /// Samples of records a compaction, on any node, has rewritten since they were taken may hold bytes it erased (a
+    /// zstd dictionary keeps sample bytes verbatim): they are left out before training, and a compaction that
+    /// commits during the training is caught by a second check under the head's lock, which every compaction holds
+    /// while it rewrites; then, or when training fails, the samples are dropped and sampling starts again.
     func runTrainer(_ batches: AsyncStream<TrainingSamples>) async {
         for await batch in batches {
-            let samples = batch.samples
             do {
+                let through = try await leasedRead { connection in try await self.compactedThrough(on: connection) }
+                let kept = zip(batch.samples, batch.positions).filter { $0.1 > through ?? 0 }
+                guard let firstPosition = kept.map(\.1).min() else {
+                    resumeDictionarySampling()
+                    continue
+                }
+                let samples = kept.map(\.0)
                 let capacity = configuration.dictionaryCapacity
                 let bytes = try await withCheckedThrowingContinuation { continuation in
                     // CPU-bound for a second or two: off the cooperative threads, as the file store does.
@@ -28,9 +34,7 @@ extension PostgresLogStore {
                     try await self.transaction(on: connection) { connection -> Int32? in
                         try await connection.query(
                             "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
-                        if let compacted = try await self.compactedThrough(on: connection),
-                            compacted >= batch.firstPosition
-                        {
+                        if let compacted = try await self.compactedThrough(on: connection), compacted >= firstPosition {
                             return nil
                         }
                         var id: Int32?
@@ -51,7 +55,7 @@ extension PostgresLogStore {
                 guard let id = installed else {
                     logger.info(
                         "dictionary samples dropped: a compaction rewrote the log since they were taken; sampling again",
-                        metadata: ["log.first_sampled_position": "\(batch.firstPosition)"])
+                        metadata: ["log.first_sampled_position": "\(firstPosition)"])
                     resumeDictionarySampling()
                     continue
                 }
@@ -61,8 +65,9 @@ extension PostgresLogStore {
                     metadata: ["log.dictionary": "\(id)", "log.samples": "\(samples.count)", "log.bytes": "\(bytes.count)"])
             } catch {
                 logger.warning(
-                    "dictionary training failed; frames stay without one",
+                    "dictionary training failed; frames stay without one until new samples train one",
                     metadata: ["log.error": "\(PostgresFailure.describe(error))"])
+                resumeDictionarySampling()
             }
         }
     }
@@ -88,7 +93,7 @@ extension PostgresLogStore {
             writer.samples = []
             writer.sampleBytes = 0
             writer.sampleBudget = nil
-            writer.firstSampledPosition = nil
+            writer.samplePositions = []
         }
     }
 

@@ -41,6 +41,8 @@ public final class APIKeyring: Sendable {
     private let store: APIKeyStore
     private let requiresKeys: Bool
     private let loaded: Mutex<Loaded>
+    /// Held while a changed key file is read.
+    private let reading = Mutex(())
 
     /// Loads the store's active keys.
     /// - Parameters:
@@ -70,22 +72,15 @@ public final class APIKeyring: Sendable {
     /// - Throws: ``APIKeyStoreError`` when the changed file cannot be read (the loaded keys stay).
     func refreshIfChanged() throws(APIKeyStoreError) {
         let fingerprint = Self.fingerprint(of: store.path)
-        // One caller re-reads a changed file; the others (every open stream checks each second) go on with the keys
-        // loaded meanwhile instead of all reading it at once.
-        let reads = loaded.withLock { loaded in
-            guard loaded.fingerprint != fingerprint else { return false }
-            loaded.fingerprint = fingerprint
-            return true
+        guard loaded.withLock({ $0.fingerprint != fingerprint }) else { return }
+        // One caller at a time reads a changed file, and the others wait for it rather than check against the keys
+        // it replaces; once it is read they find it current (every open stream checks each second: they must not
+        // all read it).
+        try reading.withLock { _ throws(APIKeyStoreError) in
+            guard loaded.withLock({ $0.fingerprint != fingerprint }) else { return }
+            let reloaded = Loaded(try store.keys(), fingerprint: fingerprint)
+            loaded.withLock { $0 = reloaded }
         }
-        guard reads else { return }
-        let keys: [APIKey]
-        do {
-            keys = try store.keys()
-        } catch {
-            loaded.withLock { $0.fingerprint = nil }  // read again next time
-            throw error
-        }
-        loaded.withLock { $0 = Loaded(keys, fingerprint: fingerprint) }
     }
 
     /// Whether the key `keyID` is active now, the key file re-read first if it changed (an unreadable file keeps

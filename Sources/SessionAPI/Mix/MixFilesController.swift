@@ -17,7 +17,8 @@ struct MixFilesController {
 
     init(backend: SessionBackend) {
         self.backend = backend
-        uploads = ConcurrencyLimit(backend.configuration.maximumConcurrentUploads)
+        uploads = ConcurrencyLimit(
+            backend.configuration.maximumConcurrentUploads, queue: 4 * backend.configuration.maximumConcurrentUploads)
     }
 
     func addRoutes(to group: RouterGroup<SessionRequestContext>) {
@@ -40,29 +41,7 @@ struct MixFilesController {
         _ = try await backend.session(id, namespace: context.namespace)
         let limit = backend.configuration.maximumUploadBytes
         let contentType = request.headers[.contentType]
-        // Read, checked and stored with at most a few others at once: each holds its body several times over.
-        let part = try await uploads.run {
-            // Room for the part headers and boundaries around a file of the largest allowed size.
-            let body = try await request.collectBody(limit: limit + 64 * 1024)
-            // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
-            let part = try await NIOThreadPool.singleton.runIfActive {
-                let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
-                guard let part = form.part(named: "file") else {
-                    throw APIError(
-                        status: .badRequest, code: "validation_error", message: "file is required", field: "file")
-                }
-                guard part.bytes.count <= limit else {
-                    throw APIError(
-                        status: .contentTooLarge, code: "payload_too_large",
-                        message: "File too large (max \(limit >> 20)MB)", field: "file")
-                }
-                return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
-            }
-            // Before the bytes are stored: a refused name leaves no blob behind.
-            _ = try Session.validateFile(name: part.name, mediaType: part.mediaType)
-            let digest = try await backend.blobs.write(part.bytes)
-            return (name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, digest: digest)
-        }
+        let part = try await storeUpload(request, limit: limit, contentType: contentType)
         let command = AddFile(
             sessionID: id, name: part.name, mediaType: part.mediaType, byteCount: part.byteCount, sha256: part.digest.hex)
         let result = try await backend.execute(
@@ -76,6 +55,43 @@ struct MixFilesController {
                 ?? session.files.first(where: { $0.added.name == part.name })
         else { throw APIError.internalError }
         return try .json(MixFileInfo(file, sessionID: id), status: .created)
+    }
+
+    /// Reads the upload's `file` part, checks its name and media type, and stores its bytes: with at most
+    /// ``APIConfiguration/maximumConcurrentUploads`` others at once (each holds its body several times over), a few
+    /// more waiting, and any beyond those answered 503 at once rather than left waiting until their connection is
+    /// closed as idle.
+    private func storeUpload(_ request: Request, limit: Int, contentType: String?) async throws
+        -> (name: String?, mediaType: String?, byteCount: Int, digest: BlobDigest)
+    {
+        do {
+            return try await uploads.run {
+                // Room for the part headers and boundaries around a file of the largest allowed size.
+                let body = try await request.collectBody(limit: limit + 64 * 1024)
+                // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
+                let part = try await NIOThreadPool.singleton.runIfActive {
+                    let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
+                    guard let part = form.part(named: "file") else {
+                        throw APIError(
+                            status: .badRequest, code: "validation_error", message: "file is required", field: "file")
+                    }
+                    guard part.bytes.count <= limit else {
+                        throw APIError(
+                            status: .contentTooLarge, code: "payload_too_large",
+                            message: "File too large (max \(limit >> 20)MB)", field: "file")
+                    }
+                    return (name: part.filename, mediaType: part.mediaType, bytes: Array(part.bytes))
+                }
+                // Before the bytes are stored: a refused name leaves no blob behind.
+                _ = try Session.validateFile(name: part.name, mediaType: part.mediaType)
+                let digest = try await backend.blobs.write(part.bytes)
+                return (name: part.name, mediaType: part.mediaType, byteCount: part.bytes.count, digest: digest)
+            }
+        } catch is ConcurrencyLimit.Full {
+            throw APIError(
+                status: .serviceUnavailable, code: "too_many_uploads",
+                message: "too many uploads at once; retry shortly", retryable: true, retryAfterSeconds: 1)
+        }
     }
 
     /// The file's bytes with the media type it was uploaded with. `thumb` and `time` are validated but no
