@@ -14,6 +14,7 @@ from alternating import Alternating
 from daemon import Daemon
 
 from sessiond_client import AsyncSessiondClient, ClientConfiguration, SessiondClient
+from sessiond_client.positions import PositionFloor
 
 ROUNDS = 60
 
@@ -90,14 +91,29 @@ def test_a_client_whose_log_was_replaced_starts_its_position_again(unique):
             for n in range(5):
                 client.create_session(f"{unique}-before-{n}")
             assert client._floor.value >= 5
+            assert client.item_bodies(f"{unique}-before-0") == [] and len(client._items) == 1
             # The data directory wiped under the client: its position is past the new log's end.
             assert node.stop() == 0
             shutil.rmtree(node.data)
             node.start(keep_port=True)
             assert client.list_sessions() == []
+            assert len(client._items) == 0  # the replaced log's items are not kept
             client.create_session(f"{unique}-after")
             assert client.get_session(f"{unique}-after")["id"] == f"{unique}-after"
             assert client.item_bodies(f"{unique}-after") == []
             assert client._floor.value < 5
     finally:
         assert node.stop() == 0
+
+
+def test_a_refusal_resets_only_the_position_it_refused():
+    """Two requests refused for the old log's position: the second refusal must not undo the position another
+    answer brought from the new log meanwhile."""
+    floor = PositionFloor()
+    refusal = b'{"error":{"field":"Sessiond-Position","message":"position 10 is past the end of the log (3)"}}'
+    floor.saw("10")
+    assert floor.refused(400, refusal, carried=10) and floor.value == 0
+    floor.saw("3")
+    assert floor.refused(400, refusal, carried=10) and floor.value == 3
+    assert not floor.refused(404, refusal, carried=3) and floor.value == 3
+    assert not floor.refused(400, b'{"error":{"field":"title"}}', carried=3) and floor.value == 3

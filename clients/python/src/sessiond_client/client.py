@@ -25,7 +25,7 @@ import httpx
 from .appends import AppendQueue, AsyncAppendQueue, batch_body, encode_entry
 from .errors import SessiondError, error_for, raise_for_response
 from .items_cache import ItemsCache, latest
-from .positions import POSITION, PositionFloor
+from .positions import POSITION, PositionFloor, position_line, with_position
 from .transport import LeanAsyncTransport, LeanSyncTransport, fixed_head, get_request
 
 JSON = dict[str, Any]
@@ -331,8 +331,8 @@ class SessiondClient:
 
     def _post_batch(self, entries: list[bytes]) -> httpx.Response:
         """One ``POST /v1/events/batch``, not retried here (``_append`` retries each append by its key)."""
-        return self._retrying(False, lambda: self._http.post(
-            self._urls.appends, content=batch_body(entries), headers=self._floor.headers(_APPENDS_HEADERS)))
+        return self._retrying(False, lambda position: self._http.post(
+            self._urls.appends, content=batch_body(entries), headers=with_position(_APPENDS_HEADERS, position)))
 
     def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
@@ -350,34 +350,35 @@ class SessiondClient:
         raise AssertionError("unreachable")
 
     def _respond(self, call: _Call) -> httpx.Response:
-        return self._retrying(call.retry_safe, lambda: self._http.request(
-            call.method, self._urls.of(call), json=call.body, headers=self._floor.headers(call.headers)))
+        return self._retrying(call.retry_safe, lambda position: self._http.request(
+            call.method, self._urls.of(call), json=call.body, headers=with_position(call.headers, position)))
 
     def _get(self, target: str, etag: str | None) -> _Reply:
         """A `GET` of `target`, conditional on `etag`, retried as every read is: as bytes through the lean
         transport (no httpx request or response built), else through httpx."""
-        def send() -> _Reply:
+        def send(position: int) -> _Reply:
             timeout = self.configuration.timeout
             if self._lean is not None:
-                request = get_request(target, self._head, _conditional(etag) + self._floor.line())
+                request = get_request(target, self._head, _conditional(etag) + position_line(position))
                 answer = self._lean.send(self._origin, request, False, timeout, timeout)
                 return _Reply(answer.status, answer.body, answer.header(b"sessiond-position"))
             response = self._http.get(self._urls.absolute(target),
-                                      headers=self._floor.headers({"If-None-Match": etag} if etag else None))
+                                      headers=with_position({"If-None-Match": etag} if etag else None, position))
             return _Reply(response.status_code, response.content, response.headers.get(POSITION))
         return self._retrying(True, send)
 
-    def _retrying(self, safe: bool, send: Callable[[], Any]) -> Any:
-        """`send()`'s response; a safe request is sent again after a connection error or a 502/503/504, and any
-        request once more at once when the node refused the position it carried (``PositionFloor.refused``)."""
+    def _retrying(self, safe: bool, send: Callable[[int], Any]) -> Any:
+        """`send(position)`'s response, the request carrying the client's position; a safe request is sent again
+        after a connection error or a 502/503/504, and any request once more at once when the node refused the
+        position it carried (``PositionFloor.refused``)."""
         attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
                 carried = self._floor.value
-                response = send()
+                response = send(carried)
                 if self._floor.refused(response.status_code, response.content, carried):
                     self._items.clear()
-                    response = send()
+                    response = send(self._floor.value)
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise
@@ -502,8 +503,8 @@ class AsyncSessiondClient:
         return _appends_results(response)
 
     async def _post_batch(self, entries: list[bytes]) -> httpx.Response:
-        return await self._retrying(False, lambda: self._http.post(
-            self._urls.appends, content=batch_body(entries), headers=self._floor.headers(_APPENDS_HEADERS)))
+        return await self._retrying(False, lambda position: self._http.post(
+            self._urls.appends, content=batch_body(entries), headers=with_position(_APPENDS_HEADERS, position)))
 
     async def _append(self, session_id: str, entry: bytes) -> JSON:
         attempts = 1 + self.configuration.retries
@@ -521,30 +522,30 @@ class AsyncSessiondClient:
         raise AssertionError("unreachable")
 
     async def _respond(self, call: _Call) -> httpx.Response:
-        return await self._retrying(call.retry_safe, lambda: self._http.request(
-            call.method, self._urls.of(call), json=call.body, headers=self._floor.headers(call.headers)))
+        return await self._retrying(call.retry_safe, lambda position: self._http.request(
+            call.method, self._urls.of(call), json=call.body, headers=with_position(call.headers, position)))
 
     async def _get(self, target: str, etag: str | None) -> _Reply:
-        async def send() -> _Reply:
+        async def send(position: int) -> _Reply:
             timeout = self.configuration.timeout
             if self._lean is not None:
-                request = get_request(target, self._head, _conditional(etag) + self._floor.line())
+                request = get_request(target, self._head, _conditional(etag) + position_line(position))
                 answer = await self._lean.send(self._origin, request, False, timeout, timeout)
                 return _Reply(answer.status, answer.body, answer.header(b"sessiond-position"))
             response = await self._http.get(self._urls.absolute(target),
-                                            headers=self._floor.headers({"If-None-Match": etag} if etag else None))
+                                            headers=with_position({"If-None-Match": etag} if etag else None, position))
             return _Reply(response.status_code, response.content, response.headers.get(POSITION))
         return await self._retrying(True, send)
 
-    async def _retrying(self, safe: bool, send: Callable[[], Awaitable[Any]]) -> Any:
+    async def _retrying(self, safe: bool, send: Callable[[int], Awaitable[Any]]) -> Any:
         attempts = 1 + (self.configuration.retries if safe else 0)
         for attempt in range(attempts):
             try:
                 carried = self._floor.value
-                response = await send()
+                response = await send(carried)
                 if self._floor.refused(response.status_code, response.content, carried):
                     self._items.clear()
-                    response = await send()
+                    response = await send(self._floor.value)
             except httpx.TransportError:
                 if attempt + 1 == attempts:
                     raise

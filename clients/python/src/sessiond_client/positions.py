@@ -16,6 +16,18 @@ POSITION = "Sessiond-Position"
 _REFUSAL_MARK = POSITION.encode()
 
 
+def with_position(headers: Mapping[str, str] | None, position: int) -> Mapping[str, str] | None:
+    """`headers` with `position` added (none while it is 0: the client has seen no answer yet)."""
+    if not position:
+        return headers
+    return {**(headers or {}), POSITION: str(position)}
+
+
+def position_line(position: int) -> bytes:
+    """`position`'s header line for a request written as bytes (empty while it is 0)."""
+    return b"Sessiond-Position: %d\r\n" % position if position else b""
+
+
 class PositionFloor:
     """The highest log position any answer of one client reported, sent with every later request of the client:
     its reads see its writes, and never a state older than one it saw, whichever node answers."""
@@ -25,16 +37,6 @@ class PositionFloor:
     def __init__(self) -> None:
         self.value = 0
         self._lock = threading.Lock()
-
-    def headers(self, headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
-        """`headers` with the position added (once the client has one)."""
-        if not self.value:
-            return headers
-        return {**(headers or {}), POSITION: str(self.value)}
-
-    def line(self) -> bytes:
-        """The position's header line for a request written as bytes (empty before the client has one)."""
-        return b"Sessiond-Position: %d\r\n" % self.value if self.value else b""
 
     def saw(self, position: str | bytes | None) -> None:
         """Takes an answer's ``Sessiond-Position`` (absent on a 401, or from a server that does not send it)."""
