@@ -18,8 +18,9 @@ public struct PostgresBlobStore: BlobStore {
     public func write(_ bytes: [UInt8]) async throws -> BlobDigest {
         // Hashing and copying up to the upload limit happen beside the cooperative pool.
         let (digest, buffer) = try await offTheCooperativePool { (BlobDigest(of: bytes), ByteBuffer(bytes: bytes)) }
-        // Bytes already stored: only their time moves (the row keeps its TOAST pointer, nothing is copied), unless
-        // the stored bytes no longer hash to their digest: then this write replaces them.
+        // Bytes already stored: their time moves, and they are read and hashed once more; they stay as they are
+        // (the row keeps its TOAST pointer, nothing is copied) unless they no longer hash to their digest, when this
+        // write replaces them.
         _ = try await run(deadline: log.configuration.transactionDeadline) { connection in
             try await connection.query(
                 """
