@@ -96,6 +96,13 @@ public final class EventLog: LogStore {
         lock.release()
     }
 
+    /// Returns once no background work (a dictionary's training) is running.
+    func maintenanceFinished() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            maintenance.notify(queue: .global()) { done.resume() }
+        }
+    }
+
     /// Stops accepting appends, lets queued ones finish, waits for background work, and
     /// wakes every waiter with ``EventLogError/closed``, and releases the directory lock so
     /// the directory can be opened again.
@@ -107,9 +114,7 @@ public final class EventLog: LogStore {
             }
             if state.withLock({ !$0.writerActive && $0.queue.isEmpty }) { break }
         }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            maintenance.notify(queue: .global()) { done.resume() }
-        }
+        await maintenanceFinished()
         let waiters = state.withLock { state in
             defer { state.waiters = [:] }
             return Array(state.waiters.values)

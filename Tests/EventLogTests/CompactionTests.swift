@@ -43,7 +43,7 @@ import Workload
         for (session, event) in corpus.events(totalBytes: 500_000) {
             _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
             if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
-                await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
+                await log.maintenanceFinished()
             }
         }
         return log
@@ -147,6 +147,30 @@ import Workload
             #expect(report.recordsRewritten == 0)
             #expect(report.dictionariesRetired == [1])
             #expect(!FileManager.default.fileExists(atPath: dir + "/" + SegmentName.dictionary(id: 1)))
+            #expect(!Self.anyFile(in: dir, contains: Self.marker))
+            await log.close()
+        }
+    }
+
+    /// Samples taken of records a compaction then erased train no dictionary: a zstd dictionary keeps sample bytes
+    /// verbatim, so it would keep the erased bytes.
+    @Test func samplesOfErasedRecordsTrainNoDictionary() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try EventLog(directory: dir, configuration: Self.trainingConfiguration)
+            for i in 0..<100 {
+                _ = try await log.append([LogFixtures.record("\(Self.marker) \(Self.marker) note \(i)")], to: "secret")
+            }
+            #expect(log.dictionaries.ids.isEmpty)
+            #expect(try await log.compact(rewriting: Self.erasing(["secret"])).recordsRewritten == 100)
+            var corpus = AgentCorpus(seed: 11)
+            for (session, event) in corpus.events(totalBytes: 500_000) {
+                _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
+                if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+                    await log.maintenanceFinished()
+                }
+            }
+            #expect(log.dictionaries.ids == [1])
+            #expect(!log.dictionaries.mayHoldBytes(of: ["secret"], id: 1))
             #expect(!Self.anyFile(in: dir, contains: Self.marker))
             await log.close()
         }

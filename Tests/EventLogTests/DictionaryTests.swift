@@ -20,7 +20,7 @@ import Workload
             }
             // Let background training finish before the rest, so later frames must use it.
             if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
-                await withCheckedContinuation { done in log.maintenance.notify(queue: .global()) { done.resume() } }
+                await log.maintenanceFinished()
             }
         }
         await log.close()

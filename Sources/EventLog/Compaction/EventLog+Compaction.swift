@@ -29,6 +29,8 @@ extension EventLog {
             state.compacting = true
         }
         defer { state.withLock { $0.compacting = false } }
+        // A training in flight installs its dictionary first, so it is judged with the others below.
+        await maintenanceFinished()
 
         var replacement: ZstdDictionary?
         try await sealActiveSegment()
@@ -58,6 +60,8 @@ extension EventLog {
             report.dictionariesRetired.append(id)
         }
         report.dictionaryInstalled = replacement?.id
+        let rewritten = report.streamsRewritten.union(purging)
+        writer.withLock { $0.dropSamples(ifAnyOf: rewritten) }
         if !retire.isEmpty, replacement == nil, case .afterSampleBytes(let budget) = configuration.dictionaryTraining {
             writer.withLock { $0.resumeSampling(budget: budget) }
         }

@@ -103,9 +103,19 @@ final class SegmentWriter {
         defer {
             samples = []
             sampleStreams = []
+            sampleBytes = 0
             sampleBudget = nil
         }
         return DictionarySamples(samples: samples, streams: sampleStreams)
+    }
+
+    /// Drops the samples kept so far if any came from one of `streams` (a compaction erased them: a dictionary
+    /// trained on them would keep their bytes); sampling goes on from nothing.
+    func dropSamples(ifAnyOf streams: Set<String>) {
+        guard !sampleStreams.isDisjoint(with: streams) else { return }
+        samples = []
+        sampleStreams = []
+        sampleBytes = 0
     }
 
     /// Removes whatever a failed write or sync left past the last good frame, so the next frame starts clean.
