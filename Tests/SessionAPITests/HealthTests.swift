@@ -14,14 +14,8 @@ import TestSupport
 /// serving — a log that does not answer, a projection disk that is full — and `/metrics` keeps answering meanwhile.
 struct HealthTests {
     @Test func healthIsDegradedWhileTheProjectionDiskIsFull() async throws {
-        let diskFull = Mutex(true)
-        var replay = ReplayLoop.Configuration()
-        replay.diskFullRetryDelay = .milliseconds(10)
-        // As SQLite's SQLITE_FULL does: the batch rolls back and the loop retries it.
-        replay.beforeCommit = { _ in
-            if diskFull.withLock({ $0 }) { throw ProjectionError.diskFull(operation: "apply") }
-        }
-        try await withHealthApplication(replay: replay) { client, backend in
+        let disk = ProjectionDisk(full: true)
+        try await withHealthApplication(replay: disk.replay) { client, backend in
             let created = try await client.execute(
                 uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"full","title":"t"}"#))
             // In the log but not applied: the write says so at once rather than waiting for space.
@@ -36,7 +30,7 @@ struct HealthTests {
             #expect((projection["lag"] as? Int ?? 0) > 0)
 
             // Space returns: the next retry applies the batch, and the node is healthy again without a restart.
-            diskFull.withLock { $0 = false }
+            disk.full.withLock { $0 = false }
             while backend.replay.condition != .running { try await Task.sleep(for: .milliseconds(5)) }
             let healed = try await client.execute(uri: "/health", method: .get)
             #expect(healed.json["status"] as? String == "ok")
@@ -71,6 +65,24 @@ struct HealthTests {
             // Each waited at most 0.75 s for the log, not the 5 s the log takes to fail.
             #expect(ContinuousClock.now - started < .seconds(4))
         }
+    }
+}
+
+/// A projection disk a test fills and empties: while it is full the replay loop's commits fail as they do on
+/// SQLite's SQLITE_FULL (the batch rolls back, and the loop retries it every 10 ms).
+final class ProjectionDisk: Sendable {
+    let full: Mutex<Bool>
+
+    init(full: Bool) { self.full = Mutex(full) }
+
+    /// A replay loop's configuration on this disk.
+    var replay: ReplayLoop.Configuration {
+        var replay = ReplayLoop.Configuration()
+        replay.diskFullRetryDelay = .milliseconds(10)
+        replay.beforeCommit = { [self] _ in
+            if full.withLock({ $0 }) { throw ProjectionError.diskFull(operation: "apply") }
+        }
+        return replay
     }
 }
 

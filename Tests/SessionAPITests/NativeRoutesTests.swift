@@ -5,7 +5,6 @@ import Hummingbird
 import HummingbirdTesting
 import Projections
 import Sessions
-import Synchronization
 import Testing
 
 @testable import SessionAPI
@@ -141,16 +140,11 @@ struct NativeRoutesTests {
     }
 
     @Test func aCatchUpPageWithholdsTheBodiesOfASessionWhoseTombstoneItHoldsBeforeItIsApplied() async throws {
-        let diskFull = Mutex(false)
-        var replay = ReplayLoop.Configuration()
-        replay.diskFullRetryDelay = .milliseconds(10)
-        replay.beforeCommit = { _ in
-            if diskFull.withLock({ $0 }) { throw ProjectionError.diskFull(operation: "apply") }
-        }
-        try await withHealthApplication(replay: replay) { client, backend in
+        let disk = ProjectionDisk(full: false)
+        try await withHealthApplication(replay: disk.replay) { client, backend in
             _ = try await client.execute(
                 uri: "/v1/sessions", method: .post, body: jsonBody(#"{"sessionId":"gone","title":"secret title"}"#))
-            diskFull.withLock { $0 = true }
+            disk.full.withLock { $0 = true }
             // The tombstone is in the log (another node's, say); these projections have not applied it.
             let tombstone = try SessionEvent.deleted(SessionDeleted(sessionID: "gone", namespace: "default")).encoded()
             _ = try await backend.log.append(
@@ -161,7 +155,7 @@ struct NativeRoutesTests {
             #expect(events.map { $0["type"] as? String } == ["session.created", "session.deleted"])
             #expect(events[0]["redacted"] as? Bool == true)
             #expect(!String(buffer: page.body).contains("secret title"))
-            diskFull.withLock { $0 = false }
+            disk.full.withLock { $0 = false }
         }
     }
 
