@@ -215,6 +215,33 @@ def test_a_silent_connection_is_closed_and_a_stream_being_answered_is_not():
         assert quick.stop() == 0
 
 
+def test_an_upload_trickled_in_is_cut_off_at_the_read_timeout():
+    """A body sent a byte at a time never looks idle; `--upload-read-timeout` answers 408 once it passes, so a few
+    such uploads cannot hold the upload slots for good."""
+    with Daemon(log="", extra_args=["--upload-read-timeout", "1"]) as quick:
+        status, created = quick.request(
+            "POST", "/api/sessions", {"title": "slow", "browserMode": "local-browser-service"})
+        assert status == 201, created
+        sock = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
+        sock.sendall(f"POST /api/sessions/{created['id']}/files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n".encode())
+        started = time.monotonic()
+        answer = b""
+        sock.settimeout(0.2)
+        while not answer.startswith(b"HTTP/1.1") and time.monotonic() - started < 8:
+            try:
+                sock.sendall(b"x")
+                answer += sock.recv(65536)
+            except socket.timeout:
+                pass
+            except OSError:
+                break
+        sock.close()
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert 0.9 < time.monotonic() - started < 5
+        assert quick.stop() == 0
+
+
 def test_thousands_of_idle_subscribers_leave_the_daemon_responsive(daemon, session_id):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < IDLE_SUBSCRIBERS + 200:
