@@ -16,7 +16,7 @@ struct LogOptions: ParsableArguments {
         name: .customLong("log"),
         help: ArgumentHelp(
             "Where the log lives, if not in --data: another directory, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB"
-                + "[?sslmode=disable|prefer|require|verify-full] for one log shared by several nodes (docs/scaling.md). "
+                + "[?sslmode=disable|prefer|require|verify-ca|verify-full] for one log shared by several nodes (docs/scaling.md). "
                 + "serve creates a directory that is missing; the other commands refuse one.",
             valueName: "dir|url"))
     var logLocation: String?

@@ -20,7 +20,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The address to listen on; anything but loopback needs an API key (sessiond keys create).",
+            "The address to listen on; anything but a loopback address or localhost (a name under .localhost is "
+                + "not) needs an API key (sessiond keys create).",
             valueName: "host"))
     var host = "127.0.0.1"
 

@@ -6,7 +6,7 @@ import Projections
 ///
 /// It answers 200 whenever the node serves reads, which it does only once the projections caught up (the server
 /// listens after that), and says `degraded` when a part does not work, rather than failing, which would make a load
-/// balancer drain every node at once (decision 0170):
+/// balancer drain every node at once (decisions 0170, 0174):
 /// - a log it cannot reach within ``SessionBackend/logEndTimeout`` (PostgreSQL restarting or unreachable: every
 ///   node's writes answer 503 then, while reads keep serving) is `services.database` `unavailable`, with the position
 ///   it applied as the log's end;

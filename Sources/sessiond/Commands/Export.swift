@@ -18,7 +18,10 @@ struct Export: AsyncParsableCommand {
     @Argument(help: "The session id.")
     var session: String
 
-    @Option(help: "As of this time: RFC 3339 (2026-01-08T10:00:00Z, fractions allowed) or Unix seconds.")
+    @Option(
+        help: ArgumentHelp(
+            "As of this time: a whole RFC 3339 time with its zone (2026-01-08T10:00:00Z; fractions allowed, cut "
+                + "past the microsecond) or Unix seconds."))
     var at: String?
 
     @Option(help: "As of this global log position.")
