@@ -202,10 +202,16 @@ public final class PostgresLogStore: LogStore {
 
     // MARK: Shared queries
 
-    static func readEnd(on connection: PostgresConnection, logger: Logger) async throws -> UInt64 {
+    /// The log's end; with `locking`, the head row is locked too, until the caller's transaction ends (as every
+    /// append and compaction locks it), in a statement of its own, so the statements after it see every frame
+    /// committed before the lock was granted.
+    static func readEnd(on connection: PostgresConnection, locking: Bool = false, logger: Logger) async throws
+        -> UInt64
+    {
         var end: Int64 = 0
         for try await found in try await connection.query(
-            "SELECT end_position FROM sessiond.log_head WHERE id = 1", logger: logger
+            "SELECT end_position FROM sessiond.log_head WHERE id = 1 \(unescaped: locking ? "FOR UPDATE" : "")",
+            logger: logger
         ).decode(Int64.self) {
             end = found
         }

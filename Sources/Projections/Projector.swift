@@ -294,9 +294,10 @@ struct Projector {
         countLive(message.role, in: &row, by: 1)
         if message.role == .user, row.firstUserMessagePosition == nil { row.firstUserMessagePosition = position }
         row.promptTokens = SessionCounters.adding(
-            SessionCounters.adding(message.cacheCreationTokens ?? 0, to: message.inputTokens ?? 0), to: row.promptTokens)
+            SessionCounters.promptTokens(input: message.inputTokens, cacheCreation: message.cacheCreationTokens),
+            to: row.promptTokens)
         row.completionTokens = SessionCounters.adding(
-            SessionCounters.adding(message.cacheReadTokens ?? 0, to: message.outputTokens ?? 0),
+            SessionCounters.completionTokens(output: message.outputTokens, cacheRead: message.cacheReadTokens),
             to: row.completionTokens)
         row.cost += message.cost ?? 0
         row.totalToolCalls += message.toolCalls.count

@@ -84,9 +84,7 @@ public struct APIConfiguration: Sendable {
     /// network address, and an open daemon must not listen there.
     public var isLoopback: Bool {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
-        let name = bare.lowercased()
-        let underLocalhost = (name.hasSuffix(".") ? String(name.dropLast()) : name).hasSuffix(".localhost")
-        return OpenDaemonOrigin.isLoopback(host: bare) && !underLocalhost
+        return OpenDaemonOrigin.isLoopback(host: bare, namesUnderLocalhost: false)
     }
 
     /// Checks that the configuration may be served.

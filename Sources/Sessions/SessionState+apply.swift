@@ -95,10 +95,10 @@ extension SessionState {
         countLive(appended.role, by: 1)
         if appended.role == .user, firstUserMessageID == nil { firstUserMessageID = appended.messageID }
         counters.promptTokens = SessionCounters.adding(
-            SessionCounters.adding(appended.cacheCreationTokens ?? 0, to: appended.inputTokens ?? 0),
+            SessionCounters.promptTokens(input: appended.inputTokens, cacheCreation: appended.cacheCreationTokens),
             to: counters.promptTokens)
         counters.completionTokens = SessionCounters.adding(
-            SessionCounters.adding(appended.cacheReadTokens ?? 0, to: appended.outputTokens ?? 0),
+            SessionCounters.completionTokens(output: appended.outputTokens, cacheRead: appended.cacheReadTokens),
             to: counters.completionTokens)
         counters.cost += appended.cost ?? 0
         counters.totalToolCalls += appended.toolCalls.count

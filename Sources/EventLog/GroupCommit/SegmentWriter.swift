@@ -101,9 +101,7 @@ final class SegmentWriter {
     func takeSamplesIfReady() -> DictionarySamples? {
         guard let budget = sampleBudget, sampleBytes >= budget else { return nil }
         defer {
-            samples = []
-            sampleStreams = []
-            sampleBytes = 0
+            forgetSamples()
             sampleBudget = nil
         }
         return DictionarySamples(samples: samples, streams: sampleStreams)
@@ -113,6 +111,10 @@ final class SegmentWriter {
     /// trained on them would keep their bytes); sampling goes on from nothing.
     func dropSamples(ifAnyOf streams: Set<String>) {
         guard !sampleStreams.isDisjoint(with: streams) else { return }
+        forgetSamples()
+    }
+
+    private func forgetSamples() {
         samples = []
         sampleStreams = []
         sampleBytes = 0

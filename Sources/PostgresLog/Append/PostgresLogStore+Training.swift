@@ -32,8 +32,7 @@ extension PostgresLogStore {
                 }
                 let installed: Int32? = try await leased(deadline: configuration.transactionDeadline) { connection in
                     try await self.transaction(on: connection) { connection -> Int32? in
-                        try await connection.query(
-                            "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger)
+                        _ = try await Self.readEnd(on: connection, locking: true, logger: self.logger)
                         if let compacted = try await self.compactedThrough(on: connection), compacted >= firstPosition {
                             return nil
                         }

@@ -34,12 +34,7 @@ extension PostgresLogStore {
         }
         var report = try await withCompactionConnection { connection in
             try await self.transaction(on: connection) { connection in
-                var end: Int64 = 0
-                for try await found in try await connection.query(
-                    "SELECT end_position FROM sessiond.log_head WHERE id = 1 FOR UPDATE", logger: self.logger
-                ).decode(Int64.self) {
-                    end = found
-                }
+                let end = try await Self.readEnd(on: connection, locking: true, logger: self.logger)
                 // Read under the lock, so a dictionary another node trained since the first pass is retired too.
                 // The store does not know which streams a dictionary's samples came from: every one may hold their
                 // bytes.
@@ -48,7 +43,7 @@ extension PostgresLogStore {
                 if report.framesRewritten > 0 {
                     try await self.writeSharedDocument(Self.frameVacuumPending, [], on: connection)
                     try await self.writeSharedDocument(
-                        Self.compactedThroughDocument, Self.encodedPosition(UInt64(max(0, end))), on: connection)
+                        Self.compactedThroughDocument, Self.encodedPosition(end), on: connection)
                 }
                 report.transactionID = try await self.currentTransactionID(on: connection)
                 return report

@@ -35,9 +35,11 @@ struct TranscriptTally {
             if role == .user, firstUserPosition == nil { firstUserPosition = added }
         }
         counters.promptTokens = SessionCounters.adding(
-            SessionCounters.adding(tokens.cacheCreation ?? 0, to: tokens.input ?? 0), to: counters.promptTokens)
+            SessionCounters.promptTokens(input: tokens.input, cacheCreation: tokens.cacheCreation),
+            to: counters.promptTokens)
         counters.completionTokens = SessionCounters.adding(
-            SessionCounters.adding(tokens.cacheRead ?? 0, to: tokens.output ?? 0), to: counters.completionTokens)
+            SessionCounters.completionTokens(output: tokens.output, cacheRead: tokens.cacheRead),
+            to: counters.completionTokens)
         counters.cost += cost ?? 0
         counters.totalToolCalls += toolCallCount
         if let latencyMs {

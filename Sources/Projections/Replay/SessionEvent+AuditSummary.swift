@@ -87,8 +87,10 @@ extension SessionEvent {
         if !message.toolCalls.isEmpty {
             detail(String(message.toolCalls.count) + (message.toolCalls.count == 1 ? " tool call" : " tool calls"))
         }
-        let prompt = SessionCounters.adding(message.cacheCreationTokens ?? 0, to: message.inputTokens ?? 0)
-        let completion = SessionCounters.adding(message.cacheReadTokens ?? 0, to: message.outputTokens ?? 0)
+        let prompt = SessionCounters.promptTokens(
+            input: message.inputTokens, cacheCreation: message.cacheCreationTokens)
+        let completion = SessionCounters.completionTokens(
+            output: message.outputTokens, cacheRead: message.cacheReadTokens)
         if prompt > 0 || completion > 0 { detail(String(prompt) + "+" + String(completion) + " tokens") }
         if let reason = message.finishReason { detail("finish " + reason.rawValue) }
         if message.item != nil { detail("framework item") }

@@ -25,12 +25,14 @@ enum OpenDaemonOrigin {
         isLoopback(host: host) || host == "0.0.0.0"
     }
 
-    /// `localhost` (or a name under it), an IPv4 loopback address (127.0.0.0/8) or `::1`, without brackets; a
-    /// trailing dot (a fully qualified name) is allowed.
-    static func isLoopback(host: Substring?) -> Bool {
+    /// `localhost` (or, with `namesUnderLocalhost`, a name under it), an IPv4 loopback address (127.0.0.0/8) or
+    /// `::1`, without brackets; a trailing dot (a fully qualified name) is allowed.
+    static func isLoopback(host: Substring?, namesUnderLocalhost: Bool = true) -> Bool {
         guard var host = host?.lowercased() else { return false }
         if host.hasSuffix(".") { host.removeLast() }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1" {
+        if host == "localhost" || (namesUnderLocalhost && host.hasSuffix(".localhost")) || host == "::1"
+            || host == "0:0:0:0:0:0:0:1"
+        {
             return true
         }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
