@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 /// The `sessiond` command: the daemon and its maintenance tools.
 @main
@@ -15,4 +16,12 @@ struct Sessiond: AsyncParsableCommand {
         ],
         defaultSubcommand: Serve.self
     )
+
+    /// Every file and directory sessiond creates is its user's alone (0600, 0700): the log, the projections and the
+    /// blobs hold whole conversations, and API keys guard nothing if another local user can read the files (decision
+    /// 0176). The process mask covers what the libraries create too (SQLite's database, WAL and shared memory).
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mix_python_sdk import Mix, errors
+from mix_python_sdk import Mix, errors, models
 from mixpeek import AgentSessionsApi, ApiClient, Configuration
 from mixpeek.exceptions import NotFoundException, UnauthorizedException
 
@@ -199,3 +199,25 @@ def test_keys_created_or_revoked_on_one_node_count_on_every_node():
                                     "--log", log], check=True, capture_output=True, text=True)
             assert "merged with the keys the nodes of the shared log hold" in third.stderr
             eventually(lambda: status_with(one, third.stdout.strip()) == 200)
+
+
+def test_the_data_directory_is_private_to_its_user(tmp_path):
+    """Every file and directory sessiond creates under --data is its user's alone (decision 0176): the log, the
+    projections, blobs and keys hold conversations and guard access, whatever the caller's umask."""
+    old_mask = os.umask(0o022)  # the common default, which would leave files 0644
+    try:
+        daemon = Daemon(log="", data=tmp_path / "data", log_path=tmp_path / "server.log")
+        key = create_key(daemon, "private")
+        with running(daemon) as url, mix_client(url, key) as mix:
+            created = mix.sessions.create(title="private", browser_mode="local-browser-service")
+            mix.messages.send(id=created.id, text="a secret")
+            mix.files.upload_session_file(
+                id=created.id, file=models.File(file_name="notes.txt", content=b"secret", content_type="text/plain"))
+    finally:
+        os.umask(old_mask)
+    created_paths = [path for path in (tmp_path / "data").rglob("*")]
+    assert any(path.name.endswith(".blob") or "blob" in str(path) for path in created_paths), created_paths
+    assert any(path.suffix == ".sqlite" or "projection" in path.name for path in created_paths), created_paths
+    shared = [(str(path), oct(path.stat().st_mode & 0o777)) for path in [tmp_path / "data", *created_paths]
+              if path.stat().st_mode & 0o077]
+    assert shared == []
