@@ -238,6 +238,11 @@ struct EventBodyReaderTests {
         (.messageAppended, #"{\#(message),"item":{"k":1,"k":2}}"#),
         (.messageAppended, #"{\#(message),"metadata":[]}"#),
         (.messageAppended, #"{\#(message),"metadata":{"x":1e400}}"#),
+        // A fork's copy names its source; an empty or non-string source is refused as any id is.
+        (.messageAppended, #"{\#(message),"copiedFrom":"s-0"}"#),
+        (.messageAppended, #"{\#(message),"copiedFrom":null}"#),
+        (.messageAppended, #"{\#(message),"copiedFrom":""}"#),
+        (.messageAppended, #"{\#(message),"copiedFrom":7}"#),
         // The other event types.
         (.sessionCreated,
          #"{"sessionId":"s1","namespace":"default","origin":"mixpeek","promptMode":"default","browserMode":"local-browser-service","sessionType":"main","callbacks":[{"toolName":"Bash","type":"bash_script","bashTimeout":5}],"agentConfig":{"model":"m","temperature":1,"maxTokens":10,"availableTools":["a"]},"quotas":{"maxMessages":3},"userMemory":{"k":"v"},"expiresAt":"2026-01-01T00:00:00Z","forkedFrom":{"sessionId":"s0","position":18446744073709551615}}"#),

@@ -43,8 +43,9 @@ struct EventBodyWriterTests {
                     ToolCall(id: "t2", name: "", input: "{}"),
                 ],
                 metadata: ["b": .number(1.5), "a": .array([.null, .bool(true), .string("x/y")])],
-                item: .object(["role": .string("assistant"), "content": .number(3)])))
+                item: .object(["role": .string("assistant"), "content": .number(3)]), copiedFrom: "s/0\""))
         try expectSameBytes(MessageAppended(messageID: "m", role: .user))
+        try expectSameBytes(MessageAppended(messageID: "m", role: .user, text: "copied", copiedFrom: "s-0"))
         for number in [0.1 + 0.2, 1e-7, 1e21, 123_456_789.125, -0.0, 5e-324, 1.7976931348623157e308, 100, 0.5] {
             try expectSameBytes(MessageAppended(messageID: "m", role: .assistant, cost: number, latencyMs: -number))
         }

@@ -46,7 +46,14 @@ struct ForkTests {
         // The removed u2 and a2 are not copied; the tool result is.
         #expect(fork.state.liveMessages.map(\.id) == ["u1", "a1", "t1"])
         #expect(fork.state.toolCall("c1")?.result?.result == "README.md")
-        #expect(fork.state.liveMessages.map(\.appended) == source.liveMessages.map(\.appended))
+        // The same messages, each marked as copied from the source.
+        let copies = source.liveMessages.map { (message: TranscriptMessage) -> MessageAppended in
+            var copy = message.appended
+            copy.copiedFrom = sid
+            return copy
+        }
+        #expect(fork.state.liveMessages.map(\.appended) == copies)
+        #expect(fork.state.liveMessages.allSatisfy { $0.appended.copiedFrom == sid })
         #expect(fork.state.forkedFrom?.sessionID == sid)
     }
 
@@ -165,6 +172,109 @@ struct ForkTests {
             _ = try Session.decide(
                 .recordFork(RecordFork(sessionID: "other", fork: note)), state: source.state,
                 context: IDSequence().context(now: at(1)))
+        }
+    }
+
+    // MARK: Copies and the quotas
+
+    /// A Mixpeek source limited to `limit` user messages a minute, holding `limit` user messages, each answered:
+    /// created at `t0`, then u1 at +1 s, a1 at +2 s, u2 at +3 s …
+    static func rateLimitedSource(limit: Int) -> Given {
+        var events = [mixpeekCreated(quotas: SessionQuotas(rateLimitMessagesPerMinute: limit))]
+        for n in 1...limit {
+            events.append(userMessage(MessageID(rawValue: "u\(n)")!, "question \(n)"))
+            events.append(assistantMessage(MessageID(rawValue: "a\(n)")!))
+        }
+        return Given(events)
+    }
+
+    /// A Mixpeek send of a user message to `session` (the fork by default).
+    static func send(_ id: MessageID, to session: SessionID = ForkTests.forkID) -> SessionCommand {
+        .sendAgentMessage(SendAgentMessage(sessionID: session, messageID: id, content: "next"))
+    }
+
+    static let rateLimitReached = SessionError.quotaExceeded(
+        quota: "rate_limit_messages_per_minute", message: "Rate limit of 3 messages per minute reached")
+
+    /// The fork records the source's 3 user messages again at the fork's time, but nobody sent them then: the
+    /// fork's first real message is not refused by a limit of 3 a minute. The copies still count as the fork's
+    /// messages.
+    @Test func aForkTakesItsFirstMessageThoughItCopiedAsManyUserMessagesAsTheRateLimit() throws {
+        let source = Self.rateLimitedSource(limit: 3).state
+        var fork = Given()
+        let events = try fork.run(Self.fork(source), at: at(600), ids: IDSequence())
+        var copies: [MessageAppended] = []
+        for case .messageAppended(let message) in events { copies.append(message) }
+        #expect(copies.map(\.messageID) == ["u1", "a1", "u2", "a2", "u3", "a3"])
+        #expect(copies.allSatisfy { $0.copiedFrom == sid })
+        #expect(fork.state.messageFacts.allSatisfy(\.isCopy))
+        #expect(fork.state.messageFacts.allSatisfy { $0.appendedAt == at(600) })
+        #expect(fork.state.counters.userMessageCount == 3)
+        #expect(fork.state.counters.totalMessages == source.counters.totalMessages)
+
+        let sent = try fork.run(Self.send("f1"), at: at(601), ids: IDSequence())
+        #expect(sent.count == 2)
+        #expect(fork.state.messageFacts("f1")?.isCopy == false)
+        #expect(fork.state.counters.userMessageCount == 4)
+    }
+
+    /// Forking reads the source: its own messages still count for its rate limit, before and after the fork's
+    /// note, and leave the window a minute after they were sent.
+    @Test func theSourcesRateLimitIsUnchangedByAFork() throws {
+        var source = Self.rateLimitedSource(limit: 3)
+        expectError(Self.rateLimitReached) { () throws(SessionError) in
+            _ = try Session.decide(
+                Self.send("u4", to: sid), state: source.state, context: IDSequence().context(now: at(10)))
+        }
+        var fork = Given()
+        try fork.run(Self.fork(source.state), at: at(10), ids: IDSequence())
+        let note = SessionForked(forkSessionID: Self.forkID, position: 77, messageCount: 6)
+        try source.run(.recordFork(RecordFork(sessionID: sid, fork: note)), at: at(10), ids: IDSequence())
+        #expect(!source.state.messageFacts.contains(where: \.isCopy))
+        expectError(Self.rateLimitReached) { () throws(SessionError) in
+            _ = try Session.decide(
+                Self.send("u4", to: sid), state: source.state, context: IDSequence().context(now: at(20)))
+        }
+        // u3 was sent at +5 s: at +65.5 s the window holds none of the source's messages.
+        let sent = try source.run(Self.send("u4", to: sid), at: at(65.5), ids: IDSequence())
+        #expect(sent.count == 2)
+        // The fork, meanwhile, takes a message at +20 s.
+        let toFork = try fork.run(Self.send("f1"), at: at(20), ids: IDSequence())
+        #expect(toFork.count == 2)
+    }
+
+    /// Messages really sent to the fork count: with a limit of 3, the fourth within the minute is refused, and
+    /// accepted once the first has left the window.
+    @Test func messagesSentToAForkMeetTheRateLimitAtItsCount() throws {
+        let source = Self.rateLimitedSource(limit: 3).state
+        var fork = Given()
+        try fork.run(Self.fork(source), at: at(600), ids: IDSequence())
+        for (n, id) in (["f1", "f2", "f3"] as [MessageID]).enumerated() {
+            let sent = try fork.run(Self.send(id), at: at(601 + Double(n)), ids: IDSequence())
+            #expect(sent.count == 2)
+        }
+        expectError(Self.rateLimitReached) { () throws(SessionError) in
+            _ = try Session.decide(Self.send("f4"), state: fork.state, context: IDSequence().context(now: at(630)))
+        }
+        // At +661.5 s f1 (+601 s) has left the window; f2 and f3 remain. With f4 the window is full again.
+        let fourth = try fork.run(Self.send("f4"), at: at(661.5), ids: IDSequence())
+        #expect(fourth.count == 2)
+        expectError(Self.rateLimitReached) { () throws(SessionError) in
+            _ = try Session.decide(Self.send("f5"), state: fork.state, context: IDSequence().context(now: at(661.75)))
+        }
+    }
+
+    /// Copies still count where they counted before: towards `max_messages` (the Mixpeek stats count them).
+    @Test func copiesStillCountTowardsMaxMessages() throws {
+        let source = Given([
+            mixpeekCreated(quotas: SessionQuotas(maxMessages: 2)), userMessage("u1", "a"), assistantMessage("a1"),
+        ]).state
+        var fork = Given()
+        try fork.run(Self.fork(source), at: at(600), ids: IDSequence())
+        #expect(fork.state.counters.totalMessages == 2)
+        expectError(.quotaExceeded(quota: "max_messages", message: "Session quota max_messages (2) reached")) {
+            () throws(SessionError) in
+            _ = try Session.decide(Self.send("f1"), state: fork.state, context: IDSequence().context(now: at(601)))
         }
     }
 }

@@ -55,6 +55,33 @@ struct SessionEventCodecTests {
         #expect(body == #"{"userMemory":{"a":{"y":false,"z":null},"b":1}}"#)
     }
 
+    /// A fork's copy carries `copiedFrom` through the codec; a body without it (every body written before the
+    /// field, at the same schema version) still decodes, to a message sent in its own session.
+    @Test func aCopysMarkRoundTripsAndAnOlderBodyWithoutItStillDecodes() throws {
+        let copy = SessionEvent.messageAppended(
+            MessageAppended(messageID: "u1", role: .user, text: "hi", copiedFrom: "s-0"))
+        let encoded = try copy.encoded()
+        #expect(encoded.schemaVersion == 1)
+        #expect(
+            String(decoding: encoded.body, as: UTF8.self)
+                == #"{"copiedFrom":"s-0","messageId":"u1","role":"user","text":"hi","toolCalls":[]}"#)
+        let decodedCopy = try SessionEvent.decode(type: encoded.type, schemaVersion: 1, body: encoded.body)
+        #expect(decodedCopy == copy)
+
+        let old = #"{"messageId":"u2","role":"user","text":"hi","toolCalls":[]}"#
+        let decodedOld = try SessionEvent.decode(type: "message.appended", schemaVersion: 1, body: Array(old.utf8))
+        #expect(decodedOld == .messageAppended(MessageAppended(messageID: "u2", role: .user, text: "hi")))
+        #expect(try decodedOld.encoded().body == Array(old.utf8))
+
+        // Folded, the mark is what tells a copy from a message sent here.
+        var state = SessionState.initial
+        state.apply(mixCreated, version: 1, recordedAt: t0)
+        state.apply(decodedCopy, version: 2, recordedAt: at(1))
+        state.apply(decodedOld, version: 3, recordedAt: at(2))
+        #expect(state.messageFacts("u1")?.isCopy == true)
+        #expect(state.messageFacts("u2")?.isCopy == false)
+    }
+
     @Test func decodingRejectsAnUnknownType() {
         expectError(.unknownEventType("session.exploded")) { () throws(SessionError) in
             _ = try SessionEvent.decode(type: "session.exploded", schemaVersion: 1, body: Array("{}".utf8))

@@ -4,8 +4,10 @@ extension Session {
     /// with the source's settings, callbacks, user memory and app as of the point, then its own state keys (one
     /// `state.updated`), then every message live at the point is appended again with its tool results and callback
     /// results, in transcript order, so the new session's own stream holds its whole transcript (and its counters
-    /// count the copied usage). The shared `app:` and `user:` keys are not copied: they are the app's and user's,
-    /// not the session's, and the fork, of the same app and user, reads them as the source does.
+    /// count the copied usage). Each copied message names the source in ``MessageAppended/copiedFrom``: recorded at
+    /// the fork's time, it was not sent then, and the per-minute rate limit must not count it. The shared `app:`
+    /// and `user:` keys are not copied: they are the app's and user's, not the session's, and the fork, of the same
+    /// app and user, reads them as the source does.
     static func decideFork(
         _ command: ForkSession,
         state: SessionState,
@@ -45,7 +47,9 @@ extension Session {
         // the live tool message that carries them.
         let carried = Set(source.liveMessages.flatMap(\.resultToolCallIDs))
         for message in source.liveMessages {
-            events.append(.messageAppended(message.appended))
+            var copy = message.appended
+            copy.copiedFrom = command.origin.sessionID
+            events.append(.messageAppended(copy))
             for record in message.toolCalls where !carried.contains(record.call.id) {
                 if let result = record.result { events.append(.toolResultRecorded(result)) }
             }

@@ -1,7 +1,7 @@
 /// A message was added to the transcript: a user's input, one assistant step (LLM call) or a tool message.
 ///
-/// Token usage, cost, model and latency are recorded on assistant messages only. Wire type
-/// `message.appended`, schema version 1.
+/// Token usage, cost, model and latency are recorded on assistant messages only. A message the native fork copied
+/// from its source names that source in ``copiedFrom``. Wire type `message.appended`, schema version 1.
 public struct MessageAppended: Sendable, Equatable, Codable {
     /// The message's id, unique within the session.
     public var messageID: MessageID
@@ -36,6 +36,10 @@ public struct MessageAppended: Sendable, Equatable, Codable {
     /// An agent framework's own item for this message (an OpenAI Agents SDK item, an ADK event), stored
     /// whole and read back equal; sessiond never interprets it (docs/frameworks.md).
     public var item: JSONValue?
+    /// The session a fork copied this message from; `nil` for a message recorded in this session (every message
+    /// before this field existed). A copy counts as a message of the session everywhere (counters, transcripts,
+    /// `max_messages`) but was not sent here, so the per-minute rate limit does not count it.
+    public var copiedFrom: SessionID?
 
     /// Creates the event.
     public init(
@@ -54,7 +58,8 @@ public struct MessageAppended: Sendable, Equatable, Codable {
         latencyMs: Double? = nil,
         toolCalls: [ToolCall] = [],
         metadata: JSONObject? = nil,
-        item: JSONValue? = nil
+        item: JSONValue? = nil,
+        copiedFrom: SessionID? = nil
     ) {
         self.messageID = messageID
         self.role = role
@@ -72,10 +77,12 @@ public struct MessageAppended: Sendable, Equatable, Codable {
         self.toolCalls = toolCalls
         self.metadata = metadata
         self.item = item
+        self.copiedFrom = copiedFrom
     }
 
     enum CodingKeys: String, CodingKey {
         case messageID = "messageId", role, text, reasoning, reasoningDurationMs, model, finishReason
         case inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, cost, latencyMs, toolCalls, metadata, item
+        case copiedFrom
     }
 }

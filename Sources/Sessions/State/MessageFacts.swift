@@ -14,6 +14,9 @@ public struct MessageFacts: Sendable, Equatable {
     public var appendedAt: Date
     /// Whether it carries an agent framework's item (`pop_item` removes the last live one that does).
     public var hasItem: Bool
+    /// Whether a fork copied it from its source (``MessageAppended/copiedFrom``): a message of this session, but
+    /// not one sent here, so the per-minute rate limit does not count it.
+    public var isCopy: Bool
     /// Whether a rewind removed it.
     public var isRemoved = false
 
@@ -24,5 +27,6 @@ public struct MessageFacts: Sendable, Equatable {
         appendedVersion = version
         appendedAt = date
         hasItem = appended.item != nil
+        isCopy = appended.copiedFrom != nil
     }
 }

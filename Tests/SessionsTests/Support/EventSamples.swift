@@ -120,6 +120,16 @@ enum EventSamples {
                 ])
             )
         ),
+        // The first sample as a fork copied it into a new session.
+        .messageAppended(
+            MessageAppended(
+                messageID: "msg-user-1",
+                role: .user,
+                text: "Why does the build fail on CI only?",
+                metadata: ["client": .string("cli")],
+                copiedFrom: "0b5a4c1e-3f9d-4e52-9a39-2f3c7d1e8a10"
+            )
+        ),
         .toolResultRecorded(
             ToolResultRecorded(
                 toolCallID: "toolu_01",

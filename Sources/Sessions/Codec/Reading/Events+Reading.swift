@@ -8,6 +8,7 @@ extension MessageAppended: JSONReadable {
         var reasoningDurationMs: Int?, model: String?, finishReason: FinishReason?, inputTokens: Int?
         var outputTokens: Int?, cacheCreationTokens: Int?, cacheReadTokens: Int?, cost: Double?
         var latencyMs: Double?, toolCalls: [ToolCall]?, metadata: JSONObject?, item: JSONValue?
+        var copiedFrom: SessionID?
         try json.readObject { json, key throws(JSONReadError) in
             if key == "messageId" {
                 messageID = try json.read()
@@ -41,6 +42,8 @@ extension MessageAppended: JSONReadable {
                 metadata = try json.readIfPresent()
             } else if key == "item" {
                 item = try json.readIfPresent()
+            } else if key == "copiedFrom" {
+                copiedFrom = try json.readIfPresent()
             } else {
                 try json.skipValue()
             }
@@ -51,7 +54,7 @@ extension MessageAppended: JSONReadable {
             finishReason: finishReason, inputTokens: inputTokens, outputTokens: outputTokens,
             cacheCreationTokens: cacheCreationTokens, cacheReadTokens: cacheReadTokens, cost: cost,
             latencyMs: latencyMs, toolCalls: try JSONReader.required(toolCalls, "toolCalls"), metadata: metadata,
-            item: item)
+            item: item, copiedFrom: copiedFrom)
     }
 }
 

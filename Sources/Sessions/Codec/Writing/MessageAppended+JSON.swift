@@ -9,6 +9,7 @@ extension MessageAppended {
         w.beginObject()
         if let cacheCreationTokens { w.key("cacheCreationTokens"); w.int(cacheCreationTokens) }
         if let cacheReadTokens { w.key("cacheReadTokens"); w.int(cacheReadTokens) }
+        if let copiedFrom { w.key("copiedFrom"); w.string(copiedFrom.rawValue) }
         if let cost { w.key("cost"); w.double(cost) }
         if let finishReason { w.key("finishReason"); w.string(finishReason.rawValue) }
         if let inputTokens { w.key("inputTokens"); w.int(inputTokens) }
