@@ -207,7 +207,7 @@ struct ForkTests {
         for case .messageAppended(let message) in events { copies.append(message) }
         #expect(copies.map(\.messageID) == ["u1", "a1", "u2", "a2", "u3", "a3"])
         #expect(copies.allSatisfy { $0.copiedFrom == sid })
-        #expect(fork.state.messageFacts.allSatisfy(\.isCopy))
+        #expect(fork.state.messageFacts.allSatisfy { $0.isCopy })
         #expect(fork.state.messageFacts.allSatisfy { $0.appendedAt == at(600) })
         #expect(fork.state.counters.userMessageCount == 3)
         #expect(fork.state.counters.totalMessages == source.counters.totalMessages)
@@ -230,7 +230,7 @@ struct ForkTests {
         try fork.run(Self.fork(source.state), at: at(10), ids: IDSequence())
         let note = SessionForked(forkSessionID: Self.forkID, position: 77, messageCount: 6)
         try source.run(.recordFork(RecordFork(sessionID: sid, fork: note)), at: at(10), ids: IDSequence())
-        #expect(!source.state.messageFacts.contains(where: \.isCopy))
+        #expect(!source.state.messageFacts.contains { $0.isCopy })
         expectError(Self.rateLimitReached) { () throws(SessionError) in
             _ = try Session.decide(
                 Self.send("u4", to: sid), state: source.state, context: IDSequence().context(now: at(20)))
