@@ -135,6 +135,17 @@ import TestSupport
         }
     }
 
+    @Test func aPageOfMessageHistoryReadsTheEndOfTheUserMessageIndex() async throws {
+        try await ProjectionHarness.with { harness in
+            for namespace in [nil, "team-a"] {
+                let plan = try await harness.store.userMessagesQueryPlan(namespace: namespace)
+                // No sort of every user message: the page walks the index backwards and stops at its limit.
+                #expect(plan.first == "SCAN m USING INDEX transcriptUserMessageByTime")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+            }
+        }
+    }
+
     @Test func aRebuildSwapsInWhileTheOldDatabaseKeepsServing() async throws {
         try await ProjectionHarness.with { harness in
             _ = try await ScriptedSessionTests.runScript(harness)

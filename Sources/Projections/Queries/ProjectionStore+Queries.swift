@@ -247,9 +247,17 @@ extension ProjectionStore {
     /// The query plan SQLite chooses for the as-of transcript scan, one line per step (for tests and
     /// `sessiond verify`).
     package func transcriptQueryPlan() async throws -> [String] {
+        try await queryPlan(SessionReader.transcriptSQL, arguments: ["s", 1])
+    }
+
+    /// The query plan SQLite chooses for a page of Mix's message history, one line per step (for tests).
+    package func userMessagesQueryPlan(namespace: String?) async throws -> [String] {
+        try await queryPlan(SessionReader.userMessagesSQL, arguments: [namespace, 50, 0])
+    }
+
+    private func queryPlan(_ sql: String, arguments: StatementArguments) async throws -> [String] {
         try await read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SessionReader.transcriptSQL, arguments: ["s", 1])
-                .map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
         }
     }
 }

@@ -7,7 +7,7 @@ internal import GRDB
 /// creates the schema, so that `grdb_migrations` records what built the file.
 enum ProjectionSchema {
     /// The schema version this build writes; stored in `PRAGMA user_version`.
-    static let version = 12
+    static let version = 13
 
     /// Every table, in creation order (also the order `verify` compares them).
     static let tables = [
@@ -48,6 +48,7 @@ enum ProjectionSchema {
         (EventIndexRow.bySessionIndex, EventIndexRow.createIndexes(in:)),
         (ToolResultRow.bySessionIndex, ToolResultRow.createIndexes(in:)),
         (TranscriptMessageRow.bySessionIndex, TranscriptMessageRow.createIndexes(in:)),
+        (TranscriptMessageRow.userMessagesByTimeIndex, TranscriptMessageRow.createUserMessagesIndex(in:)),
     ]
 
     /// The schema version stored in a database (0 for an empty file).

@@ -47,6 +47,11 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
     /// The index every as-of read of a transcript scans.
     static let bySessionIndex = "transcriptMessageBySession"
 
+    /// The live user messages by time, for Mix's message history across sessions: a page reads the index's end
+    /// instead of sorting every user message. New entries land at its end, so a commit writes one of its leaves,
+    /// not one per session as the session indexes do.
+    static let userMessagesByTimeIndex = "transcriptUserMessageByTime"
+
     static func create(in db: Database) throws {
         try db.create(table: databaseTableName) { t in
             t.primaryKey(CodingKeys.addedPosition.stringValue, .integer)
@@ -72,6 +77,7 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
             t.column(CodingKeys.removedAt.stringValue, .integer)
         }
         try createIndexes(in: db)
+        try createUserMessagesIndex(in: db)
     }
 
     /// The session's messages in log order. A rebuild builds it after its bulk load
@@ -80,5 +86,14 @@ struct TranscriptMessageRow: Codable, Equatable, FetchableRecord, PersistableRec
         try db.create(
             index: bySessionIndex, on: databaseTableName,
             columns: [Columns.sessionKey.name, Columns.addedPosition.name])
+    }
+
+    /// Built after a rebuild's bulk load too (``ProjectionSchema/deferredIndexes``). Its condition is the history
+    /// query's, word for word, so SQLite can use it.
+    static func createUserMessagesIndex(in db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX \(userMessagesByTimeIndex) ON \(databaseTableName)(addedAt, addedPosition)
+            WHERE role = 'user' AND removedPosition IS NULL
+            """)
     }
 }
