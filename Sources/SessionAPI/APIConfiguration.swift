@@ -53,9 +53,11 @@ public struct APIConfiguration: Sendable {
     /// How many uploads are read and stored at once; the others wait before reading their bodies (each holds its
     /// body, up to ``maximumUploadBytes``, several times over while it is read).
     public var maximumConcurrentUploads = 4
-    /// How long an upload's body may take to arrive once its turn came: a body trickled in a byte at a time never
-    /// looks idle, and would otherwise hold an upload slot for as long as it trickles.
-    public var uploadReadTimeout: Duration = .seconds(120)
+    /// How long a request body may take to arrive once its handler reads it (an upload's: once its turn came);
+    /// past it, 408 and nothing recorded. A body trickled in a byte at a time never looks idle to
+    /// ``connectionIdleTimeout``, and would otherwise hold its connection and handler (an upload, one of the upload
+    /// slots) for as long as it trickles.
+    public var bodyReadTimeout: Duration = .seconds(120)
     /// The namespace of sessions created through the Mix API (which has no namespace header).
     public var mixNamespace = "default"
     /// How often the daemon erases permanently deleted sessions from the log, the projection files and the

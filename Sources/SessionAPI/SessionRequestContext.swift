@@ -23,6 +23,6 @@ public struct SessionRequestContext: RequestContext {
         keyStillActive = nil
     }
 
-    /// Request bodies are collected by `decodeJSON(as:limit:)` with the configured limit instead.
+    /// Request bodies are collected by `collectBody(limit:timeout:)` with the configured limit and deadline instead.
     public var maxUploadSize: Int { 64 << 20 }
 }

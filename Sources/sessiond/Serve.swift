@@ -42,12 +42,13 @@ struct Serve: AsyncParsableCommand {
     var connectionIdleTimeout: Double = 75
 
     @Option(
-        name: .customLong("upload-read-timeout"),
+        name: .customLong("body-read-timeout"),
         help: ArgumentHelp(
-            "Seconds a file upload's body may take to arrive once it is read (408 past it): a body trickled in "
-                + "never looks idle, and would hold one of the four upload slots for as long as it trickles.",
+            "Seconds a request's body may take to arrive once it is read (a file upload's: once its turn came); "
+                + "past it 408, nothing recorded. A body trickled in never looks idle, and would otherwise hold its "
+                + "connection (an upload, one of the four upload slots) for as long as it trickles.",
             valueName: "seconds"))
-    var uploadReadTimeout: Double = 120
+    var bodyReadTimeout: Double = 120
 
     @Option(
         name: .customLong("compact-interval"),
@@ -87,8 +88,8 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
-        guard uploadReadTimeout > 0, uploadReadTimeout <= 86_400 else {
-            throw ValidationError("--upload-read-timeout must be positive and at most 86400 seconds")
+        guard bodyReadTimeout > 0, bodyReadTimeout <= 86_400 else {
+            throw ValidationError("--body-read-timeout must be positive and at most 86400 seconds")
         }
         guard connectionIdleTimeout >= 0, connectionIdleTimeout <= 86_400 else {
             throw ValidationError("--connection-idle-timeout must be 0 (never) or at most 86400 seconds")
@@ -118,7 +119,7 @@ struct Serve: AsyncParsableCommand {
         configuration.durability = log.durability
         configuration.segmentSize = log.segmentSize
         configuration.idleTimeout = idleTimeout
-        configuration.uploadReadTimeout = .milliseconds(Int64(uploadReadTimeout * 1000))
+        configuration.bodyReadTimeout = .milliseconds(Int64(bodyReadTimeout * 1000))
         configuration.connectionIdleTimeout =
             connectionIdleTimeout > 0 ? .milliseconds(Int64(connectionIdleTimeout * 1000)) : nil
         configuration.compactionInterval = compactInterval > 0 ? .milliseconds(Int64(compactInterval * 1000)) : nil

@@ -45,6 +45,7 @@ struct APIErrorMappingTests {
         ("blobStoreUnavailable", BlobStoreUnavailable(reason: "connection refused"), 503, "storage_unavailable"),
         ("bodyMissing", RequestBodyError.missing, 400, "validation_error"),
         ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413, "payload_too_large"),
+        ("bodyTooSlow", RequestBodyError.tooSlow(timeout: .seconds(120)), 408, "body_too_slow"),
         ("bodyMalformed", RequestBodyError.malformed(reason: "r"), 400, "validation_error"),
         ("bodyUnknownField", RequestBodyError.unknownField("foo"), 400, "validation_error"),
         ("bodyExtraForbidden", RequestBodyError.extraForbidden("foo", accepted: ["a"]), 422, "extra_forbidden"),

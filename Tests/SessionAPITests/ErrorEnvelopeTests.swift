@@ -9,11 +9,12 @@ import Testing
 
 @testable import SessionAPI
 
-/// Each face's error body for the statuses a client handles specially (413, 429, 503, 507), against its
+/// Each face's error body for the statuses a client handles specially (408, 413, 429, 503, 507), against its
 /// reference: Mix `ErrorResponse`/`RESTError`, Mixpeek `ErrorResponse` and its retry advice, native.
 struct ErrorEnvelopeTests {
     static let storageErrors: [(name: String, error: any Error & Sendable, status: Int)] = [
         ("bodyTooLarge", RequestBodyError.tooLarge(limit: 10), 413),
+        ("bodyTooSlow", RequestBodyError.tooSlow(timeout: .milliseconds(500)), 408),
         ("rateLimited", SessionError.quotaExceeded(quota: "rate_limit_messages_per_minute", message: "m"), 429),
         ("quotaSpent", SessionError.quotaExceeded(quota: "max_messages", message: "m"), 429),
         ("logIOError", EventLogError.io(operation: "fdatasync", path: "p", errno: EIO), 503),
@@ -45,12 +46,16 @@ struct ErrorEnvelopeTests {
         #expect(
             detail["type"] as? String
                 == [
-                    413: "BadRequestError", 429: "TooManyRequestsError", 503: "InferenceServiceUnavailableError",
+                    408: "BadRequestError", 413: "BadRequestError", 429: "TooManyRequestsError",
+                    503: "InferenceServiceUnavailableError",
                     507: "InsufficientStorageError",
                 ][status], "\(name)")
 
         let native = try #require(try Self.body(NativeErrorEnvelope(apiError))["error"] as? [String: Any])
         #expect(native["status"] as? Int == status && native["code"] as? String == apiError.code, "\(name)")
+        // A 408 gave up on a body still arriving: its connection is not reused.
+        let connection = try apiError.response(NativeErrorEnvelope(apiError)).headers[.connection]
+        #expect(connection == (status == 408 ? "close" : nil), "\(name)")
     }
 
     /// A body of the wrong JSON type is described in JSON's words, never a Swift type name.

@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import SessionAPI
 
-/// Bounded bodies (413), malformed JSON (400, never 500), unknown keys and prompt sizes, in each face's
-/// envelope, and nothing appended by a refused request.
+/// Bounded bodies (413), bodies that stop arriving (408), malformed JSON (400, never 500), unknown keys and prompt
+/// sizes, in each face's envelope, and nothing appended by a refused request.
 struct RequestLimitsTests {
     static let mixpeek: HTTPFields = [.authorization: "Bearer sk", HTTPField.Name("X-Namespace")!: "ns"]
 
@@ -33,6 +34,68 @@ struct RequestLimitsTests {
             #expect((native.json["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
             let sessions = try await client.execute(uri: "/api/sessions", method: .get)
             #expect(sessions.jsonArray.count == 1)
+        }
+    }
+
+    /// A body that stops arriving — its `Content-Length` promised and never sent, as a client trickling it a byte at
+    /// a time (which the connection idle timeout never sees as idle) would leave it — is 408 `body_too_slow` in each
+    /// face's envelope once `bodyReadTimeout` passes, and appends nothing; a large body sent at speed is read as ever.
+    @Test func aBodyThatStopsArrivingIs408InEachEnvelope() async throws {
+        let timeout = Duration.seconds(2)
+        try await withTestApplication(.live, configure: { $0.bodyReadTimeout = timeout }) { client in
+            let id = try await Self.createSession(client)
+            let before = try await HostileInputTests.logEnd(client)
+            let port = try #require(client.port)
+            let faces: [(uri: String, headers: HTTPFields)] = [
+                ("/api/sessions", [:]), ("/v1/agents/sessions", Self.mixpeek), ("/v1/sessions/\(id)/events", [:]),
+            ]
+            // Each on a connection of its own (the daemon reads nothing more from one it gave up on), all at once.
+            let answers: [Int: (response: TestClient.Response, took: Duration)] = try await withThrowingTaskGroup(
+                of: (Int, TestClient.Response, Duration).self
+            ) { group in
+                for (index, face) in faces.enumerated() {
+                    group.addTask {
+                        try await TestClient.withClient(host: "localhost", port: port) { stalled in
+                            var headers = face.headers
+                            headers[.contentType] = "application/json"
+                            headers[.contentLength] = "64"
+                            let started = ContinuousClock.now
+                            let response = try await stalled.execute(
+                                TestClient.Request(face.uri, method: .post, authority: "localhost", headers: headers))
+                            return (index, response, ContinuousClock.now - started)
+                        }
+                    }
+                }
+                var collected: [Int: (response: TestClient.Response, took: Duration)] = [:]
+                for try await (index, response, took) in group { collected[index] = (response, took) }
+                return collected
+            }
+            var bodies: [[String: Any]] = []
+            for (index, face) in faces.enumerated() {
+                let answer = try #require(answers[index], "\(face.uri)")
+                #expect(answer.response.status == .requestTimeout, "\(face.uri)")
+                #expect(answer.took >= timeout && answer.took < timeout + .seconds(10), "\(face.uri): \(answer.took)")
+                #expect(answer.response.headers[.connection] == "close", "\(face.uri)")
+                let data = Data(buffer: answer.response.body ?? ByteBuffer())
+                bodies.append((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+            }
+            let mix = try #require(bodies[0]["error"] as? [String: Any])
+            #expect(mix["code"] as? Int == 408 && mix["type"] as? String == "bad_request")
+            #expect(mix["field"] as? String == "body")
+            #expect(bodies[1]["status"] as? Int == 408 && bodies[1]["success"] as? Bool == false)
+            let mixpeek = try #require(bodies[1]["error"] as? [String: Any])
+            #expect(mixpeek["code"] as? String == "body_too_slow" && mixpeek["type"] as? String == "BadRequestError")
+            let native = try #require(bodies[2]["error"] as? [String: Any])
+            #expect(native["code"] as? String == "body_too_slow" && native["status"] as? Int == 408)
+            #expect(try await HostileInputTests.logEnd(client) == before, "nothing appended")
+
+            // Near the 4 MiB limit and sent at once, a body arrives well within the deadline.
+            let text = String(repeating: "x", count: 3 << 20)
+            let large = try await client.execute(
+                uri: "/v1/sessions/\(id)/events", method: .post,
+                body: jsonBody(#"{"type":"message","role":"assistant","text":""# + text + #""}"#))
+            #expect(large.status == .created)
+            #expect(try await HostileInputTests.logEnd(client) > before)
         }
     }
 

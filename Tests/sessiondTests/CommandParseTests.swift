@@ -197,6 +197,15 @@ private func parseError(_ arguments: [String]) -> String? {
         #expect(parseError(["serve", "--compact-blob-grace=-1"]) != nil)
     }
 
+    @Test func serveGivesEveryBody120SecondsToArriveUnlessTold() throws {
+        #expect(try parse(["serve"], as: Serve.self).bodyReadTimeout == 120)
+        #expect(try parse(["serve", "--body-read-timeout", "0.5"], as: Serve.self).bodyReadTimeout == 0.5)
+        #expect(try #require(parseError(["serve", "--body-read-timeout", "0"])).contains("--body-read-timeout"))
+        #expect(parseError(["serve", "--body-read-timeout", "86401"]) != nil)
+        // One deadline for every body: the upload's own option is gone.
+        #expect(parseError(["serve", "--upload-read-timeout", "5"]) != nil)
+    }
+
     @Test func serveKeeps16MiBOfSessionStatesUnlessTold() throws {
         #expect(try parse(["serve"], as: Serve.self).stateCacheMiB == 16)
         #expect(try parse(["serve", "--state-cache-mib", "256"], as: Serve.self).stateCacheMiB == 256)

@@ -51,15 +51,21 @@ def raw_request(daemon, request: bytes, timeout: float = 10) -> bytes:
         try:
             while chunk := sock.recv(65536):
                 received += chunk
-                head, separator, body = received.partition(b"\r\n\r\n")
-                if separator:
-                    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                                   if line.lower().startswith(b"content-length:")), 0)
-                    if len(body) >= length:
-                        break
+                if is_whole_response(received):
+                    break
         except OSError:
             pass  # reset or timed out: whatever arrived is the answer
         return received
+
+
+def is_whole_response(received: bytes) -> bool:
+    """Whether `received` holds a response's head and as much body as its `Content-Length` says."""
+    head, separator, body = received.partition(b"\r\n\r\n")
+    if not separator:
+        return False
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    return len(body) >= length
 
 
 def status_of(response: bytes) -> int | None:
@@ -215,30 +221,84 @@ def test_a_silent_connection_is_closed_and_a_stream_being_answered_is_not():
         assert quick.stop() == 0
 
 
+def trickle(daemon, head: str, within: float = 8) -> tuple[bytes, float, socket.socket]:
+    """Sends a request's `head`, then its body a byte every 0.2 s (never idle long enough to be closed as idle)
+    until the daemon answers; returns the answer (one whole response, or what came before the daemon closed), the
+    seconds it took, and the socket, still open on the client's side."""
+    sock = socket.create_connection(("127.0.0.1", daemon.port), timeout=10)
+    sock.sendall(head.encode())
+    started = time.monotonic()
+    answer = b""
+    sock.settimeout(0.2)
+    while not is_whole_response(answer) and time.monotonic() - started < within:
+        try:
+            sock.sendall(b"x")
+            chunk = sock.recv(65536)
+            if not chunk:
+                break  # closed by the daemon
+            answer += chunk
+        except socket.timeout:
+            pass
+        except OSError:
+            break
+    return answer, time.monotonic() - started, sock
+
+
 def test_an_upload_trickled_in_is_cut_off_at_the_read_timeout():
-    """A body sent a byte at a time never looks idle; `--upload-read-timeout` answers 408 once it passes, so a few
+    """A body sent a byte at a time never looks idle; `--body-read-timeout` answers 408 once it passes, so a few
     such uploads cannot hold the upload slots for good."""
-    with Daemon(log="", extra_args=["--upload-read-timeout", "1"]) as quick:
+    with Daemon(log="", extra_args=["--body-read-timeout", "1"]) as quick:
         status, created = quick.request(
             "POST", "/api/sessions", {"title": "slow", "browserMode": "local-browser-service"})
         assert status == 201, created
-        sock = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
-        sock.sendall(f"POST /api/sessions/{created['id']}/files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n".encode())
-        started = time.monotonic()
-        answer = b""
-        sock.settimeout(0.2)
-        while not answer.startswith(b"HTTP/1.1") and time.monotonic() - started < 8:
-            try:
-                sock.sendall(b"x")
-                answer += sock.recv(65536)
-            except socket.timeout:
-                pass
-            except OSError:
-                break
+        answer, took, sock = trickle(
+            quick, f"POST /api/sessions/{created['id']}/files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n")
         sock.close()
         assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
-        assert 0.9 < time.monotonic() - started < 5
+        assert 0.9 < took < 5
+        assert quick.stop() == 0
+
+
+def test_a_json_body_trickled_in_is_cut_off_at_the_read_timeout():
+    """A JSON body trickled a byte at a time, on each face, is answered 408 `body_too_slow` in the face's envelope
+    once `--body-read-timeout` passes; nothing is recorded, and the daemon lets the connection go (it reads no more
+    of it and closes it once idle) however long the client goes on trickling. A large body sent at speed is read as
+    ever."""
+    with Daemon(log="", extra_args=["--body-read-timeout", "1", "--connection-idle-timeout", "2"]) as quick:
+        status, created = quick.request(
+            "POST", "/api/sessions", {"title": "slow", "browserMode": "local-browser-service"})
+        assert status == 201, created
+        before = log_end(quick)
+        mixpeek = "Authorization: Bearer k\r\nX-Namespace: ns\r\n"
+        for path, headers in [("/api/sessions", ""), ("/v1/agents/sessions", mixpeek),
+                              (f"/v1/sessions/{created['id']}/events", "")]:
+            answer, took, sock = trickle(
+                quick, f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}"
+                       "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"title\":\"")
+            assert answer.startswith(b"HTTP/1.1 408"), (path, answer[:300])
+            assert 0.9 < took < 5, (path, took)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b"connection: close" in head.lower(), (path, head)
+            envelope = json.loads(body)
+            if path == "/api/sessions":
+                assert envelope["error"]["code"] == 408 and envelope["error"]["field"] == "body", envelope
+            else:
+                assert envelope["error"]["code"] == "body_too_slow", envelope
+            port = sock.getsockname()[1]
+            released = time.monotonic() + 8
+            while quick.sockets_from([port]) and time.monotonic() < released:
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    break
+                time.sleep(0.2)
+            assert quick.sockets_from([port]) == 0, f"{path}: the daemon still holds the connection"
+            sock.close()
+        assert log_end(quick) == before, "a body that never arrived recorded something"
+        large = httpx.post(quick.url + f"/v1/sessions/{created['id']}/events", timeout=30,
+                           json={"type": "message", "role": "assistant", "text": "x" * (3 << 20)})
+        assert large.status_code == 201, large.text[:300]
         assert quick.stop() == 0
 
 

@@ -166,6 +166,11 @@ extension APIError {
             APIError(
                 status: .contentTooLarge, code: "payload_too_large",
                 message: "request body exceeds the limit of \(limit) bytes", field: "body")
+        case .tooSlow(let timeout):
+            // Nothing was decided or appended: the body never wholly arrived.
+            APIError(
+                status: .requestTimeout, code: "body_too_slow",
+                message: "request body did not arrive within \(timeout.formattedSeconds) s", field: "body")
         case .malformed(let reason):
             APIError(status: .badRequest, code: "validation_error", message: "Invalid JSON: \(reason)", field: "body")
         case .unknownField(let name):

@@ -50,7 +50,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// `InsufficientStorageError` (decision 0051).
     public var mixpeekType: String {
         switch status.code {
-        case 400, 405, 413: "BadRequestError"
+        case 400, 405, 408, 413: "BadRequestError"
         case 401: "AuthenticationError"
         case 403: "UnauthorizedError"
         case 404: "NotFoundError"
@@ -67,6 +67,9 @@ public struct APIError: Error, Sendable, Equatable {
     func response(_ envelope: some Encodable) throws -> Response {
         var headers: HTTPFields = [:]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        // A 408 gave up on a body still arriving, and nothing more is read from its connection (`collectBody`): the
+        // client must not send another request on it (RFC 9110 §15.5.9).
+        if status == .requestTimeout { headers[.connection] = "close" }
         return try Response.json(envelope, status: status, headers: headers)
     }
 

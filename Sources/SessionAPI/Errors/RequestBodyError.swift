@@ -1,9 +1,11 @@
-/// Why a request body or parameter could not be read; mapped to 400 (or 413) in `APIError+mapping.swift`.
+/// Why a request body or parameter could not be read; mapped to a 4xx in `APIError+mapping.swift`.
 enum RequestBodyError: Error, Sendable, Equatable {
     /// The route needs a body and none was sent.
     case missing
     /// The body is larger than the configured limit.
     case tooLarge(limit: Int)
+    /// The body had not wholly arrived `timeout` after its read began (``APIConfiguration/bodyReadTimeout``).
+    case tooSlow(timeout: Duration)
     /// The body is not JSON, or not the JSON shape the route takes; `reason` says where.
     case malformed(reason: String)
     /// The body has a key the route does not accept (Mix create, rewind, send: Go's `DisallowUnknownFields`).

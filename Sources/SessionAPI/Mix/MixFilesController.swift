@@ -66,8 +66,16 @@ struct MixFilesController {
     {
         do {
             return try await uploads.run {
-                // Room for the part headers and boundaries around a file of the largest allowed size.
-                let body = try await collectBody(of: request, limit: limit + 64 * 1024)
+                let body: ByteBuffer
+                do {
+                    // Room for the part headers and boundaries around a file of the largest allowed size.
+                    body = try await request.collectBody(
+                        limit: limit + 64 * 1024, timeout: backend.configuration.bodyReadTimeout)
+                } catch RequestBodyError.tooSlow(let timeout) {
+                    throw APIError(
+                        status: .requestTimeout, code: "upload_too_slow",
+                        message: "the upload's body did not arrive within \(timeout.formattedSeconds) s")
+                }
                 // Copying up to 32 MiB and scanning it for the boundaries happen off the loop.
                 let part = try await NIOThreadPool.singleton.runIfActive {
                     let form = try MultipartForm(contentType: contentType, body: Array(buffer: body))
@@ -91,25 +99,6 @@ struct MixFilesController {
             throw APIError(
                 status: .serviceUnavailable, code: "too_many_uploads",
                 message: "too many uploads at once; retry shortly", retryable: true, retryAfterSeconds: 1)
-        }
-    }
-
-    /// The upload's body, or 408 `upload_too_slow` once ``APIConfiguration/uploadReadTimeout`` passes first.
-    private func collectBody(of request: Request, limit: Int) async throws -> ByteBuffer {
-        let timeout = backend.configuration.uploadReadTimeout
-        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await request.collectBody(limit: limit) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let body = try await group.next() ?? nil else {
-                throw APIError(
-                    status: .requestTimeout, code: "upload_too_slow",
-                    message: "the upload's body did not arrive within \(timeout.components.seconds) s")
-            }
-            return body
         }
     }
 

@@ -27,6 +27,7 @@ struct MixMessagesController {
         let id = try context.sessionID()
         let body = try await request.readJSON(
             as: MixSendMessageRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout,
             allowedKeys: MixSendMessageRequest.keys)
         let command = SendUserMessage(
             sessionID: id, text: body.text, planMode: body.planMode ?? false, thinkingLevel: body.thinkingLevel,

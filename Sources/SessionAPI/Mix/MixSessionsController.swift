@@ -20,6 +20,7 @@ struct MixSessionsController {
     }
 
     private var limit: Int { backend.configuration.maximumBodyBytes }
+    private var timeout: Duration { backend.configuration.bodyReadTimeout }
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let includeSubagents = request.uri.queryParameters.get("includeSubagents") == "true"
@@ -31,7 +32,7 @@ struct MixSessionsController {
 
     @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(
-            as: MixCreateSessionRequest.self, limit: limit, allowedKeys: MixCreateSessionRequest.keys)
+            as: MixCreateSessionRequest.self, limit: limit, timeout: timeout, allowedKeys: MixCreateSessionRequest.keys)
         let command = CreateSession(
             namespace: context.namespace ?? backend.configuration.mixNamespace, title: body.title, browserMode: body.browserMode,
             cdpURL: body.cdpUrl, customSystemPrompt: body.customSystemPrompt, promptMode: body.promptMode,
@@ -58,7 +59,8 @@ struct MixSessionsController {
 
     @Sendable func updateCallbacks(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(as: MixUpdateCallbacksRequest.self, limit: limit, required: false)
+        let body = try await request.decodeJSON(
+            as: MixUpdateCallbacksRequest.self, limit: limit, timeout: timeout, required: false)
         let command = ReplaceCallbacks(sessionID: id, callbacks: body.callbacks.map { $0.map(\.input) })
         _ = try await backend.execute(
             .replaceCallbacks(command), namespace: context.namespace, options: context.writeOptions(request))
@@ -76,7 +78,8 @@ struct MixSessionsController {
 
     @Sendable func rewind(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(as: MixRewindRequest.self, limit: limit, allowedKeys: MixRewindRequest.keys)
+        let body = try await request.decodeJSON(
+            as: MixRewindRequest.self, limit: limit, timeout: timeout, allowedKeys: MixRewindRequest.keys)
         let command = RewindSession(
             sessionID: id, messageID: body.messageId.flatMap(MessageID.init(rawValue:)),
             cleanupMedia: body.cleanupMedia ?? false)

@@ -18,13 +18,16 @@ struct MixpeekSessionsController {
     }
 
     private var limit: Int { backend.configuration.maximumBodyBytes }
+    private var timeout: Duration { backend.configuration.bodyReadTimeout }
 
     private func namespace(_ context: SessionRequestContext) -> String {
         context.namespace ?? backend.configuration.mixNamespace
     }
 
     @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(as: MixpeekCreateSessionRequest.self, limit: limit, allowedKeys: MixpeekCreateSessionRequest.keys, forbidExtraAs422: true)
+        let body = try await request.decodeJSON(
+            as: MixpeekCreateSessionRequest.self, limit: limit, timeout: timeout,
+            allowedKeys: MixpeekCreateSessionRequest.keys, forbidExtraAs422: true)
         let command = CreateAgentSession(
             sessionID: SessionID(rawValue: "ses_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")),
             namespace: namespace(context), agentConfig: body.agent_config?.input, quotas: body.quotas?.quotas,
@@ -41,8 +44,9 @@ struct MixpeekSessionsController {
     }
 
     @Sendable func list(_ request: Request, context: SessionRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(as: MixpeekListSessionsRequest.self, limit: limit, allowedKeys: MixpeekListSessionsRequest.keys, forbidExtraAs422: true,
-            required: false)
+        let body = try await request.decodeJSON(
+            as: MixpeekListSessionsRequest.self, limit: limit, timeout: timeout,
+            allowedKeys: MixpeekListSessionsRequest.keys, forbidExtraAs422: true, required: false)
         let paging = try MixpeekPage(request)
         var status: SessionStatus?
         if let text = body.status {
@@ -78,7 +82,9 @@ struct MixpeekSessionsController {
 
     @Sendable func patch(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
-        let body = try await request.decodeJSON(as: MixpeekPatchSessionRequest.self, limit: limit, allowedKeys: MixpeekPatchSessionRequest.keys, forbidExtraAs422: true)
+        let body = try await request.decodeJSON(
+            as: MixpeekPatchSessionRequest.self, limit: limit, timeout: timeout,
+            allowedKeys: MixpeekPatchSessionRequest.keys, forbidExtraAs422: true)
         _ = try await backend.execute(
             .updateUserMemory(UpdateUserMemory(sessionID: id, userMemory: body.user_memory)),
             namespace: namespace(context), options: context.writeOptions(request))

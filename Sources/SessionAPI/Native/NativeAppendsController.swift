@@ -21,6 +21,7 @@ struct NativeAppendsController {
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let body = try await request.readJSON(
             as: NativeAppendsRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout,
             allowedKeys: NativeAppendsRequest.keys)
         if let unknown = body.appends.lazy.compactMap(\.unknownKey).first {
             throw RequestBodyError.unknownField("appends[].\(unknown)")

@@ -53,6 +53,7 @@ extension NativeSessionsController {
         let id = try context.sessionID()
         let body = try await request.decodeJSON(
             as: NativeForkRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout,
             allowedKeys: NativeForkRequest.keys, required: false)
         let asOf = try request.asOf()
         var messageID: MessageID?

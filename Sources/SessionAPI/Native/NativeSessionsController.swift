@@ -25,7 +25,8 @@ struct NativeSessionsController {
 
     @Sendable func create(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(
-            as: NativeCreateSessionRequest.self, limit: backend.configuration.maximumBodyBytes)
+            as: NativeCreateSessionRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout)
         let result = try await backend.execute(
             try body.command(namespace: context.namespace ?? backend.configuration.mixNamespace),
             namespace: context.namespace, options: context.writeOptions(request))
@@ -102,7 +103,8 @@ struct NativeSessionsController {
     @Sendable func append(_ request: Request, context: SessionRequestContext) async throws -> Response {
         let id = try context.sessionID()
         let body = try await request.readJSON(
-            as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes)
+            as: NativeActivityRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout)
         let result = try await backend.execute(
             try body.command(for: id), namespace: context.namespace, options: context.writeOptions(request))
         return appended(result, session: id)
@@ -114,6 +116,7 @@ struct NativeSessionsController {
         let id = try context.sessionID()
         let body = try await request.readJSON(
             as: NativeActivityBatchRequest.self, limit: backend.configuration.maximumBodyBytes,
+            timeout: backend.configuration.bodyReadTimeout,
             allowedKeys: NativeActivityBatchRequest.keys)
         let commands = try body.items.enumerated().map { index, item in
             do {

@@ -5,20 +5,11 @@ import Projections
 import Sessions
 
 extension Request {
-    /// Collects the body, refusing more than `limit` bytes.
-    /// - Throws: ``RequestBodyError/tooLarge(limit:)``.
-    func collectBody(limit: Int) async throws -> ByteBuffer {
-        do {
-            return try await body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw RequestBodyError.tooLarge(limit: limit)
-        }
-    }
-
     /// Decodes the JSON body as `type`.
     /// - Parameters:
     ///   - type: The body's type.
     ///   - limit: The largest body accepted.
+    ///   - timeout: How long the body may take to arrive (``collectBody(limit:timeout:)``).
     ///   - allowedKeys: When given, a top-level key outside it is refused (Go's `DisallowUnknownFields`).
     ///   - forbidExtraAs422: Report an unknown key as Mixpeek's 422 `extra_forbidden` instead of Mix's 400.
     ///   - required: Whether an empty body is an error; otherwise it decodes as `{}`.
@@ -26,11 +17,12 @@ extension Request {
     func decodeJSON<T: Decodable>(
         as type: T.Type,
         limit: Int,
+        timeout: Duration,
         allowedKeys: Set<String>? = nil,
         forbidExtraAs422: Bool = false,
         required: Bool = true
     ) async throws -> T {
-        let buffer = try await collectBody(limit: limit)
+        let buffer = try await collectBody(limit: limit, timeout: timeout)
         return try await offTheLoop(if: buffer.readableBytes > OffTheLoopThreshold.bytes) {
             try JSONBody.decode(
                 type, from: Data(buffer: buffer), allowedKeys: allowedKeys, forbidExtraAs422: forbidExtraAs422,
@@ -40,10 +32,12 @@ extension Request {
 
     /// Reads the JSON body as `type` with the event codec's reader, without `JSONDecoder`: for the append routes,
     /// where decoding was a sizeable share of a request's CPU (decision 0117). Same rules and errors as
-    /// ``decodeJSON(as:limit:allowedKeys:forbidExtraAs422:required:)`` with a required body and Mix's 400 for an
-    /// unknown top-level key.
-    func readJSON<T: JSONReadable>(as type: T.Type, limit: Int, allowedKeys: Set<String>? = nil) async throws -> T {
-        let buffer = try await collectBody(limit: limit)
+    /// ``decodeJSON(as:limit:timeout:allowedKeys:forbidExtraAs422:required:)`` with a required body and Mix's 400
+    /// for an unknown top-level key.
+    func readJSON<T: JSONReadable>(
+        as type: T.Type, limit: Int, timeout: Duration, allowedKeys: Set<String>? = nil
+    ) async throws -> T {
+        let buffer = try await collectBody(limit: limit, timeout: timeout)
         return try await offTheLoop(if: buffer.readableBytes > OffTheLoopThreshold.bytes) {
             try buffer.withUnsafeReadableBytes { raw in
                 try JSONBody.read(type, from: raw.assumingMemoryBound(to: UInt8.self), allowedKeys: allowedKeys)
@@ -54,7 +48,7 @@ extension Request {
 
 /// Decoding request bodies with the errors the wire contracts name.
 enum JSONBody {
-    /// Reads `bytes` as `type` (see ``Request/readJSON(as:limit:allowedKeys:)``).
+    /// Reads `bytes` as `type` (see ``Request/readJSON(as:limit:timeout:allowedKeys:)``).
     static func read<T: JSONReadable>(
         _ type: T.Type, from body: UnsafeBufferPointer<UInt8>, allowedKeys: Set<String>? = nil
     ) throws -> T {
