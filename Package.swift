@@ -122,8 +122,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        // Argument parsing of the `sessiond` commands (an executable target, imported with @testable).
-        .testTarget(name: "sessiondTests", dependencies: ["sessiond", "EventLog", "Projections"]),
+        // Argument parsing of the `sessiond` commands (an executable target, imported with @testable), and what
+        // the offline commands do to a data directory.
+        .testTarget(
+            name: "sessiondTests",
+            dependencies: ["sessiond", "EventLog", "Projections", "Sessions", "Workload", "TestSupport"]),
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "EventLog", "Sessions", "Blobs", "Workload", "TestSupport"]),

@@ -14,11 +14,18 @@ import Darwin
 public struct DirectoryLock: Sendable {
     private let file: SystemFile
 
-    /// Takes the lock of `directory`, which must exist.
+    /// Takes the lock of `directory`, which must exist. The same exclusive lock either way, so a read-only holder
+    /// keeps a daemon out as a daemon keeps it out.
+    /// - Parameter readOnly: Open `LOCK` without write access (`flock` needs none), for a log opened read-only:
+    ///   an existing file is not modified, and one is created (empty) only where it is missing, so that a daemon
+    ///   started meanwhile is still refused.
     /// - Throws: ``EventLogError/directoryLocked(path:)`` when another process holds it.
-    public static func acquire(directory: String) throws(EventLogError) -> DirectoryLock {
+    public static func acquire(directory: String, readOnly: Bool = false) throws(EventLogError) -> DirectoryLock {
         let path = directory + "/LOCK"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = open(path, (readOnly ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC, 0o644)
+        if fd < 0, readOnly, errno == ENOENT {
+            fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno

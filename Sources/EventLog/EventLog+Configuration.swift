@@ -45,6 +45,13 @@ extension EventLog {
         public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
         /// Where recovery and maintenance report; silent unless the caller passes one.
         public var logger: Logger = Logger(label: "sessiond.eventlog", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// Open for reading only: recovery finds the log's end as a read-write open does (a torn tail is not part of
+        /// the log; damage it refuses is refused with the same error) but changes no file — it cuts no tail, removes
+        /// no leftover, creates no segment or directory, and takes the directory's lock through a read-only
+        /// descriptor (creating the empty `LOCK` file only where it is missing, as ``DirectoryLock`` says). Appends,
+        /// compaction and dictionary imports fail with ``EventLogError/readOnly(operation:location:)``. For
+        /// commands that only read (`sessiond verify`, `export`, `events`).
+        public var isReadOnly = false
         /// Tests only: asked before each `pwrite` and `fdatasync` of a frame batch; an errno it returns makes
         /// that call fail as the system would (the write's bytes are already in the file when a sync fails).
         package var injectedFault: (@Sendable (SegmentOperation) -> Int32?)?

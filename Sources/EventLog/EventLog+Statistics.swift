@@ -3,8 +3,16 @@ extension EventLog {
     public var statistics: LogStatistics { state.withLock { $0.statistics } }
 
     public var summary: String {
-        "segment files in \(directory): \(recoveryReport.records) records in \(recoveryReport.segments) segments, "
-            + "\(recoveryReport.truncatedBytes) bytes truncated by recovery"
+        let report = recoveryReport
+        let counts = "\(report.records) records in \(report.segments) segments"
+        guard report.isReadOnly else {
+            return "segment files in \(directory): \(counts), \(report.truncatedBytes) bytes truncated by recovery"
+        }
+        let opened = "segment files in \(directory), opened read-only: \(counts)"
+        if report.cuts.isEmpty { return opened + ", no torn tail" }
+        let cuts = report.cuts.map(\.description).joined(separator: "; ")
+        return opened + "; a torn tail (never acknowledged, not part of the log) left in place, which the next "
+            + "read-write open (`sessiond serve`, `rebuild`, `compact`) cuts: " + cuts
     }
 }
 

@@ -10,7 +10,9 @@ import Synchronization
 /// answers every append of the batch. Reads run on a separate I/O queue and never wait for
 /// the writer.
 ///
-/// Open with ``init(directory:configuration:)`` (runs recovery), finish with ``close()``.
+/// Open with ``init(directory:configuration:)`` (runs recovery), finish with ``close()``. Opened with
+/// ``Configuration/isReadOnly`` it reads the same log and changes no file: it has no writer, and every append,
+/// compaction or dictionary import fails with ``EventLogError/readOnly(operation:location:)``.
 public final class EventLog: LogStore {
     /// The data directory holding the segments.
     public let directory: String
@@ -20,7 +22,8 @@ public final class EventLog: LogStore {
 
     let dictionaries: DictionaryStore
     let state: Mutex<State>
-    let writer: Mutex<SegmentWriter>
+    /// `nil` when the log was opened read-only.
+    let writer: Mutex<SegmentWriter?>
     let lock: DirectoryLock
     let writeQueue = DispatchQueue(label: "sessiond.eventlog.writer")
     let ioQueue = DispatchQueue(label: "sessiond.eventlog.io", attributes: .concurrent)
@@ -57,7 +60,9 @@ public final class EventLog: LogStore {
         }
     }
 
-    /// Opens (creating if needed) the log in `directory`, recovering its tail.
+    /// Opens (creating if needed) the log in `directory`, recovering its tail. Read-only
+    /// (``Configuration/isReadOnly``), opens an existing directory as it is, cutting and creating nothing
+    /// (``RecoveryReport/cuts`` says what a read-write open would cut).
     ///
     /// - Throws: ``EventLogError/directoryLocked(path:)`` when another process holds the directory,
     ///   ``EventLogError/corruption(file:offset:reason:)`` when a sealed segment does not verify,
@@ -65,7 +70,7 @@ public final class EventLog: LogStore {
     public init(directory: String, configuration: Configuration = Configuration()) throws {
         self.directory = directory
         self.configuration = configuration
-        let lock = try Self.prepareDirectory(directory)
+        let lock = try Self.prepareDirectory(directory, readOnly: configuration.isReadOnly)
         do {
             let dictionaries = DictionaryStore(directory: directory, level: configuration.compressionLevel)
             let opened = try Recovery.open(directory: directory, configuration: configuration, dictionaries: dictionaries)
@@ -92,7 +97,7 @@ public final class EventLog: LogStore {
             return !state.released
         }
         guard release else { return }
-        writer.withLock { $0.close() }
+        writer.withLock { if let open = $0 { open.close() } }
         lock.release()
     }
 
@@ -123,11 +128,11 @@ public final class EventLog: LogStore {
         releaseDirectory()
     }
 
-    private static func prepareDirectory(_ directory: String) throws(EventLogError) -> DirectoryLock {
-        if mkdir(directory, 0o755) != 0, errno != EEXIST {
+    private static func prepareDirectory(_ directory: String, readOnly: Bool) throws(EventLogError) -> DirectoryLock {
+        if !readOnly, mkdir(directory, 0o755) != 0, errno != EEXIST {
             throw .io(operation: "mkdir", path: directory, errno: errno)
         }
-        return try DirectoryLock.acquire(directory: directory)
+        return try DirectoryLock.acquire(directory: directory, readOnly: readOnly)
     }
 }
 

@@ -35,6 +35,9 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
     /// Something only an empty log accepts (importing dictionaries, being the target of a copy) met one that
     /// holds records or dictionaries.
     case notEmpty(reason: String)
+    /// The log was opened read-only (``EventLog/Configuration/isReadOnly``): `operation` would change it, and
+    /// nothing was done. `location` is the directory, or the database's URL without its password.
+    case readOnly(operation: String, location: String)
     /// The log was closed.
     case closed
 
@@ -68,6 +71,8 @@ public enum EventLogError: Error, Sendable, CustomStringConvertible {
             "\(operation) is not supported here: \(reason)"
         case .notEmpty(let reason):
             "the log is not empty: \(reason)"
+        case .readOnly(let operation, let location):
+            "\(operation) refused: the log at \(location) is open read-only"
         case .closed:
             "the log is closed"
         }

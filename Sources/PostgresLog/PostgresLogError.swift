@@ -9,6 +9,9 @@ public enum PostgresLogError: Error, Sendable, CustomStringConvertible {
     case schemaTooNew(found: Int, supported: Int)
     /// Creating or migrating the schema failed.
     case migrationFailed(version: Int, reason: String)
+    /// Opened read-only, the database holds no sessiond schema (`found` 0) or one older than this build's, which
+    /// only a read-write open creates or migrates.
+    case schemaNotMigrated(found: Int, supported: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +24,13 @@ public enum PostgresLogError: Error, Sendable, CustomStringConvertible {
                 + "run a sessiond at least as new as the one that migrated it"
         case .migrationFailed(let version, let reason):
             "migrating the sessiond schema to version \(version) failed: \(reason)"
+        case .schemaNotMigrated(let found, let supported) where found == 0:
+            "the database holds no sessiond log (no sessiond schema), and a command that only reads does not create "
+                + "one: check the URL (`sessiond serve --log` creates the schema, version \(supported))"
+        case .schemaNotMigrated(let found, let supported):
+            "the database's sessiond schema is version \(found), older than this sessiond's (\(supported)), and a "
+                + "command that only reads does not migrate it: run the sessiond the nodes run, or start a node of "
+                + "this build first (it migrates the schema)"
         }
     }
 }

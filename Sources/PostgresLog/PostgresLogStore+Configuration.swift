@@ -38,12 +38,17 @@ extension PostgresLogStore {
         public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
         /// Where the store reports; silent unless the caller passes one.
         public var logger = Logger(label: "sessiond.postgreslog", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// Open for reading only: the schema is neither created nor migrated (a database without one, or of an older
+        /// version, is refused with ``PostgresLogError/schemaNotMigrated(found:supported:)``), the store's
+        /// connections start with `default_transaction_read_only` on, and appends, compaction, dictionary imports
+        /// and shared-document updates fail with ``EventLog/EventLogError/readOnly(operation:location:)``.
+        public var isReadOnly = false
 
         /// Creates the default configuration.
         public init() {}
 
         /// The settings the file store's configuration shares with this one (durability, compression, frame size,
-        /// dictionaries, clock, logger); the rest keep their defaults.
+        /// dictionaries, clock, logger, read-only); the rest keep their defaults.
         public init(_ log: EventLog.Configuration) {
             durability = log.durability
             compressionLevel = log.compressionLevel
@@ -52,6 +57,7 @@ extension PostgresLogStore {
             dictionaryCapacity = log.dictionaryCapacity
             clock = log.clock
             logger = log.logger
+            isReadOnly = log.isReadOnly
         }
     }
 }

@@ -18,6 +18,7 @@ extension PostgresLogStore {
     /// Inserts the dictionaries under their own ids and names the last one in the log head, in one transaction
     /// holding the head, which must show an empty log.
     public func importDictionaries(_ moved: [StoredDictionary]) async throws {
+        if let refusal = readOnlyRefusal(of: "importing dictionaries") { throw refusal }
         guard let last = moved.last else { return }
         try await withLease(
             client, timeout: configuration.connectionTimeout, deadline: configuration.transactionDeadline

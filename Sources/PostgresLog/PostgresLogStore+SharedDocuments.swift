@@ -22,6 +22,7 @@ extension PostgresLogStore {
     public func updateSharedDocument(_ name: String, _ change: @escaping @Sendable ([UInt8]?) throws -> [UInt8]?)
         async throws -> [UInt8]?
     {
+        if let refusal = readOnlyRefusal(of: "updating a shared document") { throw refusal }
         // Told apart from the server's failures, which `leased` reports as "unavailable".
         let refused = Mutex<(any Error)?>(nil)
         do {

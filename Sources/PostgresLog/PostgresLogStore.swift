@@ -99,11 +99,11 @@ public final class PostgresLogStore: LogStore {
             of: TrainingSamples.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Connects, creates or migrates the schema, loads the dictionaries and the log head, and starts the writer and
-    /// the listener.
+    /// Connects, creates or migrates the schema (read-only: checks it is this build's), loads the dictionaries and the
+    /// log head, and starts the writer and the listener.
     /// - Parameter url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]`.
     /// - Throws: ``PostgresLogError`` when the URL is invalid, the server cannot be reached within
-    ///   ``Configuration/openTimeout``, or the schema is newer than this build.
+    ///   ``Configuration/openTimeout``, or the schema is newer than this build (read-only: or missing, or older).
     public static func open(url text: String, configuration: Configuration = Configuration()) async throws
         -> PostgresLogStore
     {
@@ -114,6 +114,10 @@ public final class PostgresLogStore: LogStore {
         // The server checks every second that the node is still connected, so a statement the node abandoned (see
         // `watched`: a deadline, a cancelled compaction) is ended instead of running to its end.
         clientConfiguration.options.additionalStartupParameters = [("client_connection_check_interval", "1000")]
+        if configuration.isReadOnly {
+            // The server itself refuses a write on these connections (LISTEN is still allowed).
+            clientConfiguration.options.additionalStartupParameters.append(("default_transaction_read_only", "on"))
+        }
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         var appendConfiguration = clientConfiguration
         // Kept open (and re-established in the background after a restart), so the first append after a quiet
@@ -129,11 +133,17 @@ public final class PostgresLogStore: LogStore {
         }
         let dictionaries = LogDictionaries(compressionLevel: configuration.compressionLevel)
         let logger = configuration.logger
+        let readOnly = configuration.isReadOnly
         do {
             let opened = try await withLease(
                 client, timeout: configuration.openTimeout, deadline: Self.maintenanceDeadline
             ) { connection in
-                let version = try await PostgresSchema.migrate(on: connection, logger: logger)
+                let version: Int
+                if readOnly {
+                    version = try await PostgresSchema.versionWithoutMigrating(on: connection, logger: logger)
+                } else {
+                    version = try await PostgresSchema.migrate(on: connection, logger: logger)
+                }
                 try await loadDictionaries(into: dictionaries, on: connection, logger: logger)
                 let end = try await readEnd(on: connection, logger: logger)
                 return (version, end)
@@ -197,7 +207,13 @@ public final class PostgresLogStore: LogStore {
     var readQueries: Int { state.withLock { $0.readQueries } }
 
     public var summary: String {
-        "PostgreSQL at \(url.redacted): schema version \(opened.schemaVersion), \(opened.end) records when opened"
+        "PostgreSQL at \(url.redacted)\(configuration.isReadOnly ? ", opened read-only" : ""): schema version "
+            + "\(opened.schemaVersion), \(opened.end) records when opened"
+    }
+
+    /// The error an operation that would change the log meets when the store was opened read-only, or `nil`.
+    func readOnlyRefusal(of operation: String) -> EventLogError? {
+        configuration.isReadOnly ? .readOnly(operation: operation, location: url.redacted) : nil
     }
 
     // MARK: Shared queries

@@ -42,7 +42,7 @@ import Workload
         var corpus = AgentCorpus(seed: 11)
         for (session, event) in corpus.events(totalBytes: 500_000) {
             _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
-            if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+            if log.dictionaries.active == nil, log.writer.withLock({ $0?.samples.isEmpty ?? true }) {
                 await log.maintenanceFinished()
             }
         }
@@ -165,7 +165,7 @@ import Workload
             var corpus = AgentCorpus(seed: 11)
             for (session, event) in corpus.events(totalBytes: 500_000) {
                 _ = try await log.append([ProposedRecord(type: event.type, body: event.body)], to: session)
-                if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+                if log.dictionaries.active == nil, log.writer.withLock({ $0?.samples.isEmpty ?? true }) {
                     await log.maintenanceFinished()
                 }
             }

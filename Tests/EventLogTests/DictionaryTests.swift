@@ -19,7 +19,7 @@ import Workload
                 bodies.append(String(decoding: event.body, as: UTF8.self))
             }
             // Let background training finish before the rest, so later frames must use it.
-            if log.dictionaries.active == nil, log.writer.withLock({ $0.samples.isEmpty }) {
+            if log.dictionaries.active == nil, log.writer.withLock({ $0?.samples.isEmpty ?? true }) {
                 await log.maintenanceFinished()
             }
         }

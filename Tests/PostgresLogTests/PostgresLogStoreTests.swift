@@ -270,6 +270,51 @@ struct PostgresLogStoreTests {
         }
     }
 
+    /// What `sessiond verify`, `export` and `events` open: no schema created or migrated, no row written.
+    @Test func aReadOnlyOpenCreatesMigratesAndWritesNothing() async throws {
+        try await TestPostgres.withDatabase { url in
+            var readOnly = PostgresFixtures.configuration()
+            readOnly.isReadOnly = true
+            await #expect {
+                _ = try await PostgresLogStore.open(url: url, configuration: readOnly)
+            } throws: { error in
+                guard case PostgresLogError.schemaNotMigrated(let found, let supported) = error else { return false }
+                return found == 0 && supported == 5
+            }
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'sessiond'") == "0")
+
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append([PostgresFixtures.record("a"), PostgresFixtures.record("b")], to: "s")
+            await log.close()
+            let reader = try await PostgresLogStore.open(url: url, configuration: readOnly)
+            #expect(try await reader.durableEnd() == LogPosition(2))
+            #expect(try await reader.read(from: LogPosition(1), limit: 10).map(PostgresFixtures.text) == ["a", "b"])
+            #expect(reader.summary.contains("read-only"))
+            await #expect {
+                _ = try await reader.append([PostgresFixtures.record("c")], to: "s")
+            } throws: { error in
+                guard case EventLogError.readOnly(let operation, _) = error else { return false }
+                return operation == "append"
+            }
+            await #expect { _ = try await reader.compact(rewriting: { _ in nil }) } throws: { error in
+                guard case EventLogError.readOnly = error else { return false }
+                return true
+            }
+            await reader.close()
+            #expect(try TestPostgres.psql(url, "SELECT end_position FROM sessiond.log_head") == "2")
+
+            // An older schema is refused, and left as it is: the nodes that run it keep running.
+            try TestPostgres.psql(url, "UPDATE sessiond.schema_version SET version = 4")
+            await #expect {
+                _ = try await PostgresLogStore.open(url: url, configuration: readOnly)
+            } throws: { error in
+                guard case PostgresLogError.schemaNotMigrated(let found, _) = error else { return false }
+                return found == 4
+            }
+            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "4")
+        }
+    }
+
     @Test func anUnreachableServerFailsOpenWithAClearError() async throws {
         var configuration = PostgresFixtures.configuration()
         configuration.openTimeout = .seconds(1)

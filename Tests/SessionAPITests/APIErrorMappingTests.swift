@@ -39,6 +39,8 @@ struct APIErrorMappingTests {
         ("logFailed", EventLogError.failed(reason: "r"), 503, "storage_failed"),
         ("logUnavailable", EventLogError.unavailable(reason: "connection refused"), 503, "log_unavailable"),
         ("logUnsupported", EventLogError.unsupported(operation: "compaction", reason: "r"), 501, "not_supported"),
+        // Only the offline commands open a log read-only; a daemon never does.
+        ("logReadOnly", EventLogError.readOnly(operation: "append", location: "d"), 500, "internal_error"),
         ("blobDiskFull", BlobStoreError(operation: "write", path: "p", errno: ENOSPC), 507, "insufficient_storage"),
         ("blobQuotaFull", BlobStoreError(operation: "write", path: "p", errno: EDQUOT), 507, "insufficient_storage"),
         ("blobIOError", BlobStoreError(operation: "fsync", path: "p", errno: EIO), 503, "storage_error"),

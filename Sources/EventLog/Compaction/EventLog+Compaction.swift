@@ -23,6 +23,7 @@ extension EventLog {
     public func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?)
         async throws -> CompactionReport
     {
+        if let refusal = readOnlyRefusal(of: "compaction") { throw refusal }
         try state.withLock { state throws(EventLogError) in
             if state.closed { throw .closed }
             if state.compacting { throw .invalidCompaction(reason: "another compaction is running") }
@@ -61,9 +62,9 @@ extension EventLog {
         }
         report.dictionaryInstalled = replacement?.id
         let rewritten = report.streamsRewritten.union(purging)
-        writer.withLock { $0.dropSamples(ifAnyOf: rewritten) }
+        writer.withLock { if let open = $0 { open.dropSamples(ifAnyOf: rewritten) } }
         if !retire.isEmpty, replacement == nil, case .afterSampleBytes(let budget) = configuration.dictionaryTraining {
-            writer.withLock { $0.resumeSampling(budget: budget) }
+            writer.withLock { if let open = $0 { open.resumeSampling(budget: budget) } }
         }
         if report.recordsRewritten > 0 || !retire.isEmpty {
             logger.info("log compacted", metadata: report.logMetadata)
@@ -81,8 +82,8 @@ extension EventLog {
                         // On the writer's queue and outside `drain`: nothing is in flight, so the
                         // next position to be written is the durable end + 1.
                         let next = self.state.withLock { $0.index.durableEnd + 1 }
-                        let sealed = try self.writer.withLock { writer throws(EventLogError) in
-                            try writer.seal(firstPosition: next, directory: self.directory, configuration: self.configuration)
+                        let sealed = try self.writer.withLock { writer throws(EventLogError) -> SegmentInfo? in
+                            try writer?.seal(firstPosition: next, directory: self.directory, configuration: self.configuration)
                         }
                         if let sealed { self.state.withLock { $0.index.segments.append(sealed) } }
                     })

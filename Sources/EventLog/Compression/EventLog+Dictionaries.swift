@@ -4,6 +4,7 @@ extension EventLog {
     }
 
     public func importDictionaries(_ moved: [StoredDictionary]) async throws {
+        if let refusal = readOnlyRefusal(of: "importing dictionaries") { throw refusal }
         let end = state.withLock { $0.index.durableEnd }
         guard end == 0, dictionaries.ids.isEmpty else {
             throw EventLogError.notEmpty(

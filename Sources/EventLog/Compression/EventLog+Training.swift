@@ -9,7 +9,7 @@ extension EventLog {
         // Checked, taken and entered under the state's lock, as compaction is marked: a compaction that starts next
         // waits for this training.
         let taken: DictionarySamples? = state.withLock { state in
-            guard !state.compacting, let taken = writer.withLock({ $0.takeSamplesIfReady() }) else { return nil }
+            guard !state.compacting, let taken = writer.withLock({ $0?.takeSamplesIfReady() }) else { return nil }
             maintenance.enter()
             return taken
         }

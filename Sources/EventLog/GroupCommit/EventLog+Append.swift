@@ -68,6 +68,7 @@ extension EventLog {
         waiter: AppendWaiter, in state: inout State
     ) -> Decision {
         if state.closed { return .answered(.failure(.closed)) }
+        if let refusal = readOnlyRefusal(of: "append") { return .answered(.failure(refusal)) }
         if let failure = state.failure { return .answered(.failure(.failed(reason: failure))) }
 
         let known = proposed.compactMap { state.reservation.eventIDs[$0.eventID] ?? state.index.eventIDs[$0.eventID] }
@@ -168,8 +169,11 @@ extension EventLog {
             let records = batch.flatMap(\.records)
             let started = DispatchTime.now().uptimeNanoseconds
             let outcome = Result { () throws(EventLogError) -> SegmentWriter.Written in
-                try writer.withLock { writer throws(EventLogError) in
-                    try writer.write(records, configuration: configuration, dictionaries: dictionaries, directory: directory)
+                try writer.withLock { writer throws(EventLogError) -> SegmentWriter.Written in
+                    // Never reached read-only: `reserve` queues nothing there.
+                    guard let open = writer else { throw .readOnly(operation: "append", location: directory) }
+                    return try open.write(
+                        records, configuration: configuration, dictionaries: dictionaries, directory: directory)
                 }
             }
             previous = (batch.count, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)

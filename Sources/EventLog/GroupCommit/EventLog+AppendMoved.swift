@@ -2,6 +2,7 @@ extension EventLog {
     /// Queues records moved from another log (positions, versions and times kept) for the writer, as an append
     /// whose decisions were made elsewhere; see ``LogStore/appendMoved(_:)``.
     public func appendMoved(_ records: [LogRecord]) async throws {
+        if let refusal = readOnlyRefusal(of: "append") { throw refusal }
         guard let last = records.last else { return }
         _ = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendResult, any Error>) in
             let waiter = AppendWaiter.continuation(continuation)

@@ -3,10 +3,15 @@ import Logging
 
 /// Opening a log directory: find the segments, verify every frame, cut a torn tail, and
 /// build the in-memory index and the writer's position.
+///
+/// Opened read-only (``EventLog/Configuration/isReadOnly``) it finds the same end and refuses the same damage, but
+/// changes nothing: the torn tail and a roll's header-less file stay on disk (reported, and never read, since the
+/// index ends before them), leftovers of an interrupted write stay, and no segment is created for an empty log.
 enum Recovery {
     struct Opened {
         let index: LogIndex
-        let writer: SegmentWriter
+        /// The newest segment's writer; `nil` when the log was opened read-only.
+        let writer: SegmentWriter?
         let report: RecoveryReport
     }
 
@@ -19,30 +24,35 @@ enum Recovery {
         } catch {
             throw .io(operation: "list", path: directory, errno: Int32((error as NSError).code))
         }
-        try removeLeftovers(names, in: directory)
+        let readOnly = configuration.isReadOnly
+        // Read-only, leftovers are ignored instead: their names are neither segments' nor dictionaries'.
+        if !readOnly { try removeLeftovers(names, in: directory) }
         try dictionaries.loadAll(names: names)
         var segmentNames = names.compactMap { name in SegmentName.parseSegment(name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
         // A roll that died before the new segment's header was durable left a file holding
-        // nothing acknowledged: remove it, and the segment before it is the newest again.
-        var abandonedRoll: (path: String, bytes: UInt64)?
+        // nothing acknowledged: remove it (read-only: pass it by), and the segment before it is the newest again.
+        var abandonedRoll: TailCut?
         if let (_, name) = segmentNames.last {
             let path = directory + "/" + name
             let file = try SystemFile.open(path, .readOnly)
             defer { file.close() }
             let bytes = try file.readAll()
             if bytes.count <= SegmentHeader.size, bytes.withUnsafeBytes({ SegmentHeader.parse($0) }) == nil {
-                unlink(path)
-                try SystemFile.syncDirectory(directory)
+                if !readOnly {
+                    unlink(path)
+                    try SystemFile.syncDirectory(directory)
+                }
                 segmentNames.removeLast()
-                abandonedRoll = (path, UInt64(bytes.count))
+                abandonedRoll = TailCut(
+                    file: path, offset: 0, bytes: UInt64(bytes.count), reason: "incomplete segment header")
             }
         }
 
         var index = LogIndex()
         var report = RecoveryReport(
-            segments: segmentNames.count, frames: 0, records: 0, truncatedBytes: abandonedRoll?.bytes ?? 0,
-            truncatedFile: abandonedRoll?.path, truncationReason: abandonedRoll.map { _ in "incomplete segment header" })
+            segments: segmentNames.count, frames: 0, records: 0, cuts: abandonedRoll.map { [$0] } ?? [],
+            isReadOnly: readOnly)
         let scanner = SegmentScanner(decoder: FrameDecoder(dictionaries: dictionaries))
         var writerFile: SystemFile?
         var writerOffset = UInt64(SegmentHeader.size)
@@ -52,8 +62,8 @@ enum Recovery {
         for (i, (firstPosition, name)) in segmentNames.enumerated() {
             let path = directory + "/" + name
             let isNewest = i == segmentNames.count - 1
-            let file = try SystemFile.open(path, isNewest ? .readWrite : .readOnly)
-            // Closed on every way out but one: the newest segment's file becomes the writer's.
+            let file = try SystemFile.open(path, isNewest && !readOnly ? .readWrite : .readOnly)
+            // Closed on every way out but one: the newest segment's file becomes the writer's (read-write only).
             var becomesWriter = false
             defer { if !becomesWriter { file.close() } }
             let bytes = try file.readAll()
@@ -85,13 +95,13 @@ enum Recovery {
                     throw .corruption(file: path, offset: stop.offset, reason: refusal)
                 }
                 let dropped = UInt64(bytes.count) - outcome.validEnd
-                try file.truncate(to: outcome.validEnd)
-                try file.sync()
-                report.truncatedBytes += dropped
-                report.truncatedFile = path
-                report.truncationReason = stop.reason
+                report.cuts.append(TailCut(file: path, offset: outcome.validEnd, bytes: dropped, reason: stop.reason))
+                if !readOnly {
+                    try file.truncate(to: outcome.validEnd)
+                    try file.sync()
+                }
                 configuration.logger.warning(
-                    "truncated torn log tail",
+                    readOnly ? "torn log tail left in place (the log is open read-only)" : "truncated torn log tail",
                     metadata: [
                         "log.file": "\(path)", "log.offset": "\(outcome.validEnd)", "log.dropped_bytes": "\(dropped)",
                         "log.reason": "\(stop.reason)",
@@ -101,13 +111,20 @@ enum Recovery {
             nextPosition = outcome.nextPosition
             index.segments.append(
                 SegmentInfo(firstPosition: firstPosition, path: path, readFile: try ReadDescriptor(path: path)))
-            if isNewest {
+            if isNewest, !readOnly {
                 becomesWriter = true
                 writerFile = file
                 writerOffset = outcome.validEnd
                 writerChain = outcome.chain
             }
         }
+
+        report.records = index.durableEnd
+        if !report.cuts.isEmpty {
+            configuration.logger.info(
+                "log recovered", metadata: ["log.records": "\(report.records)", "log.frames": "\(report.frames)"])
+        }
+        if readOnly { return Opened(index: index, writer: nil, report: report) }
 
         if writerFile == nil {
             // An empty directory (or one whose only segment had no header yet): start the first segment.
@@ -117,11 +134,6 @@ enum Recovery {
             writerFile = created.file
             writerChain = header.checksum
             report.segments += 1
-        }
-        report.records = index.durableEnd
-        if report.truncatedBytes > 0, report.truncationReason != nil {
-            configuration.logger.info(
-                "log recovered", metadata: ["log.records": "\(report.records)", "log.frames": "\(report.frames)"])
         }
 
         let sampleBudget: Int? =

@@ -14,6 +14,7 @@ extension PostgresLogStore {
     public func append(_ records: [ProposedRecord], to stream: String, expectedVersion: ExpectedVersion = .any)
         async throws -> AppendResult
     {
+        if let refusal = readOnlyRefusal(of: "append") { throw refusal }
         try ProposedRecord.validate(records, stream: stream)
         let request = AppendPlan.Request(records: records, stream: stream, expectedVersion: expectedVersion)
         return try await withCheckedThrowingContinuation { continuation in

@@ -4,6 +4,7 @@ import PostgresNIO
 extension PostgresLogStore {
     /// Writes the moved records in one transaction holding the head, after checking they continue the log.
     public func appendMoved(_ records: [LogRecord]) async throws {
+        if let refusal = readOnlyRefusal(of: "append") { throw refusal }
         guard !records.isEmpty else { return }
         let end: UInt64
         do {

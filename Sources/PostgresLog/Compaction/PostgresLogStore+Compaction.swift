@@ -19,6 +19,7 @@ extension PostgresLogStore {
     public func compact(purging: Set<String>, rewriting rewrite: @escaping @Sendable (LogRecord) -> LogRecord?)
         async throws -> CompactionReport
     {
+        if let refusal = readOnlyRefusal(of: "compaction") { throw refusal }
         let dryRun = try await withCompactionConnection { connection in
             _ = try await self.loadAllDictionaries(on: connection)
             return try await self.compactionPass(rewrite, retiring: [], on: connection, write: false)

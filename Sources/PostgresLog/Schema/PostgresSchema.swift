@@ -120,6 +120,30 @@ enum PostgresSchema {
         }
     }
 
+    /// The schema version of a database opened read-only: read, never created or migrated.
+    /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``, or
+    ///   ``PostgresLogError/schemaNotMigrated(found:supported:)`` when there is no schema or an older one.
+    static func versionWithoutMigrating(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var exists = false
+        // Asked apart: a query naming a missing table fails instead of answering.
+        for try await found in try await connection.query(
+            "SELECT to_regclass('sessiond.schema_version') IS NOT NULL", logger: logger
+        ).decode(Bool.self) {
+            exists = found
+        }
+        var version = 0
+        if exists {
+            for try await found in try await connection.query(
+                "SELECT version FROM sessiond.schema_version WHERE id = 1", logger: logger
+            ).decode(Int.self) {
+                version = found
+            }
+        }
+        if version > latest { throw PostgresLogError.schemaTooNew(found: version, supported: latest) }
+        if version < latest { throw PostgresLogError.schemaNotMigrated(found: version, supported: latest) }
+        return version
+    }
+
     private static func migrateInTransaction(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
         // Its own statement: later statements take their snapshot after the lock is held.
         try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)

@@ -139,7 +139,7 @@ extension APIError {
                 message: "the event log's database refused the change; nothing was recorded")
         case .unsupported(let operation, _):
             APIError(status: .notImplemented, code: "not_supported", message: "\(operation) is not supported by this log")
-        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction, .notEmpty:
+        case .directoryLocked, .corruption, .missingDictionary, .compression, .invalidCompaction, .notEmpty, .readOnly:
             internalError
         }
     }

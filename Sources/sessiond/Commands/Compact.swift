@@ -40,7 +40,7 @@ struct Compact: AsyncParsableCommand {
 
     func run() async throws {
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger, readOnly: false)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             var configuration = PermanentErasure.Configuration()

@@ -10,7 +10,8 @@ struct Events: AsyncParsableCommand {
         abstract: "Print a session's audit history: position, time, type, actor and summary per event.",
         discussion: """
             Includes messages a rewind removed and the tombstone of a deleted session. Summaries name ids and \
-            sizes, never content. \(OfflineProjection.daemonNote)
+            sizes, never content. \(OfflineProjection.readOnlyNote) \
+            \(OfflineProjection.daemonNote)
             """)
 
     @OptionGroup var log: LogOptions
@@ -35,7 +36,7 @@ struct Events: AsyncParsableCommand {
     func run() async throws {
         let id = try OfflineProjection.sessionID(session)
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger, readOnly: true)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             let events = try await store.events(id)

@@ -10,7 +10,8 @@ struct Export: AsyncParsableCommand {
         abstract: "Export a session's transcript, now or as of a time, log position or session version.",
         discussion: """
             Reads the projections (an index range scan, never a replay); the projection database is first \
-            caught up with the log. A deleted session is not found. \(OfflineProjection.daemonNote)
+            caught up with the log. A deleted session is not found. \(OfflineProjection.readOnlyNote) \
+            \(OfflineProjection.daemonNote)
             """)
 
     @OptionGroup var log: LogOptions
@@ -45,7 +46,7 @@ struct Export: AsyncParsableCommand {
         let asOf: AsOf =
             if let at, let date = AsOf.time(at) { .time(date) } else if let position { .position(LogPosition(position)) } else if let version { .version(version) } else { .latest }
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger, readOnly: true)
         try await OfflineProjection.run(eventLog) {
             let store = try await OfflineProjection.openCaughtUp(eventLog, options: log, logger: logger)
             let rendered = switch format {

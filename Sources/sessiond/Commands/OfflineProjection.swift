@@ -20,6 +20,14 @@ enum OfflineProjection {
         projection, and the node serving that directory must be stopped.
         """
 
+    /// Help text the commands that only read the log carry (verify, export, events).
+    static let readOnlyNote = """
+        The log is opened read-only: nothing in it is written, cut or created. A torn tail of the newest segment (a \
+        last write that was never acknowledged) is not part of the log either way: it is left in place, with a \
+        warning, and `serve`, `rebuild` or `compact` cuts it when it opens the log. On PostgreSQL the schema must be \
+        at this build's version (it is neither created nor migrated) and the connections are read-only.
+        """
+
     /// A logger on standard error, at notice level, for maintenance commands.
     static func makeLogger() -> Logger {
         LoggingSystem.bootstrap { DeferredMetadataLogHandler(label: $0) }
@@ -30,7 +38,9 @@ enum OfflineProjection {
 
     /// Opens the log of `options`, mapping operator errors to one line and exit status 1. Its directory must
     /// exist (``requireExisting(_:_:)``).
-    static func openLog(_ options: LogOptions, logger: Logger) async throws -> any LogStore {
+    /// - Parameter readOnly: Open it read-only (``EventLog/EventLog/Configuration/isReadOnly``): for the commands
+    ///   that only read it, which must not change a byte of it — cut a torn tail, create a segment, migrate a schema.
+    static func openLog(_ options: LogOptions, logger: Logger, readOnly: Bool) async throws -> any LogStore {
         if options.logLocation == nil {
             try requireExisting(
                 options.location,
@@ -44,7 +54,9 @@ enum OfflineProjection {
             if FileManager.default.fileExists(atPath: options.dataDirectory) {
                 _ = try options.location.lockDataDirectory(options.dataDirectory)
             }
-            return try await options.location.open(configuration: options.configuration(logger: logger))
+            var configuration = options.configuration(logger: logger)
+            configuration.isReadOnly = readOnly
+            return try await options.location.open(configuration: configuration)
         } catch {
             return try exitOnOperatorError { () throws -> any LogStore in throw error }
         }

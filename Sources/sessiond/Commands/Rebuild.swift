@@ -18,7 +18,7 @@ struct RebuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = OfflineProjection.makeLogger()
-        let eventLog = try await OfflineProjection.openLog(log, logger: logger)
+        let eventLog = try await OfflineProjection.openLog(log, logger: logger, readOnly: false)
         try await OfflineProjection.run(eventLog) {
             var configuration = ProjectionStore.Configuration()
             configuration.logger = logger
