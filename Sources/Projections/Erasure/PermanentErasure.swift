@@ -6,9 +6,10 @@ import Logging
 /// Permanent deletion's second half: erases what a tombstone left on disk — the deleted sessions' records in
 /// the log, their rows' traces in the projection database files, and the blobs only they referred to.
 ///
-/// One run: finds the sessions awaiting erasure in the projection (tombstone applied, records not yet
-/// erased); compacts the log with ``ErasureRewrite`` (every record of theirs but the tombstone becomes
-/// `event.erased`, crash-safely, positions unchanged); rewrites their event index rows to what a rebuild of the
+/// One run: finds the sessions awaiting erasure in the projection (tombstone applied, records before it not yet
+/// erased); compacts the log with ``ErasureRewrite`` (every record of theirs before their latest tombstone but the
+/// tombstones becomes `event.erased`, crash-safely, positions unchanged; a session created again after its
+/// tombstone keeps its new records, decision 0177); rewrites their event index rows to what a rebuild of the
 /// compacted log projects; scrubs the database files (WAL truncated, vacuumed); and removes every blob that no
 /// file row names. Each step is idempotent, so a run interrupted anywhere is finished by the next one.
 ///
@@ -56,9 +57,9 @@ public struct PermanentErasure: Sendable {
 
     /// What a run would erase now, changing nothing.
     public func plan() async throws -> ErasurePlan {
-        let sessions = try await store.sessionsAwaitingErasure()
-        var plan = ErasurePlan(records: try await store.recordsAwaitingErasure(in: sessions))
-        for session in sessions where plan.records[session] == nil { plan.records[session] = 0 }
+        let tombstones = try await store.sessionsAwaitingErasure()
+        var plan = ErasurePlan(records: try await store.recordsAwaitingErasure(in: tombstones))
+        for session in tombstones.keys where plan.records[session] == nil { plan.records[session] = 0 }
         plan.blobs = try await unreferencedBlobs().blobs
         return plan
     }
@@ -69,17 +70,20 @@ public struct PermanentErasure: Sendable {
     /// - Throws: A log, projection or blob store error; what was done before it stays done.
     public func run(progress: (@Sendable (LogPosition) -> Void)? = nil) async throws -> ErasureReport {
         var report = ErasureReport()
-        report.sessions = try await store.sessionsAwaitingErasure()
-        if !report.sessions.isEmpty {
-            let rewrite = ErasureRewrite(streams: report.sessions)
+        // Read once: the rewrite and the audit rows are bounded by the same tombstones.
+        let tombstones = try await store.sessionsAwaitingErasure()
+        report.sessions = Set(tombstones.keys)
+        if !tombstones.isEmpty {
+            let rewrite = ErasureRewrite(tombstones: tombstones.mapValues(\.version))
             // Purging them even when nothing of theirs is left to rewrite: an earlier run may have died between
             // rewriting their records and retiring a dictionary trained on them (they stay awaiting erasure until
-            // `markErased`).
+            // `markErased`). Purging is per stream: a dictionary trained on a re-created session's new records goes
+            // too, which costs a retraining, never a byte of the deleted incarnation.
             report.log = try await log.compact(purging: report.sessions) { record in
                 progress?(record.position)
                 return rewrite.replacement(for: record)
             }
-            report.auditRowsErased = try await store.markErased(report.sessions)
+            report.auditRowsErased = try await store.markErased(tombstones)
             report.projection = try await store.scrub()
         }
         let (unreferenced, cutoff) = try await unreferencedBlobs()
@@ -139,7 +143,8 @@ public struct PermanentErasure: Sendable {
 
 /// What ``PermanentErasure/plan()`` found.
 public struct ErasurePlan: Sendable {
-    /// Sessions awaiting erasure and how many of their records the log still holds unerased.
+    /// Sessions awaiting erasure and how many of their records before their latest tombstone the log still holds
+    /// unerased.
     public var records: [String: Int]
     /// Blobs no file row names (and old enough to remove), with their sizes.
     public var blobs: [(digest: BlobDigest, bytes: UInt64)] = []
@@ -150,7 +155,7 @@ public struct ErasurePlan: Sendable {
 
 /// What ``PermanentErasure/run(progress:)`` did.
 public struct ErasureReport: Sendable {
-    /// The sessions whose records were erased.
+    /// The sessions whose records before their latest tombstone were erased.
     public var sessions: Set<String> = []
     /// The log compaction, when there were sessions to erase.
     public var log: CompactionReport?

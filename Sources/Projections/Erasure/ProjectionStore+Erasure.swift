@@ -4,69 +4,94 @@ internal import GRDB
 import Sessions
 
 extension ProjectionStore {
-    /// Sessions whose tombstone is projected but whose other records the log still holds unerased: what the
-    /// next compaction has to erase. Answered from the event index (it keeps a deleted session's rows, which
-    /// compaction turns into `event.erased`), without reading the log.
-    public func sessionsAwaitingErasure() async throws -> Set<String> {
+    /// Sessions whose latest tombstone is projected and whose records before it the log still holds unerased (other
+    /// than earlier tombstones): what the next compaction has to erase, each with that tombstone. Records after it
+    /// belong to the session created again under the same id (decision 0177) and are not erased. Answered from the
+    /// event index (it keeps a deleted session's rows, which compaction turns into `event.erased`), without reading
+    /// the log.
+    ///
+    /// Read it once per erasure and pass the same tombstones to the log rewrite (``ErasureRewrite``) and to
+    /// ``markErased(_:)``: a tombstone projected in between is erased by the next run, never half by this one.
+    public func sessionsAwaitingErasure() async throws -> [String: Tombstone] {
         try await read { db in
-            Set(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT stream.id FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
-                        WHERE type NOT IN (?, ?)
-                          AND sessionKey IN (SELECT sessionKey FROM eventIndex WHERE type = ?)
-                        """,
-                    arguments: [
-                        EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue,
-                        EventType.sessionDeleted.rawValue,
-                    ]))
-        }
-    }
-
-    /// How many records of `sessions` the event index holds that are neither tombstone nor erased (what a
-    /// compaction of them rewrites; `sessiond compact --dry-run` shows it).
-    public func recordsAwaitingErasure(in sessions: Set<String>) async throws -> [String: Int] {
-        guard !sessions.isEmpty else { return [:] }
-        let ids = ProjectionJSON.stringArray(sessions.sorted())
-        return try await read { db in
-            var counts: [String: Int] = [:]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT stream.id, COUNT(*) FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
-                    WHERE stream.id IN (SELECT value FROM json_each(?)) AND type NOT IN (?, ?)
-                    GROUP BY stream.id
+                    SELECT stream.id, latest.version, latest.position
+                    FROM (SELECT sessionKey, MAX(version) AS version, MAX(position) AS position FROM eventIndex
+                          WHERE type = ? GROUP BY sessionKey) AS latest
+                    JOIN stream ON stream.key = latest.sessionKey
+                    WHERE EXISTS (SELECT 1 FROM eventIndex AS earlier
+                                  WHERE earlier.sessionKey = latest.sessionKey AND earlier.version < latest.version
+                                    AND earlier.type NOT IN (?, ?))
                     """,
-                arguments: [ids, EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue])
-            for row in rows { counts[row[0] as String] = row[1] as Int }
+                arguments: [
+                    EventType.sessionDeleted.rawValue, EventType.sessionDeleted.rawValue,
+                    EventType.eventErased.rawValue,
+                ])
+            var tombstones: [String: Tombstone] = [:]
+            for row in rows {
+                let version: Int64 = row[1]
+                let position: Int64 = row[2]
+                tombstones[row[0] as String] = Tombstone(version: UInt64(version), position: LogPosition(UInt64(position)))
+            }
+            return tombstones
+        }
+    }
+
+    /// How many records of each session before its tombstone in `tombstones` the event index holds that are neither
+    /// tombstone nor erased (what a compaction of them rewrites; `sessiond compact --dry-run` shows it). Sessions
+    /// with none are left out.
+    public func recordsAwaitingErasure(in tombstones: [String: Tombstone]) async throws -> [String: Int] {
+        guard !tombstones.isEmpty else { return [:] }
+        return try await read { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) FROM eventIndex
+                    WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND version < ? AND type NOT IN (?, ?)
+                    """)
+            var counts: [String: Int] = [:]
+            for (session, tombstone) in tombstones {
+                let count =
+                    try Int.fetchOne(
+                        statement,
+                        arguments: [
+                            session, Int64(tombstone.version), EventType.sessionDeleted.rawValue,
+                            EventType.eventErased.rawValue,
+                        ]) ?? 0
+                if count > 0 { counts[session] = count }
+            }
             return counts
         }
     }
 
-    /// Rewrites the event index rows of `sessions` (deleted sessions whose records compaction erased) to
-    /// what a rebuild from the compacted log projects: type `event.erased`, the erased summary, no activity.
+    /// Rewrites the event index rows of each session before its tombstone in `tombstones` (the records compaction
+    /// erased) to what a rebuild from the compacted log projects: type `event.erased`, the erased summary, no
+    /// activity. The rows of a session created again after the tombstone stay as they are (decision 0177).
     /// - Returns: The rows rewritten.
     @discardableResult
-    func markErased(_ sessions: Set<String>) async throws -> Int {
-        guard !sessions.isEmpty else { return 0 }
-        let ids = ProjectionJSON.stringArray(sessions.sorted())
+    func markErased(_ tombstones: [String: Tombstone]) async throws -> Int {
+        guard !tombstones.isEmpty else { return 0 }
         let pool = current.withLock { $0.pool }
         return try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE eventIndex SET summary = ? || type, type = ?, isActivity = 0
-                    WHERE sessionKey IN (SELECT key FROM stream WHERE id IN (SELECT value FROM json_each(?)))
-                      AND type NOT IN (?, ?)
-                    """,
-                arguments: [
-                    SessionEvent.erasedSummary(of: ""), EventType.eventErased.rawValue, ids,
-                    EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue,
-                ])
-            let marked = db.changesCount
-            // Its shared state keys go with its events: a rebuild of the compacted log no longer sees them.
-            try db.execute(
-                sql: "DELETE FROM sharedState WHERE sessionId IN (SELECT value FROM json_each(?))", arguments: [ids])
+            var marked = 0
+            for (session, tombstone) in tombstones.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    sql: """
+                        UPDATE eventIndex SET summary = ? || type, type = ?, isActivity = 0
+                        WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND version < ? AND type NOT IN (?, ?)
+                        """,
+                    arguments: [
+                        SessionEvent.erasedSummary(of: ""), EventType.eventErased.rawValue, session,
+                        Int64(tombstone.version), EventType.sessionDeleted.rawValue, EventType.eventErased.rawValue,
+                    ])
+                marked += db.changesCount
+                // Its shared state keys go with its events: a rebuild of the compacted log no longer sees them. Keys
+                // the session set again after its tombstone are its new incarnation's.
+                try db.execute(
+                    sql: "DELETE FROM sharedState WHERE sessionId = ? AND position < ?",
+                    arguments: [session, Int64(tombstone.position.rawValue)])
+            }
             return marked
         }
     }

@@ -81,7 +81,7 @@ extension ProjectionStore {
         let removed = try Bool.fetchOne(
             db.cachedStatement(sql: """
                 SELECT EXISTS(SELECT 1 FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
-                  AND version > ? AND version <= ? AND type IN (?, ?, ?))
+                  AND version > ? AND version <= ? AND type IN (?, ?, ?, ?))
                 """),
             arguments: [id, Int64(after), Int64(version)] + StatementArguments(removingTypes))
         guard removed == false else { return nil }
@@ -103,10 +103,12 @@ extension ProjectionStore {
         ).map { item($0, removed: false) }
     }
 
-    /// The event types whose projection can mark items removed (``Projector``'s `removeMessages`), and
-    /// `event.erased`, which an index row of any type may become: one of them in a span sends the whole list.
+    /// The event types whose projection can mark items removed (``Projector``'s `removeMessages`), `event.erased`,
+    /// which an index row of any type may become, and `session.deleted`, after which the id may be created again
+    /// with none of the earlier session's items (decision 0177): one of them in a span sends the whole list.
     private static let removingTypes = [
         EventType.sessionRewound.rawValue, EventType.messagesRemoved.rawValue, EventType.eventErased.rawValue,
+        EventType.sessionDeleted.rawValue,
     ]
 
     /// An item from the columns `addedPosition, addedVersion, addedAt, messageId, role, item`.

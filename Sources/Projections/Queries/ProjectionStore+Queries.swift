@@ -135,15 +135,24 @@ extension ProjectionStore {
 
     /// The session's audit history, oldest first: every event the log holds for it, including the tombstone
     /// of a deleted session; only those after `position` when given.
-    public func events(_ id: SessionID, after position: LogPosition = LogPosition(0)) async throws -> [AuditEvent] {
+    /// - Parameters:
+    ///   - id: The session.
+    ///   - position: Only the events after this log position.
+    ///   - currentIncarnation: Only the events of the session that exists now, from its `session.created` on: not
+    ///     those of an earlier session of the same id, deleted before the id was created again (decision 0177).
+    ///     Nothing when no session of that id exists now.
+    public func events(
+        _ id: SessionID, after position: LogPosition = LogPosition(0), currentIncarnation: Bool = false
+    ) async throws -> [AuditEvent] {
         try await read { db in
-            try EventIndexRow.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT * FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND position > ?
-                    ORDER BY version
-                    """),
-                arguments: [id.rawValue, Int64(position.rawValue)]
-            ).map { row in
+            var sql = "SELECT * FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?) AND position > ?"
+            var arguments: StatementArguments = [id.rawValue, Int64(position.rawValue)]
+            if currentIncarnation {
+                sql += " AND position >= (SELECT createdPosition FROM session WHERE id = ?)"
+                arguments += [id.rawValue]
+            }
+            let rows = try EventIndexRow.fetchAll(db.cachedStatement(sql: sql + " ORDER BY version"), arguments: arguments)
+            return rows.map { row in
                 AuditEvent(
                     position: LogPosition(UInt64(row.position)), version: UInt64(row.version),
                     recordedAt: Timestamp.date(row.recordedAt), type: row.type,

@@ -1,29 +1,40 @@
+import EventLog
 import Foundation
 internal import GRDB
 import Sessions
 
 extension ProjectionStore {
-    /// Which of `streams` (session ids) have been permanently deleted: their tombstone is projected.
+    /// The latest projected tombstone of each of `streams` (session ids) that has one: each such session has been
+    /// permanently deleted up to that tombstone, and may have been created again after it (decision 0177).
     ///
-    /// The event index keeps every event of a deleted session (no bodies), so the tombstone is found by the
-    /// index's primary key prefix, one session at a time, without touching the log.
-    public func deletedSessions(among streams: Set<String>) async throws -> Set<String> {
-        guard !streams.isEmpty else { return [] }
+    /// The event index keeps every event of a deleted session (no bodies), so the tombstones are found by the
+    /// index's primary key prefix, one session at a time, without touching the log. Versions and positions grow
+    /// together along a stream, so the latest tombstone holds both maxima.
+    public func latestTombstones(among streams: Set<String>) async throws -> [String: Tombstone] {
+        guard !streams.isEmpty else { return [:] }
         let ids = Array(streams)
         return try await read { db in
-            var deleted: Set<String> = []
+            var tombstones: [String: Tombstone] = [:]
             // SQLite's default limit on bound variables is well above a page, but stay clear of it.
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let found = try String.fetchAll(
-                db, sql: """
-                        SELECT DISTINCT stream.id FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT stream.id, MAX(eventIndex.version), MAX(eventIndex.position)
+                        FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
                         WHERE stream.id IN (\(marks)) AND type = ?
+                        GROUP BY stream.id
                         """,
                     arguments: StatementArguments(Array(chunk) + [EventType.sessionDeleted.rawValue]))
-                deleted.formUnion(found)
+                for row in rows {
+                    let version: Int64 = row[1]
+                    let position: Int64 = row[2]
+                    tombstones[row[0] as String] = Tombstone(
+                        version: UInt64(version), position: LogPosition(UInt64(position)))
+                }
             }
-            return deleted
+            return tombstones
         }
     }
 }

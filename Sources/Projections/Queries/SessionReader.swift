@@ -92,16 +92,18 @@ struct SessionReader {
                     """),
                 arguments: [row.id, last.version])
         }
+        // Only this incarnation's events: a run an earlier one (deleted before the id was created again, decision
+        // 0177) left started is not this session's.
         let processing = try last.flatMap { last in
             try String.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT type FROM eventIndex WHERE sessionKey = (SELECT key FROM stream WHERE id = ?)
-                      AND version <= ?
+                      AND version <= ? AND position >= ?
                       AND type IN ('processing.started', 'processing.cancelled', 'processing.finished',
                                    'session.terminated')
                     ORDER BY version DESC LIMIT 1
                     """),
-                arguments: [row.id, last.version])
+                arguments: [row.id, last.version, row.createdPosition])
         }
         let version = last?.version ?? row.version
         let updatedAt = last?.recordedAt ?? row.updatedAt

@@ -16,7 +16,8 @@ extension SessionWriter {
     ///   - title: The new session's title; the source's when `nil`.
     ///   - options: Actor and request id for both appends. An idempotency key makes a retry return the first fork.
     /// - Returns: The new session's write (its id, events and state).
-    /// - Throws: ``Sessions/SessionError/sessionNotFound(_:)`` when the source did not exist at `version`;
+    /// - Throws: ``Sessions/SessionError/sessionNotFound(_:)`` when the source did not exist at `version`, or
+    ///   `version` is of an incarnation of the source deleted since (its id created again, decision 0177);
     ///   what ``execute(_:options:)`` throws.
     public func fork(
         _ source: SessionID,
@@ -25,8 +26,13 @@ extension SessionWriter {
         title: String? = nil,
         options: WriteOptions = WriteOptions()
     ) async throws -> WriteResult {
-        let (state, last) = try await Self.replaying(try await log.readStream(source.rawValue, fromVersion: 1), through: version)
-        guard let position = last else { throw SessionError.sessionNotFound(source) }
+        let records = try await log.readStream(source.rawValue, fromVersion: 1)
+        // A tombstone past the point: the point is of a deleted incarnation, whose content no read serves.
+        let deletedSince = records.contains {
+            $0.streamVersion > version && $0.type == EventType.sessionDeleted.rawValue
+        }
+        let (state, last) = try await Self.replaying(records, through: version)
+        guard let position = last, !deletedSince else { throw SessionError.sessionNotFound(source) }
         let origin = ForkOrigin(sessionID: source, position: position.rawValue, messageID: messageID)
         var createOptions = options
         createOptions.expectedVersion = nil

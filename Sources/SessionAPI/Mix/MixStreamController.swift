@@ -49,9 +49,10 @@ struct MixStreamController {
                     let transcript = try? await store.transcript(id, includeRemoved: true)
                     return transcript?.lazy.flatMap(\.toolCalls).first { $0.call.id == callID }?.call.name
                 },
-                isDeleted: { session in
-                    // Unknown (the projections failed to answer) counts as deleted: a title is withheld, not leaked.
-                    (try? await store.deletedSessions(among: [session.rawValue]).isEmpty) != true
+                latestTombstone: { session in
+                    // Unknown (the projections failed to answer) counts as deleted: content is withheld, not leaked.
+                    guard let found = try? await store.latestTombstones(among: [session.rawValue]) else { return .max }
+                    return found[session.rawValue]?.version ?? 0
                 })
             for try await record in log.tail(from: LogPosition(start + 1)) {
                 guard sink.send(await mapper.events(for: record)) else { return }

@@ -12,34 +12,41 @@ struct MixStreamEventMapper {
     /// The subscriber's namespace (its API key's); `nil` on an open daemon, where every session is anyone's.
     let namespace: String?
     let lookUpToolName: @Sendable (ToolCallID) async -> String?
-    /// Whether a session has been permanently deleted since (the projections know); asked only of creations
-    /// replayed from the log, at or before ``liveAfter``: one made live cannot have been deleted before it.
-    let isDeleted: @Sendable (SessionID) async -> Bool
+    /// The stream version of a session's latest tombstone, as the projections know it (0: never deleted; `.max`
+    /// when they cannot tell); asked only of records replayed from the log, at or before ``liveAfter``: one made
+    /// live cannot have been deleted before it.
+    let latestTombstone: @Sendable (SessionID) async -> UInt64
     /// The log's end when the stream started: records past it are live.
     let liveAfter: UInt64
     private var toolNames: [ToolCallID: String] = [:]
+    /// ``latestTombstone`` of ``sessionID``, asked once: its own replayed records are many.
+    private var ownTombstone: UInt64?
 
     init(
         sessionID: SessionID, namespace: String?, liveAfter: UInt64,
         lookUpToolName: @escaping @Sendable (ToolCallID) async -> String?,
-        isDeleted: @escaping @Sendable (SessionID) async -> Bool
+        latestTombstone: @escaping @Sendable (SessionID) async -> UInt64
     ) {
         self.sessionID = sessionID
         self.namespace = namespace
         self.liveAfter = liveAfter
         self.lookUpToolName = lookUpToolName
-        self.isDeleted = isDeleted
+        self.latestTombstone = latestTombstone
     }
 
     /// The SSE events a record produces for a subscriber of ``sessionID``: the session's own events, plus
     /// `session_created` / `session_deleted` of every session of the subscriber's namespace (the real server
-    /// broadcasts those to all). A creation replayed from before a permanent deletion is not sent: the deleted
-    /// session's title is gone from every read.
+    /// broadcasts those to all). A record replayed from a session deleted since — a creation, or one of the
+    /// subscribed id's own records from before its id was created again (decision 0177) — is not sent: the deleted
+    /// session's content is gone from every read. A creation after the latest tombstone is the new session's, sent.
     mutating func events(for record: LogRecord) async -> [SSEEvent] {
         let own = record.stream == sessionID.rawValue
         guard own || record.type == EventType.sessionCreated.rawValue || record.type == EventType.sessionDeleted.rawValue,
             let event = try? SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
         else { return [] }
+        // Replayed from the log: it may be a deleted session's (not a tombstone: a deletion is news to send).
+        let replayed = record.position.rawValue <= liveAfter && record.type != EventType.sessionDeleted.rawValue
+        if replayed, own, await isDeleted(record, own: true) { return [] }
         let id = record.position.rawValue
         func sse(_ name: String, _ data: some Encodable, retry: Int = 30_000) -> SSEEvent {
             SSEEvent(id: id, event: name, data: APIJSON.line(data), retry: retry)
@@ -47,7 +54,7 @@ struct MixStreamEventMapper {
         switch event {
         case .created(let created):
             guard created.sessionType != .subagent, namespace.map({ $0 == created.namespace }) ?? true else { return [] }
-            if record.position.rawValue <= liveAfter, await isDeleted(created.sessionID) { return [] }
+            if replayed, !own, await isDeleted(record, own: false) { return [] }
             return [
                 sse(
                     "session_created",
@@ -111,6 +118,20 @@ struct MixStreamEventMapper {
 }
 
 extension MixStreamEventMapper {
+    /// Whether a replayed record belongs to a session deleted since: its stream version is at or before the
+    /// stream's latest tombstone.
+    private mutating func isDeleted(_ record: LogRecord, own: Bool) async -> Bool {
+        guard let id = SessionID(rawValue: record.stream) else { return true }
+        let tombstone: UInt64
+        if own {
+            if ownTombstone == nil { ownTombstone = await latestTombstone(id) }
+            tombstone = ownTombstone ?? .max
+        } else {
+            tombstone = await latestTombstone(id)
+        }
+        return record.streamVersion <= tombstone
+    }
+
     struct SessionCreatedData: Encodable {
         var type = "session_created"
         var sessionId: String

@@ -94,7 +94,8 @@ struct NativeSessionsController {
         let id = try context.sessionID()
         let after = try request.integerQuery("after", in: 0...Int.max) ?? 0
         _ = try await backend.session(id, namespace: context.namespace)
-        let events = try await backend.store.events(id, after: LogPosition(UInt64(after)))
+        // The session of this id now: not the events of an earlier one deleted before the id was created again.
+        let events = try await backend.store.events(id, after: LogPosition(UInt64(after)), currentIncarnation: true)
         return try await offTheLoop(if: events.count > OffTheLoopThreshold.items) {
             try Response.json(events.map(NativeAuditEvent.init))
         }

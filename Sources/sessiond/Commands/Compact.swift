@@ -14,7 +14,8 @@ struct Compact: AsyncParsableCommand {
             A Mix DELETE appends a tombstone and drops the session from every read at once; its bytes stay in \
             the log until compaction. This command rewrites every sealed segment holding a deleted session's \
             records (all but the tombstone become `event.erased`, in place, crash-safely: new file, fsync, \
-            rename, directory fsync) — on a PostgreSQL log (--log postgres://…) the frame rows holding them, in \
+            rename, directory fsync; a session created again under a deleted one's id keeps its records after the \
+            tombstone) — on a PostgreSQL log (--log postgres://…) the frame rows holding them, in \
             one transaction, then `VACUUM FULL` of the frame table, which blocks appends while it runs —, rewrites their audit rows, truncates the projection database's WAL and \
             vacuums it, and removes every blob no file row refers to (on a PostgreSQL log, the rows of the \
             shared `blob` table, then `VACUUM FULL` of it). It prints a progress line while it reads the log and a \
