@@ -160,4 +160,55 @@ struct PostgresCompactionTests {
             await log.close()
         }
     }
+
+    /// Schema version 6 (decision 0177): a frame is rewritten only by a transaction that declares a compactor of
+    /// that schema or later, as this build's compaction does. An older build's compaction — whose erasure would take
+    /// a session created again after its tombstone too — fails at its first frame rewrite and changes nothing.
+    @Test func onlyACompactorOfTheCurrentSchemaRewritesFrames() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append([PostgresFixtures.record("secret")], to: "doomed")
+            let frames = "SELECT string_agg(md5(bytes), ',') FROM sessiond.frame"
+            let before = try TestPostgres.psql(url, frames)
+            // What an older build's compaction sends: an UPDATE of frames, without the setting.
+            #expect(throws: TestPostgres.Failure.self) {
+                try TestPostgres.psql(url, "UPDATE sessiond.frame SET bytes = bytes WHERE first_position = 1")
+            }
+            #expect(try TestPostgres.psql(url, frames) == before)
+            #expect(try await log.compact(rewriting: Self.erase).recordsRewritten == 1)
+            #expect(try TestPostgres.psql(url, frames) != before)
+            // The setting is the compaction's transaction's alone.
+            #expect(throws: TestPostgres.Failure.self) {
+                try TestPostgres.psql(url, "UPDATE sessiond.frame SET bytes = bytes WHERE first_position = 1")
+            }
+            await log.close()
+        }
+    }
+
+    /// Erasure bounded by a tombstone (decision 0177): the records of a stream before a version are rewritten and
+    /// the later ones — a session created again under the same id — stay byte for byte, in the same frame too
+    /// (the first frame holds versions 1 to 4, of which 1 and 2 go).
+    @Test func aRewriteBoundedByAVersionKeepsTheStreamsLaterRecords() async throws {
+        try await TestPostgres.withDatabase { url in
+            let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
+            _ = try await log.append((0..<4).map { PostgresFixtures.record("doomed \($0)") }, to: "doomed")
+            _ = try await log.append([PostgresFixtures.record("kept")], to: "kept")
+            _ = try await log.append([PostgresFixtures.record("doomed again")], to: "doomed")
+            let before = try await log.read(from: LogPosition(1), limit: 100)
+            let bounded: @Sendable (LogRecord) -> LogRecord? = { record in
+                record.streamVersion < 3 ? Self.erase(record) : nil
+            }
+            let report = try await log.compact(rewriting: bounded)
+            #expect(report.recordsRewritten == 2 && report.streamsRewritten == ["doomed"])
+            let after = try await log.read(from: LogPosition(1), limit: 100)
+            #expect(after.count == before.count)
+            for (old, new) in zip(before, after) {
+                #expect(new == (bounded(old) ?? old))
+            }
+            #expect(try await log.readStream("doomed", fromVersion: 1).map(\.type)
+                == ["test.erased", "test.erased", "test.event", "test.event", "test.event"])
+            #expect(try Self.chainIsWhole(url))
+            await log.close()
+        }
+    }
 }

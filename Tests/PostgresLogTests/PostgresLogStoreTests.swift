@@ -241,9 +241,14 @@ struct PostgresLogStoreTests {
             #expect(try await reopened.read(from: LogPosition(1), limit: 100).map(PostgresFixtures.text) == (0..<50).map { "r\($0)" })
             #expect(try await reopened.append([PostgresFixtures.record("more")], to: "s0").positions == [LogPosition(51)])
             await reopened.close()
-            // A damaged frame is reported as corruption, not decoded.
+            // A damaged frame is reported as corruption, not decoded. (Only a compactor of schema 6 or later may
+            // update a frame: decision 0177.)
             try TestPostgres.psql(
-                url, "UPDATE sessiond.frame SET bytes = set_byte(bytes, 50, get_byte(bytes, 50) # 255) WHERE first_position = 1")
+                url,
+                """
+                SET sessiond.compactor_schema = '6';
+                UPDATE sessiond.frame SET bytes = set_byte(bytes, 50, get_byte(bytes, 50) # 255) WHERE first_position = 1
+                """)
             let damaged = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await #expect {
                 _ = try await damaged.read(from: LogPosition(1), limit: 1)
@@ -259,13 +264,13 @@ struct PostgresLogStoreTests {
         try await TestPostgres.withDatabase { url in
             let log = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             await log.close()
-            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "5")
+            #expect(try TestPostgres.psql(url, "SELECT version FROM sessiond.schema_version") == "6")
             try TestPostgres.psql(url, "UPDATE sessiond.schema_version SET version = 99")
             await #expect {
                 _ = try await PostgresLogStore.open(url: url, configuration: PostgresFixtures.configuration())
             } throws: { error in
                 guard case PostgresLogError.schemaTooNew(let found, let supported) = error else { return false }
-                return found == 99 && supported == 5
+                return found == 99 && supported == 6
             }
         }
     }

@@ -35,6 +35,13 @@ extension PostgresLogStore {
         }
         var report = try await withCompactionConnection { connection in
             try await self.transaction(on: connection) { connection in
+                // For this transaction only: schema version 6's trigger refuses a frame rewrite without it (an older
+                // build's erasure would take a re-created session's records too, decision 0177).
+                try await connection.query(
+                    """
+                    SELECT set_config('\(unescaped: PostgresSchema.compactorSchemaSetting)', \
+                    '\(unescaped: String(PostgresSchema.compactorSchema))', true)
+                    """, logger: self.logger)
                 let end = try await Self.readEnd(on: connection, locking: true, logger: self.logger)
                 // Read under the lock, so a dictionary another node trained since the first pass is retired too.
                 // The store does not know which streams a dictionary's samples came from: every one may hold their

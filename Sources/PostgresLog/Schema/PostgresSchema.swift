@@ -23,9 +23,22 @@ import PostgresNIO
 /// Version 4 adds `blob`: session files' bytes by digest, shared by every node (``PostgresBlobStore``, decision 0167).
 ///
 /// Version 5 adds `shared_document`: small documents every node shares by name — the API key file (decision 0168).
+///
+/// Version 6 adds a statement trigger on `frame` refusing an UPDATE (only compaction rewrites frames) from a
+/// transaction that has not set `sessiond.compactor_schema` to 6 or more (``version6``): a build older than this
+/// one, still running on a log this one migrated, erases every record of a deleted session's stream, while a
+/// session may now be created again under a deleted one's id (decision 0177), whose records must stay.
 enum PostgresSchema {
     /// The schema version this build writes and understands.
-    static let latest = 5
+    static let latest = 6
+
+    /// The setting a compacting transaction sets (``compactorSchema``) so that version 6's trigger lets it rewrite
+    /// frames.
+    static let compactorSchemaSetting = "sessiond.compactor_schema"
+
+    /// The value of ``compactorSchemaSetting`` this build's compaction sets: the schema version whose erasure rules
+    /// it follows.
+    static let compactorSchema = 6
 
     /// Lock key for migrations (any constant; only sessiond's migrations take it).
     static let migrationLockKey: Int64 = 0x5E55_1017_D0C5
@@ -102,8 +115,32 @@ enum PostgresSchema {
         """
     ]
 
+    /// Version 6's statements: frames are rewritten only by a compaction that keeps the records a session created
+    /// again after its tombstone wrote (decision 0177). Builds before it set nothing, so their compaction fails at
+    /// its first frame rewrite and rolls back whole, erasing nothing; they say so in their log and try again at the
+    /// next interval, until they are upgraded (and a build that old refuses to open this schema at start).
+    static let version6: [PostgresQuery] = [
+        """
+        CREATE OR REPLACE FUNCTION sessiond.refuse_older_compactor() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF coalesce(nullif(current_setting('sessiond.compactor_schema', true), ''), '0')::integer < 6 THEN
+                RAISE EXCEPTION 'sessiond: a compaction older than schema version 6 may not rewrite this log''s frames'
+                    USING HINT = 'Upgrade every sessiond node sharing this log (decision 0177).';
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE OR REPLACE TRIGGER frame_rewritten_by_a_current_compactor BEFORE UPDATE ON sessiond.frame
+        FOR EACH STATEMENT EXECUTE FUNCTION sessiond.refuse_older_compactor()
+        """,
+    ]
+
     /// Every migration, by the version it leads to.
-    static let migrations: [Int: [PostgresQuery]] = [1: version1, 2: version2, 3: version3, 4: version4, 5: version5]
+    static let migrations: [Int: [PostgresQuery]] = [
+        1: version1, 2: version2, 3: version3, 4: version4, 5: version5, 6: version6,
+    ]
 
     /// Creates or migrates the schema; returns the version the database is at.
     /// - Throws: ``PostgresLogError/schemaTooNew(found:supported:)``,
