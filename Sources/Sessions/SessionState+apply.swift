@@ -6,7 +6,8 @@ extension SessionState {
     /// Total: events in the log were validated when decided, so apply never fails; an event that does not fit
     /// (a result for an unknown call) changes only the version and times, and so does ``EventErased``. After
     /// ``SessionDeleted`` only the tombstone's facts remain (id, namespace, creation time — unless compaction
-    /// erased the creation — deletion time, version).
+    /// erased the creation — deletion time, version); a ``SessionCreated`` after it starts a new incarnation from
+    /// nothing but the version.
     /// - Parameters:
     ///   - event: The next event of this session, in log order.
     ///   - version: The event's stream version (the session's version afterwards).
@@ -52,7 +53,13 @@ extension SessionState {
         return state
     }
 
+    /// A creation starts the session from nothing but its version: after a tombstone (a deleted session's id
+    /// created again, decision 0177) nothing of the earlier incarnation — its deletion included — carries over.
     private mutating func applyCreated(_ created: SessionCreated, at date: Date) {
+        let version = self.version
+        self = SessionState(keepingContent: keepsContent)
+        self.version = version
+        updatedAt = date
         id = created.sessionID
         namespace = created.namespace
         origin = created.origin

@@ -146,7 +146,9 @@ import Testing
         }
     }
 
-    @Test func theWriterStillRefusesADeletedSessionAfterErasure() async throws {
+    /// After erasure the writer folds the erased records and the tombstone: the session stays deleted, and its id can
+    /// be created again (decision 0177) as a session of its own.
+    @Test func theWriterStillRefusesADeletedSessionAfterErasureButCreatesItsIDAgain() async throws {
         try await ProjectionHarness.with { harness in
             let blobs = FileBlobStore(root: harness.directory + "/blobs")
             try await Self.write("gone", text: Self.marker, files: [], harness: harness, blobs: blobs)
@@ -159,11 +161,14 @@ import Testing
             await #expect(throws: SessionError.sessionNotFound("gone")) {
                 _ = try await harness.writer.execute(.rename(RenameSession(sessionID: "gone", title: "back")))
             }
-            await #expect(throws: (any Error).self) {
-                _ = try await harness.writer.execute(
-                    .create(CreateSession(sessionID: "gone", namespace: "default", title: "again", browserMode: "local-browser-service")))
-            }
             #expect(try await harness.store.session("gone") == nil)
+            let tombstone = try await harness.log.streamVersion("gone")
+            let again = try await harness.writer.execute(
+                .create(CreateSession(sessionID: "gone", namespace: "default", title: "again", browserMode: "local-browser-service")))
+            #expect(again.state.version == tombstone + 1 && again.state.exists)
+            let session = try #require(try await harness.store.session("gone"))
+            #expect(session.title == "again" && session.counters.messageCount == 0)
+            #expect(try await Self.differencesFromRebuild(harness) == [])
         }
     }
 

@@ -24,16 +24,18 @@ import Workload
         mutating func next(states: [SessionID: SessionState]) -> SessionCommand {
             let id = pick(sessions)
             let state = states[id] ?? .initial
-            guard state.id != nil else {
+            // A deleted session's id is created again, in the namespace that deleted it (decision 0177).
+            guard state.exists else {
                 if chance(50) {
+                    let namespace = state.isDeleted ? state.namespace : pick(["default", "team"])
                     return .create(CreateSession(
-                        sessionID: id, namespace: pick(["default", "team"]), title: "Session \(id)",
+                        sessionID: id, namespace: namespace, title: "Session \(id)",
                         browserMode: "local-browser-service",
                         callbacks: chance(30) ? [CallbackInput(toolName: "Bash", type: "bash_script", bashCommand: "echo")] : []))
                 }
                 return .createAgentSession(CreateAgentSession(
-                    sessionID: id, namespace: "mixpeek", agentConfig: AgentConfigInput(model: "claude"),
-                    userMemory: ["visits": .number(1)]))
+                    sessionID: id, namespace: state.isDeleted ? state.namespace : "mixpeek",
+                    agentConfig: AgentConfigInput(model: "claude"), userMemory: ["visits": .number(1)]))
             }
             let live = state.liveMessages
             let openCalls = live.flatMap(\.toolCalls).filter { !$0.isFinished }.map(\.call.id)
@@ -162,10 +164,19 @@ import Workload
                     "\(carried) rows, \(messages) messages held: \(smallBatchDifferences.prefix(5))")
             }
 
-            // As of every position P, the exports equal the fold of the log up to P.
+            // As of every position P, the exports equal the fold of the log up to P — for the session of each id that
+            // exists now, from its creation on: an earlier one deleted before the id was created again (decision
+            // 0177), or one deleted since, reads as no session at all.
             var running: [SessionID: SessionState] = [:]
-            let deleted = Set(sessions.filter { folded[$0]?.isDeleted == true })
-            for record in try await readAll(harness.log) {
+            let records = try await readAll(harness.log)
+            var created: [SessionID: LogPosition] = [:]
+            for record in records where record.type == EventType.sessionCreated.rawValue {
+                created[SessionID(rawValue: record.stream)!] = record.position
+            }
+            func current(_ id: SessionID, at position: LogPosition) -> Bool {
+                folded[id]?.exists == true && created[id].map { position >= $0 } == true
+            }
+            for record in records {
                 let id = SessionID(rawValue: record.stream)!
                 let event = try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body)
                 running[id, default: .initial].apply(event, version: record.streamVersion, recordedAt: record.recordedAt)
@@ -173,7 +184,7 @@ import Workload
                 let rotating = sessions[Int(record.position.rawValue) % sessions.count]
                 for other in Set([id, rotating]) {
                     let asOf = try await harness.store.export(other, at: .position(record.position))
-                    let expected = deleted.contains(other) ? nil : running[other].flatMap(SessionExport.init)
+                    let expected = current(other, at: record.position) ? running[other].flatMap(SessionExport.init) : nil
                     #expect(asOf == expected, "session \(other) as of \(record.position)")
                     // The stored-members export renders the old renderer's bytes for the fold, and the fold's
                     // own rendering agrees.
@@ -192,9 +203,9 @@ import Workload
             // …and equals the export taken live when the log ended at P.
             for (position, id, export) in liveExports {
                 let asOf = try await harness.store.export(id, at: .position(position))
-                #expect(asOf == (deleted.contains(id) ? nil : export), "live export of \(id) at \(position)")
+                #expect(asOf == (current(id, at: position) ? export : nil), "live export of \(id) at \(position)")
                 if let asOf, let export { #expect(asOf.json() == export.json()) }
-                if let export, !deleted.contains(id) {
+                if let export, current(id, at: position) {
                     #expect(try await harness.store.exportJSON(id, at: .position(position)) == LegacyExportJSON.render(export))
                 }
             }

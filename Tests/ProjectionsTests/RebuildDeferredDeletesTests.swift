@@ -44,8 +44,8 @@ import Testing
 
     /// Past its live-message bound a rebuild builds `transcriptMessageBySession` mid-way and removes messages
     /// through SQL: the messages of a session deleted before then are gone first, so a session the log re-creates
-    /// under the same id (the writer refuses to; compaction's moved records or another writer need not), cleared,
-    /// reads no first user message of its predecessor.
+    /// under the same id (as the writer does since decision 0177; here records appended to the stream directly),
+    /// cleared, reads no first user message of its predecessor.
     @Test func pastTheLiveMessageBoundARecreatedSessionReadsNoneOfItsPredecessorsMessages() async throws {
         try await ProjectionHarness.with { harness in
             func commands(_ id: SessionID, _ messages: [MessageID]) -> [SessionCommand] {

@@ -31,7 +31,7 @@ extension Session {
         let (browserMode, cdpURL) = try validatedBrowser(mode: command.browserMode, cdpURL: command.cdpURL)
         let callbacks = try CallbackInput.validated(command.callbacks)
         let id: SessionID = try newID(command.sessionID, field: "sessionId", context: context)
-        try requireNew(id, state: state)
+        try requireNew(id, namespace: command.namespace, state: state)
         return [
             .created(
                 SessionCreated(
@@ -65,7 +65,7 @@ extension Session {
         try command.quotas?.validate()
         let expiresAt = agentSessionExpiry(quotas: command.quotas, context: context)
         let id: SessionID = try newID(command.sessionID, field: "session_id", context: context)
-        try requireNew(id, state: state)
+        try requireNew(id, namespace: command.namespace, state: state)
         return [
             .created(
                 SessionCreated(
@@ -106,7 +106,7 @@ extension Session {
         guard id != parent else {
             throw .validation(field: "parentSessionId", message: "a session cannot be its own parent")
         }
-        try requireNew(id, state: state)
+        try requireNew(id, namespace: command.namespace, state: state)
         return [
             .created(
                 SessionCreated(
@@ -129,8 +129,11 @@ extension Session {
         guard !namespace.isEmpty else { throw .validation(field: "namespace", message: "namespace is required") }
     }
 
-    static func requireNew(_ id: SessionID, state: SessionState) throws(SessionError) {
-        guard state.id == nil else {
+    /// The id must name no live session: never used, or a deleted session's, which is then created again as a new
+    /// incarnation of the same stream (decision 0177) — unless that tombstone is another namespace's, so that one
+    /// namespace never takes over an id another one used.
+    static func requireNew(_ id: SessionID, namespace: String, state: SessionState) throws(SessionError) {
+        guard state.id == nil || (state.isDeleted && state.namespace == namespace) else {
             throw .conflict(field: "sessionId", message: "Session with ID '\(id)' already exists")
         }
     }

@@ -1,6 +1,7 @@
 extension Session {
     /// Fork: the source must exist (a terminated or archived source may be forked: forking reads it, it does
-    /// not write to it); the new id must be unused. The new session is created in the source's namespace
+    /// not write to it); the new id must be unused (a deleted session's too: only a create makes it again). The new
+    /// session is created in the source's namespace
     /// with the source's settings, callbacks, user memory and app as of the point, then its own state keys (one
     /// `state.updated`), then every message live at the point is appended again with its tool results and callback
     /// results, in transcript order, so the new session's own stream holds its whole transcript (and its counters

@@ -15,7 +15,7 @@ extension Session {
             throw .validation(field: "userId", message: "userId must not be empty")
         }
         let id: SessionID = try newID(command.sessionID, field: "sessionId", context: context)
-        try requireNew(id, state: state)
+        try requireNew(id, namespace: command.namespace, state: state)
         var events: [SessionEvent] = [
             .created(
                 SessionCreated(
