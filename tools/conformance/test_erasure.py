@@ -239,6 +239,67 @@ def test_the_daemon_compacts_periodically_while_serving():
         daemon.stop()
 
 
+def delete_and_create_again(http: httpx.Client, marker: str) -> tuple[str, dict]:
+    """A native session holding the marker, deleted, then created again under its id (decision 0177) and written to;
+    its id and every read of the new session."""
+    session = "again-" + uuid.uuid4().hex[:8]
+    created = http.post("/v1/sessions", json={"sessionId": session, "title": f"title {marker}"})
+    assert created.status_code == 201, created.text
+    said = http.post(f"/v1/sessions/{session}/events", json={"type": "message", "role": "user", "text": f"said {marker}"})
+    assert said.status_code == 201, said.text
+    assert http.delete(f"/api/sessions/{session}").status_code == 204
+    again = http.post("/v1/sessions", json={"sessionId": session, "title": "fresh title"})
+    assert again.status_code == 201 and again.json()["version"] == 4, again.text
+    for i in range(20):
+        appended = http.post(f"/v1/sessions/{session}/events",
+                             json={"type": "message", "role": "assistant", "text": f"fresh {i} " + "x" * 200})
+        assert appended.status_code == 201, appended.text
+    reads = {path: http.get(path).json() for path in (
+        f"/v1/sessions/{session}", f"/v1/sessions/{session}/export", f"/v1/sessions/{session}/events")}
+    assert marker not in json.dumps(reads)
+    assert [event["version"] for event in reads[f"/v1/sessions/{session}/events"]] == list(range(4, 25))
+    return session, reads
+
+
+def check_only_the_deleted_incarnation_erased(marker: str, session: str, before: dict, after: dict,
+                                               others_kept: bool = True):
+    """Every record of the session before its tombstone is `event.erased`; the tombstone and every record after it
+    (the session created again) are as before, and so is every other record when `others_kept` (a log no other
+    test deletes sessions in); no record holds the marker."""
+    tombstone = next(r.version for r in before.values() if r.stream == session and r.type == "session.deleted")
+    assert set(after) == set(before), "compaction must keep every position"
+    for position, record in after.items():
+        old = before[position]
+        assert marker.encode() not in record.body, f"record {position} still holds the marker"
+        if record.stream == session and old.version < tombstone:
+            assert record.type == "event.erased" and (record.stream, record.version) == (old.stream, old.version)
+        elif record.stream == session or others_kept:
+            assert record == old, f"record {position} ({old.stream} {old.type}) changed"
+
+
+@file_log_only
+def test_compact_keeps_the_session_created_again_under_a_deleted_ones_id():
+    marker = new_marker()
+    daemon = Daemon(extra_args=(*SERVE_ARGS, "--compact-interval", "0"))
+    daemon.start()
+    try:
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            session, reads = delete_and_create_again(http, marker)
+        assert daemon.stop() == 0
+        before = records_by_position(daemon.data)
+        assert any(marker.encode() in record.body for record in before.values()), "the marker must be in the log"
+        assert "1 sessions erased" in sessiond(daemon, "compact").stdout
+        check_only_the_deleted_incarnation_erased(marker, session, before, records_by_position(daemon.data))
+        assert files_containing(daemon.data, marker.encode()) == []
+        assert "matches a rebuild" in sessiond(daemon, "verify").stdout
+        assert "0 deleted sessions await erasure" in sessiond(daemon, "compact", "--dry-run").stdout
+        daemon.start()
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            assert {path: http.get(path).json() for path in reads} == reads
+    finally:
+        daemon.stop()
+
+
 def check_erased_in_postgres(marker: str, deleted: set[str]):
     """No page of any sessiond relation holds the marker, no tuple version (live or dead) of the frame table decodes
     to a record holding it, and the deleted sessions' stored records are `event.erased` but the tombstone."""
@@ -290,6 +351,30 @@ def test_compact_erases_deleted_sessions_from_postgres_pages():
                              json={"type": "message", "role": "user", "text": "after"}).status_code == 201
         assert daemon.stop() == 0
         assert "matches a rebuild" in sessiond(daemon, "verify").stdout
+    finally:
+        daemon.stop()
+
+
+@pytest.mark.skipif(not LOG.startswith("postgres") or TWO_NODES, reason="the PostgreSQL store, one node")
+def test_compact_keeps_the_session_created_again_on_postgres():
+    marker = new_marker()
+    daemon = Daemon(extra_args=("--compact-interval", "0"))
+    daemon.start()
+    try:
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            session, reads = delete_and_create_again(http, marker)
+        assert daemon.stop() == 0
+        before = {record.position: record for record in pgpages.stored_records(LOG)}
+        summary = sessiond(daemon, "compact", "--blob-grace", "0").stdout
+        assert re.search(r"\d+ sessions erased", summary), summary
+        after = {record.position: record for record in pgpages.stored_records(LOG)}
+        # The database may be shared with other tests, whose deleted sessions this compaction erases too.
+        check_only_the_deleted_incarnation_erased(marker, session, before, after, others_kept=False)
+        assert pgpages.files_containing(LOG, marker.encode()) == []
+        assert "matches a rebuild" in sessiond(daemon, "verify").stdout
+        daemon.start()
+        with httpx.Client(base_url=daemon.url, timeout=30) as http:
+            assert {path: http.get(path).json() for path in reads} == reads
     finally:
         daemon.stop()
 

@@ -16,7 +16,7 @@ from google.adk.sessions.in_memory_session_service import InMemorySessionService
 from google.adk.sessions.sqlite_session_service import SqliteSessionService
 from google.genai import types
 
-from sessiond_client.adk import SessiondSessionService
+from sessiond_client.adk import SessiondSessionService, sessiond_session_id
 
 SERVICES = ["in_memory", "sqlite", "database", "sessiond"]
 
@@ -265,7 +265,7 @@ async def test_a_retried_append_whose_first_answer_was_lost_still_reaches_the_se
     """sessiond only: the first attempt landed but its answer was lost, so the client's retry (same idempotency key)
     is answered `deduplicated`. The event must still join the session object, or the invocation would not see it
     and its next append would be refused as stale."""
-    from sessiond_client.adk import event_activity, sessiond_session_id
+    from sessiond_client.adk import _marked, event_activity, event_idempotency_key, sessiond_session_id
 
     service = SessiondSessionService(configuration=configuration)
     try:
@@ -274,12 +274,61 @@ async def test_a_retried_append_whose_first_answer_was_lost_still_reaches_the_se
         # What the lost first attempt stored.
         await service._client.append_batch(
             sessiond_session_id(app, "user", session.id), [event_activity(first)],
-            if_match=int(session._storage_update_marker), idempotency_key=f"adk-event-{first.id}")
+            if_match=_marked(session._storage_update_marker)[0], idempotency_key=event_idempotency_key(session, first))
         await service.append_event(session, first)
         assert [e.id for e in session.events] == [first.id]
         await service.append_event(session, Event(invocation_id="inv1", author="model", timestamp=now()))
         stored = await service.get_session(app_name=app, user_id="user", session_id=session.id)
         assert [e.id for e in stored.events] == [e.id for e in session.events] and len(stored.events) == 2
+    finally:
+        await service.close()
+
+
+async def test_a_deleted_sessions_id_can_be_created_again(service, app):
+    """ADK's services let a session be created again under the id of one deleted before: it starts with only its own
+    state and events (sessiond: a new session in the same stream, decision 0177)."""
+    session = await service.create_session(app_name=app, user_id="u1", session_id="again", state={"k": "old"})
+    old = Event(invocation_id="inv1", author="user", timestamp=now(),
+                content=types.Content(role="user", parts=[types.Part(text="the deleted session's words")]))
+    await service.append_event(session, old)
+    await service.delete_session(app_name=app, user_id="u1", session_id="again")
+    assert await service.get_session(app_name=app, user_id="u1", session_id="again") is None
+    again = await service.create_session(app_name=app, user_id="u1", session_id="again", state={"k": "new"})
+    assert (again.id, again.state, again.events) == ("again", {"k": "new"}, [])
+    fresh = Event(invocation_id="inv2", author="user", timestamp=now())
+    await service.append_event(again, fresh)
+    got = await service.get_session(app_name=app, user_id="u1", session_id="again")
+    assert [event.id for event in got.events] == [fresh.id]
+    assert got.state == {"k": "new"}
+    with pytest.raises(AlreadyExistsError):
+        await service.create_session(app_name=app, user_id="u1", session_id="again")
+
+
+async def test_a_session_created_again_stores_an_event_id_its_deleted_predecessor_held(configuration, app):
+    """sessiond only: the adapter's idempotency keys are scoped to the session's incarnation, so an event carrying the
+    id of an event the deleted session held (a restored history, say) is stored in the new session, not answered as a
+    retry of the old append; a stale session object of the deleted session is refused."""
+    service = SessiondSessionService(configuration=configuration)
+    try:
+        session = await service.create_session(app_name=app, user_id="u1", session_id="restored")
+        first = Event(invocation_id="inv1", author="user", timestamp=now())
+        await service.append_event(session, first)
+        await service.delete_session(app_name=app, user_id="u1", session_id="restored")
+        again = await service.create_session(app_name=app, user_id="u1", session_id="restored")
+        assert again._storage_update_marker != session._storage_update_marker
+        copy = Event(id=first.id, invocation_id="inv1", author="user", timestamp=now())
+        await service.append_event(again, copy)
+        got = await service.get_session(app_name=app, user_id="u1", session_id="restored")
+        assert [event.id for event in got.events] == [first.id]
+        # The deleted session's object: its version is behind the new session's, so ADK's stale-session error.
+        with pytest.raises(ValueError, match="modified in storage"):
+            await service.append_event(session, Event(invocation_id="inv2", author="user", timestamp=now()))
+        # A delete retried with its first key after the id was created again deletes nothing.
+        sessiond_id = sessiond_session_id(app, "u1", "restored")
+        await service._client.delete_session(sessiond_id, idempotency_key="delete-restored-1")
+        await service.create_session(app_name=app, user_id="u1", session_id="restored")
+        await service._client.delete_session(sessiond_id, idempotency_key="delete-restored-1")
+        assert await service.get_session(app_name=app, user_id="u1", session_id="restored") is not None
     finally:
         await service.close()
 

@@ -12,6 +12,11 @@ the same atomic append, and sessiond applies ``app:`` / ``user:`` scopes across 
 do (``temp:`` keys are never stored). A stale session object (another writer appended since it was read) is
 refused with ADK's ``StaleSessionError``, through sessiond's expected versions (``If-Match``).
 
+A session deleted with :meth:`~SessiondSessionService.delete_session` may be created again under the same id, as
+with ADK's own services: sessiond starts a new session in the same stream (decision 0177). Events are appended with
+idempotency keys scoped to that incarnation, so an event id the deleted session held is stored again, not taken for
+a retry.
+
 ADK's rewind (``Runner.rewind_async``: an event with ``actions.rewind_before_invocation_id``) is stored as ADK
 stores it and, in the same atomic append, recorded as sessiond's rewind to just before the rewound
 invocation's first event: sessiond's live transcript, counters and exports are what ADK's model sees, while
@@ -58,6 +63,35 @@ def adk_session_key(sessiond_id: str) -> tuple[str, str, str]:
     encoded = sessiond_id.removeprefix("adk-")
     app_name, user_id, session_id = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
     return app_name, user_id, session_id
+
+
+def _storage_marker(version: int, incarnation: Optional[str]) -> str:
+    """A session object's storage marker: the session's version (its ``If-Match``), then the incarnation it was read
+    from, when known."""
+    return f"{version}:{incarnation}" if incarnation else str(version)
+
+
+def _marked(marker: Optional[str]) -> tuple[Optional[int], Optional[str]]:
+    """The version and incarnation a storage marker holds (a marker without an incarnation: ``None``)."""
+    if marker is None:
+        return None, None
+    version, _, incarnation = marker.partition(":")
+    return int(version), incarnation or None
+
+
+def _incarnation(answer: dict[str, Any]) -> str:
+    """Which session of its id a native session answer is: its creation time in microseconds. Record times strictly
+    increase along sessiond's log (docs/log-format.md), so a session created again under a deleted one's id has
+    another (decision 0177)."""
+    return str(round(answer["createdAtUnix"] * 1_000_000))
+
+
+def event_idempotency_key(session: Session, event: Event) -> str:
+    """The idempotency key :meth:`SessiondSessionService.append_event` sends for ``event``: its id, scoped to the
+    incarnation of the session the object was read from, so that an event id a deleted session of the same id held
+    is stored again rather than answered as that session's retry."""
+    _, incarnation = _marked(session._storage_update_marker)
+    return f"adk-event-{incarnation}-{event.id}" if incarnation else f"adk-event-{event.id}"
 
 
 def event_activity(event: Event) -> dict[str, Any]:
@@ -189,11 +223,11 @@ class SessiondSessionService(BaseSessionService):
         if rewound_from is not None:
             # After the rewind event itself, so that it is removed too: ADK's model never sees it either.
             activities.append({"type": "rewind", "beforeMessageId": rewound_from.id})
-        marker = session._storage_update_marker
+        version, incarnation = _marked(session._storage_update_marker)
         try:
             answer = await self._client.append_batch(
                 sessiond_session_id(session.app_name, session.user_id, session.id), activities,
-                if_match=int(marker) if marker is not None else None, idempotency_key=f"adk-event-{event.id}")
+                if_match=version, idempotency_key=event_idempotency_key(session, event))
         except NotFoundError as error:
             if error.code != "session_not_found":
                 raise
@@ -206,7 +240,7 @@ class SessiondSessionService(BaseSessionService):
             return event  # this session object already holds it (the caller appended it twice), as ADK skips it
         # Otherwise a deduplicated answer is this client's own retry of an append whose first answer was lost: the
         # event is stored, and the session object must show it as after any append.
-        session._storage_update_marker = str(answer["version"])
+        session._storage_update_marker = _storage_marker(answer["version"], incarnation)
         session.last_update_time = event.timestamp
         return self._commit_event_to_session(session, event)
 
@@ -227,5 +261,5 @@ class SessiondSessionService(BaseSessionService):
         session = Session(
             app_name=answer["appName"], user_id=answer["userId"], id=session_id, state=dict(answer["state"]),
             events=events, last_update_time=last_update_time)
-        session._storage_update_marker = str(answer["version"])
+        session._storage_update_marker = _storage_marker(answer["version"], _incarnation(answer))
         return session

@@ -139,10 +139,13 @@ class _Calls:
         return _Call("GET", "/v1/sessions", params=params)
 
     @staticmethod
-    def delete_session(session_id: str) -> _Call:
-        # Permanent deletion is the Mix route (a tombstone; compaction erases the bodies); a retry of a
-        # delete that went through is a 404, which the caller treats as done.
-        return _Call("DELETE", "/api/sessions/" + quote(session_id, safe=""), missing_ok=True)
+    def delete_session(session_id: str, idempotency_key: str | None) -> _Call:
+        # Permanent deletion is the Mix route (a tombstone; compaction erases the bodies). Its key makes a retry of
+        # a delete that went through answer as the first did, even when the id was created again in between (a
+        # deleted session's id may be, decision 0177): the retry must not delete the new session. A 404 (never
+        # there, or deleted by someone else) is done too.
+        return _Call("DELETE", "/api/sessions/" + quote(session_id, safe=""),
+                     headers=_write_headers(None, idempotency_key), missing_ok=True)
 
     @staticmethod
     def items(
@@ -411,8 +414,10 @@ class SessiondClient:
             sessions += page["sessions"]
         return sessions
 
-    def delete_session(self, session_id: str) -> None:
-        self._send(_Calls.delete_session(session_id))
+    def delete_session(self, session_id: str, *, idempotency_key: str | None = None) -> None:
+        """Deletes a session permanently; a session already gone is no error. Retried with one idempotency key,
+        so a retry never deletes a session created again under the id meanwhile."""
+        self._send(_Calls.delete_session(session_id, idempotency_key))
 
     def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         """Appends one activity (``message``, ``pop``, ``clear``, ``state``, …); returns the append's answer.
@@ -576,8 +581,8 @@ class AsyncSessiondClient:
             sessions += page["sessions"]
         return sessions
 
-    async def delete_session(self, session_id: str) -> None:
-        await self._send(_Calls.delete_session(session_id))
+    async def delete_session(self, session_id: str, *, idempotency_key: str | None = None) -> None:
+        await self._send(_Calls.delete_session(session_id, idempotency_key))
 
     async def append(self, session_id: str, activity: Mapping[str, Any], *, if_match: int | None = None, idempotency_key: str | None = None) -> JSON:
         return await self.append_batch(session_id, [activity], if_match=if_match, idempotency_key=idempotency_key)
