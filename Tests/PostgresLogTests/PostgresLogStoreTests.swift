@@ -284,7 +284,7 @@ struct PostgresLogStoreTests {
                 _ = try await PostgresLogStore.open(url: url, configuration: readOnly)
             } throws: { error in
                 guard case PostgresLogError.schemaNotMigrated(let found, let supported) = error else { return false }
-                return found == 0 && supported == 5
+                return found == 0 && supported == 6
             }
             #expect(try TestPostgres.psql(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'sessiond'") == "0")
 

@@ -84,69 +84,79 @@ import Testing
         }
     }
 
-    @Test func compactionErasesOnlyTheDeletedIncarnation() async throws {
-        try await ProjectionHarness.with { harness in
-            let marker = PermanentErasureTests.marker
-            let tombstone = try await Self.deleteAndCreateAgain(harness, text: marker)
-            let before = try await readAll(harness.log)
-            #expect(before.contains { Data($0.body).range(of: Data(marker.utf8)) != nil })
-            let sessionBefore = try await harness.store.session(Self.id)
-            let exportBefore = try await harness.store.export(Self.id)
-            let keptBefore = try await harness.store.export("kept")
-            let erased = before.filter {
-                $0.stream == Self.id.rawValue && $0.streamVersion < tombstone.streamVersion
-                    && $0.type != EventType.sessionDeleted.rawValue
+    private static func expectOnlyErasedRecordsChanged(before: [LogRecord], after: [LogRecord], erased: [LogRecord]) {
+        #expect(after.count == before.count)
+        let erasedPositions = Set(erased.map(\.position))
+        for (old, new) in zip(before, after) {
+            #expect(new.position == old.position && new.streamVersion == old.streamVersion && new.eventID == old.eventID)
+            if erasedPositions.contains(old.position) {
+                #expect(new.type == EventType.eventErased.rawValue)
+            } else {
+                #expect(new == old, "record \(old.position) of \(old.stream) changed")
             }
-            var configuration = PermanentErasure.Configuration()
-            configuration.blobGracePeriod = 0
-            let erasure = PermanentErasure(
-                log: harness.log, store: harness.store, blobs: FileBlobStore(root: harness.directory + "/blobs"),
-                configuration: configuration)
-
-            #expect(try await harness.store.sessionsAwaitingErasure() == [
-                Self.id.rawValue: Tombstone(version: tombstone.streamVersion, position: tombstone.position)
-            ])
-            #expect(try await erasure.plan().records == [Self.id.rawValue: erased.count])
-            let report = try await erasure.run()
-            #expect(report.sessions == [Self.id.rawValue] && report.log?.recordsRewritten == erased.count)
-            #expect(report.auditRowsErased == erased.count)
-            #expect(PermanentErasureTests.filesContaining(marker, under: harness.directory) == [])
-
-            // Only the deleted incarnation's records became `event.erased`; the tombstone and the new session's
-            // records are byte for byte what they were.
-            let after = try await readAll(harness.log)
-            #expect(after.count == before.count)
-            for (old, new) in zip(before, after) {
-                #expect(new.position == old.position && new.streamVersion == old.streamVersion && new.eventID == old.eventID)
-                if erased.contains(where: { $0.position == old.position }) {
-                    #expect(new.type == EventType.eventErased.rawValue)
-                } else {
-                    #expect(new == old, "record \(old.position) of \(old.stream) changed")
-                }
-            }
-            #expect(try await harness.store.session(Self.id) == sessionBefore)
-            #expect(try await harness.store.export(Self.id) == exportBefore)
-            #expect(try await harness.store.export("kept") == keptBefore)
-            let history = try await harness.store.events(Self.id)
-            #expect(history.map(\.type) == Array(repeating: "event.erased", count: erased.count)
-                + ["session.deleted", "session.created", "message.appended"])
-            #expect(try await PermanentErasureTests.differencesFromRebuild(harness) == [])
-
-            // Nothing is left to do; the writer, folding the erased stream afresh, decides on the new session.
-            #expect(try await harness.store.sessionsAwaitingErasure().isEmpty)
-            #expect(try await erasure.run().sessions.isEmpty)
-            await harness.writer.clearCache()
-            _ = try await harness.writer.execute(.rename(RenameSession(sessionID: Self.id, title: "renamed")))
-
-            // Deleted again: every record but the two tombstones is erased.
-            _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: Self.id)))
-            try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
-            #expect(try await erasure.run().sessions == [Self.id.rawValue])
-            let types = try await readAll(harness.log).filter { $0.stream == Self.id.rawValue }.map(\.type)
-            #expect(types.filter { $0 != "event.erased" } == ["session.deleted", "session.deleted"])
-            #expect(try await harness.store.session(Self.id) == nil)
-            #expect(try await PermanentErasureTests.differencesFromRebuild(harness) == [])
         }
+    }
+
+    @Test func compactionErasesOnlyTheDeletedIncarnation() async throws {
+        try await ProjectionHarness.with { harness in try await Self.compactionErasesOnlyTheDeletedIncarnation(harness) }
+    }
+
+    private static func compactionErasesOnlyTheDeletedIncarnation(_ harness: ProjectionHarness) async throws {
+        let marker = PermanentErasureTests.marker
+        let tombstone = try await Self.deleteAndCreateAgain(harness, text: marker)
+        let before = try await readAll(harness.log)
+        #expect(before.contains { Data($0.body).range(of: Data(marker.utf8)) != nil })
+        let sessionBefore = try await harness.store.session(Self.id)
+        let exportBefore = try await harness.store.export(Self.id)
+        let keptBefore = try await harness.store.export("kept")
+        let erased = before.filter {
+            $0.stream == Self.id.rawValue && $0.streamVersion < tombstone.streamVersion
+                && $0.type != EventType.sessionDeleted.rawValue
+        }
+        var configuration = PermanentErasure.Configuration()
+        configuration.blobGracePeriod = 0
+        let erasure = PermanentErasure(
+            log: harness.log, store: harness.store, blobs: FileBlobStore(root: harness.directory + "/blobs"),
+            configuration: configuration)
+
+        let awaiting = try await harness.store.sessionsAwaitingErasure()
+        let expected = Tombstone(version: tombstone.streamVersion, position: tombstone.position)
+        #expect(awaiting == [Self.id.rawValue: expected])
+        let planned = try await erasure.plan().records
+        #expect(planned == [Self.id.rawValue: erased.count])
+        let report = try await erasure.run()
+        #expect(report.sessions == [Self.id.rawValue] && report.log?.recordsRewritten == erased.count)
+        #expect(report.auditRowsErased == erased.count)
+        #expect(PermanentErasureTests.filesContaining(marker, under: harness.directory) == [])
+
+        // Only the deleted incarnation's records became `event.erased`; the tombstone and the new session's
+        // records are byte for byte what they were.
+        Self.expectOnlyErasedRecordsChanged(before: before, after: try await readAll(harness.log), erased: erased)
+        #expect(try await harness.store.session(Self.id) == sessionBefore)
+        #expect(try await harness.store.export(Self.id) == exportBefore)
+        #expect(try await harness.store.export("kept") == keptBefore)
+        let history = try await harness.store.events(Self.id)
+        #expect(history.map(\.type) == Array(repeating: "event.erased", count: erased.count)
+            + ["session.deleted", "session.created", "message.appended"])
+        #expect(try await PermanentErasureTests.differencesFromRebuild(harness) == [])
+
+        // Nothing is left to do; the writer, folding the erased stream afresh, decides on the new session.
+        let awaitingAfter = try await harness.store.sessionsAwaitingErasure()
+        #expect(awaitingAfter.isEmpty)
+        let second = try await erasure.run()
+        #expect(second.sessions.isEmpty)
+        await harness.writer.clearCache()
+        _ = try await harness.writer.execute(.rename(RenameSession(sessionID: Self.id, title: "renamed")))
+
+        // Deleted again: every record but the two tombstones is erased.
+        _ = try await harness.writer.execute(.delete(DeleteSession(sessionID: Self.id)))
+        try await harness.replay.waitUntilApplied(try await harness.log.durableEnd())
+        let third = try await erasure.run()
+        #expect(third.sessions == [Self.id.rawValue])
+        let types = try await readAll(harness.log).filter { $0.stream == Self.id.rawValue }.map(\.type)
+        #expect(types.filter { $0 != "event.erased" } == ["session.deleted", "session.deleted"])
+        #expect(try await harness.store.session(Self.id) == nil)
+        #expect(try await PermanentErasureTests.differencesFromRebuild(harness) == [])
     }
 
     /// The shared `app:`/`user:` keys the deleted session set go at its erasure (decision 0075); those the new
