@@ -26,6 +26,35 @@ import Testing
         return try #require(try await readAll(harness.log).last { $0.type == EventType.sessionDeleted.rawValue })
     }
 
+    /// A key the deleted session used answers no write to the new one as done: 409, nothing appended; a retried
+    /// delete, which did happen, is still answered as a retry.
+    @Test func aKeyTheDeletedSessionUsedIsAConflictNotARetry() async throws {
+        try await ProjectionHarness.with { harness in
+            let id: SessionID = "keyed"
+            let create = SessionCommand.create(
+                CreateSession(sessionID: id, namespace: "default", title: "t", browserMode: "local-browser-service"))
+            func send(_ messageID: MessageID) -> SessionCommand {
+                .appendMessage(AppendMessage(sessionID: id, messageID: messageID, role: .assistant, text: "words"))
+            }
+            _ = try await harness.writer.execute(create)
+            _ = try await harness.writer.execute(send("m1"), options: WriteOptions(idempotencyKey: "k"))
+            let delete = SessionCommand.delete(DeleteSession(sessionID: id))
+            _ = try await harness.writer.execute(delete, options: WriteOptions(idempotencyKey: "d"))
+            _ = try await harness.writer.execute(create)
+            let end = try await harness.log.durableEnd()
+
+            await #expect(throws: EventLogError.self) {
+                _ = try await harness.writer.execute(send("m2"), options: WriteOptions(idempotencyKey: "k"))
+            }
+            #expect(try await harness.log.durableEnd() == end, "nothing appended")
+            let retriedDelete = try await harness.writer.execute(delete, options: WriteOptions(idempotencyKey: "d"))
+            #expect(retriedDelete.deduplicated)
+            #expect(try await harness.log.durableEnd() == end, "the re-created session is not deleted by the retry")
+            let fresh = try await harness.writer.execute(send("m2"), options: WriteOptions(idempotencyKey: "k2"))
+            #expect(!fresh.deduplicated && fresh.state.exists)
+        }
+    }
+
     @Test func aSessionCreatedAgainReadsAsANewSessionAndEqualsARebuild() async throws {
         try await ProjectionHarness.with { harness in
             let tombstone = try await Self.deleteAndCreateAgain(harness, text: "old words")

@@ -299,10 +299,22 @@ public actor SessionWriter {
         else { return nil }
         var events: [SessionEvent] = []
         var positions: [LogPosition] = []
+        var firstRecordedAt: Date?
         for record in try await log.readStream(id.rawValue, fromVersion: version) {
             guard record.eventID == EventID.derived(session: id, idempotencyKey: key, index: events.count) else { break }
             events.append(try SessionEvent.decode(type: record.type, schemaVersion: record.schemaVersion, body: record.body))
             positions.append(record.position)
+            firstRecordedAt = firstRecordedAt ?? record.recordedAt
+        }
+        // The key was used by a deleted session of this id (decision 0177): answering that request's events beside
+        // this session's state would report a write to this session that never happened. A retried delete is the
+        // exception: the deletion did happen, and its answer carries no state.
+        if entry.state.exists, let created = entry.state.createdAt, let first = firstRecordedAt, first < created,
+            !events.contains(where: { if case .deleted = $0 { true } else { false } })
+        {
+            throw EventLogError.idempotencyConflict(
+                eventID: EventID.derived(session: id, idempotencyKey: key, index: 0),
+                reason: "a deleted session of this id used the key; send a new one")
         }
         return WriteResult(sessionID: id, events: events, positions: positions, state: entry.state, deduplicated: true)
     }

@@ -4,7 +4,7 @@ enum RequestBodyError: Error, Sendable, Equatable {
     case missing
     /// The body is larger than the configured limit.
     case tooLarge(limit: Int)
-    /// The body had not wholly arrived `timeout` after its read began (``APIConfiguration/bodyReadTimeout``).
+    /// The body was still arriving `timeout` after its read began (``APIConfiguration/bodyReadTimeout``).
     case tooSlow(timeout: Duration)
     /// The body is not JSON, or not the JSON shape the route takes; `reason` says where.
     case malformed(reason: String)

@@ -2,29 +2,24 @@ import Hummingbird
 import NIOCore
 
 extension Request {
-    /// Collects the body, refusing more than `limit` bytes or a body that has not wholly arrived `timeout` after the
-    /// read began. Every request body the API reads comes through here: one trickled in a byte at a time never looks
-    /// idle to the connection's idle timeout, and would otherwise hold its handler for as long as it trickles.
+    /// Collects the body, refusing more than `limit` bytes or a body still arriving `timeout` after the read began.
+    /// Every request body the API reads comes through here: one trickled in a byte at a time never looks idle to the
+    /// connection's idle timeout, and would otherwise hold its handler for as long as it trickles.
     ///
-    /// Giving up cancels the read, which ends the connection's stream of request parts: nothing more is read from
-    /// it, the answer is sent and the connection half-closed, then closed once idle.
+    /// The deadline is checked as each part of the body arrives, so a request pays one clock read per part and no
+    /// timer (a timer per request cost ≈ 10 % of an append's CPU and held its memory for the whole timeout). A body
+    /// that stops arriving sends nothing: the connection's idle timeout closes it, which ends this read.
     /// - Throws: ``RequestBodyError/tooLarge(limit:)``, ``RequestBodyError/tooSlow(timeout:)``.
     func collectBody(limit: Int, timeout: Duration) async throws -> ByteBuffer {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                do {
-                    return try await self.body.collect(upTo: limit)
-                } catch is NIOTooManyBytesError {
-                    throw RequestBodyError.tooLarge(limit: limit)
-                }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var collected: ByteBuffer?
+        for try await var part in body {
+            guard ContinuousClock.now < deadline else { throw RequestBodyError.tooSlow(timeout: timeout) }
+            guard (collected?.readableBytes ?? 0) + part.readableBytes <= limit else {
+                throw RequestBodyError.tooLarge(limit: limit)
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let body = try await group.next() ?? nil else { throw RequestBodyError.tooSlow(timeout: timeout) }
-            return body
+            if collected == nil { collected = part } else { collected!.writeBuffer(&part) }
         }
+        return collected ?? ByteBuffer()
     }
 }
