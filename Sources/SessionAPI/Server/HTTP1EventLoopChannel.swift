@@ -17,17 +17,9 @@ struct HTTP1EventLoopChannel: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async {
         await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
-            await ConnectionChannel.$current.withValue(value.channel) {
-                await http1.handle(value: value, logger: logger)
-            }
+            await http1.handle(value: value, logger: logger)
         }
     }
-}
-
-/// The connection a request arrived on, for the one thing a handler does to it: stop reading a body it gave up on
-/// (``Request/collectBody(limit:timeout:)``). Set once per connection, so a request pays nothing for it.
-enum ConnectionChannel {
-    @TaskLocal static var current: (any Channel)?
 }
 
 extension HTTPServerBuilder {
