@@ -16,13 +16,17 @@ public struct DirectoryLock: Sendable {
 
     /// Takes the lock of `directory`, which must exist. The same exclusive lock either way, so a read-only holder
     /// keeps a daemon out as a daemon keeps it out.
-    /// - Parameter readOnly: Open `LOCK` without write access (`flock` needs none), for a log opened read-only:
-    ///   an existing file is not modified, and one is created (empty) only where it is missing, so that a daemon
-    ///   started meanwhile is still refused.
+    /// - Parameter readOnly: For a log opened read-only: an existing `LOCK` is opened for writing but never
+    ///   written (an exclusive `flock` on NFS needs a descriptor open for writing), or read-only where writing is
+    ///   refused (a read-only mount, a copy without write permission); one is created (empty) only where it is
+    ///   missing, so that a daemon started meanwhile is still refused.
     /// - Throws: ``EventLogError/directoryLocked(path:)`` when another process holds it.
     public static func acquire(directory: String, readOnly: Bool = false) throws(EventLogError) -> DirectoryLock {
         let path = directory + "/LOCK"
-        var fd = open(path, (readOnly ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC, 0o644)
+        var fd = open(path, (readOnly ? O_RDWR : O_RDWR | O_CREAT) | O_CLOEXEC, 0o644)
+        if fd < 0, readOnly, errno == EROFS || errno == EACCES {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        }
         if fd < 0, readOnly, errno == ENOENT {
             fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
         }

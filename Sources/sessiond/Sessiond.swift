@@ -1,5 +1,10 @@
 import ArgumentParser
+
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `sessiond` command: the daemon and its maintenance tools.
 @main

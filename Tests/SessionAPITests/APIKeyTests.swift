@@ -13,6 +13,20 @@ import Testing
 struct APIKeyTests {
     static let createMix = #"{"title":"hello","browserMode":"local-browser-service"}"#
 
+    /// A test application with one key for namespace `a` and one for `b`; `body` gets their secrets.
+    static func withKeysForTwoNamespaces(
+        _ body: @Sendable (_ client: any TestClientProtocol, _ a: String, _ b: String) async throws -> Void
+    ) async throws {
+        let keys = Captured()
+        try await withTestApplication(configure: { configuration in
+            let store = APIKeyStore(directory: configuration.dataDirectory)
+            keys["a"] = try store.create(namespace: "a").secret
+            keys["b"] = try store.create(namespace: "b").secret
+        }) { client in
+            try await body(client, keys["a"], keys["b"])
+        }
+    }
+
     static func bearer(_ secret: String, namespace: String? = nil) -> HTTPFields {
         var fields: HTTPFields = [.authorization: "Bearer \(secret)"]
         if let namespace { fields[HTTPField.Name("X-Namespace")!] = namespace }
@@ -115,13 +129,8 @@ struct APIKeyTests {
     }
 
     @Test func aKeySeesOnlyItsNamespaceOnEveryFace() async throws {
-        let keys = Captured()
-        try await withTestApplication(configure: { configuration in
-            let store = APIKeyStore(directory: configuration.dataDirectory)
-            keys["a"] = try store.create(namespace: "a").secret
-            keys["b"] = try store.create(namespace: "b").secret
-        }) { client in
-            let a = Self.bearer(keys["a"]), b = Self.bearer(keys["b"])
+        try await Self.withKeysForTwoNamespaces { client, secretA, secretB in
+            let a = Self.bearer(secretA), b = Self.bearer(secretB)
             let created = try await client.execute(
                 uri: "/api/sessions", method: .post, headers: a, body: jsonBody(Self.createMix))
             #expect(created.status == .created)
@@ -141,10 +150,10 @@ struct APIKeyTests {
             #expect((otherMessage.json["error"] as? [String: Any])?["code"] as? String == "session_not_found")
             // Read by its own namespace first, so the other's read finds the answer cached and still gets 404.
             let own = try await client.execute(
-                uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(keys["a"], namespace: "a"))
+                uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(secretA, namespace: "a"))
             #expect(own.status == .ok)
             let mixpeek = try await client.execute(
-                uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(keys["b"], namespace: "b"))
+                uri: "/v1/agents/sessions/\(id)", method: .get, headers: Self.bearer(secretB, namespace: "b"))
             #expect(mixpeek.status == .notFound)
             #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: b).jsonArray.isEmpty)
             #expect(try await client.execute(uri: "/api/sessions", method: .get, headers: a).jsonArray.count == 1)
@@ -160,7 +169,7 @@ struct APIKeyTests {
             #expect(feedB.json["next"] as? Int == feedA.json["next"] as? Int)
             // A key cannot name another namespace with X-Namespace.
             let crossed = try await client.execute(
-                uri: "/v1/agents/sessions/list", method: .post, headers: Self.bearer(keys["b"], namespace: "a"))
+                uri: "/v1/agents/sessions/list", method: .post, headers: Self.bearer(secretB, namespace: "a"))
             #expect(crossed.status == .unauthorized)
         }
     }

@@ -65,13 +65,8 @@ struct RecreatedSessionRoutesTests {
     }
 
     @Test func anotherNamespaceCannotTakeADeletedSessionsID() async throws {
-        let keys = Captured()
-        try await withTestApplication(configure: { configuration in
-            let store = APIKeyStore(directory: configuration.dataDirectory)
-            keys["a"] = try store.create(namespace: "a").secret
-            keys["b"] = try store.create(namespace: "b").secret
-        }) { client in
-            let a = APIKeyTests.bearer(keys["a"]), b = APIKeyTests.bearer(keys["b"])
+        try await APIKeyTests.withKeysForTwoNamespaces { client, secretA, secretB in
+            let a = APIKeyTests.bearer(secretA), b = APIKeyTests.bearer(secretB)
             let create = jsonBody(#"{"sessionId":"taken","title":"a's"}"#)
             #expect(try await client.execute(uri: "/v1/sessions", method: .post, headers: a, body: create).status == .created)
             #expect(try await client.execute(uri: "/api/sessions/taken", method: .delete, headers: a).status == .noContent)

@@ -70,7 +70,8 @@ struct MixFilesController {
                 do {
                     // Room for the part headers and boundaries around a file of the largest allowed size.
                     body = try await request.collectBody(
-                        limit: limit + 64 * 1024, timeout: backend.configuration.bodyReadTimeout)
+                        limit: limit + 64 * 1024, timeout: backend.configuration.bodyReadTimeout,
+                        timingTheFirstPart: true)
                 } catch RequestBodyError.tooSlow(let timeout) {
                     throw APIError(
                         status: .requestTimeout, code: "upload_too_slow",

@@ -10,17 +10,22 @@ extension Request {
     /// is read without a timer; a timer per request cost ≈ 12 % of an append's CPU and held memory for the whole
     /// timeout. The rest of any other body is read against the deadline; giving up cancels that read, which ends the
     /// connection's stream of request parts: nothing more is read from it, the answer is sent and the connection
-    /// half-closed, then closed once idle. A body that sends nothing at all is closed by the idle timeout.
+    /// half-closed, then closed once idle. A body that sends nothing at all is closed by the idle timeout, unless
+    /// `timingTheFirstPart` (an upload, which holds one of a few slots while it waits): then its whole read races.
     /// - Throws: ``RequestBodyError/tooLarge(limit:)``, ``RequestBodyError/tooSlow(timeout:)``.
-    func collectBody(limit: Int, timeout: Duration) async throws -> ByteBuffer {
+    func collectBody(limit: Int, timeout: Duration, timingTheFirstPart: Bool = false) async throws -> ByteBuffer {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var parts = body.makeAsyncIterator()
-        guard var collected = try await parts.next() else { return ByteBuffer() }
-        guard collected.readableBytes <= limit else { throw RequestBodyError.tooLarge(limit: limit) }
-        if let length = head.headerFields[.contentLength].flatMap(Int.init), collected.readableBytes >= length {
-            // The end follows the last byte without waiting for the client.
-            while var part = try await parts.next() { try Self.append(&part, to: &collected, limit: limit) }
-            return collected
+        var collected = ByteBuffer()
+        if !timingTheFirstPart {
+            guard let first = try await parts.next() else { return collected }
+            collected = first
+            guard collected.readableBytes <= limit else { throw RequestBodyError.tooLarge(limit: limit) }
+            if let length = head.headerFields[.contentLength].flatMap(Int.init), collected.readableBytes >= length {
+                // The end follows the last byte without waiting for the client.
+                while var part = try await parts.next() { try Self.append(&part, to: &collected, limit: limit) }
+                return collected
+            }
         }
         let rest = PartsInTransit(parts)
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
