@@ -57,13 +57,14 @@ struct RequestLimitsTests {
     /// its first part, is refused as too slow once the deadline passes; one that arrives in time is read whole, and
     /// one past the limit is too large. (The 408 each face answers: `ErrorEnvelopeTests`; against a daemon: `test_hostile.py`.)
     @Test func aBodyStillArrivingAtTheDeadlineIsTooSlow() async throws {
-        let trickled = Self.request(parts: Array(repeating: "x", count: 40), every: .milliseconds(50))
+        // The whole body would have arrived after 6 s; the deadline cuts it first. (No tight upper bound on the
+        // time: the parallel test run can hold the cooperative threads for seconds.)
+        let trickled = Self.request(parts: Array(repeating: "x", count: 60), every: .milliseconds(100))
         let started = ContinuousClock.now
         await #expect(throws: RequestBodyError.tooSlow(timeout: .milliseconds(500))) {
             _ = try await trickled.collectBody(limit: 1 << 20, timeout: .milliseconds(500))
         }
-        let took = ContinuousClock.now - started
-        #expect(took >= .milliseconds(500) && took < .seconds(5), "\(took)")
+        #expect(ContinuousClock.now - started >= .milliseconds(500))
 
         let prompt = Self.request(parts: ["{\"type\":", "\"message\"}"], every: .milliseconds(10))
         let body = try await prompt.collectBody(limit: 1 << 20, timeout: .seconds(5))
