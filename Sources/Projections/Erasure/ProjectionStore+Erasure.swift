@@ -14,7 +14,7 @@ extension ProjectionStore {
     /// ``markErased(_:)``: a tombstone projected in between is erased by the next run, never half by this one.
     public func sessionsAwaitingErasure() async throws -> [String: Tombstone] {
         try await read { db in
-            let rows = try Row.fetchAll(
+            try Self.tombstones(
                 db,
                 sql: """
                     SELECT stream.id, latest.version, latest.position
@@ -29,13 +29,6 @@ extension ProjectionStore {
                     EventType.sessionDeleted.rawValue, EventType.sessionDeleted.rawValue,
                     EventType.eventErased.rawValue,
                 ])
-            var tombstones: [String: Tombstone] = [:]
-            for row in rows {
-                let version: Int64 = row[1]
-                let position: Int64 = row[2]
-                tombstones[row[0] as String] = Tombstone(version: UInt64(version), position: LogPosition(UInt64(position)))
-            }
-            return tombstones
         }
     }
 

@@ -18,23 +18,35 @@ extension ProjectionStore {
             // SQLite's default limit on bound variables is well above a page, but stay clear of it.
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT stream.id, MAX(eventIndex.version), MAX(eventIndex.position)
-                        FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
-                        WHERE stream.id IN (\(marks)) AND type = ?
-                        GROUP BY stream.id
-                        """,
-                    arguments: StatementArguments(Array(chunk) + [EventType.sessionDeleted.rawValue]))
-                for row in rows {
-                    let version: Int64 = row[1]
-                    let position: Int64 = row[2]
-                    tombstones[row[0] as String] = Tombstone(
-                        version: UInt64(version), position: LogPosition(UInt64(position)))
-                }
+                tombstones.merge(
+                    try Self.tombstones(
+                        db,
+                        sql: """
+                            SELECT stream.id, MAX(eventIndex.version), MAX(eventIndex.position)
+                            FROM eventIndex JOIN stream ON stream.key = eventIndex.sessionKey
+                            WHERE stream.id IN (\(marks)) AND type = ?
+                            GROUP BY stream.id
+                            """,
+                        arguments: StatementArguments(Array(chunk) + [EventType.sessionDeleted.rawValue])),
+                    uniquingKeysWith: { $1 })
             }
             return tombstones
         }
+    }
+
+    /// The stream version of the latest projected tombstone of `stream` (0 when it has none).
+    public func latestTombstoneVersion(of stream: String) async throws -> UInt64 {
+        try await latestTombstones(among: [stream])[stream]?.version ?? 0
+    }
+
+    /// The tombstones a query answers, one row per session: its id, the tombstone's version, then its position.
+    static func tombstones(_ db: Database, sql: String, arguments: StatementArguments) throws -> [String: Tombstone] {
+        var tombstones: [String: Tombstone] = [:]
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let version: Int64 = row[1]
+            let position: Int64 = row[2]
+            tombstones[row[0] as String] = Tombstone(version: UInt64(version), position: LogPosition(UInt64(position)))
+        }
+        return tombstones
     }
 }

@@ -16,8 +16,4 @@ public struct Tombstone: Sendable, Hashable {
         self.version = version
         self.position = position
     }
-
-    /// Whether the record at stream version `version` belongs to an incarnation this tombstone (or an earlier one)
-    /// deleted.
-    public func covers(version: UInt64) -> Bool { version <= self.version }
 }

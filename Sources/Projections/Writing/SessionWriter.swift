@@ -310,7 +310,7 @@ public actor SessionWriter {
         // this session's state would report a write to this session that never happened. A retried delete is the
         // exception: the deletion did happen, and its answer carries no state.
         if entry.state.exists, let created = entry.state.createdAt, let first = firstRecordedAt, first < created,
-            !events.contains(where: { if case .deleted = $0 { true } else { false } })
+            !events.contains(where: { $0.eventType == .sessionDeleted })
         {
             throw EventLogError.idempotencyConflict(
                 eventID: EventID.derived(session: id, idempotencyKey: key, index: 0),

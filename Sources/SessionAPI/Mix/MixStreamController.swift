@@ -51,8 +51,7 @@ struct MixStreamController {
                 },
                 latestTombstone: { session in
                     // Unknown (the projections failed to answer) counts as deleted: content is withheld, not leaked.
-                    guard let found = try? await store.latestTombstones(among: [session.rawValue]) else { return .max }
-                    return found[session.rawValue]?.version ?? 0
+                    (try? await store.latestTombstoneVersion(of: session.rawValue)) ?? .max
                 })
             for try await record in log.tail(from: LogPosition(start + 1)) {
                 guard sink.send(await mapper.events(for: record)) else { return }

@@ -63,7 +63,7 @@ struct RecordVisibility {
     /// projections the first time.
     private mutating func latestTombstone(of stream: String) async throws -> UInt64 {
         if let version = tombstones.value(for: stream) { return version }
-        let version = try await backend.store.latestTombstones(among: [stream])[stream]?.version ?? 0
+        let version = try await backend.store.latestTombstoneVersion(of: stream)
         tombstones.insert(version, bytes: 0, for: stream)
         return version
     }
